@@ -1,0 +1,76 @@
+# valuelab — two commands on a fresh machine:
+#   make demo   create .venv, install the kit, build the course + sample reports, serve the apps
+#   make test   install what the tests need (Debian's chromium too), lint, run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: help setup setup-test build demo serve test lint format chromium bench regenerate clean
+
+help:
+	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
+	@echo "make build   - the same without serving"
+	@echo "make test    - install test needs (incl. Debian chromium), lint, run every test"
+	@echo "make lint    - ruff check + format check (notebooks included)"
+	@echo "make bench   - run the benchmarks in benchmarks/"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "valuelab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+build: setup
+	$(BIN)/valuelab build --out build
+
+demo: build
+	@echo ""
+	@echo "  Course and sample reports: file://$(CURDIR)/build/index.html"
+	@echo "  Apps (Ctrl-C to stop):     http://127.0.0.1:$(PORT)/"
+	@echo ""
+	$(BIN)/voila notebooks/apps --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False
+
+serve: setup
+	$(BIN)/voila notebooks/apps --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@"$(CHROMIUM)" --version
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup-test chromium lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+regenerate: setup
+	$(BIN)/valuelab datasets regenerate
+
+clean:
+	rm -rf build .pytest_cache dist

@@ -1,0 +1,193 @@
+"""Shared fixtures: paths, notebook execution, and the Voila + Chromium harness."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill as pm
+import pytest
+
+from valuelab.reports import read_records
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = os.environ.get("VALUELAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def all_notebooks() -> list[Path]:
+    """Every notebook a learner, analyst or stakeholder opens."""
+    found = sorted(NOTEBOOKS.rglob("*.ipynb")) + sorted(EXERCISES.rglob("*.ipynb"))
+    return [p for p in found if ".ipynb_checkpoints" not in p.parts]
+
+
+def execute_notebook(
+    path: Path, out_dir: Path, parameters: dict[str, Any] | None = None, timeout: int = 300
+) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+    """Execute a notebook headless with papermill; return it and its recorded figures."""
+    out = out_dir / path.name
+    nb = pm.execute_notebook(
+        str(path),
+        str(out),
+        parameters=parameters or {},
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
+    return nb, read_records(nb)
+
+
+_EXECUTED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Any]]] = {}
+
+
+@pytest.fixture
+def run_notebook(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., tuple[nbformat.NotebookNode, dict[str, Any]]]:
+    """``run_notebook(path, **params)`` -> (executed notebook, recorded figures).
+
+    Results are cached for the session by (path, parameters), so the generic
+    "every notebook runs" test and a lesson's number assertions share one run.
+    Treat the returned notebook as read-only.
+    """
+
+    def run(path: Path, **params: Any) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+        key = (str(Path(path).resolve()), repr(sorted(params.items())))
+        if key not in _EXECUTED:
+            out = tmp_path_factory.mktemp("executed")
+            _EXECUTED[key] = execute_notebook(Path(path), out, params)
+        return _EXECUTED[key]
+
+    return run
+
+
+# --- browser harness -------------------------------------------------------
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"voila did not answer {url} within {timeout:.0f} s")
+
+
+class VoilaServer:
+    """A Voila server for one notebook on a free 127.0.0.1 port."""
+
+    def __init__(self, notebook: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self._log = log.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "voila",
+                str(notebook),
+                "--no-browser",
+                f"--port={self.port}",
+                "--Voila.ip=127.0.0.1",
+                "--show_tracebacks=False",
+            ],
+            cwd=str(notebook.parent),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_http(self.url, self.proc)
+        except Exception:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture
+def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
+    """``voila(notebook)`` starts Voila for it and returns the server (stopped after)."""
+    servers: list[VoilaServer] = []
+
+    def start(notebook: Path) -> VoilaServer:
+        server = VoilaServer(Path(notebook), tmp_path / f"voila-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (never ``playwright install``).
+
+    Missing Chromium skips locally but fails under ``CI=true``.
+    """
+    if not _chromium_available():
+        message = f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page; console errors are collected in ``page.errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()

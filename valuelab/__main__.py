@@ -1,0 +1,5 @@
+import sys
+
+from valuelab.cli import main
+
+sys.exit(main())

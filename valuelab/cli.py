@@ -1,0 +1,96 @@
+"""The ``valuelab`` command line.
+
+Bad input prints one line ``error: ...`` to stderr and exits with code 2;
+no traceback is shown. Each sub-command lives in a small function here that
+calls the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from valuelab import __version__
+from valuelab.errors import InputError, ValueLabError
+
+__all__ = ["main"]
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    from valuelab import datasets
+
+    if args.action == "list":
+        for name in datasets.list_datasets():
+            spec = datasets.info(name)
+            kind = "synthetic" if spec.synthetic else "sourced"
+            print(f"{name:<20} {kind:<10} {spec.description}")
+    elif args.action == "show":
+        if not args.name:
+            raise InputError("missing dataset name", source="valuelab datasets show")
+        print(datasets.load(args.name).to_string(max_rows=20))
+    else:
+        for path in datasets.regenerate(args.out):
+            print(f"wrote {path}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from valuelab import site
+
+    index = site.build(args.out, notebooks_dir=args.notebooks)
+    print(f"Open {index} in a browser.")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``error: ...`` on stderr, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="valuelab",
+        description="Customer value and product metrics: datasets, course notebooks, reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"valuelab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("datasets", help="list, show or regenerate the shipped datasets")
+    p.add_argument("action", choices=["list", "show", "regenerate"])
+    p.add_argument("name", nargs="?", help="dataset name (for show)")
+    p.add_argument("--out", default=None, help="folder for regenerate (default: the data folder)")
+    p.set_defaults(func=_datasets)
+
+    p = sub.add_parser("build", help="execute the course notebooks and sample reports to HTML")
+    p.add_argument("--out", default="build", help="output folder (default: build)")
+    p.add_argument("--notebooks", default="notebooks", help="notebooks folder")
+    p.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 failure, 2 bad input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValueLabError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Plotly figures for valuelab results, one module per topic.
+
+Model functions return DataFrames; these functions turn them into labelled
+:class:`plotly.graph_objects.Figure` objects (titles, axis units, hover text).
+All figures share :func:`valuelab.plots.style.finish`.
+"""
+
+from valuelab.plots.style import finish
+from valuelab.plots.timeseries import yearly
+
+__all__ = ["finish", "yearly"]
