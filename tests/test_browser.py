@@ -32,3 +32,35 @@ def test_spotify_at_a_glance_app_updates_and_shows_no_code(voila, page):
     assert "build_app" not in body and "import" not in body, "the app must not show code"
     assert "Traceback" not in body
     assert page.errors == []
+
+
+def _run_smoke_with(env_extra: dict[str, str]) -> tuple[int, str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VALUELAB_CHROMIUM": "/nonexistent/chromium", **env_extra}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--no-header",
+            f"{__file__}::test_spotify_at_a_glance_app_updates_and_shows_no_code",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    return out.returncode, out.stdout
+
+
+def test_missing_browser_fails_under_ci_and_skips_locally():
+    code, text = _run_smoke_with({"CI": "true"})
+    assert code != 0 and "1 error" in text and "Chromium not found" in text
+    code, text = _run_smoke_with({"CI": ""})
+    assert code == 0 and "1 skipped" in text
