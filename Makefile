@@ -42,10 +42,10 @@ demo: build
 	@echo "  Course and sample reports: file://$(CURDIR)/build/index.html"
 	@echo "  Apps (Ctrl-C to stop):     http://127.0.0.1:$(PORT)/"
 	@echo ""
-	$(BIN)/voila notebooks/apps --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False
+	$(BIN)/valuelab serve --port $(PORT) --no-browser
 
 serve: setup
-	$(BIN)/voila notebooks/apps --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False
+	$(BIN)/valuelab serve --port $(PORT) --no-browser
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -13,20 +13,20 @@ APP = NOTEBOOKS / "apps" / "spotify_at_a_glance.ipynb"
 def test_spotify_at_a_glance_app_updates_and_shows_no_code(voila, page):
     server = voila(APP)
     page.goto(server.url, wait_until="domcontentloaded")
-    kpi = page.locator(".vl-kpi")
+    kpi = page.locator("[data-kpi=end_value]")
     kpi.wait_for(timeout=90_000)
-    assert kpi.inner_text() == "Total revenue: 15,673.00 EUR m in 2024"
+    assert kpi.inner_text().split("\n") == ["Total revenue in 2024", "15,673.00 EUR m", "\xa0"]
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
 
     page.locator("select").first.select_option(label="Premium subscribers")
     expected = summary(load_spotify_annual(), "premium_subs_m", 2015, 2024)
     page.wait_for_function(
-        "t => document.querySelector('.vl-kpi').innerText === t",
-        arg=f"Premium subscribers: {expected['end_value']:,.2f} million in 2024",
+        "t => document.querySelector('[data-kpi=end_value] .vl-kpi-value').innerText === t",
+        arg=f"{expected['end_value']:,.2f} million",
         timeout=30_000,
     )
-    delta = page.locator(".vl-delta").inner_text()
-    assert f"{expected['change_pct']:+,.1f} % since 2015" in delta
+    change = page.locator("[data-kpi=change_pct] .vl-kpi-value").inner_text()
+    assert change == f"{expected['change_pct']:+,.1f} %"
 
     body = page.inner_text("body")
     assert "build_app" not in body and "import" not in body, "the app must not show code"
@@ -64,3 +64,31 @@ def test_missing_browser_fails_under_ci_and_skips_locally():
     assert code != 0 and "1 error" in text and "Chromium not found" in text
     code, text = _run_smoke_with({"CI": ""})
     assert code == 0 and "1 skipped" in text
+
+
+@pytest.mark.browser
+def test_url_parameters_set_the_starting_state_and_bursts_settle_on_the_last_choice(voila, page):
+    server = voila(APP)
+    page.goto(server.url + "?metric=premium_subs_m&start=2018&bogus=1", wait_until="commit")
+    label = page.locator("[data-kpi=change_pct] .vl-kpi-label")
+    label.wait_for(timeout=90_000)
+    assert label.inner_text() == "Change since 2018"
+    expected = summary(load_spotify_annual(), "premium_subs_m", 2018, 2024)
+    value = page.locator("[data-kpi=end_value] .vl-kpi-value").inner_text()
+    assert value == f"{expected['end_value']:,.2f} million"
+
+    select = page.locator("select").first
+    for option in ["Total revenue", "Monthly active users", "Premium ARPU", "Gross margin"]:
+        select.select_option(label=option)  # a burst: debounced, must settle on the last
+    final = summary(load_spotify_annual(), "gross_margin_pct", 2018, 2024)
+    page.wait_for_function(
+        "t => document.querySelector('[data-kpi=end_value] .vl-kpi-value').innerText === t",
+        arg=f"{final['end_value']:,.2f} %",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)  # nothing queued behind: the value stays
+    assert page.locator("[data-kpi=end_value] .vl-kpi-value").inner_text() == (
+        f"{final['end_value']:,.2f} %"
+    )
+    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.errors == []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pandas as pd
-from IPython.display import display
 
+from valuelab import appkit
 from valuelab.datasets import load_spotify_annual
 from valuelab.errors import InputError
 from valuelab.plots import yearly
@@ -74,42 +74,58 @@ def summary(df: pd.DataFrame, metric: str, start: int, end: int) -> dict[str, fl
     }
 
 
-def build_app() -> w.Widget:
-    """The widget tree of the app: metric and year controls, a KPI line, a chart."""
+def build_app(metric: str = "total_revenue_eur_m", start: int = 0, end: int = 0) -> w.Widget:
+    """The app: metric and year controls, a KPI card row and a chart.
+
+    ``metric``, ``start`` and ``end`` set the starting state (``0`` = first or
+    last year of the data), e.g. from the page URL via
+    :func:`valuelab.appkit.url_params`; invalid values fall back to defaults.
+    """
     df = load_spotify_annual()
     years = df["year"].astype(int)
-    metric = w.Dropdown(
-        options=[(label, key) for key, (label, _) in METRICS.items()], description="Metric"
+    lo, hi = int(years.min()), int(years.max())
+    start = start if lo <= start < hi else lo
+    end = end if start < end <= hi else hi
+    metric_box = w.Dropdown(
+        options=[(label, key) for key, (label, _) in METRICS.items()],
+        value=metric if metric in METRICS else "total_revenue_eur_m",
+        description="Metric",
     )
     span = w.IntRangeSlider(
-        value=(int(years.min()), int(years.max())),
-        min=int(years.min()),
-        max=int(years.max()),
-        description="Years",
-        continuous_update=False,
+        value=(start, end), min=lo, max=hi, description="Years", continuous_update=False
     )
-    card = w.HTML()
-    chart = w.Output()
+    cards = appkit.KpiCards(
+        {
+            "end_value": ("Value", "", ",.2f"),
+            "change_pct": ("Change", "%", "+,.1f"),
+            "cagr_pct": ("Growth a year (CAGR)", "%", "+,.1f"),
+        }
+    )
+    errors = appkit.ErrorPanel()
+    chart = appkit.FigureBox()
+    body = w.VBox([errors, cards, chart])
 
+    @appkit.debounced()
     def refresh(*_: object) -> None:
-        label, unit = METRICS[metric.value]
-        start, end = span.value
-        try:
-            s = summary(df, metric.value, start, end)
-        except InputError as err:
-            card.value = f"<p class='vl-error'>⚠️ {err}</p>"
-            return
-        card.value = (
-            f"<h3 class='vl-kpi'>{label}: {s['end_value']:,.2f} {unit} in {end}</h3>"
-            f"<p class='vl-delta'>{s['change_pct']:+,.1f} % since {start} "
-            f"({s['cagr_pct']:+.1f} % a year)</p>"
-        )
-        frame = df[(years >= start) & (years <= end)]
-        chart.clear_output(wait=True)
-        with chart:
-            display(yearly(frame, {metric.value: label}, unit=unit, title=f"Spotify: {label}"))
+        label, unit = METRICS[metric_box.value]
+        first, last = span.value
+        with errors.guard():
+            s = summary(df, metric_box.value, first, last)
+            cards.specs["end_value"] = ("Value", unit, ",.2f")
+            cards.update(
+                s, labels={"end_value": f"{label} in {last}", "change_pct": f"Change since {first}"}
+            )
+            frame = df[(years >= first) & (years <= last)]
+            chart.show(
+                yearly(frame, {metric_box.value: label}, unit=unit, title=f"Spotify: {label}")
+            )
 
-    metric.observe(refresh, names="value")
+    metric_box.observe(refresh, names="value")
     span.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([metric, span]), card, chart])
+    return appkit.page(
+        "Spotify at a glance",
+        "Pick a metric and a span of years: the headline, the growth and the chart follow.",
+        [metric_box, span],
+        [body],
+    )

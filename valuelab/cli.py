@@ -51,6 +51,17 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from valuelab import serve
+
+    argv = serve.voila_argv(
+        args.apps, port=args.port, host=args.host, open_browser=not args.no_browser
+    )
+    print(f"valuelab apps: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    serve.main(argv)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="valuelab",
@@ -69,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--notebooks", default="notebooks", help="notebooks folder")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("serve", help="serve the stakeholder apps (Voila) with a gallery")
+    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
+    p.set_defaults(func=_serve)
     return parser
 
 

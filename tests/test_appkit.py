@@ -1,0 +1,93 @@
+"""The shared app kit: cards, error panel, debounce, URL parameters."""
+
+import threading
+import time
+
+import ipywidgets as w
+import pandas as pd
+
+from valuelab import appkit
+from valuelab.errors import InputError
+from valuelab.validation import Column, validate_frame
+
+
+def test_kpi_cards_show_value_unit_and_delta_direction():
+    cards = appkit.KpiCards({"arr": ("ARR", "EUR", ",.0f"), "churn": ("Churn", "%", ".1%")})
+    cards.update({"arr": 90_000.0, "churn": 0.05}, baseline={"arr": 100_000.0, "churn": 0.05})
+    arr = cards.cards["arr"].value
+    assert 'data-kpi="arr"' in arr and "90,000 EUR" in arr
+    assert "vl-down" in arr and "-10.0 % vs baseline" in arr
+    churn = cards.cards["churn"].value
+    assert "5.0%" in churn and "vl-flat" in churn
+    cards.update({"arr": 1.0}, labels={"arr": "ARR in 2025"})
+    assert "ARR in 2025" in cards.cards["arr"].value
+    assert cards.values == {"arr": 1.0, "churn": 0.05}
+
+
+def test_error_panel_shows_the_input_error_message_not_a_traceback():
+    panel = appkit.ErrorPanel()
+    frame = pd.DataFrame({"id": ["a", "b"]})
+    with panel.guard():
+        validate_frame(frame, [Column("arr", kind="number")], source="upload.csv")
+    assert "upload.csv" in panel.message and "arr" in panel.message
+    assert "Traceback" not in panel.value and panel.layout.display is None
+    with panel.guard():
+        raise ZeroDivisionError("float division by zero")
+    assert panel.message == "Something went wrong (ZeroDivisionError). Try other values."
+    with panel.guard():
+        pass
+    assert panel.layout.display == "none" and panel.message == ""
+    panel.show(InputError("bad", source="x"))
+    assert panel.message.startswith("x: bad") or "bad" in panel.message
+
+
+def test_debounce_coalesces_a_burst_and_runs_the_last_arguments():
+    calls = []
+    done = threading.Event()
+
+    @appkit.debounced(wait=0.1)
+    def refresh(value):
+        calls.append(value)
+        if value == 49:
+            done.set()
+
+    for v in range(50):
+        refresh(v)
+    assert done.wait(2)
+    assert calls == [0, 49], "first call at once, then one trailing call with the last value"
+    time.sleep(0.15)
+    refresh(99)  # after a quiet period: runs at once
+    assert calls[-1] == 99
+
+
+def test_debounce_zero_wait_calls_through():
+    calls = []
+    f = appkit.debounced(wait=0)(calls.append)
+    for v in range(3):
+        f(v)
+    assert calls == [0, 1, 2]
+
+
+def test_url_query_values_are_coerced_to_the_defaults_types(monkeypatch):
+    defaults = {"customer_id": "C001", "weeks": 4, "share": 0.5, "detail": False}
+    monkeypatch.setenv("QUERY_STRING", "customer_id=C042&weeks=6&share=0.25&detail=yes&x=1")
+    assert appkit.url_params(defaults) == {
+        "customer_id": "C042",
+        "weeks": 6,
+        "share": 0.25,
+        "detail": True,
+    }
+    found, problems = appkit.parse_query("weeks=6.5&share=abc", defaults)
+    assert found == {}
+    assert problems == ["weeks='6.5' is not a valid int", "share='abc' is not a valid float"]
+    monkeypatch.delenv("QUERY_STRING")
+    assert appkit.url_params(defaults) == defaults
+
+
+def test_page_layout_puts_controls_beside_the_body():
+    slider = w.IntSlider(description="Weeks")
+    body = w.HTML("chart")
+    app = appkit.page("T", "P", [slider], [body], header=True)
+    row = app.children[2]
+    assert slider in row.children[0].children and body in row.children[1].children
+    assert "<h2>T</h2>" in app.children[1].value

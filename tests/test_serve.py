@@ -1,0 +1,148 @@
+"""`valuelab serve`: gallery, nothing but apps readable, kernels released on tab close."""
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import NOTEBOOKS, ROOT, _wait_http, free_port
+
+from valuelab.serve import apps, gallery_html, voila_argv
+
+APPS = NOTEBOOKS / "apps"
+
+
+def test_gallery_lists_every_app_with_title_and_purpose():
+    entries = apps(APPS)
+    assert {e["name"] for e in entries} == {p.name for p in APPS.glob("*.ipynb")}
+    glance = next(e for e in entries if e["name"] == "spotify_at_a_glance.ipynb")
+    assert glance["title"] == "Spotify at a glance"
+    assert glance["purpose"].startswith("Pick a metric")
+    page = gallery_html(entries)
+    assert "href='/voila/render/spotify_at_a_glance.ipynb'" in page
+    assert "Spotify at a glance" in page
+
+
+def test_argv_binds_loopback_and_culls_idle_kernels():
+    argv = voila_argv(APPS, port=9000)
+    assert "--Voila.ip=127.0.0.1" in argv and "--port=9000" in argv and "--no-browser" in argv
+    assert "--show_tracebacks=False" in argv and "--strip_sources=True" in argv
+    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
+    assert "--Voila.ip=0.0.0.0" in voila_argv(APPS, host="0.0.0.0")
+
+
+def _tree(pid: int) -> list[int]:
+    kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid] + [p for k in kids for p in _tree(int(k))]
+
+
+def _rss_mb(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "valuelab",
+            "serve",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--apps",
+            str(APPS),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    _wait_http(url, proc)
+    yield proc, url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+
+
+@pytest.mark.browser
+def test_only_apps_are_served_and_without_code(server):
+    _, url = server
+    status, page = _get(url)
+    assert status == 200 and "Spotify at a glance" in page
+    secret = (ROOT / "pyproject.toml").read_text()[:40]
+    for path in [
+        "voila/files/spotify_at_a_glance.ipynb",
+        "voila/files/../../pyproject.toml",
+        "voila/files/%2e%2e/%2e%2e/pyproject.toml",
+        "voila/api/contents/spotify_at_a_glance.ipynb",
+        "voila/tree",
+        "voila/render/../00_start_here.ipynb",
+        "api/contents/spotify_at_a_glance.ipynb",
+        "api/kernels",
+        "pyproject.toml",
+    ]:
+        status, body = _get(url + path)
+        assert status in (403, 404), path
+        assert secret not in body and "build_app" not in body, path
+    status, body = _get(url + "voila/render/spotify_at_a_glance.ipynb")
+    assert status == 200 and "build_app" not in body, "app code must be stripped"
+
+
+@pytest.mark.browser
+def test_cross_origin_shutdown_is_refused(server):
+    _, url = server
+    req = urllib.request.Request(
+        url + "voila/api/shutdown/00000000-0000-0000-0000-000000000000",
+        method="POST",
+        headers={"Origin": "http://evil.example"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req, timeout=10)
+    assert info.value.code == 403
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_fifty_page_views_leave_no_kernel_behind(server, browser):
+    proc, url = server
+    app_url = url + "voila/render/spotify_at_a_glance.ipynb"
+    idle = _rss_mb(proc.pid)
+    for _ in range(25):  # 50 page views, 2 tabs at a time (2 cores)
+        contexts = [browser.new_context() for _ in range(2)]
+        pages = [c.new_page() for c in contexts]
+        for page in pages:
+            page.goto(app_url, wait_until="commit")
+        for page in pages:
+            page.locator(".vl-kpi").first.wait_for(timeout=90_000)
+            page.close(run_before_unload=True)
+        for context in contexts:
+            context.close()
+    deadline = time.monotonic() + 60
+    while len(_tree(proc.pid)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(_tree(proc.pid)) == 1, "kernels left running after their tabs closed"
+    after = _rss_mb(proc.pid)
+    assert after - idle < 300, f"server memory grew from {idle:.0f} MB to {after:.0f} MB"
