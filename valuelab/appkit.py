@@ -13,7 +13,8 @@ and composes these pieces, so that every app looks and behaves the same:
 - :class:`FigureBox` — shows a plotly figure, replacing the previous one in a
   single update (no flicker, no growing output);
 - :func:`url_params` — the app's starting state from the page URL
-  (``?customer_id=C042``), so a view can be shared as a link.
+  (``?customer_id=C042``), so a view can be shared as a link; :func:`launch`
+  builds the app before the request (preheated kernels) and applies them.
 
 Examples
 --------
@@ -47,6 +48,7 @@ __all__ = [
     "KpiCards",
     "debounced",
     "format_value",
+    "launch",
     "page",
     "parse_query",
     "url_params",
@@ -393,6 +395,44 @@ def parse_query(query: str, defaults: Mapping[str, Any]) -> tuple[dict[str, Any]
         except ValueError:
             problems.append(f"{key}={values[-1]!r} is not a valid {type(default).__name__}")
     return found, problems
+
+
+def launch(build: Callable[..., w.Widget], defaults: Mapping[str, Any]) -> w.Widget:
+    """Build an app for Voila: ready before the request, in the state the URL asks.
+
+    With preheated kernels the app is built with ``defaults`` before any page
+    is requested (data loaded, first figure drawn, so a default view costs
+    nothing at request time); then the page URL is read
+    (:func:`url_params`) and, only when it asks for another state, the app is
+    rebuilt with those values (the first build's widgets are closed).
+
+    Parameters
+    ----------
+    build : callable
+        The app module's ``build_app(**params) -> Widget``.
+    defaults : mapping
+        Starting values of ``build``'s keyword arguments (the names a shared
+        link may set).
+
+    Examples
+    --------
+    >>> made = []
+    >>> app = launch(lambda n=1: made.append(n) or w.IntSlider(value=n), {"n": 3})
+    >>> made, app.value
+    ([3], 3)
+    """
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    app = build(**defaults)
+    params = url_params(defaults)
+    if params == dict(defaults):
+        return app
+    for key in set(_instances) - before:
+        widget = _instances.get(key)
+        if widget is not None:
+            widget.close()
+    return build(**params)
 
 
 def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,10 @@ What it changes from a plain ``voila notebooks/apps``:
   beacon): a kernel with no open connection and idle for
   :data:`CULL_IDLE_SECONDS` is shut down; the check runs every
   :data:`CULL_INTERVAL_SECONDS`.
+- **Preheated kernels**: each app keeps :data:`POOL_SIZE` kernel started with
+  its imports done, so a page opens in about half the time of a cold Voila
+  start (``benchmarks/bench_apps.py``). Parameters from the page URL still
+  apply: :func:`valuelab.appkit.url_params` waits for the request.
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
 """
 
@@ -38,6 +42,7 @@ from valuelab.site import notebook_title
 __all__ = [
     "CULL_IDLE_SECONDS",
     "CULL_INTERVAL_SECONDS",
+    "POOL_SIZE",
     "apps",
     "gallery_html",
     "main",
@@ -48,6 +53,8 @@ __all__ = [
 CULL_IDLE_SECONDS = 300
 #: Seconds between two culling checks.
 CULL_INTERVAL_SECONDS = 60
+#: Preheated kernels kept ready per app (0 = start a kernel per page view).
+POOL_SIZE = 1
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
 
@@ -174,6 +181,7 @@ def voila_argv(
     open_browser: bool = False,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
+    pool_size: int = POOL_SIZE,
 ) -> list[str]:
     """Command-line arguments for :class:`ValueLabVoila` (also usable with ``voila``)."""
     folder = Path(apps_dir)
@@ -192,6 +200,8 @@ def voila_argv(
         f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
         "--MappingKernelManager.cull_connected=False",
     ]
+    if pool_size > 0:
+        argv += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not open_browser:
         argv.append("--no-browser")
     return argv
