@@ -54,7 +54,9 @@ def test_debounce_coalesces_a_burst_and_runs_the_last_arguments():
     for v in range(50):
         refresh(v)
     assert done.wait(2)
-    assert calls == [0, 49], "first call at once, then one trailing call with the last value"
+    # first call at once, then trailing call(s) with the latest value: on a busy
+    # machine the loop may outlast the wait once or twice, never 50 times
+    assert calls[0] == 0 and calls[-1] == 49 and len(calls) <= 4, calls
     time.sleep(0.15)
     refresh(99)  # after a quiet period: runs at once
     assert calls[-1] == 99
