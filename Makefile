@@ -8,7 +8,7 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bench regenerate clean
+.PHONY: help setup setup-test build demo serve test lint format chromium bench thumbnails regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
@@ -16,6 +16,8 @@ help:
 	@echo "make test    - install test needs (incl. Debian chromium), lint, run every test"
 	@echo "make lint    - ruff check + format check (notebooks included)"
 	@echo "make bench   - run the benchmarks in benchmarks/"
+	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
+	@echo "make thumbnails - screenshot every app for the gallery (notebooks/apps/thumbnails/)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "valuelab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -66,8 +68,14 @@ format: setup-test
 test: setup-test chromium lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: setup-test chromium
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Gallery thumbnails: the app tests screenshot every app into build/screenshots/.
+thumbnails: setup-test chromium
+	$(BIN)/python -m pytest tests/test_apps.py -q -k renders
+	mkdir -p notebooks/apps/thumbnails
+	cp build/screenshots/*.png notebooks/apps/thumbnails/
 
 regenerate: setup
 	$(BIN)/valuelab datasets regenerate

@@ -159,6 +159,40 @@ def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
         server.stop()
 
 
+class AppServer:
+    """``valuelab serve`` (gallery, preheated kernels) on a free 127.0.0.1 port."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self._log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "valuelab", "serve", "--port", str(self.port), "--no-browser"],
+            cwd=str(ROOT),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_http(self.url, self.proc)
+        except Exception:
+            self.stop()
+            raise
+
+    def app_url(self, name: str, query: str = "") -> str:
+        return f"{self.url}voila/render/{name}" + (f"?{query}" if query else "")
+
+    def stop(self) -> None:
+        VoilaServer.stop(self)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def apps_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """One ``valuelab serve`` for the session's app tests."""
+    server = AppServer(tmp_path_factory.mktemp("serve") / "serve.log")
+    yield server
+    server.stop()
+
+
 def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 

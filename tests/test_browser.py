@@ -1,5 +1,7 @@
 """Smoke test of the browser harness: a real app in Voila, driven in headless Chromium."""
 
+import re
+
 import pytest
 from conftest import NOTEBOOKS
 
@@ -92,3 +94,26 @@ def test_url_parameters_set_the_starting_state_and_bursts_settle_on_the_last_cho
     )
     assert page.locator(".js-plotly-plot").count() == 1
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_save_as_report_downloads_the_current_view_with_a_reopen_link(voila, page, tmp_path):
+    server = voila(APP)
+    page.goto(server.url + "?metric=mau_m", wait_until="commit")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=90_000)
+    page.get_by_role("button", name="Save as report").click()
+    with page.expect_download(timeout=30_000) as info:
+        page.locator("a.vl-download").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "spotify_at_a_glance.html"
+    report = path.read_text(encoding="utf-8")
+    assert "<td>metric</td><td>mau_m</td>" in report
+    assert "metric=mau_m&amp;start=2015&amp;end=2024" in report
+    expected = summary(load_spotify_annual(), "mau_m", 2015, 2024)
+    assert f"{expected['end_value']:,.2f} million" in report
+
+    offline = page.context.new_page()
+    offline.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())  # no network
+    offline.goto(path.as_uri())
+    offline.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)

@@ -120,12 +120,18 @@ def build_app(metric: str = "total_revenue_eur_m", start: int = 0, end: int = 0)
                 yearly(frame, {metric_box.value: label}, unit=unit, title=f"Spotify: {label}")
             )
 
+    def state() -> tuple:
+        first, last = span.value
+        params = {"metric": metric_box.value, "start": first, "end": last}
+        return params, cards, [chart.figure]
+
+    save = appkit.SaveReport("Spotify at a glance", state, app="spotify_at_a_glance.ipynb")
     metric_box.observe(refresh, names="value")
     span.observe(refresh, names="value")
     refresh()
     return appkit.page(
         "Spotify at a glance",
         "Pick a metric and a span of years: the headline, the growth and the chart follow.",
-        [metric_box, span],
+        [metric_box, span, save],
         [body],
     )
