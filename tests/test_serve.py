@@ -154,3 +154,12 @@ def test_fifty_page_views_leave_no_kernel_behind(server, browser):
     assert len(_tree(proc.pid)) == 1 + pool, "kernels left running after their tabs closed"
     after = _rss_mb(proc.pid)
     assert after - idle < 300, f"server memory grew from {idle:.0f} MB to {after:.0f} MB"
+
+
+@pytest.mark.browser
+def test_every_app_has_a_thumbnail_and_the_server_sends_it(server):
+    _, url = server
+    for entry in apps(APPS):
+        assert entry["thumbnail"], f"{entry['name']}: no thumbnail; run `make thumbnails`"
+        status, _ = _get(url + "voila/files/" + entry["thumbnail"])
+        assert status == 200, entry["thumbnail"]

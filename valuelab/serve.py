@@ -195,7 +195,7 @@ def voila_argv(
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
-        f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST!r}",
+        *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
         "--MappingKernelManager.cull_connected=False",
