@@ -73,7 +73,7 @@ bench: setup-test chromium
 
 # Gallery thumbnails: the app tests screenshot every app into build/screenshots/.
 thumbnails: setup-test chromium
-	$(BIN)/python -m pytest tests/test_apps.py -q -k renders
+	$(BIN)/python -m pytest tests/test_apps.py tests/test_app_launcher.py -q -m browser
 	mkdir -p notebooks/apps/thumbnails
 	cp build/screenshots/*.png notebooks/apps/thumbnails/
 

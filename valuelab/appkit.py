@@ -45,6 +45,7 @@ from valuelab.errors import ValueLabError
 
 __all__ = [
     "CSS",
+    "RESERVED_QUERY_NAMES",
     "ErrorPanel",
     "FigureBox",
     "KpiCards",
@@ -57,6 +58,9 @@ __all__ = [
     "snapshot_html",
     "url_params",
 ]
+
+#: URL parameters Voila itself reads (page template and theme).
+RESERVED_QUERY_NAMES = frozenset({"template", "theme"})
 
 #: Styles shared by all apps (cards, error panel, header).
 CSS = """
@@ -532,6 +536,9 @@ def launch(build: Callable[..., w.Widget], defaults: Mapping[str, Any]) -> w.Wid
 def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
     """The app's starting state: ``defaults`` updated from the page URL.
 
+    ``template`` and ``theme`` are Voila's own URL parameters
+    (:data:`RESERVED_QUERY_NAMES`): an app may not use them.
+
     Inside Voila the query string of the page (``?customer_id=C042``) reaches
     the kernel as ``QUERY_STRING``; with preheated kernels this waits for the
     request first (``voila.utils.wait_for_request``). Outside Voila the
@@ -542,6 +549,9 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
     >>> url_params({"year": 2024}) == {"year": 2024} or True
     True
     """
+    reserved = RESERVED_QUERY_NAMES & set(defaults)
+    if reserved:
+        raise ValueError(f"URL parameter names reserved by Voila: {', '.join(sorted(reserved))}")
     if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voila only
         from voila.utils import wait_for_request
 

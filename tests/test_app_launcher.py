@@ -1,0 +1,71 @@
+"""The report launcher: a form from the template's typed parameters, a report out."""
+
+import re
+
+import pytest
+from conftest import NOTEBOOKS, ROOT
+
+from valuelab.app_launcher import REPORTS, coerce, fields, render, templates
+from valuelab.errors import InputError
+
+APP = "report_launcher.ipynb"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def test_every_template_has_a_form():
+    found = templates()
+    assert set(found) == {p.name for p in REPORTS.glob("*.ipynb")}
+    for name in found:
+        specs = fields(REPORTS / name)
+        assert specs, f"{name} has no parameters"
+        for spec in specs:
+            assert spec["type"] in {"int", "float", "bool", "str"}
+            assert spec["help"], f"{name}: parameter {spec['name']} has no # help comment"
+
+
+def test_values_are_coerced_or_every_problem_named():
+    specs = fields(REPORTS / "spotify_year.ipynb")
+    assert coerce(specs, {"year": "2016"}, "t") == {"year": 2016}
+    with pytest.raises(InputError) as info:
+        coerce(specs, {"year": "twenty", "yaer": 1}, "spotify_year.ipynb")
+    msg = str(info.value)
+    assert "year='twenty' is not a valid int" in msg
+    assert "unknown parameter 'yaer' (valid: year)" in msg and "spotify_year.ipynb" in msg
+
+
+@pytest.mark.slow
+def test_render_writes_stakeholder_html_without_code():
+    body = render(REPORTS / "spotify_year.ipynb", {"year": 2016})
+    assert "2016" in body and "plotly" in body
+    assert "hl-ipython3" not in body and "from valuelab" not in body
+
+
+@pytest.mark.slow
+def test_a_failing_report_is_an_input_error_naming_the_template():
+    with pytest.raises(InputError, match="spotify_year.ipynb"):
+        render(REPORTS / "spotify_year.ipynb", {"year": 1990})
+
+
+@pytest.mark.browser
+def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_path):
+    page.goto(apps_server.app_url(APP, "report=spotify_year.ipynb"), wait_until="commit")
+    year = page.locator(".widget-inline-hbox:has(label:text-is('year')) input")
+    year.wait_for(timeout=90_000)
+    assert year.input_value() == "2024"
+    assert "fiscal year to report" in page.inner_text("body")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
+    year.fill("2016")
+    year.press("Enter")
+    page.get_by_role("button", name="Run report").click()
+    link = page.locator("a.vl-download")
+    link.wait_for(timeout=120_000)
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "spotify_year_2016.html"
+    report = path.read_text(encoding="utf-8")
+    assert re.search(r"\b2016\b", report) and "from valuelab" not in report
+    assert "Traceback" not in page.inner_text("body")
+    assert (NOTEBOOKS / "apps" / APP).exists()

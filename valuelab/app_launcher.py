@@ -1,0 +1,216 @@
+"""The report launcher app: pick a template, fill its form, get the report.
+
+The form is generated from the template's ``parameters`` cell (the names,
+inferred types, defaults and ``# help`` comments that
+``papermill.inspect_notebook`` reads), so a new template needs no app code.
+Values are checked and coerced before any kernel starts; the report is
+executed headless and offered as a standalone HTML download (no code cells,
+interactive charts that work offline).
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from valuelab import appkit
+from valuelab.errors import InputError
+
+__all__ = ["REPORTS", "build_app", "coerce", "fields", "render", "templates"]
+
+#: The folder of report templates the launcher offers.
+REPORTS = Path(__file__).resolve().parent.parent / "notebooks" / "reports"
+
+_TYPES = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+def templates(folder: str | Path = REPORTS) -> dict[str, str]:
+    """Report templates in ``folder``: file name -> title.
+
+    Examples
+    --------
+    >>> templates()["spotify_year.ipynb"]
+    'Spotify: one year in figures'
+    """
+    from valuelab.site import notebook_title
+
+    return {p.name: notebook_title(p)[0] for p in sorted(Path(folder).glob("*.ipynb"))}
+
+
+def fields(template: str | Path) -> list[dict[str, Any]]:
+    """The typed parameters of a template: ``name``, ``type``, ``default``, ``help``.
+
+    ``type`` is the annotation when the cell has one (``year: int = 2024``),
+    else the type of the default literal: one of ``int``, ``float``, ``bool``,
+    ``str`` (anything else is offered as ``str``); ``default`` is the literal.
+
+    Examples
+    --------
+    >>> [(f["name"], f["type"], f["default"]) for f in fields(REPORTS / "spotify_year.ipynb")]
+    [('year', 'int', 2024)]
+    """
+    import papermill as pm
+
+    found = []
+    for name, spec in pm.inspect_notebook(str(template)).items():
+        try:
+            default = ast.literal_eval(spec.get("default", "None"))  # literals only, never eval
+        except (ValueError, SyntaxError):
+            default = spec.get("default")
+        kind = spec.get("inferred_type_name", "None")  # set only by a type annotation
+        if kind not in _TYPES:
+            kind = type(default).__name__ if type(default).__name__ in _TYPES else "str"
+        found.append({"name": name, "type": kind, "default": default, "help": spec.get("help", "")})
+    return found
+
+
+def coerce(specs: list[dict[str, Any]], values: dict[str, Any], source: str) -> dict[str, Any]:
+    """Values converted to the declared types; one :class:`InputError` lists every problem.
+
+    Examples
+    --------
+    >>> specs = [{"name": "year", "type": "int", "default": 2024, "help": ""}]
+    >>> coerce(specs, {"year": "2016"}, "spotify_year.ipynb")
+    {'year': 2016}
+    """
+    known = {s["name"]: s for s in specs}
+    out, problems = {}, []
+    for name, value in values.items():
+        if name not in known:
+            problems.append(f"unknown parameter '{name}' (valid: {', '.join(known)})")
+            continue
+        kind = _TYPES[known[name]["type"]]
+        try:
+            if kind is bool and isinstance(value, str):
+                if value.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError(value)
+                value = value.strip().lower() in {"true", "1", "yes"}
+            out[name] = kind(value)
+        except (TypeError, ValueError):
+            problems.append(f"{name}={value!r} is not a valid {known[name]['type']}")
+    if problems:
+        raise InputError(
+            "; ".join(problems), source=source, expected="the template's parameters and types"
+        )
+    return out
+
+
+def render(template: str | Path, params: dict[str, Any], timeout: int = 300) -> str:
+    """Execute a template with ``params``; the stakeholder HTML (no code) as a string.
+
+    Raises
+    ------
+    InputError
+        Unknown or mistyped parameters (before any kernel starts), or a cell
+        of the template failed (the message names the error).
+    """
+    import os
+
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    from valuelab.reports import drop_records
+
+    template = Path(template)
+    params = coerce(fields(template), params, template.name)
+    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+notebook"
+    try:
+        nb = pm.execute_notebook(
+            str(template),
+            None,
+            parameters=params,
+            cwd=str(template.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            execution_timeout=timeout,
+        )
+    except pm.PapermillExecutionError as err:
+        raise InputError(
+            f"the report failed: {err.ename}: {err.evalue}", source=template.name
+        ) from None
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(drop_records(nb))
+    return body
+
+
+def _widget(spec: dict[str, Any]) -> w.Widget:
+    kind, default, label = spec["type"], spec["default"], spec["name"]
+    style = {"description_width": "initial"}
+    tip = spec["help"] or label
+    if kind == "bool":
+        return w.Checkbox(value=bool(default), description=label, tooltip=tip, style=style)
+    if kind == "int":
+        return w.IntText(value=int(default), description=label, tooltip=tip, style=style)
+    if kind == "float":
+        return w.FloatText(value=float(default), description=label, tooltip=tip, style=style)
+    text = "" if default is None else str(default)
+    return w.Text(value=text, description=label, tooltip=tip, style=style)
+
+
+def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
+    """The launcher: template dropdown, a generated form, Run, download link.
+
+    ``report`` is the template file name to start with (URL ``?report=...``).
+    """
+    choices = templates(folder)
+    if not choices:
+        raise InputError("no report templates", source=str(folder), expected="*.ipynb files")
+    picker = w.Dropdown(
+        options=[(title, name) for name, title in choices.items()],
+        value=report if report in choices else next(iter(choices)),
+        description="Report",
+    )
+    form = w.VBox()
+    helps = w.HTML()
+    run = w.Button(description="Run report", button_style="primary", icon="play")
+    status = w.HTML()
+    errors = appkit.ErrorPanel()
+    download = w.HTML()
+    state: dict[str, Any] = {}
+
+    def show_form(*_: object) -> None:
+        with errors.guard():
+            specs = fields(Path(folder) / picker.value)
+            state["specs"] = specs
+            state["widgets"] = {s["name"]: _widget(s) for s in specs}
+            form.children = list(state["widgets"].values())
+            helps.value = "".join(
+                f"<li><code>{html.escape(s['name'])}</code> ({s['type']}): "
+                f"{html.escape(s['help'] or '–')}</li>"
+                for s in specs
+            )
+            helps.value = f"<ul class='vl-help'>{helps.value}</ul>"
+            download.value = ""
+
+    def on_run(_: object) -> None:
+        run.disabled = True
+        download.value = ""
+        status.value = "<p>⏳ Rendering the report…</p>"
+        with errors.guard():
+            params = {k: wid.value for k, wid in state["widgets"].items()}
+            body = render(Path(folder) / picker.value, params)
+            slug = "_".join(str(v) for v in params.values())
+            name = f"{Path(picker.value).stem}_{slug}.html".replace(" ", "_")
+            data = base64.b64encode(body.encode("utf-8")).decode("ascii")
+            download.value = (
+                f'<a class="vl-download" download="{html.escape(name)}" '
+                f'href="data:text/html;base64,{data}">⬇ Download {html.escape(name)}</a>'
+            )
+        status.value = "" if errors.message else "<p>✅ Report ready.</p>"
+        run.disabled = False
+
+    picker.observe(show_form, names="value")
+    run.on_click(on_run)
+    show_form()
+    return appkit.page(
+        "Report launcher",
+        "Pick a report, fill in its parameters, run it and download the HTML.",
+        [picker, form, run],
+        [errors, status, download, helps],
+    )
