@@ -6,6 +6,8 @@ and composes these pieces, so that every app looks and behaves the same:
 - :func:`page` — title, one-line purpose, a column of controls and a body;
 - :class:`KpiCards` — a row of KPI cards, each with its value, unit and the
   change against a baseline;
+- :class:`ParamSliders` — sliders bound to a model's parameters, read and
+  set as one dict;
 - :class:`ErrorPanel` — a friendly message instead of a traceback
   (``with panel.guard(): ...``);
 - :func:`debounced` — coalesces a burst of widget events (a dragged slider,
@@ -49,6 +51,7 @@ __all__ = [
     "ErrorPanel",
     "FigureBox",
     "KpiCards",
+    "ParamSliders",
     "SaveReport",
     "debounced",
     "format_value",
@@ -307,6 +310,70 @@ def debounced(wait: float = 0.15) -> Callable[[Callable[..., Any]], Callable[...
         return wrapper
 
     return decorate
+
+
+class ParamSliders(w.VBox):
+    """Sliders bound to a model's parameters, read and set as one dict.
+
+    Parameters
+    ----------
+    specs : mapping
+        ``name -> (label, min, max, step)``; ints everywhere make an
+        ``IntSlider``, otherwise a ``FloatSlider``. The label should carry the
+        unit, e.g. ``"Discount (%)"``.
+    values : mapping, optional
+        Starting values (default: each slider's minimum).
+
+    Examples
+    --------
+    >>> s = ParamSliders(
+    ...     {"price": ("Price (EUR)", 1.0, 50.0, 0.5), "seats": ("Seats", 1, 9, 1)},
+    ...     {"price": 9.99, "seats": 3},
+    ... )
+    >>> s.values
+    {'price': 9.99, 'seats': 3}
+    >>> s.set({"seats": 5})
+    >>> s.values["seats"]
+    5
+    """
+
+    def __init__(
+        self,
+        specs: Mapping[str, tuple[str, float, float, float]],
+        values: Mapping[str, float] | None = None,
+    ) -> None:
+        self.sliders: dict[str, w.Widget] = {}
+        values = dict(values or {})
+        for name, (label, lo, hi, step) in specs.items():
+            integral = all(isinstance(x, int) for x in (lo, hi, step))
+            kind = w.IntSlider if integral else w.FloatSlider
+            start = values.get(name, lo)
+            self.sliders[name] = kind(
+                value=start,
+                min=lo,
+                max=hi,
+                step=step,
+                description=label,
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
+        super().__init__(list(self.sliders.values()))
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The current value of every parameter."""
+        return {name: s.value for name, s in self.sliders.items()}
+
+    def set(self, values: Mapping[str, float]) -> None:
+        """Move sliders to ``values`` (names not in the model are ignored)."""
+        for name, value in values.items():
+            if name in self.sliders:
+                self.sliders[name].value = value
+
+    def observe_all(self, fn: Callable[..., Any]) -> None:
+        """Call ``fn(change)`` when any slider moves (wrap ``fn`` in :func:`debounced`)."""
+        for s in self.sliders.values():
+            s.observe(fn, names="value")
 
 
 class FigureBox(w.Output):
