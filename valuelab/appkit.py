@@ -79,7 +79,8 @@ CSS = """
 .vl-error {border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
            color: #5f2120;}
 .vl-controls .widget-label {min-width: 11ex;}
-.vl-cards {gap: 8px;} .vl-controls {gap: 4px;} .vl-body {gap: 8px; padding-left: 16px;}
+.vl-cards {gap: 8px;} .vl-controls {gap: 4px; --jp-widgets-inline-width: 100%;}
+.vl-body {gap: 8px; padding-left: 16px;}
 </style>
 """
 
@@ -517,7 +518,7 @@ def page(
         if header
         else f'<span aria-label="{html.escape(title)}: {html.escape(purpose)}"></span>'
     )
-    side = w.VBox(controls, layout=w.Layout(min_width="360px", max_width="400px"))
+    side = w.VBox(controls, layout=w.Layout(min_width="400px", max_width="440px"))
     side.add_class("vl-controls")
     main = w.VBox(body, layout=w.Layout(flex="1 1 auto", min_width="0"))
     main.add_class("vl-body")

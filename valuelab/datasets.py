@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from valuelab.errors import InputError
+from valuelab.synthetic import listening_log as _listening_log
 from valuelab.synthetic import product_events
 
 __all__ = [
@@ -122,6 +123,24 @@ _register(
     )
 )
 
+_register(
+    DatasetSpec(
+        name="listening_log",
+        filename="listening_log.csv",
+        description="Synthetic month of streams: heavy/light users, Zipf-like artists.",
+        dtypes={
+            "user_id": "category",
+            "artist_id": "category",
+            "track_id": "category",
+            "streams": "int64",
+            "user_revenue": "float64",
+        },
+        generator=_listening_log.generate,
+        seed=_listening_log.SEED,
+        kwargs={"n_rows": 30_000},
+    )
+)
+
 
 def data_dir() -> Path:
     """Folder holding the data files.
@@ -152,7 +171,7 @@ def list_datasets() -> list[str]:
 
     Examples
     --------
-    >>> list_datasets()[:2]
+    >>> [n for n in list_datasets() if n in ("product_events", "spotify_annual")]
     ['product_events', 'spotify_annual']
     """
     return sorted(_REGISTRY)

@@ -1,0 +1,80 @@
+"""Figures for streaming royalties (:mod:`valuelab.royalties`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from valuelab.plots.style import PALETTE, finish
+
+__all__ = ["euro_flow", "pool_vs_reported", "tier_change"]
+
+
+def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
+    """Bars: estimated royalty pool vs reported payouts per year (EUR bn).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`valuelab.royalties.pool_by_year` output.
+    payout_share : float
+        The share used for the estimate (0-1), shown in the legend.
+
+    Examples
+    --------
+    >>> from valuelab.datasets import load_spotify_annual
+    >>> from valuelab.royalties import pool_by_year
+    >>> fig = pool_vs_reported(pool_by_year(load_spotify_annual()), 2 / 3)
+    >>> len(fig.data)
+    2
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=table["year"], y=table["pool_eur_bn"], name=f"Estimate: {payout_share:.0%} of revenue"
+    )
+    fig.add_bar(x=table["year"], y=table["reported_eur_bn"], name="Reported by Spotify")
+    return finish(fig, title="Royalty pool: estimate vs reported", x_title="Year", y_title="EUR bn")
+
+
+def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:
+    """Horizontal bars of :func:`valuelab.royalties.euro_path` (EUR per euro).
+
+    Examples
+    --------
+    >>> from valuelab.royalties import euro_path
+    >>> euro_flow(euro_path()).data[0].orientation
+    'h'
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=path["eur"],
+            y=path["recipient"],
+            orientation="h",
+            marker_color=PALETTE[: len(path)],
+            text=[f"{v:.3f}" for v in path["eur"]],
+            textposition="auto",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return finish(fig, title=title, x_title="EUR", y_title="Recipient")
+
+
+def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") -> go.Figure:
+    """Grouped bars: each rule's change vs pro-rata (percent) per popularity tier.
+
+    Parameters
+    ----------
+    tiers : pandas.DataFrame
+        :func:`valuelab.royalties.by_tier` output (the pro-rata rows are skipped).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"rule": ["user_centric"], "tier": ["top 10"], "change_pct": [-3.0]})
+    >>> tier_change(t).data[0].name
+    'user_centric'
+    """
+    fig = go.Figure()
+    for rule, rows in tiers[tiers["rule"] != "pro_rata"].groupby("rule", sort=False):
+        fig.add_bar(x=rows["tier"], y=rows["change_pct"], name=str(rule))
+    fig.update_layout(hovermode="closest")
+    return finish(fig, title=title, x_title="Artists by popularity", y_title="Change (%)")
