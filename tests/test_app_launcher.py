@@ -69,3 +69,12 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert re.search(r"\b2016\b", report) and "from valuelab" not in report
     assert "Traceback" not in page.inner_text("body")
     assert (NOTEBOOKS / "apps" / APP).exists()
+
+
+@pytest.mark.slow
+def test_render_leaves_the_callers_environment_alone(monkeypatch):
+    import os
+
+    monkeypatch.delenv("PLOTLY_RENDERER", raising=False)
+    render(REPORTS / "spotify_year.ipynb", {"year": 2024})
+    assert "PLOTLY_RENDERER" not in os.environ

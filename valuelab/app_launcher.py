@@ -118,7 +118,8 @@ def render(template: str | Path, params: dict[str, Any], timeout: int = 300) -> 
 
     template = Path(template)
     params = coerce(fields(template), params, template.name)
-    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+notebook"
+    before = os.environ.get("PLOTLY_RENDERER")
+    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+notebook"  # charts in the static HTML
     try:
         nb = pm.execute_notebook(
             str(template),
@@ -133,6 +134,11 @@ def render(template: str | Path, params: dict[str, Any], timeout: int = 300) -> 
         raise InputError(
             f"the report failed: {err.ename}: {err.evalue}", source=template.name
         ) from None
+    finally:
+        if before is None:
+            os.environ.pop("PLOTLY_RENDERER", None)
+        else:
+            os.environ["PLOTLY_RENDERER"] = before
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(drop_records(nb))

@@ -395,11 +395,12 @@ class FigureBox(w.Output):
         shell = get_ipython()
         if shell is None:  # plain Python (tests): keep the figure, render nothing
             return
-        from IPython.display import display
-
+        # Always the mimetype renderer: what Voila's plotly extension draws, and
+        # independent of PLOTLY_RENDERER (the "notebook" renderer's init script
+        # inside an Output widget hangs a headless run).
         with self:
             self.clear_output(wait=True)
-            display(fig)
+            fig.show(renderer="plotly_mimetype")
 
 
 def snapshot_html(
