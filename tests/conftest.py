@@ -42,7 +42,7 @@ def all_notebooks() -> list[Path]:
 
 
 def execute_notebook(
-    path: Path, out_dir: Path, parameters: dict[str, Any] | None = None, timeout: int = 300
+    path: Path, out_dir: Path, parameters: dict[str, Any] | None = None, timeout: int = 120
 ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
     """Execute a notebook headless with papermill; return it and its recorded figures."""
     out = out_dir / path.name
