@@ -224,16 +224,34 @@ class ErrorPanel(w.HTML):
             self.clear()
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop when inside a Jupyter kernel, else None.
+
+    Outside a kernel a running loop may belong to someone who is not driving
+    it (e.g. Playwright's sync API), so a thread timer is used instead.
+    """
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None or getattr(shell, "kernel", None) is None:
+            return None
+        return asyncio.get_running_loop()
+    except (ImportError, RuntimeError):
+        return None
+
+
 class _Timer:
     """A delayed call on the running event loop (a kernel) or, failing that, a thread."""
 
     def __init__(self, wait: float, fn: Callable[[], None]) -> None:
-        try:
+        loop = _kernel_loop()
+        if loop is not None:
             # In a kernel the observer runs on the kernel's event loop: the
             # trailing call runs there too, so its output keeps the right
             # parent message (an Output widget captures it).
-            self._handle = asyncio.get_running_loop().call_later(wait, fn)
-        except RuntimeError:
+            self._handle = loop.call_later(wait, fn)
+        else:
             self._handle = threading.Timer(wait, fn)
             self._handle.daemon = True
             self._handle.start()
