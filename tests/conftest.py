@@ -106,25 +106,16 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     raise TimeoutError(f"voila did not answer {url} within {timeout:.0f} s")
 
 
-class VoilaServer:
-    """A Voila server for one notebook on a free 127.0.0.1 port."""
+class _ServerProcess:
+    """A server subprocess on a free 127.0.0.1 port, waited for until it answers."""
 
-    def __init__(self, notebook: Path, log: Path) -> None:
+    def __init__(self, argv: list[str], cwd: Path, log: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self._log = log.open("w")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                str(notebook),
-                "--no-browser",
-                f"--port={self.port}",
-                "--Voila.ip=127.0.0.1",
-                "--show_tracebacks=False",
-            ],
-            cwd=str(notebook.parent),
+            [a.replace("{port}", str(self.port)) for a in argv],
+            cwd=str(cwd),
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -144,6 +135,15 @@ class VoilaServer:
         self._log.close()
 
 
+class VoilaServer(_ServerProcess):
+    """Plain Voila for one notebook."""
+
+    def __init__(self, notebook: Path, log: Path) -> None:
+        argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--port={port}"]
+        argv += ["--Voila.ip=127.0.0.1", "--show_tracebacks=False"]
+        super().__init__(argv, notebook.parent, log)
+
+
 @pytest.fixture
 def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
     """``voila(notebook)`` starts Voila for it and returns the server (stopped after)."""
@@ -159,30 +159,15 @@ def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
         server.stop()
 
 
-class AppServer:
-    """``valuelab serve`` (gallery, preheated kernels) on a free 127.0.0.1 port."""
+class AppServer(_ServerProcess):
+    """``valuelab serve`` (gallery, preheated kernels)."""
 
     def __init__(self, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self._log = log.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "valuelab", "serve", "--port", str(self.port), "--no-browser"],
-            cwd=str(ROOT),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_http(self.url, self.proc)
-        except Exception:
-            self.stop()
-            raise
+        argv = [sys.executable, "-m", "valuelab", "serve", "--port", "{port}", "--no-browser"]
+        super().__init__(argv, ROOT, log)
 
     def app_url(self, name: str, query: str = "") -> str:
         return f"{self.url}voila/render/{name}" + (f"?{query}" if query else "")
-
-    def stop(self) -> None:
-        VoilaServer.stop(self)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

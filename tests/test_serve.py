@@ -1,14 +1,13 @@
 """`valuelab serve`: gallery, nothing but apps readable, kernels released on tab close."""
 
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import NOTEBOOKS, ROOT, _wait_http, free_port
+from conftest import NOTEBOOKS, ROOT, AppServer
 
 from valuelab.serve import apps, gallery_html, voila_argv
 
@@ -55,30 +54,10 @@ def _rss_mb(pid: int) -> float:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "valuelab",
-            "serve",
-            "--port",
-            str(port),
-            "--no-browser",
-            "--apps",
-            str(APPS),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    _wait_http(url, proc)
-    yield proc, url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    """A server of its own: the leak test measures its memory."""
+    app_server = AppServer(tmp_path_factory.mktemp("serve") / "serve.log")
+    yield app_server.proc, app_server.url
+    app_server.stop()
 
 
 def _get(url: str) -> tuple[int, str]:
