@@ -5,8 +5,17 @@ Model functions return DataFrames; these functions turn them into labelled
 All figures share :func:`valuelab.plots.style.finish`.
 """
 
+from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change
 from valuelab.plots.style import finish
 from valuelab.plots.timeseries import yearly
 
-__all__ = ["euro_flow", "finish", "pool_vs_reported", "tier_change", "yearly"]
+__all__ = [
+    "euro_flow",
+    "finish",
+    "kr_grades",
+    "pool_vs_reported",
+    "priorities",
+    "tier_change",
+    "yearly",
+]
