@@ -201,12 +201,45 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Keep each phase's report on the item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _diagnose(request: pytest.FixtureRequest, pg: Any) -> None:
+    """On failure: screenshot, visible text and the servers' log tails, for CI logs."""
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed or pg.is_closed():
+        return
+    out = ROOT / "build" / "screenshots" / "failures"
+    out.mkdir(parents=True, exist_ok=True)
+    shot = out / f"{request.node.name}.png"
+    try:
+        pg.screenshot(path=str(shot), full_page=True, timeout=10_000)
+        text = pg.inner_text("body", timeout=5_000)
+    except Exception as err:  # the diagnosis must not hide the failure
+        text = f"(page unreadable: {err})"
+    lines = [f"--- {request.node.name}: page {pg.url}, screenshot {shot}", text[:2000]]
+    for log in sorted(Path(request.node.funcargs.get("tmp_path", out)).glob("*.log")):
+        tail = log.read_text(errors="replace").splitlines()[-40:]
+        lines += [f"--- {log.name} (last 40 lines)", *tail]
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser page; console errors are collected in ``page.errors``."""
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser page; console errors are collected in ``page.errors``.
+
+    When the test fails, a screenshot, the page's text and the Voila logs of the
+    test are written to stderr (and ``build/screenshots/failures``).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.errors = []
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
     yield pg
+    _diagnose(request, pg)
     context.close()

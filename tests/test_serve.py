@@ -123,7 +123,10 @@ def test_fifty_page_views_leave_no_kernel_behind(server, browser):
             page.goto(app_url, wait_until="commit")
         for page in pages:
             page.locator(".vl-kpi").first.wait_for(timeout=90_000)
-            page.close(run_before_unload=True)
+            page.close(run_before_unload=True)  # a tab closed by hand: unload handlers run
+        for page in pages:  # close(run_before_unload=True) does not wait for the unload
+            if not page.is_closed():
+                page.wait_for_event("close", timeout=30_000)
         for context in contexts:
             context.close()
     deadline = time.monotonic() + 60
