@@ -109,7 +109,7 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
 class _ServerProcess:
     """A server subprocess on a free 127.0.0.1 port, waited for until it answers."""
 
-    def __init__(self, argv: list[str], cwd: Path, log: Path) -> None:
+    def __init__(self, argv: list[str], cwd: Path, log: Path, probe: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self._log = log.open("w")
@@ -120,7 +120,7 @@ class _ServerProcess:
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_http(self.url, self.proc)
+            _wait_http(self.url + probe, self.proc)
         except Exception:
             self.stop()
             raise
@@ -141,7 +141,9 @@ class VoilaServer(_ServerProcess):
     def __init__(self, notebook: Path, log: Path) -> None:
         argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--port={port}"]
         argv += ["--Voila.ip=127.0.0.1", "--show_tracebacks=False"]
-        super().__init__(argv, notebook.parent, log)
+        # Probe a static file: a GET of "/" would execute the notebook in a kernel
+        # that the probe abandons, competing with the test's page for 2 cores.
+        super().__init__(argv, notebook.parent, log, probe="voila/static/favicon.ico")
 
 
 @pytest.fixture

@@ -54,8 +54,20 @@ def _rss_mb(pid: int) -> float:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A server of its own: the leak test measures its memory."""
+    """A server for this module's checks."""
     app_server = AppServer(tmp_path_factory.mktemp("serve") / "serve.log")
+    yield app_server.proc, app_server.url
+    app_server.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server no other test has touched: the leak test counts its kernels and memory.
+
+    (A plain HTTP GET of an app, as in the tests above, runs no JavaScript and so
+    never releases its kernel; only the idle culler would.)
+    """
+    app_server = AppServer(tmp_path / "serve.log")
     yield app_server.proc, app_server.url
     app_server.stop()
 
@@ -107,8 +119,8 @@ def test_cross_origin_shutdown_is_refused(server):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_fifty_page_views_leave_no_kernel_behind(server, browser):
-    proc, url = server
+def test_fifty_page_views_leave_no_kernel_behind(fresh_server, browser):
+    proc, url = fresh_server
     app_url = url + "voila/render/spotify_at_a_glance.ipynb"
     pool = len(apps(APPS))  # one preheated kernel per app stays ready
     deadline = time.monotonic() + 120
