@@ -5,17 +5,29 @@ Model functions return DataFrames; these functions turn them into labelled
 All figures share :func:`valuelab.plots.style.finish`.
 """
 
+from valuelab.plots.drivers import (
+    actor_flows,
+    roi_cashflow,
+    tornado,
+    tree_graph,
+    what_if_waterfall,
+)
 from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change
 from valuelab.plots.style import finish
 from valuelab.plots.timeseries import yearly
 
 __all__ = [
+    "actor_flows",
     "euro_flow",
     "finish",
     "kr_grades",
     "pool_vs_reported",
     "priorities",
+    "roi_cashflow",
     "tier_change",
+    "tornado",
+    "tree_graph",
+    "what_if_waterfall",
     "yearly",
 ]

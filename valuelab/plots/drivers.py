@@ -1,0 +1,290 @@
+"""Figures for value drivers: the driver tree, a tornado chart, a what-if waterfall, actor flows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from valuelab.drivers import DriverTree, RoiResult, ValueDriverTemplate
+from valuelab.plots.style import PALETTE, finish
+
+__all__ = ["actor_flows", "roi_cashflow", "tornado", "tree_graph", "what_if_waterfall"]
+
+
+def _short(value: float) -> str:
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def _layers(tree: DriverTree) -> dict[str, tuple[float, float]]:
+    """x, y of every name: layers by depth, ordered by the mean x of their parents."""
+    depth = tree.depth()
+    parents: dict[str, list[str]] = {}
+    for node in tree.order:
+        for child in tree.children(node):
+            parents.setdefault(child, []).append(node)
+    pos: dict[str, tuple[float, float]] = {}
+    for level in range(max(depth.values()) + 1):
+        names = [n for n in depth if depth[n] == level]
+        key = {
+            n: np.mean([pos[p][0] for p in parents.get(n, []) if p in pos] or [0.0]) for n in names
+        }
+        names.sort(key=lambda n: (key[n], n))
+        for i, name in enumerate(names):
+            pos[name] = ((i + 0.5) / len(names), -float(level))
+    return pos
+
+
+def tree_graph(
+    tree: DriverTree, inputs: Mapping[str, Any] | None = None, title: str | None = None
+) -> go.Figure:
+    """The driver tree as a layered graph: top nodes above, value drivers at the bottom.
+
+    Each box shows the name and its value with the unit; the North Star node
+    is marked, inputs tagged as an actor's value driver are coloured.
+
+    Examples
+    --------
+    >>> tree = DriverTree.from_dict({"revenue": "users * arpu"}, inputs={"users": 10, "arpu": 2})
+    >>> [trace.name for trace in tree_graph(tree).data[1:]]
+    ['root', 'other input']
+    """
+    values = tree.evaluate(inputs)
+    pos = _layers(tree)
+    ex, ey = [], []
+    for node in tree.order:
+        for child in tree.children(node):
+            ex += [pos[node][0], pos[child][0], None]
+            ey += [pos[node][1], pos[child][1], None]
+    fig = go.Figure(
+        go.Scatter(
+            x=ex,
+            y=ey,
+            mode="lines",
+            line={"color": "#bbb", "width": 1.5},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    drivers = tree.drivers()
+    groups = {
+        "North Star": [n for n in pos if n == tree.nsm],
+        "root": [n for n in pos if n == tree.root and n != tree.nsm],
+        "node": [n for n in pos if n in tree.formulas and n not in (tree.nsm, tree.root)],
+        "value driver (input)": [n for n in pos if n not in tree.formulas and n in drivers],
+        "other input": [n for n in pos if n not in tree.formulas and n not in drivers],
+    }
+    colors = {
+        "North Star": PALETTE[3],
+        "root": PALETTE[0],
+        "node": PALETTE[5],
+        "value driver (input)": PALETTE[2],
+        "other input": "#999",
+    }
+    for label, names in groups.items():
+        if not names:
+            continue
+        unit = {
+            n: tree.units.get(n) or (tree.inputs[n].unit if n in tree.inputs else "") for n in names
+        }
+        text = [f"<b>{n}</b><br>{_short(values[n])} {unit[n]}".strip() for n in names]
+        actor = [f"<br>driver of {drivers[n]}" if n in drivers else "" for n in names]
+        fig.add_scatter(
+            x=[pos[n][0] for n in names],
+            y=[pos[n][1] for n in names],
+            mode="markers+text",
+            name=label,
+            text=text,
+            textposition="bottom center",
+            textfont={"size": 11},
+            marker={
+                "size": 16,
+                "color": colors[label],
+                "symbol": "star" if label == "North Star" else "circle",
+            },
+            customdata=[t + a for t, a in zip(text, actor, strict=True)],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    levels = max(-y for _, y in pos.values())
+    fig.update_xaxes(visible=False, range=[-0.05, 1.05])
+    fig.update_yaxes(visible=False, range=[-levels - 0.6, 0.4])
+    fig.update_layout(hovermode="closest", height=max(420, 130 * (levels + 1)))
+    root_unit = tree.units.get(tree.root, "")
+    return finish(
+        fig,
+        title=title
+        or f"Driver tree: {tree.root} = {_short(values[tree.root])} {root_unit}".strip(),
+    )
+
+
+def tornado(sens: pd.DataFrame, unit: str = "", title: str | None = None) -> go.Figure:
+    """Tornado chart from :meth:`DriverTree.sensitivity`: biggest impact on top.
+
+    Examples
+    --------
+    >>> tree = DriverTree.from_dict({"revenue": "users * arpu"})
+    >>> fig = tornado(tree.sensitivity({"users": 10, "arpu": 2}), unit="EUR")
+    >>> fig.layout.xaxis.title.text
+    'revenue (EUR)'
+    """
+    base = float(sens["base"].iloc[0])
+    target = sens.attrs.get("of", "root")
+    swing = sens.attrs.get("swing")
+    fig = go.Figure()
+    for side, name, color in (
+        ("low", "input -swing", PALETTE[1]),
+        ("high", "input +swing", PALETTE[0]),
+    ):
+        fig.add_bar(
+            y=sens["input"],
+            x=sens[side] - base,
+            base=base,
+            orientation="h",
+            name=name if swing is None else name.replace("swing", f"{swing:.0%}"),
+            marker_color=color,
+            customdata=sens[f"{side}_input"],
+            hovertemplate="%{y} = %{customdata:.4g}<br>" + target + " %{x:,.4g}<extra></extra>",
+        )
+    fig.add_vline(x=base, line_color="#333", annotation_text=f"base {_short(base)}")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="overlay", hovermode="closest")
+    x_title = f"{target} ({unit})" if unit else target
+    return finish(fig, title=title or f"What moves {target} most", x_title=x_title, y_title="Input")
+
+
+def what_if_waterfall(
+    before: float, contributions: pd.Series, unit: str = "", title: str | None = None
+) -> go.Figure:
+    """Waterfall from the value before, through each change's part, to the value after.
+
+    ``contributions`` comes from :meth:`DriverTree.contributions`.
+
+    Examples
+    --------
+    >>> fig = what_if_waterfall(100.0, pd.Series({"price": 5.0, "users": -2.0}), unit="EUR")
+    >>> list(fig.data[0].measure)
+    ['absolute', 'relative', 'relative', 'total']
+    """
+    target = str(contributions.name or "value").replace("change of ", "")
+    x = ["before", *[f"{k}" for k in contributions.index], "after"]
+    y = [before, *contributions.to_numpy(dtype=float), 0.0]
+    fig = go.Figure(
+        go.Waterfall(
+            x=x,
+            y=y,
+            measure=["absolute", *["relative"] * len(contributions), "total"],
+            text=[
+                _short(before),
+                *[f"{v:+,.4g}" for v in contributions],
+                _short(before + float(contributions.sum())),
+            ],
+            textposition="outside",
+            increasing={"marker": {"color": PALETTE[2]}},
+            decreasing={"marker": {"color": PALETTE[3]}},
+            totals={"marker": {"color": PALETTE[0]}},
+        )
+    )
+    fig.update_layout(hovermode="closest", showlegend=False)
+    y_title = f"{target} ({unit})" if unit else target
+    return finish(fig, title=title or f"What if: {target}", x_title="Change", y_title=y_title)
+
+
+def actor_flows(
+    template: ValueDriverTemplate,
+    inputs: Mapping[str, Any] | None = None,
+    title: str | None = None,
+    value_flows: bool = False,
+) -> go.Figure:
+    """Sankey of money between the template's actors (amounts from its tree when tied to a node).
+
+    Value flows without an amount (attention, music) are left out unless
+    ``value_flows=True``, which draws them thin and grey.
+
+    Examples
+    --------
+    >>> t = ValueDriverTemplate.load("marketplace_value_drivers.yaml")
+    >>> actor_flows(t).data[0].type
+    'sankey'
+    """
+    flows = template.flow_table(inputs)
+    if not value_flows:
+        flows = flows[flows["amount"].notna()].reset_index(drop=True)
+    names = [a.name for a in template.actors]
+    index = {n: i for i, n in enumerate(names)}
+    money = flows["amount"].notna()
+    thin = float(flows.loc[money, "amount"].max() or 1) * 0.02 if money.any() else 1.0
+    units = sorted(set(flows.loc[money, "unit"]))
+    unit = units[0] if len(units) == 1 else ""
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": names,
+                "color": [PALETTE[i % len(PALETTE)] for i in range(len(names))],
+                "pad": 18,
+            },
+            link={
+                "source": [index[s] for s in flows["source"]],
+                "target": [index[t] for t in flows["target"]],
+                "value": np.where(money, flows["amount"], thin),
+                "label": flows["what"],
+                "color": ["rgba(0,114,178,0.35)" if m else "rgba(150,150,150,0.25)" for m in money],
+                "customdata": [
+                    f"{a:,.1f} {u}" if m else "value (no amount)"
+                    for a, u, m in zip(flows["amount"], flows["unit"], money, strict=True)
+                ],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{label}: "
+                "%{customdata}<extra></extra>",
+            },
+        )
+    )
+    fig.update_layout(hovermode="closest")
+    suffix = f" ({unit})" if unit else ""
+    kind = "Money and value" if value_flows else "Money"
+    return finish(fig, title=title or f"{kind} between the actors{suffix}")
+
+
+def roi_cashflow(
+    result: RoiResult, unit: str = "", title: str = "Initiative cash flow"
+) -> go.Figure:
+    """Monthly net cash (bars) and cumulative cash, plain and discounted (lines), from :func:`roi`.
+
+    Examples
+    --------
+    >>> from valuelab.drivers import roi
+    >>> tree = DriverTree.from_dict({"profit": "users * margin"})
+    >>> r = roi(tree, {"users": 100, "margin": 2.0}, change={"users": 10}, cost=50, months=6)
+    >>> roi_cashflow(r, unit="EUR").layout.yaxis.title.text
+    'Cash (EUR)'
+    """
+    flows = result.cashflows
+    fig = go.Figure()
+    fig.add_bar(
+        x=flows.index, y=flows["net"], name="net cash in the month", marker_color=PALETTE[5]
+    )
+    fig.add_scatter(
+        x=flows.index, y=flows["cumulative"], name="cumulative", line={"color": PALETTE[0]}
+    )
+    fig.add_scatter(
+        x=flows.index,
+        y=flows["cumulative_discounted"],
+        name="cumulative, discounted",
+        line={"color": PALETTE[1], "dash": "dash"},
+    )
+    fig.add_hline(y=0, line_color="#333")
+    if result.payback_month is not None:
+        fig.add_vline(
+            x=result.payback_month,
+            line_dash="dot",
+            annotation_text=f"payback: month {result.payback_month}",
+        )
+    y_title = f"Cash ({unit})" if unit else "Cash"
+    return finish(fig, title=title, x_title="Month (0 = upfront cost)", y_title=y_title)
