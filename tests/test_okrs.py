@@ -1,5 +1,7 @@
 """OKRs and initiatives: grades, roll-ups, RICE/ICE, the alignment test, the YAML file."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -122,3 +124,33 @@ def test_load_reports_every_problem_at_once(tmp_path):
         assert needle in msg, needle
     with pytest.raises(InputError, match="cannot read"):
         okrs.load(tmp_path / "missing.yaml")
+
+
+# --- lesson 04 ------------------------------------------------------------------------
+
+LESSON = Path(__file__).resolve().parent.parent / "notebooks" / "04_okrs_and_initiatives.ipynb"
+
+
+@pytest.mark.slow
+def test_lesson_numbers(run_notebook):
+    _, rec = run_notebook(LESSON)
+    # by hand: (0.6 + 0.5 + 1.0) / 3 = 0.7 and (2 x 0.2 + 3/14 + 0.35) / 4 = 0.2411
+    assert rec["objective_grades"]["Make subscribing effortless"] == pytest.approx(0.7)
+    assert rec["objective_grades"]["Keep the customers we win"] == pytest.approx(
+        (2 * 0.2 + 3 / 14 + 0.35) / 4
+    )
+    assert rec["team_grade"] == pytest.approx((0.7 + (2 * 0.2 + 3 / 14 + 0.35) / 4) / 2)
+    assert rec["feature_factory"] == [
+        "Dark mode for the account page",
+        "Animated confetti after purchase",
+    ]
+    assert rec["top_initiative"] == "Welcome e-mail with first-box tracking"  # RICE 9000 / 0.5 x 1
+    assert rec["ranking"][-2:] == rec["feature_factory"]  # flagged work goes last
+
+
+@pytest.mark.slow
+def test_lesson_ranks_by_ice_when_asked(run_notebook):
+    _, rec = run_notebook(LESSON, rank_by="ice", ice_method="product")
+    team = okrs.load(SAMPLE)
+    expected = okrs.rank(pd.DataFrame(team["initiatives"]), by="ice", ice_method="product")
+    assert rec["ranking"] == expected["name"].tolist()

@@ -27,6 +27,8 @@ import pandas as pd
 from valuelab.errors import InputError
 from valuelab.synthetic import listening_log as _listening_log
 from valuelab.synthetic import product_events
+from valuelab.synthetic import purchase_reasons as _purchase_reasons
+from valuelab.synthetic import shop_events as _shop_events
 
 __all__ = [
     "DatasetSpec",
@@ -138,6 +140,43 @@ _register(
         generator=_listening_log.generate,
         seed=_listening_log.SEED,
         kwargs={"n_rows": 30_000},
+    )
+)
+
+_register(
+    DatasetSpec(
+        name="shop_events",
+        filename="shop_events.csv",
+        description="Synthetic online shop 2024: sign-ups, visits, purchases (EUR), NPS answers.",
+        dtypes={
+            "user_id": "string",
+            "date": "datetime",
+            "event": "category",
+            "channel": "category",
+            "revenue_eur": _F,
+            "cogs_eur": _F,
+            "nps_score": _F,
+        },
+        generator=_shop_events.generate,
+        seed=_shop_events.SEED,
+        kwargs={"n_customers": 3000},
+    )
+)
+
+_register(
+    DatasetSpec(
+        name="purchase_reasons",
+        filename="purchase_reasons.csv",
+        description="Synthetic won deals and the features each cites as a reason to buy.",
+        dtypes={
+            "deal_id": "string",
+            "segment": "category",
+            "arr_eur": "float64",
+            "feature": "string",
+        },
+        generator=_purchase_reasons.generate,
+        seed=_purchase_reasons.SEED,
+        kwargs={"n_deals": 1200},
     )
 )
 

@@ -12,6 +12,7 @@ from valuelab.plots.drivers import (
     tree_graph,
     what_if_waterfall,
 )
+from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
 from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change
 from valuelab.plots.style import finish
@@ -19,14 +20,18 @@ from valuelab.plots.timeseries import yearly
 
 __all__ = [
     "actor_flows",
+    "cohort_heatmap",
     "euro_flow",
     "finish",
+    "frontier_chart",
     "kr_grades",
+    "pareto_chart",
     "pool_vs_reported",
     "priorities",
     "roi_cashflow",
     "tier_change",
     "tornado",
+    "tradeoff_chart",
     "tree_graph",
     "what_if_waterfall",
     "yearly",

@@ -1,0 +1,182 @@
+"""Figures for KPIs: trade-off sweeps, the Pareto frontier, the 80/20 chart, retention cohorts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from valuelab.plots.style import PALETTE, finish
+from valuelab.tradeoffs import KPIS
+
+__all__ = ["cohort_heatmap", "frontier_chart", "pareto_chart", "tradeoff_chart"]
+
+
+def _label(kpi: str) -> str:
+    label, unit = KPIS.get(kpi, (kpi, ""))
+    return f"{label} ({unit})" if unit else label
+
+
+def tradeoff_chart(
+    sweep: pd.DataFrame, kpi_a: str, kpi_b: str, title: str | None = None
+) -> go.Figure:
+    """Two KPIs along a lever sweep from :func:`valuelab.tradeoffs.tradeoff`, one axis each.
+
+    Examples
+    --------
+    >>> from valuelab.tradeoffs import funnel, tradeoff
+    >>> fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
+    >>> fig.layout.yaxis2.title.text
+    'Contribution margin (EUR/month)'
+    """
+    lever = str(sweep["lever"].iloc[0])
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_scatter(x=sweep[lever], y=sweep[kpi_a], name=_label(kpi_a), line={"color": PALETTE[0]})
+    fig.add_scatter(
+        x=sweep[lever],
+        y=sweep[kpi_b],
+        name=_label(kpi_b),
+        line={"color": PALETTE[3]},
+        secondary_y=True,
+    )
+    x_title = f"{lever} (share 0-1)" if lever == "discount" else lever
+    finish(
+        fig,
+        title=title
+        or f"Moving {lever}: {KPIS.get(kpi_a, (kpi_a,))[0]} vs {KPIS.get(kpi_b, (kpi_b,))[0]}",
+        x_title=x_title,
+        y_title=_label(kpi_a),
+    )
+    fig.update_yaxes(title_text=_label(kpi_b), secondary_y=True)  # finish() set both
+    return fig
+
+
+def frontier_chart(
+    sweep: pd.DataFrame,
+    efficient: pd.DataFrame,
+    kpi_a: str,
+    kpi_b: str,
+    current: pd.Series | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Every swept point, the Pareto frontier through the efficient ones, and the current point.
+
+    Examples
+    --------
+    >>> from valuelab.tradeoffs import frontier, funnel, tradeoff
+    >>> s = tradeoff(funnel())
+    >>> fig = frontier_chart(s, frontier(s, "revenue", "contribution"), "revenue", "contribution")
+    >>> [t.name for t in fig.data]
+    ['all points', 'Pareto frontier']
+    """
+    lever = str(sweep["lever"].iloc[0])
+    fig = go.Figure()
+    fig.add_scatter(
+        x=sweep[kpi_a],
+        y=sweep[kpi_b],
+        mode="markers",
+        name="all points",
+        marker={
+            "color": sweep[lever],
+            "colorscale": "Viridis",
+            "size": 9,
+            "colorbar": {"title": lever},
+        },
+        customdata=sweep[lever],
+        hovertemplate=f"{lever} %{{customdata:.3g}}<br>%{{x:,.4g}} / %{{y:,.4g}}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=efficient[kpi_a],
+        y=efficient[kpi_b],
+        mode="lines",
+        name="Pareto frontier",
+        line={"color": PALETTE[3], "width": 2},
+    )
+    if current is not None:
+        fig.add_scatter(
+            x=[current[kpi_a]],
+            y=[current[kpi_b]],
+            mode="markers",
+            name="current",
+            marker={
+                "symbol": "star",
+                "size": 18,
+                "color": PALETTE[1],
+                "line": {"width": 1, "color": "#333"},
+            },
+        )
+    fig.update_layout(hovermode="closest")
+    return finish(
+        fig, title=title or "Trade-off frontier", x_title=_label(kpi_a), y_title=_label(kpi_b)
+    )
+
+
+def pareto_chart(
+    table: pd.DataFrame,
+    unit: str = "deals citing it",
+    title: str = "What drives purchase decisions",
+) -> go.Figure:
+    """Bars per feature (vital few coloured) and the cumulative share, with the 80 % line.
+
+    ``table`` comes from :func:`valuelab.pareto.pareto_features`.
+
+    Examples
+    --------
+    >>> from valuelab.pareto import pareto_features
+    >>> t = pareto_features(pd.DataFrame({"feature": list("aaaaaaaabc")}))
+    >>> pareto_chart(t).layout.yaxis2.title.text
+    'Cumulative share of decisions (%)'
+    """
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    colors = [PALETTE[0] if v else "#bbb" for v in table["vital"]]
+    fig.add_bar(x=table["feature"], y=table["count"], name="decisions", marker_color=colors)
+    fig.add_scatter(
+        x=table["feature"],
+        y=table["cumulative_pct"],
+        name="cumulative %",
+        line={"color": PALETTE[3]},
+        secondary_y=True,
+    )
+    fig.add_hline(y=80, line_dash="dash", secondary_y=True, annotation_text="80 %")
+    fig.update_yaxes(
+        title_text="Cumulative share of decisions (%)", range=[0, 105], secondary_y=True
+    )
+    fig.update_xaxes(tickangle=-45)
+    finish(fig, title=title, x_title="Feature (most decisive first)", y_title=f"Decisions ({unit})")
+    fig.update_yaxes(
+        title_text="Cumulative share of decisions (%)", range=[0, 105], secondary_y=True
+    )
+    return fig
+
+
+def cohort_heatmap(
+    table: pd.DataFrame, unit: str = "month", title: str = "Retention by sign-up cohort"
+) -> go.Figure:
+    """Heatmap of a cohort retention table: cohorts by row, periods since sign-up by column (0-1).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([[1.0, 0.5], [1.0, None]], index=["2024-01", "2024-02"], columns=[0, 1])
+    >>> cohort_heatmap(t).data[0].type
+    'heatmap'
+    """
+    pct = table.astype(float) * 100
+    fig = go.Figure(
+        go.Heatmap(
+            z=pct.to_numpy(),
+            x=[str(c) for c in pct.columns],
+            y=[str(i) for i in pct.index],
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            text=pct.round(0).to_numpy(),
+            texttemplate="%{text:.0f}",
+            colorbar={"title": "% retained"},
+            hovertemplate="cohort %{y}, " + unit + " %{x}: %{z:.1f} %<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(hovermode="closest")
+    return finish(
+        fig, title=title, x_title=f"{unit.capitalize()}s since sign-up", y_title="Sign-up cohort"
+    )
