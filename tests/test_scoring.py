@@ -1,8 +1,9 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from valuelab.errors import InputError
-from valuelab.scoring import goal_progress
+from valuelab.scoring import goal_progress, score_accounts
 
 
 def test_seed_example_off_track():
@@ -30,3 +31,110 @@ def test_errors():
         goal_progress(1, 1, 1, 12, curve="zigzag")
     with pytest.raises(InputError, match="elapsed"):
         goal_progress(np.array([1.0]), 1, 0, 12)
+
+
+# --- the five scores ----------------------------------------------------------------------
+
+
+def _accounts(**over):
+    base = dict(
+        account_id=["A1", "A2"],
+        segment=["SMB", "Enterprise"],
+        arr_eur=[10_000.0, 120_000.0],
+        goal_metric=["revenue growth %", "cost reduction %"],
+        goal_baseline=[0.0, 100.0],
+        goal_target=[50.0, 80.0],
+        goal_current=[3.0, 90.0],
+        months_elapsed=[3, 6],
+        horizon_months=[12, 12],
+        outcome_evidence=pd.array([2, None], dtype="Int64"),
+        intended_value_realized=pd.array([4, 9], dtype="Int64"),
+        expansion_intent=pd.array([2, 8], dtype="Int64"),
+        open_to_buy=[False, True],
+        unknown_value_mentions=pd.array([0, 2], dtype="Int64"),
+        rbo_validated=[True, False],
+        perceived_validated=[True, True],
+        expansion_validated=[False, False],
+        unknown_validated=[True, True],
+    )
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+def test_scores_match_hand_computed_values():
+    s = score_accounts(_accounts()).set_index("account_id")
+    # A1: +50 % goal at +3 % after 3 of 12 months -> projected 12 %, attainment 0.24
+    assert s.loc["A1", "goal_attainment"] == pytest.approx(0.24)
+    assert s.loc["A1", "goal_status"] == "off track"
+    assert s.loc["A1", "rbo"] == pytest.approx(100 * (0.6 * 0.24 + 0.4 * 2 / 5))  # 30.4
+    assert s.loc["A1", "value_perceived"] == 40
+    assert s.loc["A1", "value_expansion"] == pytest.approx(12)  # 2/10 x 0.6 (not open to buy)
+    assert s.loc["A1", "value_unknown"] == 0
+    assert s.loc["A1", "value_realized"] == pytest.approx(0.4 * 30.4 + 0.3 * 40 + 0.15 * 12)
+    assert s.loc["A1", "confidence"] == pytest.approx(0.4 + 0.3 + 0.15 * 0.8 + 0.15)
+    assert s.loc["A1", "band"] == "red"
+    # A2: a goal to decrease (100 -> 80) at 90 after half the time: on track
+    assert s.loc["A2", "goal_attainment"] == 1.0 and s.loc["A2", "goal_status"] == "on track"
+    assert s.loc["A2", "value_unknown"] == pytest.approx(100 * (1 - np.exp(-1)))
+    assert s.loc["A2", "band"] == "green"
+
+
+def test_missing_value_policies():
+    neutral = score_accounts(_accounts(), policy="neutral").loc[1]
+    penal = score_accounts(_accounts(), policy="penalize").loc[1]
+    excl = score_accounts(_accounts(), policy="exclude").loc[1]
+    # A2's outcome evidence is missing: counted as 2.5/5, as 0, or left out
+    assert neutral["rbo"] == pytest.approx(100 * (0.6 + 0.4 * 0.5))
+    assert penal["rbo"] == pytest.approx(60)
+    assert excl["rbo"] == pytest.approx(100)
+    every_missing = _accounts(intended_value_realized=pd.array([None, None], dtype="Int64"))
+    out = score_accounts(every_missing, policy="exclude")
+    assert out["value_perceived"].isna().all()
+    w = {"rbo": 0.4, "value_expansion": 0.15, "value_unknown": 0.15}
+    a1 = (w["rbo"] * 30.4 + w["value_expansion"] * 12) / sum(w.values())
+    assert out.loc[0, "value_realized"] == pytest.approx(a1)  # weights renormalised
+
+
+def test_weights_are_normalised_and_checked():
+    a = score_accounts(_accounts(), weights={"rbo": 2, "value_perceived": 2})
+    assert a.loc[0, "value_realized"] == pytest.approx((30.4 + 40) / 2)
+    with pytest.raises(InputError, match="unknown scores \\['nps'\\]"):
+        score_accounts(_accounts(), weights={"nps": 1})
+    with pytest.raises(InputError, match="weights"):
+        score_accounts(_accounts(), weights={"rbo": -1})
+    with pytest.raises(InputError, match="unknown policy 'ignore'"):
+        score_accounts(_accounts(), policy="ignore")
+
+
+def test_bad_accounts_are_named_all_at_once():
+    bad = _accounts(
+        account_id=["A1", "A1"],
+        intended_value_realized=pd.array([11, 3], dtype="Int64"),
+        months_elapsed=[3, 13],
+        segment=["SMB", "Whale"],
+        outcome_evidence=[np.nan, -1],
+    )
+    with pytest.raises(InputError) as info:
+        score_accounts(bad, source="accounts.csv")
+    msg = str(info.value)
+    assert msg.startswith("accounts.csv: ")
+    for part in [
+        "column 'account_id'",
+        "duplicate",
+        "column 'intended_value_realized'",
+        "above 10",
+        "column 'months_elapsed'",
+        "beyond the horizon",
+        "column 'segment'",
+        "column 'outcome_evidence'",
+    ]:
+        assert part in msg, part
+
+
+def test_scoring_is_vectorized_and_equals_row_by_row():
+    big = pd.concat([_accounts()] * 50, ignore_index=True)
+    big["account_id"] = [f"A{i}" for i in range(len(big))]
+    whole = score_accounts(big)
+    for i in (0, 1, 57, 99):
+        one = score_accounts(big.iloc[[i]])
+        assert one["value_realized"].iloc[0] == pytest.approx(whole["value_realized"].iloc[i])
