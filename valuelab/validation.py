@@ -126,10 +126,19 @@ def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
                 mask = pd.Series(s.index.isin(values.index[high]), index=s.index)
                 add(f"value above {col.max:g}", mask, _bounds_text(col))
     elif col.kind == "str":
+        # Fast path (C): a string dtype, or object values that are all text.
+        if isinstance(present.dtype, pd.StringDtype) or (
+            pd.api.types.infer_dtype(present, skipna=True) in ("string", "empty")
+        ):
+            return _common(s, present, null, col, add, problems)
         bad = ~present.map(lambda v: isinstance(v, str))
         if bad.any():
             add("not text", pd.Series(s.index.isin(present.index[bad]), index=s.index), "text")
     elif col.kind == "bool":
+        if pd.api.types.is_bool_dtype(present.dtype) or (
+            pd.api.types.infer_dtype(present, skipna=True) in ("boolean", "empty")
+        ):
+            return _common(s, present, null, col, add, problems)
         bad = ~present.map(lambda v: isinstance(v, bool | np.bool_))
         if bad.any():
             mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
@@ -140,6 +149,11 @@ def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
         if bad.any():
             mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
             add("not a date", mask, "dates such as 2024-01-31")
+    return _common(s, present, null, col, add, problems)
+
+
+def _common(s, present, null, col, add, problems) -> list[InputError]:
+    """The checks every kind shares: allowed values and uniqueness."""
     if col.choices is not None:
         bad = ~present.isin(col.choices)
         if bad.any():
