@@ -10,7 +10,6 @@ interactive charts that work offline).
 
 from __future__ import annotations
 
-import ast
 import base64
 import html
 from pathlib import Path
@@ -20,13 +19,12 @@ import ipywidgets as w
 
 from valuelab import appkit
 from valuelab.errors import InputError
+from valuelab.params import coerce, fields
 
 __all__ = ["REPORTS", "build_app", "coerce", "fields", "render", "templates"]
 
 #: The folder of report templates the launcher offers.
 REPORTS = Path(__file__).resolve().parent.parent / "notebooks" / "reports"
-
-_TYPES = {"int": int, "float": float, "bool": bool, "str": str}
 
 
 def templates(folder: str | Path = REPORTS) -> dict[str, str]:
@@ -40,64 +38,6 @@ def templates(folder: str | Path = REPORTS) -> dict[str, str]:
     from valuelab.site import notebook_title
 
     return {p.name: notebook_title(p)[0] for p in sorted(Path(folder).glob("*.ipynb"))}
-
-
-def fields(template: str | Path) -> list[dict[str, Any]]:
-    """The typed parameters of a template: ``name``, ``type``, ``default``, ``help``.
-
-    ``type`` is the annotation when the cell has one (``year: int = 2024``),
-    else the type of the default literal: one of ``int``, ``float``, ``bool``,
-    ``str`` (anything else is offered as ``str``); ``default`` is the literal.
-
-    Examples
-    --------
-    >>> [(f["name"], f["type"], f["default"]) for f in fields(REPORTS / "spotify_year.ipynb")]
-    [('year', 'int', 2024)]
-    """
-    import papermill as pm
-
-    found = []
-    for name, spec in pm.inspect_notebook(str(template)).items():
-        try:
-            default = ast.literal_eval(spec.get("default", "None"))  # literals only, never eval
-        except (ValueError, SyntaxError):
-            default = spec.get("default")
-        kind = spec.get("inferred_type_name", "None")  # set only by a type annotation
-        if kind not in _TYPES:
-            kind = type(default).__name__ if type(default).__name__ in _TYPES else "str"
-        found.append({"name": name, "type": kind, "default": default, "help": spec.get("help", "")})
-    return found
-
-
-def coerce(specs: list[dict[str, Any]], values: dict[str, Any], source: str) -> dict[str, Any]:
-    """Values converted to the declared types; one :class:`InputError` lists every problem.
-
-    Examples
-    --------
-    >>> specs = [{"name": "year", "type": "int", "default": 2024, "help": ""}]
-    >>> coerce(specs, {"year": "2016"}, "spotify_year.ipynb")
-    {'year': 2016}
-    """
-    known = {s["name"]: s for s in specs}
-    out, problems = {}, []
-    for name, value in values.items():
-        if name not in known:
-            problems.append(f"unknown parameter '{name}' (valid: {', '.join(known)})")
-            continue
-        kind = _TYPES[known[name]["type"]]
-        try:
-            if kind is bool and isinstance(value, str):
-                if value.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
-                    raise ValueError(value)
-                value = value.strip().lower() in {"true", "1", "yes"}
-            out[name] = kind(value)
-        except (TypeError, ValueError):
-            problems.append(f"{name}={value!r} is not a valid {known[name]['type']}")
-    if problems:
-        raise InputError(
-            "; ".join(problems), source=source, expected="the template's parameters and types"
-        )
-    return out
 
 
 def render(template: str | Path, params: dict[str, Any], timeout: int = 300) -> str:

@@ -43,6 +43,61 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _params(args: argparse.Namespace) -> int:
+    from valuelab.params import fields, table
+
+    print(table(fields(args.template)))
+    return 0
+
+
+def _values(args: argparse.Namespace) -> dict:
+    from valuelab.params import read_params_file
+
+    values = read_params_file(args.file) if args.file else {}
+    for name, value in args.param or []:
+        values[name] = value
+    return values
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import nbformat
+
+    from valuelab.engine import KernelWorker, to_html, write_atomic
+    from valuelab.params import coerce, fields
+
+    template = Path(args.template)
+    params = coerce(fields(template), _values(args), template.name)  # before any kernel
+    with KernelWorker(timeout=args.timeout) as worker:
+        nb = worker.run(template, params)
+    out = Path(args.out)
+    write_atomic(out, to_html(nb))
+    if args.keep_notebook:
+        write_atomic(out.with_suffix(".ipynb"), nbformat.writes(nb))
+    print(f"wrote {out}")
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from valuelab.batch import read_rows, run_batch
+
+    rows = read_rows(args.params_from, args.where or [])
+    result = run_batch(
+        args.template,
+        rows,
+        args.out,
+        workers=args.workers,
+        force=args.force,
+        name=args.name,
+        dask=args.dask,
+        timeout=args.timeout,
+        source=str(args.params_from),
+    )
+    print(result.summary())
+    return 1 if result.failed else 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``error: ...`` on stderr, exit code 2."""
 
@@ -87,6 +142,33 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("params", help="a report template's parameters: name, type, default, help")
+    p.add_argument("template", help="report notebook, e.g. notebooks/reports/spotify_year.ipynb")
+    p.set_defaults(func=_params)
+
+    p = sub.add_parser("report", help="render one report to a stakeholder HTML file")
+    p.add_argument("template", help="report notebook")
+    p.add_argument(
+        "-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="a parameter"
+    )
+    p.add_argument("-f", "--file", help="YAML file of parameters (-p wins)")
+    p.add_argument("-o", "--out", required=True, help="output HTML file")
+    p.add_argument("--keep-notebook", action="store_true", help="also write the executed .ipynb")
+    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser("batch", help="one report per row of a CSV or YAML file, with an index")
+    p.add_argument("template", help="report notebook")
+    p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
+    p.add_argument("--where", action="append", help="keep rows where NAME=VALUE (or NAME!=VALUE)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--workers", type=int, default=2, help="warm kernels in parallel (default: 2)")
+    p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
+    p.add_argument("--name", help="column or pattern naming each file, e.g. '{customer_id}'")
+    p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
+    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
+    p.set_defaults(func=_batch)
     return parser
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "TREND_STEP",
     "by_impact_area",
     "classify",
+    "next_actions",
     "score_trends",
     "segment_portfolio",
 ]
@@ -178,3 +179,52 @@ def score_trends(scored_history: pd.DataFrame, score: str = "value_realized") ->
     up, down = change >= TREND_STEP, change <= -TREND_STEP
     table["trend"] = np.where(np.isnan(change), "", np.where(up, "↑", np.where(down, "↓", "→")))
     return table
+
+
+def next_actions(row: pd.Series) -> list[str]:
+    """Recommended next actions for one scored account, from documented rules.
+
+    Rules, in order: a red band escalates (ARR at stake); a goal off track
+    needs a recovery plan; an outcome not perceived needs telling; a
+    self-reported outcome needs validating with the customer persona;
+    whitespace (expansion >= 60 and open to buy) gets the next best value; a
+    high value-unknown score (>= 60) feeds product and marketing. With none of
+    these: keep the quarterly value review.
+
+    Examples
+    --------
+    >>> row = pd.Series(
+    ...     {
+    ...         "band": "green",
+    ...         "goal_status": "on track",
+    ...         "goal_attainment": 1.0,
+    ...         "rbo": 80,
+    ...         "value_perceived": 85,
+    ...         "value_expansion": 20,
+    ...         "value_unknown": 10,
+    ...         "open_to_buy": False,
+    ...         "rbo_validated": True,
+    ...         "arr_eur": 1000.0,
+    ...     }
+    ... )
+    >>> next_actions(row)
+    ['Keep the cadence: a quarterly value review with the customer.']
+    """
+    actions = []
+    if row["band"] == "red":
+        actions.append(f"Escalate: churn risk, {float(row['arr_eur']):,.0f} EUR ARR at stake.")
+    if row["goal_status"] == "off track":
+        pct = float(row["goal_attainment"]) * 100
+        actions.append(
+            f"Goal review: the outcome is projected at {pct:.0f} % of target; agree a recovery "
+            "plan."
+        )
+    if row["rbo"] >= 50 and row["value_perceived"] < 50:
+        actions.append("Tell them: show the outcomes achieved; the value is not perceived.")
+    if not bool(row["rbo_validated"]):
+        actions.append("Validate the outcome with the customer's persona (self-reported so far).")
+    if row["value_expansion"] >= EXPANSION_CUTOFF and bool(row["open_to_buy"]):
+        actions.append("Expansion: propose the next best value; the customer is open to buy.")
+    if row["value_unknown"] >= 60:
+        actions.append("Capture the value we did not know about: feed it to product and marketing.")
+    return actions or ["Keep the cadence: a quarterly value review with the customer."]

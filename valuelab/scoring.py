@@ -62,6 +62,7 @@ __all__ = [
     "STATUS_THRESHOLDS",
     "band",
     "goal_progress",
+    "read_accounts",
     "score_accounts",
     "validate_accounts",
 ]
@@ -363,3 +364,45 @@ def score_accounts(
     out["confidence"] = _combine(factors, "exclude") / 100
     out["band"] = band(out["value_realized"].to_numpy())
     return out
+
+
+_INT_COLUMNS = ("outcome_evidence", "intended_value_realized", "expansion_intent")
+_INT_COLUMNS += ("unknown_value_mentions", "nps_answer")
+_BOOL_COLUMNS = ("open_to_buy", "rbo_validated", "perceived_validated")
+_BOOL_COLUMNS += ("expansion_validated", "unknown_validated")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def read_accounts(source, name: str | None = None) -> pd.DataFrame:
+    """Read an account table from a CSV file, path or bytes (an upload) and validate it.
+
+    Whole-number answers become nullable integers; ``true/false``, ``yes/no``
+    and ``1/0`` become booleans (anything else is reported by the validation).
+
+    Raises
+    ------
+    InputError
+        Naming the file: unreadable, not CSV, or every bad column and account.
+    """
+    import io
+
+    label = name or (str(source) if not isinstance(source, bytes | bytearray) else "upload")
+    try:
+        raw = io.BytesIO(bytes(source)) if isinstance(source, bytes | bytearray) else source
+        df = pd.read_csv(raw, dtype={"account_id": "string"})
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InputError(f"cannot read: {first}", source=label, expected="a CSV file") from None
+    for col in _INT_COLUMNS:
+        if col in df.columns:
+            numbers = pd.to_numeric(df[col], errors="coerce")
+            whole = numbers.isna() | (numbers == np.floor(numbers))
+            if (numbers.notna() | df[col].isna()).all() and whole.all():
+                df[col] = numbers.astype("Int64")
+    for col in _BOOL_COLUMNS:
+        if col in df.columns and not pd.api.types.is_bool_dtype(df[col]):
+            text = df[col].astype("string").str.strip().str.lower()
+            if text.isin(_TRUE | _FALSE).all():
+                df[col] = text.isin(_TRUE).astype(bool)
+    return validate_accounts(df, source=label).reset_index(drop=True)

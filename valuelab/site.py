@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import os
+import queue
 import re
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,19 @@ from typing import Any
 import nbformat
 import yaml
 
+from valuelab.engine import (
+    KernelWorker,
+    ReportError,
+    to_html,
+    write_atomic,
+    write_plotly_asset,
+)
 from valuelab.errors import InputError, ValueLabError
-from valuelab.reports import drop_records
 
 __all__ = ["BuildError", "Page", "build", "notebook_title"]
+
+#: plotly.js, written once for every page of the site.
+ASSET = "assets/plotly.min.js"
 
 
 class BuildError(ValueLabError):
@@ -90,38 +100,43 @@ def _slug(params: dict[str, Any]) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
 
 
-def _execute(page: Page, timeout: int) -> Page:
-    """Run one notebook and export it (in a worker process)."""
-    import papermill as pm
-    from nbconvert import HTMLExporter
-
-    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+notebook"
+def _execute(worker: KernelWorker, page: Page, out: Path) -> Page:
+    """Run one notebook on a warm kernel and export it (lessons keep their code)."""
     start = time.perf_counter()
     try:
-        nb = pm.execute_notebook(
-            str(page.source),
-            None,
-            parameters=page.parameters,
-            cwd=str(page.source.parent),
-            kernel_name="python3",
-            progress_bar=False,
-            execution_timeout=timeout,
-        )
-        exporter = HTMLExporter(template_name="lab")
-        if page.kind == "report":
-            exporter.exclude_input = True
-            exporter.exclude_input_prompt = True
-            exporter.exclude_output_prompt = True
-        body, _ = exporter.from_notebook_node(drop_records(nb))
-        page.html.parent.mkdir(parents=True, exist_ok=True)
-        tmp = page.html.with_suffix(".html.part")
-        tmp.write_text(body, encoding="utf-8")
-        tmp.replace(page.html)
-    except Exception as err:  # one broken notebook must not stop the build
+        nb = worker.run(page.source, page.parameters)
+        asset = os.path.relpath(out / ASSET, page.html.parent)
+        body = to_html(nb, plotly_js=Path(asset).as_posix(), show_code=page.kind == "lesson")
+        write_atomic(page.html, body)
+    except ReportError as err:  # one broken notebook must not stop the build
+        page.error = f"{err.ename}: {err.evalue}"
+    except Exception as err:
         lines = [ln for ln in str(err).strip().splitlines() if ln.strip()]
         page.error = lines[-1] if lines else type(err).__name__
     page.seconds = time.perf_counter() - start
     return page
+
+
+def _run_all(pages: list[Page], out: Path, workers: int, timeout: int) -> None:
+    """``workers`` threads, each with one warm kernel, take pages from a queue."""
+    jobs: queue.Queue[Page] = queue.Queue()
+    for page in pages:
+        jobs.put(page)
+
+    def work() -> None:
+        with KernelWorker(timeout=timeout) as worker:
+            while True:
+                try:
+                    page = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                _execute(worker, page, out)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def _index(pages: list[Page], apps: list[Path], out: Path) -> Path:
@@ -181,7 +196,7 @@ def build(
     notebooks_dir : path
         Folder with the lessons; ``reports/`` and ``apps/`` below it.
     workers : int
-        Notebooks executed at once (processes).
+        Notebooks executed at once (each on its own warm kernel, reused).
     timeout : int
         Seconds a single cell may run.
 
@@ -211,8 +226,9 @@ def build(
             pages.append(
                 Page("report", template, out / "reports" / f"{name}.html", title, question, params)
             )
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        done = list(pool.map(_execute, pages, [timeout] * len(pages)))
+    write_plotly_asset(out / "assets")
+    _run_all(pages, out, workers, timeout)
+    done = pages
     for p in done:
         state = f"FAILED: {p.error}" if p.error else f"{p.seconds:5.1f} s"
         print(f"  {p.kind:<7} {p.html.relative_to(out).as_posix():<45} {state}")

@@ -15,20 +15,32 @@ from valuelab.plots.drivers import (
 from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
 from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change
+from valuelab.plots.scoring import (
+    account_scores,
+    goal_trajectory,
+    indicator_auc,
+    portfolio_arr,
+    score_quadrant,
+)
 from valuelab.plots.style import finish
 from valuelab.plots.timeseries import yearly
 
 __all__ = [
+    "account_scores",
     "actor_flows",
     "cohort_heatmap",
     "euro_flow",
     "finish",
     "frontier_chart",
+    "goal_trajectory",
+    "indicator_auc",
     "kr_grades",
     "pareto_chart",
     "pool_vs_reported",
+    "portfolio_arr",
     "priorities",
     "roi_cashflow",
+    "score_quadrant",
     "tier_change",
     "tornado",
     "tradeoff_chart",

@@ -1,0 +1,254 @@
+"""Figures for customer-value scoring: quadrant, goal trajectory, scores, portfolio, indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from valuelab.plots.style import PALETTE, finish
+from valuelab.scoring import BANDS
+
+__all__ = ["account_scores", "goal_trajectory", "indicator_auc", "portfolio_arr", "score_quadrant"]
+
+_BAND_COLORS = {"green": PALETTE[2], "amber": PALETTE[1], "red": PALETTE[3], "unknown": "#999"}
+_LABELS = {
+    "rbo": "Realized Business Outcome",
+    "value_perceived": "Value Perceived",
+    "value_expansion": "Value Expansion",
+    "value_unknown": "Value Unknown",
+    "value_realized": "Value Realized",
+}
+
+
+def score_quadrant(
+    scored: pd.DataFrame, highlight: str | None = None, title: str | None = None
+) -> go.Figure:
+    """Value perceived (x) against the realized business outcome (y), one dot per account.
+
+    Quadrants at 50: both high — advocates; outcome without perception —
+    tell them (value not communicated); perception without outcome — at risk
+    of disillusion; neither — churn risk. Dots are coloured by band and sized
+    by ARR; ``highlight`` (an ``account_id``) is ringed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame(
+    ...     {
+    ...         "account_id": ["A"],
+    ...         "value_perceived": [80.0],
+    ...         "rbo": [30.0],
+    ...         "band": ["amber"],
+    ...         "arr_eur": [1e4],
+    ...     }
+    ... )
+    >>> score_quadrant(df, highlight="A").layout.xaxis.title.text
+    'Value Perceived (0-100)'
+    """
+    fig = go.Figure()
+    size = 8 + 22 * np.sqrt(scored["arr_eur"] / max(float(scored["arr_eur"].max()), 1.0))
+    for name, color in _BAND_COLORS.items():
+        part = scored["band"] == name
+        if not part.any():
+            continue
+        fig.add_scatter(
+            x=scored.loc[part, "value_perceived"],
+            y=scored.loc[part, "rbo"],
+            mode="markers",
+            name=name,
+            marker={"color": color, "size": size[part], "opacity": 0.7, "line": {"width": 0}},
+            customdata=np.stack(
+                [scored.loc[part, "account_id"], scored.loc[part, "arr_eur"]], axis=-1
+            ),
+            hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
+            "<br>ARR %{customdata[1]:,.0f} EUR<extra></extra>",
+        )
+    if highlight is not None and (scored["account_id"] == highlight).any():
+        row = scored[scored["account_id"] == highlight].iloc[0]
+        fig.add_scatter(
+            x=[row["value_perceived"]],
+            y=[row["rbo"]],
+            mode="markers+text",
+            name=str(highlight),
+            text=[str(highlight)],
+            textposition="top center",
+            marker={"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000"}},
+        )
+    for x, y, text in [
+        (75, 97, "advocates"),
+        (25, 97, "tell them: value not perceived"),
+        (75, 3, "at risk of disillusion"),
+        (25, 3, "churn risk"),
+    ]:
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"color": "#666", "size": 12})
+    fig.add_hline(y=50, line_color="#bbb")
+    fig.add_vline(x=50, line_color="#bbb")
+    fig.update_xaxes(range=[-3, 103])
+    fig.update_yaxes(range=[-3, 103])
+    fig.update_layout(hovermode="closest")
+    return finish(
+        fig,
+        title=title or "Perceived vs realized value",
+        x_title="Value Perceived (0-100)",
+        y_title="Realized Business Outcome (0-100)",
+    )
+
+
+def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
+    """The five scores of one account as bars, with the band cut-offs.
+
+    Examples
+    --------
+    >>> row = pd.Series(
+    ...     {
+    ...         "account_id": "A",
+    ...         "rbo": 30.0,
+    ...         "value_perceived": 40.0,
+    ...         "value_expansion": 12.0,
+    ...         "value_unknown": 0.0,
+    ...         "value_realized": 26.0,
+    ...     }
+    ... )
+    >>> len(account_scores(row).data[0].x)
+    5
+    """
+    keys = list(_LABELS)
+    values = [float(row[k]) for k in keys]
+    colors = [
+        _BAND_COLORS["green"]
+        if v >= BANDS["green"]
+        else _BAND_COLORS["amber"]
+        if v >= BANDS["amber"]
+        else _BAND_COLORS["red"]
+        for v in values
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=[_LABELS[k] for k in keys],
+            y=values,
+            marker_color=colors,
+            text=[f"{v:.0f}" for v in values],
+            textposition="outside",
+        )
+    )
+    fig.add_hline(y=BANDS["green"], line_dash="dot", annotation_text="green")
+    fig.add_hline(y=BANDS["amber"], line_dash="dot", annotation_text="amber")
+    fig.update_yaxes(range=[0, 110])
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return finish(
+        fig,
+        title=title or f"Value scores of {row.get('account_id', 'the account')}",
+        y_title="Score (0-100)",
+    )
+
+
+def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:
+    """The customer's goal: the straight path from baseline to target, where it is, where it heads.
+
+    Examples
+    --------
+    >>> row = pd.Series(
+    ...     {
+    ...         "goal_metric": "revenue growth %",
+    ...         "goal_baseline": 0.0,
+    ...         "goal_target": 50.0,
+    ...         "goal_current": 3.0,
+    ...         "months_elapsed": 3,
+    ...         "horizon_months": 12,
+    ...     }
+    ... )
+    >>> [t.name for t in goal_trajectory(row).data]
+    ['plan', 'so far', 'projected']
+    """
+    base, target, current = (
+        float(row["goal_baseline"]),
+        float(row["goal_target"]),
+        float(row["goal_current"]),
+    )
+    elapsed, horizon = float(row["months_elapsed"]), float(row["horizon_months"])
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[0, horizon], y=[base, target], name="plan", line={"color": "#999", "dash": "dash"}
+    )
+    fig.add_scatter(
+        x=[0, elapsed], y=[base, current], name="so far", line={"color": PALETTE[0], "width": 4}
+    )
+    if elapsed > 0:
+        projected = base + (current - base) * horizon / elapsed
+        fig.add_scatter(
+            x=[elapsed, horizon],
+            y=[current, projected],
+            name="projected",
+            line={"color": PALETTE[3], "dash": "dot"},
+        )
+    else:
+        fig.add_scatter(x=[], y=[], name="projected")
+    metric = str(row["goal_metric"])
+    return finish(
+        fig,
+        title=title or f"Goal: {metric}",
+        x_title="Months since the goal was set",
+        y_title=metric,
+    )
+
+
+def portfolio_arr(table: pd.DataFrame, title: str = "ARR by group") -> go.Figure:
+    """ARR at stake per portfolio group, from :func:`valuelab.portfolio.segment_portfolio`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"arr_eur": [3.0, 1.0, 6.0], "accounts": [1, 1, 2]},
+    ...     index=pd.Index(["churn risk", "expansion", "healthy"], name="group"),
+    ... )
+    >>> portfolio_arr(t).data[0].y.tolist()
+    [3.0, 1.0, 6.0]
+    """
+    colors = {"churn risk": PALETTE[3], "expansion": PALETTE[2], "healthy": PALETTE[0]}
+    groups = [str(g) for g in table.index.get_level_values(0)]
+    fig = go.Figure(
+        go.Bar(
+            x=groups,
+            y=table["arr_eur"].astype(float),
+            marker_color=[colors.get(g, "#999") for g in groups],
+            text=[
+                f"{a:,.0f} EUR · {n} accounts"
+                for a, n in zip(table["arr_eur"], table["accounts"], strict=True)
+            ],
+            textposition="outside",
+        )
+    )
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return finish(fig, title=title, x_title="Group", y_title="ARR (EUR/year)")
+
+
+def indicator_auc(
+    table: pd.DataFrame, outcome: str = "churned", title: str | None = None
+) -> go.Figure:
+    """ROC AUC per indicator from :func:`valuelab.indicators.evaluate_indicators`, by kind.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"kind": ["value score", "usual metric"], "auc": [0.8, 0.55]},
+    ...     index=pd.Index(["value_realized", "usage"], name="indicator"),
+    ... )
+    >>> indicator_auc(t).layout.xaxis.title.text
+    'ROC AUC (0.5 = chance)'
+    """
+    colors = {"value score": PALETTE[2], "goal progress": PALETTE[0], "usual metric": "#999"}
+    fig = go.Figure()
+    for kind, color in colors.items():
+        part = table[table["kind"] == kind]
+        if len(part):
+            fig.add_bar(y=part.index, x=part["auc"], orientation="h", name=kind, marker_color=color)
+    fig.add_vline(x=0.5, line_dash="dash", annotation_text="chance")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(table.sort_values("auc").index))
+    fig.update_xaxes(range=[0.3, 1.0])
+    fig.update_layout(hovermode="closest")
+    return finish(
+        fig,
+        title=title or f"Which indicator predicts {outcome}?",
+        x_title="ROC AUC (0.5 = chance)",
+        y_title="Indicator",
+    )
