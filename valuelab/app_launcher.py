@@ -43,46 +43,26 @@ def templates(folder: str | Path = REPORTS) -> dict[str, str]:
 def render(template: str | Path, params: dict[str, Any], timeout: int = 300) -> str:
     """Execute a template with ``params``; the stakeholder HTML (no code) as a string.
 
+    The page is a single file: plotly.js is inlined once, so it opens offline.
+
     Raises
     ------
     InputError
         Unknown or mistyped parameters (before any kernel starts), or a cell
         of the template failed (the message names the error).
     """
-    import os
-
-    import papermill as pm
-    from nbconvert import HTMLExporter
-
-    from valuelab.reports import drop_records
+    from valuelab.engine import KernelWorker, ReportError, to_html
 
     template = Path(template)
     params = coerce(fields(template), params, template.name)
-    before = os.environ.get("PLOTLY_RENDERER")
-    os.environ["PLOTLY_RENDERER"] = "plotly_mimetype+notebook"  # charts in the static HTML
     try:
-        nb = pm.execute_notebook(
-            str(template),
-            None,
-            parameters=params,
-            cwd=str(template.parent),
-            kernel_name="python3",
-            progress_bar=False,
-            execution_timeout=timeout,
-        )
-    except pm.PapermillExecutionError as err:
+        with KernelWorker(timeout=timeout) as worker:
+            nb = worker.run(template, params)
+    except ReportError as err:
         raise InputError(
             f"the report failed: {err.ename}: {err.evalue}", source=template.name
         ) from None
-    finally:
-        if before is None:
-            os.environ.pop("PLOTLY_RENDERER", None)
-        else:
-            os.environ["PLOTLY_RENDERER"] = before
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(drop_records(nb))
-    return body
+    return to_html(nb)
 
 
 def _widget(spec: dict[str, Any]) -> w.Widget:
