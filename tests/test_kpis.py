@@ -131,3 +131,21 @@ def test_dense_and_hashed_counting_agree(monkeypatch):
     pd.testing.assert_frame_equal(dense[0], hashed[0])
     pd.testing.assert_series_equal(dense[1], hashed[1])
     pd.testing.assert_series_equal(dense[2], hashed[2])
+
+
+def test_monthly_churn_and_shop_summary_are_consistent():
+    from valuelab import datasets
+
+    log = _log()  # Jan: a, b; Feb: a, c; Mar: a, c -> churn Jan->Feb 1/2, Feb->Mar 0
+    assert activity.monthly_churn(log) == 0.25
+    events = datasets.load("shop_events")
+    s = activity.shop_summary(events, cac=35)
+    orders = events[events["event"] == "purchase"]
+    assert s["orders"] == len(orders)
+    assert s["revenue_eur"] == pytest.approx(orders["revenue_eur"].sum())
+    assert s["aov_eur"] == pytest.approx(s["revenue_eur"] / s["orders"])
+    ltv = s["arpa_eur_month"] * s["gross_margin"] / s["monthly_churn"]
+    assert s["ltv_eur"] == pytest.approx(ltv)
+    assert s["cac_payback_months"] == pytest.approx(35 / (s["arpa_eur_month"] * s["gross_margin"]))
+    assert s["nps"] == pytest.approx(kpis.nps(events["nps_score"].dropna()))
+    assert -100 <= s["nps"] <= 100 and 0 < s["dau_mau"] < 1

@@ -204,3 +204,32 @@ def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, pag
     body = page.inner_text("body")
     assert "Traceback" not in body and "import" not in body and "build_app" not in body
     assert page.errors == []
+
+
+# --- lesson 03 --------------------------------------------------------------------------
+
+LESSON = ROOT / "notebooks" / "03_kpi_tradeoffs.ipynb"
+
+
+@pytest.mark.slow
+def test_lesson_numbers(run_notebook):
+    from valuelab import activity
+
+    _, rec = run_notebook(LESSON)
+    # by hand: orders x 0.9^-2 and AOV x 0.9 -> revenue x 1.1111; contribution per order
+    # 60 x 0.9 - 1.5 x 22 - 6 = 15 (was 21) -> 4,938.3 x 15 = 74,074 vs 84,000
+    assert rec["discount_revenue_change_pct"] == pytest.approx((0.9**-2 * 0.9 - 1) * 100)
+    assert rec["discount_contribution_change_pct"] == pytest.approx((0.9**-2 * 15 / 21 - 1) * 100)
+    assert rec["conflicts"][:4] == ["aov", "gross_margin", "gross_margin_pct", "contribution"]
+    # contribution peaks at price = 2 x (unit cost + cost per order / basket) = 52 EUR
+    assert rec["frontier_prices"] == [20, 52]
+    shop = activity.shop_summary(datasets.load("shop_events"), cac=35)
+    assert rec["shop"] == pytest.approx(shop)
+    assert rec["pareto"]["vital_features"] == 6 and rec["pareto"]["vital_features_pct"] == 20
+
+
+@pytest.mark.slow
+def test_lesson_parameters(run_notebook):
+    _, rec = run_notebook(LESSON, discount=0.2, price_elasticity=-1.0, vital_share=0.5)
+    assert rec["discount_revenue_change_pct"] == pytest.approx(0.0, abs=1e-9)  # unit elastic
+    assert rec["pareto"]["vital_decisions_pct"] >= 50

@@ -34,7 +34,16 @@ import pandas as pd
 from valuelab.errors import InputError
 from valuelab.validation import Column, validate_frame
 
-__all__ = ["cohort_retention", "dau", "mau", "stickiness", "time_to_value", "ttv_summary"]
+__all__ = [
+    "cohort_retention",
+    "dau",
+    "mau",
+    "monthly_churn",
+    "shop_summary",
+    "stickiness",
+    "time_to_value",
+    "ttv_summary",
+]
 
 _COLUMNS = [Column("user_id"), Column("date", kind="datetime"), Column("event", kind="str")]
 _PERIODS = {"month": "M", "week": "W"}
@@ -260,3 +269,93 @@ def ttv_summary(ttv: pd.DataFrame) -> dict[str, float]:
         "p75_days": float(days.quantile(0.75)),
         "p90_days": float(days.quantile(0.9)),
     }
+
+
+def monthly_churn(
+    events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
+) -> float:
+    """Mean share 0-1 of a month's active users who are not active the month after.
+
+    Computed over every pair of consecutive months in the log (the last month
+    has no "after" and is left out).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {
+    ...         "user_id": ["a", "b", "a"],
+    ...         "event": ["x"] * 3,
+    ...         "date": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-01"]),
+    ...     }
+    ... )
+    >>> monthly_churn(log)
+    0.5
+    """
+    log = _active(_log(events, active_events, source), active_events)
+    month = log["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    pairs = pd.DataFrame({"u": log["user_id"].to_numpy(), "m": month}).drop_duplicates()
+    nxt = pairs.assign(m=pairs["m"] - 1)
+    stayed = pairs.merge(nxt, on=["u", "m"], how="left", indicator=True)
+    stayed = stayed[stayed["m"] < month.max()]
+    if stayed.empty:
+        raise InputError(
+            "the log covers one month only", source=source, expected="two months or more"
+        )
+    per_month = (stayed["_merge"] == "left_only").groupby(stayed["m"]).mean()
+    return float(per_month.mean())
+
+
+def shop_summary(
+    events: pd.DataFrame, cac: float | None = None, source: str = "events"
+) -> dict[str, float]:
+    """Seed 003's product KPIs from an online shop's log (the ``shop_events`` layout).
+
+    Returns
+    -------
+    dict
+        ``visits``, ``orders``, ``conversion`` (orders per visit, share 0-1),
+        ``revenue_eur``, ``aov_eur``, ``gross_margin`` (share 0-1),
+        ``customers`` (users with an order), ``margin_per_customer_eur``,
+        ``arpa_eur_month`` (revenue per monthly active user), ``monthly_churn``,
+        ``ltv_eur`` (simple formula), ``nps`` (-100..100),
+        ``ttv_median_days`` (sign-up to first order), ``dau_mau`` (mean), and
+        with ``cac`` (EUR) ``cac_payback_months``.
+    """
+    from valuelab import kpis
+
+    log = _log(events, None, source)
+    for col in ("revenue_eur", "cogs_eur", "nps_score"):
+        if col not in events.columns:
+            raise InputError(
+                f"missing column {col}", source=source, expected="the shop_events layout"
+            )
+    kind = events["event"].astype(str)
+    visits, orders = int((kind == "visit").sum()), int((kind == "purchase").sum())
+    revenue = float(events["revenue_eur"].sum())
+    cogs = float(events["cogs_eur"].sum())
+    customers = int(events.loc[kind == "purchase", "user_id"].nunique())
+    user_months = int(_mau(log).sum())
+    gm = kpis.gross_margin(revenue, cogs)
+    arpa = revenue / user_months
+    churn = monthly_churn(events, source=source)
+    out = {
+        "visits": visits,
+        "orders": orders,
+        "conversion": kpis.conversion_rate(orders, visits),
+        "revenue_eur": revenue,
+        "aov_eur": kpis.average_order_value(revenue, orders),
+        "gross_margin": gm,
+        "customers": customers,
+        "margin_per_customer_eur": kpis.margin_per_customer(revenue, cogs, customers),
+        "arpa_eur_month": arpa,
+        "monthly_churn": churn,
+        "ltv_eur": kpis.ltv(arpa, gm, churn),
+        "nps": kpis.nps(events["nps_score"].dropna()),
+        "ttv_median_days": ttv_summary(time_to_value(events, "purchase", source=source))[
+            "median_days"
+        ],
+        "dau_mau": float(stickiness(events, source=source).mean()),
+    }
+    if cac is not None:
+        out["cac_payback_months"] = kpis.cac_payback_months(cac, arpa, gm)
+    return out

@@ -6,9 +6,11 @@ margin as a :class:`~valuelab.drivers.DriverTree` (every KPI a node), with a
 constant price elasticity of conversion and a cost per order:
 
 - ``price = list_price * (1 - discount)`` (EUR per item);
-- ``conversion = min(base_conversion * (price / list_price) ** price_elasticity, 1)``
-  (share 0-1; ``price_elasticity`` < 0: a 10 % lower price lifts conversion by
-  about ``-price_elasticity`` × 10 %);
+- ``conversion = min(base_conversion * (price / reference_price) ** price_elasticity, 1)``
+  (share 0-1; ``base_conversion`` was measured at ``reference_price``;
+  ``price_elasticity`` < 0: a 10 % lower price lifts conversion by about
+  ``-price_elasticity`` × 10 %, whether it comes from a discount or a lower
+  list price);
 - ``orders = traffic * conversion``; ``aov = price * basket_size`` (EUR);
 - ``revenue = orders * aov``; ``gross_margin = revenue - orders * basket_size * unit_cost``;
 - ``contribution = gross_margin - orders * cost_per_order`` (EUR), and both
@@ -55,6 +57,7 @@ FUNNEL_DEFAULTS: dict[str, float] = {
     "base_conversion": 0.02,  # share 0-1 at the list price
     "price_elasticity": -2.0,  # % change of conversion per % change of price
     "list_price": 40.0,  # EUR per item
+    "reference_price": 40.0,  # EUR per item: the price base_conversion was measured at
     "discount": 0.0,  # share 0-1 off the list price
     "basket_size": 1.5,  # items per order
     "unit_cost": 22.0,  # EUR per item (cost of goods)
@@ -79,7 +82,7 @@ KPI_DIRECTION: dict[str, int] = dict.fromkeys(KPIS, 1)
 
 _FORMULAS = {
     "price": "list_price * (1 - discount)",
-    "conversion": "min(base_conversion * (price / list_price) ** price_elasticity, 1)",
+    "conversion": "min(base_conversion * (price / reference_price) ** price_elasticity, 1)",
     "orders": "traffic * conversion",
     "aov": "price * basket_size",
     "revenue": "orders * aov",
@@ -126,6 +129,7 @@ def _check(values: Mapping[str, Any]) -> None:
         ("traffic", 0, np.inf),
         ("base_conversion", 0, 1),
         ("list_price", 0, np.inf),
+        ("reference_price", 1e-9, np.inf),
         ("discount", 0, 0.99),
         ("basket_size", 0, np.inf),
         ("unit_cost", 0, np.inf),
