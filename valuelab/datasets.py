@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from valuelab.errors import InputError
+from valuelab.synthetic import accounts as _accounts
 from valuelab.synthetic import listening_log as _listening_log
 from valuelab.synthetic import product_events
 from valuelab.synthetic import purchase_reasons as _purchase_reasons
@@ -177,6 +178,59 @@ _register(
         generator=_purchase_reasons.generate,
         seed=_purchase_reasons.SEED,
         kwargs={"n_deals": 1200},
+    )
+)
+
+
+_ACCOUNT_DTYPES = {
+    "account_id": "string",
+    "segment": "category",
+    "arr_eur": "float64",
+    "goal_metric": "category",
+    "goal_baseline": "float64",
+    "goal_target": "float64",
+    "goal_current": "float64",
+    "months_elapsed": "int64",
+    "horizon_months": "int64",
+    "outcome_evidence": "Int64",
+    "intended_value_realized": "Int64",
+    "expansion_intent": "Int64",
+    "open_to_buy": "boolean",
+    "unknown_value_mentions": "Int64",
+    "rbo_validated": "boolean",
+    "perceived_validated": "boolean",
+    "expansion_validated": "boolean",
+    "unknown_validated": "boolean",
+    "usage": "float64",
+    "nps_answer": "Int64",
+    "health_score": "float64",
+    "impact_area": "category",
+}
+_register(
+    DatasetSpec(
+        name="accounts",
+        filename="accounts.csv",
+        description="Synthetic B2B portfolio, latest quarter: goals, value answers, usage, health.",
+        dtypes=_ACCOUNT_DTYPES,
+        generator=_accounts.generate_accounts,
+        seed=_accounts.SEED,
+        kwargs={"n_accounts": 600, "quarters": 8},
+    )
+)
+_register(
+    DatasetSpec(
+        name="accounts_history",
+        filename="accounts_history.csv",
+        description="The same portfolio quarter by quarter 2023-2024, with churn and expansion.",
+        dtypes={
+            "quarter": "category",
+            **_ACCOUNT_DTYPES,
+            "churned": "boolean",
+            "expanded": "boolean",
+        },
+        generator=_accounts.generate_history,
+        seed=_accounts.SEED,
+        kwargs={"n_accounts": 600, "quarters": 8},
     )
 )
 
