@@ -1,5 +1,6 @@
 """Lesson 05, the scorecard and portfolio reports, and the account scorecard app."""
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,23 @@ def test_sample_accounts_in_samples_yaml_exist():
     ids = set(datasets.load("accounts")["account_id"])
     assert {s["customer_id"] for s in samples["customer_scorecard.ipynb"]} <= ids
     assert Path(REPORTS / "portfolio_review.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_scorecard_shows_the_input_metric_behind(run_notebook):
+    from valuelab.input_metrics import for_account
+
+    inputs = datasets.load("account_inputs")
+    account = str(inputs["account_id"].iloc[0])
+    _, rec = run_notebook(REPORTS / "customer_scorecard.ipynb", customer_id=account)
+    assert rec["input_behind"] == for_account(account).index[0]
+    assert for_account("A0011") is None or "A0011" in set(inputs["account_id"])
+
+
+def test_account_inputs_are_consistent_funnels():
+    inputs = datasets.load("account_inputs")
+    stages = ["meetings_booked", "pain_quantified", "demos", "proposals", "deals_won"]
+    for before, after in itertools.pairwise(stages):
+        assert (inputs[after] <= inputs[before]).all()
+    accounts = datasets.load("accounts").set_index("account_id")
+    assert (accounts.loc[inputs["account_id"], "goal_metric"] == "revenue growth %").all()

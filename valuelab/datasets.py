@@ -234,6 +234,26 @@ _register(
     )
 )
 
+_register(
+    DatasetSpec(
+        name="account_inputs",
+        filename="account_inputs.csv",
+        description="Synthetic last-quarter sales funnel of the revenue-growth accounts.",
+        dtypes={
+            "account_id": "string",
+            "meetings_booked": "int64",
+            "pain_quantified": "int64",
+            "demos": "int64",
+            "proposals": "int64",
+            "deals_won": "int64",
+            "new_revenue_eur": "float64",
+        },
+        generator=_accounts.generate_inputs,
+        seed=_accounts.SEED,
+        kwargs={"n_accounts": 600, "quarters": 8},
+    )
+)
+
 
 def data_dir() -> Path:
     """Folder holding the data files.

@@ -36,7 +36,7 @@ import pandas as pd
 from valuelab.drivers import DriverTree
 from valuelab.errors import InputError
 
-__all__ = ["STAGES", "funnel_actuals", "inputs_behind", "outcome_tree"]
+__all__ = ["STAGES", "for_account", "funnel_actuals", "inputs_behind", "outcome_tree"]
 
 #: The counted stages of the revenue-growth tree, in order, and the rate between each pair.
 STAGES = (
@@ -145,3 +145,40 @@ def inputs_behind(
     table.attrs["outcome_plan"] = root_plan
     table.attrs["outcome_actual"] = float(tree.evaluate({**plan, **actual})[tree.root])
     return table
+
+
+def for_account(account_id: str, inputs: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """:func:`inputs_behind` for one account from a funnel table (default ``account_inputs``).
+
+    Returns None when the table has no row for the account (its goal is not
+    revenue growth, or no input metrics were recorded).
+
+    Examples
+    --------
+    >>> for_account("A0004").index[0] in {
+    ...     "qualification_rate",
+    ...     "demo_rate",
+    ...     "proposal_rate",
+    ...     "win_rate",
+    ...     "meetings_booked",
+    ...     "deal_size",
+    ... }
+    True
+    """
+    if inputs is None:
+        from valuelab.datasets import load
+
+        inputs = load("account_inputs")
+    rows = inputs[inputs["account_id"] == account_id]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    actual = funnel_actuals(
+        r["meetings_booked"],
+        r["pain_quantified"],
+        r["demos"],
+        r["proposals"],
+        r["deals_won"],
+        r["new_revenue_eur"],
+    )
+    return inputs_behind(outcome_tree(), actual)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["AREAS", "GOALS", "generate_accounts", "generate_history"]
+__all__ = ["AREAS", "GOALS", "generate_accounts", "generate_history", "generate_inputs"]
 
 #: The seed the shipped files were made with.
 SEED = 20240601
@@ -185,3 +185,46 @@ def generate_accounts(n_accounts: int = 600, quarters: int = 8, seed: int = SEED
     last = history[history["quarter"] == history["quarter"].max()]
     last = last[~last["churned"].astype(bool)]
     return last.drop(columns=["quarter", "churned", "expanded"]).reset_index(drop=True)
+
+
+def generate_inputs(n_accounts: int = 600, quarters: int = 8, seed: int = SEED) -> pd.DataFrame:
+    """Last quarter's sales funnel of the accounts whose goal is revenue growth.
+
+    The input metrics behind that outcome (seed 002, principle 12): meetings
+    booked, meetings with the pain quantified, demos, proposals, deals won and
+    the new revenue they brought (EUR per quarter). Around the plan of
+    ``datasets/outcome_tree_revenue_growth.yaml`` (120 meetings, rates 0.5 /
+    0.6 / 0.5 / 0.3, EUR 25,000 a deal), each account has one weak stage (a
+    rate at 40-70 % of plan) and the others near plan.
+
+    Examples
+    --------
+    >>> df = generate_inputs(n_accounts=80, quarters=2, seed=3)
+    >>> bool((df["demos"] <= df["pain_quantified"]).all())
+    True
+    """
+    accounts = generate_accounts(n_accounts, quarters, seed)
+    ids = accounts.loc[accounts["goal_metric"] == "revenue growth %", "account_id"].to_numpy()
+    rng = np.random.default_rng(seed + 1)
+    n = ids.size
+    plan = np.array([0.5, 0.6, 0.5, 0.3])
+    factor = np.clip(rng.normal(1.0, 0.12, (n, 4)), 0.6, 1.4)
+    weak = rng.integers(0, 4, n)
+    factor[np.arange(n), weak] = rng.uniform(0.4, 0.7, n)
+    rates = np.clip(plan * factor, 0, 1)
+    meetings = rng.poisson(120 * np.clip(rng.normal(1.0, 0.15, n), 0.5, 1.5))
+    stages = [meetings]
+    for j in range(4):
+        stages.append(rng.binomial(stages[-1], rates[:, j]))
+    deal_size = np.round(rng.lognormal(np.log(25_000), 0.2, n), -2)
+    return pd.DataFrame(
+        {
+            "account_id": ids,
+            "meetings_booked": stages[0],
+            "pain_quantified": stages[1],
+            "demos": stages[2],
+            "proposals": stages[3],
+            "deals_won": stages[4],
+            "new_revenue_eur": stages[4] * deal_size,
+        }
+    )
