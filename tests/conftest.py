@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill as pm
 import pytest
 
 from valuelab.reports import read_records
@@ -41,21 +40,35 @@ def all_notebooks() -> list[Path]:
     return [p for p in found if ".ipynb_checkpoints" not in p.parts]
 
 
+_WORKER: list[Any] = []
+
+
 def execute_notebook(
     path: Path, out_dir: Path, parameters: dict[str, Any] | None = None, timeout: int = 120
 ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-    """Execute a notebook headless with papermill; return it and its recorded figures."""
-    out = out_dir / path.name
-    nb = pm.execute_notebook(
-        str(path),
-        str(out),
-        parameters=parameters or {},
-        cwd=str(path.parent),
-        kernel_name="python3",
-        progress_bar=False,
-        execution_timeout=timeout,
-    )
+    """Execute a notebook headless on the session's warm kernel; return it and its records.
+
+    The kernel is reused with a clean namespace per notebook (valuelab's report
+    engine, itself tested for isolation), which saves a kernel start per notebook.
+    A failing cell fails the test with the cell's error.
+    """
+    from valuelab.engine import KernelWorker, ReportError
+
+    if not _WORKER:
+        _WORKER.append(KernelWorker(timeout=timeout))
+    try:
+        nb = _WORKER[0].run(path, parameters or {})
+    except ReportError as err:
+        pytest.fail(f"{path.name}: {err.ename}: {err.evalue}\n--- cell ---\n{err.cell}")
+    nbformat.write(nb, str(out_dir / path.name))
     return nb, read_records(nb)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_notebook_kernel() -> Iterator[None]:
+    yield
+    for worker in _WORKER:
+        worker.close()
 
 
 _EXECUTED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Any]]] = {}

@@ -52,6 +52,19 @@ def _rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def _settled_rss_mb(pid: int, timeout: float = 120.0) -> float:
+    """The tree's memory once it stops changing (preheated kernels finish warming up)."""
+    deadline = time.monotonic() + timeout
+    last = _rss_mb(pid)
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        now = _rss_mb(pid)
+        if abs(now - last) < 5:
+            return now
+        last = now
+    return last
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server for this module's checks."""
@@ -126,8 +139,7 @@ def test_fifty_page_views_leave_no_kernel_behind(fresh_server, browser):
     deadline = time.monotonic() + 120
     while len(_tree(proc.pid)) < 1 + pool and time.monotonic() < deadline:
         time.sleep(0.5)
-    time.sleep(2)
-    idle = _rss_mb(proc.pid)
+    idle = _settled_rss_mb(proc.pid)
     for _ in range(25):  # 50 page views, 2 tabs at a time (2 cores)
         contexts = [browser.new_context() for _ in range(2)]
         pages = [c.new_page() for c in contexts]
@@ -144,9 +156,8 @@ def test_fifty_page_views_leave_no_kernel_behind(fresh_server, browser):
     deadline = time.monotonic() + 60
     while len(_tree(proc.pid)) > 1 + pool and time.monotonic() < deadline:
         time.sleep(0.5)
-    time.sleep(2)  # let the pool refill settle
+    after = _settled_rss_mb(proc.pid)  # let the pool refill settle
     assert len(_tree(proc.pid)) == 1 + pool, "kernels left running after their tabs closed"
-    after = _rss_mb(proc.pid)
     assert after - idle < 300, f"server memory grew from {idle:.0f} MB to {after:.0f} MB"
 
 
