@@ -98,6 +98,21 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _course(args: argparse.Namespace) -> int:
+    from valuelab import course
+
+    if args.action == "build":
+        written = course.build_students(args.exercises, args.learner_id, args.out)
+        for path in written:
+            print(f"wrote {path}")
+        return 0
+    if not args.submissions or not args.out:
+        raise InputError("needs SUBMISSIONS and --out", source="valuelab course grade")
+    table = course.grade(args.submissions, args.out, timeout=args.timeout)
+    print(f"wrote {table} and {table.parent / 'feedback'}/")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``error: ...`` on stderr, exit code 2."""
 
@@ -169,6 +184,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
     p.set_defaults(func=_batch)
+
+    p = sub.add_parser("course", help="student copies (per learner) and grading of submissions")
+    p.add_argument("action", choices=["build", "grade"])
+    p.add_argument("submissions", nargs="?", help="folder of submitted notebooks (for grade)")
+    p.add_argument("--exercises", default="exercises", help="exercises folder (for build)")
+    p.add_argument("--learner-id", help="build one learner's copies with their own numbers")
+    p.add_argument("--out", help="output folder (grade: required; build: for --learner-id)")
+    p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
+    p.set_defaults(func=_course)
     return parser
 
 

@@ -111,8 +111,16 @@ class KernelWorker:
 
         return self.km is not None and bool(run_sync(self.km.is_alive)())
 
-    def run(self, template: str | Path, params: Mapping[str, Any] | None = None) -> Any:
+    def run(
+        self,
+        template: str | Path,
+        params: Mapping[str, Any] | None = None,
+        allow_errors: bool = False,
+    ) -> Any:
         """Execute ``template`` with ``params`` (already checked); return the executed notebook.
+
+        With ``allow_errors`` a cell that raises keeps its error output and the
+        next cells still run (grading); a timeout or a dead kernel still stops.
 
         Raises
         ------
@@ -132,7 +140,7 @@ class KernelWorker:
             self.close()
             self.km, self.kc = AsyncKernelManager(kernel_name="python3"), None
         client = NotebookClient(
-            nb, km=self.km, timeout=self.timeout, kernel_name="python3", allow_errors=False
+            nb, km=self.km, timeout=self.timeout, kernel_name="python3", allow_errors=allow_errors
         )
         client.kc = self.kc
         try:

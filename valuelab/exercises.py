@@ -31,9 +31,50 @@ import pandas as pd
 from valuelab import questions as _questions_pkg
 from valuelab.errors import InputError
 
-__all__ = ["Question", "check", "close", "question", "questions"]
+__all__ = [
+    "Question",
+    "check",
+    "close",
+    "grade_namespace",
+    "question",
+    "questions",
+    "set_variant",
+    "variant_rng",
+]
 
 _REGISTRY: dict[str, Question] = {}
+_VARIANT = {"seed": 0}
+
+
+def set_variant(seed: int) -> None:
+    """Use the numbers of learner variant ``seed`` (0 = the numbers in the lesson text).
+
+    A student notebook built with ``valuelab course build --learner-id ID``
+    carries its variant in its parameters cell and calls this first; the
+    questions then draw their numbers from :func:`variant_rng`, and the checks
+    compute the expected answers of the same variant.
+    """
+    _VARIANT["seed"] = int(seed)
+
+
+def variant_rng(key: str) -> np.random.Generator | None:
+    """A generator for question ``key`` in the current variant, or None for variant 0.
+
+    Examples
+    --------
+    >>> set_variant(7)
+    >>> float(variant_rng("kpis.q1").random()) == float(variant_rng("kpis.q1").random())
+    True
+    >>> set_variant(0)
+    >>> variant_rng("kpis.q1") is None
+    True
+    """
+    import zlib
+
+    seed = _VARIANT["seed"]
+    if seed == 0:
+        return None
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
 @dataclass(frozen=True)
@@ -151,6 +192,10 @@ class _Checker:
             Return the result without printing.
         """
         q = _get(key)
+        if q.hidden:
+            raise InputError(
+                f"'{key}' is a hidden check", source="check", expected="it runs only at grading"
+            )
         ok = _run(q, answer)
         if not quiet:
             if ok:
@@ -216,3 +261,32 @@ class _Checker:
 
 
 check = _Checker()
+
+
+def grade_namespace(namespace: Mapping[str, Any], topic: str) -> pd.DataFrame:
+    """Every question of ``topic``, public and hidden, against a notebook's variables.
+
+    Used by ``valuelab course grade`` inside the executed submission; the
+    table carries messages (pass, no answer, hint) but never expected values.
+    """
+    rows = []
+    for q in questions(topic):
+        answer = namespace.get(q.variable, None)
+        ok = _run(q, answer)
+        if ok:
+            message = "correct"
+        elif answer is None or answer is Ellipsis:
+            message = "no answer" if not q.hidden else "hidden check: no answer"
+        else:
+            message = ("hidden check failed" if q.hidden else "not yet") + f". Hint: {q.hint}"
+        rows.append(
+            {
+                "question": q.key,
+                "hidden": q.hidden,
+                "passed": ok,
+                "points": q.points if ok else 0.0,
+                "max_points": q.points,
+                "message": message,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -192,3 +192,24 @@ def _q6(answer) -> bool:
     tree = ValueDriverTemplate.load("spotify_value_drivers.yaml").tree
     delta = tree.what_if(changes={"premium_arpu": 0.5}).loc[tree.root, "delta"]
     return close(answer, float(delta) * 12) and bool(np.isfinite(delta))
+
+
+#: A point the learner never sees: a tree built to hit the two public points fails here.
+_HIDDEN_POINT = {
+    "visitors": 12_345,
+    "conversion": 0.037,
+    "aov": 71.5,
+    "gross_margin": 0.52,
+    "fixed_costs": 9_876,
+}
+
+
+@question(
+    "drivers.h1",
+    variable="shop_tree",
+    hint="Your tree must follow the description for any inputs, not just the examples.",
+    hidden=True,
+)
+def _h1(answer) -> bool:
+    got = float(answer.evaluate(_HIDDEN_POINT)[answer.root])
+    return close(got, float(_SHOP_TREE.evaluate(_HIDDEN_POINT)["profit"]), rel=1e-9)

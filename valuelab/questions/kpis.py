@@ -1,13 +1,39 @@
-"""Questions of ``exercises/03_kpis``: product KPIs, trade-offs and the 80/20."""
+"""Questions of ``exercises/03_kpis``: product KPIs, trade-offs and the 80/20.
+
+Q1-Q3 have per-learner variants: their numbers come from :func:`answers` and
+:func:`ltv_inputs`, which depend on :func:`valuelab.exercises.set_variant`
+(variant 0 = the numbers below).
+"""
 
 from __future__ import annotations
 
 from valuelab import activity, kpis, pareto, tradeoffs
 from valuelab.datasets import load
-from valuelab.exercises import close, question
+from valuelab.exercises import close, question, variant_rng
 
-#: Q1: ten answers to "How likely are you to recommend us?" (0-10).
+#: Q1 (variant 0): ten answers to "How likely are you to recommend us?" (0-10).
 ANSWERS = [10, 9, 8, 7, 6, 3, 10, 9, 5, 10]
+#: Q2-Q3 (variant 0): ARPA (EUR/month), gross margin and monthly churn (shares 0-1), CAC (EUR).
+LTV_INPUTS = {"arpa": 45.0, "gross_margin": 0.7, "churn_rate": 0.03, "cac": 600.0}
+
+
+def answers() -> list[int]:
+    """Q1's NPS answers in the current variant."""
+    rng = variant_rng("kpis.q1")
+    return list(ANSWERS) if rng is None else rng.integers(0, 11, 12).tolist()
+
+
+def ltv_inputs() -> dict[str, float]:
+    """Q2-Q3's ARPA, margin, churn and CAC in the current variant."""
+    rng = variant_rng("kpis.q2")
+    if rng is None:
+        return dict(LTV_INPUTS)
+    return {
+        "arpa": float(rng.integers(20, 121)),
+        "gross_margin": round(float(rng.uniform(0.4, 0.85)), 2),
+        "churn_rate": round(float(rng.uniform(0.01, 0.08)), 3),
+        "cac": float(rng.integers(20, 151) * 10),
+    }
 
 
 @question(
@@ -16,25 +42,27 @@ ANSWERS = [10, 9, 8, 7, 6, 3, 10, 9, 5, 10]
     hint="Promoters answer 9-10, detractors 0-6; NPS = % promoters - % detractors.",
 )
 def _q1(answer) -> bool:
-    return close(answer, kpis.nps(ANSWERS))
+    return close(answer, kpis.nps(answers()))
 
 
 @question(
     "kpis.q2",
     variable="ltv_eur",
-    hint="Simple LTV = ARPA x gross margin / monthly churn (ARPA 45 EUR, margin 70 %, churn 3 %).",
+    hint="Simple LTV = ARPA x gross margin / monthly churn, with the numbers of ltv_inputs().",
 )
 def _q2(answer) -> bool:
-    return close(answer, kpis.ltv(45, 0.7, 0.03))
+    x = ltv_inputs()
+    return close(answer, kpis.ltv(x["arpa"], x["gross_margin"], x["churn_rate"]))
 
 
 @question(
     "kpis.q3",
     variable="payback_months",
-    hint="Months of gross margin to earn back a CAC of 600 EUR at ARPA 45 EUR and margin 70 %.",
+    hint="Months of gross margin (ARPA x margin) to earn back the CAC of ltv_inputs().",
 )
 def _q3(answer) -> bool:
-    return close(answer, kpis.cac_payback_months(600, 45, 0.7))
+    x = ltv_inputs()
+    return close(answer, kpis.cac_payback_months(x["cac"], x["arpa"], x["gross_margin"]))
 
 
 @question(
