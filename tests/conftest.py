@@ -258,3 +258,14 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     yield pg
     _diagnose(request, pg)
     context.close()
+
+
+def find_widget(widget: Any, kind: type) -> Any:
+    """The first widget of class ``kind`` in an app's widget tree (depth first), or None."""
+    if isinstance(widget, kind):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find_widget(child, kind)
+        if found is not None:
+            return found
+    return None

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import find_widget
 
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
 from valuelab.errors import InputError
@@ -386,16 +387,6 @@ def test_lesson_runs_on_the_other_template(run_notebook):
 APP = ROOT / "notebooks" / "apps" / "value_driver_canvas.ipynb"
 
 
-def _find(widget, kind):
-    if isinstance(widget, kind):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, kind)
-        if found is not None:
-            return found
-    return None
-
-
 def test_canvas_state_and_driver_links():
     from valuelab.app_drivers import canvas_state, format_drivers, parse_drivers, slider_specs
 
@@ -417,9 +408,9 @@ def test_canvas_builds_and_a_slider_moves_the_cards():
     from valuelab.app_drivers import build_app
 
     app = build_app(platform="marketplace", drivers="fill_rate:0.8,nope:1,bad")
-    cards = _find(app, appkit.KpiCards)
+    cards = find_widget(app, appkit.KpiCards)
     assert cards.values["nsm"] == pytest.approx(18_000 * 0.8)
-    sliders = _find(app, appkit.ParamSliders)
+    sliders = find_widget(app, appkit.ParamSliders)
     sliders.set({"fill_rate": 0.5})
     deadline = time.monotonic() + 5
     while cards.values["nsm"] != pytest.approx(9_000) and time.monotonic() < deadline:

@@ -4,7 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, find_widget
 
 from valuelab import datasets, indicators, portfolio, scoring
 from valuelab.errors import InputError
@@ -104,19 +104,9 @@ def test_app_state_and_build():
     with pytest.raises(InputError, match="no account 'A0001'; did you mean"):
         scorecard_state(datasets.load("accounts"), "A0001", strict=True)
     app = build_app(account="A0068")
-    cards = _find(app, appkit.KpiCards)
+    cards = find_widget(app, appkit.KpiCards)
     row = scoring.score_accounts(datasets.load("accounts")).set_index("account_id").loc["A0068"]
     assert cards.values["value_realized"] == pytest.approx(row["value_realized"])
-
-
-def _find(widget, kind):
-    if isinstance(widget, kind):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, kind)
-        if found is not None:
-            return found
-    return None
 
 
 def _upload(page, path):

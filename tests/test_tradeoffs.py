@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import find_widget
 
 from valuelab import datasets
 from valuelab.errors import InputError
@@ -153,26 +154,16 @@ def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
     from valuelab.app_kpis import build_app
 
     app = build_app(lever="nope", inputs="discount:0.1,traffic:9e9")
-    cards = _find(app, appkit.KpiCards)
+    cards = find_widget(app, appkit.KpiCards)
     assert cards.values["revenue"] == pytest.approx(
         funnel(discount=0.1, traffic=500_000).evaluate()["revenue"]
     )
-    sliders = _find(app, appkit.ParamSliders)
+    sliders = find_widget(app, appkit.ParamSliders)
     sliders.set({"discount": 0.0, "traffic": 200_000})
     deadline = time.monotonic() + 5
     while cards.values["revenue"] != pytest.approx(240_000) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert cards.values["revenue"] == pytest.approx(240_000)
-
-
-def _find(widget, kind):
-    if isinstance(widget, kind):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, kind)
-        if found is not None:
-            return found
-    return None
 
 
 @pytest.mark.browser

@@ -24,7 +24,6 @@ import csv
 import hashlib
 import html
 import json
-import queue
 import re
 import threading
 import time
@@ -35,7 +34,14 @@ from typing import Any
 
 import yaml
 
-from valuelab.engine import KernelWorker, error_page, to_html, write_atomic, write_plotly_asset
+from valuelab.engine import (
+    KernelWorker,
+    error_page,
+    run_pool,
+    to_html,
+    write_atomic,
+    write_plotly_asset,
+)
 from valuelab.errors import InputError
 from valuelab.params import coerce, fields
 from valuelab.reports import read_records
@@ -305,26 +311,9 @@ def run_batch(
 
 
 def _run_threads(template: Path, todo: list[Item], finished, workers: int, timeout: int) -> None:
-    jobs: queue.Queue[Item] = queue.Queue()
-    for item in todo:
-        jobs.put(item)
-
-    def work() -> None:
-        with KernelWorker(timeout=timeout) as worker:
-            while True:
-                try:
-                    item = jobs.get_nowait()
-                except queue.Empty:
-                    return
-                finished(item, _render(worker, template, item))
-
-    threads = [
-        threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(todo))))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_pool(
+        todo, lambda worker, item: finished(item, _render(worker, template, item)), workers, timeout
+    )
 
 
 def _run_dask(

@@ -32,9 +32,11 @@ from __future__ import annotations
 import copy
 import html
 import os
+import queue
 import re
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,7 @@ __all__ = [
     "KernelWorker",
     "ReportError",
     "error_page",
+    "run_pool",
     "to_html",
     "write_atomic",
     "write_plotly_asset",
@@ -284,3 +287,35 @@ def error_page(template: str, params: Mapping[str, Any], err: BaseException) -> 
         f"<table>{rows}</table><h2>Error</h2><pre>{e(_ANSI.sub('', what))}</pre>{code}"
         "</body></html>"
     )
+
+
+def run_pool(
+    items: Iterable[Any], work: Callable[[KernelWorker, Any], None], workers: int, timeout: int
+) -> None:
+    """``workers`` threads, each with its own warm kernel, call ``work(worker, item)`` per item.
+
+    Items are taken from a shared queue; each thread shuts its kernel down when
+    the queue is empty. ``work`` handles its own errors (one bad item must not
+    stop the others).
+    """
+    jobs: queue.Queue[Any] = queue.Queue()
+    for item in items:
+        jobs.put(item)
+
+    def loop() -> None:
+        with KernelWorker(timeout=timeout) as worker:
+            while True:
+                try:
+                    item = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                work(worker, item)
+
+    threads = [
+        threading.Thread(target=loop, daemon=True)
+        for _ in range(max(1, min(workers, jobs.qsize())))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import html
 import os
-import queue
 import re
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ import yaml
 from valuelab.engine import (
     KernelWorker,
     ReportError,
+    run_pool,
     to_html,
     write_atomic,
     write_plotly_asset,
@@ -118,25 +117,8 @@ def _execute(worker: KernelWorker, page: Page, out: Path) -> Page:
 
 
 def _run_all(pages: list[Page], out: Path, workers: int, timeout: int) -> None:
-    """``workers`` threads, each with one warm kernel, take pages from a queue."""
-    jobs: queue.Queue[Page] = queue.Queue()
-    for page in pages:
-        jobs.put(page)
-
-    def work() -> None:
-        with KernelWorker(timeout=timeout) as worker:
-            while True:
-                try:
-                    page = jobs.get_nowait()
-                except queue.Empty:
-                    return
-                _execute(worker, page, out)
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    """``workers`` warm kernels take the pages from a queue."""
+    run_pool(pages, lambda worker, page: _execute(worker, page, out), workers, timeout)
 
 
 def _index(pages: list[Page], apps: list[Path], out: Path) -> Path:
