@@ -89,7 +89,10 @@ def _view(browser, url: str) -> float:
     page = browser.new_page()
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.locator(RENDERED).first.wait_for(timeout=120_000)
+    try:
+        page.locator(RENDERED).first.wait_for(timeout=120_000)
+    except Exception as err:
+        raise RuntimeError(f"no chart within 120 s at {url}") from err
     took = time.perf_counter() - start
     page.close(run_before_unload=True)
     return took
