@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import re
@@ -59,8 +60,7 @@ def learner_variant(learner_id: str) -> int:
 
 def student_notebook(solution: nbformat.NotebookNode, variant: int = 0) -> nbformat.NotebookNode:
     """The student copy of a solution notebook (see the module docstring)."""
-    nb = nbformat.from_dict(nbformat.v4.upgrade(solution) if solution.nbformat < 4 else solution)
-    nb = nbformat.from_dict(dict(nb))
+    nb = copy.deepcopy(solution)  # the solution stays as it is
     cells = []
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
