@@ -93,3 +93,18 @@ def test_page_layout_puts_controls_beside_the_body():
     row = app.children[2]
     assert slider in row.children[0].children and body in row.children[1].children
     assert "<h2>T</h2>" in app.children[1].value
+
+
+def test_chart_html_picks_the_small_bundle_for_basic_traces_and_escapes_labels():
+    import plotly.graph_objects as go
+
+    basic = go.Figure([go.Bar(y=[1, 2]), go.Scatter(y=[2, 1]), go.Pie(values=[1, 2])])
+    assert appkit.chart_html(basic).endswith("'basic');</script>")
+    mixed = go.Figure([go.Bar(y=[1]), go.Sankey(node={"label": ["a", "b"]})])
+    assert appkit.chart_html(mixed).endswith("'full');</script>")
+    hostile = go.Figure(go.Bar(y=[1]), layout={"title": {"text": "</script><b>x</b> & co"}})
+    fragment = appkit.chart_html(hostile)
+    assert (
+        fragment.count("</script>") == 1 and "<b>" not in fragment
+    )  # a label cannot end the script
+    assert fragment.startswith('<div class="vl-chart"></div><script>')

@@ -65,6 +65,13 @@ def test_app_renders_responds_and_shows_no_code(apps_server, page, app):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{app.removesuffix('.ipynb')}.png"))
 
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+    assert all(n.startswith(apps_server.url) or n.startswith("data:") for n in loaded), loaded
+    bundles = [n.rsplit("/", 1)[1] for n in loaded if "/valuelab/static/plotly" in n]
+    assert len(bundles) == 1 and bundles[0].startswith("plotly-basic-"), (
+        "charts need the 1.2 MB bundle only"
+    )
+
     before = _state(page)
     assert before["kpis"] and before["charts"]
     _change_a_control(page, app, 0)

@@ -68,6 +68,11 @@ def test_wheel_carries_the_data_and_works_outside_the_repo(tmp_path: Path):
     shipped = sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_file())
     for name in shipped:
         assert f"valuelab/_datasets/{name}" in names, f"{name} missing from the wheel"
+    served = [p.relative_to(ROOT).as_posix() for p in (ROOT / "valuelab").rglob("*") if p.is_file()]
+    served = [p for p in served if p.startswith(("valuelab/static/", "valuelab/templates/"))]
+    assert "valuelab/templates/voila/templates/valuelab/index.html.j2" in served
+    for name in served:  # valuelab serve's page template, chart loader and plotly bundle
+        assert name in names, f"{name} missing from the wheel"
     target = tmp_path / "site"
     subprocess.run(
         [

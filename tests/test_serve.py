@@ -1,15 +1,26 @@
 """`valuelab serve`: gallery, nothing but apps readable, kernels released on tab close."""
 
+import json
+import re
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from conftest import NOTEBOOKS, ROOT, AppServer
+from plotly.offline import get_plotlyjs_version
 
-from valuelab.serve import apps, gallery_html, voila_argv
+from valuelab.serve import (
+    EXTENSION_DENYLIST,
+    FILL_DELAY_SECONDS,
+    apps,
+    chart_bundles,
+    gallery_html,
+    voila_argv,
+)
 
 APPS = NOTEBOOKS / "apps"
 
@@ -31,8 +42,28 @@ def test_argv_binds_loopback_and_culls_idle_kernels():
     assert "--show_tracebacks=False" in argv and "--strip_sources=True" in argv
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
     assert "--preheat_kernel=True" in argv and "--pool_size=1" in argv
+    assert f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}" in argv
     assert "--preheat_kernel=True" not in voila_argv(APPS, pool_size=0)
     assert "--Voila.ip=0.0.0.0" in voila_argv(APPS, host="0.0.0.0")
+
+
+def test_argv_uses_the_valuelab_page_without_the_plotly_extension():
+    argv = voila_argv(APPS)
+    assert "--template=valuelab" in argv
+    assert "--VoilaConfiguration.allow_template_override=NO" in argv
+    assert "jupyterlab-plotly" in EXTENSION_DENYLIST
+    for name in EXTENSION_DENYLIST:
+        assert f"--VoilaConfiguration.extension_denylist={name}" in argv
+
+
+def test_the_vendored_plotly_bundle_matches_plotly_python():
+    version = get_plotlyjs_version()
+    bundles = chart_bundles()
+    assert set(bundles) == {f"plotly-basic-{version}.min.js", f"plotly-{version}.min.js"}
+    basic = bundles[f"plotly-basic-{version}.min.js"].read_text(encoding="utf-8")
+    assert basic.startswith("/**\n* plotly.js (basic - minified) v" + version)
+    assert 0.5e6 < len(basic) < 2e6  # the point of it: a quarter of the full bundle
+    assert bundles[f"plotly-{version}.min.js"].stat().st_size > 3e6
 
 
 def _tree(pid: int) -> list[int]:
@@ -109,12 +140,70 @@ def test_only_apps_are_served_and_without_code(server):
         "api/contents/spotify_at_a_glance.ipynb",
         "api/kernels",
         "pyproject.toml",
+        "valuelab/static/PLOTLY-LICENSE",
+        "valuelab/static/serve.py",
+        "valuelab/static/../serve.py",
+        "valuelab/static/%2e%2e/serve.py",
+        "valuelab/static/plotly-basic-0.0.0.min.js",
     ]:
         status, body = _get(url + path)
         assert status in (403, 404), path
         assert secret not in body and "build_app" not in body, path
     status, body = _get(url + "voila/render/spotify_at_a_glance.ipynb")
     assert status == 200 and "build_app" not in body, "app code must be stripped"
+
+
+def _get_with_headers(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+@pytest.mark.browser
+def test_the_page_loads_its_charts_from_the_server_only(server):
+    _, url = server
+    version = get_plotlyjs_version()
+    status, page = _get(url + "voila/render/spotify_at_a_glance.ipynb")
+    assert status == 200 and '<script src="/valuelab/static/charts.js">' in page
+    assert not re.search(r'(src|href)="(https?:)?//', page), "no third-party resource"
+    extensions = re.search(r'"federated_extensions": (\[.*?\])', page).group(1)
+    for name in EXTENSION_DENYLIST:
+        assert f'"{name}"' not in extensions
+    assert "@jupyter-widgets/jupyterlab-manager" in extensions
+    # the template cannot be switched from the URL
+    status, other = _get(url + "voila/render/spotify_at_a_glance.ipynb?template=classic")
+    assert status == 200 and "/valuelab/static/charts.js" in other
+
+    status, headers, body = _get_with_headers(url + "valuelab/static/charts.js")
+    assert status == 200 and headers["Cache-Control"] == "no-cache"
+    loader = body.decode()
+    assert f'"/valuelab/static/", version = "{version}"' in loader
+    assert "__BASE__" not in loader and "__VERSION__" not in loader
+    for name, path in chart_bundles().items():
+        status, headers, body = _get_with_headers(url + "valuelab/static/" + name)
+        assert status == 200 and body == path.read_bytes()
+        assert "immutable" in headers["Cache-Control"]
+        assert headers["Content-Type"].startswith("text/javascript")
+
+
+@pytest.mark.browser
+def test_a_figure_beyond_the_basic_bundle_loads_the_full_one(server, page):
+    _, url = server
+    page.goto(url + "voila/render/spotify_at_a_glance.ipynb", wait_until="commit")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=90_000)
+    sankey = go.Figure(
+        go.Sankey(
+            node={"label": ["fans", "artists"]}, link={"source": [0], "target": [1], "value": [3]}
+        )
+    )
+    page.evaluate(
+        "fig => { const d = document.createElement('div'); d.id = 'vl-sankey';"
+        " document.body.appendChild(d); window.valuelabCharts.draw(d, fig, 'full'); }",
+        json.loads(sankey.to_json()),
+    )
+    page.locator("#vl-sankey .sankey .sankey-node").first.wait_for(timeout=30_000)
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+    assert any(f"/valuelab/static/plotly-{get_plotlyjs_version()}" in n for n in loaded)
+    assert page.errors == []
 
 
 @pytest.mark.browser

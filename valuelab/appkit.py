@@ -46,6 +46,8 @@ import ipywidgets as w
 from valuelab.errors import ValueLabError
 
 __all__ = [
+    "BASIC_TRACES",
+    "CHARTS_ENV",
     "CSS",
     "RESERVED_QUERY_NAMES",
     "ErrorPanel",
@@ -53,6 +55,7 @@ __all__ = [
     "KpiCards",
     "ParamSliders",
     "SaveReport",
+    "chart_html",
     "debounced",
     "format_value",
     "launch",
@@ -395,10 +398,46 @@ class ParamSliders(w.VBox):
             s.observe(fn, names="value")
 
 
+#: Environment variable ``valuelab serve`` sets for its kernels ("1"): charts
+#: are drawn by its page's chart loader (see :func:`chart_html`).
+CHARTS_ENV = "VALUELAB_SERVE_CHARTS"
+#: Trace types the small plotly.js bundle (``plotly-basic``: bar, pie, scatter) draws.
+BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
+
+
+def chart_html(fig: Any) -> str:
+    """A plotly figure as an HTML fragment drawn by ``valuelab serve``'s chart loader.
+
+    Used by :class:`FigureBox` under ``valuelab serve``: its page
+    (``valuelab/static/charts.js``) loads the 1.2 MB ``plotly-basic``
+    bundle (bar, pie, scatter) while Voila starts, instead of JupyterLab's
+    plotly extension evaluating the full 4.8 MB bundle before anything is
+    shown; a figure with other trace types loads the full bundle.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> "'basic'" in chart_html(go.Figure(go.Bar(y=[1])))
+    True
+    >>> "'full'" in chart_html(go.Figure(go.Sankey()))
+    True
+    """
+    types = {trace.type for trace in fig.data}
+    bundle = "basic" if types <= BASIC_TRACES else "full"
+    # to_json escapes "<", ">" and "&" (\u003c…): a label cannot end the script
+    return (
+        '<div class="vl-chart"></div><script>window.valuelabCharts.draw('
+        f"document.currentScript.previousElementSibling, {fig.to_json()}, '{bundle}');</script>"
+    )
+
+
 class FigureBox(w.Output):
     """An output area that shows one plotly figure, replaced in a single update.
 
     :attr:`figure` is the last figure shown (also outside a kernel, for tests).
+    Under ``valuelab serve`` the figure is drawn by :func:`chart_html` (a
+    small plotly.js loaded with the page); elsewhere (JupyterLab, plain Voila) by
+    plotly's own renderer.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -413,12 +452,17 @@ class FigureBox(w.Output):
         shell = get_ipython()
         if shell is None:  # plain Python (tests): keep the figure, render nothing
             return
-        # Always the mimetype renderer: what Voila's plotly extension draws, and
-        # independent of PLOTLY_RENDERER (the "notebook" renderer's init script
-        # inside an Output widget hangs a headless run).
         with self:
             self.clear_output(wait=True)
-            fig.show(renderer="plotly_mimetype")
+            if os.environ.get(CHARTS_ENV) == "1":
+                from IPython.display import HTML, display
+
+                display(HTML(chart_html(fig)))
+            else:
+                # the mimetype renderer: what JupyterLab's and Voila's plotly
+                # extension draws, independent of PLOTLY_RENDERER (the
+                # "notebook" renderer's init script hangs a headless run)
+                fig.show(renderer="plotly_mimetype")
 
 
 def snapshot_html(
@@ -633,8 +677,8 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
 
     Examples
     --------
-    >>> url_params({"year": 2024}) == {"year": 2024} or True
-    True
+    >>> url_params({"year": 2024})  # outside Voila: the defaults
+    {'year': 2024}
     """
     reserved = RESERVED_QUERY_NAMES & set(defaults)
     if reserved:

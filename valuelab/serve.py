@@ -22,28 +22,49 @@ What it changes from a plain ``voila notebooks/apps``:
   its imports done, so a page opens in about half the time of a cold Voila
   start (``benchmarks/bench_apps.py``). Parameters from the page URL still
   apply: :func:`valuelab.appkit.url_params` waits for the request.
+- **Charts without the 4.8 MB plotly extension**: JupyterLab's plotly
+  extension (``jupyterlab-plotly``) evaluates the whole plotly.js before the
+  page even connects to its kernel — the largest single cost of opening an
+  app. It is not loaded here. The page (Voila's lab template plus one script
+  tag: ``valuelab/templates/voila/templates/valuelab``) loads
+  ``valuelab/static/charts.js``, which starts loading the 1.2 MB
+  ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
+  ``plotly.js-basic-dist-min``, MIT) while Voila starts; the apps' charts
+  (:class:`valuelab.appkit.FigureBox`) are drawn with it, or with plotly's full
+  bundle for other trace types. Bundles have versioned names and are cached
+  by the browser for a year. Switching template from the URL is refused, and
+  the page loads nothing from third-party hosts (Voila's lab page links Font
+  Awesome from a CDN; its own bundle already has it).
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
+from jupyter_server.utils import url_path_join
 from tornado import web
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from valuelab.appkit import CHARTS_ENV
 from valuelab.errors import InputError
 from valuelab.site import notebook_title
 
 __all__ = [
     "CULL_IDLE_SECONDS",
     "CULL_INTERVAL_SECONDS",
+    "EXTENSION_DENYLIST",
+    "FILL_DELAY_SECONDS",
     "POOL_SIZE",
     "apps",
+    "chart_bundles",
+    "charts_js",
     "gallery_html",
     "main",
     "voila_argv",
@@ -55,10 +76,38 @@ CULL_IDLE_SECONDS = 300
 CULL_INTERVAL_SECONDS = 60
 #: Preheated kernels kept ready per app (0 = start a kernel per page view).
 POOL_SIZE = 1
+#: Seconds before a used preheated kernel is replaced: starting one (imports,
+#: the app built) takes about a second of CPU, which would otherwise compete
+#: with the page that just took the kernel (drawn in about 1.5 s). Kept short:
+#: a second visitor within this time waits for the replacement.
+FILL_DELAY_SECONDS = 2
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
 
 DEFAULT_APPS = Path(__file__).resolve().parent.parent / "notebooks" / "apps"
+STATIC = Path(__file__).resolve().parent / "static"
+#: Where the ``valuelab`` Voila template lives (a Jupyter data folder).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The JupyterLab extensions the page does not load: the apps draw their charts
+#: themselves, and with code stripped there is nothing to syntax-highlight.
+EXTENSION_DENYLIST = ["jupyterlab-plotly", "jupyterlab_pygments"]
+
+
+def chart_bundles() -> dict[str, Path]:
+    """The plotly.js bundles the server sends, by URL name (version in the name).
+
+    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/static/``
+    (npm ``plotly.js-basic-dist-min``, MIT); ``plotly-<version>.min.js`` is the
+    full bundle shipped inside the plotly Python package.
+    """
+    import plotly
+    from plotly.offline import get_plotlyjs_version
+
+    version = get_plotlyjs_version()
+    return {
+        f"plotly-basic-{version}.min.js": STATIC / f"plotly-basic-{version}.min.js",
+        f"plotly-{version}.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+    }
 
 
 def apps(apps_dir: str | Path = DEFAULT_APPS) -> list[dict[str, str]]:
@@ -128,6 +177,39 @@ class _GalleryHandler(web.RequestHandler):
         self.write(gallery_html(apps(self.apps_dir), self.base_url))
 
 
+class _ChartBundleHandler(web.RequestHandler):
+    """The chart loader and the plotly.js bundles (versioned: cached for a year)."""
+
+    def initialize(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def get(self, name: str) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+        if name == "charts.js":
+            self.set_header("Cache-Control", "no-cache")
+            self.write(charts_js(self.base_url))
+            return
+        body = _bundle_bytes(name)
+        if body is None:
+            raise web.HTTPError(404)
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.write(body)
+
+
+def charts_js(base_url: str = "/") -> str:
+    """The page's chart loader (``valuelab/static/charts.js``) for a server at ``base_url``."""
+    from plotly.offline import get_plotlyjs_version
+
+    text = (STATIC / "charts.js").read_text(encoding="utf-8")
+    return text.replace("__BASE__", base_url).replace("__VERSION__", get_plotlyjs_version())
+
+
+@functools.lru_cache(maxsize=4)
+def _bundle_bytes(name: str) -> bytes | None:
+    path = chart_bundles().get(name)
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
 class _SameOriginShutdownHandler(VoilaShutdownKernelHandler):
     """Kernel shutdown on tab close that works (voila issue #1458).
 
@@ -153,6 +235,14 @@ class ValueLabVoila(Voila):
 
     name = "valuelab-serve"
 
+    def initialize(self, argv: list[str] | None = None) -> None:
+        # the ``valuelab`` page template is found through JUPYTER_PATH, and the
+        # kernels (all started later, preheated ones included) inherit CHARTS_ENV
+        paths = os.environ.get("JUPYTER_PATH", "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), paths) if p)
+        os.environ[CHARTS_ENV] = "1"
+        super().initialize(argv)
+
     def init_handlers(self) -> list:
         handlers = []
         for spec in super().init_handlers():
@@ -162,14 +252,18 @@ class ValueLabVoila(Voila):
             if handler is VoilaShutdownKernelHandler:
                 spec = (pattern, _SameOriginShutdownHandler, *spec[2:])
             handlers.append(spec)
-        handlers.insert(
-            0,
+        handlers[:0] = [
             (
                 self.server_url,
                 _GalleryHandler,
                 {"apps_dir": Path(self.root_dir), "base_url": self.server_url},
             ),
-        )
+            (
+                url_path_join(self.server_url, r"valuelab/static/([\w.\-]+)"),
+                _ChartBundleHandler,
+                {"base_url": self.base_url},
+            ),
+        ]
         return handlers
 
 
@@ -195,13 +289,20 @@ def voila_argv(
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
+        "--template=valuelab",
+        "--VoilaConfiguration.allow_template_override=NO",
         *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
         "--MappingKernelManager.cull_connected=False",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
     ]
     if pool_size > 0:
-        argv += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+        argv += [
+            "--preheat_kernel=True",
+            f"--pool_size={int(pool_size)}",
+            f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}",
+        ]
     if not open_browser:
         argv.append("--no-browser")
     return argv

@@ -1,0 +1,40 @@
+// valuelab serve: draws the apps' plotly charts (valuelab.appkit.chart_html).
+// Loaded in the page head, it starts loading the small plotly-basic bundle as
+// soon as the page's own scripts are in (window "load": earlier, it would
+// compete with them), while Voila connects to the kernel; a figure with trace
+// types the basic bundle lacks loads the full bundle.
+(function () {
+  "use strict";
+  if (window.valuelabCharts) return;
+  var base = "__BASE__valuelab/static/", version = "__VERSION__";
+  var urls = {
+    basic: base + "plotly-basic-" + version + ".min.js",
+    full: base + "plotly-" + version + ".min.js",
+  };
+  var loading = {};
+  function load(bundle) {
+    if (bundle === "basic" && loading.full) return loading.full;
+    if (!loading[bundle]) {
+      loading[bundle] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = urls[bundle];
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("could not load " + urls[bundle])); };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[bundle];
+  }
+  function draw(host, fig, bundle) {
+    load(bundle).then(function () {
+      (function plot() {
+        if (!host.isConnected) { requestAnimationFrame(plot); return; }
+        window.Plotly.newPlot(host, fig.data, fig.layout, {displaylogo: false, responsive: true});
+      })();
+    }, function (err) {
+      host.textContent = "This chart could not be drawn (" + err.message + ").";
+    });
+  }
+  window.valuelabCharts = {draw: draw, load: load, urls: urls};
+  window.addEventListener("load", function () { load("basic"); });
+})();
