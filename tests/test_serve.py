@@ -203,6 +203,19 @@ def test_a_figure_beyond_the_basic_bundle_loads_the_full_one(server, page):
     page.locator("#vl-sankey .sankey .sankey-node").first.wait_for(timeout=30_000)
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
     assert any(f"/valuelab/static/plotly-{get_plotlyjs_version()}" in n for n in loaded)
+    # an output attached to the page only after its script ran is still drawn
+    page.evaluate(
+        "fig => { const d = document.createElement('div'); d.id = 'vl-late';"
+        " window.valuelabCharts.draw(d, fig, 'basic');"
+        " setTimeout(() => document.body.appendChild(d), 500); }",
+        json.loads(go.Figure(go.Bar(y=[1, 2])).to_json()),
+    )
+    page.locator("#vl-late .main-svg").first.wait_for(timeout=30_000)
+    widths = page.evaluate(
+        "() => [document.querySelector('#vl-late').clientWidth,"
+        " document.querySelector('#vl-late .main-svg').getAttribute('width') * 1]"
+    )
+    assert widths[0] > 900 and widths[1] == widths[0], "sized to the page, not plotly's 700 px"
     assert page.errors == []
 
 

@@ -27,8 +27,11 @@
   }
   function draw(host, fig, bundle) {
     load(bundle).then(function () {
+      var frames = 0;
       (function plot() {
-        if (!host.isConnected) { requestAnimationFrame(plot); return; }
+        // the output may be attached to the page just after its script ran;
+        // one replaced before it ever was is given up (about 10 s of frames)
+        if (!host.isConnected) { if (++frames < 600) requestAnimationFrame(plot); return; }
         window.Plotly.newPlot(host, fig.data, fig.layout, {displaylogo: false, responsive: true});
       })();
     }, function (err) {
