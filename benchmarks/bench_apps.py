@@ -17,7 +17,7 @@ For every app in ``notebooks/apps/`` this measures, in the same run:
 .main-svg``). Figures are medians over ``--tries`` views. Targets (issue 8):
 first render under 1.5 s with a warm server, round trip under 250 ms.
 
-Run: ``.venv/bin/python benchmarks/bench_apps.py [--tries 3] [--apps a.ipynb ...]``
+Run: ``.venv/bin/python benchmarks/bench_apps.py [--tries 5] [--apps a.ipynb ...]``
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def _round_trips(browser, url: str, tries: int) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tries", type=int, default=3)
+    parser.add_argument("--tries", type=int, default=5)
     parser.add_argument("--apps", nargs="*", default=None, help="app notebook names")
     args = parser.parse_args(argv)
     names = args.apps or sorted(p.name for p in APPS.glob("*.ipynb") if p.name not in NO_CHART)
