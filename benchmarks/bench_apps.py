@@ -27,7 +27,6 @@ Run: ``.venv/bin/python benchmarks/bench_apps.py [--tries 5] [--apps a.ipynb ...
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -38,6 +37,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 from playwright.sync_api import sync_playwright
 
 from valuelab.serve import FILL_DELAY_SECONDS
@@ -50,23 +50,7 @@ RENDERED = ".js-plotly-plot .main-svg"
 NO_CHART = {"report_launcher.ipynb"}
 #: The issue's reference figures for a one-chart notebook (plain Voila, preheated), seconds.
 REFERENCE_PLAIN, REFERENCE_PREHEATED = 4.0, 2.2
-ONE_CHART = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "chart",
-            "metadata": {},
-            "outputs": [],
-            "source": "import plotly.express as px\npx.bar(x=['a', 'b', 'c'], y=[3, 1, 2])",
-        }
-    ],
-    "metadata": {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
+BIN = Path(sys.executable).parent
 
 CHANGED_JS = """
 () => {
@@ -193,13 +177,17 @@ def _round_trips(browser, url: str, tries: int) -> list[float]:
 
 
 def _plain_views(browser, notebook: Path, tries: int, *options: str) -> list[float]:
-    """First page view of a just started ``voila NOTEBOOK``, once per try (a new server each)."""
-    bin_dir = Path(sys.executable).parent
+    """First page view of a just started ``voila NOTEBOOK``, once per try.
+
+    A new server per view: plain Voila starts a kernel per view and (voila
+    issue #1458) never shuts one down, so views on one server would be slowed
+    by the kernels left behind.
+    """
     views = []
     for _ in range(tries):
         port = _port()
         url = f"http://127.0.0.1:{port}/"
-        argv = [str(bin_dir / "voila"), str(notebook), "--no-browser", f"--port={port}", *options]
+        argv = [str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}", *options]
         proc = _start(argv, url, probe="voila/static/favicon.ico")
         try:
             _settle(proc)  # with --preheat_kernel, also until the notebook has run
@@ -215,7 +203,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apps", nargs="*", default=None, help="app notebook names")
     args = parser.parse_args(argv)
     names = args.apps or sorted(p.name for p in APPS.glob("*.ipynb") if p.name not in NO_CHART)
-    bin_dir = Path(sys.executable).parent
     rows = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -226,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         port = _port()
         started = time.perf_counter()
         serve = _start(
-            [str(bin_dir / "valuelab"), "serve", "--port", str(port), "--no-browser"],
+            [str(BIN / "valuelab"), "serve", "--port", str(port), "--no-browser"],
             f"http://127.0.0.1:{port}/",
         )
         base = f"http://127.0.0.1:{port}/voila/render/"
@@ -257,13 +244,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
         finally:
             _stop(serve)
-        # plain voila: a new server per view (it starts a kernel per view and,
-        # voila issue #1458, never shuts one down: views on one server would
-        # be slowed by the kernels left behind)
         plain = {n: statistics.median(_plain_views(browser, APPS / n, args.tries)) for n in names}
         with tempfile.TemporaryDirectory() as tmp:
             one = Path(tmp) / "one_chart.ipynb"
-            one.write_text(json.dumps(ONE_CHART))
+            chart = "import plotly.express as px\npx.bar(x=['a', 'b', 'c'], y=[3, 1, 2])"
+            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(chart)]), one)
             ref_plain = statistics.median(_plain_views(browser, one, args.tries))
             ref_heated = statistics.median(
                 _plain_views(browser, one, args.tries, "--preheat_kernel=True")
