@@ -108,3 +108,30 @@ def test_chart_html_picks_the_small_bundle_for_basic_traces_and_escapes_labels()
         fragment.count("</script>") == 1 and "<b>" not in fragment
     )  # a label cannot end the script
     assert fragment.startswith('<div class="vl-chart"></div><script>')
+
+
+def test_figure_box_replaces_its_output_as_state_in_one_update(monkeypatch):
+    # Inside a kernel the figure is set as the widget's ``outputs`` state, never
+    # captured with ``with box:`` (a capture during Voila's execution makes
+    # nbclient write on the shell socket it is waiting on: nbclient issue #312).
+    import IPython
+    import plotly.graph_objects as go
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.delenv(appkit.CHARTS_ENV, raising=False)
+    box, sent = appkit.FigureBox(), []
+    box.observe(lambda change: sent.append(change["new"]), "outputs")
+    box.show(go.Figure(go.Bar(x=["a", "b"], y=[1.5, 2.5])))
+    box.show(go.Figure(go.Scatter(y=[3, 4])))
+    assert len(sent) == 2 and all(len(outputs) == 1 for outputs in sent)
+    (output,) = box.outputs
+    assert output["output_type"] == "display_data"
+    (trace,) = output["data"]["application/vnd.plotly.v1+json"]["data"]
+    assert trace["type"] == "scatter"
+    assert box.figure.data[0].type == "scatter"
+
+    monkeypatch.setenv(appkit.CHARTS_ENV, "1")
+    box.show(go.Figure(go.Bar(y=[1])))
+    (output,) = box.outputs
+    assert list(output["data"]) == ["text/html"]
+    assert output["data"]["text/html"].endswith("'basic');</script>")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 
+import nbformat
 import pytest
 from conftest import NOTEBOOKS, ROOT
+from nbclient import NotebookClient
 
 APPS = sorted(p.name for p in (NOTEBOOKS / "apps").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -98,3 +100,41 @@ def test_gallery_links_every_app(apps_server, page):
     assert links.count() == len(APPS)
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
     assert hrefs == {f"/voila/render/{a}" for a in APPS}
+
+
+class _CaptureRecorder(NotebookClient):
+    """nbclient as Voila uses it, recording every Output widget capture it follows."""
+
+    captures: list[str]
+
+    def register_output_hook(self, msg_id, hook):
+        self.captures.append(msg_id)
+        super().register_output_hook(msg_id, hook)
+
+
+@pytest.mark.slow
+def test_apps_build_without_output_widget_captures():
+    # Voila executes an app with nbclient. An Output widget that captures while it
+    # runs (``with out: display(...)``) makes nbclient send each output back on the
+    # kernel's shell socket while it waits on that socket for the execute reply;
+    # now and then the reply is never seen and the page stays at "Executing 1 of
+    # 2" (nbclient issue #312). The apps' charts are set as widget state instead.
+    nb = nbformat.v4.new_notebook()
+    for app in APPS:
+        app_nb = nbformat.read(str(NOTEBOOKS / "apps" / app), as_version=4)
+        nb.cells += [c for c in app_nb.cells if c.cell_type == "code"]
+    client = _CaptureRecorder(nb, timeout=120, resources={"metadata": {"path": str(ROOT)}})
+    client.captures = []
+    client.execute()
+    assert len(nb.cells) >= len(APPS)
+    assert client.captures == []
+    views = [o for c in nb.cells for o in c.outputs if o.output_type == "execute_result"]
+    assert len(views) == len(nb.cells)  # every app returned its widget
+    charts = [
+        out
+        for state in client.widget_state.values()
+        if state.get("_model_name") == "OutputModel"
+        for out in state.get("outputs", [])
+    ]
+    assert len(charts) >= len(APPS) - len(NO_CARDS)  # the charts are in the widget state
+    assert all("application/vnd.plotly.v1+json" in out["data"] for out in charts)

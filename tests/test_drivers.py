@@ -428,9 +428,8 @@ def test_canvas_app_in_the_browser(apps_server, page):
 
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
     state = canvas_state(template, {"premium_share": 0.45})
-    # Through valuelab serve, as stakeholders open it: a plain `voila` of this
-    # notebook intermittently stops at "Executing 1 of 2" (see the README's
-    # known problems), which would make this test flaky without testing the app.
+    # Through valuelab serve, as stakeholders open it (plain Voila with a shared
+    # link: tests/test_browser.py).
     page.goto(apps_server.app_url(APP.name, "drivers=premium_share:0.45"), wait_until="commit")
     root = page.locator("[data-kpi=root] .vl-kpi-value")
     root.wait_for(timeout=90_000)

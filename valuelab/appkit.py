@@ -251,8 +251,7 @@ class _Timer:
         loop = _kernel_loop()
         if loop is not None:
             # In a kernel the observer runs on the kernel's event loop: the
-            # trailing call runs there too, so its output keeps the right
-            # parent message (an Output widget captures it).
+            # trailing call runs there too, never beside it on another thread.
             self._handle = loop.call_later(wait, fn)
         else:
             self._handle = threading.Timer(wait, fn)
@@ -449,20 +448,37 @@ class FigureBox(w.Output):
         self.figure = fig
         from IPython import get_ipython
 
-        shell = get_ipython()
-        if shell is None:  # plain Python (tests): keep the figure, render nothing
+        if get_ipython() is None:  # plain Python (tests): keep the figure, render nothing
             return
-        with self:
-            self.clear_output(wait=True)
-            if os.environ.get(CHARTS_ENV) == "1":
-                from IPython.display import HTML, display
+        # The output is set as widget state, never captured with ``with self:``.
+        # A capture while Voila executes the notebook makes nbclient echo each
+        # output back on the kernel's shell socket while it waits there for the
+        # execute reply, and that reply is then sometimes never seen: the page
+        # stops at "Executing 1 of 2" (nbclient issue #312).
+        self.outputs = (
+            {"output_type": "display_data", "data": _figure_bundle(fig), "metadata": {}},
+        )
 
-                display(HTML(chart_html(fig)))
-            else:
-                # the mimetype renderer: what JupyterLab's and Voila's plotly
-                # extension draws, independent of PLOTLY_RENDERER (the
-                # "notebook" renderer's init script hangs a headless run)
-                fig.show(renderer="plotly_mimetype")
+
+def _figure_bundle(fig: Any) -> dict[str, Any]:
+    """The MIME bundle that shows ``fig`` in an app.
+
+    Under ``valuelab serve`` an HTML fragment for its chart loader
+    (:func:`chart_html`); elsewhere (JupyterLab, plain Voila) the plotly
+    mimetype that their plotly extension draws (not the "notebook" renderer,
+    whose init script hangs a headless run).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> list(_figure_bundle(go.Figure(go.Bar(y=[1]))))
+    ['application/vnd.plotly.v1+json']
+    """
+    if os.environ.get(CHARTS_ENV) == "1":
+        return {"text/html": chart_html(fig)}
+    import plotly.io as pio
+
+    return pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
 
 
 def snapshot_html(
