@@ -111,13 +111,11 @@ def test_chart_html_picks_the_small_bundle_for_basic_traces_and_escapes_labels()
 
 
 def test_figure_box_replaces_its_output_as_state_in_one_update(monkeypatch):
-    # Inside a kernel the figure is set as the widget's ``outputs`` state, never
-    # captured with ``with box:`` (a capture during Voila's execution makes
-    # nbclient write on the shell socket it is waiting on: nbclient issue #312).
-    import IPython
+    # The figure is set as the widget's ``outputs`` state, never captured with
+    # ``with box:`` (a capture during Voila's execution makes nbclient write on
+    # the shell socket it is waiting on: nbclient issue #312).
     import plotly.graph_objects as go
 
-    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
     monkeypatch.delenv(appkit.CHARTS_ENV, raising=False)
     box, sent = appkit.FigureBox(), []
     box.observe(lambda change: sent.append(change["new"]), "outputs")

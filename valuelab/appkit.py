@@ -433,7 +433,7 @@ def chart_html(fig: Any) -> str:
 class FigureBox(w.Output):
     """An output area that shows one plotly figure, replaced in a single update.
 
-    :attr:`figure` is the last figure shown (also outside a kernel, for tests).
+    :attr:`figure` is the last figure shown.
     Under ``valuelab serve`` the figure is drawn by :func:`chart_html` (a
     small plotly.js loaded with the page); elsewhere (JupyterLab, plain Voila) by
     plotly's own renderer.
@@ -446,10 +446,6 @@ class FigureBox(w.Output):
     def show(self, fig: Any) -> None:
         """Replace the shown figure by ``fig``."""
         self.figure = fig
-        from IPython import get_ipython
-
-        if get_ipython() is None:  # plain Python (tests): keep the figure, render nothing
-            return
         # The output is set as widget state, never captured with ``with self:``.
         # A capture while Voila executes the notebook makes nbclient echo each
         # output back on the kernel's shell socket while it waits there for the
