@@ -61,8 +61,8 @@ BIN = Path(sys.executable).parent
 
 #: Added to every measured page before it loads: records (epoch ms) the
 #: animation frame that paints the first chart with its data drawn. It checks
-#: once per frame: a MutationObserver on the whole document slowed the page's
-#: start by ~0.3 s (Voila builds its DOM in many small steps).
+#: once per frame: a MutationObserver on the whole document, tried first,
+#: slowed the page it timed (Voila builds its DOM in many small steps).
 DRAWN_JS = """
 (() => {
   window.__vlDrawn = null;
