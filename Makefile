@@ -8,7 +8,7 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bench thumbnails regenerate clean
+.PHONY: help setup setup-test build demo serve test lint format chromium bench thumbnails page regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
 	@echo "make thumbnails - screenshot every app for the gallery (notebooks/apps/thumbnails/)"
+	@echo "make page    - rebuild the apps' page script (valuelab/static/page.js; needs Node.js and npm)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "valuelab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -76,6 +77,11 @@ thumbnails: setup-test chromium
 	$(BIN)/python -m pytest tests/test_apps.py tests/test_app_launcher.py -q -m browser
 	mkdir -p notebooks/apps/thumbnails
 	cp build/screenshots/*.png notebooks/apps/thumbnails/
+
+# The apps' page front end, built from valuelab/static/page/ and committed
+# (valuelab needs no Node.js): only after changing that folder.
+page:
+	cd valuelab/static/page && npm ci --no-audit --no-fund && node build.mjs
 
 regenerate: setup
 	$(BIN)/valuelab datasets regenerate

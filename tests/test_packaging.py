@@ -70,9 +70,14 @@ def test_wheel_carries_the_data_and_works_outside_the_repo(tmp_path: Path):
         assert f"valuelab/_datasets/{name}" in names, f"{name} missing from the wheel"
     served = [p.relative_to(ROOT).as_posix() for p in (ROOT / "valuelab").rglob("*") if p.is_file()]
     served = [p for p in served if p.startswith(("valuelab/static/", "valuelab/templates/"))]
+    sources = [p for p in served if p.startswith("valuelab/static/page/")]
+    served = [p for p in served if p not in sources]
     assert "valuelab/templates/voila/templates/valuelab/index.html.j2" in served
-    for name in served:  # valuelab serve's page template, chart loader and plotly bundle
+    assert "valuelab/static/page.js" in served and "valuelab/static/PAGE-LICENSES.txt" in served
+    for name in served:  # valuelab serve's page template, front end, chart loader and plotly
         assert name in names, f"{name} missing from the wheel"
+    assert "valuelab/static/page/index.js" in sources
+    assert not [n for n in names if n.startswith("valuelab/static/page/")], "sources shipped"
     target = tmp_path / "site"
     subprocess.run(
         [

@@ -1,5 +1,6 @@
 """`valuelab serve`: gallery, nothing but apps readable, kernels released on tab close."""
 
+import hashlib
 import json
 import re
 import subprocess
@@ -14,11 +15,13 @@ from conftest import NOTEBOOKS, ROOT, AppServer
 from plotly.offline import get_plotlyjs_version
 
 from valuelab.serve import (
-    EXTENSION_DENYLIST,
     FILL_DELAY_SECONDS,
+    STATIC,
     apps,
     chart_bundles,
     gallery_html,
+    page_assets,
+    page_resources,
     voila_argv,
 )
 
@@ -47,13 +50,41 @@ def test_argv_binds_loopback_and_culls_idle_kernels():
     assert "--Voila.ip=0.0.0.0" in voila_argv(APPS, host="0.0.0.0")
 
 
-def test_argv_uses_the_valuelab_page_without_the_plotly_extension():
+def test_argv_uses_the_valuelab_page_with_its_assets_digests():
     argv = voila_argv(APPS)
     assert "--template=valuelab" in argv
     assert "--VoilaConfiguration.allow_template_override=NO" in argv
-    assert "jupyterlab-plotly" in EXTENSION_DENYLIST
-    for name in EXTENSION_DENYLIST:
-        assert f"--VoilaConfiguration.extension_denylist={name}" in argv
+    resources = next(a for a in argv if a.startswith("--VoilaConfiguration.resources="))
+    urls = json.loads(resources.split("=", 1)[1])["valuelab"]
+    assert urls == page_resources()
+    assert urls["plotly"] in chart_bundles()
+    for kind in ("js", "css"):
+        digest = hashlib.sha256((STATIC / f"page.{kind}").read_bytes()).hexdigest()[:16]
+        assert urls[kind] == f"page.{kind}?v={digest}"
+
+
+def test_the_built_page_is_built_from_the_sources_in_the_repository():
+    """page.js and page.css carry the digest of the sources they were built from.
+
+    A change to valuelab/static/page/ without ``make page`` fails here.
+    """
+    folder = STATIC / "page"
+    build = (folder / "build.mjs").read_text(encoding="utf-8")
+    sources = json.loads(re.search(r"SOURCES = (\[.*?\]);", build).group(1).replace("'", '"'))
+    digest = hashlib.sha256()
+    for name in sources:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    assert set(page_assets()) >= {"page.js", "page.css"}
+    assert any(name.endswith(".woff2") for name in page_assets())
+    for name in ("page.js", "page.css"):
+        head = (STATIC / name).read_text(encoding="utf-8")[:300]
+        assert f"(sources sha256 {digest.hexdigest()})" in head, f"{name}: run make page"
+    lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"][""]["dependencies"]
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in pinned.values()), pinned
+    licenses = (STATIC / "PAGE-LICENSES.txt").read_text(encoding="utf-8")
+    for package in ("@jupyter-widgets/controls", "@jupyterlab/services", "jquery"):
+        assert f"\n{package} " in licenses or licenses.startswith(package)
 
 
 def test_the_vendored_plotly_bundle_matches_plotly_python():
@@ -145,6 +176,10 @@ def test_only_apps_are_served_and_without_code(server):
         "valuelab/static/../serve.py",
         "valuelab/static/%2e%2e/serve.py",
         "valuelab/static/plotly-basic-0.0.0.min.js",
+        "valuelab/static/page/index.js",
+        "valuelab/static/page/package.json",
+        "valuelab/static/PAGE-LICENSES.txt",
+        "valuelab/static/appkit.py",
     ]:
         status, body = _get(url + path)
         assert status in (403, 404), path
@@ -165,10 +200,12 @@ def test_the_page_loads_its_charts_from_the_server_only(server):
     status, page = _get(url + "voila/render/spotify_at_a_glance.ipynb")
     assert status == 200 and '<script src="/valuelab/static/charts.js">' in page
     assert not re.search(r'(src|href)="(https?:)?//', page), "no third-party resource"
-    extensions = re.search(r'"federated_extensions": (\[.*?\])', page).group(1)
-    for name in EXTENSION_DENYLIST:
-        assert f'"{name}"' not in extensions
-    assert "@jupyter-widgets/jupyterlab-manager" in extensions
+    # the light front end, not Voila's
+    assert f'<script defer src="/valuelab/static/{page_resources()["js"]}">' in page
+    assert f'href="/valuelab/static/{page_resources()["css"]}"' in page
+    assert "voila.js" not in page and "voila-style.js" not in page
+    plotly = page_resources()["plotly"]
+    assert f'<link rel="preload" as="script" href="/valuelab/static/{plotly}">' in page
     # the template cannot be switched from the URL
     status, other = _get(url + "voila/render/spotify_at_a_glance.ipynb?template=classic")
     assert status == 200 and "/valuelab/static/charts.js" in other
@@ -183,6 +220,17 @@ def test_the_page_loads_its_charts_from_the_server_only(server):
         assert status == 200 and body == path.read_bytes()
         assert "immutable" in headers["Cache-Control"]
         assert headers["Content-Type"].startswith("text/javascript")
+    # page assets: cached for a year when asked for with their digest
+    kinds = {".js": "text/javascript", ".css": "text/css", ".woff2": "font/woff2"}
+    for name, path in page_assets().items():
+        versioned = page_resources().get(path.suffix[1:], name)
+        status, headers, body = _get_with_headers(url + "valuelab/static/" + versioned)
+        assert status == 200 and body == path.read_bytes(), name
+        assert "immutable" in headers["Cache-Control"], name
+        assert headers["Content-Type"].startswith(kinds[path.suffix]), name
+        if path.suffix != ".woff2":
+            _, headers, _ = _get_with_headers(url + "valuelab/static/" + name + "?v=old")
+            assert headers["Cache-Control"] == "no-cache", name
 
 
 @pytest.mark.browser

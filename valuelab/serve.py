@@ -22,26 +22,34 @@ What it changes from a plain ``voila notebooks/apps``:
   its imports done, so a page opens in about half the time of a cold Voila
   start (``benchmarks/bench_apps.py``). Parameters from the page URL still
   apply: :func:`valuelab.appkit.url_params` waits for the request.
-- **Charts without the 4.8 MB plotly extension**: JupyterLab's plotly
-  extension (``jupyterlab-plotly``) evaluates the whole plotly.js before the
-  page even connects to its kernel — the largest single cost of opening an
-  app. It is not loaded here. The page (Voila's lab template plus one script
-  tag: ``valuelab/templates/voila/templates/valuelab``) loads
-  ``valuelab/static/charts.js``, which starts loading the 1.2 MB
-  ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
-  ``plotly.js-basic-dist-min``, MIT) while Voila starts; the apps' charts
+- **A light page front end**: Voila renders the page on the server as usual
+  (``valuelab/templates/voila/templates/valuelab``, its lab template), but the
+  page does not load Voila's JupyterLab front end (``voila.js`` and the ~90
+  script files of it and its extensions, evaluated before the page even
+  connects to its kernel: most of the time to a first chart). It loads
+  ``valuelab/static/page.js`` (0.96 MB, built from ``valuelab/static/page/``
+  with ``make page``: ``@jupyterlab/services`` for the kernel connection,
+  ``@jupyter-widgets`` base, controls and output for the widgets), which
+  connects at once, builds the widgets and shows the outputs; a warm page draws
+  its first chart in under a second, about half the time of Voila's own page.
+  Only the standard widgets are available (an app's notebook may not use a
+  third-party widget library).
+- **Charts drawn with a small plotly.js**: ``valuelab/static/charts.js`` loads
+  the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
+  ``plotly.js-basic-dist-min``, MIT) while the page starts; the apps' charts
   (:class:`valuelab.appkit.FigureBox`) are drawn with it, or with plotly's full
-  bundle for other trace types. Bundles have versioned names and are cached
-  by the browser for a year. Switching template from the URL is refused, and
-  the page loads nothing from third-party hosts (Voila's lab page links Font
-  Awesome from a CDN; its own bundle already has it).
+  bundle for other trace types. Bundles and page assets are cached by the
+  browser for a year (versioned names or ``?v=`` digests). Switching template
+  from the URL is refused, and the page loads nothing from third-party hosts.
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -59,7 +67,6 @@ from valuelab.site import notebook_title
 __all__ = [
     "CULL_IDLE_SECONDS",
     "CULL_INTERVAL_SECONDS",
-    "EXTENSION_DENYLIST",
     "FILL_DELAY_SECONDS",
     "POOL_SIZE",
     "apps",
@@ -67,6 +74,8 @@ __all__ = [
     "charts_js",
     "gallery_html",
     "main",
+    "page_assets",
+    "page_resources",
     "voila_argv",
 ]
 
@@ -78,7 +87,7 @@ CULL_INTERVAL_SECONDS = 60
 POOL_SIZE = 1
 #: Seconds before a used preheated kernel is replaced: starting one (imports,
 #: the app built) takes about a second of CPU, which would otherwise compete
-#: with the page that just took the kernel (drawn in about 1.5 s). Kept short:
+#: with the page that just took the kernel (drawn in under a second). Kept short:
 #: a second visitor within this time waits for the replacement.
 FILL_DELAY_SECONDS = 2
 #: Files (relative to the apps folder) the server may send: images only.
@@ -88,9 +97,6 @@ DEFAULT_APPS = Path(__file__).resolve().parent.parent / "notebooks" / "apps"
 STATIC = Path(__file__).resolve().parent / "static"
 #: Where the ``valuelab`` Voila template lives (a Jupyter data folder).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: The JupyterLab extensions the page does not load: the apps draw their charts
-#: themselves, and with code stripped there is nothing to syntax-highlight.
-EXTENSION_DENYLIST = ["jupyterlab-plotly", "jupyterlab_pygments"]
 
 
 def chart_bundles() -> dict[str, Path]:
@@ -177,23 +183,67 @@ class _GalleryHandler(web.RequestHandler):
         self.write(gallery_html(apps(self.apps_dir), self.base_url))
 
 
-class _ChartBundleHandler(web.RequestHandler):
-    """The chart loader and the plotly.js bundles (versioned: cached for a year)."""
+class _StaticHandler(web.RequestHandler):
+    """The page's scripts, styles and fonts (:func:`page_assets`).
+
+    ``charts.js`` and an asset asked for without its current digest
+    (``?v=``) are revalidated on every load; the plotly bundles (version in
+    the name) and an asset asked for with its digest are cached for a year.
+    """
 
     def initialize(self, base_url: str) -> None:
         self.base_url = base_url
 
     def get(self, name: str) -> None:
-        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
         if name == "charts.js":
+            self.set_header("Content-Type", "text/javascript; charset=UTF-8")
             self.set_header("Cache-Control", "no-cache")
             self.write(charts_js(self.base_url))
             return
         body = _bundle_bytes(name)
-        if body is None:
+        if body is not None:
+            self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+            self.write(body)
+            return
+        path = page_assets().get(name)
+        if path is None:
             raise web.HTTPError(404)
-        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-        self.write(body)
+        kind = {".js": "text/javascript; charset=UTF-8", ".css": "text/css; charset=UTF-8"}
+        self.set_header("Content-Type", kind.get(path.suffix, "font/woff2"))
+        versioned = self.get_query_argument("v", "") == _digest(path) or path.suffix == ".woff2"
+        self.set_header(
+            "Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache"
+        )
+        self.write(path.read_bytes())
+
+
+def page_assets() -> dict[str, Path]:
+    """The files of the page's front end, by URL name (``valuelab/static``).
+
+    ``page.js`` and ``page.css`` are built from ``valuelab/static/page/`` (``make
+    page``); the icon font's name carries its content hash.
+    """
+    found = {name: STATIC / name for name in ("page.js", "page.css")}
+    found.update({p.name: p for p in STATIC.glob("*.woff2")})
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def page_resources() -> dict[str, str]:
+    """The page template's ``resources.valuelab``: asset URLs (under ``valuelab/static/``).
+
+    ``js`` and ``css`` with their digests; ``plotly``, the basic plotly.js
+    bundle the page preloads.
+    """
+    from plotly.offline import get_plotlyjs_version
+
+    urls = {kind: f"page.{kind}?v={_digest(STATIC / f'page.{kind}')}" for kind in ("js", "css")}
+    return {**urls, "plotly": f"plotly-basic-{get_plotlyjs_version()}.min.js"}
 
 
 def charts_js(base_url: str = "/") -> str:
@@ -260,7 +310,7 @@ class ValueLabVoila(Voila):
             ),
             (
                 url_path_join(self.server_url, r"valuelab/static/([\w.\-]+)"),
-                _ChartBundleHandler,
+                _StaticHandler,
                 {"base_url": self.base_url},
             ),
         ]
@@ -295,7 +345,7 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
         "--MappingKernelManager.cull_connected=False",
-        *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
+        f"--VoilaConfiguration.resources={json.dumps({'valuelab': page_resources()})}",
     ]
     if pool_size > 0:
         argv += [

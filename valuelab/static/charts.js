@@ -1,7 +1,7 @@
 // valuelab serve: draws the apps' plotly charts (valuelab.appkit.chart_html).
-// Loaded in the page head, it starts loading the small plotly-basic bundle as
-// soon as the page's own scripts are in (window "load": earlier, it would
-// compete with them), while Voila connects to the kernel; a figure with trace
+// The page downloads the small plotly-basic bundle with its own scripts
+// (preload); this runs it once they have run (window "load": earlier, its
+// evaluation would delay the page's kernel connection); a figure with trace
 // types the basic bundle lacks loads the full bundle.
 (function () {
   "use strict";
