@@ -183,6 +183,13 @@ def _view(browser, url: str, context=None) -> tuple[float, float]:
             text = "(page unreadable)"
         raise RuntimeError(f"no chart within 120 s at {url}; the page shows: {text}") from err
     drawn = page.evaluate("() => window.__vlDrawn") / 1000 - wall
+    if drawn > 2:  # say where a slow view lost its time: before or after the page came
+        html = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd")
+        print(
+            f"  slow view ({drawn:.2f} s) of {url}: page received at {html / 1000:.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     page.close(run_before_unload=True)
     return drawn, polled
 

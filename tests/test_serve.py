@@ -4,14 +4,16 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import plotly.graph_objects as go
 import pytest
-from conftest import NOTEBOOKS, ROOT, AppServer
+from conftest import NOTEBOOKS, ROOT, AppServer, _ServerProcess
 from plotly.offline import get_plotlyjs_version
 
 from valuelab.serve import (
@@ -318,3 +320,73 @@ def test_every_app_has_a_thumbnail_and_the_server_sends_it(server):
         assert entry["thumbnail"], f"{entry['name']}: no thumbnail; run `make thumbnails`"
         status, _ = _get(url + "voila/files/" + entry["thumbnail"])
         assert status == 200, entry["thumbnail"]
+
+
+_FRONT_END_APP = """
+import ipywidgets as w
+from IPython.display import display
+
+out = w.Output()
+button = w.Button(description="Say hello")
+clicks = []
+
+
+def on_click(_):
+    clicks.append(1)
+    with out:
+        if len(clicks) == 2:
+            out.clear_output(wait=True)
+        print(f"hello {len(clicks)}")
+        display(w.HTML(f"<b class='vl-captured'>widget {len(clicks)}</b>"))
+
+
+button.on_click(on_click)
+display(w.VBox([button, out]))
+print("printed by the notebook")
+"""
+
+
+@pytest.fixture(scope="module")
+def front_end_server(tmp_path_factory):
+    """``valuelab serve`` over a folder with one test app (not a shipped one)."""
+    folder = tmp_path_factory.mktemp("apps")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Front end check\nOutput capture."),
+            nbformat.v4.new_code_cell(_FRONT_END_APP),
+            nbformat.v4.new_code_cell(
+                "w.HTML('x', _model_module='nowhere-widgets', _view_module='nowhere-widgets')"
+            ),
+        ]
+    )
+    nbformat.write(nb, folder / "front_end.ipynb")
+    code = (
+        "import sys; from valuelab.serve import main, voila_argv; "
+        "main(voila_argv(sys.argv[1], port=int(sys.argv[2])))"
+    )
+    argv = [sys.executable, "-c", code, str(folder), "{port}"]
+    server = _ServerProcess(argv, ROOT, tmp_path_factory.mktemp("serve") / "serve.log")
+    yield server
+    server.stop()
+
+
+@pytest.mark.browser
+def test_the_page_shows_outputs_captured_by_an_output_widget(front_end_server, page):
+    """``with out:`` in a callback: printed text and displayed widgets land in the Output."""
+    page.goto(front_end_server.url + "voila/render/front_end.ipynb", wait_until="commit")
+    button = page.get_by_role("button", name="Say hello")
+    button.wait_for(timeout=90_000)
+    assert page.get_by_text("printed by the notebook").is_visible()
+    button.click()
+    output = page.locator(".widget-output")
+    output.get_by_text("hello 1").wait_for(timeout=30_000)
+    output.locator(".vl-captured", has_text="widget 1").wait_for(timeout=30_000)
+    button.click()  # clear_output(wait=True): the first click's outputs go
+    output.locator(".vl-captured", has_text="widget 2").wait_for(timeout=30_000)
+    assert output.inner_text().split() == ["hello", "2", "widget", "2"]
+    # a widget from a library this page does not carry: a message, not a broken page
+    missing = page.get_by_text("needs a widget library this page does not have (nowhere-widgets)")
+    missing.wait_for(timeout=30_000)
+    assert "javascript" not in page.inner_text("body").lower()
+    assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "code is stripped"
+    assert page.errors == []

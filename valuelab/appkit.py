@@ -407,11 +407,11 @@ BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
 def chart_html(fig: Any) -> str:
     """A plotly figure as an HTML fragment drawn by ``valuelab serve``'s chart loader.
 
-    Used by :class:`FigureBox` under ``valuelab serve``: its page
-    (``valuelab/static/charts.js``) loads the 1.2 MB ``plotly-basic``
-    bundle (bar, pie, scatter) while Voila starts, instead of JupyterLab's
-    plotly extension evaluating the full 4.8 MB bundle before anything is
-    shown; a figure with other trace types loads the full bundle.
+    Used by :class:`FigureBox` under ``valuelab serve``: its page downloads
+    the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter) with its own
+    scripts and ``valuelab/static/charts.js`` draws the figure with it,
+    instead of JupyterLab's plotly extension and the full 4.8 MB bundle; a
+    figure with other trace types loads the full bundle.
 
     Examples
     --------

@@ -101,10 +101,55 @@ function message(text) {
   return div;
 }
 
-/** The Output widget: shows its `outputs` (set as state by the kernel). */
+/**
+ * The Output widget: shows its `outputs`, set as state by the kernel or
+ * captured here while the kernel runs code inside `with out:` (the kernel
+ * sets `msg_id`; that request's outputs are added and synced back).
+ */
 class OutputModel extends outputBase.OutputModel {
   defaults() {
     return { ...super.defaults(), msg_id: '', outputs: [] };
+  }
+
+  initialize(attributes, options) {
+    super.initialize(attributes, options);
+    this._clearOnNext = false;
+    this._hook = (msg) => {
+      this.capture(msg);
+      return false; // not shown anywhere else
+    };
+    this.listenTo(this, 'change:msg_id', this.watchRequest);
+  }
+
+  watchRequest() {
+    const kernel = this.widget_manager.kernel;
+    const previous = this.previous('msg_id');
+    if (previous) kernel.removeMessageHook(previous, this._hook);
+    if (this.get('msg_id')) kernel.registerMessageHook(this.get('msg_id'), this._hook);
+  }
+
+  capture(msg) {
+    const type = msg.header.msg_type;
+    let outputs = [...this.get('outputs')];
+    if (type === 'clear_output') {
+      this._clearOnNext = Boolean(msg.content.wait);
+      if (this._clearOnNext) return;
+      outputs = [];
+    } else if (['stream', 'display_data', 'execute_result', 'error'].includes(type)) {
+      if (this._clearOnNext) outputs = [];
+      this._clearOnNext = false;
+      const out = { ...msg.content, output_type: type };
+      const last = outputs[outputs.length - 1];
+      if (type === 'stream' && last?.output_type === 'stream' && last.name === out.name) {
+        outputs[outputs.length - 1] = { ...last, text: last.text + out.text };
+      } else {
+        outputs.push(out);
+      }
+    } else {
+      return;
+    }
+    this.set('outputs', outputs);
+    this.save_changes();
   }
 }
 
@@ -123,6 +168,18 @@ class OutputView extends outputBase.OutputView {
   remove() {
     (this.el.__vlViews || []).forEach((view) => view.remove());
     return super.remove();
+  }
+}
+
+/** A widget from a library this page does not carry: a message in its place. */
+class MissingModel extends base.DOMWidgetModel {}
+
+class MissingView extends base.DOMWidgetView {
+  render() {
+    const library = this.model.get('_view_module') || this.model.get('_model_module');
+    this.el.replaceChildren(
+      message(`This part of the app needs a widget library this page does not have (${library}).`),
+    );
   }
 }
 
@@ -148,6 +205,14 @@ class Manager extends ManagerBase {
       throw new Error(`this page has no widget ${className} from ${moduleName}@${moduleVersion}`);
     }
     return module[className];
+  }
+
+  async loadModelClass(className, moduleName, moduleVersion) {
+    return MODULES[moduleName]?.[className] ?? MissingModel;
+  }
+
+  async loadViewClass(className, moduleName, moduleVersion) {
+    return MODULES[moduleName]?.[className] ?? MissingView;
   }
 
   async _create_comm(targetName, modelId, data, metadata, buffers) {
