@@ -146,22 +146,23 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _settle(proc: subprocess.Popen, timeout: float = 90) -> None:
-    """Wait until the server and its kernels use under 10 % of a core (pool ready).
+    """Wait until the server and its kernels use under 10 % of a core for 1.5 s (pool ready).
 
-    First past the delay before a used preheated kernel is replaced.
+    First past the delay before a used preheated kernel is replaced. One quiet
+    half second was not enough: a replacement kernel starting up has pauses that
+    long, and a view then waited for it (its page came late from the server).
     """
     time.sleep(FILL_DELAY_SECONDS + 0.5)
     deadline = time.monotonic() + timeout
-    last = _cpu_seconds(proc.pid)
-    while time.monotonic() < deadline:
+    last, quiet = _cpu_seconds(proc.pid), 0
+    while time.monotonic() < deadline and quiet < 3:
         time.sleep(0.5)
         now = _cpu_seconds(proc.pid)
-        if now - last < 0.05:
-            return
+        quiet = quiet + 1 if now - last < 0.05 else 0
         last = now
 
 
-def _view(browser, url: str, context=None) -> tuple[float, float]:
+def _view(browser, url: str, context=None, explain: bool = True) -> tuple[float, float]:
     """Seconds from navigation to the first chart drawn: (timed in the page, polled).
 
     A new browser context (empty cache) unless ``context`` is given; the page
@@ -183,7 +184,7 @@ def _view(browser, url: str, context=None) -> tuple[float, float]:
             text = "(page unreadable)"
         raise RuntimeError(f"no chart within 120 s at {url}; the page shows: {text}") from err
     drawn = page.evaluate("() => window.__vlDrawn") / 1000 - wall
-    if drawn > 2:  # say where a slow view lost its time: before or after the page came
+    if explain and drawn > 2:  # where a slow view lost its time: before or after its page came
         html = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd")
         print(
             f"  slow view ({drawn:.2f} s) of {url}: page received at {html / 1000:.2f} s",
@@ -238,7 +239,7 @@ def _plain_views(browser, notebook: Path, tries: int, *options: str) -> list[tup
         proc = _start(argv, url, probe="voila/static/favicon.ico")
         try:
             _settle(proc)  # with --preheat_kernel, also until the notebook has run
-            views.append(_view(browser, url))
+            views.append(_view(browser, url, explain=False))
         finally:
             _stop(proc)
     return views

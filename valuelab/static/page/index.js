@@ -22,43 +22,52 @@ const CELL_OUTPUT = 'script[type="application/vnd.voila.cell-output+json"]';
 /** The widget views on the page (told when the window is resized). */
 const LIVE = new Set();
 
-/** Put the outputs (nbformat dicts) in `host`, replacing what it showed. */
+/**
+ * Put the outputs (nbformat dicts) in `host`, replacing what it showed. A
+ * newer call for the same host wins: a widget view an older one was still
+ * creating is dropped.
+ */
 async function renderOutputs(host, outputs, manager) {
-  const views = host.__vlViews || [];
+  const turn = (host.__vlTurn = {});
+  (host.__vlViews || []).forEach((view) => view.remove());
   host.__vlViews = [];
-  views.forEach((view) => view.remove());
   host.replaceChildren();
   for (const out of outputs) {
     const node = document.createElement('div');
     node.className = 'vl-output';
     host.appendChild(node);
-    await renderOutput(node, out, manager, host.__vlViews);
+    const view = await renderOutput(node, out, manager);
+    if (host.__vlTurn !== turn) {
+      view?.remove();
+      return;
+    }
+    if (view) host.__vlViews.push(view);
   }
 }
 
-async function renderOutput(node, out, manager, views) {
+/** Show one output in `node`; a widget view created for it is returned. */
+async function renderOutput(node, out, manager) {
   if (out.output_type === 'stream') {
     const pre = document.createElement('pre');
     pre.className = 'vl-stream';
-    pre.textContent = out.text;
+    pre.textContent = join(out.text);
     node.appendChild(pre);
-    return;
+    return null;
   }
   if (out.output_type === 'error') {
     // the traceback is never shown (Voila runs with --show_tracebacks=False)
     node.appendChild(message('This part of the app could not be shown (' + out.ename + ').'));
-    return;
+    return null;
   }
   const data = out.data || {};
   const view = data[VIEW_MIME];
   if (view && manager.has_model(view.model_id)) {
     const model = await manager.get_model(view.model_id);
     const widget = await manager.create_view(model);
-    views.push(widget);
     Widget.attach(widget.luminoWidget, node);
     LIVE.add(widget);
     widget.once('remove', () => LIVE.delete(widget));
-    return;
+    return widget;
   }
   if (data['text/html'] !== undefined) {
     // the classes JupyterLab gives an HTML output (its styles apply)
@@ -77,6 +86,7 @@ async function renderOutput(node, out, manager, views) {
     pre.textContent = join(data['text/plain']);
     node.appendChild(pre);
   }
+  return null;
 }
 
 function join(text) {
@@ -166,6 +176,7 @@ class OutputView extends outputBase.OutputView {
   }
 
   remove() {
+    this.el.__vlTurn = null; // a render still under way drops what it makes
     (this.el.__vlViews || []).forEach((view) => view.remove());
     return super.remove();
   }
