@@ -177,9 +177,9 @@ def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
 class AppServer(_ServerProcess):
     """``valuelab serve`` (gallery, preheated kernels)."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, apps: Path | None = None) -> None:
         argv = [sys.executable, "-m", "valuelab", "serve", "--port", "{port}", "--no-browser"]
-        super().__init__(argv, ROOT, log)
+        super().__init__(argv + (["--apps", str(apps)] if apps else []), ROOT, log)
 
     def app_url(self, name: str, query: str = "") -> str:
         return f"{self.url}voila/render/{name}" + (f"?{query}" if query else "")

@@ -4,7 +4,6 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -13,7 +12,7 @@ from pathlib import Path
 import nbformat
 import plotly.graph_objects as go
 import pytest
-from conftest import NOTEBOOKS, ROOT, AppServer, _ServerProcess
+from conftest import NOTEBOOKS, ROOT, AppServer
 from plotly.offline import get_plotlyjs_version
 
 from valuelab.serve import (
@@ -357,15 +356,11 @@ def front_end_server(tmp_path_factory):
             nbformat.v4.new_code_cell(
                 "w.HTML('x', _model_module='nowhere-widgets', _view_module='nowhere-widgets')"
             ),
+            nbformat.v4.new_code_cell("raise ValueError('secret detail')"),
         ]
     )
     nbformat.write(nb, folder / "front_end.ipynb")
-    code = (
-        "import sys; from valuelab.serve import main, voila_argv; "
-        "main(voila_argv(sys.argv[1], port=int(sys.argv[2])))"
-    )
-    argv = [sys.executable, "-c", code, str(folder), "{port}"]
-    server = _ServerProcess(argv, ROOT, tmp_path_factory.mktemp("serve") / "serve.log")
+    server = AppServer(tmp_path_factory.mktemp("serve") / "serve.log", apps=folder)
     yield server
     server.stop()
 
@@ -387,6 +382,10 @@ def test_the_page_shows_outputs_captured_by_an_output_widget(front_end_server, p
     # a widget from a library this page does not carry: a message, not a broken page
     missing = page.get_by_text("needs a widget library this page does not have (nowhere-widgets)")
     missing.wait_for(timeout=30_000)
-    assert "javascript" not in page.inner_text("body").lower()
+    # a cell that failed: a plain message, neither its traceback nor its error text
+    page.get_by_text("This part of the app could not be shown").wait_for(timeout=30_000)
+    text = page.inner_text("body")
+    assert "javascript" not in text.lower() and "show_tracebacks" not in text
+    assert "secret detail" not in text and "Traceback" not in text and "ValueError" not in text
     assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "code is stripped"
     assert page.errors == []

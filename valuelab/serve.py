@@ -7,7 +7,8 @@ What it changes from a plain ``voila notebooks/apps``:
 - **Nothing else readable**: the directory tree and Voila's contents API are not
   routed; files are served only from the apps folder and only when they are
   images (``.png``, ``.jpg``, ``.svg``, ``.gif``). Notebooks are rendered with
-  their code stripped and tracebacks hidden.
+  their code stripped and tracebacks hidden (a failed cell shows
+  :data:`CELL_ERROR_MESSAGE`, not Voila's advice to rerun it with tracebacks).
 - **Kernels are shut down when a tab closes.** The browser's ``sendBeacon`` on
   tab close cannot carry the ``_xsrf`` form token, so plain Voila 0.5 refuses
   the shutdown (voila issue #1458) and every page view leaves a ~150 MB kernel
@@ -65,6 +66,7 @@ from valuelab.errors import InputError
 from valuelab.site import notebook_title
 
 __all__ = [
+    "CELL_ERROR_MESSAGE",
     "CULL_IDLE_SECONDS",
     "CULL_INTERVAL_SECONDS",
     "FILL_DELAY_SECONDS",
@@ -90,6 +92,9 @@ POOL_SIZE = 1
 #: with the page that just took the kernel (drawn in under a second). Kept short:
 #: a second visitor within this time waits for the replacement.
 FILL_DELAY_SECONDS = 2
+#: What a stakeholder reads after Voila's "There was an error when executing
+#: cell [N]." (Voila's own text tells them to rerun Voila with --show_tracebacks).
+CELL_ERROR_MESSAGE = "This part of the app could not be shown."
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
 
@@ -196,26 +201,27 @@ class _StaticHandler(web.RequestHandler):
 
     def get(self, name: str) -> None:
         if name == "charts.js":
-            self.set_header("Content-Type", "text/javascript; charset=UTF-8")
-            self.set_header("Cache-Control", "no-cache")
-            self.write(charts_js(self.base_url))
-            return
-        body = _bundle_bytes(name)
-        if body is not None:
-            self.set_header("Content-Type", "text/javascript; charset=UTF-8")
-            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-            self.write(body)
-            return
-        path = page_assets().get(name)
-        if path is None:
+            body, immutable = charts_js(self.base_url).encode(), False
+        elif (bundle := _bundle_bytes(name)) is not None:
+            body, immutable = bundle, True  # the version is in the name
+        elif (path := page_assets().get(name)) is not None:
+            body = path.read_bytes()
+            # the font's name carries its hash; page.js and page.css come with ?v=
+            immutable = path.suffix == ".woff2" or self.get_query_argument("v", "") == _digest(path)
+        else:
             raise web.HTTPError(404)
-        kind = {".js": "text/javascript; charset=UTF-8", ".css": "text/css; charset=UTF-8"}
-        self.set_header("Content-Type", kind.get(path.suffix, "font/woff2"))
-        versioned = self.get_query_argument("v", "") == _digest(path) or path.suffix == ".woff2"
+        self.set_header("Content-Type", _CONTENT_TYPES[Path(name).suffix])
         self.set_header(
-            "Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache"
+            "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache"
         )
-        self.write(path.read_bytes())
+        self.write(body)
+
+
+_CONTENT_TYPES = {
+    ".js": "text/javascript; charset=UTF-8",
+    ".css": "text/css; charset=UTF-8",
+    ".woff2": "font/woff2",
+}
 
 
 def page_assets() -> dict[str, Path]:
@@ -337,6 +343,7 @@ def voila_argv(
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
         "--show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_MESSAGE}",
         "--strip_sources=True",
         "--theme=light",
         "--template=valuelab",

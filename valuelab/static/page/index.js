@@ -210,20 +210,17 @@ class Manager extends ManagerBase {
     );
   }
 
-  async loadClass(className, moduleName, moduleVersion) {
-    const module = MODULES[moduleName];
-    if (!module || !module[className]) {
-      throw new Error(`this page has no widget ${className} from ${moduleName}@${moduleVersion}`);
-    }
-    return module[className];
+  /** A widget class this page carries, or null. */
+  async loadClass(className, moduleName) {
+    return MODULES[moduleName]?.[className] ?? null;
   }
 
-  async loadModelClass(className, moduleName, moduleVersion) {
-    return MODULES[moduleName]?.[className] ?? MissingModel;
+  async loadModelClass(className, moduleName) {
+    return (await this.loadClass(className, moduleName)) ?? MissingModel;
   }
 
-  async loadViewClass(className, moduleName, moduleVersion) {
-    return MODULES[moduleName]?.[className] ?? MissingView;
+  async loadViewClass(className, moduleName) {
+    return (await this.loadClass(className, moduleName)) ?? MissingView;
   }
 
   async _create_comm(targetName, modelId, data, metadata, buffers) {
