@@ -14,11 +14,11 @@ help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
 	@echo "make build   - the same without serving"
 	@echo "make test    - install test needs (incl. Debian chromium), lint, run every test"
-	@echo "make lint    - ruff check + format check (notebooks included)"
+	@echo "make lint    - ruff check + format check (notebooks included) + the architecture contracts"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
 	@echo "make thumbnails - screenshot every app for the gallery (notebooks/apps/thumbnails/)"
-	@echo "make page    - rebuild the apps' page script (valuelab/static/page.js; needs Node.js and npm)"
+	@echo "make page    - rebuild the apps' page script (valuelab/apps/static/page.js; needs Node.js and npm)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "valuelab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -61,6 +61,7 @@ chromium:
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: setup-test
 	$(BIN)/ruff check --fix .
@@ -78,10 +79,10 @@ thumbnails: setup-test chromium
 	mkdir -p notebooks/apps/thumbnails
 	cp build/screenshots/*.png notebooks/apps/thumbnails/
 
-# The apps' page front end, built from valuelab/static/page/ and committed
+# The apps' page front end, built from valuelab/apps/static/page/ and committed
 # (valuelab needs no Node.js): only after changing that folder.
 page:
-	cd valuelab/static/page && npm ci --no-audit --no-fund && node build.mjs
+	cd valuelab/apps/static/page && npm ci --no-audit --no-fund && node build.mjs
 
 regenerate: setup
 	$(BIN)/valuelab datasets regenerate

@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import sync_playwright
 
-from valuelab.serve import FILL_DELAY_SECONDS
+from valuelab.apps.server import FILL_DELAY_SECONDS
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ROOT / "notebooks" / "apps"

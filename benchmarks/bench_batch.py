@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from valuelab.datasets import load
+from valuelab.data.datasets import load
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "notebooks" / "reports" / "customer_scorecard.ipynb"

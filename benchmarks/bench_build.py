@@ -1,7 +1,7 @@
 """How long the whole course build takes, one notebook at a time vs two at once.
 
 Run: ``.venv/bin/python benchmarks/bench_build.py``. Prints the wall time of
-``valuelab.site.build`` with 1 and 2 worker processes over the shipped
+``valuelab.course.site.build`` with 1 and 2 worker processes over the shipped
 notebooks and their ratio (target: the whole course builds in under 3 minutes
 on 2 cores).
 """
@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from valuelab.site import build
+from valuelab.course.site import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 Measures, in the same run:
 
-- ``activity.cohort_retention`` and ``activity.stickiness`` (DAU and MAU
+- ``kpis.cohort_retention`` and ``kpis.stickiness`` (DAU and MAU
   inside; validation included) on a ``--events`` log (default 10 M events of
   500,000 users over 2024): best of ``--repeat`` runs;
 - the same KPIs computed user by user in a Python loop (what a script
@@ -23,7 +23,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from valuelab import activity
+from valuelab import kpis
 
 
 def event_log(events: int, users: int, seed: int = 5) -> pd.DataFrame:
@@ -80,8 +80,8 @@ def main() -> None:
     print(f"log: {len(log):,} events, {args.users:,} users")
 
     def vectorized() -> None:
-        activity.cohort_retention(log)
-        activity.stickiness(log)
+        kpis.cohort_retention(log)
+        kpis.stickiness(log)
 
     best = float("inf")
     for _ in range(args.repeat):

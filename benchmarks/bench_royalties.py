@@ -28,7 +28,7 @@ from collections import defaultdict
 import pandas as pd
 
 from valuelab import royalties as r
-from valuelab.synthetic import listening_log
+from valuelab.data.synthetic import listening_log
 
 POOL = 1_000_000.0
 SAMPLE = 100_000

@@ -52,7 +52,7 @@ def execute_notebook(
     engine, itself tested for isolation), which saves a kernel start per notebook.
     A failing cell fails the test with the cell's error.
     """
-    from valuelab.engine import KernelWorker, ReportError
+    from valuelab.reports.engine import KernelWorker, ReportError
 
     if not _WORKER:
         _WORKER.append(KernelWorker(timeout=timeout))

@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import NOTEBOOKS, ROOT
 
-from valuelab.app_launcher import REPORTS, coerce, fields, render, templates
-from valuelab.errors import InputError
+from valuelab.apps.report_launcher import REPORTS, coerce, fields, render, templates
+from valuelab.core.errors import InputError
 
 APP = "report_launcher.ipynb"
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -6,13 +6,13 @@ import time
 import ipywidgets as w
 import pandas as pd
 
-from valuelab import appkit
-from valuelab.errors import InputError
-from valuelab.validation import Column, validate_frame
+from valuelab.apps import kit
+from valuelab.core.errors import InputError
+from valuelab.core.validation import Column, validate_frame
 
 
 def test_kpi_cards_show_value_unit_and_delta_direction():
-    cards = appkit.KpiCards({"arr": ("ARR", "EUR", ",.0f"), "churn": ("Churn", "%", ".1%")})
+    cards = kit.KpiCards({"arr": ("ARR", "EUR", ",.0f"), "churn": ("Churn", "%", ".1%")})
     cards.update({"arr": 90_000.0, "churn": 0.05}, baseline={"arr": 100_000.0, "churn": 0.05})
     arr = cards.cards["arr"].value
     assert 'data-kpi="arr"' in arr and "90,000 EUR" in arr
@@ -25,7 +25,7 @@ def test_kpi_cards_show_value_unit_and_delta_direction():
 
 
 def test_error_panel_shows_the_input_error_message_not_a_traceback():
-    panel = appkit.ErrorPanel()
+    panel = kit.ErrorPanel()
     frame = pd.DataFrame({"id": ["a", "b"]})
     with panel.guard():
         validate_frame(frame, [Column("arr", kind="number")], source="upload.csv")
@@ -45,7 +45,7 @@ def test_debounce_coalesces_a_burst_and_runs_the_last_arguments():
     calls = []
     done = threading.Event()
 
-    @appkit.debounced(wait=0.1)
+    @kit.debounced(wait=0.1)
     def refresh(value):
         calls.append(value)
         if value == 49:
@@ -64,7 +64,7 @@ def test_debounce_coalesces_a_burst_and_runs_the_last_arguments():
 
 def test_debounce_zero_wait_calls_through():
     calls = []
-    f = appkit.debounced(wait=0)(calls.append)
+    f = kit.debounced(wait=0)(calls.append)
     for v in range(3):
         f(v)
     assert calls == [0, 1, 2]
@@ -73,23 +73,23 @@ def test_debounce_zero_wait_calls_through():
 def test_url_query_values_are_coerced_to_the_defaults_types(monkeypatch):
     defaults = {"customer_id": "C001", "weeks": 4, "share": 0.5, "detail": False}
     monkeypatch.setenv("QUERY_STRING", "customer_id=C042&weeks=6&share=0.25&detail=yes&x=1")
-    assert appkit.url_params(defaults) == {
+    assert kit.url_params(defaults) == {
         "customer_id": "C042",
         "weeks": 6,
         "share": 0.25,
         "detail": True,
     }
-    found, problems = appkit.parse_query("weeks=6.5&share=abc", defaults)
+    found, problems = kit.parse_query("weeks=6.5&share=abc", defaults)
     assert found == {}
     assert problems == ["weeks='6.5' is not a valid int", "share='abc' is not a valid float"]
     monkeypatch.delenv("QUERY_STRING")
-    assert appkit.url_params(defaults) == defaults
+    assert kit.url_params(defaults) == defaults
 
 
 def test_page_layout_puts_controls_beside_the_body():
     slider = w.IntSlider(description="Weeks")
     body = w.HTML("chart")
-    app = appkit.page("T", "P", [slider], [body], header=True)
+    app = kit.page("T", "P", [slider], [body], header=True)
     row = app.children[2]
     assert slider in row.children[0].children and body in row.children[1].children
     assert "<h2>T</h2>" in app.children[1].value
@@ -99,11 +99,11 @@ def test_chart_html_picks_the_small_bundle_for_basic_traces_and_escapes_labels()
     import plotly.graph_objects as go
 
     basic = go.Figure([go.Bar(y=[1, 2]), go.Scatter(y=[2, 1]), go.Pie(values=[1, 2])])
-    assert appkit.chart_html(basic).endswith("'basic');</script>")
+    assert kit.chart_html(basic).endswith("'basic');</script>")
     mixed = go.Figure([go.Bar(y=[1]), go.Sankey(node={"label": ["a", "b"]})])
-    assert appkit.chart_html(mixed).endswith("'full');</script>")
+    assert kit.chart_html(mixed).endswith("'full');</script>")
     hostile = go.Figure(go.Bar(y=[1]), layout={"title": {"text": "</script><b>x</b> & co"}})
-    fragment = appkit.chart_html(hostile)
+    fragment = kit.chart_html(hostile)
     assert (
         fragment.count("</script>") == 1 and "<b>" not in fragment
     )  # a label cannot end the script
@@ -116,8 +116,8 @@ def test_figure_box_replaces_its_output_as_state_in_one_update(monkeypatch):
     # the shell socket it is waiting on: nbclient issue #312).
     import plotly.graph_objects as go
 
-    monkeypatch.delenv(appkit.CHARTS_ENV, raising=False)
-    box, sent = appkit.FigureBox(), []
+    monkeypatch.delenv(kit.CHARTS_ENV, raising=False)
+    box, sent = kit.FigureBox(), []
     box.observe(lambda change: sent.append(change["new"]), "outputs")
     box.show(go.Figure(go.Bar(x=["a", "b"], y=[1.5, 2.5])))
     box.show(go.Figure(go.Scatter(y=[3, 4])))
@@ -128,7 +128,7 @@ def test_figure_box_replaces_its_output_as_state_in_one_update(monkeypatch):
     assert trace["type"] == "scatter"
     assert box.figure.data[0].type == "scatter"
 
-    monkeypatch.setenv(appkit.CHARTS_ENV, "1")
+    monkeypatch.setenv(kit.CHARTS_ENV, "1")
     box.show(go.Figure(go.Bar(y=[1])))
     (output,) = box.outputs
     assert list(output["data"]) == ["text/html"]

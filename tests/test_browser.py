@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import NOTEBOOKS
 
-from valuelab.app_glance import summary
-from valuelab.datasets import load_spotify_annual
+from valuelab.apps.spotify_at_a_glance import summary
+from valuelab.data.datasets import load_spotify_annual
 
 APP = NOTEBOOKS / "apps" / "spotify_at_a_glance.ipynb"
 

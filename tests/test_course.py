@@ -8,9 +8,8 @@ import pytest
 from conftest import EXERCISES
 
 from valuelab import kpis
-from valuelab.course import build_students, grade, learner_variant
-from valuelab.exercises import check, set_variant
-from valuelab.questions.kpis import ANSWERS, answers, ltv_inputs
+from valuelab.course import build_students, check, grade, learner_variant, set_variant
+from valuelab.course.questions.kpis import ANSWERS, answers, ltv_inputs
 
 
 def test_committed_student_copies_are_up_to_date(tmp_path):

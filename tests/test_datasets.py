@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from conftest import IN_CI, ROOT
 
-from valuelab import datasets
-from valuelab.errors import InputError
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "spotify"
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from conftest import find_widget
 
+from valuelab.core.errors import InputError
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
-from valuelab.errors import InputError
-from valuelab.formula import MAX_EXPONENT, Formula
+from valuelab.drivers.formula import MAX_EXPONENT, Formula
 
 SIMPLE = {"revenue": "subscribers * arpu * 12", "profit": "revenue - costs"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,7 +258,7 @@ def test_shipped_templates_validate_and_the_spotify_tree_matches_fy2024():
     }
     assert spotify.gaps() == []
     values = spotify.tree.evaluate()
-    from valuelab.datasets import load_spotify_annual
+    from valuelab.data.datasets import load_spotify_annual
 
     fy = load_spotify_annual().set_index("year").loc[2024]
     assert values["revenue"] * 12 == pytest.approx(fy["total_revenue_eur_m"], rel=0.02)
@@ -388,7 +388,8 @@ APP = ROOT / "notebooks" / "apps" / "value_driver_canvas.ipynb"
 
 
 def test_canvas_state_and_driver_links():
-    from valuelab.app_drivers import canvas_state, format_drivers, parse_drivers, slider_specs
+    from valuelab.apps.kit import format_drivers, parse_drivers
+    from valuelab.apps.value_driver_canvas import canvas_state, slider_specs
 
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
     state = canvas_state(template, {"mau": 700}, swing=0.2)
@@ -404,13 +405,13 @@ def test_canvas_state_and_driver_links():
 
 
 def test_canvas_builds_and_a_slider_moves_the_cards():
-    from valuelab import appkit
-    from valuelab.app_drivers import build_app
+    from valuelab.apps import kit
+    from valuelab.apps.value_driver_canvas import build_app
 
     app = build_app(platform="marketplace", drivers="fill_rate:0.8,nope:1,bad")
-    cards = find_widget(app, appkit.KpiCards)
+    cards = find_widget(app, kit.KpiCards)
     assert cards.values["nsm"] == pytest.approx(18_000 * 0.8)
-    sliders = find_widget(app, appkit.ParamSliders)
+    sliders = find_widget(app, kit.ParamSliders)
     sliders.set({"fill_rate": 0.5})
     deadline = time.monotonic() + 5
     while cards.values["nsm"] != pytest.approx(9_000) and time.monotonic() < deadline:
@@ -423,8 +424,8 @@ def test_canvas_builds_and_a_slider_moves_the_cards():
 
 @pytest.mark.browser
 def test_canvas_app_in_the_browser(apps_server, page):
-    from valuelab.app_drivers import canvas_state
-    from valuelab.appkit import format_value
+    from valuelab.apps.kit import format_value
+    from valuelab.apps.value_driver_canvas import canvas_state
 
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
     state = canvas_state(template, {"premium_share": 0.45})

@@ -12,11 +12,11 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from valuelab.batch import read_rows, run_batch
-from valuelab.engine import KernelWorker, to_html
-from valuelab.errors import InputError
-from valuelab.params import coerce, fields
+from valuelab.core.errors import InputError
 from valuelab.reports import read_records
+from valuelab.reports.batch import read_rows, run_batch
+from valuelab.reports.engine import KernelWorker, to_html
+from valuelab.reports.params import coerce, fields
 
 REPORT = ROOT / "notebooks" / "reports" / "spotify_year.ipynb"
 

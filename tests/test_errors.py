@@ -1,6 +1,6 @@
 import pytest
 
-from valuelab.errors import InputError, ValueLabError, format_rows
+from valuelab.core.errors import InputError, ValueLabError, format_rows
 
 
 def test_input_error_names_source_column_rows_and_expectation():

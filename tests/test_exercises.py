@@ -3,8 +3,8 @@ import re
 import pytest
 from conftest import EXERCISES
 
-from valuelab.errors import InputError
-from valuelab.exercises import check, close, questions, topics
+from valuelab.core.errors import InputError
+from valuelab.course import check, close, questions, topics
 
 SOLUTIONS = sorted(EXERCISES.glob("*/solution.ipynb"))
 

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelab import datasets
-from valuelab.errors import InputError
-from valuelab.indicators import evaluate_indicators, roc_auc, score_history
-from valuelab.synthetic.accounts import generate_history
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
+from valuelab.data.synthetic.accounts import generate_history
+from valuelab.scoring.indicators import evaluate_indicators, roc_auc, score_history
 
 
 def test_roc_auc_by_hand():

@@ -90,7 +90,7 @@ def test_notebook_cells_teach_and_the_package_computes(path: Path):
                 assert size <= MAX_FUNCTION_LINES, f"cell {i}: move {node.name} into valuelab/"
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("eval", "exec"):
                 pytest.fail(f"cell {i} calls {node.func.id}")
-        assert "../datasets" not in cell.source, f"cell {i}: load data with valuelab.datasets"
+        assert "../datasets" not in cell.source, f"cell {i}: load data with valuelab.data.datasets"
 
 
 @pytest.mark.slow

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from valuelab import datasets, okrs
-from valuelab.errors import InputError
+from valuelab import okrs
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
 
 SAMPLE = datasets.data_file("okrs_product_team.yaml")
 

@@ -69,15 +69,20 @@ def test_wheel_carries_the_data_and_works_outside_the_repo(tmp_path: Path):
     for name in shipped:
         assert f"valuelab/_datasets/{name}" in names, f"{name} missing from the wheel"
     served = [p.relative_to(ROOT).as_posix() for p in (ROOT / "valuelab").rglob("*") if p.is_file()]
-    served = [p for p in served if p.startswith(("valuelab/static/", "valuelab/templates/"))]
-    sources = [p for p in served if p.startswith("valuelab/static/page/")]
+    served = [
+        p for p in served if p.startswith(("valuelab/apps/static/", "valuelab/apps/templates/"))
+    ]
+    sources = [p for p in served if p.startswith("valuelab/apps/static/page/")]
     served = [p for p in served if p not in sources]
-    assert "valuelab/templates/voila/templates/valuelab/index.html.j2" in served
-    assert "valuelab/static/page.js" in served and "valuelab/static/PAGE-LICENSES.txt" in served
+    assert "valuelab/apps/templates/voila/templates/valuelab/index.html.j2" in served
+    assert (
+        "valuelab/apps/static/page.js" in served
+        and "valuelab/apps/static/PAGE-LICENSES.txt" in served
+    )
     for name in served:  # valuelab serve's page template, front end, chart loader and plotly
         assert name in names, f"{name} missing from the wheel"
-    assert "valuelab/static/page/index.js" in sources
-    assert not [n for n in names if n.startswith("valuelab/static/page/")], "sources shipped"
+    assert "valuelab/apps/static/page/index.js" in sources
+    assert not [n for n in names if n.startswith("valuelab/apps/static/page/")], "sources shipped"
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -94,7 +99,7 @@ def test_wheel_carries_the_data_and_works_outside_the_repo(tmp_path: Path):
         check=True,
     )
     probe = (
-        "import valuelab, valuelab.datasets as d; "
+        "import valuelab, valuelab.data.datasets as d; "
         f"assert valuelab.__file__.startswith({str(target)!r}), valuelab.__file__; "
         "print(d.data_dir()); print(len(d.load('spotify_annual'))); "
         "print(d.data_file('spotify_annual.csv').is_file())"

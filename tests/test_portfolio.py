@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelab.errors import InputError
-from valuelab.input_metrics import funnel_actuals, inputs_behind, outcome_tree
-from valuelab.portfolio import by_impact_area, classify, score_trends, segment_portfolio
+from valuelab.core.errors import InputError
+from valuelab.scoring.input_metrics import funnel_actuals, inputs_behind, outcome_tree
+from valuelab.scoring.portfolio import by_impact_area, classify, score_trends, segment_portfolio
 
 
 def _scored():

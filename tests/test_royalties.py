@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelab import datasets
 from valuelab import royalties as r
-from valuelab.errors import InputError
-from valuelab.synthetic import listening_log
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
+from valuelab.data.synthetic import listening_log
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "02_spotify_royalties.ipynb"
@@ -334,7 +334,7 @@ def test_notebook_parameters(run_notebook):
 
 
 def test_artist_income_hand_case_and_errors():
-    from valuelab.app_royalties import artist_income
+    from valuelab.apps.royalty_calculator import artist_income
 
     # rate 0.004, recording 80 %, major deal 23.3 %: 0.004 * 0.8 * 0.233 per stream
     out = artist_income(100_000, rate=0.004)
@@ -359,8 +359,8 @@ def test_artist_income_hand_case_and_errors():
 
 @pytest.mark.browser
 def test_royalty_calculator_app(voila, page):
-    from valuelab.app_royalties import KPIS, artist_income
-    from valuelab.appkit import format_value
+    from valuelab.apps.kit import format_value
+    from valuelab.apps.royalty_calculator import KPIS, artist_income
 
     def shown(key: str, **kwargs) -> str:
         _, unit, fmt = KPIS[key]

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, find_widget
 
-from valuelab import datasets, indicators, portfolio, scoring
-from valuelab.errors import InputError
+from valuelab import scoring
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
 
 LESSON = ROOT / "notebooks" / "05_customer_value_scoring.ipynb"
 REPORTS = ROOT / "notebooks" / "reports"
@@ -28,9 +29,9 @@ def test_lesson_numbers(run_notebook):
         .reindex(["green", "amber", "red", "unknown"], fill_value=0)
         .to_dict()
     )
-    groups = portfolio.segment_portfolio(scored)
+    groups = scoring.segment_portfolio(scored)
     assert rec["arr_at_risk_eur"] == pytest.approx(groups.loc["churn risk", "arr_eur"])
-    churn = indicators.evaluate_indicators(datasets.load("accounts_history"), "churned", 2)
+    churn = scoring.evaluate_indicators(datasets.load("accounts_history"), "churned", 2)
     assert rec["churn_auc"] == pytest.approx(churn["auc"].to_dict())
     assert rec["churn_auc"]["value_realized"] > rec["churn_auc"]["health_score"] + 0.15
 
@@ -56,8 +57,8 @@ def test_lesson_weights_and_policy(run_notebook):
 
 @pytest.mark.slow
 def test_scorecard_and_portfolio_reports(tmp_path):
-    from valuelab.engine import KernelWorker, to_html
     from valuelab.reports import read_records
+    from valuelab.reports.engine import KernelWorker, to_html
 
     with KernelWorker() as worker:
         card = worker.run(REPORTS / "customer_scorecard.ipynb", {"customer_id": "A0011"})
@@ -94,8 +95,8 @@ def test_reading_an_uploaded_csv(tmp_path):
 
 
 def test_app_state_and_build():
-    from valuelab import appkit
-    from valuelab.app_scoring import build_app, scorecard_state
+    from valuelab.apps import kit
+    from valuelab.apps.account_scorecard import build_app, scorecard_state
 
     state = scorecard_state(datasets.load("accounts"), "A0011")
     assert state["account_id"] == "A0011" and state["actions"]
@@ -104,7 +105,7 @@ def test_app_state_and_build():
     with pytest.raises(InputError, match="no account 'A0001'; did you mean"):
         scorecard_state(datasets.load("accounts"), "A0001", strict=True)
     app = build_app(account="A0068")
-    cards = find_widget(app, appkit.KpiCards)
+    cards = find_widget(app, kit.KpiCards)
     row = scoring.score_accounts(datasets.load("accounts")).set_index("account_id").loc["A0068"]
     assert cards.values["value_realized"] == pytest.approx(row["value_realized"])
 
@@ -154,7 +155,7 @@ def test_sample_accounts_in_samples_yaml_exist():
 
 @pytest.mark.slow
 def test_scorecard_shows_the_input_metric_behind(run_notebook):
-    from valuelab.input_metrics import for_account
+    from valuelab.scoring.input_metrics import for_account
 
     inputs = datasets.load("account_inputs")
     account = str(inputs["account_id"].iloc[0])

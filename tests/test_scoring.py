@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelab.errors import InputError
+from valuelab.core.errors import InputError
 from valuelab.scoring import goal_progress, score_accounts
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import NOTEBOOKS, ROOT, AppServer
 from plotly.offline import get_plotlyjs_version
 
-from valuelab.serve import (
+from valuelab.apps.server import (
     FILL_DELAY_SECONDS,
     STATIC,
     apps,
@@ -67,7 +67,7 @@ def test_argv_uses_the_valuelab_page_with_its_assets_digests():
 def test_the_built_page_is_built_from_the_sources_in_the_repository():
     """page.js and page.css carry the digest of the sources they were built from.
 
-    A change to valuelab/static/page/ without ``make page`` fails here.
+    A change to valuelab/apps/static/page/ without ``make page`` fails here.
     """
     folder = STATIC / "page"
     build = (folder / "build.mjs").read_text(encoding="utf-8")

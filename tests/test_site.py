@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from conftest import NOTEBOOKS
 
-from valuelab.site import BuildError, build, notebook_title
+from valuelab.course.site import BuildError, build, notebook_title
 
 
 @pytest.mark.slow

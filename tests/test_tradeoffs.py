@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from conftest import find_widget
 
-from valuelab import datasets
-from valuelab.errors import InputError
-from valuelab.pareto import pareto_features, pareto_summary
-from valuelab.tradeoffs import FUNNEL_DEFAULTS, conflicts, frontier, funnel, tradeoff
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
+from valuelab.kpis.eighty_twenty import pareto_features, pareto_summary
+from valuelab.kpis.tradeoffs import FUNNEL_DEFAULTS, conflicts, frontier, funnel, tradeoff
 
 
 def test_funnel_matches_a_hand_computed_month():
@@ -133,7 +133,7 @@ APP = ROOT / "notebooks" / "apps" / "kpi_tradeoff_explorer.ipynb"
 
 
 def test_explorer_state_sweeps_the_lever_over_its_slider_range():
-    from valuelab.app_kpis import SLIDERS, explorer_state
+    from valuelab.apps.kpi_tradeoff_explorer import SLIDERS, explorer_state
 
     state = explorer_state({"discount": 0.2}, lever="list_price", kpi_a="conversion")
     sweep = state["sweep"]
@@ -150,15 +150,15 @@ def test_explorer_state_sweeps_the_lever_over_its_slider_range():
 
 
 def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
-    from valuelab import appkit
-    from valuelab.app_kpis import build_app
+    from valuelab.apps import kit
+    from valuelab.apps.kpi_tradeoff_explorer import build_app
 
     app = build_app(lever="nope", inputs="discount:0.1,traffic:9e9")
-    cards = find_widget(app, appkit.KpiCards)
+    cards = find_widget(app, kit.KpiCards)
     assert cards.values["revenue"] == pytest.approx(
         funnel(discount=0.1, traffic=500_000).evaluate()["revenue"]
     )
-    sliders = find_widget(app, appkit.ParamSliders)
+    sliders = find_widget(app, kit.ParamSliders)
     sliders.set({"discount": 0.0, "traffic": 200_000})
     deadline = time.monotonic() + 5
     while cards.values["revenue"] != pytest.approx(240_000) and time.monotonic() < deadline:
@@ -168,8 +168,8 @@ def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
 
 @pytest.mark.browser
 def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, page):
-    from valuelab.app_kpis import CARDS
-    from valuelab.appkit import format_value
+    from valuelab.apps.kit import format_value
+    from valuelab.apps.kpi_tradeoff_explorer import CARDS
 
     def shown(key, **inputs):
         _, unit, fmt = CARDS[key]
@@ -204,7 +204,7 @@ LESSON = ROOT / "notebooks" / "03_kpi_tradeoffs.ipynb"
 
 @pytest.mark.slow
 def test_lesson_numbers(run_notebook):
-    from valuelab import activity
+    from valuelab import kpis
 
     _, rec = run_notebook(LESSON)
     # by hand: orders x 0.9^-2 and AOV x 0.9 -> revenue x 1.1111; contribution per order
@@ -214,7 +214,7 @@ def test_lesson_numbers(run_notebook):
     assert rec["conflicts"][:4] == ["aov", "gross_margin", "gross_margin_pct", "contribution"]
     # contribution peaks at price = 2 x (unit cost + cost per order / basket) = 52 EUR
     assert rec["frontier_prices"] == [20, 52]
-    shop = activity.shop_summary(datasets.load("shop_events"), cac=35)
+    shop = kpis.shop_summary(datasets.load("shop_events"), cac=35)
     assert rec["shop"] == pytest.approx(shop)
     assert rec["pareto"]["vital_features"] == 6 and rec["pareto"]["vital_features_pct"] == 20
 

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelab.errors import InputError
-from valuelab.validation import Column, check_number, validate_frame
+from valuelab.core.errors import InputError
+from valuelab.core.validation import Column, check_number, validate_frame
 
 COLUMNS = [
     Column("user_id", unique=True),

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from valuelab import __version__
-from valuelab.errors import InputError, ValueLabError
+from valuelab.core import InputError, ValueLabError
 
 __all__ = ["main"]
 
 
 def _datasets(args: argparse.Namespace) -> int:
-    from valuelab import datasets
+    from valuelab.data import datasets
 
     if args.action == "list":
         for name in datasets.list_datasets():
@@ -36,7 +36,7 @@ def _datasets(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from valuelab import site
+    from valuelab.course import site
 
     index = site.build(args.out, notebooks_dir=args.notebooks)
     print(f"Open {index} in a browser.")
@@ -44,14 +44,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from valuelab.params import fields, table
+    from valuelab.reports import fields, table
 
     print(table(fields(args.template)))
     return 0
 
 
 def _values(args: argparse.Namespace) -> dict:
-    from valuelab.params import read_params_file
+    from valuelab.reports import read_params_file
 
     values = read_params_file(args.file) if args.file else {}
     for name, value in args.param or []:
@@ -64,8 +64,7 @@ def _report(args: argparse.Namespace) -> int:
 
     import nbformat
 
-    from valuelab.engine import KernelWorker, to_html, write_atomic
-    from valuelab.params import coerce, fields
+    from valuelab.reports import KernelWorker, coerce, fields, to_html, write_atomic
 
     template = Path(args.template)
     params = coerce(fields(template), _values(args), template.name)  # before any kernel
@@ -80,7 +79,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from valuelab.batch import read_rows, run_batch
+    from valuelab.reports import read_rows, run_batch
 
     rows = read_rows(args.params_from, args.where or [])
     result = run_batch(
@@ -99,7 +98,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _course(args: argparse.Namespace) -> int:
-    from valuelab import course
+    from valuelab.course import copies as course
 
     if args.action == "build":
         written = course.build_students(args.exercises, args.learner_id, args.out)
@@ -122,7 +121,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from valuelab import serve
+    from valuelab.apps import server as serve
 
     argv = serve.voila_argv(
         args.apps, port=args.port, host=args.host, open_browser=not args.no_browser

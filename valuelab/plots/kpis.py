@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from valuelab.kpis import KPIS
 from valuelab.plots.style import PALETTE, finish
-from valuelab.tradeoffs import KPIS
 
 __all__ = ["cohort_heatmap", "frontier_chart", "pareto_chart", "tradeoff_chart"]
 
@@ -20,11 +20,11 @@ def _label(kpi: str) -> str:
 def tradeoff_chart(
     sweep: pd.DataFrame, kpi_a: str, kpi_b: str, title: str | None = None
 ) -> go.Figure:
-    """Two KPIs along a lever sweep from :func:`valuelab.tradeoffs.tradeoff`, one axis each.
+    """Two KPIs along a lever sweep from :func:`valuelab.kpis.tradeoffs.tradeoff`, one axis each.
 
     Examples
     --------
-    >>> from valuelab.tradeoffs import funnel, tradeoff
+    >>> from valuelab.kpis import funnel, tradeoff
     >>> fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
     >>> fig.layout.yaxis2.title.text
     'Contribution margin (EUR/month)'
@@ -63,7 +63,7 @@ def frontier_chart(
 
     Examples
     --------
-    >>> from valuelab.tradeoffs import frontier, funnel, tradeoff
+    >>> from valuelab.kpis import frontier, funnel, tradeoff
     >>> s = tradeoff(funnel())
     >>> fig = frontier_chart(s, frontier(s, "revenue", "contribution"), "revenue", "contribution")
     >>> [t.name for t in fig.data]
@@ -118,11 +118,11 @@ def pareto_chart(
 ) -> go.Figure:
     """Bars per feature (vital few coloured) and the cumulative share, with the 80 % line.
 
-    ``table`` comes from :func:`valuelab.pareto.pareto_features`.
+    ``table`` comes from :func:`valuelab.kpis.eighty_twenty.pareto_features`.
 
     Examples
     --------
-    >>> from valuelab.pareto import pareto_features
+    >>> from valuelab.kpis import pareto_features
     >>> t = pareto_features(pd.DataFrame({"feature": list("aaaaaaaabc")}))
     >>> pareto_chart(t).layout.yaxis2.title.text
     'Cumulative share of decisions (%)'

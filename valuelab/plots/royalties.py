@@ -1,4 +1,4 @@
-"""Figures for streaming royalties (:mod:`valuelab.royalties`)."""
+"""Figures for streaming royalties (:mod:`valuelab.royalties.payouts`)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`valuelab.royalties.pool_by_year` output.
+        :func:`valuelab.royalties.payouts.pool_by_year` output.
     payout_share : float
         The share used for the estimate (0-1), shown in the legend.
 
     Examples
     --------
-    >>> from valuelab.datasets import load_spotify_annual
+    >>> from valuelab.data import load_spotify_annual
     >>> from valuelab.royalties import pool_by_year
     >>> fig = pool_vs_reported(pool_by_year(load_spotify_annual()), 2 / 3)
     >>> len(fig.data)
@@ -37,7 +37,7 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
 
 
 def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:
-    """Horizontal bars of :func:`valuelab.royalties.euro_path` (EUR per euro).
+    """Horizontal bars of :func:`valuelab.royalties.payouts.euro_path` (EUR per euro).
 
     Examples
     --------
@@ -65,7 +65,7 @@ def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") 
     Parameters
     ----------
     tiers : pandas.DataFrame
-        :func:`valuelab.royalties.by_tier` output (the pro-rata rows are skipped).
+        :func:`valuelab.royalties.payouts.by_tier` output (the pro-rata rows are skipped).
 
     Examples
     --------

@@ -193,7 +193,7 @@ def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:
 
 
 def portfolio_arr(table: pd.DataFrame, title: str = "ARR by group") -> go.Figure:
-    """ARR at stake per portfolio group, from :func:`valuelab.portfolio.segment_portfolio`.
+    """ARR at stake per portfolio group, from :func:`valuelab.scoring.portfolio.segment_portfolio`.
 
     Examples
     --------
@@ -225,7 +225,7 @@ def portfolio_arr(table: pd.DataFrame, title: str = "ARR by group") -> go.Figure
 def indicator_auc(
     table: pd.DataFrame, outcome: str = "churned", title: str | None = None
 ) -> go.Figure:
-    """ROC AUC per indicator from :func:`valuelab.indicators.evaluate_indicators`, by kind.
+    """ROC AUC per indicator from :func:`valuelab.scoring.indicators.evaluate_indicators`, by kind.
 
     Examples
     --------

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from valuelab.errors import InputError
+from valuelab.core import InputError
 from valuelab.plots.style import finish
 
 __all__ = ["yearly"]

@@ -1,0 +1,61 @@
+"""The shared kit every stakeholder app is built from, one module per job.
+
+An app module (``valuelab/apps/<app>.py``) exposes ``build_app(**initial)``
+and composes these pieces, so that every app looks and behaves the same:
+
+- :mod:`~valuelab.apps.kit.layout` — :func:`page` (title, purpose, a column of
+  controls and a body), :class:`KpiCards`, :class:`ParamSliders` and the
+  :class:`ErrorPanel` (a friendly message instead of a traceback);
+- :mod:`~valuelab.apps.kit.debounce` — :func:`debounced` coalesces a burst of
+  widget events (a dragged slider, a held arrow key) into one recomputation;
+- :mod:`~valuelab.apps.kit.figures` — :class:`FigureBox` shows a plotly figure,
+  replaced in a single update and drawn by ``valuelab serve``'s chart loader;
+- :mod:`~valuelab.apps.kit.snapshot` — :class:`SaveReport`: the current view
+  (parameters, cards, interactive charts) as a standalone HTML file;
+- :mod:`~valuelab.apps.kit.urlstate` — :func:`url_params`: the app's starting
+  state from the page URL (``?customer_id=C042``), so a view is a link;
+- :mod:`~valuelab.apps.kit.launch` — :func:`launch` builds the app before the
+  request (preheated kernels) and applies the URL's state.
+
+Examples
+--------
+>>> parse_query("customer_id=C042&weeks=6&bogus=1", {"customer_id": "C001", "weeks": 4})
+({'customer_id': 'C042', 'weeks': 6}, [])
+>>> format_value(1234.5, "EUR", ",.0f")
+'1,234 EUR'
+"""
+
+from valuelab.apps.kit.debounce import debounced
+from valuelab.apps.kit.figures import BASIC_TRACES, CHARTS_ENV, FigureBox, chart_html
+from valuelab.apps.kit.launch import launch
+from valuelab.apps.kit.layout import CSS, ErrorPanel, KpiCards, ParamSliders, format_value, page
+from valuelab.apps.kit.snapshot import SaveReport, snapshot_html
+from valuelab.apps.kit.urlstate import (
+    RESERVED_QUERY_NAMES,
+    format_drivers,
+    parse_drivers,
+    parse_query,
+    url_params,
+)
+
+__all__ = [
+    "BASIC_TRACES",
+    "CHARTS_ENV",
+    "CSS",
+    "RESERVED_QUERY_NAMES",
+    "ErrorPanel",
+    "FigureBox",
+    "KpiCards",
+    "ParamSliders",
+    "SaveReport",
+    "chart_html",
+    "debounced",
+    "format_drivers",
+    "format_value",
+    "launch",
+    "page",
+    "parse_drivers",
+    "parse_query",
+    "snapshot_html",
+    "url_params",
+]

@@ -1,0 +1,269 @@
+"""App layout: the page, KPI cards, parameter sliders and the error panel."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from valuelab.core import ValueLabError
+
+__all__ = ["CSS", "ErrorPanel", "KpiCards", "ParamSliders", "format_value", "page"]
+
+#: Styles shared by all apps (cards, error panel, header).
+CSS = """
+<style>
+.vl-header h2 {margin: 0 0 2px 0;}
+.vl-header p {margin: 0 0 10px 0; color: #555;}
+.vl-kpi {border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; min-width: 150px;
+         background: #fafafa;}
+.vl-kpi-label {font-size: 12px; color: #555;}
+.vl-kpi-value {font-size: 22px; font-weight: 600;}
+.vl-kpi-delta {font-size: 12px;}
+.vl-up {color: #1b7f3b;} .vl-down {color: #b3261e;} .vl-flat {color: #555;}
+.vl-error {border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
+           color: #5f2120;}
+.vl-controls .widget-label {min-width: 11ex;}
+.vl-cards {gap: 8px;} .vl-controls {gap: 4px; --jp-widgets-inline-width: 100%;}
+.vl-body {gap: 8px; padding-left: 16px;}
+</style>
+"""
+
+
+def format_value(value: float | None, unit: str = "", fmt: str = ",.2f") -> str:
+    """A number with its unit for display; ``"–"`` when there is no value.
+
+    Examples
+    --------
+    >>> format_value(0.1234, "%", ".1%")
+    '12.3%'
+    >>> format_value(None, "EUR")
+    '–'
+    """
+    if value is None or value != value:  # None or NaN
+        return "–"
+    text = format(value, fmt)
+    if not unit or (unit == "%" and text.endswith("%")):
+        return text
+    return f"{text} {unit}"
+
+
+class KpiCards(w.HBox):
+    """A row of KPI cards: label, value with unit, change vs a baseline.
+
+    Parameters
+    ----------
+    specs : mapping
+        ``key -> (label, unit, fmt)``; ``fmt`` is a format spec such as
+        ``",.0f"`` or ``".1%"`` (a share 0-1 shown in percent).
+
+    Notes
+    -----
+    Each card is an HTML widget whose root element has the class ``vl-kpi``
+    and the attribute ``data-kpi="<key>"``; the value is in ``.vl-kpi-value``
+    and the change in ``.vl-kpi-delta`` (class ``vl-up``, ``vl-down`` or
+    ``vl-flat``). :attr:`values` holds the last numbers shown.
+
+    Examples
+    --------
+    >>> cards = KpiCards({"revenue": ("Revenue", "EUR", ",.0f")})
+    >>> cards.update({"revenue": 1100.0}, baseline={"revenue": 1000.0})
+    >>> cards.values
+    {'revenue': 1100.0}
+    >>> "+10.0 %" in cards.cards["revenue"].value
+    True
+    """
+
+    def __init__(self, specs: Mapping[str, tuple[str, str, str]]) -> None:
+        self.specs = dict(specs)
+        self.cards = {key: w.HTML() for key in self.specs}
+        self.values: dict[str, float] = {}
+        super().__init__(list(self.cards.values()), layout=w.Layout(flex_flow="row wrap"))
+        self.add_class("vl-cards")
+
+    def update(
+        self,
+        values: Mapping[str, float],
+        baseline: Mapping[str, float] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """Show ``values`` (and their change vs ``baseline``, when given).
+
+        ``labels`` replaces card labels (e.g. "Revenue in 2021").
+        """
+        for key, card in self.cards.items():
+            label, unit, fmt = self.specs[key]
+            if labels and key in labels:
+                label = labels[key]
+                self.specs[key] = (label, unit, fmt)
+            value = values.get(key)
+            delta = ""
+            base = None if baseline is None else baseline.get(key)
+            if value is not None and base is not None:
+                delta = _delta_html(float(value), float(base))
+            card.value = (
+                f'<div class="vl-kpi" data-kpi="{html.escape(key)}">'
+                f'<div class="vl-kpi-label">{html.escape(label)}</div>'
+                f'<div class="vl-kpi-value">{html.escape(format_value(value, unit, fmt))}</div>'
+                f'<div class="vl-kpi-delta {delta[0] if delta else "vl-flat"}">'
+                f"{html.escape(delta[1]) if delta else '&nbsp;'}</div></div>"
+            )
+            if value is not None:
+                self.values[key] = float(value)
+
+
+def _delta_html(value: float, base: float) -> tuple[str, str]:
+    diff = value - base
+    css = "vl-flat" if abs(diff) < 1e-12 else ("vl-up" if diff > 0 else "vl-down")
+    if base == 0:
+        return css, f"{diff:+,.2f} vs baseline"
+    return css, f"{diff / abs(base) * 100:+.1f} % vs baseline"
+
+
+class ErrorPanel(w.HTML):
+    """A friendly message panel for invalid input; hidden while there is no error.
+
+    Examples
+    --------
+    >>> from valuelab.core import InputError
+    >>> panel = ErrorPanel()
+    >>> with panel.guard():
+    ...     raise InputError("missing column 'arr'", source="accounts.csv")
+    >>> "missing column" in panel.value and panel.layout.display != "none"
+    True
+    >>> panel.clear()
+    >>> panel.layout.display
+    'none'
+    """
+
+    def __init__(self) -> None:
+        super().__init__(layout=w.Layout(display="none"))
+        self.message = ""
+
+    def show(self, exc: BaseException | str) -> None:
+        """Show an error: the message of a valuelab error, a generic line otherwise."""
+        if isinstance(exc, str):
+            text = exc
+        elif isinstance(exc, ValueLabError | ValueError):
+            text = str(exc)
+        else:
+            text = f"Something went wrong ({type(exc).__name__}). Try other values."
+        self.message = text
+        self.value = f'<div class="vl-error" role="alert">⚠️ {html.escape(text)}</div>'
+        self.layout.display = None
+
+    def clear(self) -> None:
+        """Hide the panel."""
+        self.message = ""
+        self.value = ""
+        self.layout.display = "none"
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Run a block; show any exception it raises here instead of a traceback."""
+        try:
+            yield
+        except Exception as exc:  # an app never shows a traceback
+            self.show(exc)
+        else:
+            self.clear()
+
+
+class ParamSliders(w.VBox):
+    """Sliders bound to a model's parameters, read and set as one dict.
+
+    Parameters
+    ----------
+    specs : mapping
+        ``name -> (label, min, max, step)``; ints everywhere make an
+        ``IntSlider``, otherwise a ``FloatSlider``. The label should carry the
+        unit, e.g. ``"Discount (%)"``.
+    values : mapping, optional
+        Starting values (default: each slider's minimum).
+
+    Examples
+    --------
+    >>> s = ParamSliders(
+    ...     {"price": ("Price (EUR)", 1.0, 50.0, 0.5), "seats": ("Seats", 1, 9, 1)},
+    ...     {"price": 9.99, "seats": 3},
+    ... )
+    >>> s.values
+    {'price': 9.99, 'seats': 3}
+    >>> s.set({"seats": 5})
+    >>> s.values["seats"]
+    5
+    """
+
+    def __init__(
+        self,
+        specs: Mapping[str, tuple[str, float, float, float]],
+        values: Mapping[str, float] | None = None,
+    ) -> None:
+        self.sliders: dict[str, w.Widget] = {}
+        values = dict(values or {})
+        for name, (label, lo, hi, step) in specs.items():
+            integral = all(isinstance(x, int) for x in (lo, hi, step))
+            kind = w.IntSlider if integral else w.FloatSlider
+            start = values.get(name, lo)
+            self.sliders[name] = kind(
+                value=start,
+                min=lo,
+                max=hi,
+                step=step,
+                description=label,
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
+        super().__init__(list(self.sliders.values()))
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The current value of every parameter."""
+        return {name: s.value for name, s in self.sliders.items()}
+
+    def set(self, values: Mapping[str, float]) -> None:
+        """Move sliders to ``values`` (names not in the model are ignored)."""
+        for name, value in values.items():
+            if name in self.sliders:
+                self.sliders[name].value = value
+
+    def observe_all(self, fn: Callable[..., Any]) -> None:
+        """Call ``fn(change)`` when any slider moves (wrap ``fn`` in :func:`debounced`)."""
+        for s in self.sliders.values():
+            s.observe(fn, names="value")
+
+
+def page(
+    title: str,
+    purpose: str,
+    controls: list[w.Widget],
+    body: list[w.Widget],
+    *,
+    header: bool = False,
+) -> w.VBox:
+    """The standard app layout: controls on the left, body on the right.
+
+    In Voila the app notebook's first markdown cell (title and one-line
+    purpose, also shown in the gallery) is the visible header, so the title
+    and purpose are rendered here only with ``header=True`` (an app built
+    outside a notebook); otherwise they only label the layout for screen readers.
+
+    Examples
+    --------
+    >>> app = page("Demo", "Shows the layout.", [w.IntSlider(description="n")], [w.HTML("hi")])
+    >>> type(app).__name__, len(app.children)
+    ('VBox', 3)
+    """
+    top = w.HTML(
+        f'<div class="vl-header"><h2>{html.escape(title)}</h2><p>{html.escape(purpose)}</p></div>'
+        if header
+        else f'<span aria-label="{html.escape(title)}: {html.escape(purpose)}"></span>'
+    )
+    side = w.VBox(controls, layout=w.Layout(min_width="400px", max_width="440px"))
+    side.add_class("vl-controls")
+    main = w.VBox(body, layout=w.Layout(flex="1 1 auto", min_width="0"))
+    main.add_class("vl-body")
+    return w.VBox([w.HTML(CSS), top, w.HBox([side, main])])

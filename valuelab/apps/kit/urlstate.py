@@ -1,0 +1,115 @@
+"""URL state: an app's starting values from the page URL, so a view is a shareable link."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = [
+    "RESERVED_QUERY_NAMES",
+    "format_drivers",
+    "parse_drivers",
+    "parse_query",
+    "url_params",
+]
+
+#: URL parameters Voila itself reads (page template and theme).
+RESERVED_QUERY_NAMES = frozenset({"template", "theme"})
+
+
+def _coerce(text: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(text)
+    if isinstance(default, int):
+        return int(text)
+    if isinstance(default, float):
+        return float(text)
+    return text
+
+
+def parse_query(query: str, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Values for the keys of ``defaults`` found in a URL query string.
+
+    Values are coerced to the type of the default. Unknown keys are ignored;
+    values that do not coerce are left out and described in the second item.
+
+    Examples
+    --------
+    >>> parse_query("weeks=six&flag=yes", {"weeks": 4, "flag": False})
+    ({'flag': True}, ["weeks='six' is not a valid int"])
+    """
+    found, problems = {}, []
+    for key, values in parse_qs(query or "", keep_blank_values=False).items():
+        if key not in defaults:
+            continue
+        default = defaults[key]
+        try:
+            found[key] = _coerce(values[-1], default)
+        except ValueError:
+            problems.append(f"{key}={values[-1]!r} is not a valid {type(default).__name__}")
+    return found, problems
+
+
+def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """The app's starting state: ``defaults`` updated from the page URL.
+
+    ``template`` and ``theme`` are Voila's own URL parameters
+    (:data:`RESERVED_QUERY_NAMES`): an app may not use them.
+
+    Inside Voila the query string of the page (``?customer_id=C042``) reaches
+    the kernel as ``QUERY_STRING``; with preheated kernels this waits for the
+    request first (``voila.utils.wait_for_request``). Outside Voila the
+    defaults are returned unchanged.
+
+    Examples
+    --------
+    >>> url_params({"year": 2024})  # outside Voila: the defaults
+    {'year': 2024}
+    """
+    reserved = RESERVED_QUERY_NAMES & set(defaults)
+    if reserved:
+        raise ValueError(f"URL parameter names reserved by Voila: {', '.join(sorted(reserved))}")
+    if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voila only
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    found, _ = parse_query(os.environ.get("QUERY_STRING", ""), defaults)
+    return {**dict(defaults), **found}
+
+
+def parse_drivers(text: str) -> dict[str, float]:
+    """Driver values from a URL parameter: ``"mau:700,premium_share:0.42"``.
+
+    Malformed items are skipped (a shared link must never break the app).
+
+    Examples
+    --------
+    >>> parse_drivers("mau:700, premium_share:0.42,bad,x:y")
+    {'mau': 700.0, 'premium_share': 0.42}
+    """
+    out = {}
+    for item in str(text).split(","):
+        name, _, value = item.strip().partition(":")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            continue
+    return out
+
+
+def format_drivers(values: Mapping[str, float], defaults: Mapping[str, float]) -> str:
+    """The inverse of :func:`parse_drivers`, for the values that differ from ``defaults``.
+
+    Examples
+    --------
+    >>> format_drivers({"mau": 700.0, "arpu": 4.69}, {"mau": 638.5, "arpu": 4.69})
+    'mau:700'
+    """
+    return ",".join(f"{k}:{v:g}" for k, v in values.items() if v != defaults.get(k))

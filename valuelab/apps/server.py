@@ -1,0 +1,374 @@
+"""``valuelab serve``: the stakeholder apps in Voila, with a gallery and no kernel leaks.
+
+What it changes from a plain ``voila notebooks/apps``:
+
+- **Gallery** at ``/``: title, one-line purpose and a thumbnail per app
+  (``notebooks/apps/thumbnails/<app>.png`` when present), instead of a file list.
+- **Nothing else readable**: the directory tree and Voila's contents API are not
+  routed; files are served only from the apps folder and only when they are
+  images (``.png``, ``.jpg``, ``.svg``, ``.gif``). Notebooks are rendered with
+  their code stripped and tracebacks hidden (a failed cell shows
+  :data:`CELL_ERROR_MESSAGE`, not Voila's advice to rerun it with tracebacks).
+- **Kernels are shut down when a tab closes.** The browser's ``sendBeacon`` on
+  tab close cannot carry the ``_xsrf`` form token, so plain Voila 0.5 refuses
+  the shutdown (voila issue #1458) and every page view leaves a ~150 MB kernel
+  behind. Here the shutdown endpoint accepts the beacon when it comes from a
+  page of this server (``Origin``/``Sec-Fetch-Site`` checked instead of the
+  token; any other origin is refused).
+- **Idle kernels are culled** as a safety net (a crashed browser sends no
+  beacon): a kernel with no open connection and idle for
+  :data:`CULL_IDLE_SECONDS` is shut down; the check runs every
+  :data:`CULL_INTERVAL_SECONDS`.
+- **Preheated kernels**: each app keeps :data:`POOL_SIZE` kernel started with
+  its imports done, so a page opens in about half the time of a cold Voila
+  start (``benchmarks/bench_apps.py``). Parameters from the page URL still
+  apply: :func:`valuelab.apps.kit.url_params` waits for the request.
+- **A light page front end**: Voila renders the page on the server as usual
+  (``valuelab/templates/voila/templates/valuelab``, its lab template), but the
+  page does not load Voila's JupyterLab front end (``voila.js`` and the ~90
+  script files of it and its extensions, evaluated before the page even
+  connects to its kernel: most of the time to a first chart). It loads
+  ``valuelab/static/page.js`` (0.96 MB, built from ``valuelab/static/page/``
+  with ``make page``: ``@jupyterlab/services`` for the kernel connection,
+  ``@jupyter-widgets`` base, controls and output for the widgets), which
+  connects at once, builds the widgets and shows the outputs; a warm page draws
+  its first chart in under a second, about half the time of Voila's own page.
+  Only the standard widgets are available (an app's notebook may not use a
+  third-party widget library).
+- **Charts drawn with a small plotly.js**: ``valuelab/static/charts.js`` loads
+  the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
+  ``plotly.js-basic-dist-min``, MIT) while the page starts; the apps' charts
+  (:class:`valuelab.apps.kit.FigureBox`) are drawn with it, or with plotly's full
+  bundle for other trace types. Bundles and page assets are cached by the
+  browser for a year (versioned names or ``?v=`` digests). Switching template
+  from the URL is refused, and the page loads nothing from third-party hosts.
+- Bound to 127.0.0.1 unless ``host`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from jupyter_server.utils import url_path_join
+from tornado import web
+from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from valuelab.apps.kit import CHARTS_ENV
+from valuelab.core import InputError
+from valuelab.course import notebook_title
+
+__all__ = [
+    "CELL_ERROR_MESSAGE",
+    "CULL_IDLE_SECONDS",
+    "CULL_INTERVAL_SECONDS",
+    "FILL_DELAY_SECONDS",
+    "POOL_SIZE",
+    "apps",
+    "chart_bundles",
+    "charts_js",
+    "gallery_html",
+    "main",
+    "page_assets",
+    "page_resources",
+    "voila_argv",
+]
+
+#: Seconds a kernel with no open connection may stay idle before it is culled.
+CULL_IDLE_SECONDS = 300
+#: Seconds between two culling checks.
+CULL_INTERVAL_SECONDS = 60
+#: Preheated kernels kept ready per app (0 = start a kernel per page view).
+POOL_SIZE = 1
+#: Seconds before a used preheated kernel is replaced: starting one (imports,
+#: the app built) takes about a second of CPU, which would otherwise compete
+#: with the page that just took the kernel (drawn in under a second). Kept short:
+#: a second visitor within this time waits for the replacement.
+FILL_DELAY_SECONDS = 2
+#: What a stakeholder reads after Voila's "There was an error when executing
+#: cell [N]." (Voila's own text tells them to rerun Voila with --show_tracebacks).
+CELL_ERROR_MESSAGE = "This part of the app could not be shown."
+#: Files (relative to the apps folder) the server may send: images only.
+FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
+
+DEFAULT_APPS = Path(__file__).resolve().parents[2] / "notebooks" / "apps"
+STATIC = Path(__file__).resolve().parent / "static"
+#: Where the ``valuelab`` Voila template lives (a Jupyter data folder).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def chart_bundles() -> dict[str, Path]:
+    """The plotly.js bundles the server sends, by URL name (version in the name).
+
+    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/static/``
+    (npm ``plotly.js-basic-dist-min``, MIT); ``plotly-<version>.min.js`` is the
+    full bundle shipped inside the plotly Python package.
+    """
+    import plotly
+    from plotly.offline import get_plotlyjs_version
+
+    version = get_plotlyjs_version()
+    return {
+        f"plotly-basic-{version}.min.js": STATIC / f"plotly-basic-{version}.min.js",
+        f"plotly-{version}.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+    }
+
+
+def apps(apps_dir: str | Path = DEFAULT_APPS) -> list[dict[str, str]]:
+    """The apps in a folder: ``name``, ``title``, ``purpose``, ``thumbnail`` (or "").
+
+    Examples
+    --------
+    >>> [a["name"] for a in apps()][:1] != []
+    True
+    """
+    folder = Path(apps_dir)
+    if not folder.is_dir():
+        raise InputError("no such folder", source=str(folder), expected="a folder of app notebooks")
+    found = []
+    for nb in sorted(folder.glob("*.ipynb")):
+        title, purpose = notebook_title(nb)
+        thumb = folder / "thumbnails" / f"{nb.stem}.png"
+        found.append(
+            {
+                "name": nb.name,
+                "title": title,
+                "purpose": purpose,
+                "thumbnail": f"thumbnails/{thumb.name}" if thumb.exists() else "",
+            }
+        )
+    return found
+
+
+def gallery_html(entries: list[dict[str, str]], base_url: str = "/") -> str:
+    """The gallery page: a card per app linking to its rendered view."""
+    cards = []
+    for a in entries:
+        img = (
+            f"<img src='{base_url}voila/files/{html.escape(a['thumbnail'])}' alt=''>"
+            if a["thumbnail"]
+            else "<div class='noimg'>📊</div>"
+        )
+        cards.append(
+            f"<a class='card' href='{base_url}voila/render/{html.escape(a['name'])}'>{img}"
+            f"<h2>{html.escape(a['title'])}</h2><p>{html.escape(a['purpose'])}</p></a>"
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>valuelab apps</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d1d1f}}
+header{{padding:1.5em 2em;background:#0072B2;color:#fff}} header h1{{margin:0}}
+main{{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:1.2em;padding:2em}}
+.card{{display:block;background:#fff;border-radius:10px;box-shadow:0 1px 4px #0002;
+color:inherit;text-decoration:none;overflow:hidden}} .card:hover{{box-shadow:0 3px 12px #0003}}
+.card img,.noimg{{width:100%;height:170px;object-fit:cover;object-position:top;background:#e8edf3;
+display:flex;align-items:center;justify-content:center;font-size:3em}}
+.card h2{{font-size:1.1em;margin:.8em 1em .3em}} .card p{{margin:0 1em 1em;color:#555}}
+</style></head><body>
+<header><h1>valuelab apps</h1><p>Pick an app: sliders and charts, no code.</p></header>
+<main>{"".join(cards) or "<p>No apps yet.</p>"}</main>
+</body></html>"""
+
+
+class _GalleryHandler(web.RequestHandler):
+    def initialize(self, apps_dir: Path, base_url: str) -> None:
+        self.apps_dir = apps_dir
+        self.base_url = base_url
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.write(gallery_html(apps(self.apps_dir), self.base_url))
+
+
+class _StaticHandler(web.RequestHandler):
+    """The page's scripts, styles and fonts (:func:`page_assets`).
+
+    ``charts.js`` and an asset asked for without its current digest
+    (``?v=``) are revalidated on every load; the plotly bundles (version in
+    the name) and an asset asked for with its digest are cached for a year.
+    """
+
+    def initialize(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def get(self, name: str) -> None:
+        if name == "charts.js":
+            body, immutable = charts_js(self.base_url).encode(), False
+        elif (bundle := _bundle_bytes(name)) is not None:
+            body, immutable = bundle, True  # the version is in the name
+        elif (path := page_assets().get(name)) is not None:
+            body = path.read_bytes()
+            # the font's name carries its hash; page.js and page.css come with ?v=
+            immutable = path.suffix == ".woff2" or self.get_query_argument("v", "") == _digest(path)
+        else:
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", _CONTENT_TYPES[Path(name).suffix])
+        self.set_header(
+            "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache"
+        )
+        self.write(body)
+
+
+_CONTENT_TYPES = {
+    ".js": "text/javascript; charset=UTF-8",
+    ".css": "text/css; charset=UTF-8",
+    ".woff2": "font/woff2",
+}
+
+
+def page_assets() -> dict[str, Path]:
+    """The files of the page's front end, by URL name (``valuelab/static``).
+
+    ``page.js`` and ``page.css`` are built from ``valuelab/static/page/`` (``make
+    page``); the icon font's name carries its content hash.
+    """
+    found = {name: STATIC / name for name in ("page.js", "page.css")}
+    found.update({p.name: p for p in STATIC.glob("*.woff2")})
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def page_resources() -> dict[str, str]:
+    """The page template's ``resources.valuelab``: asset URLs (under ``valuelab/static/``).
+
+    ``js`` and ``css`` with their digests; ``plotly``, the basic plotly.js
+    bundle the page preloads.
+    """
+    from plotly.offline import get_plotlyjs_version
+
+    urls = {kind: f"page.{kind}?v={_digest(STATIC / f'page.{kind}')}" for kind in ("js", "css")}
+    return {**urls, "plotly": f"plotly-basic-{get_plotlyjs_version()}.min.js"}
+
+
+def charts_js(base_url: str = "/") -> str:
+    """The page's chart loader (``valuelab/static/charts.js``) for a server at ``base_url``."""
+    from plotly.offline import get_plotlyjs_version
+
+    text = (STATIC / "charts.js").read_text(encoding="utf-8")
+    return text.replace("__BASE__", base_url).replace("__VERSION__", get_plotlyjs_version())
+
+
+@functools.lru_cache(maxsize=4)
+def _bundle_bytes(name: str) -> bytes | None:
+    path = chart_bundles().get(name)
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+class _SameOriginShutdownHandler(VoilaShutdownKernelHandler):
+    """Kernel shutdown on tab close that works (voila issue #1458).
+
+    ``navigator.sendBeacon`` cannot add the ``_xsrf`` token, so the token
+    check is replaced by a same-origin check: the request must come from a
+    page served by this server.
+    """
+
+    def check_xsrf_cookie(self) -> None:
+        headers = self.request.headers
+        origin = headers.get("Origin")
+        if origin:
+            if urlparse(origin).netloc == headers.get("Host"):
+                return
+            raise web.HTTPError(403, "cross-origin kernel shutdown refused")
+        if headers.get("Sec-Fetch-Site") == "same-origin":
+            return
+        super().check_xsrf_cookie()
+
+
+class ValueLabVoila(Voila):
+    """Voila with the gallery, the working shutdown and nothing else routed."""
+
+    name = "valuelab-serve"
+
+    def initialize(self, argv: list[str] | None = None) -> None:
+        # the ``valuelab`` page template is found through JUPYTER_PATH, and the
+        # kernels (all started later, preheated ones included) inherit CHARTS_ENV
+        paths = os.environ.get("JUPYTER_PATH", "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), paths) if p)
+        os.environ[CHARTS_ENV] = "1"
+        super().initialize(argv)
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, handler = spec[0], spec[1]
+            if handler is TornadoVoilaTreeHandler or "/voila/api/contents" in pattern:
+                continue  # no directory listing, no contents API
+            if handler is VoilaShutdownKernelHandler:
+                spec = (pattern, _SameOriginShutdownHandler, *spec[2:])
+            handlers.append(spec)
+        handlers[:0] = [
+            (
+                self.server_url,
+                _GalleryHandler,
+                {"apps_dir": Path(self.root_dir), "base_url": self.server_url},
+            ),
+            (
+                url_path_join(self.server_url, r"valuelab/static/([\w.\-]+)"),
+                _StaticHandler,
+                {"base_url": self.base_url},
+            ),
+        ]
+        return handlers
+
+
+def voila_argv(
+    apps_dir: str | Path = DEFAULT_APPS,
+    *,
+    port: int = 8866,
+    host: str = "127.0.0.1",
+    open_browser: bool = False,
+    cull_idle_seconds: int = CULL_IDLE_SECONDS,
+    cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
+    pool_size: int = POOL_SIZE,
+) -> list[str]:
+    """Command-line arguments for :class:`ValueLabVoila` (also usable with ``voila``)."""
+    folder = Path(apps_dir)
+    if not folder.is_dir():
+        raise InputError("no such folder", source=str(folder), expected="a folder of app notebooks")
+    argv = [
+        str(folder.resolve()),
+        f"--port={int(port)}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_MESSAGE}",
+        "--strip_sources=True",
+        "--theme=light",
+        "--template=valuelab",
+        "--VoilaConfiguration.allow_template_override=NO",
+        *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_seconds)}",
+        f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaConfiguration.resources={json.dumps({'valuelab': page_resources()})}",
+    ]
+    if pool_size > 0:
+        argv += [
+            "--preheat_kernel=True",
+            f"--pool_size={int(pool_size)}",
+            f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}",
+        ]
+    if not open_browser:
+        argv.append("--no-browser")
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the server (blocking) with :func:`voila_argv`-style arguments."""
+    ValueLabVoila.launch_instance(argv=argv if argv is not None else voila_argv())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

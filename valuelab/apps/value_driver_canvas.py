@@ -1,0 +1,173 @@
+"""The value driver canvas: move a platform's value drivers, watch the NSM and money follow.
+
+The pure part, :func:`canvas_state`, computes what the app shows from a
+template's driver tree; :func:`build_app` only wires widgets to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from valuelab.apps import kit
+from valuelab.core import InputError
+from valuelab.drivers import ValueDriverTemplate
+from valuelab.plots import tornado, tree_graph
+
+__all__ = [
+    "PLATFORMS",
+    "build_app",
+    "canvas_state",
+    "slider_specs",
+]
+
+#: URL name -> shipped template file.
+PLATFORMS = {
+    "spotify": "spotify_value_drivers.yaml",
+    "marketplace": "marketplace_value_drivers.yaml",
+}
+
+
+def _template(platform: str) -> ValueDriverTemplate:
+    if platform not in PLATFORMS:
+        raise InputError(
+            f"unknown platform '{platform}'", source="platform", expected=", ".join(PLATFORMS)
+        )
+    return ValueDriverTemplate.load(PLATFORMS[platform])
+
+
+def slider_specs(template: ValueDriverTemplate) -> dict[str, tuple[str, float, float, float]]:
+    """One slider per tree input: label with unit and owner actor, bounds, 1/200 steps.
+
+    Examples
+    --------
+    >>> specs = slider_specs(ValueDriverTemplate.load("marketplace_value_drivers.yaml"))
+    >>> specs["fill_rate"]
+    ('fill_rate (share 0-1) · freelancers', 0.2, 0.95, 0.00375)
+    """
+    specs = {}
+    for name, spec in template.tree.inputs.items():
+        lo = spec.min if spec.min is not None else 0.0
+        hi = spec.max if spec.max is not None else max(2 * spec.value, 1.0)
+        label = f"{name} ({spec.unit})" if spec.unit else name
+        if spec.actor:
+            label += f" · {spec.actor}"
+        specs[name] = (label, float(lo), float(hi), (float(hi) - float(lo)) / 200)
+    return specs
+
+
+def canvas_state(
+    template: ValueDriverTemplate, inputs: Mapping[str, float] | None = None, swing: float = 0.1
+) -> dict[str, Any]:
+    """Everything the canvas shows for ``inputs`` (over the template's defaults).
+
+    Returns
+    -------
+    dict
+        ``values`` and ``baseline`` (every node, as Series), ``nsm`` and
+        ``root`` (node names) and ``sensitivity`` (tornado table).
+
+    Examples
+    --------
+    >>> t = ValueDriverTemplate.load("spotify_value_drivers.yaml")
+    >>> s = canvas_state(t, {"premium_share": 0.4})
+    >>> round(s["values"]["premium_subscribers"], 1)
+    np.float64(255.4)
+    """
+    tree = template.tree
+    values = tree.evaluate(inputs)
+    return {
+        "values": values,
+        "baseline": tree.evaluate(),
+        "nsm": tree.nsm or tree.root,
+        "root": tree.root,
+        "sensitivity": tree.sensitivity(inputs, swing=swing),
+    }
+
+
+def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") -> w.Widget:
+    """The canvas: a platform picker, one slider per driver, KPI cards, tree and tornado.
+
+    ``platform`` (a key of :data:`PLATFORMS`), ``swing`` (share 0-1) and
+    ``drivers`` (changed inputs, see
+    :func:`~valuelab.apps.kit.urlstate.parse_drivers`) set the starting state,
+    e.g. from the page URL; invalid values fall back to the defaults.
+    """
+    platform = platform if platform in PLATFORMS else "spotify"
+    swing = swing if 0 < swing < 1 else 0.1
+    picker = w.Dropdown(
+        options=[(p.capitalize(), p) for p in PLATFORMS], value=platform, description="Platform"
+    )
+    swing_box = w.FloatSlider(
+        value=swing,
+        min=0.05,
+        max=0.5,
+        step=0.05,
+        description="Tornado swing (±share)",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+    reset = w.Button(description="Reset drivers", icon="undo")
+    slider_box = w.VBox()
+    cards = kit.KpiCards({"nsm": ("North Star", "", ",.1f"), "root": ("Root", "", ",.1f")})
+    errors = kit.ErrorPanel()
+    tree_box, tornado_box = kit.FigureBox(), kit.FigureBox()
+    current: dict[str, Any] = {"start": kit.parse_drivers(drivers)}
+
+    @kit.debounced()
+    def refresh(*_: object) -> None:
+        with errors.guard():
+            template, sliders = current["template"], current["sliders"]
+            state = canvas_state(template, sliders.values, swing_box.value)
+            tree, nsm, root = template.tree, state["nsm"], state["root"]
+            cards.specs["nsm"] = (f"North Star: {nsm}", tree.units.get(nsm, ""), ",.1f")
+            cards.specs["root"] = (root, tree.units.get(root, ""), ",.1f")
+            cards.update(
+                {"nsm": state["values"][nsm], "root": state["values"][root]},
+                baseline={"nsm": state["baseline"][nsm], "root": state["baseline"][root]},
+            )
+            tree_box.show(tree_graph(tree, sliders.values))
+            tornado_box.show(tornado(state["sensitivity"], unit=tree.units.get(root, "")))
+
+    def load(*_: object) -> None:
+        with errors.guard():
+            template = _template(picker.value)
+            specs = slider_specs(template)
+            start = {**template.tree.defaults(), **current.pop("start", {})}
+            start = {
+                k: min(max(v, specs[k][1]), specs[k][2]) for k, v in start.items() if k in specs
+            }
+            sliders = kit.ParamSliders(specs, start)
+            for s in sliders.sliders.values():
+                s.layout = w.Layout(width="98%")
+                s.tooltip = s.description  # the full label when it is cut short
+                s.style.description_width = "190px"
+                s.readout_format = ".4g"
+            sliders.observe_all(refresh)
+            current.update(template=template, sliders=sliders)
+            slider_box.children = [sliders]
+            refresh()
+
+    def state() -> tuple:
+        values, defaults = current["sliders"].values, current["template"].tree.defaults()
+        params = {
+            "platform": picker.value,
+            "swing": swing_box.value,
+            "drivers": kit.format_drivers(values, defaults),
+        }
+        return params, cards, [tree_box.figure, tornado_box.figure]
+
+    save = kit.SaveReport("Value driver canvas", state, app="value_driver_canvas.ipynb")
+    reset.on_click(lambda _: current["sliders"].set(current["template"].tree.defaults()))
+    picker.observe(load, names="value")
+    swing_box.observe(refresh, names="value")
+    load()
+    return kit.page(
+        "Value driver canvas",
+        "Choose a platform and move its value drivers: the North Star, the money, the tree "
+        "and the tornado follow.",
+        [picker, swing_box, reset, slider_box, save],
+        [w.VBox([errors, cards, tree_box, tornado_box])],
+    )

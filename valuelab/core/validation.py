@@ -1,0 +1,280 @@
+"""Input checks shared by every valuelab module.
+
+Describe the columns a function needs with :class:`Column` and call
+:func:`validate_frame`; it checks everything at once and raises a single
+:class:`~valuelab.core.errors.InputError` that lists every problem (missing
+columns, wrong types, NaN where not allowed, values out of range, duplicate
+ids), each with its column and offending rows. Scalars go through
+:func:`check_number`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"user_id": [1, 2], "streams": [10, -1]})
+>>> validate_frame(df, [Column("user_id"), Column("streams", kind="number", min=0)], source="log")
+Traceback (most recent call last):
+...
+valuelab.core.errors.InputError: log: column 'streams', row 1: value below 0 (expected numbers >= 0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from valuelab.core.errors import InputError
+
+__all__ = ["Column", "check_number", "validate_frame"]
+
+_KINDS = ("any", "number", "int", "str", "bool", "datetime")
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one column of an input table must look like.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    kind : {"any", "number", "int", "str", "bool", "datetime"}
+        ``"int"`` accepts integer dtypes and floats that are whole numbers.
+    required : bool
+        A missing required column is an error; a missing optional one is not.
+    nullable : bool
+        Whether NaN/None is allowed.
+    min, max : float, optional
+        Inclusive bounds for numeric columns.
+    unique : bool
+        Whether values must be unique (an id column).
+    choices : tuple, optional
+        The allowed values.
+    unit : str
+        Documentation only (e.g. ``"EUR"``, ``"share 0-1"``).
+    """
+
+    name: str
+    kind: str = "any"
+    required: bool = True
+    nullable: bool = False
+    min: float | None = None
+    max: float | None = None
+    unique: bool = False
+    choices: tuple | None = None
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"Column kind must be one of {_KINDS}, not {self.kind!r}")
+
+
+def _bounds_text(col: Column) -> str:
+    if col.min is not None and col.max is not None:
+        return f"numbers from {col.min:g} to {col.max:g}"
+    if col.min is not None:
+        return f"numbers >= {col.min:g}"
+    return f"numbers <= {col.max:g}"
+
+
+def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
+    problems: list[InputError] = []
+
+    def add(problem: str, mask: pd.Series | None, expected: str) -> None:
+        rows = list(s.index[mask.to_numpy()]) if mask is not None else None
+        problems.append(
+            InputError(problem, source=source, column=col.name, rows=rows, expected=expected)
+        )
+
+    null = s.isna()
+    if not col.nullable and null.any():
+        add("missing value", null, "a value in every row")
+    present = s[~null]
+    if col.kind in ("number", "int"):
+        numeric = pd.to_numeric(present, errors="coerce")
+        bad = numeric.isna()
+        if present.dtype == bool or bad.any():
+            mask = pd.Series(False, index=s.index)
+            mask[present.index[bad.to_numpy()] if bad.any() else present.index] = True
+            add("not a number", mask, "numbers")
+            return problems
+        values = numeric.astype(float)
+        inf = ~np.isfinite(values)
+        if inf.any():
+            add(
+                "infinite value",
+                pd.Series(s.index.isin(values.index[inf]), index=s.index),
+                "finite numbers",
+            )
+        values = values[~inf]
+        if col.kind == "int":
+            frac = values != np.floor(values)
+            if frac.any():
+                mask = pd.Series(s.index.isin(values.index[frac]), index=s.index)
+                add("not a whole number", mask, "whole numbers")
+        if col.min is not None:
+            low = values < col.min
+            if low.any():
+                mask = pd.Series(s.index.isin(values.index[low]), index=s.index)
+                add(f"value below {col.min:g}", mask, _bounds_text(col))
+        if col.max is not None:
+            high = values > col.max
+            if high.any():
+                mask = pd.Series(s.index.isin(values.index[high]), index=s.index)
+                add(f"value above {col.max:g}", mask, _bounds_text(col))
+    elif col.kind == "str":
+        # Fast path (C): a string dtype, or object values that are all text.
+        if isinstance(present.dtype, pd.StringDtype) or (
+            pd.api.types.infer_dtype(present, skipna=True) in ("string", "empty")
+        ):
+            return _common(s, present, null, col, add, problems)
+        bad = ~present.map(lambda v: isinstance(v, str))
+        if bad.any():
+            add("not text", pd.Series(s.index.isin(present.index[bad]), index=s.index), "text")
+    elif col.kind == "bool":
+        if pd.api.types.is_bool_dtype(present.dtype) or (
+            pd.api.types.infer_dtype(present, skipna=True) in ("boolean", "empty")
+        ):
+            return _common(s, present, null, col, add, problems)
+        bad = ~present.map(lambda v: isinstance(v, bool | np.bool_))
+        if bad.any():
+            mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
+            add("not true/false", mask, "True or False")
+    elif col.kind == "datetime":
+        parsed = pd.to_datetime(present, errors="coerce")
+        bad = parsed.isna()
+        if bad.any():
+            mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
+            add("not a date", mask, "dates such as 2024-01-31")
+    return _common(s, present, null, col, add, problems)
+
+
+def _common(s, present, null, col, add, problems) -> list[InputError]:
+    """The checks every kind shares: allowed values and uniqueness."""
+    if col.choices is not None:
+        bad = ~present.isin(col.choices)
+        if bad.any():
+            mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
+            add("unknown value", mask, "one of " + ", ".join(map(str, col.choices)))
+    if col.unique:
+        dup = s.duplicated(keep=False) & ~null
+        if dup.any():
+            add("duplicate id", dup, "each value once")
+    return problems
+
+
+def validate_frame(
+    df: object,
+    columns: Sequence[Column],
+    *,
+    source: str = "table",
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    """Check a table against column specs, reporting every problem at once.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The input table. Offending rows are named by their index labels.
+    columns : sequence of Column
+        What each column must look like. Extra columns are allowed.
+    source : str
+        The file name or argument name used in error messages.
+    allow_empty : bool
+        Whether a table with no rows is acceptable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself, unchanged, so calls can be chained.
+
+    Raises
+    ------
+    InputError
+        Listing every missing column and every bad value with its rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> validate_frame(pd.DataFrame({"a": [1]}), [Column("a", kind="int")]).shape
+    (1, 1)
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"got {type(df).__name__}", source=source, expected="a pandas DataFrame")
+    problems: list[InputError] = []
+    missing = [c.name for c in columns if c.required and c.name not in df.columns]
+    if missing:
+        problems.append(
+            InputError(
+                "missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
+                source=source,
+                expected="columns " + ", ".join(c.name for c in columns if c.required),
+            )
+        )
+    if len(df) == 0 and not allow_empty:
+        problems.append(InputError("no rows", source=source, expected="at least one row"))
+    for col in columns:
+        if col.name in df.columns:
+            problems.extend(_check_column(df[col.name], col, source))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputError(source=source, problems=problems)
+    return df
+
+
+def check_number(
+    value: object,
+    name: str,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    integer: bool = False,
+    allow_none: bool = False,
+    source: str | None = None,
+) -> float | None:
+    """Check one scalar argument and return it as a float (or ``None``).
+
+    Parameters
+    ----------
+    value : object
+        The argument as given.
+    name : str
+        Its name, used in the error message.
+    min, max : float, optional
+        Inclusive bounds.
+    integer : bool
+        Whether it must be a whole number.
+    allow_none : bool
+        Whether ``None`` is accepted (and returned as is).
+    source : str, optional
+        Where it came from, e.g. a file name.
+
+    Examples
+    --------
+    >>> check_number(0.25, "payout_share", min=0, max=1)
+    0.25
+    >>> check_number(2, "payout_share", min=0, max=1)
+    Traceback (most recent call last):
+    ...
+    valuelab.core.errors.InputError: payout_share: got 2 (expected numbers from 0 to 1)
+    """
+    if value is None and allow_none:
+        return None
+    where = name if source is None else f"{source}: {name}"
+    expected = (
+        _bounds_text(Column(name, min=min, max=max)) if (min, max) != (None, None) else "a number"
+    )
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InputError(f"got {value!r}", source=where, expected=expected)
+    x = float(value)
+    if math.isnan(x) or math.isinf(x):
+        raise InputError(f"got {value!r}", source=where, expected="a finite number")
+    if integer and x != math.floor(x):
+        raise InputError(f"got {value!r}", source=where, expected="a whole number")
+    if (min is not None and x < min) or (max is not None and x > max):
+        raise InputError(f"got {value!r}", source=where, expected=expected)
+    return x

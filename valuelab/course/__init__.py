@@ -1,0 +1,35 @@
+"""The course kit: answer checks, questions, student copies, grading and the course site."""
+
+from valuelab.course.checks import check, grade_namespace, questions, topics
+from valuelab.course.copies import (
+    PLACEHOLDER,
+    build_students,
+    first_error,
+    grade,
+    learner_variant,
+    student_notebook,
+)
+from valuelab.course.registry import Question, close, question, set_variant, variant_rng
+from valuelab.course.site import BuildError, Page, build, notebook_title
+
+__all__ = [
+    "PLACEHOLDER",
+    "BuildError",
+    "Page",
+    "Question",
+    "build",
+    "build_students",
+    "check",
+    "close",
+    "first_error",
+    "grade",
+    "grade_namespace",
+    "learner_variant",
+    "notebook_title",
+    "question",
+    "questions",
+    "set_variant",
+    "student_notebook",
+    "topics",
+    "variant_rng",
+]

@@ -1,0 +1,1 @@
+"""Exercise questions, one module per topic (see :mod:`valuelab.course.checks`)."""

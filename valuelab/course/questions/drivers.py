@@ -1,0 +1,215 @@
+"""Questions of ``exercises/01_value_drivers``: drivers, trees, elasticity, ROI, actors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from valuelab.core import InputError
+from valuelab.course.registry import close, question
+from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
+
+#: Q1: statements to classify as "driver", "nsm", "feature request" or "value proposition".
+STATEMENTS = {
+    "Premium subscribers as a share of monthly active users": "driver",
+    "Total time spent listening per month": "nsm",
+    "Add a lyrics view to the player": "feature request",
+    "All the music you want, on any device": "value proposition",
+    "Ad revenue per free listener per month": "driver",
+    "Let artists upload videos": "feature request",
+}
+
+#: Q2: the description to turn into a driver tree.
+SHOP = (
+    "Orders are visitors times conversion. Revenue is orders times the average order value. "
+    "Gross profit is revenue times the gross margin. Profit is gross profit minus fixed costs."
+)
+#: Q2: points at which the learner's tree is compared with the answer.
+SHOP_POINTS = [
+    {"visitors": 50_000, "conversion": 0.02, "aov": 60, "gross_margin": 0.4, "fixed_costs": 15_000},
+    {"visitors": 80_000, "conversion": 0.03, "aov": 45, "gross_margin": 0.3, "fixed_costs": 20_000},
+]
+_SHOP_TREE = DriverTree.from_dict(
+    {
+        "orders": "visitors * conversion",
+        "revenue": "orders * aov",
+        "gross_profit": "revenue * gross_margin",
+        "profit": "gross_profit - fixed_costs",
+    }
+)
+
+#: Q4: initiatives on the marketplace template: name -> (input change, cost in EUR m).
+INITIATIVES = {
+    "better matching": ({"fill_rate": 0.04}, 1.2),
+    "client referral programme": ({"active_clients": 800}, 0.9),
+    "premium project categories": ({"avg_project_value": 120}, 1.5),
+    "cheaper payment provider": ({"payment_cost_share": -0.004}, 0.6),
+}
+
+#: Q5: a food-delivery template with a side missing: its value drivers name it, its actors don't.
+FOOD_DELIVERY = {
+    "platform": "A food-delivery app",
+    "north_star": {"name": "Orders delivered", "metric": "orders delivered per week"},
+    "revenue_model": "Commission on each order from restaurants plus a delivery fee from customers",
+    "actors": [
+        {
+            "id": "customers",
+            "name": "Customers",
+            "role": "consumer",
+            "receives": ["food from many restaurants at home"],
+            "gives": ["the order price and a delivery fee"],
+        },
+        {
+            "id": "restaurants",
+            "name": "Restaurants",
+            "role": "producer",
+            "receives": ["orders beyond their dining room"],
+            "gives": ["meals", "a commission"],
+        },
+        {
+            "id": "platform",
+            "name": "The platform",
+            "role": "platform",
+            "receives": ["commissions and fees"],
+            "gives": ["the app", "payments", "routing"],
+        },
+    ],
+    "value_drivers": [
+        {
+            "name": "Delivery time",
+            "actor": "customers",
+            "value": "hot food, fast",
+            "metric": "minutes from order to door, picked up and ridden by a courier",
+            "unit": "minutes",
+            "link": "nsm",
+            "owner": "Logistics",
+        },
+        {
+            "name": "Orders per restaurant",
+            "actor": "restaurants",
+            "value": "extra sales",
+            "metric": "orders per restaurant per week",
+            "unit": "orders/week",
+            "link": "revenue",
+            "owner": "Restaurant growth",
+        },
+    ],
+}
+_COURIERS = {
+    "courier",
+    "couriers",
+    "rider",
+    "riders",
+    "delivery riders",
+    "drivers",
+    "delivery drivers",
+}
+
+
+def _normal(text: Any) -> str:
+    return " ".join(str(text).lower().replace("_", " ").split())
+
+
+@question(
+    "drivers.q1",
+    variable="labels",
+    hint="A driver is a measurable input per actor; the NSM is the one measure of value "
+    "delivered; a feature request is something to build; a value proposition is a promise.",
+)
+def _q1(answer) -> bool:
+    if not isinstance(answer, dict):
+        return False
+    return all(_normal(answer.get(k, "")) == v for k, v in STATEMENTS.items())
+
+
+@question(
+    "drivers.q2",
+    variable="shop_tree",
+    hint="DriverTree.from_dict with one formula per sentence; profit is the root. Input names: "
+    "visitors, conversion, aov, gross_margin, fixed_costs.",
+)
+def _q2(answer) -> bool:
+    if not isinstance(answer, DriverTree):
+        return False
+    try:
+        for point in SHOP_POINTS:
+            got = float(answer.evaluate(point)[answer.root])
+            if not close(got, float(_SHOP_TREE.evaluate(point)["profit"])):
+                return False
+    except (InputError, KeyError):
+        return False
+    return True
+
+
+@question(
+    "drivers.q3",
+    variable="elasticity_project_value",
+    hint="tree.elasticities() of the marketplace template's tree, at its default inputs.",
+)
+def _q3(answer) -> bool:
+    tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
+    return close(answer, float(tree.elasticities()["avg_project_value"]), rel=1e-3)
+
+
+def best_initiative() -> str:
+    """Q4's answer: the initiative with the highest 24-month NPV at 8 % a year."""
+    tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
+    npv = {
+        name: roi(tree, change=change, cost=cost, months=24, discount_rate=0.08).npv
+        for name, (change, cost) in INITIATIVES.items()
+    }
+    return max(npv, key=npv.get)
+
+
+@question(
+    "drivers.q4",
+    variable="best",
+    hint="roi(tree, change=..., cost=..., months=24, discount_rate=0.08) for each initiative; "
+    "compare the NPVs.",
+)
+def _q4(answer) -> bool:
+    return _normal(answer) == best_initiative()
+
+
+@question(
+    "drivers.q5",
+    variable="missing_actor",
+    hint="Read the value drivers' metrics: who carries the food? That side gets no value "
+    "driver because it is not in the actor list.",
+)
+def _q5(answer) -> bool:
+    return _normal(answer) in _COURIERS
+
+
+@question(
+    "drivers.q6",
+    variable="arpu_uplift_eur_m_year",
+    hint="tree.what_if(changes={'premium_arpu': 0.5}) on the Spotify template; the root is "
+    "per month, the answer per year.",
+)
+def _q6(answer) -> bool:
+    tree = ValueDriverTemplate.load("spotify_value_drivers.yaml").tree
+    delta = tree.what_if(changes={"premium_arpu": 0.5}).loc[tree.root, "delta"]
+    return close(answer, float(delta) * 12) and bool(np.isfinite(delta))
+
+
+#: A point the learner never sees: a tree built to hit the two public points fails here.
+_HIDDEN_POINT = {
+    "visitors": 12_345,
+    "conversion": 0.037,
+    "aov": 71.5,
+    "gross_margin": 0.52,
+    "fixed_costs": 9_876,
+}
+
+
+@question(
+    "drivers.h1",
+    variable="shop_tree",
+    hint="Your tree must follow the description for any inputs, not just the examples.",
+    hidden=True,
+)
+def _h1(answer) -> bool:
+    got = float(answer.evaluate(_HIDDEN_POINT)[answer.root])
+    return close(got, float(_SHOP_TREE.evaluate(_HIDDEN_POINT)["profit"]), rel=1e-9)

@@ -1,0 +1,95 @@
+"""Questions of ``exercises/04_okrs``: grading key results, roll-ups, RICE, ICE, alignment."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from valuelab import okrs
+from valuelab.course.registry import close, question
+from valuelab.data import data_file
+
+#: Q5: a backlog to test for feature-factory work.
+BACKLOG = pd.DataFrame(
+    {
+        "name": ["Faster search", "New logo animation", "Churn survey", "Holiday banner"],
+        "moves_vision": [True, False, False, False],
+        "improves_experience": [True, False, False, False],
+        "improves_kpis": [True, False, True, False],
+        "helps_okr": [False, False, True, False],
+    }
+)
+
+
+def _team() -> dict:
+    return okrs.load(data_file("okrs_product_team.yaml"))
+
+
+@question(
+    "okrs.q1",
+    variable="churn_grade",
+    hint="grade(baseline, target, current): the share of the way from 6.0 % toward 4.5 % "
+    "covered at 5.7 %.",
+)
+def _q1(answer) -> bool:
+    return close(answer, float(okrs.grade(0.060, 0.045, 0.057)))
+
+
+@question(
+    "okrs.q2",
+    variable="overshoot_grade",
+    hint="Grades are clipped to 0-1: going past the target still counts as the whole way.",
+)
+def _q2(answer) -> bool:
+    return close(answer, float(okrs.grade(100, 150, 180)))
+
+
+@question(
+    "okrs.q3",
+    variable="rice_score",
+    hint="Reach x Impact x Confidence / Effort, with 'high' impact = 2 and confidence as 0-1.",
+)
+def _q3(answer) -> bool:
+    return close(answer, float(okrs.rice(2000, 2, 0.8, 4)))
+
+
+@question(
+    "okrs.q4",
+    variable="ice_scores",
+    hint="A tuple (mean, product) of impact 8, confidence 6, ease 4.",
+)
+def _q4(answer) -> bool:
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        return False
+    mean, product = okrs.ice(8, 6, 4), okrs.ice(8, 6, 4, method="product")
+    return close(answer[0], float(mean)) and close(answer[1], float(product))
+
+
+@question(
+    "okrs.q5",
+    variable="factory_work",
+    hint="alignment(BACKLOG): the initiatives that pass none of the four tests (a list of names).",
+)
+def _q5(answer) -> bool:
+    flagged = okrs.alignment(BACKLOG)
+    expected = set(flagged.loc[flagged["feature_factory"], "name"])
+    return isinstance(answer, list | tuple | set) and set(answer) == expected
+
+
+@question(
+    "okrs.q6",
+    variable="team_grade",
+    hint="roll_up(key_results(team)) on the shipped file; read the '(team)' row.",
+)
+def _q6(answer) -> bool:
+    rolled = okrs.roll_up(okrs.key_results(_team())).set_index("objective")
+    return close(answer, float(rolled.loc["(team)", "grade"]))
+
+
+@question(
+    "okrs.q7",
+    variable="top_by_ice",
+    hint="rank(initiatives, by='ice'): the name in first place.",
+)
+def _q7(answer) -> bool:
+    ranked = okrs.rank(pd.DataFrame(_team()["initiatives"]), by="ice")
+    return answer == ranked["name"].iloc[0]

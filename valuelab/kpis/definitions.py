@@ -1,0 +1,316 @@
+"""The KPIs a product team uses, each a small documented function with checked inputs.
+
+Scalars or arrays (NumPy, pandas) are accepted wherever a formula is
+element-wise. Inputs are checked: NaN where a value is needed, negative counts,
+rates outside 0-1 and NPS answers outside 0-10 raise
+:class:`~valuelab.core.errors.InputError` naming the argument (and the positions).
+The event-log KPIs (cohort retention, DAU/MAU, time to value) are in
+:mod:`valuelab.kpis.event_log`.
+
+Examples
+--------
+>>> nps([10, 10, 9, 3])
+50.0
+>>> ltv(arpa=100, gross_margin=0.8, churn_rate=0.02)
+4000.0
+>>> cac_payback_months(cac=1200, arpa=100, gross_margin=0.8)
+15.0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from valuelab.core import InputError
+
+__all__ = [
+    "average_order_value",
+    "cac_payback_months",
+    "churn_rate",
+    "contribution_margin",
+    "conversion_rate",
+    "gross_margin",
+    "ltv",
+    "ltv_cohort",
+    "margin_per_customer",
+    "nps",
+    "retention_rate",
+    "revenue",
+]
+
+
+def _arr(
+    value: Any,
+    name: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    positive: bool = False,
+    kind: str = "a number",
+) -> np.ndarray:
+    """Float array of ``value``; InputError for NaN, out-of-range or non-numeric values."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{value!r} is not numeric", source=name, expected=kind) from None
+    flat = np.atleast_1d(arr)
+    where = lambda bad: {"rows": np.flatnonzero(bad).tolist()} if flat.size > 1 else {}  # noqa: E731
+    nan = np.isnan(flat)
+    if nan.any():
+        raise InputError("missing value (NaN)", source=name, expected=kind, **where(nan))
+    bad = np.zeros(flat.shape, dtype=bool)
+    if lo is not None:
+        bad |= flat < lo
+    if hi is not None:
+        bad |= flat > hi
+    if positive:
+        bad |= flat <= 0
+    if bad.any():
+        shown = f"{flat[bad][0]:g}"
+        raise InputError(f"{shown} out of range", source=name, expected=kind, **where(bad))
+    return arr
+
+
+def _out(result: np.ndarray, *inputs: Any) -> Any:
+    """A float for scalar inputs, a Series when a Series came in, else an array."""
+    for x in inputs:
+        if isinstance(x, pd.Series):
+            return pd.Series(result, index=x.index)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def conversion_rate(orders: Any, visitors: Any) -> Any:
+    """Orders per visitor, share 0-1.
+
+    Parameters
+    ----------
+    orders, visitors : int or array-like
+        Counts (>= 0); visitors > 0.
+
+    Examples
+    --------
+    >>> conversion_rate(40, 2000)
+    0.02
+    """
+    o = _arr(orders, "orders", lo=0, kind="a count >= 0")
+    v = _arr(visitors, "visitors", positive=True, kind="a count > 0")
+    if np.any(o > v):
+        raise InputError(
+            "more orders than visitors", source="orders", expected="orders <= visitors"
+        )
+    return _out(o / v, orders, visitors)
+
+
+def average_order_value(revenue: Any, orders: Any) -> Any:
+    """Revenue per order (EUR per order; revenue in EUR, orders > 0).
+
+    Examples
+    --------
+    >>> average_order_value(12_000, 200)
+    60.0
+    """
+    r = _arr(revenue, "revenue", lo=0, kind="EUR >= 0")
+    o = _arr(orders, "orders", positive=True, kind="a count > 0")
+    return _out(r / o, revenue, orders)
+
+
+def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
+    """Visitors × conversion (share 0-1) × average order value (EUR) = revenue (EUR).
+
+    Examples
+    --------
+    >>> revenue(10_000, 0.02, 60)
+    12000.0
+    """
+    v = _arr(visitors, "visitors", lo=0, kind="a count >= 0")
+    c = _arr(conversion, "conversion", lo=0, hi=1, kind="a share 0-1")
+    a = _arr(aov, "aov", lo=0, kind="EUR >= 0")
+    return _out(v * c * a, visitors, conversion, aov)
+
+
+def gross_margin(revenue: Any, cogs: Any) -> Any:
+    """(Revenue - cost of goods sold) / revenue, share of revenue (can be negative).
+
+    Examples
+    --------
+    >>> gross_margin(1000, 550)
+    0.45
+    """
+    r = _arr(revenue, "revenue", positive=True, kind="EUR > 0")
+    c = _arr(cogs, "cogs", lo=0, kind="EUR >= 0")
+    return _out((r - c) / r, revenue, cogs)
+
+
+def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
+    """(Revenue - COGS - other variable costs) / revenue, share of revenue.
+
+    Variable costs are those that grow with each order: shipping, payment
+    fees, support per order (EUR).
+
+    Examples
+    --------
+    >>> contribution_margin(1000, 550, 100)
+    0.35
+    """
+    r = _arr(revenue, "revenue", positive=True, kind="EUR > 0")
+    c = _arr(cogs, "cogs", lo=0, kind="EUR >= 0")
+    v = _arr(variable_costs, "variable_costs", lo=0, kind="EUR >= 0")
+    return _out((r - c - v) / r, revenue, cogs, variable_costs)
+
+
+def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
+    """(Revenue - costs to serve) / customers, EUR per customer (seed 003).
+
+    Examples
+    --------
+    >>> margin_per_customer(50_000, 30_000, 400)
+    50.0
+    """
+    r = _arr(revenue, "revenue", lo=0, kind="EUR >= 0")
+    c = _arr(costs, "costs", lo=0, kind="EUR >= 0")
+    n = _arr(customers, "customers", positive=True, kind="a count > 0")
+    return _out((r - c) / n, revenue, costs, customers)
+
+
+def churn_rate(lost: Any, start_customers: Any) -> Any:
+    """Customers lost in the period / customers at its start, share 0-1.
+
+    Examples
+    --------
+    >>> churn_rate(30, 1000)
+    0.03
+    """
+    lost_ = _arr(lost, "lost", lo=0, kind="a count >= 0")
+    start = _arr(start_customers, "start_customers", positive=True, kind="a count > 0")
+    if np.any(lost_ > start):
+        raise InputError(
+            "lost more customers than there were", source="lost", expected="lost <= start_customers"
+        )
+    return _out(lost_ / start, lost, start_customers)
+
+
+def retention_rate(lost: Any, start_customers: Any) -> Any:
+    """1 - churn rate: the share 0-1 of the period's starting customers still there.
+
+    Examples
+    --------
+    >>> retention_rate(30, 1000)
+    0.97
+    """
+    return _out(1 - np.asarray(churn_rate(lost, start_customers)), lost, start_customers)
+
+
+def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
+    """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR).
+
+    Parameters
+    ----------
+    arpa : float
+        Average revenue per account per period (EUR per month, say).
+    gross_margin : float
+        Share 0-1 of revenue kept after the cost of serving it.
+    churn_rate : float
+        Share 0-1 of accounts lost per period (> 0); 1 / churn is the
+        expected lifetime in periods.
+
+    Examples
+    --------
+    >>> ltv(100, 0.8, 0.02)
+    4000.0
+    """
+    a = _arr(arpa, "arpa", lo=0, kind="EUR >= 0")
+    m = _arr(gross_margin, "gross_margin", lo=0, hi=1, kind="a share 0-1")
+    c = _arr(churn_rate, "churn_rate", lo=0, hi=1, positive=True, kind="a share 0-1, > 0")
+    return _out(a * m / c, arpa, gross_margin, churn_rate)
+
+
+def ltv_cohort(
+    retention: Any, arpa: float, gross_margin: float, discount_rate: float = 0.0
+) -> float:
+    """Cohort-based lifetime value: margin of each period weighted by the share still there.
+
+    ``sum_t retention[t] * arpa * gross_margin / (1 + r) ** t`` over the
+    observed periods (retention[0] is normally 1), plus nothing beyond the
+    last observed period — a floor, not an extrapolation.
+
+    Parameters
+    ----------
+    retention : array-like
+        Share 0-1 of a cohort active in period 0, 1, 2, ... (e.g. a row of
+        :func:`valuelab.kpis.event_log.cohort_retention`, or its mean).
+    arpa : float
+        Revenue per active account per period (EUR).
+    gross_margin : float
+        Share 0-1.
+    discount_rate : float
+        Per-period discount rate, share 0-1.
+
+    Examples
+    --------
+    >>> ltv_cohort([1.0, 0.5, 0.25], arpa=100, gross_margin=0.8)
+    140.0
+    """
+    ret = _arr(retention, "retention", lo=0, hi=1, kind="shares 0-1")
+    a = float(_arr(arpa, "arpa", lo=0, kind="EUR >= 0"))
+    m = float(_arr(gross_margin, "gross_margin", lo=0, hi=1, kind="a share 0-1"))
+    r = float(_arr(discount_rate, "discount_rate", lo=0, hi=1, kind="a share 0-1"))
+    t = np.arange(np.atleast_1d(ret).size)
+    return float(np.sum(np.atleast_1d(ret) * a * m / (1 + r) ** t))
+
+
+def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
+    """Months of gross margin needed to earn back the cost of acquiring a customer.
+
+    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month.
+
+    Examples
+    --------
+    >>> cac_payback_months(1200, 100, 0.8)
+    15.0
+    """
+    c = _arr(cac, "cac", lo=0, kind="EUR >= 0")
+    a = _arr(arpa, "arpa", positive=True, kind="EUR per month > 0")
+    m = _arr(gross_margin, "gross_margin", lo=0, hi=1, positive=True, kind="a share 0-1, > 0")
+    return _out(c / (a * m), cac, arpa, gross_margin)
+
+
+def nps(responses: Any) -> float:
+    """Net Promoter Score from 0-10 answers: % promoters (9-10) - % detractors (0-6).
+
+    Passives (7-8) count in the total only. The result is in -100..100.
+
+    Examples
+    --------
+    >>> nps([10, 10, 9, 3])
+    50.0
+    >>> nps([7, 8])
+    0.0
+    """
+    answers = (
+        pd.Series(responses, dtype="object") if not isinstance(responses, pd.Series) else responses
+    )
+    values = pd.to_numeric(answers, errors="coerce")
+    bad = values.isna() & answers.notna()
+    if bad.any():
+        raise InputError(
+            "not a number",
+            source="responses",
+            rows=list(answers.index[bad]),
+            expected="answers 0-10",
+        )
+    values = values.dropna()
+    if values.empty:
+        raise InputError("no answers", source="responses", expected="at least one 0-10 answer")
+    arr = values.to_numpy(dtype=float)
+    out = (arr < 0) | (arr > 10) | (arr != np.floor(arr))
+    if out.any():
+        raise InputError(
+            f"{arr[out][0]:g} is not an answer",
+            source="responses",
+            rows=list(values.index[out]),
+            expected="whole numbers 0-10",
+        )
+    return float(((arr >= 9).mean() - (arr <= 6).mean()) * 100)

@@ -1,1 +1,0 @@
-"""Exercise questions, one module per topic (see :mod:`valuelab.exercises`)."""

@@ -1,0 +1,612 @@
+"""Streaming royalties: from a listening log and a royalty pool to each artist.
+
+A streaming service pays a *royalty pool* (a share of its revenue) to rights
+holders. How the pool is split depends on the *payout rule*:
+
+* :func:`pro_rata` (market-centric, what Spotify does): each artist gets its
+  share of all streams;
+* :func:`user_centric`: each listener's money goes only to what that listener
+  played;
+* :func:`blend`, :func:`apply_threshold` (Spotify's 2024 1,000-stream rule) and
+  :func:`artist_centric_boost` (the Deezer/UMG 2023 model) are variations.
+
+Every rule returns a Series of EUR amounts indexed by ``artist_id`` that sums
+*exactly* to the pool: amounts are rounded to cents with the largest-remainder
+method (:func:`largest_remainder`): every artist first gets its exact amount
+rounded down to a cent, then the cents left over go, one each, to the artists
+with the largest rounded-off fractions (ties go to the first artist in
+``artist_id`` order). The sum in cents therefore equals the pool in cents.
+
+The money-flow helpers (:func:`royalty_pool`, :func:`split_payout`,
+:func:`per_stream_rate`, :func:`streams_needed`, :func:`euro_path`) follow one
+euro from a listener to a label, an artist, a publisher and a songwriter.
+
+Examples
+--------
+>>> import pandas as pd
+>>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+>>> pro_rata(log, 20).to_dict()
+{'X': 18.0, 'Y': 2.0}
+>>> user_centric(log, 20).to_dict()
+{'X': 10.0, 'Y': 10.0}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from valuelab.core import Column, InputError, check_number, validate_frame
+
+__all__ = [
+    "CNM_TOP10_CHANGE_PCT",
+    "LOG_COLUMNS",
+    "RULES",
+    "SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT",
+    "apply_threshold",
+    "artist_centric_boost",
+    "blend",
+    "by_tier",
+    "compare",
+    "largest_remainder",
+    "log_revenue",
+    "pro_rata",
+    "threshold_effect",
+    "user_centric",
+    "validate_log",
+]
+
+#: CNM/Deloitte 2021 (France, 2019 Spotify and Deezer data): change in the top-10 artists'
+#: royalties under user-centric, percent (AFP via RTL, FACTS.md topic 4).
+CNM_TOP10_CHANGE_PCT = -17.2
+#: Spotify, 2023: "99.5% of all streams" are of tracks with at least 1,000 annual streams
+#: (MBW, FACTS.md topic 4), percent.
+SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT = 99.5
+
+#: The columns of a listening log (optional ones may be absent).
+LOG_COLUMNS = (
+    Column("user_id"),
+    Column("artist_id"),
+    Column("streams", kind="int", min=0, unit="streams"),
+    Column("track_id", required=False),
+    Column("user_revenue", kind="number", required=False, min=0, unit="EUR"),
+)
+
+
+def validate_log(streams: pd.DataFrame, *, source: str = "streams") -> pd.DataFrame:
+    """Check a listening log; raise one :class:`InputError` naming every bad row.
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        Columns ``user_id``, ``artist_id``, ``streams`` (whole number >= 0);
+        optional ``track_id`` and ``user_revenue`` (EUR >= 0).
+    source : str
+        Name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``streams`` unchanged.
+
+    Examples
+    --------
+    >>> bad = pd.DataFrame({"user_id": ["a"], "artist_id": ["X"], "streams": [-1]})
+    >>> try:
+    ...     validate_log(bad)
+    ... except InputError as err:
+    ...     print(err.column, err.rows)
+    streams [0]
+    """
+    return validate_frame(streams, LOG_COLUMNS, source=source)
+
+
+@dataclass(frozen=True)
+class _Log:
+    """A validated log as integer codes (fast group-bys with ``np.bincount``)."""
+
+    user: np.ndarray
+    artist: np.ndarray
+    streams: np.ndarray
+    users: pd.Index
+    artists: pd.Index
+    frame: pd.DataFrame
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(np.int64), pd.Index(s.cat.categories)
+    codes, uniques = pd.factorize(s, sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
+    if isinstance(streams, _Log):
+        return streams
+    validate_log(streams, source=source)
+    user, users = _codes(streams["user_id"])
+    artist, artists = _codes(streams["artist_id"])
+    counts = streams["streams"].to_numpy()
+    counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
+    return _Log(user, artist, counts, users, artists, streams)
+
+
+def _pool_cents(pool: float) -> int:
+    check_number(pool, "pool", min=0)
+    return round(float(pool) * 100)
+
+
+def largest_remainder(weights: np.ndarray, total_cents: int) -> np.ndarray:
+    """Split ``total_cents`` in proportion to ``weights``, in whole cents, exactly.
+
+    Each part gets its exact amount rounded down; the cents left over go one
+    each to the parts with the largest fractions (ties: the earlier part).
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        Non-negative weights (any scale), not all zero unless ``total_cents`` is 0.
+    total_cents : int
+        The amount to split, in cents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer cents, summing to ``total_cents``.
+
+    Examples
+    --------
+    >>> largest_remainder(np.array([1.0, 1.0, 1.0]), 100).tolist()
+    [34, 33, 33]
+    """
+    w = np.asarray(weights, dtype=float)
+    s = w.sum()
+    if s <= 0:
+        if total_cents:
+            raise InputError(
+                "nothing to pay out to",
+                source="largest_remainder",
+                column="weights",
+                expected="at least one positive weight (a stream)",
+            )
+        return np.zeros(len(w), dtype=np.int64)
+    exact = w / s * total_cents
+    cents = np.floor(exact).astype(np.int64)
+    left = int(total_cents - cents.sum())
+    if left > 0:
+        order = np.argsort(-(exact - cents), kind="stable")[:left]
+        cents[order] += 1
+    return cents
+
+
+def _payout(weights: np.ndarray, pool: float, log: _Log) -> pd.Series:
+    """Round artist weights to cents and label them; only artists in the log."""
+    present = np.bincount(log.artist, minlength=len(log.artists)) > 0
+    cents = largest_remainder(weights[present], _pool_cents(pool))
+    index = pd.Index(log.artists[present], name="artist_id")
+    return pd.Series(cents / 100, index=index, name="payout_eur")
+
+
+def _pro_rata_weights(log: _Log, factor: np.ndarray | None = None) -> np.ndarray:
+    w = log.streams if factor is None else log.streams * factor[log.artist]
+    return np.bincount(log.artist, weights=w, minlength=len(log.artists))
+
+
+def _user_weight_array(log: _Log, user_weights: object) -> np.ndarray:
+    n = len(log.users)
+    if user_weights is None:
+        return np.ones(n)
+    if isinstance(user_weights, str):
+        if user_weights not in log.frame.columns:
+            raise InputError(
+                f"no column '{user_weights}' in the log",
+                source="user_weights",
+                expected="a column of the log such as 'user_revenue', or a Series by user_id",
+            )
+        w = np.zeros(n)
+        w[log.user] = log.frame[user_weights].to_numpy(dtype=float)  # one value per user
+        return w
+    ws = pd.Series(user_weights, dtype=float)
+    bad = ws.index[ws.isna() | (ws < 0)]
+    missing = log.users.difference(ws.index)
+    if len(bad) or len(missing):
+        raise InputError(
+            "missing or negative weights",
+            source="user_weights",
+            rows=list(bad) + list(missing),
+            expected="a weight >= 0 for every user_id in the log",
+        )
+    return ws.reindex(log.users).to_numpy()
+
+
+def _user_centric_weights(log: _Log, user_weights: object = None) -> np.ndarray:
+    per_user = np.bincount(log.user, weights=log.streams, minlength=len(log.users))
+    w = _user_weight_array(log, user_weights) * (per_user > 0)
+    if w.sum() <= 0:
+        return _pro_rata_weights(log)
+    money = np.divide(w / w.sum(), per_user, out=np.zeros_like(w), where=per_user > 0)
+    return np.bincount(
+        log.artist, weights=log.streams * money[log.user], minlength=len(log.artists)
+    )
+
+
+def pro_rata(streams: pd.DataFrame, pool: float) -> pd.Series:
+    """Pro-rata (market-centric) payout: each artist's share of all streams x pool.
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log (see :func:`validate_log`).
+    pool : float
+        The royalty pool (EUR >= 0).
+
+    Returns
+    -------
+    pandas.Series
+        EUR per ``artist_id`` (sorted), rounded to cents, summing exactly to
+        ``pool`` (largest-remainder rounding, see the module docstring).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {"user_id": ["a", "a", "b"], "artist_id": ["X", "Y", "Z"], "streams": [1, 1, 1]}
+    ... )
+    >>> pro_rata(log, 1).tolist()
+    [0.34, 0.33, 0.33]
+    """
+    log = _prepare(streams)
+    return _payout(_pro_rata_weights(log), pool, log)
+
+
+def user_centric(streams: pd.DataFrame, pool: float, user_weights: object = None) -> pd.Series:
+    """User-centric payout: each user's money goes to the artists that user streamed.
+
+    Each user holds a share of the pool: equal by default, or proportional to
+    ``user_weights`` (e.g. what each paid). A user's share is split across the
+    artists that user streamed, in proportion to that user's streams. Users
+    with no streams (all zero) contribute nothing: their share is redistributed
+    to the other users in proportion to those users' weights (the weights are
+    renormalised over users who streamed).
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log (see :func:`validate_log`).
+    pool : float
+        The royalty pool (EUR >= 0).
+    user_weights : None, str or mapping, optional
+        ``None`` for equal shares; the name of a log column holding one value
+        per user (e.g. ``"user_revenue"``, EUR); or a Series/dict from
+        ``user_id`` to a weight >= 0.
+
+    Returns
+    -------
+    pandas.Series
+        EUR per ``artist_id``, rounded to cents, summing exactly to ``pool``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {"user_id": ["a", "b", "b"], "artist_id": ["X", "X", "Y"], "streams": [5, 1, 3]}
+    ... )
+    >>> user_centric(log, 8).to_dict()
+    {'X': 5.0, 'Y': 3.0}
+    """
+    log = _prepare(streams)
+    return _payout(_user_centric_weights(log, user_weights), pool, log)
+
+
+def blend(
+    streams: pd.DataFrame, pool: float, alpha: float, user_weights: object = None
+) -> pd.Series:
+    """``alpha`` x user-centric + (1 - ``alpha``) x pro-rata, rounded once to cents.
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log.
+    pool : float
+        The royalty pool (EUR >= 0).
+    alpha : float
+        Weight of the user-centric rule (share 0-1).
+    user_weights : optional
+        As in :func:`user_centric`.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> blend(log, 20, 0.5).to_dict()
+    {'X': 14.0, 'Y': 6.0}
+    """
+    check_number(alpha, "alpha", min=0, max=1)
+    log = _prepare(streams)
+    pr = _pro_rata_weights(log)
+    uc = _user_centric_weights(log, user_weights)
+    mix = alpha * uc / uc.sum() + (1 - alpha) * pr / pr.sum() if pr.sum() > 0 else pr
+    return _payout(mix, pool, log)
+
+
+def apply_threshold(
+    streams: pd.DataFrame, min_streams: int = 1000, level: str = "track"
+) -> pd.DataFrame:
+    """Zero the streams of tracks (or artists) below a minimum, Spotify's 2024 rule.
+
+    Since April 2024 a track needs at least 1,000 streams in the previous 12
+    months to earn recorded royalties (MBW, FACTS.md topic 4). Its streams then
+    no longer count, so its share goes to the rest under any rule applied to
+    the returned log (under user-centric, a user who only played such items
+    contributes nothing and that user's share goes to the other users).
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log; ``level="track"`` needs ``track_id``.
+    min_streams : int
+        The minimum total streams over the log's period (streams >= 0).
+    level : {"track", "artist"}
+        Whether the minimum applies per track or per artist.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the log with the streams of items below the minimum set to 0
+        (rows kept, so those artists show a payout of 0).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> pro_rata(apply_threshold(log, 50, level="artist"), 20).to_dict()
+    {'X': 20.0, 'Y': 0.0}
+    """
+    check_number(min_streams, "min_streams", min=0, integer=True)
+    if level not in ("track", "artist"):
+        raise InputError(f"unknown level '{level}'", source="level", expected="'track' or 'artist'")
+    validate_log(streams)
+    key = "track_id" if level == "track" else "artist_id"
+    if key not in streams.columns:
+        raise InputError(
+            "missing column track_id",
+            source="streams",
+            expected="a track_id column for level='track' (or use level='artist')",
+        )
+    codes, _ = _codes(streams[key])
+    totals = np.bincount(codes, weights=streams["streams"].to_numpy(dtype=float))
+    out = streams.copy()
+    keep = totals[codes] >= min_streams
+    out["streams"] = np.where(keep, streams["streams"].to_numpy(), 0)
+    return out
+
+
+def artist_centric_boost(
+    streams: pd.DataFrame,
+    pool: float,
+    factor: float = 2.0,
+    min_streams: int = 1000,
+    min_listeners: int = 500,
+) -> pd.Series:
+    """Pro-rata with the streams of "professional" artists weighted by ``factor``.
+
+    The Deezer/UMG artist-centric model (launched Q4 2023) gives a "double
+    boost" to artists with at least 1,000 streams a month from at least 500
+    unique listeners (Music Week, FACTS.md topic 4). Here both minimums apply
+    to the log's whole period.
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log.
+    pool : float
+        The royalty pool (EUR >= 0).
+    factor : float
+        Weight of a boosted artist's stream (> 0; 2.0 = double boost).
+    min_streams, min_listeners : int
+        Minimum total streams and distinct users with streams for the boost.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {"user_id": ["a", "b", "c"], "artist_id": ["X", "X", "Y"], "streams": [1, 1, 2]}
+    ... )
+    >>> artist_centric_boost(log, 6, min_streams=2, min_listeners=2).to_dict()
+    {'X': 4.0, 'Y': 2.0}
+    """
+    check_number(factor, "factor", min=0)
+    check_number(min_streams, "min_streams", min=0, integer=True)
+    check_number(min_listeners, "min_listeners", min=0, integer=True)
+    log = _prepare(streams)
+    n_art = len(log.artists)
+    totals = np.bincount(log.artist, weights=log.streams, minlength=n_art)
+    played = log.streams > 0
+    pairs = pd.unique(log.user[played] * n_art + log.artist[played])
+    listeners = np.bincount(pairs % n_art, minlength=n_art)
+    boosted = (totals >= min_streams) & (listeners >= min_listeners)
+    return _payout(_pro_rata_weights(log, np.where(boosted, factor, 1.0)), pool, log)
+
+
+def threshold_effect(
+    streams: pd.DataFrame, pool: float, min_streams: int = 1000, level: str = "track"
+) -> dict[str, float]:
+    """What a minimum-streams rule removes and moves under pro-rata.
+
+    Returns
+    -------
+    dict
+        ``items_below_pct`` (percent of tracks or artists below the minimum),
+        ``streams_below_pct`` (percent of streams), ``moved_eur`` (EUR the
+        items below lose and the rest gain) and ``artists_losing`` (count).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> threshold_effect(log, 20, 50, level="artist")["moved_eur"]
+    2.0
+    """
+    after = apply_threshold(streams, min_streams, level)
+    key = "track_id" if level == "track" else "artist_id"
+    below = after["streams"].to_numpy() == 0
+    before, now = pro_rata(streams, pool), pro_rata(after, pool)
+    lost = (before - now).clip(lower=0)
+    items = streams[key].nunique()
+    return {
+        "items_below_pct": 100 * (items - after.loc[~below, key].nunique()) / items,
+        "streams_below_pct": 100
+        * float(streams["streams"][below].sum() / streams["streams"].sum()),
+        "moved_eur": round(float(lost.sum()), 2),
+        "artists_losing": int((lost > 0).sum()),
+    }
+
+
+def log_revenue(streams: pd.DataFrame) -> float:
+    """Revenue of the users in a log (EUR): one ``user_revenue`` per user, summed.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {
+    ...         "user_id": ["a", "a", "b"],
+    ...         "artist_id": ["X", "Y", "X"],
+    ...         "streams": [1, 2, 3],
+    ...         "user_revenue": [4.69, 4.69, 0.37],
+    ...     }
+    ... )
+    >>> log_revenue(log)
+    5.06
+    """
+    validate_log(streams)
+    if "user_revenue" not in streams.columns:
+        raise InputError(
+            "missing column user_revenue", source="streams", expected="what each user paid (EUR)"
+        )
+    per_user = streams.groupby("user_id", observed=True)["user_revenue"].first()
+    return round(float(per_user.sum()), 2)
+
+
+#: Rule name -> function(streams, pool) used by :func:`compare`.
+RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+    "pro_rata": pro_rata,
+    "user_centric": user_centric,
+    "blend_50": lambda s, p: blend(s, p, 0.5),
+    "threshold_1000": lambda s, p: pro_rata(apply_threshold(s, 1000, level="artist"), p),
+    "artist_centric": artist_centric_boost,
+}
+
+
+def compare(
+    streams: pd.DataFrame,
+    pool: float,
+    rules: Sequence[str] | Mapping[str, Callable[[pd.DataFrame, float], pd.Series]] = (
+        "pro_rata",
+        "user_centric",
+    ),
+) -> pd.DataFrame:
+    """A tidy table: each artist's payout under each rule and the change vs pro-rata.
+
+    Parameters
+    ----------
+    streams : pandas.DataFrame
+        A listening log.
+    pool : float
+        The royalty pool (EUR >= 0).
+    rules : sequence of str or mapping
+        Names from :data:`RULES`, or a mapping name -> ``function(streams, pool)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per artist and rule: ``artist_id``, ``rule``, ``streams``,
+        ``rank`` (1 = most streamed), ``payout_eur``, ``pro_rata_eur``,
+        ``change_eur`` and ``change_pct`` (percent; NaN when pro-rata pays 0).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> compare(log, 20).query("rule == 'user_centric'")["change_pct"].round(1).tolist()
+    [-44.4, 400.0]
+    """
+    if not isinstance(rules, Mapping):
+        unknown = [r for r in rules if r not in RULES]
+        if unknown:
+            raise InputError(
+                "unknown rule " + ", ".join(map(str, unknown)),
+                source="rules",
+                expected="names from " + ", ".join(RULES),
+            )
+        rules = {r: RULES[r] for r in rules}
+    validate_log(streams)
+    totals = streams.groupby("artist_id", observed=True, sort=True)["streams"].sum()
+    base = pro_rata(streams, pool)
+    rank = totals.rank(ascending=False, method="first").astype(int)
+    frames = []
+    for name, rule in rules.items():
+        pay = rule(streams, pool).reindex(base.index, fill_value=0.0)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "artist_id": base.index,
+                    "rule": name,
+                    "streams": totals.reindex(base.index).to_numpy(),
+                    "rank": rank.reindex(base.index).to_numpy(),
+                    "payout_eur": pay.to_numpy(),
+                    "pro_rata_eur": base.to_numpy(),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["change_eur"] = (out["payout_eur"] - out["pro_rata_eur"]).round(2)
+    ratio = out["payout_eur"] / out["pro_rata_eur"].where(out["pro_rata_eur"] > 0)
+    out["change_pct"] = (ratio - 1) * 100
+    return out
+
+
+def _tier_labels(rank: pd.Series, n: int) -> pd.Series:
+    bounds = [(10, "top 10"), (math.ceil(0.01 * n), "top 1 %"), (math.ceil(0.1 * n), "top 10 %")]
+    labels = pd.Series("long tail", index=rank.index)
+    for limit, label in reversed(bounds):
+        labels[rank <= limit] = label
+    return labels
+
+
+#: Tier order for tables and charts.
+TIERS = ("top 10", "top 1 %", "top 10 %", "long tail")
+
+
+def by_tier(table: pd.DataFrame) -> pd.DataFrame:
+    """Group a :func:`compare` table by popularity tier.
+
+    Tiers by stream rank: the top 10 artists; the rest of the top 1 %; the
+    rest of the top 10 %; the long tail (everyone else). A tier is empty when
+    a higher one already covers it (e.g. the top 1 % of 500 artists is 5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule and tier: ``rule``, ``tier``, ``artists``,
+        ``streams``, ``payout_eur``, ``pro_rata_eur``, ``change_eur`` and
+        ``change_pct`` (percent).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> by_tier(compare(log, 20))["tier"].unique().tolist()
+    ['top 10']
+    """
+    n = table["artist_id"].nunique()
+    t = table.assign(tier=pd.Categorical(_tier_labels(table["rank"], n), categories=TIERS))
+    out = (
+        t.groupby(["rule", "tier"], observed=True, sort=False)
+        .agg(
+            artists=("artist_id", "size"),
+            streams=("streams", "sum"),
+            payout_eur=("payout_eur", "sum"),
+            pro_rata_eur=("pro_rata_eur", "sum"),
+        )
+        .reset_index()
+    )
+    out["change_eur"] = (out["payout_eur"] - out["pro_rata_eur"]).round(2)
+    out["change_pct"] = (out["payout_eur"] / out["pro_rata_eur"] - 1) * 100
+    out["tier"] = out["tier"].astype(str)
+    return out

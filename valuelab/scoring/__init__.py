@@ -1,0 +1,74 @@
+"""Customer-value scoring (lesson 05).
+
+The five scores per account, goal progress, the portfolio view, leading vs
+lagging indicators and the input metrics behind an outcome.
+"""
+
+from valuelab.scoring.indicators import INDICATORS, evaluate_indicators, roc_auc, score_history
+from valuelab.scoring.input_metrics import (
+    STAGES,
+    for_account,
+    funnel_actuals,
+    inputs_behind,
+    outcome_tree,
+)
+from valuelab.scoring.portfolio import (
+    EXPANSION_CUTOFF,
+    GROUPS,
+    IMPACT_AREAS,
+    TREND_STEP,
+    by_impact_area,
+    classify,
+    next_actions,
+    score_trends,
+    segment_portfolio,
+)
+from valuelab.scoring.scores import (
+    ACCOUNT_COLUMNS,
+    BANDS,
+    DEFAULT_WEIGHTS,
+    ON_TRACK,
+    POLICIES,
+    SCORES,
+    SELF_REPORTED,
+    STATUS_THRESHOLDS,
+    band,
+    goal_progress,
+    read_accounts,
+    score_accounts,
+    validate_accounts,
+)
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "BANDS",
+    "DEFAULT_WEIGHTS",
+    "EXPANSION_CUTOFF",
+    "GROUPS",
+    "IMPACT_AREAS",
+    "INDICATORS",
+    "ON_TRACK",
+    "POLICIES",
+    "SCORES",
+    "SELF_REPORTED",
+    "STAGES",
+    "STATUS_THRESHOLDS",
+    "TREND_STEP",
+    "band",
+    "by_impact_area",
+    "classify",
+    "evaluate_indicators",
+    "for_account",
+    "funnel_actuals",
+    "goal_progress",
+    "inputs_behind",
+    "next_actions",
+    "outcome_tree",
+    "read_accounts",
+    "roc_auc",
+    "score_accounts",
+    "score_history",
+    "score_trends",
+    "segment_portfolio",
+    "validate_accounts",
+]

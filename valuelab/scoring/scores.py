@@ -1,0 +1,407 @@
+"""Customer-value scoring (seeds 002 and 004): five scores on 0-100, bands, goal progress.
+
+The seeds propose outcome progress and perceived value as *leading*
+indicators of churn and expansion but give no formulas; valuelab defines them
+here, explicitly. Every score is on 0-100 (higher is better).
+
+Input (one row per account, :data:`ACCOUNT_COLUMNS`): id, segment, ARR; the
+customer's goal (metric, baseline, target, current, months elapsed, horizon);
+survey or validation answers per score; whether each answer was *validated*
+with a customer persona or only *self-reported*; optionally usage, an NPS
+answer and a vendor health score (kept for comparison: they are not scores).
+
+Formulas (:func:`score_accounts`):
+
+- goal attainment ``a`` = projected attainment of :func:`goal_progress`
+  (linear), clipped to 0-1 (missing when no month has elapsed);
+- ``rbo`` (Realized Business Outcome) = 100 × (0.6 ``a`` + 0.4 × outcome
+  evidence / 5): tangible, explainable outcomes, measured and evidenced;
+- ``value_perceived`` = 10 × intended-value-realized answer (0-10): the value
+  intended at purchase has been realized;
+- ``value_expansion`` = 10 × expansion intent (0-10) × (1 if open to buy,
+  else 0.6): more value is available and the customer would pay for it;
+- ``value_unknown`` = 100 × (1 − exp(−mentions / 2)): value the customer
+  perceives that we did not know about (0 mentions → 0, 2 → 63, 5 → 92);
+- ``value_realized`` = the weighted mean of the four (default weights
+  :data:`DEFAULT_WEIGHTS` 0.4 / 0.3 / 0.15 / 0.15, any weights are
+  normalised);
+- ``confidence`` (0-1) = the same weighted mean of 1.0 for a validated score
+  and :data:`SELF_REPORTED` (0.8) for a self-reported one;
+- ``band`` of ``value_realized``: ``green`` ≥ 70, ``amber`` ≥ 40, ``red``
+  below (:data:`BANDS`, the usual customer-success health-score style).
+
+Missing answers follow an explicit policy: ``"neutral"`` (default: a missing
+part counts as mid-scale, 50), ``"penalize"`` (counts as 0) or ``"exclude"``
+(the part is left out and the weights of the rest are renormalised; a score
+with nothing left is missing).
+
+Examples
+--------
+>>> goal_progress(50, 3, 3, 12)["status"]
+'off track'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from valuelab.core import Column, InputError, validate_frame
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "BANDS",
+    "DEFAULT_WEIGHTS",
+    "ON_TRACK",
+    "POLICIES",
+    "SCORES",
+    "SELF_REPORTED",
+    "STATUS_THRESHOLDS",
+    "band",
+    "goal_progress",
+    "read_accounts",
+    "score_accounts",
+    "validate_accounts",
+]
+
+#: Projected attainment (share 0-1 of the target) at or above which a goal is
+#: ``on track``; at or above the second value it is ``at risk``; below it is
+#: ``off track``.
+STATUS_THRESHOLDS = (0.9, 0.7)
+ON_TRACK = "on track"
+
+
+def _curve(t, curve):
+    if curve == "linear":
+        return t
+    if curve == "s-curve":
+        return 3 * t**2 - 2 * t**3
+    raise InputError(f"unknown curve {curve!r}", source="curve", expected="'linear' or 's-curve'")
+
+
+def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
+    """Expected progress to date, projected attainment, gap and status.
+
+    Formulas (``t = elapsed / horizon`` clipped to 0-1):
+    ``share(t) = t`` (linear) or ``3t² - 2t³`` (s-curve);
+    ``expected = target * share(t)``; ``projected = achieved / share(t)``
+    (``achieved`` when ``t = 1``); ``gap = target - projected``;
+    status from ``attainment = projected / target``: ``on track`` if
+    >= 0.9, ``at risk`` if >= 0.7, else ``off track``.
+
+    Parameters
+    ----------
+    target, achieved : float or array-like
+        Goal and result so far, in the goal's unit (e.g. percent growth).
+    elapsed, horizon : float or array-like
+        Months elapsed and goal horizon in months (horizon > 0).
+    curve : {"linear", "s-curve"}
+        Shape of the expected progress over time.
+
+    Returns
+    -------
+    dict
+        ``expected``, ``projected``, ``gap``, ``attainment`` (share 0-1) and
+        ``status`` (strings; arrays when the inputs are arrays).
+
+    Examples
+    --------
+    >>> r = goal_progress(50, 3, 3, 12)
+    >>> float(r["expected"]), float(r["projected"]), r["status"]
+    (12.5, 12.0, 'off track')
+    """
+    target = np.asarray(target, dtype=float)
+    achieved = np.asarray(achieved, dtype=float)
+    elapsed = np.asarray(elapsed, dtype=float)
+    horizon = np.asarray(horizon, dtype=float)
+    if np.any(~(horizon > 0)):
+        raise InputError("horizon must be > 0 months", source="horizon", expected="> 0")
+    if np.any(~(elapsed > 0)):
+        raise InputError("elapsed must be > 0 months", source="elapsed", expected="> 0")
+    share = _curve(np.clip(elapsed / horizon, 0.0, 1.0), curve)
+    expected = target * share
+    projected = achieved / share
+    gap = target - projected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        attainment = np.where(target != 0, projected / target, 1.0)
+    hi, lo = STATUS_THRESHOLDS
+    status = np.where(
+        attainment >= hi, ON_TRACK, np.where(attainment >= lo, "at risk", "off track")
+    )
+    if status.ndim == 0:
+        status = str(status)
+    return {
+        "expected": expected,
+        "projected": projected,
+        "gap": gap,
+        "attainment": attainment,
+        "status": status,
+    }
+
+
+# --- the five scores --------------------------------------------------------------------
+
+#: The five scores, in the order they are added.
+SCORES = ("rbo", "value_perceived", "value_expansion", "value_unknown", "value_realized")
+#: Default weights of the four parts of ``value_realized`` (normalised to sum 1).
+DEFAULT_WEIGHTS = {
+    "rbo": 0.4,
+    "value_perceived": 0.3,
+    "value_expansion": 0.15,
+    "value_unknown": 0.15,
+}
+#: Confidence factor of a self-reported (not validated) score, share 0-1.
+SELF_REPORTED = 0.8
+#: Band cut-offs on ``value_realized`` (0-100): at or above ``green``, at or above ``amber``.
+BANDS = {"green": 70.0, "amber": 40.0}
+#: Missing-value policies.
+POLICIES = ("neutral", "penalize", "exclude")
+
+_SEGMENTS = ("SMB", "Mid-market", "Enterprise")
+#: The account table's columns (required unless ``required=False``).
+ACCOUNT_COLUMNS = (
+    Column("account_id", kind="str", unique=True),
+    Column("segment", kind="str", choices=_SEGMENTS),
+    Column("arr_eur", kind="number", min=0, unit="EUR/year"),
+    Column("goal_metric", kind="str", unit="text"),
+    Column("goal_baseline", kind="number", unit="goal unit"),
+    Column("goal_target", kind="number", unit="goal unit"),
+    Column("goal_current", kind="number", unit="goal unit"),
+    Column("months_elapsed", kind="number", min=0, unit="months"),
+    Column("horizon_months", kind="number", min=1, unit="months"),
+    Column("outcome_evidence", kind="int", nullable=True, min=0, max=5, unit="0-5"),
+    Column("intended_value_realized", kind="int", nullable=True, min=0, max=10, unit="0-10"),
+    Column("expansion_intent", kind="int", nullable=True, min=0, max=10, unit="0-10"),
+    Column("open_to_buy", kind="bool"),
+    Column("unknown_value_mentions", kind="int", nullable=True, min=0, unit="count"),
+    Column("rbo_validated", kind="bool"),
+    Column("perceived_validated", kind="bool"),
+    Column("expansion_validated", kind="bool"),
+    Column("unknown_validated", kind="bool"),
+    Column("usage", kind="number", required=False, nullable=True, min=0, max=1, unit="share 0-1"),
+    Column("nps_answer", kind="int", required=False, nullable=True, min=0, max=10, unit="0-10"),
+    Column("health_score", kind="number", required=False, nullable=True, min=0, max=100),
+)
+_VALIDATED = {
+    "rbo": "rbo_validated",
+    "value_perceived": "perceived_validated",
+    "value_expansion": "expansion_validated",
+    "value_unknown": "unknown_validated",
+}
+
+
+def validate_accounts(df: pd.DataFrame, source: str = "accounts") -> pd.DataFrame:
+    """Check an account table against :data:`ACCOUNT_COLUMNS`; every problem at once.
+
+    Rows are named by ``account_id`` when the column exists. A goal whose
+    target equals its baseline, and months elapsed beyond the horizon, are
+    errors too.
+
+    Raises
+    ------
+    InputError
+        Naming each bad column and the accounts (rows) concerned.
+    """
+    if isinstance(df, pd.DataFrame) and "account_id" in df.columns:
+        df = df.set_index(pd.Index(df["account_id"].astype(str), name="account_id"))
+    problems: list[InputError] = []
+    try:
+        validate_frame(df, ACCOUNT_COLUMNS, source=source)
+    except InputError as err:
+        problems += err.problems or [err]
+    needed = {"goal_target", "goal_baseline", "months_elapsed", "horizon_months"}
+    if not isinstance(df, pd.DataFrame) or not needed <= set(df.columns):
+        raise InputError(source=source, problems=problems) if len(problems) > 1 else problems[0]
+    same = df.index[np.asarray(df["goal_target"] == df["goal_baseline"], dtype=bool)]
+    if len(same):
+        problems.append(
+            InputError(
+                "target equals baseline", source=source, column="goal_target", rows=list(same)
+            )
+        )
+    late = df.index[np.asarray(df["months_elapsed"] > df["horizon_months"], dtype=bool)]
+    if len(late):
+        problems.append(
+            InputError(
+                "months elapsed beyond the horizon",
+                source=source,
+                column="months_elapsed",
+                rows=list(late),
+                expected="0 to horizon_months",
+            )
+        )
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputError(source=source, problems=problems)
+    return df
+
+
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = sorted(set(w) - set(DEFAULT_WEIGHTS))
+    if unknown:
+        raise InputError(
+            f"unknown scores {unknown}", source="weights", expected=", ".join(DEFAULT_WEIGHTS)
+        )
+    bad = [k for k, v in w.items() if not (isinstance(v, int | float) and v >= 0)]
+    if bad or sum(w.values()) <= 0:
+        raise InputError(f"weights {w}", source="weights", expected="numbers >= 0, not all 0")
+    total = sum(w.values())
+    return {k: float(w.get(k, 0.0)) / total for k in DEFAULT_WEIGHTS}
+
+
+def _combine(parts: list[tuple[np.ndarray, float]], policy: str) -> np.ndarray:
+    """Weighted mean of 0-1 parts with NaN handled by ``policy`` (0-100 out)."""
+    num = np.zeros(len(parts[0][0]))
+    den = np.zeros(len(parts[0][0]))
+    fill = {"neutral": 0.5, "penalize": 0.0}.get(policy)
+    for values, weight in parts:
+        missing = np.isnan(values)
+        if fill is None:
+            num += np.where(missing, 0.0, values * weight)
+            den += np.where(missing, 0.0, weight)
+        else:
+            num += np.where(missing, fill, values) * weight
+            den += weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den * 100, np.nan)
+
+
+def _float(df: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(df[col], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+
+
+def band(score) -> np.ndarray | str:
+    """``green``, ``amber`` or ``red`` for scores 0-100 (:data:`BANDS`); ``unknown`` if missing.
+
+    Examples
+    --------
+    >>> band(75.0), band(40.0), band(12.5), band(float("nan"))
+    ('green', 'amber', 'red', 'unknown')
+    """
+    arr = np.asarray(score, dtype=float)
+    out = np.where(
+        np.isnan(arr),
+        "unknown",
+        np.where(arr >= BANDS["green"], "green", np.where(arr >= BANDS["amber"], "amber", "red")),
+    )
+    return str(out) if out.ndim == 0 else out
+
+
+def score_accounts(
+    df: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    policy: str = "neutral",
+    source: str = "accounts",
+) -> pd.DataFrame:
+    """The five value scores (0-100), band, confidence and goal status of every account.
+
+    Formulas and the missing-value policies are in the module docstring.
+    Vectorized: a million accounts score in about a second.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Accounts, see :data:`ACCOUNT_COLUMNS` (validated first).
+    weights : mapping, optional
+        Weights of ``rbo``, ``value_perceived``, ``value_expansion`` and
+        ``value_unknown`` in ``value_realized``; normalised (default
+        :data:`DEFAULT_WEIGHTS`).
+    policy : {"neutral", "penalize", "exclude"}
+        What a missing answer counts as.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input rows (same index) with ``goal_attainment`` (share 0-1,
+        clipped), ``goal_status``, the five scores ``rbo``,
+        ``value_perceived``, ``value_expansion``, ``value_unknown``,
+        ``value_realized`` (0-100), ``confidence`` (0-1) and ``band`` added.
+
+    Examples
+    --------
+    >>> from valuelab.data import load
+    >>> scored = score_accounts(load("accounts"))
+    >>> list(scored.columns[-9:])  # doctest: +NORMALIZE_WHITESPACE
+    ['goal_attainment', 'goal_status', 'rbo', 'value_perceived', 'value_expansion',
+     'value_unknown', 'value_realized', 'confidence', 'band']
+    """
+    if policy not in POLICIES:
+        raise InputError(
+            f"unknown policy {policy!r}", source="policy", expected=", ".join(POLICIES)
+        )
+    w = _weights(weights)
+    validate_accounts(df, source=source)
+    out = df.copy()
+    base, target = _float(df, "goal_baseline"), _float(df, "goal_target")
+    current, elapsed = _float(df, "goal_current"), _float(df, "months_elapsed")
+    horizon = _float(df, "horizon_months")
+    started = elapsed > 0
+    progress = goal_progress(
+        target - base, current - base, np.where(started, elapsed, 1.0), horizon
+    )
+    attainment = np.where(started, np.clip(progress["attainment"], 0.0, 1.0), np.nan)
+    out["goal_attainment"] = attainment
+    out["goal_status"] = np.where(started, progress["status"], "not started")
+    evidence = _float(df, "outcome_evidence") / 5
+    out["rbo"] = _combine([(attainment, 0.6), (evidence, 0.4)], policy)
+    out["value_perceived"] = _combine([(_float(df, "intended_value_realized") / 10, 1.0)], policy)
+    open_to_buy = np.asarray(df["open_to_buy"], dtype=bool)
+    intent = _float(df, "expansion_intent") / 10 * np.where(open_to_buy, 1.0, 0.6)
+    out["value_expansion"] = _combine([(intent, 1.0)], policy)
+    mentions = _float(df, "unknown_value_mentions")
+    out["value_unknown"] = _combine([(1 - np.exp(-mentions / 2), 1.0)], policy)
+    parts = [(out[k].to_numpy(dtype=float) / 100, w[k]) for k in DEFAULT_WEIGHTS]
+    out["value_realized"] = _combine(parts, "exclude")  # parts already follow the policy
+    factors = [
+        (np.where(np.asarray(df[col], dtype=bool), 1.0, SELF_REPORTED), w[k])
+        for k, col in _VALIDATED.items()
+    ]
+    out["confidence"] = _combine(factors, "exclude") / 100
+    out["band"] = band(out["value_realized"].to_numpy())
+    return out
+
+
+_INT_COLUMNS = ("outcome_evidence", "intended_value_realized", "expansion_intent")
+_INT_COLUMNS += ("unknown_value_mentions", "nps_answer")
+_BOOL_COLUMNS = ("open_to_buy", "rbo_validated", "perceived_validated")
+_BOOL_COLUMNS += ("expansion_validated", "unknown_validated")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def read_accounts(source, name: str | None = None) -> pd.DataFrame:
+    """Read an account table from a CSV file, path or bytes (an upload) and validate it.
+
+    Whole-number answers become nullable integers; ``true/false``, ``yes/no``
+    and ``1/0`` become booleans (anything else is reported by the validation).
+
+    Raises
+    ------
+    InputError
+        Naming the file: unreadable, not CSV, or every bad column and account.
+    """
+    import io
+
+    label = name or (str(source) if not isinstance(source, bytes | bytearray) else "upload")
+    try:
+        raw = io.BytesIO(bytes(source)) if isinstance(source, bytes | bytearray) else source
+        df = pd.read_csv(raw, dtype={"account_id": "string"})
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InputError(f"cannot read: {first}", source=label, expected="a CSV file") from None
+    for col in _INT_COLUMNS:
+        if col in df.columns:
+            numbers = pd.to_numeric(df[col], errors="coerce")
+            whole = numbers.isna() | (numbers == np.floor(numbers))
+            if (numbers.notna() | df[col].isna()).all() and whole.all():
+                df[col] = numbers.astype("Int64")
+    for col in _BOOL_COLUMNS:
+        if col in df.columns and not pd.api.types.is_bool_dtype(df[col]):
+            text = df[col].astype("string").str.strip().str.lower()
+            if text.isin(_TRUE | _FALSE).all():
+                df[col] = text.isin(_TRUE).astype(bool)
+    return validate_accounts(df, source=label).reset_index(drop=True)

@@ -1,5 +1,0 @@
-"""Generators of the synthetic datasets shipped in ``datasets/``.
-
-Each module makes one dataset from a fixed seed; ``valuelab.datasets``
-registers them and ``valuelab datasets regenerate`` rewrites the files.
-"""
