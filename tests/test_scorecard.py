@@ -18,8 +18,8 @@ APP = ROOT / "notebooks" / "apps" / "account_scorecard.ipynb"
 @pytest.mark.slow
 def test_lesson_numbers(run_notebook):
     _, rec = run_notebook(LESSON)
-    assert rec["seed_expected"] == 12.5 and rec["seed_projected"] == 12.0
-    assert rec["seed_status"] == "off track"
+    assert rec["example_expected"] == 12.5 and rec["example_projected"] == 12.0
+    assert rec["example_status"] == "off track"
     assert rec["input_behind"] == "proposal_rate"
     scored = scoring.score_accounts(datasets.load("accounts"))
     assert (

@@ -32,7 +32,8 @@ APP_RULES = {
 }
 
 #: Typical Spotify rate paid to rights holders per stream (USD): "most estimates range from
-#: around $0.003 to $0.005 per stream" (Seattle Times, 2021; FACTS.md topic 3).
+#: around $0.003 to $0.005 per stream" (The Seattle Times, "A Seattle musician's Spotify
+#: Wrapped numbers shed light on how streaming services upended music's business models", 2021).
 DEFAULT_RATE_USD = 0.003
 
 

@@ -5,7 +5,22 @@ element-wise. Inputs are checked: NaN where a value is needed, negative counts,
 rates outside 0-1 and NPS answers outside 0-10 raise
 :class:`~valuelab.core.errors.InputError` naming the argument (and the positions).
 The event-log KPIs (cohort retention, DAU/MAU, time to value) are in
-:mod:`valuelab.kpis.event_log`.
+:mod:`valuelab.kpis.event_log`. Sources: the product KPIs of [1]_, the Net
+Promoter Score of [2]_, lifetime value and CAC payback of [3]_.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
+   the product KPIs (daily active users, time to value, Net Promoter Score,
+   retention rate, lifetime value, margin per customer) and the 20 % of
+   features that drive 80 % of purchase decisions.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
+.. [2] F. F. Reichheld, "The One Number You Need to Grow", Harvard Business
+   Review 81(12), December 2003: the Net Promoter Score.
+   https://hbr.org/2003/12/the-one-number-you-need-to-grow
+.. [3] D. Skok, "SaaS Metrics 2.0", For Entrepreneurs: lifetime value as ARPA ×
+   gross margin / churn rate, and the months to recover the cost of acquiring
+   a customer. https://www.forentrepreneurs.com/saas-metrics-2/
 
 Examples
 --------
@@ -162,7 +177,9 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
 
 
 def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
-    """(Revenue - costs to serve) / customers, EUR per customer (seed 003).
+    """(Revenue - costs to serve) / customers, EUR per customer.
+
+    Source: a product KPI of STRTGY's "Action Plan for 2022" (see the module's References).
 
     Examples
     --------
@@ -205,6 +222,8 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
 
 def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR).
+
+    Source: Skok, "SaaS Metrics 2.0" (see the module's References).
 
     Parameters
     ----------
@@ -264,7 +283,8 @@ def ltv_cohort(
 def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     """Months of gross margin needed to earn back the cost of acquiring a customer.
 
-    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month.
+    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month. Source: Skok,
+    "SaaS Metrics 2.0" (see the module's References).
 
     Examples
     --------
@@ -281,6 +301,7 @@ def nps(responses: Any) -> float:
     """Net Promoter Score from 0-10 answers: % promoters (9-10) - % detractors (0-6).
 
     Passives (7-8) count in the total only. The result is in -100..100.
+    Source: Reichheld (2003), see the module's References.
 
     Examples
     --------

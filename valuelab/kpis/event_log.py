@@ -5,7 +5,16 @@ The log has one row per event: ``user_id``, ``date`` (a day) and ``event``
 unless ``active_events`` names the ones that do. A user's cohort is the
 period of their first ``signup`` event (or their first event when they have
 none). All functions are vectorized (group-bys over the whole log; no loop over
-users): 10 M events take a few seconds.
+users): 10 M events take a few seconds. Daily active users, time to value and
+retention are product KPIs of [1]_.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
+   the product KPIs (daily active users, time to value, Net Promoter Score,
+   retention rate, lifetime value, margin per customer) and the 20 % of
+   features that drive 80 % of purchase decisions.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
 
 Examples
 --------
@@ -307,7 +316,9 @@ def monthly_churn(
 def shop_summary(
     events: pd.DataFrame, cac: float | None = None, source: str = "events"
 ) -> dict[str, float]:
-    """Seed 003's product KPIs from an online shop's log (the ``shop_events`` layout).
+    """Product KPIs from an online shop's log (the ``shop_events`` layout).
+
+    Source: the product KPIs of STRTGY's "Action Plan for 2022" (see the module's References).
 
     Returns
     -------

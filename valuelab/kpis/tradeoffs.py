@@ -1,6 +1,7 @@
 """KPI trade-offs: a shop funnel as a driver tree, lever sweeps, Pareto frontiers, conflicts.
 
-Seed 001: KPIs are connected — a discount lifts conversion and cuts the margin.
+KPIs are connected: you cannot improve one without affecting others, and most
+changes trade two or more off [1]_ — a discount lifts conversion and cuts the margin.
 :func:`funnel` builds the funnel traffic → conversion → basket → revenue →
 margin as a :class:`~valuelab.drivers.tree.DriverTree` (every KPI a node), with a
 constant price elasticity of conversion and a cost per order:
@@ -19,6 +20,12 @@ constant price elasticity of conversion and a cost per order:
 :func:`tradeoff` sweeps one lever and returns every KPI; :func:`frontier`
 keeps the Pareto-efficient points for two KPIs; :func:`conflicts` lists the
 KPIs that move the wrong way when a change improves another.
+
+References
+----------
+.. [1] Value Rebels, "What does it mean to deliver the right customer value?",
+   Value Rebels blog: KPIs are connected, most changes trade two or more off.
+   https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
 
 Examples
 --------
@@ -96,6 +103,8 @@ _FORMULAS = {
 
 def funnel(**inputs: float) -> DriverTree:
     """The shop funnel as a driver tree; keyword arguments override :data:`FUNNEL_DEFAULTS`.
+
+    Source: KPIs trade off along one connected model (Value Rebels, module References).
 
     Raises
     ------

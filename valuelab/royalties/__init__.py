@@ -2,6 +2,17 @@
 
 Payout rules (pro-rata, user-centric and variants) and the money flow from a
 subscription to an artist.
+
+References
+----------
+.. [1] Centre national de la musique (CNM) with Deloitte, "Impact of online music
+   streaming services adopting the UCPS", 27 January 2021 (France; 2019 Spotify
+   and Deezer data): the market-centric (MCPS) and user-centric (UCPS) payment
+   systems; top-10 artists -17.2 % under UCPS.
+   https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
+.. [2] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds" of the
+   revenue from subscriptions and advertising goes to rights holders.
+   https://loudandclear.byspotify.com/
 """
 
 from valuelab.royalties.moneyflow import (

@@ -1,6 +1,7 @@
-"""Customer-value scoring (seeds 002 and 004): five scores on 0-100, bands, goal progress.
+"""Customer-value scoring: five scores on 0-100, bands, goal progress.
 
-The seeds propose outcome progress and perceived value as *leading*
+Customer Value-Led Growth [1]_ (progress toward the customer's outcome) and
+VCubed [2]_ (the five perceived-value scores) propose them as *leading*
 indicators of churn and expansion but give no formulas; valuelab defines them
 here, explicitly. Every score is on 0-100 (higher is better).
 
@@ -34,6 +35,17 @@ Missing answers follow an explicit policy: ``"neutral"`` (default: a missing
 part counts as mid-scale, 50), ``"penalize"`` (counts as 0) or ``"exclude"``
 (the part is left out and the weights of the rest are renormalised; a score
 with nothing left is missing).
+
+References
+----------
+.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
+   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
+   12 (context).
+   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
+.. [2] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
+   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
+   Value Unknown and Value Realized; the areas that shape a customer's ability
+   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
 
 Examples
 --------
@@ -90,6 +102,7 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     (``achieved`` when ``t = 1``); ``gap = target - projected``;
     status from ``attainment = projected / target``: ``on track`` if
     >= 0.9, ``at risk`` if >= 0.7, else ``off track``.
+    Source: principle 11 of Customer Value-Led Growth, see the module's References.
 
     Parameters
     ----------
@@ -299,7 +312,7 @@ def score_accounts(
 ) -> pd.DataFrame:
     """The five value scores (0-100), band, confidence and goal status of every account.
 
-    Formulas and the missing-value policies are in the module docstring.
+    Formulas, missing-value policies and sources (VCubed) are in the module docstring.
     Vectorized: a million accounts score in about a second.
 
     Parameters
