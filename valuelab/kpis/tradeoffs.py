@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 from valuelab.drivers import DriverTree
 
 __all__ = [
@@ -138,18 +138,10 @@ def _check(values: Mapping[str, Any]) -> None:
     ]:
         if name not in values:
             continue
-        arr = np.atleast_1d(np.asarray(values[name], dtype=float))
-        bad = np.flatnonzero(~((arr >= lo) & (arr <= hi)))
-        if bad.size:
-            where = {"rows": bad.tolist()} if arr.size > 1 else {}
-            problems.append(
-                InputError(
-                    f"{arr[bad[0]]:g} out of range",
-                    source=name,
-                    expected=f"{lo:g} to {hi:g}",
-                    **where,
-                )
-            )
+        try:
+            check_numbers(values[name], name, min=lo, max=hi, expected=f"{lo:g} to {hi:g}")
+        except InputError as err:
+            problems.append(err)
     if problems:
         raise InputError("funnel inputs", problems=problems)
 

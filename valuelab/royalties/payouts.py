@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, check_number, validate_frame
+from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
 
 __all__ = [
     "CNM_TOP10_CHANGE_PCT",
@@ -117,19 +117,12 @@ class _Log:
     frame: pd.DataFrame
 
 
-def _codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(np.int64), pd.Index(s.cat.categories)
-    codes, uniques = pd.factorize(s, sort=True)
-    return codes.astype(np.int64), pd.Index(uniques)
-
-
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
     validate_log(streams, source=source)
-    user, users = _codes(streams["user_id"])
-    artist, artists = _codes(streams["artist_id"])
+    user, users = integer_codes(streams["user_id"], sort=True)
+    artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
     return _Log(user, artist, counts, users, artists, streams)
@@ -373,7 +366,7 @@ def apply_threshold(
             source="streams",
             expected="a track_id column for level='track' (or use level='artist')",
         )
-    codes, _ = _codes(streams[key])
+    codes, _ = integer_codes(streams[key], sort=True)
     totals = np.bincount(codes, weights=streams["streams"].to_numpy(dtype=float))
     out = streams.copy()
     keep = totals[codes] >= min_streams
