@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
+from valuelab.royalties.rules import PAYOUT_RULES
 
 __all__ = [
     "CNM_TOP10_CHANGE_PCT",
@@ -478,13 +480,26 @@ def log_revenue(streams: pd.DataFrame) -> float:
     return round(float(per_user.sum()), 2)
 
 
-#: Rule name -> function(streams, pool) used by :func:`compare`.
-RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+def _threshold(
+    streams: pd.DataFrame, pool: float, min_streams: int = 1000, level: str = "track"
+) -> pd.Series:
+    """Pro-rata after :func:`apply_threshold`."""
+    return pro_rata(apply_threshold(streams, min_streams, level=level), pool)
+
+
+#: Payout method of :data:`~valuelab.royalties.rules.METHODS` -> its function.
+_METHODS: dict[str, Callable[..., pd.Series]] = {
     "pro_rata": pro_rata,
     "user_centric": user_centric,
-    "blend_50": lambda s, p: blend(s, p, 0.5),
-    "threshold_1000": lambda s, p: pro_rata(apply_threshold(s, 1000, level="artist"), p),
+    "blend": blend,
+    "threshold": _threshold,
     "artist_centric": artist_centric_boost,
+}
+#: Rule name -> function(streams, pool) used by :func:`compare`, one per rule of
+#: :data:`~valuelab.royalties.rules.PAYOUT_RULES` (its method with its options).
+RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+    name: functools.partial(_METHODS[rule.method], **rule.options)
+    for name, rule in PAYOUT_RULES.items()
 }
 
 
