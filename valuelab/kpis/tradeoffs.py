@@ -64,18 +64,19 @@ FUNNEL_DEFAULTS: dict[str, float] = {
     "cost_per_order": 6.0,  # EUR per order (picking, shipping, payment)
 }
 
-#: KPI -> (label, unit) of the funnel's KPIs, in funnel order.
-KPIS: dict[str, tuple[str, str]] = {
-    "conversion": ("Conversion rate", "share 0-1"),
-    "orders": ("Orders", "orders/month"),
-    "aov": ("Average order value", "EUR"),
-    "revenue": ("Revenue", "EUR/month"),
-    "gross_margin": ("Gross margin", "EUR/month"),
-    "gross_margin_pct": ("Gross margin", "% of revenue"),
-    "contribution": ("Contribution margin", "EUR/month"),
-    "contribution_margin_pct": ("Contribution margin", "% of revenue"),
-    "margin_per_order": ("Contribution per order", "EUR"),
-}
+#: The funnel's KPIs, in funnel order (labels and units:
+#: :data:`valuelab.core.quantities.QUANTITIES`).
+KPIS = (
+    "conversion",
+    "orders",
+    "aov",
+    "revenue",
+    "gross_margin",
+    "gross_margin_pct",
+    "contribution",
+    "contribution_margin_pct",
+    "margin_per_order",
+)
 
 #: +1 when more is better, -1 when less is better.
 KPI_DIRECTION: dict[str, int] = dict.fromkeys(KPIS, 1)
