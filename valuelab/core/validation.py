@@ -247,6 +247,23 @@ def _expected_numbers(
     return "a finite number" if finite else "a number"
 
 
+def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
+    """``value`` as a float array; text, bytes and True/False are not numbers."""
+    if isinstance(value, str | bytes | bool | np.bool_) or np.asarray(value).dtype.kind in "bSU":
+        raise InputError(f"{value!r} is not a number", source=where, expected=expected)
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{value!r} is not a number", source=where, expected=expected) from None
+
+
+def _refuse(flat: np.ndarray, bad: np.ndarray, problem: str, where: str, expected: str) -> None:
+    """Raise ``problem`` (formatted with the first bad value) naming every bad position."""
+    if bad.any():
+        rows = {"rows": np.flatnonzero(bad).tolist()} if flat.size > 1 else {}
+        raise InputError(problem.format(flat[bad][0]), source=where, expected=expected, **rows)
+
+
 def check_numbers(
     value: object,
     name: str,
@@ -261,41 +278,19 @@ def check_numbers(
 ) -> np.ndarray:
     """Check a scalar or an array of numbers; return it as a float array of the same shape.
 
-    The one scalar-or-array check of the kit: formulas that work element-wise
-    (KPIs, key-result grades) and :func:`check_number` use it. The first
-    problem found raises an :class:`InputError` naming the argument and, for
-    arrays, the positions of every offending element.
-
-    Parameters
-    ----------
-    value : object
-        A number, a sequence, a NumPy array or a pandas Series.
-    name : str
-        The argument's name, used in the message.
-    min, max : float, optional
-        Inclusive bounds.
-    positive : bool
-        Whether values must be > 0.
-    integer : bool
-        Whether values must be whole numbers.
-    finite : bool
-        Whether infinite values are refused (NaN always is).
-    expected : str, optional
-        What a valid value looks like, in the unit of the argument (e.g.
-        ``"a share 0-1"``); by default the bounds.
-    source : str, optional
-        Where the value came from, e.g. a file name.
+    The one scalar-or-array check of the kit, used by the element-wise
+    formulas (KPIs, key-result grades) and by :func:`check_number`. The first
+    problem found (text or True/False, NaN, an infinite value with
+    ``finite=True``, a fraction with ``integer=True``, a value out of bounds or
+    not ``> 0`` with ``positive=True``) raises an :class:`InputError` naming
+    ``name`` (after ``source``, e.g. a file) and, for arrays, every offending
+    position. ``min``/``max`` are inclusive; ``expected`` says what a valid
+    value is, in the argument's unit (default: the bounds).
 
     Returns
     -------
     numpy.ndarray
         ``value`` as floats (0-d for a scalar).
-
-    Raises
-    ------
-    InputError
-        Not numbers (text and True/False included), NaN, infinite values with
-        ``finite=True``, fractions with ``integer=True``, values out of bounds.
 
     Examples
     --------
@@ -308,25 +303,14 @@ def check_numbers(
     """
     where = name if source is None else f"{source}: {name}"
     expected = expected or _expected_numbers(min, max, positive, integer, finite)
-    if isinstance(value, str | bytes | bool | np.bool_) or np.asarray(value).dtype.kind in "bSU":
-        raise InputError(f"{value!r} is not a number", source=where, expected=expected)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{value!r} is not a number", source=where, expected=expected) from None
+    arr = _as_floats(value, where, expected)
     flat = arr.ravel()
-
-    def refuse(bad: np.ndarray, problem: str) -> None:
-        if bad.any():
-            rows = {"rows": np.flatnonzero(bad).tolist()} if flat.size > 1 else {}
-            shown = problem.format(flat[bad][0])
-            raise InputError(shown, source=where, expected=expected, **rows)
-
-    refuse(np.isnan(flat), "missing value (NaN)")
+    _refuse(flat, np.isnan(flat), "missing value (NaN)", where, expected)
     if finite:
-        refuse(np.isinf(flat), "infinite value")
+        _refuse(flat, np.isinf(flat), "infinite value", where, expected)
     if integer:
-        refuse(np.isfinite(flat) & (flat != np.floor(flat)), "{:g} is not a whole number")
+        fraction = np.isfinite(flat) & (flat != np.floor(flat))
+        _refuse(flat, fraction, "{:g} is not a whole number", where, expected)
     bad = np.zeros(flat.shape, dtype=bool)
     if min is not None:
         bad |= flat < min
@@ -334,7 +318,7 @@ def check_numbers(
         bad |= flat > max
     if positive:
         bad |= flat <= 0
-    refuse(bad, "{:g} out of range")
+    _refuse(flat, bad, "{:g} out of range", where, expected)
     return arr
 
 
