@@ -96,7 +96,8 @@ def test_reading_an_uploaded_csv(tmp_path):
 
 def test_app_state_and_build():
     from valuelab.apps import kit
-    from valuelab.apps.account_scorecard import build_app, scorecard_state
+    from valuelab.apps.account_scorecard import build_app
+    from valuelab.scoring import scorecard_state
 
     state = scorecard_state(datasets.load("accounts"), "A0011")
     assert state["account_id"] == "A0011" and state["actions"]

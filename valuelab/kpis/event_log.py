@@ -40,7 +40,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, validate_frame
+from valuelab.core import Column, InputError, integer_codes, validate_frame
 
 __all__ = [
     "cohort_retention",
@@ -75,13 +75,6 @@ def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str)
                 expected=", ".join(sorted(map(str, known))),
             )
     return log
-
-
-def _user_labels(users: pd.Series, n: int) -> pd.Index:
-    """The user label of each code of :func:`_codes`."""
-    if isinstance(users.dtype, pd.CategoricalDtype):
-        return pd.Index(users.cat.categories)
-    return pd.Index(pd.factorize(users)[1])
 
 
 def _active(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.DataFrame:
@@ -123,8 +116,9 @@ def cohort_retention(
     cohort = first.copy()
     cohort.loc[signups.index] = signups
     act = _active(log, active_events)
-    codes, n = _codes(act["user_id"])
-    user_cohort = cohort.reindex(_user_labels(act["user_id"], n)).to_numpy(dtype=np.int64)
+    codes, users = integer_codes(act["user_id"])
+    n = len(users)
+    user_cohort = cohort.reindex(users).to_numpy(dtype=np.int64)
     k = act["p"].to_numpy() - user_cohort[codes]
     keep = k >= 0
     width = int(k.max()) + 1 if keep.any() else 1
@@ -154,17 +148,10 @@ def cohort_retention(
     return table
 
 
-def _codes(users: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes of the users (categorical codes when available) and how many there are."""
-    if isinstance(users.dtype, pd.CategoricalDtype):
-        return users.cat.codes.to_numpy(dtype=np.int64), len(users.cat.categories)
-    codes, uniques = pd.factorize(users)
-    return codes.astype(np.int64), len(uniques)
-
-
 def _distinct_per(bucket: np.ndarray, users: pd.Series, size: int) -> np.ndarray:
     """Distinct users per bucket 0..size-1: unique (bucket, user) pairs by hashing, then a count."""
-    codes, n = _codes(users)
+    codes, labels = integer_codes(users)
+    n = len(labels)
     if size * n <= _DENSE_LIMIT:  # a bucket x user grid of flags: scattered writes, one sum
         seen = np.zeros((size, max(n, 1)), dtype=bool)
         seen[bucket, codes] = True

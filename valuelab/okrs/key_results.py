@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 
 __all__ = [
     "ALIGNMENT_TESTS",
@@ -81,13 +81,6 @@ IMPACT_SCALE = {3.0: "massive", 2.0: "high", 1.0: "medium", 0.5: "low", 0.25: "m
 SWEET_SPOT = 0.7
 #: The four things an initiative may do (Value Rebels); doing none is feature-factory work.
 ALIGNMENT_TESTS = ("moves_vision", "improves_experience", "improves_kpis", "helps_okr")
-
-
-def _array(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if np.isnan(arr).any():
-        raise InputError("NaN is not allowed", source=name, expected="a number")
-    return arr
 
 
 def _out(arr: np.ndarray, like: Any) -> Any:
@@ -122,7 +115,8 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
     [1.0, 0.0]
     """
     b, t, c = (
-        _array(v, n) for v, n in ((baseline, "baseline"), (target, "target"), (current, "current"))
+        check_numbers(v, n)
+        for v, n in ((baseline, "baseline"), (target, "target"), (current, "current"))
     )
     same = np.broadcast_to(t == b, np.broadcast_shapes(t.shape, b.shape))
     if same.any():
@@ -162,8 +156,8 @@ def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
     >>> rice(500, 0.5, 1.0, 0.5)
     500.0
     """
-    r, i = _array(reach, "reach"), _array(impact, "impact")
-    c, e = _array(confidence, "confidence"), _array(effort, "effort")
+    r, i = check_numbers(reach, "reach"), check_numbers(impact, "impact")
+    c, e = check_numbers(confidence, "confidence"), check_numbers(effort, "effort")
     problems = []
     if (r < 0).any():
         problems.append("reach must be >= 0")
@@ -191,7 +185,8 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
     [7.0, 4.0]
     """
     scores = [
-        _array(v, n) for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
+        check_numbers(v, n)
+        for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
     ]
     for arr, name in zip(scores, ("impact", "confidence", "ease"), strict=True):
         if ((arr < 1) | (arr > 10)).any():

@@ -1,7 +1,8 @@
 """Streaming royalties: revenue -> royalty pool -> payouts per artist (lesson 02).
 
-Payout rules (pro-rata, user-centric and variants) and the money flow from a
-subscription to an artist.
+Spotify's annual figures, the money flow from a subscription to an artist,
+the payout rules (one registry: pro-rata, user-centric and variants), the
+payouts of a listening log and what one artist earns.
 
 References
 ----------
@@ -15,6 +16,13 @@ References
    https://loudandclear.byspotify.com/
 """
 
+from valuelab.royalties.annual import ANNUAL_METRICS, annual_summary
+from valuelab.royalties.calculator import (
+    CALCULATOR_RULES,
+    DEFAULT_RATE_USD,
+    artist_income,
+    rule_factor,
+)
 from valuelab.royalties.moneyflow import (
     DEALS,
     DEFAULT_ARTIST_ROYALTY_RATE,
@@ -45,29 +53,40 @@ from valuelab.royalties.payouts import (
     user_centric,
     validate_log,
 )
+from valuelab.royalties.rules import PAYOUT_RULES, PayoutRule, payout_rule, rule_table
 
 __all__ = [
+    "ANNUAL_METRICS",
+    "CALCULATOR_RULES",
     "CNM_TOP10_CHANGE_PCT",
     "DEALS",
     "DEFAULT_ARTIST_ROYALTY_RATE",
     "DEFAULT_PAYOUT_SHARE",
+    "DEFAULT_RATE_USD",
     "DEFAULT_RECORDING_SHARE",
     "DEFAULT_SONGWRITER_SHARE",
     "LOG_COLUMNS",
+    "PAYOUT_RULES",
     "RULES",
     "SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT",
+    "PayoutRule",
+    "annual_summary",
     "apply_threshold",
     "artist_centric_boost",
+    "artist_income",
     "blend",
     "by_tier",
     "compare",
     "euro_path",
     "largest_remainder",
     "log_revenue",
+    "payout_rule",
     "per_stream_rate",
     "pool_by_year",
     "pro_rata",
     "royalty_pool",
+    "rule_factor",
+    "rule_table",
     "split_payout",
     "streams_needed",
     "threshold_effect",

@@ -55,6 +55,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, check_number, validate_frame
+from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
+from valuelab.royalties.rules import PAYOUT_RULES
 
 __all__ = [
     "CNM_TOP10_CHANGE_PCT",
@@ -139,19 +141,12 @@ class _Log:
     frame: pd.DataFrame
 
 
-def _codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(np.int64), pd.Index(s.cat.categories)
-    codes, uniques = pd.factorize(s, sort=True)
-    return codes.astype(np.int64), pd.Index(uniques)
-
-
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
     validate_log(streams, source=source)
-    user, users = _codes(streams["user_id"])
-    artist, artists = _codes(streams["artist_id"])
+    user, users = integer_codes(streams["user_id"], sort=True)
+    artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
     return _Log(user, artist, counts, users, artists, streams)
@@ -399,7 +394,7 @@ def apply_threshold(
             source="streams",
             expected="a track_id column for level='track' (or use level='artist')",
         )
-    codes, _ = _codes(streams[key])
+    codes, _ = integer_codes(streams[key], sort=True)
     totals = np.bincount(codes, weights=streams["streams"].to_numpy(dtype=float))
     out = streams.copy()
     keep = totals[codes] >= min_streams
@@ -511,13 +506,26 @@ def log_revenue(streams: pd.DataFrame) -> float:
     return round(float(per_user.sum()), 2)
 
 
-#: Rule name -> function(streams, pool) used by :func:`compare`.
-RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+def _threshold(
+    streams: pd.DataFrame, pool: float, min_streams: int = 1000, level: str = "track"
+) -> pd.Series:
+    """Pro-rata after :func:`apply_threshold`."""
+    return pro_rata(apply_threshold(streams, min_streams, level=level), pool)
+
+
+#: Payout method of :data:`~valuelab.royalties.rules.METHODS` -> its function.
+_METHODS: dict[str, Callable[..., pd.Series]] = {
     "pro_rata": pro_rata,
     "user_centric": user_centric,
-    "blend_50": lambda s, p: blend(s, p, 0.5),
-    "threshold_1000": lambda s, p: pro_rata(apply_threshold(s, 1000, level="artist"), p),
+    "blend": blend,
+    "threshold": _threshold,
     "artist_centric": artist_centric_boost,
+}
+#: Rule name -> function(streams, pool) used by :func:`compare`, one per rule of
+#: :data:`~valuelab.royalties.rules.PAYOUT_RULES` (its method with its options).
+RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+    name: functools.partial(_METHODS[rule.method], **rule.options)
+    for name, rule in PAYOUT_RULES.items()
 }
 
 

@@ -1,7 +1,8 @@
 """Customer-value scoring (lesson 05).
 
-The five scores per account, goal progress, the portfolio view, leading vs
-lagging indicators and the input metrics behind an outcome.
+The five scores per account, goal progress, one account's scorecard, the
+portfolio view, leading vs lagging indicators and the input metrics behind an
+outcome.
 
 References
 ----------
@@ -34,6 +35,7 @@ from valuelab.scoring.portfolio import (
     score_trends,
     segment_portfolio,
 )
+from valuelab.scoring.scorecard import SCORECARD, scorecard_state
 from valuelab.scoring.scores import (
     ACCOUNT_COLUMNS,
     BANDS,
@@ -60,6 +62,7 @@ __all__ = [
     "INDICATORS",
     "ON_TRACK",
     "POLICIES",
+    "SCORECARD",
     "SCORES",
     "SELF_REPORTED",
     "STAGES",
@@ -80,6 +83,7 @@ __all__ = [
     "score_accounts",
     "score_history",
     "score_trends",
+    "scorecard_state",
     "segment_portfolio",
     "validate_accounts",
 ]

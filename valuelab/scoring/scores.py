@@ -55,12 +55,13 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, validate_frame
+from valuelab.core import Column, InputError, parse_bool, validate_frame
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -382,15 +383,15 @@ _INT_COLUMNS = ("outcome_evidence", "intended_value_realized", "expansion_intent
 _INT_COLUMNS += ("unknown_value_mentions", "nps_answer")
 _BOOL_COLUMNS = ("open_to_buy", "rbo_validated", "perceived_validated")
 _BOOL_COLUMNS += ("expansion_validated", "unknown_validated")
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
 
 
 def read_accounts(source, name: str | None = None) -> pd.DataFrame:
     """Read an account table from a CSV file, path or bytes (an upload) and validate it.
 
-    Whole-number answers become nullable integers; ``true/false``, ``yes/no``
-    and ``1/0`` become booleans (anything else is reported by the validation).
+    Whole-number answers become nullable integers; words for true and false
+    (:func:`~valuelab.core.validation.parse_bool`: ``true/false``, ``yes/no``,
+    ``y/n``, ``on/off``, ``1/0``) become booleans (anything else is reported by
+    the validation).
 
     Raises
     ------
@@ -414,7 +415,6 @@ def read_accounts(source, name: str | None = None) -> pd.DataFrame:
                 df[col] = numbers.astype("Int64")
     for col in _BOOL_COLUMNS:
         if col in df.columns and not pd.api.types.is_bool_dtype(df[col]):
-            text = df[col].astype("string").str.strip().str.lower()
-            if text.isin(_TRUE | _FALSE).all():
-                df[col] = text.isin(_TRUE).astype(bool)
+            with contextlib.suppress(InputError):  # left as it is: the validation names it
+                df[col] = df[col].map(parse_bool).astype(bool)
     return validate_accounts(df, source=label).reset_index(drop=True)
