@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import NOTEBOOKS, ROOT
+from support import NOTEBOOKS, ROOT
 
 from valuelab.apps.report_launcher import REPORTS, coerce, fields, render, templates
 from valuelab.core.errors import InputError

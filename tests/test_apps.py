@@ -13,8 +13,8 @@ import json
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS, ROOT
 from nbclient import NotebookClient
+from support import NOTEBOOKS, ROOT
 
 APPS = sorted(p.name for p in (NOTEBOOKS / "apps").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"

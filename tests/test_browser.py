@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import NOTEBOOKS
+from support import NOTEBOOKS
 
 from valuelab.apps.spotify_at_a_glance import summary
 from valuelab.data.datasets import load_spotify_annual

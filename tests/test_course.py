@@ -5,7 +5,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import EXERCISES
+from support import EXERCISES
 
 from valuelab import kpis
 from valuelab.course import build_students, check, grade, learner_variant, set_variant

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import IN_CI, ROOT
+from support import IN_CI, ROOT
 
 from valuelab.core.errors import InputError
 from valuelab.data import datasets

@@ -1,20 +1,18 @@
 """Driver trees, the safe formula language, ROI and the Value Drivers Template."""
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import find_widget
+from support import NOTEBOOKS, find_widget
 
 from valuelab.core.errors import InputError
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
 from valuelab.drivers.formula import MAX_EXPONENT, Formula
 
 SIMPLE = {"revenue": "subscribers * arpu * 12", "profit": "revenue - costs"}
-ROOT = Path(__file__).resolve().parent.parent
 POINT = {"subscribers": 1000, "arpu": 10.0, "costs": 40_000}
 
 
@@ -340,7 +338,7 @@ def test_tree_depth_and_tops():
 
 # --- lesson 01 ------------------------------------------------------------------------
 
-NOTEBOOK = ROOT / "notebooks" / "01_value_drivers.ipynb"
+NOTEBOOK = NOTEBOOKS / "01_value_drivers.ipynb"
 
 
 @pytest.mark.slow
@@ -384,7 +382,7 @@ def test_lesson_runs_on_the_other_template(run_notebook):
 
 # --- the value driver canvas app -------------------------------------------------------
 
-APP = ROOT / "notebooks" / "apps" / "value_driver_canvas.ipynb"
+APP = NOTEBOOKS / "apps" / "value_driver_canvas.ipynb"
 
 
 def test_canvas_state_and_driver_links():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from valuelab.core.errors import InputError
 from valuelab.reports import read_records

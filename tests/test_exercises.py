@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from conftest import EXERCISES
+from support import EXERCISES
 
 from valuelab.core.errors import InputError
 from valuelab.course import check, close, questions, topics

@@ -1,9 +1,8 @@
 """OKRs and initiatives: grades, roll-ups, RICE/ICE, the alignment test, the YAML file."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from support import NOTEBOOKS
 
 from valuelab import okrs
 from valuelab.core.errors import InputError
@@ -129,7 +128,7 @@ def test_load_reports_every_problem_at_once(tmp_path):
 
 # --- lesson 04 ------------------------------------------------------------------------
 
-LESSON = Path(__file__).resolve().parent.parent / "notebooks" / "04_okrs_and_initiatives.ipynb"
+LESSON = NOTEBOOKS / "04_okrs_and_initiatives.ipynb"
 
 
 @pytest.mark.slow

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from support import NOTEBOOKS
 
 from valuelab import royalties as r
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
 from valuelab.data.synthetic import listening_log
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "notebooks" / "02_spotify_royalties.ipynb"
-APP = ROOT / "notebooks" / "apps" / "royalty_calculator.ipynb"
+NOTEBOOK = NOTEBOOKS / "02_spotify_royalties.ipynb"
+APP = NOTEBOOKS / "apps" / "royalty_calculator.ipynb"
 
 
 def cents(s: pd.Series) -> int:

@@ -4,7 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, find_widget
+from support import ROOT, find_widget
 
 from valuelab import scoring
 from valuelab.core.errors import InputError

@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import plotly.graph_objects as go
 import pytest
-from conftest import NOTEBOOKS, ROOT, AppServer
 from plotly.offline import get_plotlyjs_version
+from support import NOTEBOOKS, ROOT, AppServer
 
 from valuelab.apps.server import (
     FILL_DELAY_SECONDS,

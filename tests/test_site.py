@@ -2,7 +2,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS
+from support import NOTEBOOKS
 
 from valuelab.course.site import BuildError, build, notebook_title
 

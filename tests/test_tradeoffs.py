@@ -1,12 +1,11 @@
 """The shop funnel, lever sweeps, Pareto frontiers, conflicts and the 80/20 of purchase reasons."""
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import find_widget
+from support import NOTEBOOKS, find_widget
 
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
@@ -128,8 +127,7 @@ def test_pareto_errors():
 
 # --- the KPI trade-off explorer app ------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "notebooks" / "apps" / "kpi_tradeoff_explorer.ipynb"
+APP = NOTEBOOKS / "apps" / "kpi_tradeoff_explorer.ipynb"
 
 
 def test_explorer_state_sweeps_the_lever_over_its_slider_range():
@@ -199,7 +197,7 @@ def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, pag
 
 # --- lesson 03 --------------------------------------------------------------------------
 
-LESSON = ROOT / "notebooks" / "03_kpi_tradeoffs.ipynb"
+LESSON = NOTEBOOKS / "03_kpi_tradeoffs.ipynb"
 
 
 @pytest.mark.slow
