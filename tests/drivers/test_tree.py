@@ -428,7 +428,7 @@ def test_canvas_app_in_the_browser(apps_server, page):
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
     state = canvas_state(template, {"premium_share": 0.45})
     # Through valuelab serve, as stakeholders open it (plain Voila with a shared
-    # link: tests/test_browser.py).
+    # link: tests/apps/test_spotify_at_a_glance.py).
     page.goto(apps_server.app_url(APP.name, "drivers=premium_share:0.45"), wait_until="commit")
     root = page.locator("[data-kpi=root] .vl-kpi-value")
     root.wait_for(timeout=90_000)
