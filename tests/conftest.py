@@ -14,7 +14,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from support import IN_CI, ROOT, AppServer, VoilaServer
+from support import IN_CI, ROOT, AppServer, VoilaServer, write_template
 
 from valuelab.reports import read_records
 
@@ -83,6 +83,26 @@ def run_notebook(
         return _EXECUTED[key]
 
     return run
+
+
+# --- report templates ------------------------------------------------------
+
+
+@pytest.fixture
+def toy(tmp_path):
+    """A template that records its inputs, reads a data file, and fails when asked to."""
+    data = tmp_path / "data.csv"
+    data.write_text("x\n1\n")
+    return write_template(
+        tmp_path / "toy.ipynb",
+        'n = 1  # a number\nlabel = "a"  # a label\nfail = False  # raise midway\n'
+        f'data = "{data}"  # a data file',
+        "from valuelab.reports import record\nimport plotly.express as px\n"
+        "record('n_squared', n * n)\nrecord('label', label)",
+        "px.bar(x=['a', 'b'], y=[n, 2 * n])",
+        "if fail:\n    raise ValueError(f'no data for {label}')",
+        "record('data_rows', len(open(data).read().splitlines()) - 1)",
+    )
 
 
 # --- browser harness -------------------------------------------------------

@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 EXERCISES = ROOT / "exercises"
@@ -37,6 +39,30 @@ def find_widget(widget: Any, kind: type) -> Any:
         if found is not None:
             return found
     return None
+
+
+def write_template(path: Path, params: str, *cells: str) -> Path:
+    """Write a report template: a title, a ``parameters`` cell, then one code cell each."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {path.stem}"))
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells.append(p)
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def run_valuelab(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m valuelab ARGS`` in a subprocess, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "valuelab", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 # --- servers ---------------------------------------------------------------

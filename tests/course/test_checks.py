@@ -4,7 +4,7 @@ import pytest
 from support import EXERCISES
 
 from valuelab.core.errors import InputError
-from valuelab.course import check, close, questions, topics
+from valuelab.course import check, questions, topics
 
 SOLUTIONS = sorted(EXERCISES.glob("*/solution.ipynb"))
 
@@ -40,10 +40,6 @@ def test_check_all_summarises_a_namespace(capsys):
     assert capsys.readouterr().out.startswith("start: 2/4 passed")
     with pytest.raises(InputError, match="no answer variables"):
         check.all({"x": 1})
-
-
-def test_close():
-    assert close(100.0001, 100) and not close(101, 100) and not close(None, 1)
 
 
 def test_every_topic_has_a_solution_notebook():

@@ -1,16 +1,12 @@
-"""Driver trees, the safe formula language, ROI and the Value Drivers Template."""
-
-import time
+"""Driver trees: evaluation, elasticities, sensitivity, what-if, YAML; and lesson 01."""
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from support import NOTEBOOKS, find_widget
+from support import NOTEBOOKS
 
 from valuelab.core.errors import InputError
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
-from valuelab.drivers.formula import MAX_EXPONENT, Formula
 
 SIMPLE = {"revenue": "subscribers * arpu * 12", "profit": "revenue - costs"}
 POINT = {"subscribers": 1000, "arpu": 10.0, "costs": 40_000}
@@ -22,77 +18,6 @@ def test_from_dict_evaluates_every_node_and_finds_the_root():
     values = tree.evaluate(POINT)
     assert values["revenue"] == 120_000 and values["profit"] == 80_000
     assert list(values.index) == ["subscribers", "arpu", "costs", "revenue", "profit"]
-
-
-def test_the_small_language_computes_what_it_says():
-    values = {"a": 3.0, "b": -2.0, "c": 0.5}
-    cases = {
-        "a + b * 2": -1.0,
-        "(a + b) * 2": 2.0,
-        "-a ** 2": -9.0,
-        "a ** 2 / 3": 3.0,
-        "min(a, b, c)": -2.0,
-        "max(a, b)": 3.0,
-        "abs(b)": 2.0,
-        "round(c * 7)": 4.0,  # numpy rounds half to even: 3.5 -> 4
-        "round(a / 7, 2)": 0.43,
-        "if(a > 2, 10, 20)": 10.0,
-        "if(a <= b, 10, 20)": 20.0,
-        "+a": 3.0,
-        "1e3 * c": 500.0,
-        "0 < c < 1": 1.0,
-    }
-    for text, expected in cases.items():
-        assert float(Formula.parse(text).evaluate(values)) == pytest.approx(expected), text
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("x.__class__", "attributes are not allowed"),
-        ("x[0]", "subscripts are not allowed"),
-        ("(lambda: 1)()", "calls to"),
-        ("lambda: 1", "lambdas are not allowed"),
-        ("[i for i in x]", "comprehensions are not allowed"),
-        ("{i: 1 for i in x}", "comprehensions are not allowed"),
-        ("sum(i for i in x)", "calls to 'sum' are not allowed"),
-        ("__import__('os').system('true')", "are not allowed"),
-        ("import os", "malformed"),
-        ("open('x')", "calls to 'open' are not allowed"),
-        ("eval('1')", "calls to 'eval' are not allowed"),
-        ("x.y(1)", "calls to 'x.y' are not allowed"),
-        ("'text'", "constant 'text' is not allowed"),
-        ("True", "constant True is not allowed"),
-        ("a if b else c", "inline if-else"),
-        ("a and b", "'and'/'or' are not allowed"),
-        ("(y := 2)", "assignments are not allowed"),
-        ("a +", "malformed"),
-        ("", "empty formula"),
-        ("min(a)", "'min' takes 2 or more arguments, got 1"),
-        ("abs(a, b)", "'abs' takes 1 arguments, got 2"),
-        ("if(a, b)", "'if' takes 3 arguments, got 2"),
-        ("round(a, ndigits=2)", "takes no keyword arguments"),
-        ("max", "'max' is a function, not a value"),
-        ("a // b", "BinOp expressions are not allowed"),
-    ],
-)
-def test_unsafe_or_malformed_formulas_name_the_node_and_formula(text, message):
-    with pytest.raises(InputError) as info:
-        DriverTree.from_dict({"bad": text, "ok": "bad + 1"})
-    text_of = str(info.value)
-    assert "node 'bad'" in text_of and message in text_of and "formula '" in text_of
-
-
-def test_huge_exponents_fail_fast_instead_of_hanging():
-    start = time.perf_counter()
-    tree = DriverTree.from_dict({"x": "9 ** 9 ** 9"})
-    with pytest.raises(InputError, match=f"exponent beyond ±{MAX_EXPONENT}"):
-        tree.evaluate()
-    tree = DriverTree.from_dict({"x": "a ** b"})
-    with pytest.raises(InputError, match="node 'x'.*exponent beyond"):
-        tree.evaluate({"a": 10, "b": 1e9})
-    assert np.isinf(tree.evaluate({"a": 10, "b": 999})["x"])  # overflow is inf, not a hang
-    assert time.perf_counter() - start < 1
 
 
 def test_errors_in_structure_are_listed_all_at_once():
@@ -207,27 +132,6 @@ def test_what_if_and_contributions():
         tree.what_if(POINT, {"arpu": 1}, how="divide")
 
 
-def test_roi_cash_flows_npv_and_payback():
-    tree = DriverTree.from_dict({"profit": "visitors * conversion * margin"})
-    point = {"visitors": 10_000, "conversion": 0.02, "margin": 30}
-    r = roi(tree, point, change={"conversion": 0.005}, cost=3000, months=6)
-    assert r.monthly_gain == 1500.0 and r.payback_month == 2 and r.npv == 6000.0
-    assert list(r.cashflows["net"]) == [-3000, 1500, 1500, 1500, 1500, 1500, 1500]
-    discounted = roi(
-        tree, point, change={"conversion": 0.005}, cost=3000, months=6, discount_rate=0.1
-    )
-    rm = 1.1 ** (1 / 12) - 1
-    assert discounted.npv == pytest.approx(-3000 + sum(1500 / (1 + rm) ** t for t in range(1, 7)))
-    never = roi(tree, point, change={"conversion": 0.001}, cost=10_000, months=12)
-    assert never.payback_month is None and never.npv < 0
-    running = roi(tree, point, change={"conversion": 0.005}, cost=0, monthly_cost=2000, months=3)
-    assert running.payback_month is None and running.npv == -1500
-    yearly = roi(tree, point, change={"conversion": 0.005}, cost=0, months=1, period="year")
-    assert yearly.monthly_gain == 125.0
-    with pytest.raises(InputError, match="months"):
-        roi(tree, point, change={"conversion": 0.005}, months=0)
-
-
 def test_yaml_round_trip_keeps_every_formula_input_and_unit(tmp_path):
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
     tree = template.tree
@@ -242,91 +146,6 @@ def test_yaml_round_trip_keeps_every_formula_input_and_unit(tmp_path):
     template.to_yaml(copy)
     back = ValueDriverTemplate.from_yaml(copy)
     assert back.to_dict() == template.to_dict()
-
-
-def test_shipped_templates_validate_and_the_spotify_tree_matches_fy2024():
-    spotify = ValueDriverTemplate.load("spotify_value_drivers.yaml")
-    assert {a.id for a in spotify.actors} == {
-        "listeners_free",
-        "listeners_premium",
-        "advertisers",
-        "artists",
-        "labels_publishers",
-        "platform",
-    }
-    assert spotify.gaps() == []
-    values = spotify.tree.evaluate()
-    from valuelab.data.datasets import load_spotify_annual
-
-    fy = load_spotify_annual().set_index("year").loc[2024]
-    assert values["revenue"] * 12 == pytest.approx(fy["total_revenue_eur_m"], rel=0.02)
-    assert values["ad_revenue"] * 12 == pytest.approx(fy["ad_revenue_eur_m"], rel=0.01)
-    gm = values["gross_profit"] / values["revenue"] * 100
-    assert gm == pytest.approx(fy["gross_margin_pct"], abs=0.05)
-    market = ValueDriverTemplate.load("marketplace_value_drivers.yaml")
-    assert market.tree.evaluate()["projects_delivered"] == pytest.approx(11_160)
-    flows = market.flow_table()
-    assert flows.loc[0, "amount"] == pytest.approx(21.0924)
-
-
-def test_template_validation_reports_every_problem_at_once():
-    doc = yaml.safe_load(ValueDriverTemplate.load("marketplace_value_drivers.yaml").to_yaml())
-    del doc["north_star"]["metric"]
-    doc["actors"][0]["role"] = "customer"
-    del doc["actors"][1]["gives"]
-    doc["value_drivers"][0]["actor"] = "buyers"
-    del doc["value_drivers"][1]["owner"]
-    doc["value_drivers"][2]["input"] = "fill"
-    doc["value_drivers"][3]["link"] = "profit"
-    doc["flows"][0]["target"] = "bank"
-    doc["flows"][1]["node"] = "nowhere"
-    with pytest.raises(InputError) as info:
-        ValueDriverTemplate.from_dict(doc, source="gigwise.yaml")
-    msg = str(info.value)
-    for part in [
-        "gigwise.yaml: 9 problems",
-        "north_star: missing 'metric'",
-        "actors[0].role: unknown role 'customer'",
-        "actors[1]: missing 'gives'",
-        "value_drivers[0] (Active clients).actor: no actor 'buyers'",
-        "value_drivers[1]: missing 'owner'",
-        "value_drivers[2] (Fill rate).input: the tree has no input 'fill'",
-        "value_drivers[3] (Project value).link: 'profit'",
-        "flows[0].target: no actor 'bank'",
-        "flows[1].node: the tree has no node 'nowhere'",
-    ]:
-        assert part in msg, part
-    doc = yaml.safe_load(ValueDriverTemplate.load("marketplace_value_drivers.yaml").to_yaml())
-    doc["tree"]["nodes"]["gmv"] = "projects_delivered * avg_project_value.real"
-    doc["tree"]["nodes"]["fees"] = "gmv * rate"
-    with pytest.raises(InputError) as info:
-        ValueDriverTemplate.from_dict(doc, source="gigwise.yaml")
-    assert str(info.value) == (
-        "gigwise.yaml: 2 problems: node 'gmv': attributes are not allowed in formula "
-        "'projects_delivered * avg_project_value.real' (expected numbers, names, + - * / **, "
-        "parentheses, comparisons, min, max, abs, round, if); node 'fees': unknown name 'rate' "
-        "in formula 'gmv * rate' (expected a node or a declared input)"
-    )
-
-
-def test_gaps_flag_an_actor_with_no_value_driver():
-    doc = ValueDriverTemplate.load("spotify_value_drivers.yaml").to_dict()
-    doc["value_drivers"] = [d for d in doc["value_drivers"] if d["actor"] != "advertisers"]
-    template = ValueDriverTemplate.from_dict(doc)
-    assert template.gaps() == ["Advertisers has no value driver"]
-    assert "- Advertisers has no value driver" in template.to_markdown()
-
-
-def test_markdown_and_html_pages_carry_every_actor_and_driver():
-    template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
-    md, page = template.to_markdown(), template.to_html()
-    assert md.startswith("# Value Drivers: Spotify-like music streaming")
-    assert "**North Star Metric:** Time spent listening" in md
-    assert "| Premium listeners | The platform | subscriptions | money | 1,170 EUR m/month |" in md
-    for item in [*template.actors, *template.drivers]:
-        assert item.name in md and item.name in page
-    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
-    assert "Labels and publishers" in page and "&amp;" not in template.platform
 
 
 def test_tree_depth_and_tops():
@@ -378,71 +197,3 @@ def test_lesson_runs_on_the_other_template(run_notebook):
     tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
     r = roi(tree, change={"fill_rate": 0.05}, cost=0.5, months=24, discount_rate=0.08)
     assert rec["roi_payback_month"] == r.payback_month and rec["roi_npv"] == pytest.approx(r.npv)
-
-
-# --- the value driver canvas app -------------------------------------------------------
-
-APP = NOTEBOOKS / "apps" / "value_driver_canvas.ipynb"
-
-
-def test_canvas_state_and_driver_links():
-    from valuelab.apps.kit import format_drivers, parse_drivers
-    from valuelab.apps.value_driver_canvas import canvas_state, slider_specs
-
-    template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
-    state = canvas_state(template, {"mau": 700}, swing=0.2)
-    assert state["nsm"] == "listening_hours" and state["root"] == "operating_income"
-    assert state["values"]["listening_hours"] == 700 * 25
-    assert state["baseline"]["listening_hours"] == 638.5 * 25
-    assert state["sensitivity"].attrs["swing"] == 0.2
-    specs = slider_specs(template)
-    assert set(specs) == set(template.tree.inputs)
-    assert specs["premium_arpu"][:3] == ("premium_arpu (EUR/month) · listeners_premium", 3.0, 7.0)
-    text = format_drivers({"mau": 700.0, "premium_arpu": 4.69}, template.tree.defaults())
-    assert text == "mau:700" and parse_drivers(text) == {"mau": 700.0}
-
-
-def test_canvas_builds_and_a_slider_moves_the_cards():
-    from valuelab.apps import kit
-    from valuelab.apps.value_driver_canvas import build_app
-
-    app = build_app(platform="marketplace", drivers="fill_rate:0.8,nope:1,bad")
-    cards = find_widget(app, kit.KpiCards)
-    assert cards.values["nsm"] == pytest.approx(18_000 * 0.8)
-    sliders = find_widget(app, kit.ParamSliders)
-    sliders.set({"fill_rate": 0.5})
-    deadline = time.monotonic() + 5
-    while cards.values["nsm"] != pytest.approx(9_000) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert cards.values["nsm"] == pytest.approx(9_000)
-    tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
-    expected = tree.evaluate({"fill_rate": 0.5})["operating_profit"]
-    assert cards.values["root"] == pytest.approx(expected)
-
-
-@pytest.mark.browser
-def test_canvas_app_in_the_browser(apps_server, page):
-    from valuelab.apps.kit import format_value
-    from valuelab.apps.value_driver_canvas import canvas_state
-
-    template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
-    state = canvas_state(template, {"premium_share": 0.45})
-    # Through valuelab serve, as stakeholders open it (plain Voila with a shared
-    # link: tests/apps/test_spotify_at_a_glance.py).
-    page.goto(apps_server.app_url(APP.name, "drivers=premium_share:0.45"), wait_until="commit")
-    root = page.locator("[data-kpi=root] .vl-kpi-value")
-    root.wait_for(timeout=90_000)
-    expected = format_value(state["values"]["operating_income"], "EUR m/month", ",.1f")
-    assert root.inner_text() == expected
-    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
-
-    page.locator("select").first.select_option(label="Marketplace")
-    market = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree.evaluate()
-    page.wait_for_function(
-        "t => document.querySelector('[data-kpi=nsm] .vl-kpi-value').innerText === t",
-        arg=format_value(market["projects_delivered"], "projects/month", ",.1f"),
-        timeout=30_000,
-    )
-    body = page.inner_text("body")
-    assert "Traceback" not in body and "import" not in body and "build_app" not in body
-    assert page.errors == []

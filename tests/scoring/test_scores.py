@@ -1,8 +1,15 @@
+"""Goal progress and the five scores by hand; lesson 05 and the scorecard reports."""
+
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from support import NOTEBOOKS
 
+from valuelab import scoring
 from valuelab.core.errors import InputError
+from valuelab.data import datasets
 from valuelab.scoring import goal_progress, score_accounts
 
 
@@ -138,3 +145,97 @@ def test_scoring_is_vectorized_and_equals_row_by_row():
     for i in (0, 1, 57, 99):
         one = score_accounts(big.iloc[[i]])
         assert one["value_realized"].iloc[0] == pytest.approx(whole["value_realized"].iloc[i])
+
+
+# --- reading accounts, lesson 05 and its reports ------------------------------------------
+
+LESSON = NOTEBOOKS / "05_customer_value_scoring.ipynb"
+REPORTS = NOTEBOOKS / "reports"
+
+
+@pytest.mark.slow
+def test_lesson_numbers(run_notebook):
+    _, rec = run_notebook(LESSON)
+    assert rec["seed_expected"] == 12.5 and rec["seed_projected"] == 12.0
+    assert rec["seed_status"] == "off track"
+    assert rec["input_behind"] == "proposal_rate"
+    scored = scoring.score_accounts(datasets.load("accounts"))
+    assert (
+        rec["bands"]
+        == scored["band"]
+        .value_counts()
+        .reindex(["green", "amber", "red", "unknown"], fill_value=0)
+        .to_dict()
+    )
+    groups = scoring.segment_portfolio(scored)
+    assert rec["arr_at_risk_eur"] == pytest.approx(groups.loc["churn risk", "arr_eur"])
+    churn = scoring.evaluate_indicators(datasets.load("accounts_history"), "churned", 2)
+    assert rec["churn_auc"] == pytest.approx(churn["auc"].to_dict())
+    assert rec["churn_auc"]["value_realized"] > rec["churn_auc"]["health_score"] + 0.15
+
+
+@pytest.mark.slow
+def test_lesson_weights_and_policy(run_notebook):
+    _, rec = run_notebook(
+        LESSON,
+        weight_rbo=1.0,
+        weight_perceived=0.0,
+        weight_expansion=0.0,
+        weight_unknown=0.0,
+        policy="penalize",
+        horizon_quarters=1,
+    )
+    scored = scoring.score_accounts(
+        datasets.load("accounts"),
+        weights={"rbo": 1.0, "value_perceived": 0, "value_expansion": 0, "value_unknown": 0},
+        policy="penalize",
+    )
+    assert rec["bands"]["red"] == int((scored["band"] == "red").sum())
+
+
+@pytest.mark.slow
+def test_scorecard_and_portfolio_reports(tmp_path):
+    from valuelab.reports import read_records
+    from valuelab.reports.engine import KernelWorker, to_html
+
+    with KernelWorker() as worker:
+        card = worker.run(REPORTS / "customer_scorecard.ipynb", {"customer_id": "A0011"})
+        review = worker.run(REPORTS / "portfolio_review.ipynb", {"segment": "Enterprise"})
+        accounts = tmp_path / "mine.csv"
+        datasets.load("accounts").head(5).to_csv(accounts, index=False)
+        own = worker.run(
+            REPORTS / "customer_scorecard.ipynb",
+            {"customer_id": "A0004", "accounts_file": str(accounts)},
+        )
+    rec = read_records(card)
+    row = scoring.score_accounts(datasets.load("accounts")).set_index("account_id").loc["A0011"]
+    assert (
+        rec["value_realized"] == pytest.approx(row["value_realized"]) and rec["band"] == row["band"]
+    )
+    page = to_html(card)
+    assert "Recommended next actions" in page and "A0011" in page and "plotly-graph-div" in page
+    enterprise = scoring.score_accounts(datasets.load("accounts").query("segment == 'Enterprise'"))
+    assert read_records(review)["accounts"] == len(enterprise)
+    assert read_records(own)["band"] in {"green", "amber", "red"}
+
+
+def test_reading_an_uploaded_csv(tmp_path):
+    good = tmp_path / "accounts.csv"
+    datasets.load("accounts").head(3).to_csv(good, index=False)
+    frame = scoring.read_accounts(good.read_bytes(), name="accounts.csv")
+    assert len(frame) == 3 and str(frame["outcome_evidence"].dtype) == "Int64"
+    bad = good.read_text().replace("SMB", "Tiny", 1)
+    with pytest.raises(InputError) as info:
+        scoring.read_accounts(bad.encode(), name="mine.csv")
+    assert str(info.value).startswith("mine.csv: column 'segment', row ")
+    with pytest.raises(InputError, match="mine.bin: cannot read"):
+        scoring.read_accounts(b"\x00\xff\xfe garbage", name="mine.bin")
+
+
+def test_sample_accounts_in_samples_yaml_exist():
+    import yaml
+
+    samples = yaml.safe_load((REPORTS / "samples.yaml").read_text())
+    ids = set(datasets.load("accounts")["account_id"])
+    assert {s["customer_id"] for s in samples["customer_scorecard.ipynb"]} <= ids
+    assert Path(REPORTS / "portfolio_review.ipynb").exists()
