@@ -7,7 +7,7 @@ import pytest
 
 from valuelab.core.errors import InputError
 from valuelab.drivers import DriverTree
-from valuelab.drivers.formula import MAX_EXPONENT, Formula
+from valuelab.drivers.formula import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, Formula
 
 
 def test_the_small_language_computes_what_it_says():
@@ -79,3 +79,49 @@ def test_huge_exponents_fail_fast_instead_of_hanging():
         tree.evaluate({"a": 10, "b": 1e9})
     assert np.isinf(tree.evaluate({"a": 10, "b": 999})["x"])  # overflow is inf, not a hang
     assert time.perf_counter() - start < 1
+
+
+def test_parse_keeps_the_text_node_and_names():
+    f = Formula.parse("  if(conversion > 0.05, price * 0.9, price)  ", node="net_price")
+    assert f.text == "if(conversion > 0.05, price * 0.9, price)"  # stripped
+    assert f.node == "net_price" and f.names == frozenset({"conversion", "price"})
+    assert Formula.parse(12).names == frozenset() and float(Formula.parse(12).evaluate({})) == 12
+    assert float(Formula.parse("if_(1, 2, 3)").evaluate({})) == 2.0  # both spellings
+
+
+def test_evaluation_is_vectorized_over_arrays():
+    f = Formula.parse("max(revenue - costs, 0) + if(revenue >= 100, 1, 0)")
+    out = f.evaluate({"revenue": np.array([50.0, 100.0, 300.0]), "costs": np.array([80, 40, 100])})
+    assert out.tolist() == [0.0, 61.0, 201.0]
+    assert Formula.parse("a / b").evaluate({"a": np.array([1, 3]), "b": 2}).tolist() == [0.5, 1.5]
+    assert Formula.parse("min(a, 2, b)").evaluate({"a": np.array([1, 5]), "b": 3}).tolist() == [
+        1.0,
+        2.0,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "message"),
+    [
+        ("a / b", {"a": 1.0, "b": 0.0}, "node 'f': division by zero in formula 'a / b'"),
+        ("a + c", {"a": 1.0}, "unknown name 'c' in formula 'a + c'"),
+        ("round(a, b)", {"a": 1.0, "b": 0.5}, "round() digits must be a whole number"),
+        ("a ** 1001", {"a": 1.0}, "exponent beyond ±1000"),
+    ],
+)
+def test_evaluation_errors_name_the_node_and_formula(text, values, message):
+    with pytest.raises(InputError) as info:
+        Formula.parse(text, node="f").evaluate(values)
+    assert message in str(info.value)
+
+
+def test_what_parse_refuses_before_any_evaluation():
+    with pytest.raises(InputError, match="list is not a formula"):
+        Formula.parse([1, 2])
+    with pytest.raises(InputError, match="bool is not a formula"):
+        Formula.parse(True)
+    with pytest.raises(InputError, match=f"formula longer than {MAX_LENGTH} characters"):
+        Formula.parse("a + " * MAX_LENGTH + "a")
+    with pytest.raises(InputError, match=r"node 'x': 'min' is a function, not a value"):
+        Formula.parse("min + 1", node="x")
+    assert set(FUNCTIONS) == {"min", "max", "abs", "round", "if"}

@@ -1,5 +1,6 @@
 """The Value Drivers Template: the shipped templates, validation, gaps and the pages."""
 
+import numpy as np
 import pytest
 import yaml
 
@@ -90,3 +91,122 @@ def test_markdown_and_html_pages_carry_every_actor_and_driver():
         assert item.name in md and item.name in page
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
     assert "Labels and publishers" in page and "&amp;" not in template.platform
+
+
+def _stand() -> dict:
+    """A two-sided lemonade stand: small enough to check every number by hand."""
+    return {
+        "platform": "Lemonade stand",
+        "north_star": {"name": "Cups sold", "metric": "cups per month"},
+        "revenue_model": "cups x price",
+        "actors": [
+            {
+                "id": "kids",
+                "name": "Kids",
+                "role": "producer",
+                "receives": ["cash"],
+                "gives": ["cups"],
+            },
+            {
+                "id": "buyers",
+                "name": "Buyers",
+                "role": "consumer",
+                "receives": ["cups"],
+                "gives": ["cash"],
+            },
+            {
+                "id": "stand",
+                "name": "The stand",
+                "role": "platform",
+                "receives": ["x"],
+                "gives": ["y"],
+            },
+        ],
+        "value_drivers": [
+            {
+                "name": "Price",
+                "actor": "kids",
+                "value": "cash",
+                "metric": "EUR per cup",
+                "unit": "EUR",
+                "link": "revenue",
+                "owner": "kids",
+                "input": "price",
+            },
+            {
+                "name": "Thirst",
+                "actor": "buyers",
+                "value": "a cold drink",
+                "metric": "cups per buyer",
+                "unit": "cups",
+                "link": "nsm",
+                "owner": "weather",
+            },
+        ],
+        "flows": [
+            {
+                "source": "buyers",
+                "target": "kids",
+                "what": "sales",
+                "node": "revenue",
+                "unit": "EUR/month",
+            },
+            {"source": "kids", "target": "buyers", "what": "lemonade", "kind": "value"},
+            {"source": "kids", "target": "stand", "what": "rent", "amount": 5, "unit": "EUR/month"},
+        ],
+        "tree": {
+            "root": "revenue",
+            "nsm": "cups",
+            "nodes": {"cups": "buyers * cups_per_buyer", "revenue": "cups * price"},
+            "inputs": {"buyers": 40, "cups_per_buyer": 2, "price": 1.5},
+        },
+        "checks": [{"node": "revenue", "reported": 1500, "times": 12, "source": "the ledger"}],
+    }
+
+
+def test_flow_table_takes_amounts_from_the_tree_by_hand():
+    template = ValueDriverTemplate.from_dict(_stand())
+    flows = template.flow_table()
+    assert flows.columns.tolist() == ["source", "target", "what", "kind", "amount", "unit"]
+    assert flows["source"].tolist() == ["Buyers", "Kids", "Kids"]  # actor names, not ids
+    # sales: 40 buyers x 2 cups x 1.5 EUR = 120 EUR/month; lemonade: a value flow, no amount
+    assert flows.loc[0, "amount"] == 120.0 and np.isnan(flows.loc[1, "amount"])
+    assert flows.loc[2, "amount"] == 5.0 and flows.loc[1, "kind"] == "value"
+    assert template.flow_table({"price": 2.0}).loc[0, "amount"] == 160.0
+
+
+def test_check_against_reported_by_hand():
+    template = ValueDriverTemplate.from_dict(_stand())
+    table = template.check_against_reported()
+    # the model: 120 EUR a month x 12 = 1,440 a year against 1,500 reported: -4 %
+    row = table.iloc[0]
+    assert row["node"] == "revenue" and row["model"] == 1440.0 and row["reported"] == 1500.0
+    assert row["diff_pct"] == pytest.approx(-4.0) and row["source"] == "the ledger"
+    no_checks = ValueDriverTemplate.load("marketplace_value_drivers.yaml").check_against_reported()
+    assert no_checks.empty and "diff_pct" in no_checks.columns
+
+
+def test_actors_drivers_and_gaps_of_a_small_template():
+    template = ValueDriverTemplate.from_dict(_stand())
+    assert template.actor("buyers").receives == ("cups",)
+    with pytest.raises(InputError, match="no actor 'parents'"):
+        template.actor("parents")
+    assert [d.input for d in template.drivers] == ["price", None]
+    assert template.gaps() == []  # the platform itself needs no value driver
+    doc = _stand()
+    doc["flows"] = doc["flows"][:2]
+    assert ValueDriverTemplate.from_dict(doc).gaps() == ["The stand has no money or value flow"]
+    again = ValueDriverTemplate.from_dict(template.to_dict())
+    assert again.to_dict() == template.to_dict()
+
+
+def test_bad_flow_amounts_and_checks_are_named():
+    doc = _stand()
+    doc["flows"][2]["amount"] = -5
+    doc["checks"][0]["node"] = "profit"
+    with pytest.raises(InputError) as info:
+        ValueDriverTemplate.from_dict(doc, source="stand.yaml")
+    msg = str(info.value)
+    assert "flows[2].amount: -5" in msg and "checks[0].node: the tree has no node 'profit'" in msg
+    with pytest.raises(InputError, match="stand.yaml: not a mapping"):
+        ValueDriverTemplate.from_dict(["not", "a", "template"], source="stand.yaml")

@@ -7,7 +7,7 @@ import pytest
 from support import run_valuelab
 
 from valuelab.core.errors import InputError
-from valuelab.reports.batch import read_rows, run_batch
+from valuelab.reports.batch import BatchResult, Item, fingerprint, read_rows, run_batch
 from valuelab.reports.params import fields
 
 
@@ -93,3 +93,51 @@ def test_where_filters_are_parsed_not_evaluated(tmp_path):
         read_rows(rows, ["__import__('os').system('true')"])
     with pytest.raises(InputError, match="no column 'c'"):
         read_rows(rows, ["c=1"])
+
+
+def test_rows_from_yaml_and_what_is_refused(tmp_path):
+    rows = tmp_path / "rows.yml"
+    rows.write_text("- {year: 2021, segment: SMB}\n- {year: 2022, segment: Enterprise}\n")
+    assert read_rows(rows) == [
+        {"year": 2021, "segment": "SMB"},
+        {"year": 2022, "segment": "Enterprise"},
+    ]
+    assert read_rows(rows, ["year=2022"]) == [{"year": 2022, "segment": "Enterprise"}]
+    assert read_rows(rows, ["segment != SMB", "year=2021"]) == []  # every filter must hold
+    mapping = tmp_path / "one.yaml"
+    mapping.write_text("year: 2021\n")
+    with pytest.raises(InputError, match="one.yaml: not a list of mappings"):
+        read_rows(mapping)
+    with pytest.raises(InputError, match="cannot read"):
+        read_rows(tmp_path / "missing.csv")
+
+
+def test_fingerprint_follows_the_template_the_parameters_and_a_named_file(tmp_path):
+    template = tmp_path / "t.ipynb"
+    template.write_text("{}")
+    data = tmp_path / "accounts.csv"
+    data.write_text("a\n1\n")
+    base = fingerprint(template, {"year": 2021, "file": str(data)})
+    assert base == fingerprint(template, {"file": str(data), "year": 2021})  # order-free
+    assert base != fingerprint(template, {"year": 2022, "file": str(data)})
+    data.write_text("a\n2\n")
+    assert base != fingerprint(template, {"year": 2021, "file": str(data)})
+    changed = fingerprint(template, {"year": 2021, "file": str(data)})
+    template.write_text('{"cells": []}')
+    assert changed != fingerprint(template, {"year": 2021, "file": str(data)})
+    assert len(base) == 64  # a sha256
+
+
+def test_batch_result_counts_and_summary(tmp_path):
+    items = [Item("a.html", {}, "ok"), Item("b.html", {}, "failed"), Item("c.html", {}, "ok")]
+    items.append(Item("d.html", {}, "skipped"))
+    result = BatchResult(items, tmp_path / "index.html")
+    assert result.count("ok") == 2 and result.failed == 1
+    assert result.summary() == f"2 rendered, 1 up to date, 1 failed - {tmp_path / 'index.html'}"
+
+
+def test_an_unknown_column_fails_the_batch_before_any_kernel(toy, tmp_path):
+    out = tmp_path / "never"
+    with pytest.raises(InputError, match="unknown parameter 'nn'; did you mean 'n'"):
+        run_batch(toy, [{"nn": 1}], out, quiet=True)
+    assert not out.exists()

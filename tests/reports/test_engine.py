@@ -7,8 +7,9 @@ import re
 import pytest
 from support import NOTEBOOKS, run_valuelab, write_template
 
+from valuelab.core.errors import InputError
 from valuelab.reports import read_records
-from valuelab.reports.engine import KernelWorker, to_html
+from valuelab.reports.engine import KernelWorker, ReportError, error_page, to_html, write_atomic
 
 REPORT = NOTEBOOKS / "reports" / "spotify_year.ipynb"
 
@@ -61,3 +62,29 @@ def test_report_template_sample_runs_on_a_warm_kernel():
     with KernelWorker() as worker:
         nb = worker.run(REPORT, {"year": 2021})
     assert read_records(nb)["total_revenue_eur_m"] == 9668
+
+
+def test_write_atomic_replaces_the_file_and_leaves_no_part_file(tmp_path):
+    path = write_atomic(tmp_path / "deep" / "r.html", "first")
+    assert path.read_text() == "first"
+    write_atomic(path, "second ✓")
+    assert path.read_text(encoding="utf-8") == "second ✓"
+    assert path.stat().st_mode & 0o444 == 0o444  # readable by others: a report is shared
+    assert sorted(p.name for p in path.parent.iterdir()) == ["r.html"]
+
+
+def test_error_page_names_the_report_the_values_the_error_and_the_cell():
+    err = ReportError(
+        "toy.ipynb", "raise ValueError(x)", "ValueError", "\x1b[31mno data for <beta>\x1b[0m"
+    )
+    page = error_page("toy.ipynb", {"label": "<beta>", "n": 2}, err)
+    assert "<title>Failed: toy.ipynb</title>" in page
+    assert (
+        "<td>label</td><td>&#x27;&lt;beta&gt;&#x27;</td>" in page and "<td>n</td><td>2</td>" in page
+    )
+    assert "ValueError: no data for &lt;beta&gt;" in page and "\x1b" not in page  # no colours
+    assert "<h2>The cell that failed</h2><pre>raise ValueError(x)</pre>" in page
+    plain = error_page("toy.ipynb", {}, InputError("n='x' is not a valid int", source="toy"))
+    assert "toy: n=&#x27;x&#x27; is not a valid int" in plain and "cell that failed" not in plain
+    other = error_page("toy.ipynb", {}, TimeoutError("cell took too long"))
+    assert "TimeoutError: cell took too long" in other
