@@ -45,3 +45,46 @@ def test_page_layout_puts_controls_beside_the_body():
     row = app.children[2]
     assert slider in row.children[0].children and body in row.children[1].children
     assert "<h2>T</h2>" in app.children[1].value
+
+
+def test_format_value_puts_the_unit_after_the_number():
+    assert kit.format_value(1234.5, "EUR", ",.0f") == "1,234 EUR"
+    assert kit.format_value(0.1234, "%", ".1%") == "12.3%"  # no second percent sign
+    assert kit.format_value(12.345, "%") == "12.35 %"
+    assert kit.format_value(3.0) == "3.00"
+    assert kit.format_value(None, "EUR") == kit.format_value(float("nan")) == "–"
+
+
+def test_a_zero_baseline_gives_the_change_in_units_and_labels_are_escaped():
+    cards = kit.KpiCards({"n": ("<Users>", "users", ",.0f")})
+    cards.update({"n": 5.0}, baseline={"n": 0.0})
+    card = cards.cards["n"].value
+    assert "+5.00 vs baseline" in card and "vl-up" in card
+    assert "&lt;Users&gt;" in card and "<Users>" not in card
+    cards.update({})  # no value: a dash, the last number kept
+    assert "–" in cards.cards["n"].value and cards.values == {"n": 5.0}
+
+
+def test_param_sliders_pick_the_slider_kind_and_move_together():
+    sliders = kit.ParamSliders(
+        {"price": ("Price (EUR)", 1.0, 50.0, 0.5), "seats": ("Seats", 1, 9, 1)}, {"price": 9.5}
+    )
+    price, seats = sliders.sliders["price"], sliders.sliders["seats"]
+    assert isinstance(price, w.FloatSlider) and isinstance(seats, w.IntSlider)
+    assert sliders.values == {"price": 9.5, "seats": 1}  # the minimum when not given
+    assert price.description == "Price (EUR)" and price.continuous_update is False
+    moved = []
+    sliders.observe_all(lambda change: moved.append((change["owner"].description, change["new"])))
+    sliders.set({"seats": 4, "nope": 1})
+    assert sliders.values == {"price": 9.5, "seats": 4} and moved == [("Seats", 4)]
+    seats.value = 99  # clipped to the slider's range
+    assert sliders.values["seats"] == 9
+
+
+def test_page_without_header_labels_the_layout_for_screen_readers():
+    app = kit.page("T & Co", "Shows <things>.", [w.IntSlider()], [w.HTML("body")])
+    css, top, row = app.children
+    assert css.value == kit.CSS and "vl-kpi" in kit.CSS
+    assert top.value == '<span aria-label="T &amp; Co: Shows &lt;things&gt;."></span>'
+    assert row.children[0]._dom_classes == ("vl-controls",)
+    assert row.children[1]._dom_classes == ("vl-body",)
