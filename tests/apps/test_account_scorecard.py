@@ -58,3 +58,17 @@ def test_the_app_refuses_a_bad_upload_kindly_and_accepts_a_good_one(voila, page,
         timeout=30_000,
     )
     assert page.errors == []
+
+
+def test_state_passes_weights_and_policy_to_the_scores():
+    from valuelab.apps.account_scorecard import CARDS, scorecard_state
+
+    accounts = datasets.load("accounts")
+    only_rbo = {"rbo": 1.0, "value_perceived": 0, "value_expansion": 0, "value_unknown": 0}
+    state = scorecard_state(accounts, "A0011", weights=only_rbo, policy="penalize")
+    row = state["row"]
+    assert row["value_realized"] == pytest.approx(row["rbo"])  # all the weight on RBO
+    expected = scoring.score_accounts(accounts, weights=only_rbo, policy="penalize")
+    assert len(state["scored"]) == len(expected) == len(accounts)
+    assert state["actions"] == scoring.next_actions(row)
+    assert set(CARDS) <= set(state["scored"].columns)  # every card shows a scored column

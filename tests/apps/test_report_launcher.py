@@ -2,10 +2,11 @@
 
 import re
 
+import ipywidgets as w
 import pytest
-from support import NOTEBOOKS, ROOT
+from support import NOTEBOOKS, ROOT, find_widget, write_template
 
-from valuelab.apps.report_launcher import REPORTS, coerce, fields, render, templates
+from valuelab.apps.report_launcher import REPORTS, build_app, coerce, fields, render, templates
 from valuelab.core.errors import InputError
 
 APP = "report_launcher.ipynb"
@@ -79,3 +80,52 @@ def test_render_leaves_the_callers_environment_alone(monkeypatch):
     monkeypatch.delenv("PLOTLY_RENDERER", raising=False)
     render(REPORTS / "spotify_year.ipynb", {"year": 2024})
     assert "PLOTLY_RENDERER" not in os.environ
+
+
+def test_titles_of_the_shipped_templates():
+    found = templates()
+    assert found["spotify_year.ipynb"] == "Spotify: one year in figures"
+    assert list(found) == sorted(found)
+
+
+def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
+    write_template(
+        tmp_path / "b_account.ipynb",
+        'customer_id = "A0011"  # the account\nweeks = 4  # weeks back\nshare = 0.5\n'
+        "detail = False  # show every row",
+    )
+    write_template(tmp_path / "a_year.ipynb", "year = 2024  # fiscal year")
+    app = build_app(report="b_account.ipynb", folder=tmp_path)
+    picker = find_widget(app, w.Dropdown)
+    assert picker.value == "b_account.ipynb" and [v for _, v in picker.options] == [
+        "a_year.ipynb",
+        "b_account.ipynb",
+    ]
+    controls = next(box for box in _walk(app) if picker in getattr(box, "children", ()))
+    form = controls.children[1]  # picker, form, run button
+    widgets = {c.description: c for c in form.children}
+    assert [type(c).__name__ for c in widgets.values()] == [
+        "Text",
+        "IntText",
+        "FloatText",
+        "Checkbox",
+    ]
+    assert widgets["customer_id"].value == "A0011" and widgets["weeks"].value == 4
+    assert widgets["weeks"].tooltip == "weeks back" and widgets["share"].tooltip == "share"
+    helps = next(c for c in _walk(app) if isinstance(c, w.HTML) and "vl-help" in c.value)
+    assert "<code>detail</code> (bool): show every row" in helps.value
+    picker.value = "a_year.ipynb"
+    assert [c.description for c in form.children] == ["year"]
+    fallback = find_widget(build_app(report="nope.ipynb", folder=tmp_path), w.Dropdown)
+    assert fallback.value == "a_year.ipynb"  # an unknown report: the first one
+
+
+def test_an_empty_folder_is_named(tmp_path):
+    with pytest.raises(InputError, match="no report templates"):
+        build_app(folder=tmp_path)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

@@ -1,7 +1,7 @@
 """The royalty calculator app: an artist's income by hand, and the page in a browser."""
 
 import pytest
-from support import NOTEBOOKS
+from support import NOTEBOOKS, find_widget
 
 from valuelab.core.errors import InputError
 
@@ -67,3 +67,46 @@ def test_royalty_calculator_app(voila, page):
     body = page.inner_text("body")
     assert "Traceback" not in body and "import" not in body and "build_app" not in body
     assert page.errors == []
+
+
+def test_each_rule_by_hand():
+    from valuelab.apps.royalty_calculator import APP_RULES, artist_income
+
+    assert list(APP_RULES) == ["pro_rata", "user_centric", "blend_50", "threshold"]
+    base = artist_income(100_000, rate=0.004, fan_intensity=4)
+    assert base["pool_rate"] == 0.004  # pro-rata: the market rate, whatever the fans do
+    assert base["artist_share"] == pytest.approx(0.8 * 0.233)
+    # user-centric: fans streaming 4x the average earn a quarter of the rate per stream
+    uc = artist_income(100_000, rule="user_centric", rate=0.004, fan_intensity=4)
+    assert uc["pool_rate"] == pytest.approx(0.001)
+    # blend 50/50: half at the market rate, half user-centric: 0.5 x 0.004 + 0.5 x 0.001
+    blend = artist_income(100_000, rule="blend_50", rate=0.004, fan_intensity=4)
+    assert blend["pool_rate"] == pytest.approx(0.0025)
+    # threshold: 1,000 streams a month over 10 tracks = 1,200 a track a year: paid, a bit more
+    paid = artist_income(1_000, rule="threshold", rate=0.004, tracks=10)
+    assert paid["pool_rate"] == pytest.approx(0.004 * 100 / 99.5)
+    unpaid = artist_income(1_000, rule="threshold", rate=0.004, tracks=20)  # 600 a track a year
+    assert unpaid["pool_rate"] == 0.0 and unpaid["needed"] == paid["needed"]
+
+
+def test_streams_needed_and_the_deal_by_hand():
+    from valuelab.apps.royalty_calculator import artist_income
+
+    # self-released: the artist keeps the whole recording share, 80 % of 0.004 USD a stream
+    own = artist_income(10_000, deal="self-released (assumption)", rate=0.004, target_income=32)
+    assert own["per_stream"] == pytest.approx(0.0032) and own["monthly"] == pytest.approx(32.0)
+    assert own["needed"] == 10_000  # 32 USD / 0.0032 USD a stream
+    writer = artist_income(10_000, deal="independent 50/50 (assumption)", writes_songs=True)
+    assert writer["artist_share"] == pytest.approx(0.8 * 0.5 + 0.2 * 0.5)  # + the writer's half
+
+
+def test_the_built_app_shows_the_income_of_its_starting_values():
+    from valuelab.apps import kit
+    from valuelab.apps.royalty_calculator import KPIS, artist_income, build_app
+
+    app = build_app(monthly_streams=250_000, rule="user_centric")
+    cards = find_widget(app, kit.KpiCards)
+    expected = artist_income(250_000, rule="user_centric")
+    assert set(cards.values) == set(KPIS)
+    assert cards.values["monthly"] == pytest.approx(expected["monthly"])
+    assert cards.values["needed"] == expected["needed"]

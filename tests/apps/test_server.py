@@ -16,15 +16,20 @@ from plotly.offline import get_plotlyjs_version
 from support import NOTEBOOKS, ROOT, AppServer
 
 from valuelab.apps.server import (
+    CELL_ERROR_MESSAGE,
+    CULL_IDLE_SECONDS,
     FILL_DELAY_SECONDS,
+    POOL_SIZE,
     STATIC,
     apps,
     chart_bundles,
+    charts_js,
     gallery_html,
     page_assets,
     page_resources,
     voila_argv,
 )
+from valuelab.core.errors import InputError
 
 APPS = NOTEBOOKS / "apps"
 
@@ -389,3 +394,56 @@ def test_the_page_shows_outputs_captured_by_an_output_widget(front_end_server, p
     assert "secret detail" not in text and "Traceback" not in text and "ValueError" not in text
     assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "code is stripped"
     assert page.errors == []
+
+
+def test_apps_of_a_folder_with_titles_purposes_and_thumbnails(tmp_path):
+    for stem, title in [("b_chart", "B & chart"), ("a_table", "A table")]:
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(f"# {title}\nShows <things>.")]
+        )
+        nbformat.write(nb, tmp_path / f"{stem}.ipynb")
+    (tmp_path / "thumbnails").mkdir()
+    (tmp_path / "thumbnails" / "a_table.png").write_bytes(b"\x89PNG")
+    entries = apps(tmp_path)
+    assert entries == [
+        {
+            "name": "a_table.ipynb",
+            "title": "A table",
+            "purpose": "Shows <things>.",
+            "thumbnail": "thumbnails/a_table.png",
+        },
+        {
+            "name": "b_chart.ipynb",
+            "title": "B & chart",
+            "purpose": "Shows <things>.",
+            "thumbnail": "",
+        },
+    ]
+    page = gallery_html(entries, base_url="/base/")
+    assert "<img src='/base/voila/files/thumbnails/a_table.png' alt=''>" in page
+    assert "href='/base/voila/render/b_chart.ipynb'" in page and "<h2>B &amp; chart</h2>" in page
+    assert "<p>Shows &lt;things&gt;.</p>" in page and page.count("class='noimg'") == 1
+    assert "No apps yet." in gallery_html([])
+    with pytest.raises(InputError, match="no such folder"):
+        apps(tmp_path / "missing")
+    with pytest.raises(InputError, match="no such folder"):
+        voila_argv(tmp_path / "missing")
+
+
+def test_the_chart_loader_knows_the_server_and_the_plotly_version():
+    loader = charts_js("/prefix/")
+    assert f'"/prefix/valuelab/static/", version = "{get_plotlyjs_version()}"' in loader
+    assert "__BASE__" not in loader and "__VERSION__" not in loader
+
+
+def test_argv_serves_the_folder_without_sources_or_tracebacks():
+    argv = voila_argv(APPS, port=8123, open_browser=True, cull_idle_seconds=30, pool_size=2)
+    assert argv[0] == str(APPS.resolve())
+    assert f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_MESSAGE}" in argv
+    assert "--MappingKernelManager.cull_idle_timeout=30" in argv and "--pool_size=2" in argv
+    assert "--Voila.port_retries=0" in argv and "--no-browser" not in argv
+    allow = [a for a in argv if a.startswith("--VoilaConfiguration.file_allowlist=")]
+    pattern = re.compile(allow[0].split("=", 1)[1])
+    assert pattern.match("thumbnails/app.png") and not pattern.match("app.ipynb")
+    assert not pattern.match("../secret.png")
+    assert CULL_IDLE_SECONDS == 300 and POOL_SIZE == 1

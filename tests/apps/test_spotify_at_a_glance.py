@@ -1,14 +1,68 @@
-"""Smoke test of the browser harness: a real app in Voila, driven in headless Chromium."""
+"""Spotify at a glance: its summary by hand, a built app, and the page in a browser.
+
+The browser tests double as the smoke test of the harness (plain Voila, headless
+Chromium, and a missing Chromium that fails under CI).
+"""
 
 import re
+import time
 
+import ipywidgets as w
 import pytest
-from support import NOTEBOOKS
+from support import NOTEBOOKS, find_widget
 
-from valuelab.apps.spotify_at_a_glance import summary
+from valuelab.apps import kit
+from valuelab.apps.spotify_at_a_glance import METRICS, build_app, summary
+from valuelab.core.errors import InputError
 from valuelab.data.datasets import load_spotify_annual
 
 APP = NOTEBOOKS / "apps" / "spotify_at_a_glance.ipynb"
+
+
+def test_summary_by_hand():
+    # revenue 1,940 EUR m in 2015 and 15,673 in 2024: 8.08 times in 9 years
+    s = summary(load_spotify_annual(), "total_revenue_eur_m", 2015, 2024)
+    assert s["start_value"] == 1940.0 and s["end_value"] == 15673.0
+    assert s["change_pct"] == pytest.approx((15673 / 1940 - 1) * 100)  # +707.9 %
+    assert s["cagr_pct"] == pytest.approx(((15673 / 1940) ** (1 / 9) - 1) * 100)  # +26.1 % a year
+    one_year = summary(load_spotify_annual(), "total_revenue_eur_m", 2023, 2024)
+    assert one_year["cagr_pct"] == pytest.approx(one_year["change_pct"])  # (15,673 / 13,247 - 1)
+
+
+@pytest.mark.parametrize(
+    ("metric", "start", "end", "message"),
+    [
+        ("revenue", 2015, 2024, "unknown metric 'revenue'"),
+        ("mau_m", 2024, 2024, "years 2024-2024"),
+        ("mau_m", 2010, 2024, "no data for 2010"),
+    ],
+)
+def test_summary_errors_are_named(metric, start, end, message):
+    with pytest.raises(InputError, match=message):
+        summary(load_spotify_annual(), metric, start, end)
+
+
+def test_every_metric_is_a_column_with_a_label_and_unit():
+    columns = set(load_spotify_annual().columns)
+    assert set(METRICS) <= columns
+    assert METRICS["premium_arpu_eur_month"] == ("Premium ARPU", "EUR per month")
+
+
+def test_the_built_app_follows_its_controls():
+    app = build_app(metric="premium_subs_m", start=1999, end=2020)  # start out of range: 2015
+    cards = find_widget(app, kit.KpiCards)
+    expected = summary(load_spotify_annual(), "premium_subs_m", 2015, 2020)
+    assert cards.values["end_value"] == expected["end_value"]
+    assert "Premium subscribers in 2020" in cards.cards["end_value"].value
+    assert "million" in cards.cards["end_value"].value
+    span = find_widget(app, w.IntRangeSlider)
+    assert span.value == (2015, 2020)
+    span.value = (2018, 2024)
+    later = summary(load_spotify_annual(), "premium_subs_m", 2018, 2024)
+    deadline = time.monotonic() + 5
+    while cards.values["change_pct"] != pytest.approx(later["change_pct"]):
+        assert time.monotonic() < deadline, "the cards did not follow the years"
+        time.sleep(0.05)
 
 
 @pytest.mark.browser
