@@ -1,5 +1,7 @@
 """The Value Drivers Template: the shipped templates, validation, gaps and the pages."""
 
+import copy
+
 import numpy as np
 import pytest
 import yaml
@@ -93,75 +95,79 @@ def test_markdown_and_html_pages_carry_every_actor_and_driver():
     assert "Labels and publishers" in page and "&amp;" not in template.platform
 
 
-def _stand() -> dict:
-    """A two-sided lemonade stand: small enough to check every number by hand."""
-    return {
-        "platform": "Lemonade stand",
-        "north_star": {"name": "Cups sold", "metric": "cups per month"},
-        "revenue_model": "cups x price",
-        "actors": [
-            {
-                "id": "kids",
-                "name": "Kids",
-                "role": "producer",
-                "receives": ["cash"],
-                "gives": ["cups"],
-            },
-            {
-                "id": "buyers",
-                "name": "Buyers",
-                "role": "consumer",
-                "receives": ["cups"],
-                "gives": ["cash"],
-            },
-            {
-                "id": "stand",
-                "name": "The stand",
-                "role": "platform",
-                "receives": ["x"],
-                "gives": ["y"],
-            },
-        ],
-        "value_drivers": [
-            {
-                "name": "Price",
-                "actor": "kids",
-                "value": "cash",
-                "metric": "EUR per cup",
-                "unit": "EUR",
-                "link": "revenue",
-                "owner": "kids",
-                "input": "price",
-            },
-            {
-                "name": "Thirst",
-                "actor": "buyers",
-                "value": "a cold drink",
-                "metric": "cups per buyer",
-                "unit": "cups",
-                "link": "nsm",
-                "owner": "weather",
-            },
-        ],
-        "flows": [
-            {
-                "source": "buyers",
-                "target": "kids",
-                "what": "sales",
-                "node": "revenue",
-                "unit": "EUR/month",
-            },
-            {"source": "kids", "target": "buyers", "what": "lemonade", "kind": "value"},
-            {"source": "kids", "target": "stand", "what": "rent", "amount": 5, "unit": "EUR/month"},
-        ],
-        "tree": {
-            "root": "revenue",
-            "nsm": "cups",
-            "nodes": {"cups": "buyers * cups_per_buyer", "revenue": "cups * price"},
-            "inputs": {"buyers": 40, "cups_per_buyer": 2, "price": 1.5},
+#: A two-sided lemonade stand: small enough to check every number by hand.
+STAND = {
+    "platform": "Lemonade stand",
+    "north_star": {"name": "Cups sold", "metric": "cups per month"},
+    "revenue_model": "cups x price",
+    "actors": [
+        {
+            "id": "kids",
+            "name": "Kids",
+            "role": "producer",
+            "receives": ["cash"],
+            "gives": ["cups"],
         },
-        "checks": [{"node": "revenue", "reported": 1500, "times": 12, "source": "the ledger"}],
-    }
+        {
+            "id": "buyers",
+            "name": "Buyers",
+            "role": "consumer",
+            "receives": ["cups"],
+            "gives": ["cash"],
+        },
+        {
+            "id": "stand",
+            "name": "The stand",
+            "role": "platform",
+            "receives": ["x"],
+            "gives": ["y"],
+        },
+    ],
+    "value_drivers": [
+        {
+            "name": "Price",
+            "actor": "kids",
+            "value": "cash",
+            "metric": "EUR per cup",
+            "unit": "EUR",
+            "link": "revenue",
+            "owner": "kids",
+            "input": "price",
+        },
+        {
+            "name": "Thirst",
+            "actor": "buyers",
+            "value": "a cold drink",
+            "metric": "cups per buyer",
+            "unit": "cups",
+            "link": "nsm",
+            "owner": "weather",
+        },
+    ],
+    "flows": [
+        {
+            "source": "buyers",
+            "target": "kids",
+            "what": "sales",
+            "node": "revenue",
+            "unit": "EUR/month",
+        },
+        {"source": "kids", "target": "buyers", "what": "lemonade", "kind": "value"},
+        {"source": "kids", "target": "stand", "what": "rent", "amount": 5, "unit": "EUR/month"},
+    ],
+    "tree": {
+        "root": "revenue",
+        "nsm": "cups",
+        "nodes": {"cups": "buyers * cups_per_buyer", "revenue": "cups * price"},
+        "inputs": {"buyers": 40, "cups_per_buyer": 2, "price": 1.5},
+    },
+    "checks": [{"node": "revenue", "reported": 1500, "times": 12, "source": "the ledger"}],
+}
+
+
+def _stand() -> dict:
+    """A fresh copy of :data:`STAND` to edit."""
+    return copy.deepcopy(STAND)
 
 
 def test_flow_table_takes_amounts_from_the_tree_by_hand():
