@@ -75,7 +75,7 @@ bench: setup-test chromium
 
 # Gallery thumbnails: the app tests screenshot every app into build/screenshots/.
 thumbnails: setup-test chromium
-	$(BIN)/python -m pytest tests/test_apps.py tests/test_app_launcher.py -q -m browser
+	$(BIN)/python -m pytest tests/apps/test_apps_in_browser.py tests/apps/test_report_launcher.py -q -m browser
 	mkdir -p notebooks/apps/thumbnails
 	cp build/screenshots/*.png notebooks/apps/thumbnails/
 

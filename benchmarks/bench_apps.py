@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ROOT / "notebooks" / "apps"
 CHROMIUM = os.environ.get("VALUELAB_CHROMIUM", "/usr/bin/chromium")
 RENDERED = ".js-plotly-plot .main-svg"
-#: Apps without a chart to time (the report launcher: a form; tests/test_app_launcher.py).
+#: Apps without a chart to time (the report launcher: a form; tests/apps/test_report_launcher.py).
 NO_CHART = {"report_launcher.ipynb"}
 #: The issue's reference figures for a one-chart notebook (plain Voila, preheated), seconds.
 REFERENCE_PLAIN, REFERENCE_PREHEATED = 4.0, 2.2

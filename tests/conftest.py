@@ -1,27 +1,23 @@
-"""Shared fixtures: paths, notebook execution, and the Voila + Chromium harness."""
+"""Shared fixtures: notebook execution, and the Voila + Chromium harness.
+
+Plain helpers (paths, servers, ``find_widget``) are in ``tests/support.py``.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
+from support import IN_CI, ROOT, AppServer, VoilaServer, write_template
 
 from valuelab.reports import read_records
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-EXERCISES = ROOT / "exercises"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("VALUELAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,12 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def all_notebooks() -> list[Path]:
-    """Every notebook a learner, analyst or stakeholder opens."""
-    found = sorted(NOTEBOOKS.rglob("*.ipynb")) + sorted(EXERCISES.rglob("*.ipynb"))
-    return [p for p in found if ".ipynb_checkpoints" not in p.parts]
 
 
 _WORKER: list[Any] = []
@@ -95,68 +85,27 @@ def run_notebook(
     return run
 
 
+# --- report templates ------------------------------------------------------
+
+
+@pytest.fixture
+def toy(tmp_path):
+    """A template that records its inputs, reads a data file, and fails when asked to."""
+    data = tmp_path / "data.csv"
+    data.write_text("x\n1\n")
+    return write_template(
+        tmp_path / "toy.ipynb",
+        'n = 1  # a number\nlabel = "a"  # a label\nfail = False  # raise midway\n'
+        f'data = "{data}"  # a data file',
+        "from valuelab.reports import record\nimport plotly.express as px\n"
+        "record('n_squared', n * n)\nrecord('label', label)",
+        "px.bar(x=['a', 'b'], y=[n, 2 * n])",
+        "if fail:\n    raise ValueError(f'no data for {label}')",
+        "record('data_rows', len(open(data).read().splitlines()) - 1)",
+    )
+
+
 # --- browser harness -------------------------------------------------------
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with code {proc.returncode} before answering")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status < 500:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    raise TimeoutError(f"voila did not answer {url} within {timeout:.0f} s")
-
-
-class _ServerProcess:
-    """A server subprocess on a free 127.0.0.1 port, waited for until it answers."""
-
-    def __init__(self, argv: list[str], cwd: Path, log: Path, probe: str = "") -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self._log = log.open("w")
-        self.proc = subprocess.Popen(
-            [a.replace("{port}", str(self.port)) for a in argv],
-            cwd=str(cwd),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_http(self.url + probe, self.proc)
-        except Exception:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self._log.close()
-
-
-class VoilaServer(_ServerProcess):
-    """Plain Voila for one notebook."""
-
-    def __init__(self, notebook: Path, log: Path) -> None:
-        argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--port={port}"]
-        argv += ["--Voila.ip=127.0.0.1", "--show_tracebacks=False"]
-        # Probe a static file: a GET of "/" would execute the notebook in a kernel
-        # that the probe abandons, competing with the test's page for 2 cores.
-        super().__init__(argv, notebook.parent, log, probe="voila/static/favicon.ico")
 
 
 @pytest.fixture
@@ -172,17 +121,6 @@ def voila(tmp_path: Path) -> Iterator[Callable[[Path], VoilaServer]]:
     yield start
     for server in servers:
         server.stop()
-
-
-class AppServer(_ServerProcess):
-    """``valuelab serve`` (gallery, preheated kernels)."""
-
-    def __init__(self, log: Path, apps: Path | None = None) -> None:
-        argv = [sys.executable, "-m", "valuelab", "serve", "--port", "{port}", "--no-browser"]
-        super().__init__(argv + (["--apps", str(apps)] if apps else []), ROOT, log)
-
-    def app_url(self, name: str, query: str = "") -> str:
-        return f"{self.url}voila/render/{name}" + (f"?{query}" if query else "")
 
 
 @pytest.fixture(scope="session")
@@ -258,14 +196,3 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     yield pg
     _diagnose(request, pg)
     context.close()
-
-
-def find_widget(widget: Any, kind: type) -> Any:
-    """The first widget of class ``kind`` in an app's widget tree (depth first), or None."""
-    if isinstance(widget, kind):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find_widget(child, kind)
-        if found is not None:
-            return found
-    return None

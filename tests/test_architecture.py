@@ -4,7 +4,7 @@ import ast
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS
+from support import NOTEBOOKS
 
 REPORTS = sorted((NOTEBOOKS / "reports").glob("*.ipynb"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from conftest import ROOT, all_notebooks
+from support import ROOT, all_notebooks
 
 NOTEBOOKS = all_notebooks()
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]

@@ -8,7 +8,7 @@ copies, so the package, notebooks, exercises, datasets and README cite the artic
 import re
 from pathlib import Path
 
-from conftest import ROOT
+from support import ROOT
 
 SHIPPED = [ROOT / "valuelab", ROOT / "notebooks", ROOT / "exercises", ROOT / "datasets"]
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}

@@ -32,3 +32,13 @@ def test_every_metric_has_a_label_and_a_unit():
 def test_bad_requests_are_named(metric, start, end, message):
     with pytest.raises(InputError, match=message):
         annual_summary(load_spotify_annual(), metric, start, end)
+
+
+def test_revenue_summary_by_hand():
+    # revenue 1,940 EUR m in 2015 and 15,673 in 2024: 8.08 times in 9 years
+    s = annual_summary(load_spotify_annual(), "total_revenue_eur_m", 2015, 2024)
+    assert s["start_value"] == 1940.0 and s["end_value"] == 15673.0
+    assert s["change_pct"] == pytest.approx((15673 / 1940 - 1) * 100)  # +707.9 %
+    assert s["cagr_pct"] == pytest.approx(((15673 / 1940) ** (1 / 9) - 1) * 100)  # +26.1 % a year
+    one_year = annual_summary(load_spotify_annual(), "total_revenue_eur_m", 2023, 2024)
+    assert one_year["cagr_pct"] == pytest.approx(one_year["change_pct"])  # (15,673 / 13,247 - 1)

@@ -6,7 +6,7 @@ import json
 import ipywidgets as w
 import pandas as pd
 import pytest
-from conftest import EXERCISES, NOTEBOOKS
+from support import EXERCISES, NOTEBOOKS
 
 from valuelab import royalties as r
 from valuelab.core import InputError

@@ -1,0 +1,74 @@
+"""The KPI trade-off explorer app: its state, a built app, and the page in a browser."""
+
+import time
+
+import pytest
+from support import NOTEBOOKS, find_widget
+
+from valuelab.core.errors import InputError
+from valuelab.kpis.tradeoffs import funnel
+
+APP = NOTEBOOKS / "apps" / "kpi_tradeoff_explorer.ipynb"
+
+
+def test_explorer_state_sweeps_the_lever_over_its_slider_range():
+    from valuelab.apps.kpi_tradeoff_explorer import SLIDERS, explorer_state
+
+    state = explorer_state({"discount": 0.2}, lever="list_price", kpi_a="conversion")
+    sweep = state["sweep"]
+    assert sweep["list_price"].min() == SLIDERS["list_price"][0]
+    assert sweep["list_price"].max() == SLIDERS["list_price"][1]
+    assert (sweep["discount"] == 0.2).all()
+    assert state["current"]["revenue"] == pytest.approx(300_000)  # 6,250 orders x 48 EUR
+    assert state["baseline"]["revenue"] == 240_000
+    assert set(state["frontier"].index) <= set(sweep.index)
+    with pytest.raises(InputError, match="unknown lever 'traffic'"):
+        explorer_state(lever="traffic")
+    with pytest.raises(InputError, match="unknown KPI 'nps'"):
+        explorer_state(kpi_b="nps")
+
+
+def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
+    from valuelab.apps import kit
+    from valuelab.apps.kpi_tradeoff_explorer import build_app
+
+    app = build_app(lever="nope", inputs="discount:0.1,traffic:9e9")
+    cards = find_widget(app, kit.KpiCards)
+    assert cards.values["revenue"] == pytest.approx(
+        funnel(discount=0.1, traffic=500_000).evaluate()["revenue"]
+    )
+    sliders = find_widget(app, kit.ParamSliders)
+    sliders.set({"discount": 0.0, "traffic": 200_000})
+    deadline = time.monotonic() + 5
+    while cards.values["revenue"] != pytest.approx(240_000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cards.values["revenue"] == pytest.approx(240_000)
+
+
+@pytest.mark.browser
+def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, page):
+    from valuelab.core import format_value
+
+    def shown(key, **inputs):
+        return format_value(key, float(funnel(**inputs).evaluate()[key]))
+
+    server = voila(APP)
+    page.goto(server.url + "?inputs=discount:0.2", wait_until="commit")
+    value = page.locator("[data-kpi=revenue] .vl-kpi-value")
+    value.wait_for(timeout=90_000)
+    assert value.inner_text() == shown("revenue", discount=0.2)
+    assert page.locator("[data-kpi=contribution] .vl-kpi-value").inner_text() == shown(
+        "contribution", discount=0.2
+    )
+    assert "-33.0 %" in page.locator("[data-kpi=contribution]").inner_text()  # 56,250 vs 84,000
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+    page.locator("select").nth(2).select_option(label="Orders (orders/month)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some("
+        "gd => gd.layout && gd.layout.yaxis && gd.layout.yaxis.title "
+        "&& gd.layout.yaxis.title.text === 'Orders (orders/month)')",
+        timeout=30_000,
+    )
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "import" not in body and "build_app" not in body
+    assert page.errors == []

@@ -1,0 +1,102 @@
+"""Course kit: student copies from one source, per-learner variants, grading."""
+
+import csv
+import shutil
+
+import nbformat
+import pytest
+from support import EXERCISES
+
+from valuelab import kpis
+from valuelab.course import build_students, check, grade, learner_variant, set_variant
+from valuelab.course.questions.kpis import ANSWERS, answers, ltv_inputs
+
+
+def test_committed_student_copies_are_up_to_date(tmp_path):
+    copy = tmp_path / "exercises"
+    shutil.copytree(EXERCISES, copy, ignore=shutil.ignore_patterns("student"))
+    for path in build_students(copy):
+        committed = EXERCISES / path.parent.parent.name / "student" / "exercise.ipynb"
+        assert committed.exists(), f"run `valuelab course build`: {committed} is missing"
+        assert committed.read_text() == path.read_text(), f"{committed} is out of date"
+
+
+def test_student_copies_hide_solutions_hidden_checks_and_expected_values():
+    for solution in sorted(EXERCISES.glob("*/solution.ipynb")):
+        student = (solution.parent / "student" / "exercise.ipynb").read_text()
+        assert "BEGIN SOLUTION" not in student and "END SOLUTION" not in student
+        assert "grade_namespace" not in student, "hidden checks stay with the instructor"
+        nb = nbformat.reads(student, as_version=4)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    kpis_copy = (EXERCISES / "03_kpis" / "student" / "exercise.ipynb").read_text()
+    assert "nps_score = ...  # your answer" in kpis_copy
+    assert "kpis.nps(answers())" not in kpis_copy
+
+
+def test_variants_change_the_numbers_and_the_checks_follow():
+    try:
+        set_variant(learner_variant("ada@example.org"))
+        mine = answers()
+        assert mine != ANSWERS and ltv_inputs() != {"arpa": 45.0}
+        assert check("kpis.q1", kpis.nps(mine), quiet=True)
+        x = ltv_inputs()
+        assert check("kpis.q2", kpis.ltv(x["arpa"], x["gross_margin"], x["churn_rate"]), quiet=True)
+        set_variant(learner_variant("bob@example.org"))
+        assert answers() != mine, "two learners get different numbers"
+        set_variant(0)
+        assert answers() == ANSWERS
+    finally:
+        set_variant(0)
+    with pytest.raises(Exception, match="hidden check"):
+        check("drivers.h1", None)
+
+
+@pytest.mark.slow
+def test_a_learner_copy_carries_its_variant_and_its_solution_passes(tmp_path, run_notebook):
+    (path,) = [
+        p for p in build_students(EXERCISES, "ada@example.org", tmp_path) if "03_kpis" in p.name
+    ]
+    nb = nbformat.read(str(path), as_version=4)
+    assert f"variant = {learner_variant('ada@example.org')}" in nb.cells[1].source
+    solution = EXERCISES / "03_kpis" / "solution.ipynb"
+    executed, _ = run_notebook(solution, variant=learner_variant("ada@example.org"))
+    text = "\n".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "kpis: 7/7 passed" in text
+
+
+def _fill(student: str, answers_by_name: dict) -> str:
+    for name, code in answers_by_name.items():
+        student = student.replace(f"{name} = ...  # your answer", f"{name} = {code}")
+    return student
+
+
+@pytest.mark.slow
+def test_grading_a_folder_of_submissions(tmp_path):
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    shutil.copy(EXERCISES / "03_kpis" / "solution.ipynb", subs / "perfect.ipynb")
+    student = (EXERCISES / "03_kpis" / "student" / "exercise.ipynb").read_text()
+    (subs / "empty.ipynb").write_text(student)
+    partial = _fill(student, {"nps_score": "kpis.nps(answers())", "vital_features": "99"})
+    (subs / "partial.ipynb").write_text(partial)
+    crashing = _fill(student, {"ltv_eur": "1 / 0", "vital_features": "6"})
+    (subs / "crashing.ipynb").write_text(crashing)
+    (subs / "broken.ipynb").write_text('{"cells": [ not json')
+    shutil.copy(EXERCISES / "01_value_drivers" / "solution.ipynb", subs / "drivers.ipynb")
+
+    table = grade(subs, tmp_path / "out", timeout=60)
+    rows = {r["learner"]: r for r in csv.DictReader(table.open())}
+    assert rows["perfect"]["percent"] == "100.0" and rows["perfect"]["topic"] == "kpis"
+    assert rows["empty"]["points"] == "0.0" and rows["empty"]["status"] == "graded"
+    assert float(rows["partial"]["points"]) == 1.0  # Q1 right, Q7 wrong
+    assert (
+        float(rows["crashing"]["points"]) == 1.0
+        and "ZeroDivisionError" in rows["crashing"]["error"]
+    )
+    assert rows["broken"]["status"] == "unreadable" and rows["broken"]["points"] == "0.0"
+    assert rows["drivers"]["percent"] == "100.0"  # public and hidden checks
+    feedback = (tmp_path / "out" / "feedback" / "partial.html").read_text()
+    assert "✅ kpis.q1" in feedback and "❌ kpis.q7" in feedback and "Hint:" in feedback
+    assert "vital_features" not in feedback or "6" not in feedback.split("kpis.q7")[1][:80]
+    drivers = (tmp_path / "out" / "feedback" / "drivers.html").read_text()
+    assert "drivers.h1 (hidden)" in drivers

@@ -1,0 +1,56 @@
+import shutil
+
+import nbformat
+import pytest
+from support import NOTEBOOKS
+
+from valuelab.course.site import BuildError, build, notebook_title
+
+
+@pytest.mark.slow
+def test_build_writes_lessons_reports_and_an_index_and_survives_a_broken_notebook(tmp_path):
+    src = tmp_path / "notebooks"
+    (src / "reports").mkdir(parents=True)
+    shutil.copy(NOTEBOOKS / "00_start_here.ipynb", src)
+    shutil.copy(NOTEBOOKS / "reports" / "spotify_year.ipynb", src / "reports")
+    (src / "reports" / "samples.yaml").write_text("spotify_year.ipynb:\n  - {year: 2021}\n")
+    broken = nbformat.v4.new_notebook()
+    broken.cells = [
+        nbformat.v4.new_markdown_cell("# Broken\nA lesson that fails."),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ]
+    broken.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(broken, src / "99_broken.ipynb")
+
+    out = tmp_path / "build"
+    with pytest.raises(
+        BuildError, match="1 of 3 notebooks failed: 99_broken.ipynb: .*ZeroDivisionError"
+    ):
+        build(out, notebooks_dir=src)
+
+    index = (out / "index.html").read_text()
+    assert "course/00_start_here.html" in index
+    assert "reports/spotify_year_2021.html" in index
+    assert "failed: " in index and "ZeroDivisionError" in index
+
+    lesson = (out / "course" / "00_start_here.html").read_text()
+    assert "EUR 15,673 m" in lesson  # computed figure in the executed lesson
+    assert '<div class="highlight' in lesson  # lessons keep their code
+
+    report = (out / "reports" / "spotify_year_2021.html").read_text()
+    assert "9,668 EUR m" in report and "+22.7 %" in report  # 2021 revenue and change vs 2020
+    assert '<div class="highlight' not in report, "reports for stakeholders show no code"
+    assert "Plotly.newPlot" in report and '<script src="../assets/plotly.min.js">' in report
+    assert len(report.encode()) < 1_000_000, "plotly.js is shared, not inlined per page"
+    assert (out / "assets" / "plotly.min.js").exists()
+    assert "vnd.valuelab.record" not in report
+
+
+def test_notebook_title():
+    title, question = notebook_title(NOTEBOOKS / "00_start_here.ipynb")
+    assert title == "Start here: valuelab in 15 minutes"
+    assert question.startswith("how do we go from a table")

@@ -1,0 +1,124 @@
+"""Driver figures: the tree, the tornado, the what-if waterfall, actor flows, ROI cash."""
+
+import pytest
+
+from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
+from valuelab.plots.drivers import (
+    actor_flows,
+    roi_cashflow,
+    tornado,
+    tree_graph,
+    what_if_waterfall,
+)
+
+
+@pytest.fixture
+def tree():
+    # revenue = 10 users x 2.5 EUR = 25 EUR/month (the North Star here); profit = 25 - 5 = 20
+    return DriverTree.from_dict(
+        {
+            "revenue": {"formula": "users * arpu", "unit": "EUR/month"},
+            "profit": {"formula": "revenue - costs", "unit": "EUR/month"},
+        },
+        nsm="revenue",
+        inputs={
+            "users": {"value": 10, "unit": "users", "actor": "listeners"},
+            "arpu": {"value": 2.5, "unit": "EUR/user"},
+            "costs": 5,
+        },
+    )
+
+
+def test_tree_graph_draws_layers_edges_and_the_kinds_of_node(tree):
+    fig = tree_graph(tree)
+    edges, *groups = fig.data
+    assert [t.name for t in groups] == ["North Star", "root", "value driver (input)", "other input"]
+    assert list(edges.x).count(None) == 4  # profit-revenue, profit-costs, revenue-users, -arpu
+    by_name = {t.name: t for t in groups}
+    assert list(by_name["root"].text) == ["<b>profit</b><br>20.00 EUR/month"]
+    assert list(by_name["North Star"].text) == ["<b>revenue</b><br>25.00 EUR/month"]
+    assert by_name["North Star"].marker.symbol == "star"
+    assert by_name["value driver (input)"].customdata[0].endswith("driver of listeners")
+    assert sorted(by_name["other input"].y) == [-2.0, -1.0]  # costs one level up, arpu two
+    assert by_name["root"].y == (0.0,)
+    assert fig.layout.title.text == "Driver tree: profit = 20.00 EUR/month"
+    assert fig.layout.height == 420 and fig.layout.xaxis.visible is False
+    moved = tree_graph(tree, {"users": 20}, title="Twice the users")
+    assert moved.layout.title.text == "Twice the users"
+    assert "45.00 EUR/month" in {t.name: t for t in moved.data}["root"].text[0]
+
+
+def test_tornado_bars_start_at_the_base_and_biggest_come_first(tree):
+    sens = tree.sensitivity(swing=0.1)
+    fig = tornado(sens, unit="EUR/month")
+    low, high = fig.data
+    assert [low.name, high.name] == ["input -10%", "input +10%"]
+    assert list(low.y) == list(sens["input"]) == ["arpu", "users", "costs"]
+    # arpu 2.25 or 2.75: profit 17.5 or 22.5 around the base of 20
+    assert low.base == 20.0 and low.x[0] == pytest.approx(-2.5)
+    assert high.x[0] == pytest.approx(2.5) and high.x[2] == pytest.approx(-0.5)  # costs up
+    assert fig.layout.barmode == "overlay" and fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.title.text == "What moves profit most"
+    assert fig.layout.xaxis.title.text == "profit (EUR/month)"
+    assert fig.layout.yaxis.title.text == "Input"
+    assert fig.layout.shapes[0].x0 == 20.0  # the base line
+
+
+def test_what_if_waterfall_from_before_through_each_change_to_after(tree):
+    parts = tree.contributions(changes={"arpu": 1.0, "users": 2})
+    fig = what_if_waterfall(20.0, parts, unit="EUR/month")
+    (fall,) = fig.data
+    assert list(fall.x) == ["before", "arpu", "users", "after"]
+    assert list(fall.measure) == ["absolute", "relative", "relative", "total"]
+    # arpu +1 adds 10 users x 1 EUR = 10; then 2 more users at 3.5 EUR add 7: 20 -> 37
+    assert list(fall.y) == [20.0, 10.0, 7.0, 0.0]
+    assert list(fall.text) == ["20.00", "+10", "+7", "37.00"]
+    assert fig.layout.title.text == "What if: profit"
+    assert fig.layout.yaxis.title.text == "profit (EUR/month)"
+    assert fig.layout.xaxis.title.text == "Change"
+
+
+def test_actor_flows_is_a_sankey_of_the_money():
+    template = ValueDriverTemplate.load("marketplace_value_drivers.yaml")
+    fig = actor_flows(template)
+    (sankey,) = fig.data
+    names = [a.name for a in template.actors]
+    assert sankey.type == "sankey" and list(sankey.node.label) == names
+    money = template.flow_table().dropna(subset=["amount"])
+    assert list(sankey.link.value) == pytest.approx(money["amount"].tolist())
+    assert sankey.link.value[0] == pytest.approx(21.0924)  # client payments, EUR m/month
+    assert fig.layout.title.text == "Money between the actors (EUR m/month)"
+    both = actor_flows(template, value_flows=True)
+    assert len(both.data[0].link.value) == len(money) + 1
+    assert both.layout.title.text == "Money and value between the actors (EUR m/month)"
+    assert both.data[0].link.customdata[-1] == "value (no amount)"
+
+
+def test_roi_cashflow_bars_lines_and_the_payback_month():
+    profit = DriverTree.from_dict({"profit": "users * margin"})
+    result = roi(profit, {"users": 100, "margin": 2.0}, change={"users": 10}, cost=50, months=6)
+    fig = roi_cashflow(result, unit="EUR")
+    assert [t.name for t in fig.data] == [
+        "net cash in the month",
+        "cumulative",
+        "cumulative, discounted",
+    ]
+    assert list(fig.data[0].y) == [-50, 20, 20, 20, 20, 20, 20]  # 10 users x 2 EUR a month
+    assert list(fig.data[1].y) == [-50, -30, -10, 10, 30, 50, 70]
+    assert fig.layout.shapes[-1].x0 == 3 and result.payback_month == 3
+    assert fig.layout.title.text == "Initiative cash flow"
+    assert fig.layout.xaxis.title.text == "Month (0 = upfront cost)"
+    assert fig.layout.yaxis.title.text == "Cash (EUR)"
+    never = roi(profit, {"users": 100, "margin": 2.0}, change={"users": 1}, cost=500, months=3)
+    assert len(roi_cashflow(never).layout.shapes) == 1  # the zero line, no payback line
+    assert roi_cashflow(never).layout.yaxis.title.text == "Cash"
+
+
+def test_tree_graph_of_the_shipped_template_shows_every_node():
+    tree = ValueDriverTemplate.load("spotify_value_drivers.yaml").tree
+    fig = tree_graph(tree)
+    groups = {t.name: t for t in fig.data[1:]}
+    assert sum(len(t.x) for t in groups.values()) == len(tree.evaluate())
+    assert len(groups["value driver (input)"].x) == len(tree.drivers())
+    assert groups["North Star"].text[0].startswith("<b>listening_hours</b>")
+    assert groups["root"].text[0].startswith("<b>operating_income</b>")

@@ -1,0 +1,68 @@
+"""KPI figures: a lever sweep, the frontier, the 80/20 chart and retention cohorts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from valuelab.kpis import frontier, funnel, pareto_features, tradeoff
+from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
+
+
+def test_tradeoff_chart_puts_each_kpi_on_its_own_axis_with_its_unit():
+    sweep = tradeoff(funnel(), "discount", [0.0, 0.1, 0.2])
+    fig = tradeoff_chart(sweep, "conversion", "contribution")
+    a, b = fig.data
+    assert a.name == "Conversion rate (share 0-1)" and b.name == "Contribution (EUR/month)"
+    assert list(a.x) == [0.0, 0.1, 0.2] and a.y[0] == pytest.approx(0.02)
+    assert b.y[0] == pytest.approx(84_000) and b.yaxis == "y2"
+    assert fig.layout.title.text == "Moving discount: Conversion rate vs Contribution"
+    assert fig.layout.xaxis.title.text == "discount (share 0-1)"
+    assert fig.layout.yaxis.title.text == "Conversion rate (share 0-1)"
+    assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"
+    prices = tradeoff_chart(tradeoff(funnel(), "list_price", [30, 40]), "revenue", "orders", "P")
+    assert prices.layout.xaxis.title.text == "list_price" and prices.layout.title.text == "P"
+
+
+def test_frontier_chart_shows_every_point_the_frontier_and_the_current_one():
+    sweep = tradeoff(funnel(), "list_price", np.linspace(25, 80, 12))
+    efficient = frontier(sweep, "revenue", "contribution")
+    current = funnel().evaluate()
+    fig = frontier_chart(sweep, efficient, "revenue", "contribution", current=current)
+    points, line, star = fig.data
+    assert [points.name, line.name, star.name] == ["all points", "Pareto frontier", "current"]
+    assert len(points.x) == 12 and len(line.x) == len(efficient) < 12
+    assert list(points.marker.color) == list(sweep["list_price"])  # coloured by the lever
+    assert star.x == (240_000.0,) and star.y == (84_000.0,)
+    assert fig.layout.title.text == "Trade-off frontier"
+    assert fig.layout.xaxis.title.text == "Revenue (EUR/month)"
+    assert fig.layout.yaxis.title.text == "Contribution (EUR/month)"
+
+
+def test_pareto_chart_colours_the_vital_few_and_draws_the_80_percent_line():
+    table = pareto_features(pd.DataFrame({"feature": list("aaaaaaaabc")}))
+    fig = pareto_chart(table)
+    bars, line = fig.data
+    assert list(bars.x) == ["a", "b", "c"] and list(bars.y) == [8.0, 1.0, 1.0]
+    assert list(bars.marker.color)[1:] == ["#bbb", "#bbb"] and bars.marker.color[0] != "#bbb"
+    assert list(line.y) == pytest.approx([80, 90, 100]) and line.yaxis == "y2"
+    assert fig.layout.shapes[0].y0 == 80
+    assert fig.layout.title.text == "What drives purchase decisions"
+    assert fig.layout.xaxis.title.text == "Feature (most decisive first)"
+    assert fig.layout.yaxis.title.text == "Decisions (deals citing it)"
+    assert fig.layout.yaxis2.title.text == "Cumulative share of decisions (%)"
+    assert list(fig.layout.yaxis2.range) == [0, 105]
+
+
+def test_cohort_heatmap_in_percent():
+    table = pd.DataFrame(
+        [[1.0, 0.5, 0.25], [1.0, 0.4, np.nan]], index=["2024-01", "2024-02"], columns=[0, 1, 2]
+    )
+    fig = cohort_heatmap(table, unit="week")
+    (heat,) = fig.data
+    assert heat.type == "heatmap" and list(heat.x) == ["0", "1", "2"]
+    assert list(heat.y) == ["2024-01", "2024-02"]
+    assert heat.z[0].tolist() == [100.0, 50.0, 25.0] and np.isnan(heat.z[1][2])
+    assert (heat.zmin, heat.zmax) == (0, 100) and heat.colorbar.title.text == "% retained"
+    assert fig.layout.title.text == "Retention by sign-up cohort"
+    assert fig.layout.xaxis.title.text == "Weeks since sign-up"
+    assert fig.layout.yaxis.title.text == "Sign-up cohort"

@@ -1,0 +1,274 @@
+"""Payout rules (pro-rata, user-centric and variants) by hand and at scale; lesson 02."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import NOTEBOOKS
+
+from valuelab import royalties as r
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
+from valuelab.data.synthetic import listening_log
+
+NOTEBOOK = NOTEBOOKS / "02_spotify_royalties.ipynb"
+
+
+def cents(s: pd.Series) -> int:
+    return int((s * 100).round().astype(np.int64).sum())
+
+
+@pytest.fixture(scope="module")
+def two_listeners() -> pd.DataFrame:
+    # two listeners paying the same; one plays X 90 times, the other Y 10 times
+    return pd.DataFrame({"user_id": ["u1", "u2"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    return listening_log.generate(n_rows=5_000, seed=7, stream_farm=2)
+
+
+# --- item 8: the hand-computed case -----------------------------------------
+
+
+def test_hand_computed_pro_rata(two_listeners):
+    assert r.pro_rata(two_listeners, 20).to_dict() == {"X": 18.0, "Y": 2.0}
+
+
+def test_hand_computed_user_centric(two_listeners):
+    assert r.user_centric(two_listeners, 20).to_dict() == {"X": 10.0, "Y": 10.0}
+
+
+def test_hand_computed_blend_and_weights(two_listeners):
+    # alpha 0.25: 0.25 * 10 + 0.75 * 18 = 16 for X
+    assert r.blend(two_listeners, 20, 0.25).to_dict() == {"X": 16.0, "Y": 4.0}
+    assert r.blend(two_listeners, 20, 1).equals(r.user_centric(two_listeners, 20))
+    assert r.blend(two_listeners, 20, 0).equals(r.pro_rata(two_listeners, 20))
+    # u1 pays 3 times what u2 pays -> X gets 3/4 of the pool
+    weights = {"u1": 3.0, "u2": 1.0}
+    assert r.user_centric(two_listeners, 20, user_weights=weights).to_dict() == {
+        "X": 15.0,
+        "Y": 5.0,
+    }
+    paid = two_listeners.assign(user_revenue=[3.0, 1.0])
+    assert r.user_centric(paid, 20, user_weights="user_revenue").to_dict() == {"X": 15.0, "Y": 5.0}
+
+
+def test_user_without_streams_is_redistributed():
+    log = pd.DataFrame(
+        {"user_id": ["a", "b", "c"], "artist_id": ["X", "Y", "Y"], "streams": [4, 1, 0]}
+    )
+    # c streamed nothing: a and b share the pool equally
+    assert r.user_centric(log, 10).to_dict() == {"X": 5.0, "Y": 5.0}
+
+
+def test_largest_remainder_rounding():
+    log = pd.DataFrame({"user_id": list("abc"), "artist_id": list("XYZ"), "streams": [1, 1, 1]})
+    assert r.pro_rata(log, 1).tolist() == [0.34, 0.33, 0.33]
+    assert r.largest_remainder(np.array([2.0, 1.0, 1.0]), 5).tolist() == [3, 1, 1]
+    assert r.largest_remainder(np.array([0.0]), 0).tolist() == [0]
+    with pytest.raises(InputError, match="nothing to pay out"):
+        r.largest_remainder(np.array([0.0, 0.0]), 5)
+
+
+# --- every rule conserves the pool ------------------------------------------
+
+
+@pytest.mark.parametrize("pool", [0.0, 0.01, 1234.57, 1_000_003.33])
+@pytest.mark.parametrize("rule", list(r.RULES))
+def test_every_rule_conserves_the_pool(log, rule, pool):
+    pay = r.RULES[rule](log, pool)
+    assert cents(pay) == round(pool * 100)
+    assert (pay >= 0).all()
+    assert pay.index.name == "artist_id"
+    assert pay.index.is_monotonic_increasing
+
+
+def test_rules_with_weights_and_thresholds_conserve(log):
+    for pay in (
+        r.user_centric(log, 999.99, user_weights="user_revenue"),
+        r.blend(log, 999.99, 0.3, user_weights="user_revenue"),
+        r.pro_rata(r.apply_threshold(log, 50, level="track"), 999.99),
+        r.user_centric(r.apply_threshold(log, 50, level="artist"), 999.99),
+    ):
+        assert cents(pay) == 99999
+
+
+def test_ids_as_plain_strings_match_categoricals(log):
+    plain = log.astype({"user_id": str, "artist_id": str})
+    pd.testing.assert_series_equal(r.pro_rata(plain, 500), r.pro_rata(log, 500))
+    pd.testing.assert_series_equal(r.user_centric(plain, 500), r.user_centric(log, 500))
+
+
+def test_user_centric_matches_a_per_user_loop(log):
+    pay = r.user_centric(log, 1000.0)
+    expected = pd.Series(0.0, index=pay.index)
+    users = log.groupby("user_id", observed=True)
+    for _, rows in users:
+        per_artist = rows.groupby("artist_id", observed=True)["streams"].sum()
+        expected[per_artist.index] += 1000.0 / users.ngroups * per_artist / per_artist.sum()
+    assert np.abs(pay - expected).max() <= 0.01
+
+
+# --- thresholds and boosts redistribute --------------------------------------
+
+
+def test_threshold_redistributes():
+    log = pd.DataFrame(
+        {
+            "user_id": ["a", "a", "b", "b"],
+            "artist_id": ["X", "X", "Y", "Z"],
+            "track_id": ["x1", "x2", "y1", "z1"],
+            "streams": [600, 500, 900, 100],
+        }
+    )
+    track = r.apply_threshold(log, 1000, level="track")
+    assert track["streams"].tolist() == [0, 0, 0, 0]
+    artist = r.apply_threshold(log, 1000, level="artist")
+    assert artist["streams"].tolist() == [600, 500, 0, 0]
+    assert r.pro_rata(artist, 21).to_dict() == {"X": 21.0, "Y": 0.0, "Z": 0.0}
+    lower = r.apply_threshold(log, 500, level="track")
+    # x1, x2 and y1 pass (2000 streams): pool 20 -> X 11, Y 9, Z 0
+    assert r.pro_rata(lower, 20).to_dict() == {"X": 11.0, "Y": 9.0, "Z": 0.0}
+    # user-centric: b keeps its full share for Y
+    assert r.user_centric(lower, 20).to_dict() == {"X": 10.0, "Y": 10.0, "Z": 0.0}
+    assert log["streams"].tolist() == [600, 500, 900, 100]  # input untouched
+
+
+def test_artist_centric_boost_hand_case():
+    log = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "c"],
+            "artist_id": ["X", "X", "Y", "Z"],
+            "streams": [1, 1, 1, 1],
+        }
+    )
+    # X: 2 streams from 2 listeners -> boosted x2: weights X 4, Y 1, Z 1
+    got = r.artist_centric_boost(log, 60, factor=2, min_streams=2, min_listeners=2)
+    assert got.to_dict() == {"X": 40.0, "Y": 10.0, "Z": 10.0}
+    none = r.artist_centric_boost(log, 60, min_streams=2, min_listeners=3)
+    assert none.equals(r.pro_rata(log, 60))
+
+
+def test_stream_farm_gains_under_pro_rata_not_user_centric(log):
+    pr, uc = r.pro_rata(log, 10_000), r.user_centric(log, 10_000)
+    assert pr["FARM"] > 50 * uc["FARM"]
+    assert (
+        r.artist_centric_boost(log, 10_000, min_streams=100, min_listeners=5)["FARM"] < pr["FARM"]
+    )
+
+
+# --- compare and tiers ---------------------------------------------------------
+
+
+def test_compare_and_by_tier(two_listeners, log):
+    table = r.compare(two_listeners, 20)
+    uc = table[table["rule"] == "user_centric"].set_index("artist_id")
+    assert uc.loc["X", "change_eur"] == -8.0
+    assert uc.loc["Y", "change_pct"] == pytest.approx(400.0)
+    big = r.compare(log, 10_000, rules=list(r.RULES))
+    assert set(big["rule"]) == set(r.RULES)
+    tiers = r.by_tier(big)
+    for _, group in tiers.groupby("rule"):
+        assert group["payout_eur"].sum() == pytest.approx(10_000, abs=0.01)
+        assert group["artists"].sum() == log["artist_id"].nunique()
+    top10 = tiers[(tiers["rule"] == "user_centric") & (tiers["tier"] == "top 10")]
+    assert top10["artists"].item() == 10
+    custom = r.compare(two_listeners, 20, rules={"half": lambda s, p: r.blend(s, p, 0.5)})
+    assert custom["payout_eur"].tolist() == [14.0, 6.0]
+
+
+def test_user_centric_moves_money_from_the_long_tail_in_the_synthetic_log():
+    # heavy listeners play the long tail; under user-centric their extra streams
+    # no longer buy extra money, so the tail loses and the top gains ("pro rata is
+    # progressive", Glenn McDonald)
+    shipped = datasets.load("listening_log")
+    tiers = r.by_tier(r.compare(shipped, 10_000))
+    change = tiers.set_index(["rule", "tier"])["change_pct"]
+    assert change["user_centric", "top 10"] > 5
+    assert change["user_centric", "long tail"] < -5
+
+
+# --- bad inputs are named ---------------------------------------------------------
+
+
+def test_missing_columns_named():
+    with pytest.raises(InputError, match="missing column.*streams"):
+        r.pro_rata(pd.DataFrame({"user_id": ["a"], "artist_id": ["X"]}), 1)
+
+
+def test_negative_and_fractional_streams_name_rows():
+    bad = pd.DataFrame(
+        {"user_id": list("abcd"), "artist_id": list("WXYZ"), "streams": [1, -2, 1.5, 3]}
+    )
+    with pytest.raises(InputError) as err:
+        r.user_centric(bad, 1)
+    text = str(err.value)
+    assert "column 'streams'" in text and "row 1" in text and "row 2" in text
+    assert "below 0" in text and "whole number" in text
+
+
+def test_nan_ids_name_rows():
+    bad = pd.DataFrame({"user_id": ["a", None], "artist_id": [np.nan, "X"], "streams": [1, 1]})
+    with pytest.raises(InputError) as err:
+        r.pro_rata(bad, 1)
+    text = str(err.value)
+    assert "column 'user_id', row 1" in text and "column 'artist_id', row 0" in text
+
+
+def test_bad_arguments_named(two_listeners):
+    cases = [
+        (lambda: r.pro_rata(two_listeners, -1), "pool"),
+        (lambda: r.blend(two_listeners, 1, 1.5), "alpha"),
+        (lambda: r.apply_threshold(two_listeners, 10), "track_id"),
+        (lambda: r.apply_threshold(two_listeners, 10, level="album"), "level"),
+        (lambda: r.apply_threshold(two_listeners, -1, level="artist"), "min_streams"),
+        (lambda: r.artist_centric_boost(two_listeners, 1, factor=-1), "factor"),
+        (lambda: r.user_centric(two_listeners, 1, user_weights="paid"), "paid"),
+        (lambda: r.user_centric(two_listeners, 1, user_weights={"u1": 1.0}), "u2"),
+        (lambda: r.user_centric(two_listeners, 1, user_weights={"u1": -1, "u2": 1}), "u1"),
+        (lambda: r.compare(two_listeners, 1, rules=["fair"]), "fair"),
+        (lambda: r.pro_rata("log.csv", 1), "DataFrame"),
+    ]
+    for call, named in cases:
+        with pytest.raises(InputError, match=named):
+            call()
+
+
+# --- the notebook (slow) ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_notebook_key_numbers(run_notebook):
+    _, rec = run_notebook(NOTEBOOK)
+    annual = datasets.load_spotify_annual()
+    pools = r.pool_by_year(annual, 0.6667).set_index("year")
+    assert rec["pool_eur_bn"] == pytest.approx(15.673 * 0.6667)
+    assert rec["reported_share_2022"] == pytest.approx(8.0 / 11.727)
+    assert rec["cumulative_pool_2021_eur_bn"] == pytest.approx(
+        pools.loc[2021, "cumulative_pool_eur_bn"]
+    )
+    assert 25 < rec["cumulative_pool_2021_eur_bn"] < 27  # close to the EUR 26 bn claim
+    path = r.euro_path(0.6667).set_index("recipient")["eur"]
+    assert rec["artist_cents_per_euro"] == pytest.approx(path["artist"] * 100)
+    log = datasets.load("listening_log")
+    pool = r.royalty_pool(r.log_revenue(log), 0.6667)
+    tiers = r.by_tier(r.compare(log, pool)).set_index(["rule", "tier"])["change_pct"]
+    assert rec["top10_change_pct"] == pytest.approx(tiers["user_centric", "top 10"])
+    assert rec["long_tail_change_pct"] == pytest.approx(tiers["user_centric", "long tail"])
+    effect = r.threshold_effect(log, pool, 3)
+    assert rec["threshold_streams_below_pct"] == pytest.approx(effect["streams_below_pct"])
+    assert rec["farm_pro_rata_eur"] > 50 * rec["farm_user_centric_eur"]
+
+
+@pytest.mark.slow
+def test_notebook_parameters(run_notebook):
+    _, rec = run_notebook(NOTEBOOK, year=2022, payout_share=0.7, rule="blend_50", log_rows=8000)
+    assert rec["pool_eur_bn"] == pytest.approx(11.727 * 0.7)
+    log = datasets.generate("listening_log", n_rows=8000)
+    pool = r.royalty_pool(r.log_revenue(log), 0.7)
+    tiers = r.by_tier(r.compare(log, pool, rules=["pro_rata", "blend_50"]))
+    change = tiers.set_index(["rule", "tier"])["change_pct"]
+    assert rec["top10_change_pct"] == pytest.approx(change["blend_50", "top 10"])
