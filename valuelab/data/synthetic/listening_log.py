@@ -80,6 +80,16 @@ def _draw_listening(
     }
 
 
+def _catalogue(n_users: int, n_artists: int) -> dict[str, list[str]]:
+    """The user, artist and track ids the codes point at (``U000001``, ``A00001-T03``...)."""
+    artist_ids = _ids("A", n_artists, 5)
+    return {
+        "user": _ids("U", n_users, 6),
+        "artist": artist_ids,
+        "track": [f"{a}-T{t:02d}" for a in artist_ids for t in range(1, TRACKS_PER_ARTIST + 1)],
+    }
+
+
 def _add_stream_farm(rows: dict[str, np.ndarray], ids: dict[str, list[str]], n_bots: int) -> None:
     """Append ``n_bots`` Premium bots streaming the 3 tracks of artist ``FARM`` (in place)."""
     n_users, n_artists, n_tracks = (len(ids[k]) for k in ("user", "artist", "track"))
@@ -145,12 +155,7 @@ def generate(
     check_number(n_users, "n_users", min=1, integer=True)
     check_number(n_artists, "n_artists", min=1, integer=True)
     rows = _draw_listening(np.random.default_rng(seed), n_rows, n_users, n_artists)
-    artist_ids = _ids("A", n_artists, 5)
-    ids = {
-        "user": _ids("U", n_users, 6),
-        "artist": artist_ids,
-        "track": [f"{a}-T{t:02d}" for a in artist_ids for t in range(1, TRACKS_PER_ARTIST + 1)],
-    }
+    ids = _catalogue(n_users, n_artists)
     if stream_farm:
         _add_stream_farm(rows, ids, int(stream_farm))
     return pd.DataFrame(
