@@ -53,6 +53,24 @@ def _rule_factor(rule: str, fan_intensity: float, yearly_track_streams: float) -
     return 1.0
 
 
+def _check_terms(
+    monthly_streams: int, deal: str, rate: float, fan_intensity: float, tracks: int
+) -> None:
+    """Raise :class:`InputError` for a value :func:`artist_income` cannot use."""
+    check_number(monthly_streams, "monthly_streams", min=0, integer=True)
+    check_number(rate, "rate", min=1e-9, max=1)
+    check_number(fan_intensity, "fan_intensity", min=0.01, max=100)
+    check_number(tracks, "tracks", min=1, integer=True)
+    if deal not in r.DEALS:
+        raise InputError(f"unknown deal '{deal}'", source="deal", expected=", ".join(r.DEALS))
+
+
+def _artist_share(deal: str, writes_songs: bool) -> float:
+    """The artist's share 0-1 of what rights holders get: royalty, plus songwriting if theirs."""
+    parts = r.split_payout(1.0, artist_royalty_rate=r.DEALS[deal])
+    return float(parts["artist"] + (parts["songwriter"] if writes_songs else 0.0))
+
+
 def artist_income(
     monthly_streams: int = 100_000,
     deal: str = "major label (CMA 2021 average)",
@@ -98,16 +116,10 @@ def artist_income(
     >>> round(out["monthly"], 2), out["needed"]
     (74.56, 2011803.0)
     """
-    check_number(monthly_streams, "monthly_streams", min=0, integer=True)
-    check_number(rate, "rate", min=1e-9, max=1)
-    check_number(fan_intensity, "fan_intensity", min=0.01, max=100)
-    check_number(tracks, "tracks", min=1, integer=True)
-    if deal not in r.DEALS:
-        raise InputError(f"unknown deal '{deal}'", source="deal", expected=", ".join(r.DEALS))
+    _check_terms(monthly_streams, deal, rate, fan_intensity, tracks)
     yearly_per_track = monthly_streams * 12 / tracks
     pool_rate = rate * _rule_factor(rule, fan_intensity, yearly_per_track)
-    parts = r.split_payout(1.0, artist_royalty_rate=r.DEALS[deal])
-    share = float(parts["artist"] + (parts["songwriter"] if writes_songs else 0.0))
+    share = _artist_share(deal, writes_songs)
     # streams needed: at that volume the threshold no longer bites
     needed_rate = rate * _rule_factor(rule, fan_intensity, float("inf"))
     return {
