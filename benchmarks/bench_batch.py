@@ -54,7 +54,6 @@ def _time_batch(rows: Path, out: Path, workers: int, n: int) -> float:
             str(TEMPLATE),
             "--params-from",
             str(rows),
-            str(rows),
             "--out",
             str(out),
             "--workers",
