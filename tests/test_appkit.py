@@ -7,21 +7,40 @@ import ipywidgets as w
 import pandas as pd
 
 from valuelab.apps import kit
+from valuelab.core import Quantity
 from valuelab.core.errors import InputError
 from valuelab.core.validation import Column, validate_frame
 
 
 def test_kpi_cards_show_value_unit_and_delta_direction():
-    cards = kit.KpiCards({"arr": ("ARR", "EUR", ",.0f"), "churn": ("Churn", "%", ".1%")})
+    cards = kit.KpiCards(
+        {
+            "arr": Quantity("ARR", "EUR", "money", 0, currency="EUR"),
+            "churn": Quantity("Churn", "share 0-1", "share", 1),
+        }
+    )
     cards.update({"arr": 90_000.0, "churn": 0.05}, baseline={"arr": 100_000.0, "churn": 0.05})
     arr = cards.cards["arr"].value
     assert 'data-kpi="arr"' in arr and "90,000 EUR" in arr
     assert "vl-down" in arr and "-10.0 % vs baseline" in arr
     churn = cards.cards["churn"].value
-    assert "5.0%" in churn and "vl-flat" in churn
+    assert "5.0 %" in churn and "vl-flat" in churn and "+0.0 pp vs baseline" in churn
+    cards.update({"churn": 0.06}, baseline={"churn": 0.05})
+    assert "+1.0 pp vs baseline" in cards.cards["churn"].value  # a share changes in points
     cards.update({"arr": 1.0}, labels={"arr": "ARR in 2025"})
     assert "ARR in 2025" in cards.cards["arr"].value
-    assert cards.values == {"arr": 1.0, "churn": 0.05}
+    assert cards.values == {"arr": 1.0, "churn": 0.06}
+
+
+def test_kpi_cards_take_registry_keys_and_swap_a_cards_quantity():
+    cards = kit.KpiCards({"value": "total_revenue_eur_m"})
+    cards.update({"value": 15_673.0})
+    assert "Total revenue" in cards.cards["value"].value
+    assert "15,673 EUR m" in cards.cards["value"].value
+    cards.update({"value": 263.0}, specs={"value": "premium_subs_m"}, labels={"value": "Subs"})
+    assert "Subs" in cards.cards["value"].value and "263 million" in cards.cards["value"].value
+    cards.update({"value": 0.0}, baseline={"value": 0.0})
+    assert "+0 million vs baseline" in cards.cards["value"].value
 
 
 def test_error_panel_shows_the_input_error_message_not_a_traceback():

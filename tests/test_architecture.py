@@ -1,19 +1,75 @@
-"""Architecture guards: the shape of the code, checked on the source.
+"""Architecture guards the import contracts cannot see, checked on the source.
 
-Issue 19, item 5: no function or method over 60 lines in the package (``valuelab/``)
-or the benchmarks (``benchmarks/``). A function's length counts from its first
-decorator (or its ``def``) to its last line, docstring included; nested functions
-are measured on their own too. A longer function is split by concept into
-well-named private helpers.
+- What notebooks import: a report template runs headless, so it imports no app
+  and no widgets (what it shows comes from topic packages).
+- Issue 19, item 5: no function or method over 60 lines in the package
+  (``valuelab/``) or the benchmarks (``benchmarks/``). A function's length
+  counts from its first decorator (or its ``def``) to its last line, docstring
+  included; nested functions are measured on their own too. A longer function
+  is split by concept into well-named private helpers.
 """
-
-from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import nbformat
+import pytest
+from conftest import NOTEBOOKS
+
+REPORTS = sorted((NOTEBOOKS / "reports").glob("*.ipynb"))
 ROOT = Path(__file__).resolve().parent.parent
 MAX_FUNCTION_LINES = 60
+
+
+def _imported_modules(path) -> set[str]:
+    """Every module a notebook's code cells import (``from x import y`` gives x and x.y)."""
+    nb = nbformat.read(str(path), as_version=4)
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _widgets_or_apps(path) -> list[str]:
+    def forbidden(module: str) -> bool:
+        top = module.split(".")[0]
+        return (
+            top == "ipywidgets" or module == "valuelab.apps" or module.startswith("valuelab.apps.")
+        )
+
+    return sorted(m for m in _imported_modules(path) if forbidden(m))
+
+
+def test_there_are_report_templates():
+    assert len(REPORTS) >= 3
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=[p.name for p in REPORTS])
+def test_report_templates_import_no_app_and_no_widgets(path):
+    """A report runs headless: what it shows comes from topic packages, not from an app."""
+    bad = _widgets_or_apps(path)
+    assert not bad, f"{path.name} imports {bad}: take it from a topic package instead"
+
+
+def test_the_report_import_check_sees_every_form_of_import(tmp_path):
+    for source in [
+        "from valuelab.apps.account_scorecard import build_app",
+        "from valuelab import apps",
+        "import valuelab.apps.kit",
+        "import ipywidgets as w",
+        "from ipywidgets import widgets",
+    ]:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = 1\n{source}")])
+        path = tmp_path / "bad.ipynb"
+        nbformat.write(nb, str(path))
+        assert _widgets_or_apps(path), source
 
 
 def _long_functions(folder: Path, limit: int) -> list[str]:

@@ -5,8 +5,9 @@ import re
 import pytest
 from conftest import NOTEBOOKS
 
-from valuelab.apps.spotify_at_a_glance import summary
+from valuelab.core import format_change, format_value
 from valuelab.data.datasets import load_spotify_annual
+from valuelab.royalties import annual_summary as summary
 
 APP = NOTEBOOKS / "apps" / "spotify_at_a_glance.ipynb"
 
@@ -17,18 +18,19 @@ def test_spotify_at_a_glance_app_updates_and_shows_no_code(voila, page):
     page.goto(server.url, wait_until="domcontentloaded")
     kpi = page.locator("[data-kpi=end_value]")
     kpi.wait_for(timeout=90_000)
-    assert kpi.inner_text().split("\n") == ["Total revenue in 2024", "15,673.00 EUR m", "\xa0"]
+    assert kpi.inner_text().split("\n") == ["Total revenue in 2024", "15,673 EUR m", "\xa0"]
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
 
     page.locator("select").first.select_option(label="Premium subscribers")
     expected = summary(load_spotify_annual(), "premium_subs_m", 2015, 2024)
     page.wait_for_function(
         "t => document.querySelector('[data-kpi=end_value] .vl-kpi-value').innerText === t",
-        arg=f"{expected['end_value']:,.2f} million",
+        arg=format_value("premium_subs_m", expected["end_value"]),
         timeout=30_000,
     )
     change = page.locator("[data-kpi=change_pct] .vl-kpi-value").inner_text()
     assert change == f"{expected['change_pct']:+,.1f} %"
+    assert change == format_change("premium_subs_m", expected["end_value"], expected["start_value"])
 
     body = page.inner_text("body")
     assert "build_app" not in body and "import" not in body, "the app must not show code"
@@ -77,7 +79,7 @@ def test_url_parameters_set_the_starting_state_and_bursts_settle_on_the_last_cho
     assert label.inner_text() == "Change since 2018"
     expected = summary(load_spotify_annual(), "premium_subs_m", 2018, 2024)
     value = page.locator("[data-kpi=end_value] .vl-kpi-value").inner_text()
-    assert value == f"{expected['end_value']:,.2f} million"
+    assert value == format_value("premium_subs_m", expected["end_value"]) == "263 million"
 
     select = page.locator("select").first
     for option in ["Total revenue", "Monthly active users", "Premium ARPU", "Gross margin"]:
@@ -85,13 +87,16 @@ def test_url_parameters_set_the_starting_state_and_bursts_settle_on_the_last_cho
     final = summary(load_spotify_annual(), "gross_margin_pct", 2018, 2024)
     page.wait_for_function(
         "t => document.querySelector('[data-kpi=end_value] .vl-kpi-value').innerText === t",
-        arg=f"{final['end_value']:,.2f} %",
+        arg=format_value("gross_margin_pct", final["end_value"]),
         timeout=30_000,
     )
     page.wait_for_timeout(500)  # nothing queued behind: the value stays
     assert page.locator("[data-kpi=end_value] .vl-kpi-value").inner_text() == (
-        f"{final['end_value']:,.2f} %"
+        format_value("gross_margin_pct", final["end_value"])
     )
+    # a margin changes in percentage points
+    change = page.locator("[data-kpi=change_pct] .vl-kpi-value").inner_text()
+    assert change == f"{final['end_value'] - final['start_value']:+.1f} pp"
     assert page.locator(".js-plotly-plot").count() == 1
     assert page.errors == []
 
@@ -111,7 +116,7 @@ def test_save_as_report_downloads_the_current_view_with_a_reopen_link(voila, pag
     assert "<td>metric</td><td>mau_m</td>" in report
     assert "metric=mau_m&amp;start=2015&amp;end=2024" in report
     expected = summary(load_spotify_annual(), "mau_m", 2015, 2024)
-    assert f"{expected['end_value']:,.2f} million" in report
+    assert format_value("mau_m", expected["end_value"]) in report
 
     offline = page.context.new_page()
     offline.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())  # no network

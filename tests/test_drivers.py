@@ -424,7 +424,6 @@ def test_canvas_builds_and_a_slider_moves_the_cards():
 
 @pytest.mark.browser
 def test_canvas_app_in_the_browser(apps_server, page):
-    from valuelab.apps.kit import format_value
     from valuelab.apps.value_driver_canvas import canvas_state
 
     template = ValueDriverTemplate.load("spotify_value_drivers.yaml")
@@ -434,7 +433,7 @@ def test_canvas_app_in_the_browser(apps_server, page):
     page.goto(apps_server.app_url(APP.name, "drivers=premium_share:0.45"), wait_until="commit")
     root = page.locator("[data-kpi=root] .vl-kpi-value")
     root.wait_for(timeout=90_000)
-    expected = format_value(state["values"]["operating_income"], "EUR m/month", ",.1f")
+    expected = f"{state['values']['operating_income']:,.1f} EUR m/month"
     assert root.inner_text() == expected
     page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
 
@@ -442,7 +441,7 @@ def test_canvas_app_in_the_browser(apps_server, page):
     market = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree.evaluate()
     page.wait_for_function(
         "t => document.querySelector('[data-kpi=nsm] .vl-kpi-value').innerText === t",
-        arg=format_value(market["projects_delivered"], "projects/month", ",.1f"),
+        arg=f"{market['projects_delivered']:,.1f} projects/month",
         timeout=30_000,
     )
     body = page.inner_text("body")

@@ -56,7 +56,7 @@ def test_vectorized_equals_scalar_and_series_keep_their_index():
         (lambda: kpis.nps([7.5]), "7.5 is not an answer"),
         (lambda: kpis.nps(["ten"]), "responses: row 0: not a number"),
         (lambda: kpis.nps([]), "no answers"),
-        (lambda: kpis.average_order_value("x", 2), "revenue: 'x' is not numeric"),
+        (lambda: kpis.average_order_value("x", 2), "revenue: 'x' is not a number"),
     ],
 )
 def test_bad_inputs_name_the_argument(call, named):

@@ -334,7 +334,7 @@ def test_notebook_parameters(run_notebook):
 
 
 def test_artist_income_hand_case_and_errors():
-    from valuelab.apps.royalty_calculator import artist_income
+    from valuelab.royalties import artist_income
 
     # rate 0.004, recording 80 %, major deal 23.3 %: 0.004 * 0.8 * 0.233 per stream
     out = artist_income(100_000, rate=0.004)
@@ -342,7 +342,7 @@ def test_artist_income_hand_case_and_errors():
     assert out["monthly"] == pytest.approx(100_000 * 0.004 * 0.8 * 0.233)
     uc = artist_income(100_000, rule="user_centric", fan_intensity=2, rate=0.004)
     assert uc["monthly"] == pytest.approx(out["monthly"] / 2)
-    small = artist_income(50, rule="threshold", tracks=1)
+    small = artist_income(50, rule="threshold_1000", tracks=1)
     assert small["monthly"] == 0.0 and small["needed"] > 0
     songs = artist_income(100_000, rate=0.004, writes_songs=True)
     assert songs["monthly"] - out["monthly"] == pytest.approx(100_000 * 0.004 * 0.2 * 0.5)
@@ -359,12 +359,12 @@ def test_artist_income_hand_case_and_errors():
 
 @pytest.mark.browser
 def test_royalty_calculator_app(voila, page):
-    from valuelab.apps.kit import format_value
-    from valuelab.apps.royalty_calculator import KPIS, artist_income
+    from valuelab.apps.royalty_calculator import CARDS
+    from valuelab.core import format_value
+    from valuelab.royalties import artist_income
 
     def shown(key: str, **kwargs) -> str:
-        _, unit, fmt = KPIS[key]
-        return format_value(artist_income(**kwargs)[key], unit, fmt)
+        return format_value(CARDS[key], artist_income(**kwargs)[key])
 
     server = voila(APP)
     page.goto(server.url, wait_until="domcontentloaded")

@@ -18,8 +18,8 @@ APP = ROOT / "notebooks" / "apps" / "account_scorecard.ipynb"
 @pytest.mark.slow
 def test_lesson_numbers(run_notebook):
     _, rec = run_notebook(LESSON)
-    assert rec["seed_expected"] == 12.5 and rec["seed_projected"] == 12.0
-    assert rec["seed_status"] == "off track"
+    assert rec["example_expected"] == 12.5 and rec["example_projected"] == 12.0
+    assert rec["example_status"] == "off track"
     assert rec["input_behind"] == "proposal_rate"
     scored = scoring.score_accounts(datasets.load("accounts"))
     assert (
@@ -96,7 +96,8 @@ def test_reading_an_uploaded_csv(tmp_path):
 
 def test_app_state_and_build():
     from valuelab.apps import kit
-    from valuelab.apps.account_scorecard import build_app, scorecard_state
+    from valuelab.apps.account_scorecard import build_app
+    from valuelab.scoring import scorecard_state
 
     state = scorecard_state(datasets.load("accounts"), "A0011")
     assert state["account_id"] == "A0011" and state["actions"]

@@ -6,7 +6,7 @@ from valuelab.core.errors import InputError
 from valuelab.scoring import goal_progress, score_accounts
 
 
-def test_seed_example_off_track():
+def test_growth_goal_example_off_track():
     r = goal_progress(50, 3, 3, 12)
     assert r["status"] == "off track"
     assert float(r["expected"]) == pytest.approx(12.5)

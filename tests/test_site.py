@@ -42,7 +42,7 @@ def test_build_writes_lessons_reports_and_an_index_and_survives_a_broken_noteboo
     assert '<div class="highlight' in lesson  # lessons keep their code
 
     report = (out / "reports" / "spotify_year_2021.html").read_text()
-    assert "9,668.00" in report and "+22.7 %" in report  # 2021 revenue and change vs 2020
+    assert "9,668 EUR m" in report and "+22.7 %" in report  # 2021 revenue and change vs 2020
     assert '<div class="highlight' not in report, "reports for stakeholders show no code"
     assert "Plotly.newPlot" in report and '<script src="../assets/plotly.min.js">' in report
     assert len(report.encode()) < 1_000_000, "plotly.js is shared, not inlined per page"

@@ -137,8 +137,8 @@ def test_explorer_state_sweeps_the_lever_over_its_slider_range():
 
     state = explorer_state({"discount": 0.2}, lever="list_price", kpi_a="conversion")
     sweep = state["sweep"]
-    assert sweep["list_price"].min() == SLIDERS["list_price"][1]
-    assert sweep["list_price"].max() == SLIDERS["list_price"][2]
+    assert sweep["list_price"].min() == SLIDERS["list_price"][0]
+    assert sweep["list_price"].max() == SLIDERS["list_price"][1]
     assert (sweep["discount"] == 0.2).all()
     assert state["current"]["revenue"] == pytest.approx(300_000)  # 6,250 orders x 48 EUR
     assert state["baseline"]["revenue"] == 240_000
@@ -168,12 +168,10 @@ def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
 
 @pytest.mark.browser
 def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, page):
-    from valuelab.apps.kit import format_value
-    from valuelab.apps.kpi_tradeoff_explorer import CARDS
+    from valuelab.core import format_value
 
     def shown(key, **inputs):
-        _, unit, fmt = CARDS[key]
-        return format_value(float(funnel(**inputs).evaluate()[key]), unit, fmt)
+        return format_value(key, float(funnel(**inputs).evaluate()[key]))
 
     server = voila(APP)
     page.goto(server.url + "?inputs=discount:0.2", wait_until="commit")

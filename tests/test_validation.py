@@ -81,11 +81,14 @@ def test_dates_and_bools():
 @pytest.mark.parametrize(
     ("value", "kwargs", "message"),
     [
-        ("x", {}, "payout_share: got 'x' (expected a number)"),
-        (float("nan"), {}, "expected a finite number"),
-        (True, {}, "got True"),
+        ("x", {}, "payout_share: 'x' is not a number (expected a finite number)"),
+        (float("nan"), {}, "missing value (NaN) (expected a finite number)"),
+        (float("inf"), {}, "infinite value (expected a finite number)"),
+        (True, {}, "True is not a number"),
+        ("3", {}, "'3' is not a number"),
+        ([1.0, 2.0], {}, "got [1.0, 2.0] (expected a single number)"),
         (1.5, {"integer": True}, "expected a whole number"),
-        (-1, {"min": 0}, "expected numbers >= 0"),
+        (-1, {"min": 0}, "payout_share: -1 out of range (expected numbers >= 0)"),
         (2, {"min": 0, "max": 1}, "expected numbers from 0 to 1"),
     ],
 )

@@ -11,7 +11,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from valuelab import __version__
 from valuelab.core import InputError, ValueLabError
 
 __all__ = ["main"]
@@ -112,6 +111,16 @@ def _course(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Version(argparse.Action):
+    """``--version``: looked up only when asked (importlib.metadata is slow to import)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from valuelab import __version__
+
+        print(f"valuelab {__version__}")
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``error: ...`` on stderr, exit code 2."""
 
@@ -199,7 +208,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="valuelab",
         description="Customer value and product metrics: datasets, course notebooks, reports.",
     )
-    parser.add_argument("--version", action="version", version=f"valuelab {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_kit_commands(sub)
     _add_report_commands(sub)

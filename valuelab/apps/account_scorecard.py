@@ -1,79 +1,93 @@
 """The account scorecard app: one account's value scores, the portfolio quadrant, your weights.
 
-The pure part, :func:`scorecard_state`, computes what the app shows from
-:mod:`valuelab.scoring.scores` and :mod:`valuelab.scoring.portfolio`; :func:`build_app` only
-wires widgets to it. A CSV of accounts can be uploaded in place of the
-shipped sample; a bad file shows a friendly message naming the file, the
-columns and the accounts, and the app keeps the portfolio it had.
+It wires an account picker, a CSV upload, a missing-answers policy and weight
+sliders to :func:`valuelab.scoring.scorecard.scorecard_state` and the scoring
+plots. An uploaded CSV replaces the shipped sample; a bad file shows a
+friendly message naming the file, the columns and the accounts, and the app
+keeps the portfolio it had.
 """
 
 from __future__ import annotations
 
-import difflib
 import html
-from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
 from valuelab.apps import kit
-from valuelab.core import InputError
+from valuelab.core import quantity
 from valuelab.data import load
 from valuelab.plots import account_scores, score_quadrant
-from valuelab.scoring import DEFAULT_WEIGHTS, POLICIES, next_actions, read_accounts, score_accounts
+from valuelab.scoring import (
+    DEFAULT_WEIGHTS,
+    POLICIES,
+    SCORECARD,
+    read_accounts,
+    score_accounts,
+    scorecard_state,
+)
 
-__all__ = ["CARDS", "build_app", "scorecard_state"]
-
-#: KPI cards: score -> (label, unit, format).
-CARDS = {
-    "rbo": ("Realized Business Outcome", "/100", ",.0f"),
-    "value_perceived": ("Value Perceived", "/100", ",.0f"),
-    "value_expansion": ("Value Expansion", "/100", ",.0f"),
-    "value_unknown": ("Value Unknown", "/100", ",.0f"),
-    "value_realized": ("Value Realized", "/100", ",.0f"),
-    "confidence": ("Confidence", "", ".0%"),
-}
+__all__ = ["build_app"]
 
 
-def scorecard_state(
-    accounts: pd.DataFrame,
-    account_id: str | None = None,
-    weights: Mapping[str, float] | None = None,
-    policy: str = "neutral",
-    strict: bool = False,
-) -> dict[str, Any]:
-    """Scores of the portfolio and of one account (default: the first).
+def _account_controls() -> tuple[w.Widget, w.Widget, w.Widget]:
+    """The account picker, the CSV upload and the line saying where the accounts come from."""
+    picker = w.Dropdown(description="Account")
+    upload = w.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
+    return picker, upload, w.HTML()
 
-    An unknown ``account_id`` falls back to the first account, or with
-    ``strict=True`` (reports) raises :class:`InputError` naming it.
 
-    Returns
-    -------
-    dict
-        ``scored`` (every account), ``row`` (the chosen account's scored row),
-        ``account_id`` and ``actions`` (recommended next actions).
+def _policy_box(policy: str) -> w.Widget:
+    return w.Dropdown(
+        options=list(POLICIES),
+        value=policy if policy in POLICIES else "neutral",
+        description="Missing answers",
+        style={"description_width": "initial"},
+    )
 
-    Examples
-    --------
-    >>> s = scorecard_state(load("accounts"))
-    >>> sorted(s)
-    ['account_id', 'actions', 'row', 'scored']
-    """
-    scored = score_accounts(accounts, weights=weights, policy=policy)
-    ids = scored["account_id"].astype(str)
-    if account_id is None or account_id not in set(ids):
-        if strict:
-            close = difflib.get_close_matches(str(account_id), list(ids), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(
-                f"no account '{account_id}'{hint}",
-                source="customer_id",
-                expected=f"one of {len(ids)} ids such as {ids.iloc[0]}",
-            )
-        account_id = str(ids.iloc[0])
-    row = scored[ids == account_id].iloc[0]
-    return {"scored": scored, "row": row, "account_id": account_id, "actions": next_actions(row)}
+
+def _weight_sliders() -> kit.ParamSliders:
+    """One slider (0-1) per weighted score, labelled with the score's name."""
+    sliders = kit.ParamSliders(
+        {key: (f"Weight: {quantity(key).label}", 0.0, 1.0, 0.05) for key in DEFAULT_WEIGHTS},
+        DEFAULT_WEIGHTS,
+    )
+    for s in sliders.sliders.values():
+        s.layout = w.Layout(width="98%")
+        s.style.description_width = "230px"
+    return sliders
+
+
+def _actions_html(state: dict[str, Any]) -> str:
+    """The account's segment, band and goal status and its next actions."""
+    row = state["row"]
+    band = html.escape(str(row["band"]))
+    return (
+        f'<div class="vl-actions"><b>{html.escape(state["account_id"])}</b> · '
+        f"{html.escape(str(row['segment']))} · band <b>{band}</b> · goal "
+        f"{html.escape(str(row['goal_status']))}<ul>"
+        + "".join(f"<li>{html.escape(a)}</li>" for a in state["actions"])
+        + "</ul></div>"
+    )
+
+
+def _view() -> dict[str, w.Widget]:
+    """The output widgets: errors, cards, next actions, score bars and the quadrant."""
+    return {
+        "errors": kit.ErrorPanel(),
+        "cards": kit.KpiCards({key: key for key in SCORECARD}),
+        "actions": w.HTML(),
+        "bars": kit.FigureBox(),
+        "quadrant": kit.FigureBox(),
+    }
+
+
+def _show(view: dict[str, w.Widget], state: dict[str, Any]) -> None:
+    row = state["row"]
+    view["cards"].update({key: float(row[key]) for key in SCORECARD})
+    view["actions"].value = _actions_html(state)
+    view["bars"].show(account_scores(row))
+    view["quadrant"].show(score_quadrant(state["scored"], highlight=state["account_id"]))
 
 
 def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
@@ -83,32 +97,10 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
     unknown values fall back to the first account and ``neutral``.
     """
     data = {"accounts": load("accounts"), "source": "the shipped sample (synthetic)"}
-    policy = policy if policy in POLICIES else "neutral"
-    picker = w.Dropdown(description="Account")
-    upload = w.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
-    source = w.HTML()
-    policy_box = w.Dropdown(
-        options=list(POLICIES),
-        value=policy,
-        description="Missing answers",
-        style={"description_width": "initial"},
-    )
-    sliders = kit.ParamSliders(
-        {
-            "rbo": ("Weight: Realized Business Outcome", 0.0, 1.0, 0.05),
-            "value_perceived": ("Weight: Value Perceived", 0.0, 1.0, 0.05),
-            "value_expansion": ("Weight: Value Expansion", 0.0, 1.0, 0.05),
-            "value_unknown": ("Weight: Value Unknown", 0.0, 1.0, 0.05),
-        },
-        DEFAULT_WEIGHTS,
-    )
-    for s in sliders.sliders.values():
-        s.layout = w.Layout(width="98%")
-        s.style.description_width = "230px"
-    cards = kit.KpiCards(CARDS)
-    errors = kit.ErrorPanel()
-    actions = w.HTML()
-    bars, quadrant = kit.FigureBox(), kit.FigureBox()
+    picker, upload, source = _account_controls()
+    policy_box = _policy_box(policy)
+    sliders = _weight_sliders()
+    view = _view()
 
     def set_options(keep: str) -> None:
         ids = data["accounts"]["account_id"].astype(str).tolist()
@@ -121,29 +113,15 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
 
     @kit.debounced()
     def refresh(*_: object) -> None:
-        with errors.guard():
-            state = scorecard_state(
-                data["accounts"], picker.value, sliders.values, policy_box.value
-            )
-            row = state["row"]
-            cards.update({k: float(row[k]) for k in CARDS})
-            band = html.escape(str(row["band"]))
-            actions.value = (
-                f'<div class="vl-actions"><b>{html.escape(state["account_id"])}</b> · '
-                f"{html.escape(str(row['segment']))} · band <b>{band}</b> · goal "
-                f"{html.escape(str(row['goal_status']))}<ul>"
-                + "".join(f"<li>{html.escape(a)}</li>" for a in state["actions"])
-                + "</ul></div>"
-            )
-            bars.show(account_scores(row))
-            quadrant.show(score_quadrant(state["scored"], highlight=state["account_id"]))
+        with view["errors"].guard():
+            accounts, weights = data["accounts"], sliders.values
+            _show(view, scorecard_state(accounts, picker.value, weights, policy_box.value))
 
     def uploaded(change: dict) -> None:
-        files = change["new"]
-        if not files:
+        if not change["new"]:
             return
-        item = files[0]
-        with errors.guard():
+        item = change["new"][0]
+        with view["errors"].guard():
             frame = read_accounts(bytes(item["content"]), name=item["name"])
             score_accounts(frame)  # refuse a file the scores cannot use, before switching
             data.update(accounts=frame, source=item["name"])
@@ -152,7 +130,7 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
 
     def state() -> tuple:
         params = {"account": picker.value, "policy": policy_box.value}
-        return params, cards, [bars.figure, quadrant.figure]
+        return params, view["cards"], [view["bars"].figure, view["quadrant"].figure]
 
     save = kit.SaveReport("Account scorecard", state, app="account_scorecard.ipynb")
     set_options(account)
@@ -165,5 +143,5 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
         "Choose an account or upload your own CSV, weigh the scores: the scorecard, the "
         "next actions and the portfolio quadrant follow.",
         [picker, upload, source, policy_box, sliders, save],
-        [w.VBox([errors, cards, actions, bars, quadrant])],
+        [w.VBox(list(view.values()))],
     )

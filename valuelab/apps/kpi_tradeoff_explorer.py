@@ -2,6 +2,8 @@
 
 The pure part, :func:`explorer_state`, computes what the app shows from
 :mod:`valuelab.kpis.tradeoffs`; :func:`build_app` only wires widgets to it.
+Labels, units and formats of the KPIs and the funnel inputs come from
+:data:`valuelab.core.quantities.QUANTITIES`.
 """
 
 from __future__ import annotations
@@ -12,35 +14,35 @@ from typing import Any
 import ipywidgets as w
 
 from valuelab.apps import kit
-from valuelab.core import InputError
+from valuelab.core import InputError, quantity
 from valuelab.kpis import FUNNEL_DEFAULTS, KPIS, frontier, funnel, tradeoff
 from valuelab.plots import frontier_chart, tradeoff_chart
 
 __all__ = ["CARDS", "LEVERS", "SLIDERS", "build_app", "explorer_state"]
 
-#: Funnel input -> (slider label with unit, min, max, step).
-SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "discount": ("Discount (share 0-1)", 0.0, 0.5, 0.01),
-    "list_price": ("List price (EUR/item)", 10.0, 100.0, 1.0),
-    "traffic": ("Traffic (visitors/month)", 50_000.0, 500_000.0, 5_000.0),
-    "base_conversion": ("Base conversion (share 0-1)", 0.005, 0.1, 0.001),
-    "price_elasticity": ("Price elasticity of conversion", -4.0, -0.5, 0.1),
-    "basket_size": ("Basket size (items/order)", 1.0, 4.0, 0.1),
-    "unit_cost": ("Unit cost (EUR/item)", 5.0, 60.0, 1.0),
-    "cost_per_order": ("Cost per order (EUR)", 0.0, 20.0, 0.5),
+#: Funnel input -> (min, max, step) of its slider (label and unit: its quantity).
+SLIDERS: dict[str, tuple[float, float, float]] = {
+    "discount": (0.0, 0.5, 0.01),
+    "list_price": (10.0, 100.0, 1.0),
+    "traffic": (50_000.0, 500_000.0, 5_000.0),
+    "base_conversion": (0.005, 0.1, 0.001),
+    "price_elasticity": (-4.0, -0.5, 0.1),
+    "basket_size": (1.0, 4.0, 0.1),
+    "unit_cost": (5.0, 60.0, 1.0),
+    "cost_per_order": (0.0, 20.0, 0.5),
 }
 #: Levers the explorer sweeps (inputs a team decides on).
 LEVERS = ("discount", "list_price", "cost_per_order", "basket_size")
-#: KPI cards: key -> (label, unit, format).
-CARDS = {
-    "conversion": ("Conversion", "%", ".2%"),
-    "orders": ("Orders", "/month", ",.0f"),
-    "aov": ("Average order value", "EUR", ",.2f"),
-    "revenue": ("Revenue", "EUR/month", ",.0f"),
-    "gross_margin_pct": ("Gross margin", "% of revenue", ",.1f"),
-    "contribution": ("Contribution", "EUR/month", ",.0f"),
-    "contribution_margin_pct": ("Contribution margin", "% of revenue", ",.1f"),
-}
+#: The KPIs shown as cards.
+CARDS = (
+    "conversion",
+    "orders",
+    "aov",
+    "revenue",
+    "gross_margin_pct",
+    "contribution",
+    "contribution_margin_pct",
+)
 
 
 def explorer_state(
@@ -74,7 +76,7 @@ def explorer_state(
             raise InputError(f"unknown KPI '{kpi}'", source="kpi", expected=", ".join(KPIS))
     values = {**FUNNEL_DEFAULTS, **dict(inputs or {})}
     model = funnel(**values)
-    _, lo, hi, _ = SLIDERS[lever]
+    lo, hi, _ = SLIDERS[lever]
     step = (hi - lo) / (points - 1)
     sweep = tradeoff(model, lever, [lo + i * step for i in range(points)])
     return {
@@ -83,6 +85,58 @@ def explorer_state(
         "sweep": sweep,
         "frontier": frontier(sweep, kpi_a, kpi_b),
     }
+
+
+def _pickers(lever: str, kpi_a: str, kpi_b: str) -> tuple[w.Widget, w.Widget, w.Widget]:
+    """The lever and the two KPI dropdowns, at valid starting values."""
+    kpi_options = [(quantity(key).title, key) for key in KPIS]
+    lever_box = w.Dropdown(
+        options=[(quantity(k).title, k) for k in LEVERS],
+        value=lever if lever in LEVERS else "discount",
+        description="Lever",
+    )
+    kpi_a = kpi_a if kpi_a in KPIS else "revenue"
+    kpi_b = kpi_b if kpi_b in KPIS and kpi_b != kpi_a else "contribution"
+    a_box = w.Dropdown(options=kpi_options, value=kpi_a, description="KPI (x)")
+    b_box = w.Dropdown(options=kpi_options, value=kpi_b, description="KPI (y)")
+    return lever_box, a_box, b_box
+
+
+def _sliders(inputs: str) -> kit.ParamSliders:
+    """One slider per funnel input, starting at the link's values (clipped) or the defaults."""
+    start = {
+        k: min(max(v, SLIDERS[k][0]), SLIDERS[k][1])
+        for k, v in {**FUNNEL_DEFAULTS, **kit.parse_drivers(inputs)}.items()
+        if k in SLIDERS
+    }
+    sliders = kit.ParamSliders(
+        {k: (quantity(k).title, *bounds) for k, bounds in SLIDERS.items()}, start
+    )
+    for s in sliders.sliders.values():
+        s.layout = w.Layout(width="98%")
+        s.style.description_width = "200px"
+    sliders.sliders["traffic"].readout_format = ",.0f"
+    sliders.sliders["base_conversion"].readout_format = ".3f"
+    return sliders
+
+
+def _show(state: dict[str, Any], lever: str, kpi_a: str, kpi_b: str, view: dict) -> None:
+    """Cards (vs the baseline funnel), the frontier with you on it, the sweep."""
+    current, baseline = state["current"], state["baseline"]
+    view["cards"].update(
+        {k: float(current[k]) for k in CARDS}, baseline={k: float(baseline[k]) for k in CARDS}
+    )
+    view["frontier"].show(
+        frontier_chart(
+            state["sweep"],
+            state["frontier"],
+            kpi_a,
+            kpi_b,
+            current=current,
+            title=f"Sweeping {lever}: every point, the frontier, you (star)",
+        )
+    )
+    view["sweep"].show(tradeoff_chart(state["sweep"], kpi_a, kpi_b))
 
 
 def build_app(
@@ -97,51 +151,17 @@ def build_app(
     ``"discount:0.1,traffic:300000"``) set the starting state, e.g. from the
     page URL; invalid values fall back to the defaults.
     """
-    lever = lever if lever in LEVERS else "discount"
-    kpi_a = kpi_a if kpi_a in KPIS else "revenue"
-    kpi_b = kpi_b if kpi_b in KPIS and kpi_b != kpi_a else "contribution"
-    kpi_options = [(f"{label} ({unit})", key) for key, (label, unit) in KPIS.items()]
-    lever_box = w.Dropdown(
-        options=[(SLIDERS[k][0], k) for k in LEVERS], value=lever, description="Lever"
-    )
-    a_box = w.Dropdown(options=kpi_options, value=kpi_a, description="KPI (x)")
-    b_box = w.Dropdown(options=kpi_options, value=kpi_b, description="KPI (y)")
-    start = {
-        k: min(max(v, SLIDERS[k][1]), SLIDERS[k][2])
-        for k, v in {**FUNNEL_DEFAULTS, **kit.parse_drivers(inputs)}.items()
-        if k in SLIDERS
-    }
-    sliders = kit.ParamSliders(SLIDERS, start)
-    for s in sliders.sliders.values():
-        s.layout = w.Layout(width="98%")
-        s.style.description_width = "200px"
-    sliders.sliders["traffic"].readout_format = ",.0f"
-    sliders.sliders["base_conversion"].readout_format = ".3f"
+    lever_box, a_box, b_box = _pickers(lever, kpi_a, kpi_b)
+    sliders = _sliders(inputs)
     reset = w.Button(description="Back to baseline", icon="undo")
-    cards = kit.KpiCards(CARDS)
-    errors = kit.ErrorPanel()
-    frontier_box, sweep_box = kit.FigureBox(), kit.FigureBox()
+    view = {"errors": kit.ErrorPanel(), "cards": kit.KpiCards({k: k for k in CARDS})}
+    view.update(frontier=kit.FigureBox(), sweep=kit.FigureBox())
 
     @kit.debounced()
     def refresh(*_: object) -> None:
-        with errors.guard():
-            state = explorer_state(sliders.values, lever_box.value, a_box.value, b_box.value)
-            current, baseline = state["current"], state["baseline"]
-            cards.update(
-                {k: float(current[k]) for k in CARDS},
-                baseline={k: float(baseline[k]) for k in CARDS},
-            )
-            frontier_box.show(
-                frontier_chart(
-                    state["sweep"],
-                    state["frontier"],
-                    a_box.value,
-                    b_box.value,
-                    current=current,
-                    title=f"Sweeping {lever_box.value}: every point, the frontier, you (star)",
-                )
-            )
-            sweep_box.show(tradeoff_chart(state["sweep"], a_box.value, b_box.value))
+        with view["errors"].guard():
+            picked = (lever_box.value, a_box.value, b_box.value)
+            _show(explorer_state(sliders.values, *picked), *picked, view)
 
     def state() -> tuple:
         params = {
@@ -150,7 +170,7 @@ def build_app(
             "kpi_b": b_box.value,
             "inputs": kit.format_drivers(sliders.values, FUNNEL_DEFAULTS),
         }
-        return params, cards, [frontier_box.figure, sweep_box.figure]
+        return params, view["cards"], [view["frontier"].figure, view["sweep"].figure]
 
     save = kit.SaveReport("KPI trade-off explorer", state, app="kpi_tradeoff_explorer.ipynb")
     reset.on_click(lambda _: sliders.set(FUNNEL_DEFAULTS))
@@ -163,5 +183,5 @@ def build_app(
         "Pick a lever and two KPIs, move the sliders: every KPI card, the frontier and your "
         "position on it follow.",
         [lever_box, a_box, b_box, sliders, reset, save],
-        [w.VBox([errors, cards, frontier_box, sweep_box])],
+        [w.VBox(list(view.values()))],
     )

@@ -79,6 +79,27 @@ def _widget(spec: dict[str, Any]) -> w.Widget:
     return w.Text(value=text, description=label, tooltip=tip, style=style)
 
 
+def _help_html(specs: list[dict[str, Any]]) -> str:
+    """The parameters of a template with their types and help, as a list."""
+    items = "".join(
+        f"<li><code>{html.escape(s['name'])}</code> ({s['type']}): "
+        f"{html.escape(s['help'] or '–')}</li>"
+        for s in specs
+    )
+    return f"<ul class='vl-help'>{items}</ul>"
+
+
+def _download_html(template: str, params: dict[str, Any], body: str) -> str:
+    """A download link for a rendered report, named after the template and its parameters."""
+    slug = "_".join(str(v) for v in params.values())
+    name = f"{Path(template).stem}_{slug}.html".replace(" ", "_")
+    data = base64.b64encode(body.encode("utf-8")).decode("ascii")
+    return (
+        f'<a class="vl-download" download="{html.escape(name)}" '
+        f'href="data:text/html;base64,{data}">⬇ Download {html.escape(name)}</a>'
+    )
+
+
 def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
     """The launcher: template dropdown, a generated form, Run, download link.
 
@@ -106,12 +127,7 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             state["specs"] = specs
             state["widgets"] = {s["name"]: _widget(s) for s in specs}
             form.children = list(state["widgets"].values())
-            helps.value = "".join(
-                f"<li><code>{html.escape(s['name'])}</code> ({s['type']}): "
-                f"{html.escape(s['help'] or '–')}</li>"
-                for s in specs
-            )
-            helps.value = f"<ul class='vl-help'>{helps.value}</ul>"
+            helps.value = _help_html(specs)
             download.value = ""
 
     def on_run(_: object) -> None:
@@ -121,13 +137,7 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
         with errors.guard():
             params = {k: wid.value for k, wid in state["widgets"].items()}
             body = render(Path(folder) / picker.value, params)
-            slug = "_".join(str(v) for v in params.values())
-            name = f"{Path(picker.value).stem}_{slug}.html".replace(" ", "_")
-            data = base64.b64encode(body.encode("utf-8")).decode("ascii")
-            download.value = (
-                f'<a class="vl-download" download="{html.escape(name)}" '
-                f'href="data:text/html;base64,{data}">⬇ Download {html.escape(name)}</a>'
-            )
+            download.value = _download_html(picker.value, params, body)
         status.value = "" if errors.message else "<p>✅ Report ready.</p>"
         run.disabled = False
 

@@ -1,7 +1,8 @@
 """The value driver canvas: move a platform's value drivers, watch the NSM and money follow.
 
 The pure part, :func:`canvas_state`, computes what the app shows from a
-template's driver tree; :func:`build_app` only wires widgets to it.
+template's driver tree; :func:`build_app` only wires widgets to it. The
+cards show the template's own nodes, with the units the template gives them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from valuelab.apps import kit
-from valuelab.core import InputError
+from valuelab.core import InputError, Quantity
 from valuelab.drivers import ValueDriverTemplate
 from valuelab.plots import tornado, tree_graph
 
@@ -87,6 +88,55 @@ def canvas_state(
     }
 
 
+def _sliders(template: ValueDriverTemplate, start: Mapping[str, float]) -> kit.ParamSliders:
+    """The template's driver sliders at ``start`` over its defaults (clipped to the bounds)."""
+    specs = slider_specs(template)
+    values = {**template.tree.defaults(), **start}
+    values = {k: min(max(v, specs[k][1]), specs[k][2]) for k, v in values.items() if k in specs}
+    sliders = kit.ParamSliders(specs, values)
+    for s in sliders.sliders.values():
+        s.layout = w.Layout(width="98%")
+        s.tooltip = s.description  # the full label when it is cut short
+        s.style.description_width = "190px"
+        s.readout_format = ".4g"
+    return sliders
+
+
+def _node(label: str, unit: str) -> Quantity:
+    """A tree node as a card: the template gives its unit."""
+    return Quantity(label, unit, "number", 1)
+
+
+def _show(
+    template: ValueDriverTemplate, inputs: Mapping[str, float], swing: float, view: dict
+) -> None:
+    """North Star and root cards (vs the template's defaults), the tree and the tornado."""
+    state = canvas_state(template, inputs, swing)
+    tree, nsm, root = template.tree, state["nsm"], state["root"]
+    view["cards"].update(
+        {"nsm": state["values"][nsm], "root": state["values"][root]},
+        baseline={"nsm": state["baseline"][nsm], "root": state["baseline"][root]},
+        specs={
+            "nsm": _node(f"North Star: {nsm}", tree.units.get(nsm, "")),
+            "root": _node(root, tree.units.get(root, "")),
+        },
+    )
+    view["tree"].show(tree_graph(tree, inputs))
+    view["tornado"].show(tornado(state["sensitivity"], unit=tree.units.get(root, "")))
+
+
+def _swing_box(swing: float) -> w.Widget:
+    return w.FloatSlider(
+        value=swing if 0 < swing < 1 else 0.1,
+        min=0.05,
+        max=0.5,
+        step=0.05,
+        description="Tornado swing (±share)",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+
+
 def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") -> w.Widget:
     """The canvas: a platform picker, one slider per driver, KPI cards, tree and tornado.
 
@@ -95,56 +145,31 @@ def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") 
     :func:`~valuelab.apps.kit.urlstate.parse_drivers`) set the starting state,
     e.g. from the page URL; invalid values fall back to the defaults.
     """
-    platform = platform if platform in PLATFORMS else "spotify"
-    swing = swing if 0 < swing < 1 else 0.1
     picker = w.Dropdown(
-        options=[(p.capitalize(), p) for p in PLATFORMS], value=platform, description="Platform"
+        options=[(p.capitalize(), p) for p in PLATFORMS],
+        value=platform if platform in PLATFORMS else "spotify",
+        description="Platform",
     )
-    swing_box = w.FloatSlider(
-        value=swing,
-        min=0.05,
-        max=0.5,
-        step=0.05,
-        description="Tornado swing (±share)",
-        continuous_update=False,
-        style={"description_width": "initial"},
-    )
+    swing_box = _swing_box(swing)
     reset = w.Button(description="Reset drivers", icon="undo")
     slider_box = w.VBox()
-    cards = kit.KpiCards({"nsm": ("North Star", "", ",.1f"), "root": ("Root", "", ",.1f")})
-    errors = kit.ErrorPanel()
-    tree_box, tornado_box = kit.FigureBox(), kit.FigureBox()
+    view = {
+        "errors": kit.ErrorPanel(),
+        "cards": kit.KpiCards({"nsm": _node("North Star", ""), "root": _node("Root", "")}),
+        "tree": kit.FigureBox(),
+        "tornado": kit.FigureBox(),
+    }
     current: dict[str, Any] = {"start": kit.parse_drivers(drivers)}
 
     @kit.debounced()
     def refresh(*_: object) -> None:
-        with errors.guard():
-            template, sliders = current["template"], current["sliders"]
-            state = canvas_state(template, sliders.values, swing_box.value)
-            tree, nsm, root = template.tree, state["nsm"], state["root"]
-            cards.specs["nsm"] = (f"North Star: {nsm}", tree.units.get(nsm, ""), ",.1f")
-            cards.specs["root"] = (root, tree.units.get(root, ""), ",.1f")
-            cards.update(
-                {"nsm": state["values"][nsm], "root": state["values"][root]},
-                baseline={"nsm": state["baseline"][nsm], "root": state["baseline"][root]},
-            )
-            tree_box.show(tree_graph(tree, sliders.values))
-            tornado_box.show(tornado(state["sensitivity"], unit=tree.units.get(root, "")))
+        with view["errors"].guard():
+            _show(current["template"], current["sliders"].values, swing_box.value, view)
 
     def load(*_: object) -> None:
-        with errors.guard():
+        with view["errors"].guard():
             template = _template(picker.value)
-            specs = slider_specs(template)
-            start = {**template.tree.defaults(), **current.pop("start", {})}
-            start = {
-                k: min(max(v, specs[k][1]), specs[k][2]) for k, v in start.items() if k in specs
-            }
-            sliders = kit.ParamSliders(specs, start)
-            for s in sliders.sliders.values():
-                s.layout = w.Layout(width="98%")
-                s.tooltip = s.description  # the full label when it is cut short
-                s.style.description_width = "190px"
-                s.readout_format = ".4g"
+            sliders = _sliders(template, current.pop("start", {}))
             sliders.observe_all(refresh)
             current.update(template=template, sliders=sliders)
             slider_box.children = [sliders]
@@ -157,7 +182,7 @@ def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") 
             "swing": swing_box.value,
             "drivers": kit.format_drivers(values, defaults),
         }
-        return params, cards, [tree_box.figure, tornado_box.figure]
+        return params, view["cards"], [view["tree"].figure, view["tornado"].figure]
 
     save = kit.SaveReport("Value driver canvas", state, app="value_driver_canvas.ipynb")
     reset.on_click(lambda _: current["sliders"].set(current["template"].tree.defaults()))
@@ -169,5 +194,5 @@ def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") 
         "Choose a platform and move its value drivers: the North Star, the money, the tree "
         "and the tornado follow.",
         [picker, swing_box, reset, slider_box, save],
-        [w.VBox([errors, cards, tree_box, tornado_box])],
+        [w.VBox(list(view.values()))],
     )

@@ -1,13 +1,53 @@
-"""The ground every other wing stands on: the error hierarchy and input validation."""
+"""The ground every other wing stands on: errors, input checks, integer codes, quantities.
+
+:mod:`~valuelab.core.errors` is plain Python and loads at once; the other
+modules need numpy or pandas, so their names load on first use (PEP 562) and
+the command line starts without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from valuelab.core.errors import InputError, ValueLabError, format_rows
-from valuelab.core.validation import Column, check_number, validate_frame
+
+#: Public name -> the module of :mod:`valuelab.core` that defines it, imported on first use.
+_LAZY = {
+    "integer_codes": "codes",
+    "QUANTITIES": "quantities",
+    "Quantity": "quantities",
+    "format_change": "quantities",
+    "format_value": "quantities",
+    "quantity": "quantities",
+    "Column": "validation",
+    "check_number": "validation",
+    "check_numbers": "validation",
+    "parse_bool": "validation",
+    "validate_frame": "validation",
+}
 
 __all__ = [
+    "QUANTITIES",
     "Column",
     "InputError",
+    "Quantity",
     "ValueLabError",
     "check_number",
+    "check_numbers",
+    "format_change",
     "format_rows",
+    "format_value",
+    "integer_codes",
+    "parse_bool",
+    "quantity",
     "validate_frame",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'valuelab.core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"valuelab.core.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

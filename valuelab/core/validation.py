@@ -4,8 +4,9 @@ Describe the columns a function needs with :class:`Column` and call
 :func:`validate_frame`; it checks everything at once and raises a single
 :class:`~valuelab.core.errors.InputError` that lists every problem (missing
 columns, wrong types, NaN where not allowed, values out of range, duplicate
-ids), each with its column and offending rows. Scalars go through
-:func:`check_number`.
+ids), each with its column and offending rows. Scalars and arrays of numbers
+go through :func:`check_numbers` (:func:`check_number` for one number), and
+words meaning true or false through :func:`parse_bool`.
 
 Examples
 --------
@@ -19,7 +20,6 @@ valuelab.core.errors.InputError: log: column 'streams', row 1: value below 0 (ex
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +28,15 @@ import pandas as pd
 
 from valuelab.core.errors import InputError
 
-__all__ = ["Column", "check_number", "validate_frame"]
+__all__ = [
+    "FALSE_WORDS",
+    "TRUE_WORDS",
+    "Column",
+    "check_number",
+    "check_numbers",
+    "parse_bool",
+    "validate_frame",
+]
 
 _KINDS = ("any", "number", "int", "str", "bool", "datetime")
 
@@ -257,6 +265,94 @@ def validate_frame(
     return df
 
 
+def _expected_numbers(
+    min: float | None, max: float | None, positive: bool, integer: bool, finite: bool
+) -> str:
+    """What a valid number looks like, for messages: ``"numbers from 0 to 1"``, ``"a number"``."""
+    if (min, max) != (None, None):
+        return _bounds_text(Column("", min=min, max=max)) + (", > 0" if positive else "")
+    if positive:
+        return "numbers > 0"
+    if integer:
+        return "a whole number"
+    return "a finite number" if finite else "a number"
+
+
+def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
+    """``value`` as a float array; text, bytes and True/False are not numbers."""
+    if isinstance(value, str | bytes | bool | np.bool_) or np.asarray(value).dtype.kind in "bSU":
+        raise InputError(f"{value!r} is not a number", source=where, expected=expected)
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{value!r} is not a number", source=where, expected=expected) from None
+
+
+def _refuse(flat: np.ndarray, bad: np.ndarray, problem: str, where: str, expected: str) -> None:
+    """Raise ``problem`` (formatted with the first bad value) naming every bad position."""
+    if bad.any():
+        rows = {"rows": np.flatnonzero(bad).tolist()} if flat.size > 1 else {}
+        raise InputError(problem.format(flat[bad][0]), source=where, expected=expected, **rows)
+
+
+def check_numbers(
+    value: object,
+    name: str,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    positive: bool = False,
+    integer: bool = False,
+    finite: bool = False,
+    expected: str | None = None,
+    source: str | None = None,
+) -> np.ndarray:
+    """Check a scalar or an array of numbers; return it as a float array of the same shape.
+
+    The one scalar-or-array check of the kit, used by the element-wise
+    formulas (KPIs, key-result grades) and by :func:`check_number`. The first
+    problem found (text or True/False, NaN, an infinite value with
+    ``finite=True``, a fraction with ``integer=True``, a value out of bounds or
+    not ``> 0`` with ``positive=True``) raises an :class:`InputError` naming
+    ``name`` (after ``source``, e.g. a file) and, for arrays, every offending
+    position. ``min``/``max`` are inclusive; ``expected`` says what a valid
+    value is, in the argument's unit (default: the bounds).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as floats (0-d for a scalar).
+
+    Examples
+    --------
+    >>> check_numbers([0.2, 0.5], "conversion", min=0, max=1).tolist()
+    [0.2, 0.5]
+    >>> check_numbers([0.2, 1.5, -1], "conversion", min=0, max=1, expected="a share 0-1")
+    Traceback (most recent call last):
+    ...
+    valuelab.core.errors.InputError: conversion: rows 1, 2: 1.5 out of range (expected a share 0-1)
+    """
+    where = name if source is None else f"{source}: {name}"
+    expected = expected or _expected_numbers(min, max, positive, integer, finite)
+    arr = _as_floats(value, where, expected)
+    flat = arr.ravel()
+    _refuse(flat, np.isnan(flat), "missing value (NaN)", where, expected)
+    if finite:
+        _refuse(flat, np.isinf(flat), "infinite value", where, expected)
+    if integer:
+        fraction = np.isfinite(flat) & (flat != np.floor(flat))
+        _refuse(flat, fraction, "{:g} is not a whole number", where, expected)
+    bad = np.zeros(flat.shape, dtype=bool)
+    if min is not None:
+        bad |= flat < min
+    if max is not None:
+        bad |= flat > max
+    if positive:
+        bad |= flat <= 0
+    _refuse(flat, bad, "{:g} out of range", where, expected)
+    return arr
+
+
 def check_number(
     value: object,
     name: str,
@@ -268,6 +364,8 @@ def check_number(
     source: str | None = None,
 ) -> float | None:
     """Check one scalar argument and return it as a float (or ``None``).
+
+    :func:`check_numbers` for a single finite number.
 
     Parameters
     ----------
@@ -291,21 +389,53 @@ def check_number(
     >>> check_number(2, "payout_share", min=0, max=1)
     Traceback (most recent call last):
     ...
-    valuelab.core.errors.InputError: payout_share: got 2 (expected numbers from 0 to 1)
+    valuelab.core.errors.InputError: payout_share: 2 out of range (expected numbers from 0 to 1)
     """
     if value is None and allow_none:
         return None
-    where = name if source is None else f"{source}: {name}"
-    expected = (
-        _bounds_text(Column(name, min=min, max=max)) if (min, max) != (None, None) else "a number"
+    arr = check_numbers(value, name, min=min, max=max, integer=integer, finite=True, source=source)
+    if arr.ndim:
+        where = name if source is None else f"{source}: {name}"
+        raise InputError(f"got {value!r}", source=where, expected="a single number")
+    return float(arr)
+
+
+#: Words read as True and as False (case and surrounding spaces ignored).
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "off"})
+
+
+def parse_bool(value: object, name: str = "value") -> bool:
+    """True or False from a word, as a URL, a CSV cell or a command line gives it.
+
+    The one reading of truthy text in the kit: ``1/0``, ``true/false``,
+    ``yes/no``, ``y/n`` and ``on/off`` (:data:`TRUE_WORDS`,
+    :data:`FALSE_WORDS`), in any case; a bool is returned as is.
+
+    Raises
+    ------
+    InputError
+        For any other value (an ``InputError`` is a ``ValueError``).
+
+    Examples
+    --------
+    >>> parse_bool(" Yes "), parse_bool("0"), parse_bool(True)
+    (True, False, True)
+    >>> try:
+    ...     parse_bool("maybe", "detail")
+    ... except InputError as err:
+    ...     print(err.source, err.problem)
+    detail 'maybe' is not true or false
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InputError(
+        f"{value!r} is not true or false",
+        source=name,
+        expected="1/0, true/false, yes/no, y/n or on/off",
     )
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise InputError(f"got {value!r}", source=where, expected=expected)
-    x = float(value)
-    if math.isnan(x) or math.isinf(x):
-        raise InputError(f"got {value!r}", source=where, expected="a finite number")
-    if integer and x != math.floor(x):
-        raise InputError(f"got {value!r}", source=where, expected="a whole number")
-    if (min is not None and x < min) or (max is not None and x > max):
-        raise InputError(f"got {value!r}", source=where, expected=expected)
-    return x

@@ -19,6 +19,12 @@ calls, subscripts, lambdas, comprehensions, imports, strings — is refused with
 an :class:`~valuelab.core.errors.InputError` naming the node and the formula.
 Evaluation is vectorized over NumPy arrays in float64; exponents are bounded
 by :data:`MAX_EXPONENT` so that ``9 ** 9 ** 9`` fails fast instead of hanging.
+The syntax is a subset of Python's expression grammar [1]_.
+
+References
+----------
+.. [1] Python Software Foundation, "ast — Abstract Syntax Trees", Python 3
+   documentation. https://docs.python.org/3/library/ast.html
 
 Examples
 --------

@@ -1,4 +1,15 @@
-"""Return on an initiative that moves a value driver: cash flows, NPV, payback."""
+"""Return on an initiative that moves a value driver: cash flows, NPV, payback.
+
+A value driver is linked to revenue "using a bit of ROI modeling" [1]_: :func:`roi`
+moves one input of a :class:`~valuelab.drivers.tree.DriverTree` and prices the
+change of the root month by month (net present value, payback month).
+
+References
+----------
+.. [1] The Product Web, "Identify your 'Value Drivers' today", The Product Web
+   newsletter (Substack): actors, value drivers and the Value Drivers Template.
+   https://theproductweb.substack.com/p/identify-your-value-drivers-today
+"""
 
 from __future__ import annotations
 

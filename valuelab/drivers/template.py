@@ -1,7 +1,7 @@
 """The Value Drivers Template: actors, the value they get and give, and their drivers.
 
-Seed 000's one-page document a team fills out and shares with every team and
-new joiner: who the actors of the platform are, what value each receives and
+The one-page document [1]_ a team fills out and shares with every team and new
+joiner: who the actors of the platform are, what value each receives and
 gives, which value driver captures it, how it is measured, how it links to
 revenue or the North Star Metric, and which team owns it. Optionally it
 carries the money/value flows between actors and a driver tree
@@ -16,6 +16,12 @@ YAML layout (see ``datasets/spotify_value_drivers.yaml``)::
     value_drivers: [{name, actor, value, metric, unit, link, owner, input}, ...]
     flows:         [{source, target, what, kind, amount, unit}, ...]
     tree:          {root, nsm, nodes, inputs}
+
+References
+----------
+.. [1] The Product Web, "Identify your 'Value Drivers' today", The Product Web
+   newsletter (Substack): actors, value drivers and the Value Drivers Template.
+   https://theproductweb.substack.com/p/identify-your-value-drivers-today
 
 Examples
 --------
@@ -62,6 +68,8 @@ class Actor:
 @dataclass(frozen=True)
 class ValueDriver:
     """A quantifiable input that paves the way to value, adoption and revenue.
+
+    Source: The Product Web's definition of a value driver (see the module's References).
 
     Attributes
     ----------
@@ -272,7 +280,10 @@ def _read_checks(
 
 @dataclass
 class ValueDriverTemplate:
-    """A filled-out Value Drivers Template; build with :meth:`from_dict` or :meth:`from_yaml`."""
+    """A filled-out Value Drivers Template; build with :meth:`from_dict` or :meth:`from_yaml`.
+
+    Source: The Product Web's Value Drivers Template (see the module's References).
+    """
 
     platform: str
     north_star: dict[str, str]
@@ -442,7 +453,8 @@ class ValueDriverTemplate:
     def gaps(self) -> list[str]:
         """What a reviewer would flag: actors with no value driver or with no flow in or out.
 
-        Seed 000: value must flow to every actor for the platform to be viable.
+        Value must flow to every actor for the platform to be viable (The Product Web,
+        see the module's References).
         """
         found = []
         with_driver = {d.actor for d in self.drivers}

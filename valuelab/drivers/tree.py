@@ -1,15 +1,31 @@
 """Driver trees: the North Star Metric and revenue as formulas of value drivers.
 
-A driver tree is a set of named nodes, each a formula (see
-:mod:`valuelab.drivers.formula`) over other nodes or *inputs*. Inputs are the leaves:
-the value drivers a team can move. The tree answers "how much does the root
-(or the North Star) move when this driver moves" by computation:
+A value driver is not the North Star Metric (NSM) but an input to it, or a
+derivative of it [1]_; the NSM is the one metric that captures the value
+customers get, moved by input metrics [2]_ [3]_. A driver tree [4]_ is a set of
+named nodes, each a formula (see :mod:`valuelab.drivers.formula`) over other
+nodes or *inputs*. Inputs are the leaves: the value drivers a team can move.
+The tree answers "how much does the root (or the North Star) move when this
+driver moves" by computation:
 :meth:`DriverTree.evaluate`, :meth:`~DriverTree.elasticities`,
 :meth:`~DriverTree.sensitivity`, :meth:`~DriverTree.what_if` and :func:`~valuelab.drivers.roi.roi`.
 
 The template of actors and value drivers a team shares lives in
 :mod:`valuelab.drivers.template`; the return of an initiative in
 :mod:`valuelab.drivers.roi`.
+
+References
+----------
+.. [1] The Product Web, "Identify your 'Value Drivers' today", The Product Web
+   newsletter (Substack): actors, value drivers and the Value Drivers Template.
+   https://theproductweb.substack.com/p/identify-your-value-drivers-today
+.. [2] Amplitude, "The North Star Playbook": the North Star Metric and the input
+   metrics that drive it. https://amplitude.com/north-star
+.. [3] S. Ellis and M. Brown, *Hacking Growth*, Currency, 2017: the North Star
+   Metric.
+.. [4] A. Burrows, "How to Define Value Drivers – a Simple Technique for Business
+   Strategy and Performance Measurement", Supercharged Finance, 2018: the value
+   driver tree. https://www.superchargedfinance.com/blog/how-to-define-value-drivers
 
 Examples
 --------
@@ -202,6 +218,7 @@ def _find_root(
 class DriverTree:
     """Formulas over inputs, with a root (e.g. profit) and a North Star node.
 
+    Source: the value driver tree under a North Star Metric (see the module's References).
     Build with :meth:`from_dict` or :meth:`from_yaml`; never construct directly.
 
     Attributes

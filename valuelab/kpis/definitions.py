@@ -1,11 +1,27 @@
 """The KPIs a product team uses, each a small documented function with checked inputs.
 
 Scalars or arrays (NumPy, pandas) are accepted wherever a formula is
-element-wise. Inputs are checked: NaN where a value is needed, negative counts,
-rates outside 0-1 and NPS answers outside 0-10 raise
-:class:`~valuelab.core.errors.InputError` naming the argument (and the positions).
+element-wise. Inputs are checked (:func:`~valuelab.core.validation.check_numbers`):
+text, NaN where a value is needed, negative counts, rates outside 0-1 and NPS
+answers outside 0-10 raise :class:`~valuelab.core.errors.InputError` naming the
+argument (and the positions).
 The event-log KPIs (cohort retention, DAU/MAU, time to value) are in
-:mod:`valuelab.kpis.event_log`.
+:mod:`valuelab.kpis.event_log`. Sources: the product KPIs of [1]_, the Net
+Promoter Score of [2]_, lifetime value and CAC payback of [3]_.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
+   the product KPIs (daily active users, time to value, Net Promoter Score,
+   retention rate, lifetime value, margin per customer) and the 20 % of
+   features that drive 80 % of purchase decisions.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
+.. [2] F. F. Reichheld, "The One Number You Need to Grow", Harvard Business
+   Review 81(12), December 2003: the Net Promoter Score.
+   https://hbr.org/2003/12/the-one-number-you-need-to-grow
+.. [3] D. Skok, "SaaS Metrics 2.0", For Entrepreneurs: lifetime value as ARPA ×
+   gross margin / churn rate, and the months to recover the cost of acquiring
+   a customer. https://www.forentrepreneurs.com/saas-metrics-2/
 
 Examples
 --------
@@ -24,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 
 __all__ = [
     "average_order_value",
@@ -40,38 +56,6 @@ __all__ = [
     "retention_rate",
     "revenue",
 ]
-
-
-def _arr(
-    value: Any,
-    name: str,
-    *,
-    lo: float | None = None,
-    hi: float | None = None,
-    positive: bool = False,
-    kind: str = "a number",
-) -> np.ndarray:
-    """Float array of ``value``; InputError for NaN, out-of-range or non-numeric values."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{value!r} is not numeric", source=name, expected=kind) from None
-    flat = np.atleast_1d(arr)
-    where = lambda bad: {"rows": np.flatnonzero(bad).tolist()} if flat.size > 1 else {}  # noqa: E731
-    nan = np.isnan(flat)
-    if nan.any():
-        raise InputError("missing value (NaN)", source=name, expected=kind, **where(nan))
-    bad = np.zeros(flat.shape, dtype=bool)
-    if lo is not None:
-        bad |= flat < lo
-    if hi is not None:
-        bad |= flat > hi
-    if positive:
-        bad |= flat <= 0
-    if bad.any():
-        shown = f"{flat[bad][0]:g}"
-        raise InputError(f"{shown} out of range", source=name, expected=kind, **where(bad))
-    return arr
 
 
 def _out(result: np.ndarray, *inputs: Any) -> Any:
@@ -95,8 +79,8 @@ def conversion_rate(orders: Any, visitors: Any) -> Any:
     >>> conversion_rate(40, 2000)
     0.02
     """
-    o = _arr(orders, "orders", lo=0, kind="a count >= 0")
-    v = _arr(visitors, "visitors", positive=True, kind="a count > 0")
+    o = check_numbers(orders, "orders", min=0, expected="a count >= 0")
+    v = check_numbers(visitors, "visitors", positive=True, expected="a count > 0")
     if np.any(o > v):
         raise InputError(
             "more orders than visitors", source="orders", expected="orders <= visitors"
@@ -112,8 +96,8 @@ def average_order_value(revenue: Any, orders: Any) -> Any:
     >>> average_order_value(12_000, 200)
     60.0
     """
-    r = _arr(revenue, "revenue", lo=0, kind="EUR >= 0")
-    o = _arr(orders, "orders", positive=True, kind="a count > 0")
+    r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
+    o = check_numbers(orders, "orders", positive=True, expected="a count > 0")
     return _out(r / o, revenue, orders)
 
 
@@ -125,9 +109,9 @@ def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
     >>> revenue(10_000, 0.02, 60)
     12000.0
     """
-    v = _arr(visitors, "visitors", lo=0, kind="a count >= 0")
-    c = _arr(conversion, "conversion", lo=0, hi=1, kind="a share 0-1")
-    a = _arr(aov, "aov", lo=0, kind="EUR >= 0")
+    v = check_numbers(visitors, "visitors", min=0, expected="a count >= 0")
+    c = check_numbers(conversion, "conversion", min=0, max=1, expected="a share 0-1")
+    a = check_numbers(aov, "aov", min=0, expected="EUR >= 0")
     return _out(v * c * a, visitors, conversion, aov)
 
 
@@ -139,8 +123,8 @@ def gross_margin(revenue: Any, cogs: Any) -> Any:
     >>> gross_margin(1000, 550)
     0.45
     """
-    r = _arr(revenue, "revenue", positive=True, kind="EUR > 0")
-    c = _arr(cogs, "cogs", lo=0, kind="EUR >= 0")
+    r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
+    c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
     return _out((r - c) / r, revenue, cogs)
 
 
@@ -155,23 +139,25 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
     >>> contribution_margin(1000, 550, 100)
     0.35
     """
-    r = _arr(revenue, "revenue", positive=True, kind="EUR > 0")
-    c = _arr(cogs, "cogs", lo=0, kind="EUR >= 0")
-    v = _arr(variable_costs, "variable_costs", lo=0, kind="EUR >= 0")
+    r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
+    c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
+    v = check_numbers(variable_costs, "variable_costs", min=0, expected="EUR >= 0")
     return _out((r - c - v) / r, revenue, cogs, variable_costs)
 
 
 def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
-    """(Revenue - costs to serve) / customers, EUR per customer (seed 003).
+    """(Revenue - costs to serve) / customers, EUR per customer.
+
+    Source: a product KPI of STRTGY's "Action Plan for 2022" (see the module's References).
 
     Examples
     --------
     >>> margin_per_customer(50_000, 30_000, 400)
     50.0
     """
-    r = _arr(revenue, "revenue", lo=0, kind="EUR >= 0")
-    c = _arr(costs, "costs", lo=0, kind="EUR >= 0")
-    n = _arr(customers, "customers", positive=True, kind="a count > 0")
+    r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
+    c = check_numbers(costs, "costs", min=0, expected="EUR >= 0")
+    n = check_numbers(customers, "customers", positive=True, expected="a count > 0")
     return _out((r - c) / n, revenue, costs, customers)
 
 
@@ -183,8 +169,8 @@ def churn_rate(lost: Any, start_customers: Any) -> Any:
     >>> churn_rate(30, 1000)
     0.03
     """
-    lost_ = _arr(lost, "lost", lo=0, kind="a count >= 0")
-    start = _arr(start_customers, "start_customers", positive=True, kind="a count > 0")
+    lost_ = check_numbers(lost, "lost", min=0, expected="a count >= 0")
+    start = check_numbers(start_customers, "start_customers", positive=True, expected="a count > 0")
     if np.any(lost_ > start):
         raise InputError(
             "lost more customers than there were", source="lost", expected="lost <= start_customers"
@@ -206,6 +192,8 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
 def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR).
 
+    Source: Skok, "SaaS Metrics 2.0" (see the module's References).
+
     Parameters
     ----------
     arpa : float
@@ -221,9 +209,11 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     >>> ltv(100, 0.8, 0.02)
     4000.0
     """
-    a = _arr(arpa, "arpa", lo=0, kind="EUR >= 0")
-    m = _arr(gross_margin, "gross_margin", lo=0, hi=1, kind="a share 0-1")
-    c = _arr(churn_rate, "churn_rate", lo=0, hi=1, positive=True, kind="a share 0-1, > 0")
+    a = check_numbers(arpa, "arpa", min=0, expected="EUR >= 0")
+    m = check_numbers(gross_margin, "gross_margin", min=0, max=1, expected="a share 0-1")
+    c = check_numbers(
+        churn_rate, "churn_rate", min=0, max=1, positive=True, expected="a share 0-1, > 0"
+    )
     return _out(a * m / c, arpa, gross_margin, churn_rate)
 
 
@@ -253,10 +243,10 @@ def ltv_cohort(
     >>> ltv_cohort([1.0, 0.5, 0.25], arpa=100, gross_margin=0.8)
     140.0
     """
-    ret = _arr(retention, "retention", lo=0, hi=1, kind="shares 0-1")
-    a = float(_arr(arpa, "arpa", lo=0, kind="EUR >= 0"))
-    m = float(_arr(gross_margin, "gross_margin", lo=0, hi=1, kind="a share 0-1"))
-    r = float(_arr(discount_rate, "discount_rate", lo=0, hi=1, kind="a share 0-1"))
+    ret = check_numbers(retention, "retention", min=0, max=1, expected="shares 0-1")
+    a = float(check_numbers(arpa, "arpa", min=0, expected="EUR >= 0"))
+    m = float(check_numbers(gross_margin, "gross_margin", min=0, max=1, expected="a share 0-1"))
+    r = float(check_numbers(discount_rate, "discount_rate", min=0, max=1, expected="a share 0-1"))
     t = np.arange(np.atleast_1d(ret).size)
     return float(np.sum(np.atleast_1d(ret) * a * m / (1 + r) ** t))
 
@@ -264,16 +254,19 @@ def ltv_cohort(
 def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     """Months of gross margin needed to earn back the cost of acquiring a customer.
 
-    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month.
+    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month. Source: Skok,
+    "SaaS Metrics 2.0" (see the module's References).
 
     Examples
     --------
     >>> cac_payback_months(1200, 100, 0.8)
     15.0
     """
-    c = _arr(cac, "cac", lo=0, kind="EUR >= 0")
-    a = _arr(arpa, "arpa", positive=True, kind="EUR per month > 0")
-    m = _arr(gross_margin, "gross_margin", lo=0, hi=1, positive=True, kind="a share 0-1, > 0")
+    c = check_numbers(cac, "cac", min=0, expected="EUR >= 0")
+    a = check_numbers(arpa, "arpa", positive=True, expected="EUR per month > 0")
+    m = check_numbers(
+        gross_margin, "gross_margin", min=0, max=1, positive=True, expected="a share 0-1, > 0"
+    )
     return _out(c / (a * m), cac, arpa, gross_margin)
 
 
@@ -281,6 +274,7 @@ def nps(responses: Any) -> float:
     """Net Promoter Score from 0-10 answers: % promoters (9-10) - % detractors (0-6).
 
     Passives (7-8) count in the total only. The result is in -100..100.
+    Source: Reichheld (2003), see the module's References.
 
     Examples
     --------

@@ -1,4 +1,15 @@
-"""The 80/20 of purchase decisions: which few features drive most deals (seed 003).
+"""The 80/20 of purchase decisions: which few features drive most deals.
+
+Sales and Customer Success already know which 20 % of features drive 80 % of
+purchase decisions [1]_; :func:`pareto_features` finds them in won deals.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
+   the product KPIs (daily active users, time to value, Net Promoter Score,
+   retention rate, lifetime value, margin per customer) and the 20 % of
+   features that drive 80 % of purchase decisions.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
 
 Examples
 --------
@@ -39,7 +50,7 @@ def pareto_features(
     weight : str, optional
         Column to add up per feature (default: count rows).
     share : float
-        The share of decisions (0-1) that marks the "vital few" (default 0.8).
+        Share of decisions (0-1) marking the "vital few": default 0.8 (STRTGY; see References).
 
     Returns
     -------

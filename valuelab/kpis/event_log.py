@@ -5,7 +5,16 @@ The log has one row per event: ``user_id``, ``date`` (a day) and ``event``
 unless ``active_events`` names the ones that do. A user's cohort is the
 period of their first ``signup`` event (or their first event when they have
 none). All functions are vectorized (group-bys over the whole log; no loop over
-users): 10 M events take a few seconds.
+users): 10 M events take a few seconds. Daily active users, time to value and
+retention are product KPIs of [1]_.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
+   the product KPIs (daily active users, time to value, Net Promoter Score,
+   retention rate, lifetime value, margin per customer) and the 20 % of
+   features that drive 80 % of purchase decisions.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
 
 Examples
 --------
@@ -31,7 +40,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, validate_frame
+from valuelab.core import Column, InputError, integer_codes, validate_frame
 
 __all__ = [
     "cohort_retention",
@@ -68,13 +77,6 @@ def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str)
     return log
 
 
-def _user_labels(users: pd.Series, n: int) -> pd.Index:
-    """The user label of each code of :func:`_codes`."""
-    if isinstance(users.dtype, pd.CategoricalDtype):
-        return pd.Index(users.cat.categories)
-    return pd.Index(pd.factorize(users)[1])
-
-
 def _active(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.DataFrame:
     return log if active_events is None else log[log["event"].isin(set(active_events))]
 
@@ -97,8 +99,9 @@ def _cohorts(log: pd.DataFrame, signup_event: str) -> pd.Series:
 
 def _active_since_signup(act: pd.DataFrame, cohort: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """One (cohort, periods since sign-up) pair per user and period the user was active."""
-    codes, n = _codes(act["user_id"])
-    user_cohort = cohort.reindex(_user_labels(act["user_id"], n)).to_numpy(dtype=np.int64)
+    codes, users = integer_codes(act["user_id"])
+    n = len(users)
+    user_cohort = cohort.reindex(users).to_numpy(dtype=np.int64)
     k = act["p"].to_numpy() - user_cohort[codes]
     keep = k >= 0
     width = int(k.max()) + 1 if keep.any() else 1
@@ -166,17 +169,10 @@ def cohort_retention(
     return table
 
 
-def _codes(users: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes of the users (categorical codes when available) and how many there are."""
-    if isinstance(users.dtype, pd.CategoricalDtype):
-        return users.cat.codes.to_numpy(dtype=np.int64), len(users.cat.categories)
-    codes, uniques = pd.factorize(users)
-    return codes.astype(np.int64), len(uniques)
-
-
 def _distinct_per(bucket: np.ndarray, users: pd.Series, size: int) -> np.ndarray:
     """Distinct users per bucket 0..size-1: unique (bucket, user) pairs by hashing, then a count."""
-    codes, n = _codes(users)
+    codes, labels = integer_codes(users)
+    n = len(labels)
     if size * n <= _DENSE_LIMIT:  # a bucket x user grid of flags: scattered writes, one sum
         seen = np.zeros((size, max(n, 1)), dtype=bool)
         seen[bucket, codes] = True
@@ -328,7 +324,9 @@ def monthly_churn(
 def shop_summary(
     events: pd.DataFrame, cac: float | None = None, source: str = "events"
 ) -> dict[str, float]:
-    """Seed 003's product KPIs from an online shop's log (the ``shop_events`` layout).
+    """Product KPIs from an online shop's log (the ``shop_events`` layout).
+
+    Source: the product KPIs of STRTGY's "Action Plan for 2022" (see the module's References).
 
     Returns
     -------

@@ -1,6 +1,7 @@
 """KPI trade-offs: a shop funnel as a driver tree, lever sweeps, Pareto frontiers, conflicts.
 
-Seed 001: KPIs are connected — a discount lifts conversion and cuts the margin.
+KPIs are connected: you cannot improve one without affecting others, and most
+changes trade two or more off [1]_ — a discount lifts conversion and cuts the margin.
 :func:`funnel` builds the funnel traffic → conversion → basket → revenue →
 margin as a :class:`~valuelab.drivers.tree.DriverTree` (every KPI a node), with a
 constant price elasticity of conversion and a cost per order:
@@ -20,6 +21,12 @@ constant price elasticity of conversion and a cost per order:
 keeps the Pareto-efficient points for two KPIs; :func:`conflicts` lists the
 KPIs that move the wrong way when a change improves another.
 
+References
+----------
+.. [1] Value Rebels, "What does it mean to deliver the right customer value?",
+   Value Rebels blog: KPIs are connected, most changes trade two or more off.
+   https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
+
 Examples
 --------
 >>> model = funnel()
@@ -38,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 from valuelab.drivers import DriverTree
 
 __all__ = [
@@ -64,18 +71,19 @@ FUNNEL_DEFAULTS: dict[str, float] = {
     "cost_per_order": 6.0,  # EUR per order (picking, shipping, payment)
 }
 
-#: KPI -> (label, unit) of the funnel's KPIs, in funnel order.
-KPIS: dict[str, tuple[str, str]] = {
-    "conversion": ("Conversion rate", "share 0-1"),
-    "orders": ("Orders", "orders/month"),
-    "aov": ("Average order value", "EUR"),
-    "revenue": ("Revenue", "EUR/month"),
-    "gross_margin": ("Gross margin", "EUR/month"),
-    "gross_margin_pct": ("Gross margin", "% of revenue"),
-    "contribution": ("Contribution margin", "EUR/month"),
-    "contribution_margin_pct": ("Contribution margin", "% of revenue"),
-    "margin_per_order": ("Contribution per order", "EUR"),
-}
+#: The funnel's KPIs, in funnel order (labels and units:
+#: :data:`valuelab.core.quantities.QUANTITIES`).
+KPIS = (
+    "conversion",
+    "orders",
+    "aov",
+    "revenue",
+    "gross_margin",
+    "gross_margin_pct",
+    "contribution",
+    "contribution_margin_pct",
+    "margin_per_order",
+)
 
 #: +1 when more is better, -1 when less is better.
 KPI_DIRECTION: dict[str, int] = dict.fromkeys(KPIS, 1)
@@ -96,6 +104,8 @@ _FORMULAS = {
 
 def funnel(**inputs: float) -> DriverTree:
     """The shop funnel as a driver tree; keyword arguments override :data:`FUNNEL_DEFAULTS`.
+
+    Source: KPIs trade off along one connected model (Value Rebels, module References).
 
     Raises
     ------
@@ -138,18 +148,10 @@ def _check(values: Mapping[str, Any]) -> None:
     ]:
         if name not in values:
             continue
-        arr = np.atleast_1d(np.asarray(values[name], dtype=float))
-        bad = np.flatnonzero(~((arr >= lo) & (arr <= hi)))
-        if bad.size:
-            where = {"rows": bad.tolist()} if arr.size > 1 else {}
-            problems.append(
-                InputError(
-                    f"{arr[bad[0]]:g} out of range",
-                    source=name,
-                    expected=f"{lo:g} to {hi:g}",
-                    **where,
-                )
-            )
+        try:
+            check_numbers(values[name], name, min=lo, max=hi, expected=f"{lo:g} to {hi:g}")
+        except InputError as err:
+            problems.append(err)
     if problems:
         raise InputError("funnel inputs", problems=problems)
 

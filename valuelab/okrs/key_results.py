@@ -1,13 +1,12 @@
 """OKRs and initiatives: grade key results, roll them up, rank the work honestly.
 
-Seed 001 (``../shared/DOMAIN.md`` §2): a product team has a vision, KPIs,
-OKRs (objectives that inspire, key results that measure progress) and
-initiatives. Every initiative must do at least one of four things — move the
-team toward its vision, improve the overall customer experience, improve the
-team's KPIs, help reach an OKR — and one that does none is
-**feature-factory work**, flagged by :func:`alignment`.
+A product team has a vision, KPIs, OKRs (objectives that inspire, key results
+that measure progress) and initiatives [1]_. Every initiative must do at least
+one of four things — move the team toward its vision, improve the overall
+customer experience, improve the team's KPIs, help reach an OKR — and one that
+does none is **feature-factory work**, flagged by :func:`alignment`.
 
-Grading (Google style, :func:`grade`): a key result's grade is the share of
+Grading (Google style [2]_ [3]_, :func:`grade`): a key result's grade is the share of
 the way from its baseline to its target, clipped to 0.0–1.0. It works for
 metrics to increase and to decrease (the direction follows from target vs
 baseline). Objectives roll up as the weighted mean of their key results'
@@ -15,11 +14,31 @@ grades, teams as the mean of their objectives (:func:`roll_up`). Google's
 guidance: **0.7 is the sweet spot** — consistently 1.0 means the objectives
 were not ambitious enough, below 0.4 means something is wrong.
 
-Prioritisation: :func:`rice` (Intercom: Reach × Impact × Confidence / Effort,
+Prioritisation: :func:`rice` (Intercom [4]_: Reach × Impact × Confidence / Effort,
 impact on the scale 3 / 2 / 1 / 0.5 / 0.25, confidence a share 0–1, effort in
-person-months) and :func:`ice` (Impact, Confidence, Ease, each 1–10; the
+person-months) and :func:`ice` (Impact, Confidence, Ease [5]_ [6]_, each 1–10; the
 **mean** by default, as GrowthHackers' ICE score is usually computed, or the
 **product** with ``method="product"``). :func:`rank` puts it together.
+
+References
+----------
+.. [1] Value Rebels, "What does it mean to deliver the right customer value?",
+   Value Rebels blog: a product team's vision, KPIs, OKRs and initiatives, and
+   the four things an initiative must do.
+   https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
+.. [2] Google re:Work, "Set goals with OKRs" (guide): grades from 0.0 to 1.0, a
+   sweet spot around 0.6-0.7.
+   https://rework.withgoogle.com/guides/set-goals-with-okrs/steps/introduction/
+.. [3] R. Klau, "How Google sets goals: OKRs", Google Ventures Startup Lab, 2013
+   (video): objective grade as the mean of its key results; consistently 1.0 is
+   not ambitious enough, below 0.4 something is wrong.
+   https://www.youtube.com/watch?v=mJB83EZtAjc
+.. [4] S. McBride, "RICE: Simple prioritization for product managers", Intercom
+   blog, 2016. https://www.intercom.com/blog/rice-simple-prioritization-for-product-managers/
+.. [5] GrowthHackers, "Selecting an 'ICE' score" (help article): Impact,
+   Confidence and Ease.
+   https://growthhackershelp.zendesk.com/hc/en-us/articles/212386217-Selecting-an-ICE-score
+.. [6] S. Ellis and M. Brown, *Hacking Growth*, Currency, 2017: the ICE score.
 
 Examples
 --------
@@ -40,7 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 
 __all__ = [
     "ALIGNMENT_TESTS",
@@ -60,15 +79,8 @@ __all__ = [
 IMPACT_SCALE = {3.0: "massive", 2.0: "high", 1.0: "medium", 0.5: "low", 0.25: "minimal"}
 #: Google's target grade for an ambitious key result (0-1).
 SWEET_SPOT = 0.7
-#: The four things an initiative may do (seed 001); doing none is feature-factory work.
+#: The four things an initiative may do (Value Rebels); doing none is feature-factory work.
 ALIGNMENT_TESTS = ("moves_vision", "improves_experience", "improves_kpis", "helps_okr")
-
-
-def _array(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if np.isnan(arr).any():
-        raise InputError("NaN is not allowed", source=name, expected="a number")
-    return arr
 
 
 def _out(arr: np.ndarray, like: Any) -> Any:
@@ -83,6 +95,7 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
     ``(current - baseline) / (target - baseline)`` clipped to 0.0-1.0; a target
     below the baseline is a metric to decrease and grades the same way.
     0.7 is the sweet spot (:data:`SWEET_SPOT`).
+    Source: Google re:Work and Klau (2013), see the module's References.
 
     Parameters
     ----------
@@ -102,7 +115,8 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
     [1.0, 0.0]
     """
     b, t, c = (
-        _array(v, n) for v, n in ((baseline, "baseline"), (target, "target"), (current, "current"))
+        check_numbers(v, n)
+        for v, n in ((baseline, "baseline"), (target, "target"), (current, "current"))
     )
     same = np.broadcast_to(t == b, np.broadcast_shapes(t.shape, b.shape))
     if same.any():
@@ -118,6 +132,8 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
 
 def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
     """RICE score: Reach x Impact x Confidence / Effort (Intercom).
+
+    Source: McBride (2016), see the module's References.
 
     Parameters
     ----------
@@ -140,8 +156,8 @@ def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
     >>> rice(500, 0.5, 1.0, 0.5)
     500.0
     """
-    r, i = _array(reach, "reach"), _array(impact, "impact")
-    c, e = _array(confidence, "confidence"), _array(effort, "effort")
+    r, i = check_numbers(reach, "reach"), check_numbers(impact, "impact")
+    c, e = check_numbers(confidence, "confidence"), check_numbers(effort, "effort")
     problems = []
     if (r < 0).any():
         problems.append("reach must be >= 0")
@@ -161,7 +177,7 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
 
     ``method="mean"`` (default, the GrowthHackers convention): the average,
     1-10. ``method="product"``: the product, 1-1000 — it punishes a single low
-    score harder.
+    score harder. Source: GrowthHackers; Ellis and Brown (2017); see the module's References.
 
     Examples
     --------
@@ -169,7 +185,8 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
     [7.0, 4.0]
     """
     scores = [
-        _array(v, n) for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
+        check_numbers(v, n)
+        for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
     ]
     for arr, name in zip(scores, ("impact", "confidence", "ease"), strict=True):
         if ((arr < 1) | (arr > 10)).any():
@@ -186,7 +203,9 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
 
 
 def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
-    """The seed-001 alignment test per initiative.
+    """The alignment test per initiative.
+
+    Source: the four things an initiative must do (Value Rebels, see the module's References).
 
     Adds ``aligned_with`` (the tests it passes, comma-separated) and
     ``feature_factory`` (True when it passes none of :data:`ALIGNMENT_TESTS`).
@@ -265,6 +284,8 @@ def key_results(okrs: dict[str, Any]) -> pd.DataFrame:
 
 def roll_up(krs: pd.DataFrame) -> pd.DataFrame:
     """Objective grades (weighted mean of key results) and the team grade (mean of objectives).
+
+    Source: Klau (2013), see the module's References.
 
     Returns one row per objective plus a last row ``objective == "(team)"``.
     """

@@ -6,15 +6,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from valuelab.kpis import KPIS
+from valuelab.core import QUANTITIES
 from valuelab.plots.style import PALETTE, finish
 
 __all__ = ["cohort_heatmap", "frontier_chart", "pareto_chart", "tradeoff_chart"]
 
 
+def _name(kpi: str) -> str:
+    return QUANTITIES[kpi].label if kpi in QUANTITIES else kpi
+
+
 def _label(kpi: str) -> str:
-    label, unit = KPIS.get(kpi, (kpi, ""))
-    return f"{label} ({unit})" if unit else label
+    return QUANTITIES[kpi].title if kpi in QUANTITIES else kpi
 
 
 def tradeoff_chart(
@@ -27,7 +30,7 @@ def tradeoff_chart(
     >>> from valuelab.kpis import funnel, tradeoff
     >>> fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
     >>> fig.layout.yaxis2.title.text
-    'Contribution margin (EUR/month)'
+    'Contribution (EUR/month)'
     """
     lever = str(sweep["lever"].iloc[0])
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -42,8 +45,7 @@ def tradeoff_chart(
     x_title = f"{lever} (share 0-1)" if lever == "discount" else lever
     finish(
         fig,
-        title=title
-        or f"Moving {lever}: {KPIS.get(kpi_a, (kpi_a,))[0]} vs {KPIS.get(kpi_b, (kpi_b,))[0]}",
+        title=title or f"Moving {lever}: {_name(kpi_a)} vs {_name(kpi_b)}",
         x_title=x_title,
         y_title=_label(kpi_a),
     )

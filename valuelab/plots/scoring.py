@@ -6,19 +6,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from valuelab.core import QUANTITIES
 from valuelab.plots.style import PALETTE, finish
-from valuelab.scoring import BANDS
+from valuelab.scoring import BANDS, SCORES
 
 __all__ = ["account_scores", "goal_trajectory", "indicator_auc", "portfolio_arr", "score_quadrant"]
 
 _BAND_COLORS = {"green": PALETTE[2], "amber": PALETTE[1], "red": PALETTE[3], "unknown": "#999"}
-_LABELS = {
-    "rbo": "Realized Business Outcome",
-    "value_perceived": "Value Perceived",
-    "value_expansion": "Value Expansion",
-    "value_unknown": "Value Unknown",
-    "value_realized": "Value Realized",
-}
+_LABELS = {key: QUANTITIES[key].label for key in SCORES}
 
 
 def score_quadrant(

@@ -27,12 +27,11 @@ from typing import Any
 
 import yaml
 
-from valuelab.core import InputError
+from valuelab.core import InputError, parse_bool
 
 __all__ = ["coerce", "fields", "read_params_file", "table"]
 
 _TYPES = {"int": int, "float": float, "bool": bool, "str": str}
-_TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
 def fields(template: str | Path) -> list[dict[str, Any]]:
@@ -72,12 +71,7 @@ def fields(template: str | Path) -> list[dict[str, Any]]:
 def _convert(kind: str, value: Any) -> Any:
     target = _TYPES[kind]
     if target is bool:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text not in _TRUE | _FALSE:
-            raise ValueError(value)
-        return text in _TRUE
+        return parse_bool(value, kind)  # an InputError is a ValueError
     if target is int:
         if isinstance(value, bool):
             raise ValueError(value)

@@ -1,9 +1,28 @@
 """Streaming royalties: revenue -> royalty pool -> payouts per artist (lesson 02).
 
-Payout rules (pro-rata, user-centric and variants) and the money flow from a
-subscription to an artist.
+Spotify's annual figures, the money flow from a subscription to an artist,
+the payout rules (one registry: pro-rata, user-centric and variants), the
+payouts of a listening log and what one artist earns.
+
+References
+----------
+.. [1] Centre national de la musique (CNM) with Deloitte, "Impact of online music
+   streaming services adopting the UCPS", 27 January 2021 (France; 2019 Spotify
+   and Deezer data): the market-centric (MCPS) and user-centric (UCPS) payment
+   systems; top-10 artists -17.2 % under UCPS.
+   https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
+.. [2] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds" of the
+   revenue from subscriptions and advertising goes to rights holders.
+   https://loudandclear.byspotify.com/
 """
 
+from valuelab.royalties.annual import ANNUAL_METRICS, annual_summary
+from valuelab.royalties.calculator import (
+    CALCULATOR_RULES,
+    DEFAULT_RATE_USD,
+    artist_income,
+    rule_factor,
+)
 from valuelab.royalties.moneyflow import (
     DEALS,
     DEFAULT_ARTIST_ROYALTY_RATE,
@@ -34,29 +53,40 @@ from valuelab.royalties.payouts import (
     user_centric,
     validate_log,
 )
+from valuelab.royalties.rules import PAYOUT_RULES, PayoutRule, payout_rule, rule_table
 
 __all__ = [
+    "ANNUAL_METRICS",
+    "CALCULATOR_RULES",
     "CNM_TOP10_CHANGE_PCT",
     "DEALS",
     "DEFAULT_ARTIST_ROYALTY_RATE",
     "DEFAULT_PAYOUT_SHARE",
+    "DEFAULT_RATE_USD",
     "DEFAULT_RECORDING_SHARE",
     "DEFAULT_SONGWRITER_SHARE",
     "LOG_COLUMNS",
+    "PAYOUT_RULES",
     "RULES",
     "SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT",
+    "PayoutRule",
+    "annual_summary",
     "apply_threshold",
     "artist_centric_boost",
+    "artist_income",
     "blend",
     "by_tier",
     "compare",
     "euro_path",
     "largest_remainder",
     "log_revenue",
+    "payout_rule",
     "per_stream_rate",
     "pool_by_year",
     "pro_rata",
     "royalty_pool",
+    "rule_factor",
+    "rule_table",
     "split_payout",
     "streams_needed",
     "threshold_effect",

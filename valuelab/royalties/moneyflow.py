@@ -3,10 +3,25 @@
 Follows one euro from a listener to a label, an artist, a publisher and a
 songwriter: :func:`royalty_pool`, :func:`split_payout`, :func:`euro_path`,
 :func:`pool_by_year` (the estimated pool against what Spotify reported),
-:func:`per_stream_rate` and :func:`streams_needed`. Defaults are sourced
-(``../shared/reference/spotify/FACTS.md``, topics given beside each constant).
+:func:`per_stream_rate` and :func:`streams_needed`. Defaults are sourced: the
+payout share [1]_, the recording share [2]_, the artist royalty rate [3]_ and
+the songwriter share [4]_ (the source is also given beside each constant).
 The payout rules that split a pool between artists are in
 :mod:`valuelab.royalties.payouts`, which re-exports these names.
+
+References
+----------
+.. [1] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds" of the
+   revenue from subscriptions and advertising goes to rights holders.
+   https://loudandclear.byspotify.com/
+.. [2] Digital Media Association (DiMA), "Who gets paid and how much" (2021 US
+   data): of every 100 dollars, 58.60 to recording and 15.10 to song rights
+   holders. https://dima.org/news-and-resources/who-gets-paid-and-how-much
+.. [3] UK Competition and Markets Authority, "Music and streaming market study:
+   final report", 29 November 2022.
+   https://www.gov.uk/government/publications/music-and-streaming-market-study-final-report/executive-summary
+.. [4] SCMR LLC blog (low authority, undated): the songwriter's half of the
+   publishing money, paid through a performing rights organization.
 
 Examples
 --------
@@ -38,17 +53,17 @@ __all__ = [
 ]
 
 #: Share of revenue paid to rights holders (0-1). Spotify: "roughly two-thirds of the
-#: revenue it gets from subscriptions and advertising" (Loud & Clear 2021, FACTS.md topic 2).
+#: revenue it gets from subscriptions and advertising" (Loud & Clear, 2021).
 DEFAULT_PAYOUT_SHARE = 2 / 3
 #: Share of the payout for the recording (master) rights (0-1); the rest is publishing.
-#: "nearly 80% allocated to recording royalties and about 20% to publishing" (Forbes,
-#: FACTS.md topic 2); DiMA's 2021 US split gives 58.6 / (58.6 + 15.1) = 79.5 %.
+#: DiMA's 2021 US split ("Who gets paid and how much") gives 58.6 / (58.6 + 15.1) = 79.5 %,
+#: rounded to 0.80.
 DEFAULT_RECORDING_SHARE = 0.80
 #: Artist royalty rate on the label's receipts (0-1): "Average royalty rates in major deals
-#: for new artists have increased ... to 23.3% in 2021" (UK CMA final report, FACTS.md topic 5).
+#: for new artists have increased ... to 23.3% in 2021" (UK CMA, final report, 2022).
 DEFAULT_ARTIST_ROYALTY_RATE = 0.233
 #: Songwriter share of the publishing money (0-1): writer 50 % via the collecting society,
-#: publisher 50 % (scmr-llc blog, low authority, FACTS.md topic 2).
+#: publisher 50 % (SCMR LLC blog, low authority).
 DEFAULT_SONGWRITER_SHARE = 0.5
 
 #: Deal type -> artist royalty rate (share 0-1 of the recording money).
@@ -91,13 +106,12 @@ def split_payout(
 ) -> pd.Series | pd.DataFrame:
     """Split a payout into recording vs publishing, label vs artist, publisher vs writer.
 
-    Defaults and sources: ``recording_share`` 0.80 (Forbes: "nearly 80%
-    allocated to recording royalties and about 20% to publishing"; DiMA 2021:
-    58.6 vs 15.1 of every 100 dollars), ``artist_royalty_rate`` 0.233 (UK CMA:
-    average royalty rate in major deals for new artists, 2021),
-    ``songwriter_share`` 0.5 (writer half via the collecting society; a
-    low-authority blog). All in FACTS.md. Each pair of parts sums exactly to
-    its whole (the second part is computed as the remainder).
+    Defaults and sources (see the module's References): ``recording_share``
+    0.80 (DiMA, 2021 US data: 58.6 vs 15.1 of every 100 dollars, 79.5 % to the
+    recording), ``artist_royalty_rate`` 0.233 (UK CMA: average royalty rate in
+    major deals for new artists, 2021), ``songwriter_share`` 0.5 (writer half
+    via the collecting society; a low-authority blog). Each pair of parts sums
+    exactly to its whole (the second part is computed as the remainder).
 
     Parameters
     ----------

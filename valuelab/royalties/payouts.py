@@ -4,11 +4,13 @@ A streaming service pays a *royalty pool* (a share of its revenue) to rights
 holders. How the pool is split depends on the *payout rule*:
 
 * :func:`pro_rata` (market-centric, what Spotify does): each artist gets its
-  share of all streams;
+  share of all streams [1]_;
 * :func:`user_centric`: each listener's money goes only to what that listener
-  played;
-* :func:`blend`, :func:`apply_threshold` (Spotify's 2024 1,000-stream rule) and
-  :func:`artist_centric_boost` (the Deezer/UMG 2023 model) are variations.
+  played (Deezer's user-centric payment system [3]_; compared with pro-rata
+  in [1]_ and [2]_);
+* :func:`blend`, :func:`apply_threshold` (Spotify's 2024 1,000-stream rule
+  [4]_) and :func:`artist_centric_boost` (the Deezer/UMG 2023 model [5]_) are
+  variations.
 
 Every rule returns a Series of EUR amounts indexed by ``artist_id`` that sums
 *exactly* to the pool: amounts are rounded to cents with the largest-remainder
@@ -20,6 +22,26 @@ with the largest rounded-off fractions (ties go to the first artist in
 The money-flow helpers (:func:`royalty_pool`, :func:`split_payout`,
 :func:`per_stream_rate`, :func:`streams_needed`, :func:`euro_path`) follow one
 euro from a listener to a label, an artist, a publisher and a songwriter.
+
+References
+----------
+.. [1] Centre national de la musique (CNM) with Deloitte, "Impact of online music
+   streaming services adopting the UCPS", 27 January 2021 (France; 2019 Spotify
+   and Deezer data): the market-centric (MCPS) and user-centric (UCPS) payment
+   systems; top-10 artists -17.2 % under UCPS.
+   https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
+.. [2] J. Muikku, "Pro Rata and User Centric Distribution Models: A Comparative
+   Study", Digital Media Finland, 30 November 2017 (Spotify data, Finland).
+   https://www.digitalmedia.fi/pro-rata-user-centric-distribution-models-comparative-study/
+.. [3] Music Business Worldwide, "Deezer plans 2020 User-Centric Payment System
+   pilot launch", September 2019.
+   https://www.musicbusinessworldwide.com/deezer-plans-2020-user-centric-payment-system-pilot-launch/
+.. [4] Music Business Worldwide, "Changes to Spotify's royalty model, including the
+   1,000 annual streams royalty policy, are officially live as of April 1", 2024.
+   https://www.musicbusinessworldwide.com/changes-to-spotifys-royalty-model-including-the-1000-annual-streams-royalty-policy-are-officially-live/
+.. [5] Music Week, "UMG and Deezer to launch 'double boost' artist-centric streaming
+   model in Q4", 2023.
+   https://www.musicweek.com/digital/read/umg-and-deezer-to-launch-double-boost-artist-centric-streaming-model-in-q4/088464
 
 Examples
 --------
@@ -33,6 +55,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,7 +63,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, check_number, validate_frame
+from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
+from valuelab.royalties.rules import PAYOUT_RULES
 
 __all__ = [
     "CNM_TOP10_CHANGE_PCT",
@@ -61,10 +85,10 @@ __all__ = [
 ]
 
 #: CNM/Deloitte 2021 (France, 2019 Spotify and Deezer data): change in the top-10 artists'
-#: royalties under user-centric, percent (AFP via RTL, FACTS.md topic 4).
+#: royalties under user-centric, percent (CNM study, January 2021).
 CNM_TOP10_CHANGE_PCT = -17.2
 #: Spotify, 2023: "99.5% of all streams" are of tracks with at least 1,000 annual streams
-#: (MBW, FACTS.md topic 4), percent.
+#: (Music Business Worldwide, 2024), percent.
 SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT = 99.5
 
 #: The columns of a listening log (optional ones may be absent).
@@ -117,19 +141,12 @@ class _Log:
     frame: pd.DataFrame
 
 
-def _codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(np.int64), pd.Index(s.cat.categories)
-    codes, uniques = pd.factorize(s, sort=True)
-    return codes.astype(np.int64), pd.Index(uniques)
-
-
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
     validate_log(streams, source=source)
-    user, users = _codes(streams["user_id"])
-    artist, artists = _codes(streams["artist_id"])
+    user, users = integer_codes(streams["user_id"], sort=True)
+    artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
     return _Log(user, artist, counts, users, artists, streams)
@@ -237,6 +254,8 @@ def _user_centric_weights(log: _Log, user_weights: object = None) -> np.ndarray:
 def pro_rata(streams: pd.DataFrame, pool: float) -> pd.Series:
     """Pro-rata (market-centric) payout: each artist's share of all streams x pool.
 
+    Source: the market-centric payment system of the CNM study (see the module's References).
+
     Parameters
     ----------
     streams : pandas.DataFrame
@@ -264,6 +283,8 @@ def pro_rata(streams: pd.DataFrame, pool: float) -> pd.Series:
 
 def user_centric(streams: pd.DataFrame, pool: float, user_weights: object = None) -> pd.Series:
     """User-centric payout: each user's money goes to the artists that user streamed.
+
+    Source: Deezer's user-centric payment system and the CNM study (module References).
 
     Each user holds a share of the pool: equal by default, or proportional to
     ``user_weights`` (e.g. what each paid). A user's share is split across the
@@ -336,7 +357,7 @@ def apply_threshold(
     """Zero the streams of tracks (or artists) below a minimum, Spotify's 2024 rule.
 
     Since April 2024 a track needs at least 1,000 streams in the previous 12
-    months to earn recorded royalties (MBW, FACTS.md topic 4). Its streams then
+    months to earn recorded royalties (Music Business Worldwide, 2024). Its streams then
     no longer count, so its share goes to the rest under any rule applied to
     the returned log (under user-centric, a user who only played such items
     contributes nothing and that user's share goes to the other users).
@@ -373,7 +394,7 @@ def apply_threshold(
             source="streams",
             expected="a track_id column for level='track' (or use level='artist')",
         )
-    codes, _ = _codes(streams[key])
+    codes, _ = integer_codes(streams[key], sort=True)
     totals = np.bincount(codes, weights=streams["streams"].to_numpy(dtype=float))
     out = streams.copy()
     keep = totals[codes] >= min_streams
@@ -392,7 +413,7 @@ def artist_centric_boost(
 
     The Deezer/UMG artist-centric model (launched Q4 2023) gives a "double
     boost" to artists with at least 1,000 streams a month from at least 500
-    unique listeners (Music Week, FACTS.md topic 4). Here both minimums apply
+    unique listeners (Music Week, 2023). Here both minimums apply
     to the log's whole period.
 
     Parameters
@@ -485,13 +506,26 @@ def log_revenue(streams: pd.DataFrame) -> float:
     return round(float(per_user.sum()), 2)
 
 
-#: Rule name -> function(streams, pool) used by :func:`compare`.
-RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+def _threshold(
+    streams: pd.DataFrame, pool: float, min_streams: int = 1000, level: str = "track"
+) -> pd.Series:
+    """Pro-rata after :func:`apply_threshold`."""
+    return pro_rata(apply_threshold(streams, min_streams, level=level), pool)
+
+
+#: Payout method of :data:`~valuelab.royalties.rules.METHODS` -> its function.
+_METHODS: dict[str, Callable[..., pd.Series]] = {
     "pro_rata": pro_rata,
     "user_centric": user_centric,
-    "blend_50": lambda s, p: blend(s, p, 0.5),
-    "threshold_1000": lambda s, p: pro_rata(apply_threshold(s, 1000, level="artist"), p),
+    "blend": blend,
+    "threshold": _threshold,
     "artist_centric": artist_centric_boost,
+}
+#: Rule name -> function(streams, pool) used by :func:`compare`, one per rule of
+#: :data:`~valuelab.royalties.rules.PAYOUT_RULES` (its method with its options).
+RULES: dict[str, Callable[[pd.DataFrame, float], pd.Series]] = {
+    name: functools.partial(_METHODS[rule.method], **rule.options)
+    for name, rule in PAYOUT_RULES.items()
 }
 
 

@@ -1,7 +1,19 @@
 """Customer-value scoring (lesson 05).
 
-The five scores per account, goal progress, the portfolio view, leading vs
-lagging indicators and the input metrics behind an outcome.
+The five scores per account, goal progress, one account's scorecard, the
+portfolio view, leading vs lagging indicators and the input metrics behind an
+outcome.
+
+References
+----------
+.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
+   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
+   12 (context).
+   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
+.. [2] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
+   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
+   Value Unknown and Value Realized; the areas that shape a customer's ability
+   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
 """
 
 from valuelab.scoring.indicators import INDICATORS, evaluate_indicators, roc_auc, score_history
@@ -23,6 +35,7 @@ from valuelab.scoring.portfolio import (
     score_trends,
     segment_portfolio,
 )
+from valuelab.scoring.scorecard import SCORECARD, scorecard_state
 from valuelab.scoring.scores import (
     ACCOUNT_COLUMNS,
     BANDS,
@@ -49,6 +62,7 @@ __all__ = [
     "INDICATORS",
     "ON_TRACK",
     "POLICIES",
+    "SCORECARD",
     "SCORES",
     "SELF_REPORTED",
     "STAGES",
@@ -69,6 +83,7 @@ __all__ = [
     "score_accounts",
     "score_history",
     "score_trends",
+    "scorecard_state",
     "segment_portfolio",
     "validate_accounts",
 ]

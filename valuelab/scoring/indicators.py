@@ -1,7 +1,8 @@
 """Do the value scores lead churn and expansion better than usage, NPS and health?
 
-Seeds 002 and 004 claim usage, health scores and NPS lag — customers churn
-"despite perfect health" — and that outcome progress and perceived value lead.
+Customer Value-Led Growth [1]_ and VCubed [2]_ claim usage, health scores and
+NPS lag — customers leave "despite perfect health" — and that outcome progress
+and perceived value lead.
 :func:`evaluate_indicators` tests that claim on a quarterly history: for each
 indicator it reports how well the value read in a quarter predicts the
 outcome in that quarter or the next ones (ROC AUC, precision among the top
@@ -15,12 +16,25 @@ Definitions (``h`` = ``horizon_quarters``):
 - each indicator is oriented so that a higher value means *more likely*:
   for churn a low score is the risk, so the score is negated;
 - ``auc``: probability that a random positive observation ranks above a random
-  negative one (0.5 = no better than chance; ties count half);
+  negative one (0.5 = no better than chance; ties count half) [3]_;
 - ``precision_at_k``: share of positives among the ``top_k`` (share 0-1) of
   observations ranked riskiest (expansion: most likely);
 - ``lead_quarters``: the largest lag ``L`` (0 .. ``max_lead``) at which the
   indicator read in quarter ``t - L`` still reaches ``auc >= lead_auc`` for
   the outcome at the end of quarter ``t``; missing when it never does.
+
+References
+----------
+.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
+   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
+   12 (context).
+   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
+.. [2] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
+   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
+   Value Unknown and Value Realized; the areas that shape a customer's ability
+   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
+.. [3] J. A. Hanley and B. J. McNeil, "The meaning and use of the area under a
+   receiver operating characteristic (ROC) curve", Radiology 143(1), 29-36, 1982.
 
 Examples
 --------
@@ -59,7 +73,8 @@ _TABLE = ["indicator", "kind", "auc", "precision_at_k", "base_rate", "lead_quart
 def roc_auc(score, label) -> float:
     """Area under the ROC curve by the rank (Mann-Whitney) formula; NaN scores dropped.
 
-    Returns NaN when only one class is present.
+    Returns NaN when only one class is present. Source: Hanley and McNeil (1982),
+    see the module's References.
     """
     s = np.asarray(score, dtype=float)
     y = np.asarray(label, dtype=bool)

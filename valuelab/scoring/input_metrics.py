@@ -1,6 +1,6 @@
-"""Input metrics behind an outcome (seed 002, principle 12: context).
+"""Input metrics behind an outcome.
 
-An outcome such as revenue growth is the top of a tree of input metrics —
+An outcome such as revenue growth is the top of a tree of input metrics [1]_ —
 meetings booked, pain quantified, demos run, proposals written. Progress on
 the outcome is only interpretable with its inputs: :func:`inputs_behind`
 compares an account's actual inputs with the plan, in the driver tree
@@ -10,6 +10,13 @@ outcome's shortfall each explains on its own.
 :func:`funnel_actuals` turns counted stages (meetings booked, pain quantified,
 demos, proposals, deals won, revenue) into the tree's inputs (counts and the
 rates between them).
+
+References
+----------
+.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
+   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
+   12 (context).
+   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
 
 Examples
 --------
@@ -49,7 +56,10 @@ STAGES = (
 
 
 def outcome_tree(name: str = "outcome_tree_revenue_growth.yaml") -> DriverTree:
-    """A shipped input-metric tree (default: revenue growth, quarterly plan as inputs)."""
+    """A shipped input-metric tree (default: revenue growth, quarterly plan as inputs).
+
+    Source: principle 12 of Customer Value-Led Growth, see the module's References.
+    """
     from valuelab.data import data_file
 
     return DriverTree.from_yaml(data_file(name))
@@ -101,6 +111,8 @@ def inputs_behind(
     tree: DriverTree, actual: Mapping[str, float], plan: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
     """Which input metric is behind, and how much of the outcome it costs.
+
+    Source: principle 12 of Customer Value-Led Growth, see the module's References.
 
     Parameters
     ----------

@@ -10,11 +10,19 @@ Groups (:func:`classify`, on accounts scored by
    value available and the customer would pay for it);
 3. ``healthy``: the rest.
 
-Seed 004's areas of impact — product, go-to-market, operations, people,
-competition, community — tag what shapes each account's value realization
-(the ``impact_area`` column); :func:`by_impact_area` shows where value is held
-back. :func:`score_trends` compares each account's latest quarter with the one
-before (trend arrows).
+The groups are what the value scores help manage: churn and risk mitigation,
+whitespace and expansion [1]_. The areas of impact of the same source —
+product, go-to-market, operations, people, competition, community — tag what
+shapes each account's value realization (the ``impact_area`` column);
+:func:`by_impact_area` shows where value is held back. :func:`score_trends`
+compares each account's latest quarter with the one before (trend arrows).
+
+References
+----------
+.. [1] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
+   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
+   Value Unknown and Value Realized; the areas that shape a customer's ability
+   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
 
 Examples
 --------
@@ -54,7 +62,7 @@ __all__ = [
 GROUPS = ("churn risk", "expansion", "healthy")
 #: ``value_expansion`` (0-100) at or above which an open-to-buy account is whitespace.
 EXPANSION_CUTOFF = 60.0
-#: Seed 004's areas that shape a customer's ability to realize value.
+#: VCubed's areas that shape a customer's ability to realize value (module References).
 IMPACT_AREAS = ("product", "go-to-market", "operations", "people", "competition", "community")
 #: A change of at least this many points (0-100 scale) draws an up or down arrow.
 TREND_STEP = 5.0
@@ -71,7 +79,10 @@ def _need(df: pd.DataFrame, cols: list[str], source: str) -> None:
 
 
 def classify(scored: pd.DataFrame) -> pd.Series:
-    """The group of every account: ``churn risk``, ``expansion`` or ``healthy``."""
+    """The group of every account: ``churn risk``, ``expansion`` or ``healthy``.
+
+    Source: VCubed's churn risk and whitespace (see the module's References).
+    """
     _need(
         scored,
         ["band", "goal_status", "value_perceived", "value_expansion", "open_to_buy"],
@@ -127,7 +138,10 @@ def segment_portfolio(scored: pd.DataFrame, by: str | None = None) -> pd.DataFra
 
 
 def by_impact_area(scored: pd.DataFrame) -> pd.DataFrame:
-    """Per area of impact: accounts, ARR, mean scores and the share at churn risk (percent)."""
+    """Per area of impact: accounts, ARR, mean scores and the share at churn risk (percent).
+
+    Source: VCubed's areas of impact (see the module's References).
+    """
     _need(scored, ["impact_area", "arr_eur", "value_realized", "rbo", "value_perceived"], "scored")
     frame = scored.assign(
         at_risk=classify(scored) == GROUPS[0],

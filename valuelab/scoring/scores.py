@@ -1,6 +1,7 @@
-"""Customer-value scoring (seeds 002 and 004): five scores on 0-100, bands, goal progress.
+"""Customer-value scoring: five scores on 0-100, bands, goal progress.
 
-The seeds propose outcome progress and perceived value as *leading*
+Customer Value-Led Growth [1]_ (progress toward the customer's outcome) and
+VCubed [2]_ (the five perceived-value scores) propose them as *leading*
 indicators of churn and expansion but give no formulas; valuelab defines them
 here, explicitly. Every score is on 0-100 (higher is better).
 
@@ -35,6 +36,17 @@ part counts as mid-scale, 50), ``"penalize"`` (counts as 0) or ``"exclude"``
 (the part is left out and the weights of the rest are renormalised; a score
 with nothing left is missing).
 
+References
+----------
+.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
+   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
+   12 (context).
+   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
+.. [2] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
+   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
+   Value Unknown and Value Realized; the areas that shape a customer's ability
+   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
+
 Examples
 --------
 >>> goal_progress(50, 3, 3, 12)["status"]
@@ -43,12 +55,13 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, validate_frame
+from valuelab.core import Column, InputError, parse_bool, validate_frame
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -90,6 +103,7 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     (``achieved`` when ``t = 1``); ``gap = target - projected``;
     status from ``attainment = projected / target``: ``on track`` if
     >= 0.9, ``at risk`` if >= 0.7, else ``off track``.
+    Source: principle 11 of Customer Value-Led Growth, see the module's References.
 
     Parameters
     ----------
@@ -299,7 +313,7 @@ def score_accounts(
 ) -> pd.DataFrame:
     """The five value scores (0-100), band, confidence and goal status of every account.
 
-    Formulas and the missing-value policies are in the module docstring.
+    Formulas, missing-value policies and sources (VCubed) are in the module docstring.
     Vectorized: a million accounts score in about a second.
 
     Parameters
@@ -382,15 +396,15 @@ _INT_COLUMNS = ("outcome_evidence", "intended_value_realized", "expansion_intent
 _INT_COLUMNS += ("unknown_value_mentions", "nps_answer")
 _BOOL_COLUMNS = ("open_to_buy", "rbo_validated", "perceived_validated")
 _BOOL_COLUMNS += ("expansion_validated", "unknown_validated")
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
 
 
 def read_accounts(source, name: str | None = None) -> pd.DataFrame:
     """Read an account table from a CSV file, path or bytes (an upload) and validate it.
 
-    Whole-number answers become nullable integers; ``true/false``, ``yes/no``
-    and ``1/0`` become booleans (anything else is reported by the validation).
+    Whole-number answers become nullable integers; words for true and false
+    (:func:`~valuelab.core.validation.parse_bool`: ``true/false``, ``yes/no``,
+    ``y/n``, ``on/off``, ``1/0``) become booleans (anything else is reported by
+    the validation).
 
     Raises
     ------
@@ -414,7 +428,6 @@ def read_accounts(source, name: str | None = None) -> pd.DataFrame:
                 df[col] = numbers.astype("Int64")
     for col in _BOOL_COLUMNS:
         if col in df.columns and not pd.api.types.is_bool_dtype(df[col]):
-            text = df[col].astype("string").str.strip().str.lower()
-            if text.isin(_TRUE | _FALSE).all():
-                df[col] = text.isin(_TRUE).astype(bool)
+            with contextlib.suppress(InputError):  # left as it is: the validation names it
+                df[col] = df[col].map(parse_bool).astype(bool)
     return validate_accounts(df, source=label).reset_index(drop=True)

@@ -4,7 +4,8 @@ An app module (``valuelab/apps/<app>.py``) exposes ``build_app(**initial)``
 and composes these pieces, so that every app looks and behaves the same:
 
 - :mod:`~valuelab.apps.kit.layout` — :func:`page` (title, purpose, a column of
-  controls and a body), :class:`KpiCards`, :class:`ParamSliders` and the
+  controls and a body), :class:`KpiCards` (labels, units and formats from
+  :data:`valuelab.core.quantities.QUANTITIES`), :class:`ParamSliders` and the
   :class:`ErrorPanel` (a friendly message instead of a traceback);
 - :mod:`~valuelab.apps.kit.debounce` — :func:`debounced` coalesces a burst of
   widget events (a dragged slider, a held arrow key) into one recomputation;
@@ -21,14 +22,14 @@ Examples
 --------
 >>> parse_query("customer_id=C042&weeks=6&bogus=1", {"customer_id": "C001", "weeks": 4})
 ({'customer_id': 'C042', 'weeks': 6}, [])
->>> format_value(1234.5, "EUR", ",.0f")
-'1,234 EUR'
+>>> KpiCards({"aov": "aov"}).specs["aov"].title
+'Average order value (EUR)'
 """
 
 from valuelab.apps.kit.debounce import debounced
 from valuelab.apps.kit.figures import BASIC_TRACES, CHARTS_ENV, FigureBox, chart_html
 from valuelab.apps.kit.launch import launch
-from valuelab.apps.kit.layout import CSS, ErrorPanel, KpiCards, ParamSliders, format_value, page
+from valuelab.apps.kit.layout import CSS, ErrorPanel, KpiCards, ParamSliders, page
 from valuelab.apps.kit.snapshot import SaveReport, snapshot_html
 from valuelab.apps.kit.urlstate import (
     RESERVED_QUERY_NAMES,
@@ -51,7 +52,6 @@ __all__ = [
     "chart_html",
     "debounced",
     "format_drivers",
-    "format_value",
     "launch",
     "page",
     "parse_drivers",

@@ -9,9 +9,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from valuelab.core import ValueLabError
+from valuelab.core import Quantity, ValueLabError, quantity
 
-__all__ = ["CSS", "ErrorPanel", "KpiCards", "ParamSliders", "format_value", "page"]
+__all__ = ["CSS", "ErrorPanel", "KpiCards", "ParamSliders", "page"]
 
 #: Styles shared by all apps (cards, error panel, header).
 CSS = """
@@ -33,52 +33,37 @@ CSS = """
 """
 
 
-def format_value(value: float | None, unit: str = "", fmt: str = ",.2f") -> str:
-    """A number with its unit for display; ``"–"`` when there is no value.
-
-    Examples
-    --------
-    >>> format_value(0.1234, "%", ".1%")
-    '12.3%'
-    >>> format_value(None, "EUR")
-    '–'
-    """
-    if value is None or value != value:  # None or NaN
-        return "–"
-    text = format(value, fmt)
-    if not unit or (unit == "%" and text.endswith("%")):
-        return text
-    return f"{text} {unit}"
-
-
 class KpiCards(w.HBox):
     """A row of KPI cards: label, value with unit, change vs a baseline.
 
     Parameters
     ----------
     specs : mapping
-        ``key -> (label, unit, fmt)``; ``fmt`` is a format spec such as
-        ``",.0f"`` or ``".1%"`` (a share 0-1 shown in percent).
+        Card key -> the :class:`~valuelab.core.quantities.Quantity` it shows,
+        or that quantity's key in :data:`~valuelab.core.quantities.QUANTITIES`
+        (which sets its label, unit and display format).
 
     Notes
     -----
     Each card is an HTML widget whose root element has the class ``vl-kpi``
     and the attribute ``data-kpi="<key>"``; the value is in ``.vl-kpi-value``
     and the change in ``.vl-kpi-delta`` (class ``vl-up``, ``vl-down`` or
-    ``vl-flat``). :attr:`values` holds the last numbers shown.
+    ``vl-flat``; a share's change in percentage points, see
+    :meth:`~valuelab.core.quantities.Quantity.format_change`). :attr:`values`
+    holds the last numbers shown.
 
     Examples
     --------
-    >>> cards = KpiCards({"revenue": ("Revenue", "EUR", ",.0f")})
+    >>> cards = KpiCards({"revenue": "revenue"})
     >>> cards.update({"revenue": 1100.0}, baseline={"revenue": 1000.0})
     >>> cards.values
     {'revenue': 1100.0}
-    >>> "+10.0 %" in cards.cards["revenue"].value
+    >>> "+10.0 % vs baseline" in cards.cards["revenue"].value
     True
     """
 
-    def __init__(self, specs: Mapping[str, tuple[str, str, str]]) -> None:
-        self.specs = dict(specs)
+    def __init__(self, specs: Mapping[str, Quantity | str]) -> None:
+        self.specs = {key: quantity(spec) for key, spec in specs.items()}
         self.cards = {key: w.HTML() for key in self.specs}
         self.values: dict[str, float] = {}
         super().__init__(list(self.cards.values()), layout=w.Layout(flex_flow="row wrap"))
@@ -89,38 +74,40 @@ class KpiCards(w.HBox):
         values: Mapping[str, float],
         baseline: Mapping[str, float] | None = None,
         labels: Mapping[str, str] | None = None,
+        specs: Mapping[str, Quantity | str] | None = None,
     ) -> None:
         """Show ``values`` (and their change vs ``baseline``, when given).
 
-        ``labels`` replaces card labels (e.g. "Revenue in 2021").
+        ``specs`` replaces the quantity of a card (a card whose metric the
+        user picks); ``labels`` replaces card labels (e.g. "Revenue in 2021").
         """
+        for key, spec in (specs or {}).items():
+            self.specs[key] = quantity(spec)
+        for key, label in (labels or {}).items():
+            self.specs[key] = self.specs[key].relabel(label)
         for key, card in self.cards.items():
-            label, unit, fmt = self.specs[key]
-            if labels and key in labels:
-                label = labels[key]
-                self.specs[key] = (label, unit, fmt)
+            spec = self.specs[key]
             value = values.get(key)
-            delta = ""
             base = None if baseline is None else baseline.get(key)
+            css, delta = "vl-flat", "&nbsp;"
             if value is not None and base is not None:
-                delta = _delta_html(float(value), float(base))
+                css, text = _delta(spec, float(value), float(base))
+                delta = html.escape(text)
             card.value = (
                 f'<div class="vl-kpi" data-kpi="{html.escape(key)}">'
-                f'<div class="vl-kpi-label">{html.escape(label)}</div>'
-                f'<div class="vl-kpi-value">{html.escape(format_value(value, unit, fmt))}</div>'
-                f'<div class="vl-kpi-delta {delta[0] if delta else "vl-flat"}">'
-                f"{html.escape(delta[1]) if delta else '&nbsp;'}</div></div>"
+                f'<div class="vl-kpi-label">{html.escape(spec.label)}</div>'
+                f'<div class="vl-kpi-value">{html.escape(spec.format(value))}</div>'
+                f'<div class="vl-kpi-delta {css}">{delta}</div></div>'
             )
             if value is not None:
                 self.values[key] = float(value)
 
 
-def _delta_html(value: float, base: float) -> tuple[str, str]:
+def _delta(spec: Quantity, value: float, base: float) -> tuple[str, str]:
+    """CSS class and text of a card's change vs its baseline."""
     diff = value - base
     css = "vl-flat" if abs(diff) < 1e-12 else ("vl-up" if diff > 0 else "vl-down")
-    if base == 0:
-        return css, f"{diff:+,.2f} vs baseline"
-    return css, f"{diff / abs(base) * 100:+.1f} % vs baseline"
+    return css, f"{spec.format_change(value, base)} vs baseline"
 
 
 class ErrorPanel(w.HTML):

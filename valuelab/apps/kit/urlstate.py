@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
+from valuelab.core import parse_bool
+
 __all__ = [
     "RESERVED_QUERY_NAMES",
     "format_drivers",
@@ -21,12 +23,7 @@ RESERVED_QUERY_NAMES = frozenset({"template", "theme"})
 
 def _coerce(text: str, default: Any) -> Any:
     if isinstance(default, bool):
-        lowered = text.strip().lower()
-        if lowered in {"1", "true", "yes", "on"}:
-            return True
-        if lowered in {"0", "false", "no", "off"}:
-            return False
-        raise ValueError(text)
+        return parse_bool(text)  # an InputError is a ValueError
     if isinstance(default, int):
         return int(text)
     if isinstance(default, float):

@@ -39,7 +39,8 @@ GOALS = {
     "hours saved per week": (0.0, 10.0, 40.0),
     "support tickets per month": (400.0, 250.0, 350.0),  # a goal to decrease
 }
-#: Seed 004's areas that shape a customer's ability to realize value.
+#: The areas that shape a customer's ability to realize value (VCubed, "Value perceived is
+#: the CS metric we need.", https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need).
 AREAS = ("product", "go-to-market", "operations", "people", "competition", "community")
 _SEGMENTS = {
     "SMB": (0.55, 9_000.0),
@@ -249,9 +250,10 @@ def generate_accounts(n_accounts: int = 600, quarters: int = 8, seed: int = SEED
 def generate_inputs(n_accounts: int = 600, quarters: int = 8, seed: int = SEED) -> pd.DataFrame:
     """Last quarter's sales funnel of the accounts whose goal is revenue growth.
 
-    The input metrics behind that outcome (seed 002, principle 12): meetings
-    booked, meetings with the pain quantified, demos, proposals, deals won and
-    the new revenue they brought (EUR per quarter). Around the plan of
+    The input metrics behind that outcome (principle 12 of Customer Value-Led
+    Growth, see :mod:`valuelab.scoring.input_metrics`): meetings booked,
+    meetings with the pain quantified, demos, proposals, deals won and the new
+    revenue they brought (EUR per quarter). Around the plan of
     ``datasets/outcome_tree_revenue_growth.yaml`` (120 meetings, rates 0.5 /
     0.6 / 0.5 / 0.3, EUR 25,000 a deal), each account has one weak stage (a
     rate at 40-70 % of plan) and the others near plan.

@@ -11,20 +11,34 @@ What it models:
 * **A long-tailed artist popularity.** Artist ``A00001`` is the most popular;
   popularity falls with rank like a Zipf law (exponent 1.1). Real markets are
   more concentrated than this small sample: in the UK "over 60% of streams were
-  of music recorded by only the top 0.4% of artists" (CMA 2022, FACTS.md topic 5).
+  of music recorded by only the top 0.4% of artists" (UK CMA, 2022 [1]_).
 * **Heavy listeners play less popular artists.** Each row is either a
   "mainstream" pick (Zipf exponent 1.1) or an "exploration" pick from the
   long tail (exponent 0.5); light users explore 10 % of the time, heavy users
   45 %. This is the published observation behind the user-centric debate:
   active listeners play more niche music, so under pro-rata they fund it
   ("Pro rata is progressive, and user-centric would be regressive", Glenn
-  McDonald, ex-Spotify; the Finnish 2017 study; Deezer 2019; FACTS.md topic 4).
+  McDonald, ex-Spotify [2]_; the Finnish 2017 study [3]_; Deezer, 2019 [4]_).
 * **What each user pays.** ``user_revenue`` (EUR a month): 70 % of users are
   Premium at the 2024 Premium ARPU (EUR 4.69), the others bring ad revenue of
   EUR 0.37 a month (2024 ad revenue EUR 1,854 m / 412 m ad-supported MAU / 12).
 * **A stream farm** (``stream_farm=n``): ``n`` bot accounts, each a Premium
   subscriber, playing the 3 tracks of one fake artist ``FARM`` around the clock
   (20 three-minute plays an hour for 30 days = 14,400 streams per bot).
+
+References
+----------
+.. [1] UK Competition and Markets Authority, "Music and streaming market study:
+   final report", 29 November 2022.
+   https://www.gov.uk/government/publications/music-and-streaming-market-study-final-report/executive-summary
+.. [2] G. McDonald, *You Have Not Yet Heard Your Favourite Song: How Streaming
+   Changes Music*, Canbury Press, 2024.
+.. [3] J. Muikku, "Pro Rata and User Centric Distribution Models: A Comparative
+   Study", Digital Media Finland, 30 November 2017.
+   https://www.digitalmedia.fi/pro-rata-user-centric-distribution-models-comparative-study/
+.. [4] Music Business Worldwide, "Deezer plans 2020 User-Centric Payment System
+   pilot launch", September 2019.
+   https://www.musicbusinessworldwide.com/deezer-plans-2020-user-centric-payment-system-pilot-launch/
 """
 
 from __future__ import annotations

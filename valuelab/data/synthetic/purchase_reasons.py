@@ -1,10 +1,15 @@
 """Synthetic purchase reasons: the features each won deal cites.
 
-Seed 003: Sales and Customer Success already know which ~20 % of features
-drive ~80 % of purchase decisions. Each won deal cites one to three features
+Sales and Customer Success already know which ~20 % of features drive ~80 % of
+purchase decisions [1]_. Each won deal cites one to three features
 as reasons to buy; feature popularity follows a steep power law (a handful
 of features carry most decisions), with segments leaning on different
 features (enterprise deals cite security and admin features more).
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
 """
 
 from __future__ import annotations

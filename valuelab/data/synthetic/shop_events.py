@@ -1,6 +1,6 @@
 """Synthetic e-commerce event log: sign-ups, visits, purchases and NPS answers.
 
-An online shop in 2024 (seed 003's product KPIs). Customers sign up between
+An online shop in 2024, for the product KPIs of [1]_. Customers sign up between
 January and October through a channel (organic, paid, referral); each week
 they stay with a probability that depends on the channel and on whether they
 have bought yet (a first purchase is the "value" moment that makes people
@@ -9,6 +9,11 @@ order with a few percent probability. Orders carry revenue and cost of goods
 (EUR); about a third of customers answer an NPS survey four weeks after
 signing up, happier when they bought. Used to teach conversion, AOV, margin,
 retention cohorts, DAU/MAU, time to value, NPS and LTV from one log.
+
+References
+----------
+.. [1] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022.
+   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
 """
 
 from __future__ import annotations

@@ -1,0 +1,119 @@
+"""The one registry of quantities shown to people, and how values and changes read."""
+
+import importlib
+import math
+
+import pytest
+
+from valuelab.core import QUANTITIES, InputError, Quantity, format_change, format_value, quantity
+from valuelab.core.quantities import KINDS
+
+
+def test_every_quantity_is_well_formed():
+    for key, q in QUANTITIES.items():
+        assert q.kind in KINDS, key
+        assert q.label and q.label[0].isupper(), key
+        assert 0 <= q.precision <= 6, key
+        if q.kind == "money":
+            assert q.currency in ("EUR", "USD") and q.unit.startswith(q.currency), key
+        else:
+            assert q.currency is None, key
+        if q.kind == "share":
+            assert q.unit == "share 0-1", key
+        if q.kind == "percent":
+            assert q.unit.startswith("%"), key
+
+
+def test_one_name_per_quantity():
+    """Two quantities never read the same: label and unit together are unique."""
+    titles = [q.title for q in QUANTITIES.values()]
+    assert len(titles) == len(set(titles))
+
+
+def test_a_quantity_refuses_a_currency_it_does_not_name_or_an_unknown_kind():
+    with pytest.raises(ValueError, match="must name USD"):
+        Quantity("Revenue", "EUR", "money", 0, currency="USD")
+    with pytest.raises(ValueError, match="money and only for money"):
+        Quantity("Orders", "orders", "count", 0, currency="EUR")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Quantity("Revenue", "EUR", "cash", 0)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        ("revenue", 266_666.67, "266,667 EUR/month"),
+        ("aov", 57.5, "57.50 EUR"),
+        ("artist_income_per_stream", 0.000559, "0.00056 USD"),
+        ("total_revenue_eur_m", 15_673.0, "15,673 EUR m"),
+        ("conversion", 0.0247, "2.47 %"),
+        ("confidence", 0.8, "80 %"),
+        ("gross_margin_pct", 30.09, "30.1 % of revenue"),
+        ("orders", 4938.27, "4,938 orders/month"),
+        ("rbo", 64.6, "65 /100"),
+        ("change_pct", 12.34, "+12.3 %"),
+        ("change_pct", -3.0, "-3.0 %"),
+        ("change_pp", 1.25, "+1.2 pp"),
+        ("price_elasticity", -2.0, "-2.0"),
+        ("revenue", None, "–"),
+        ("revenue", math.nan, "–"),
+    ],
+)
+def test_values_read_with_their_unit_and_precision(key, value, text):
+    assert format_value(key, value) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "base", "text"),
+    [
+        ("conversion", 0.0247, 0.02, "+0.47 pp"),  # a share: percentage points
+        ("gross_margin_pct", 25.0, 30.1, "-5.1 pp"),  # a percent: percentage points
+        ("cagr_pct", 12.0, 10.0, "+2.0 pp"),  # a growth rate: percentage points
+        ("contribution", 56_250, 84_000, "-33.0 %"),  # money: percent of the base
+        ("orders", 110, 100, "+10.0 %"),
+        ("orders", 5, 0, "+5 orders/month"),  # no base to divide by: its own unit
+        ("revenue", 100, 100, "+0.0 %"),
+    ],
+)
+def test_a_change_of_a_share_is_in_points_others_in_percent(key, value, base, text):
+    assert format_change(key, value, base) == text
+
+
+def test_change_returns_the_number_and_how_to_show_it():
+    diff, shown = quantity("conversion").change(0.03, 0.02)
+    assert diff == pytest.approx(1.0) and shown.unit == "pp" and shown.precision == 2
+    diff, shown = quantity("revenue").change(110.0, 100.0)
+    assert diff == pytest.approx(10.0) and shown is QUANTITIES["change_pct"]
+
+
+def test_lookup_relabel_and_title():
+    assert quantity("aov").title == "Average order value (EUR)"
+    assert quantity("price_elasticity").title == "Price elasticity of conversion"
+    q = quantity("revenue").relabel("Revenue in 2024")
+    assert q.label == "Revenue in 2024" and q.unit == "EUR/month"
+    assert QUANTITIES["revenue"].label == "Revenue", "relabel makes a copy"
+    assert quantity(q) is q
+    with pytest.raises(InputError, match="unknown quantity 'revenu'"):
+        quantity("revenu")
+
+
+def test_what_people_see_is_registered():
+    """KPIs, Spotify's metrics, the scorecard, the funnel sliders and every app card."""
+    from valuelab.kpis import KPIS
+    from valuelab.royalties import ANNUAL_METRICS
+    from valuelab.scoring import SCORECARD
+
+    assert set(KPIS) | set(ANNUAL_METRICS) | set(SCORECARD) <= set(QUANTITIES)
+    explorer = importlib.import_module("valuelab.apps.kpi_tradeoff_explorer")
+    calculator = importlib.import_module("valuelab.apps.royalty_calculator")
+    assert set(explorer.SLIDERS) | set(explorer.CARDS) <= set(QUANTITIES)
+    assert set(calculator.CARDS.values()) <= set(QUANTITIES)
+
+
+def test_kpi_axis_titles_come_from_the_registry():
+    from valuelab.kpis import funnel, tradeoff
+    from valuelab.plots import tradeoff_chart
+
+    fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
+    assert fig.layout.yaxis.title.text == quantity("conversion").title
+    assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"

@@ -1,0 +1,241 @@
+"""Every quantity shown to a person: one label, unit, currency and display format each.
+
+:data:`QUANTITIES` is the one registry the package, the apps, the lessons and
+the reports read labels from, so a figure has the same name on a card, an
+axis, a slider and in a report table. Each :class:`Quantity` says how its
+values are stored and shown:
+
+- ``money``: an amount in :attr:`~Quantity.currency` (the unit names it, e.g.
+  ``"EUR/month"``); its change is relative (``"+10.0 %"``);
+- ``count`` and ``number``: whole things and other numbers; change relative;
+- ``score``: a 0-100 score (unit ``"/100"``); change relative;
+- ``share``: stored as a share 0-1, shown in percent (``"2.47 %"``); its
+  change is in percentage points (``"+0.47 pp"``);
+- ``percent``: stored in percent 0-100 (unit ``"%"`` or ``"% of revenue"``);
+  change in percentage points;
+- ``growth``: a percent change, shown with its sign (``"+12.3 %"``); change in
+  percentage points;
+- ``points``: a change in percentage points (``"+1.5 pp"``).
+
+:func:`format_value` and :func:`format_change` turn numbers into that text.
+
+Examples
+--------
+>>> format_value("revenue", 266_666.67)
+'266,667 EUR/month'
+>>> format_value("conversion", 0.0247)
+'2.47 %'
+>>> format_change("conversion", 0.0247, 0.02)
+'+0.47 pp'
+>>> format_change("revenue", 266_666.67, 240_000)
+'+11.1 %'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from valuelab.core.errors import InputError
+
+__all__ = [
+    "KINDS",
+    "QUANTITIES",
+    "Quantity",
+    "format_change",
+    "format_value",
+    "quantity",
+]
+
+#: How a quantity is stored and shown (see the module docstring).
+KINDS = ("money", "count", "number", "score", "share", "percent", "growth", "points")
+#: Kinds whose change is a difference in percentage points: kind -> pp per stored unit.
+_POINTS_PER_UNIT = {"share": 100.0, "percent": 1.0, "growth": 1.0, "points": 1.0}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity as people see it.
+
+    Parameters
+    ----------
+    label : str
+        Its name on cards, axes, sliders and in tables (``"Revenue"``).
+    unit : str
+        The unit of the stored values (``"EUR/month"``, ``"share 0-1"``,
+        ``"% of revenue"``, ``"/100"``); empty for a pure number.
+    kind : str
+        One of :data:`KINDS`.
+    precision : int
+        Decimals shown (of the percent, for a share).
+    currency : str, optional
+        ISO code of a ``money`` quantity (``"EUR"``, ``"USD"``), which its
+        unit names; ``None`` for every other kind.
+
+    Examples
+    --------
+    >>> q = Quantity("Average order value", "EUR", "money", 2, currency="EUR")
+    >>> q.title, q.format(57.5)
+    ('Average order value (EUR)', '57.50 EUR')
+    """
+
+    label: str
+    unit: str = ""
+    kind: str = "number"
+    precision: int = 2
+    currency: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if (self.kind == "money") != (self.currency is not None):
+            raise ValueError(f"{self.label}: a currency for money and only for money")
+        if self.currency is not None and self.currency not in self.unit:
+            raise ValueError(f"{self.label}: the unit {self.unit!r} must name {self.currency}")
+
+    @property
+    def title(self) -> str:
+        """Label and unit, for an axis, a dropdown or a slider: ``"Revenue (EUR/month)"``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def relabel(self, label: str) -> Quantity:
+        """The same quantity under another label (``"Revenue in 2024"``)."""
+        return dataclasses.replace(self, label=label)
+
+    def format(self, value: float | None, signed: bool = False) -> str:
+        """``value`` as text with its unit; ``"–"`` for None or NaN."""
+        if value is None or value != value:
+            return "–"
+        sign = "+" if signed or self.kind in ("growth", "points") else ""
+        if self.kind == "share":
+            return f"{value * 100:{sign},.{self.precision}f} %"
+        if self.kind == "growth":
+            return f"{value:{sign},.{self.precision}f} %"
+        if self.kind == "points":
+            return f"{value:{sign},.{self.precision}f} pp"
+        text = f"{value:{sign},.{self.precision}f}"
+        return f"{text} {self.unit}" if self.unit else text
+
+    def change(self, value: float, base: float) -> tuple[float, Quantity]:
+        """The change from ``base`` to ``value`` and the quantity that shows it.
+
+        Shares, percents and growth rates change in percentage points; other
+        quantities in percent of ``base``, or in their own unit when ``base``
+        is 0.
+
+        Examples
+        --------
+        >>> QUANTITIES["gross_margin_pct"].change(30.0, 25.0)[0]
+        5.0
+        >>> QUANTITIES["orders"].change(110.0, 100.0)[1].label
+        'Change'
+        """
+        diff = value - base
+        if self.kind in _POINTS_PER_UNIT:
+            shown = dataclasses.replace(QUANTITIES["change_pp"], precision=self.precision)
+            return diff * _POINTS_PER_UNIT[self.kind], shown
+        if base == 0:
+            return diff, self
+        return diff / abs(base) * 100, QUANTITIES["change_pct"]
+
+    def format_change(self, value: float, base: float) -> str:
+        """The change from ``base`` to ``value`` as text (``"+10.0 %"``, ``"+1.5 pp"``)."""
+        diff, shown = self.change(value, base)
+        return shown.format(diff, signed=True)
+
+
+def _money(label: str, unit: str, precision: int) -> Quantity:
+    return Quantity(label, unit, "money", precision, currency=unit.split()[0].split("/")[0])
+
+
+#: Key (the column, result or input name) -> :class:`Quantity`.
+QUANTITIES: dict[str, Quantity] = {
+    # Spotify's annual figures (spotify_annual; lessons 00 and 02)
+    "total_revenue_eur_m": _money("Total revenue", "EUR m", 0),
+    "premium_subs_m": Quantity("Premium subscribers", "million", "count", 0),
+    "mau_m": Quantity("Monthly active users", "million", "count", 0),
+    "premium_arpu_eur_month": _money("Premium ARPU", "EUR/month", 2),
+    "gross_margin_pct": Quantity("Gross margin", "% of revenue", "percent", 1),
+    # changes over time
+    "change_pct": Quantity("Change", "%", "growth", 1),
+    "change_pp": Quantity("Change", "pp", "points", 1),
+    "cagr_pct": Quantity("Growth a year (CAGR)", "%", "growth", 1),
+    # an artist's income (the royalty calculator, lesson 02)
+    "artist_income_per_stream": _money("Artist income per stream", "USD", 5),
+    "artist_income_month": _money("Artist income per month", "USD", 2),
+    "streams_needed_month": Quantity("Streams a month for the target", "streams", "count", 0),
+    # the shop funnel's KPIs (lesson 03)
+    "conversion": Quantity("Conversion rate", "share 0-1", "share", 2),
+    "orders": Quantity("Orders", "orders/month", "count", 0),
+    "aov": _money("Average order value", "EUR", 2),
+    "revenue": _money("Revenue", "EUR/month", 0),
+    "gross_margin": _money("Gross margin", "EUR/month", 0),
+    "contribution": _money("Contribution", "EUR/month", 0),
+    "contribution_margin_pct": Quantity("Contribution margin", "% of revenue", "percent", 1),
+    "margin_per_order": _money("Contribution per order", "EUR", 2),
+    # the shop funnel's inputs
+    "traffic": Quantity("Traffic", "visitors/month", "count", 0),
+    "base_conversion": Quantity("Base conversion", "share 0-1", "share", 1),
+    "price_elasticity": Quantity("Price elasticity of conversion", "", "number", 1),
+    "list_price": _money("List price", "EUR/item", 2),
+    "discount": Quantity("Discount", "share 0-1", "share", 0),
+    "basket_size": Quantity("Basket size", "items/order", "number", 1),
+    "unit_cost": _money("Unit cost", "EUR/item", 2),
+    "cost_per_order": _money("Cost per order", "EUR", 2),
+    # the value scores (lesson 05)
+    "rbo": Quantity("Realized Business Outcome", "/100", "score", 0),
+    "value_perceived": Quantity("Value Perceived", "/100", "score", 0),
+    "value_expansion": Quantity("Value Expansion", "/100", "score", 0),
+    "value_unknown": Quantity("Value Unknown", "/100", "score", 0),
+    "value_realized": Quantity("Value Realized", "/100", "score", 0),
+    "confidence": Quantity("Confidence", "share 0-1", "share", 0),
+}
+
+
+def quantity(key: str | Quantity) -> Quantity:
+    """The registered quantity ``key`` (a :class:`Quantity` is returned as is).
+
+    Raises
+    ------
+    InputError
+        For a key that is not in :data:`QUANTITIES`.
+
+    Examples
+    --------
+    >>> quantity("aov").title
+    'Average order value (EUR)'
+    """
+    if isinstance(key, Quantity):
+        return key
+    if key not in QUANTITIES:
+        raise InputError(
+            f"unknown quantity '{key}'", source="quantity", expected="a key of QUANTITIES"
+        )
+    return QUANTITIES[key]
+
+
+def format_value(key: str | Quantity, value: float | None) -> str:
+    """``value`` of the quantity ``key`` as text with its unit and precision.
+
+    Examples
+    --------
+    >>> format_value("premium_arpu_eur_month", 4.69), format_value("rbo", None)
+    ('4.69 EUR/month', '–')
+    """
+    return quantity(key).format(value)
+
+
+def format_change(key: str | Quantity, value: float, base: float) -> str:
+    """The change of the quantity ``key`` from ``base`` to ``value`` as text.
+
+    A share, a percent or a growth rate changes in percentage points; any
+    other quantity in percent of ``base`` (in its own unit when ``base`` is 0).
+
+    Examples
+    --------
+    >>> format_change("gross_margin_pct", 30.1, 25.7)
+    '+4.4 pp'
+    >>> format_change("contribution", 56_250, 84_000), format_change("orders", 5, 0)
+    ('-33.0 %', '+5 orders/month')
+    """
+    return quantity(key).format_change(value, base)
