@@ -43,6 +43,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from playwright.sync_api import sync_playwright
@@ -245,68 +246,75 @@ def _plain_views(browser, notebook: Path, tries: int, *options: str) -> list[tup
     return views
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tries", type=int, default=5)
-    parser.add_argument("--apps", nargs="*", default=None, help="app notebook names")
-    args = parser.parse_args(argv)
-    names = args.apps or sorted(p.name for p in APPS.glob("*.ipynb") if p.name not in NO_CHART)
-    rows = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        # valuelab serve: cold first view, then warm views and round trips
-        port = _port()
-        started = time.perf_counter()
-        serve = _start(
-            [str(BIN / "valuelab"), "serve", "--port", str(port), "--no-browser"],
-            f"http://127.0.0.1:{port}/",
-        )
-        base = f"http://127.0.0.1:{port}/voila/render/"
-        try:
-            time.sleep(5)  # the pool fills while the user reads the gallery
-            cold = {n: _view(browser, base + n) for n in names}
-            startup = time.perf_counter() - started
-            warm, cached, trips = {}, {}, {}
-            for n in names:
-                views, again = [], []
-                returning = browser.new_context()
-                _settle(serve)
-                _view(browser, base + n, returning)  # fills this visitor's cache
-                for _ in range(args.tries):
-                    _settle(serve)  # the pool has refilled
-                    views.append(_view(browser, base + n))
-                    _settle(serve)
-                    again.append(_view(browser, base + n, returning))
-                returning.close()
-                warm[n], cached[n] = _medians(views), _medians(again)
-                _settle(serve)
-                trips[n] = statistics.median(_round_trips(browser, base + n, args.tries + 2))
-                print(
-                    f"{n}: warm {sorted(round(v[0], 2) for v in views)} "
-                    f"cached {sorted(round(v[0], 2) for v in again)}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        finally:
-            _stop(serve)
-        plain = {n: _medians(_plain_views(browser, APPS / n, args.tries)) for n in names}
-        with tempfile.TemporaryDirectory() as tmp:
-            one = Path(tmp) / "one_chart.ipynb"
-            chart = "import plotly.express as px\npx.bar(x=['a', 'b', 'c'], y=[3, 1, 2])"
-            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(chart)]), one)
-            ref_plain = _medians(_plain_views(browser, one, args.tries))
-            ref_heated = _medians(_plain_views(browser, one, args.tries, "--preheat_kernel=True"))
-        browser.close()
-    print(f"valuelab serve start + first views of {len(names)} apps: {startup:.1f} s")
+def _warm_views(
+    browser, serve: subprocess.Popen, url: str, tries: int
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Views of one app on the running server: by new visitors, and by a returning one."""
+    views, again = [], []
+    returning = browser.new_context()
+    _settle(serve)
+    _view(browser, url, returning)  # fills this visitor's cache
+    for _ in range(tries):
+        _settle(serve)  # the pool has refilled
+        views.append(_view(browser, url))
+        _settle(serve)
+        again.append(_view(browser, url, returning))
+    returning.close()
+    return views, again
+
+
+def _serve_timings(browser, names: list[str], tries: int) -> dict[str, Any]:
+    """``valuelab serve``: cold first views, then warm and cached views and round trips."""
+    port = _port()
+    started = time.perf_counter()
+    serve = _start(
+        [str(BIN / "valuelab"), "serve", "--port", str(port), "--no-browser"],
+        f"http://127.0.0.1:{port}/",
+    )
+    base = f"http://127.0.0.1:{port}/voila/render/"
+    try:
+        time.sleep(5)  # the pool fills while the user reads the gallery
+        cold = {n: _view(browser, base + n) for n in names}
+        startup = time.perf_counter() - started
+        warm, cached, trips = {}, {}, {}
+        for n in names:
+            views, again = _warm_views(browser, serve, base + n, tries)
+            warm[n], cached[n] = _medians(views), _medians(again)
+            _settle(serve)
+            trips[n] = statistics.median(_round_trips(browser, base + n, tries + 2))
+            print(
+                f"{n}: warm {sorted(round(v[0], 2) for v in views)} "
+                f"cached {sorted(round(v[0], 2) for v in again)}",
+                file=sys.stderr,
+                flush=True,
+            )
+    finally:
+        _stop(serve)
+    return {"startup": startup, "cold": cold, "warm": warm, "cached": cached, "trips": trips}
+
+
+def _reference_views(browser, tries: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Medians for the issue's one-chart notebook: plain ``voila``, and preheated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one_chart.ipynb"
+        chart = "import plotly.express as px\npx.bar(x=['a', 'b', 'c'], y=[3, 1, 2])"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(chart)]), one)
+        ref_plain = _medians(_plain_views(browser, one, tries))
+        ref_heated = _medians(_plain_views(browser, one, tries, "--preheat_kernel=True"))
+    return ref_plain, ref_heated
+
+
+def _print_apps(names: list[str], served: dict[str, Any], plain: dict[str, Any]) -> None:
+    """The per-app table (seconds to the first chart) and the worst cases against the targets."""
+    cold, warm, cached, trips = (served[k] for k in ("cold", "warm", "cached", "trips"))
+    print(f"valuelab serve start + first views of {len(names)} apps: {served['startup']:.1f} s")
     print("page view to the first chart drawn, timed in the page (medians):")
     header = (
         f"{'app':28} {'plain voila':>11} {'cold':>6} {'warm':>6} {'cached':>6} {'ratio':>6} "
         f"{'round trip':>10}"
     )
     print(header)
+    rows = []
     for n in names:
         ratio = plain[n][0] / warm[n][0]
         rows.append((n, plain[n][0], cold[n][0], warm[n][0], cached[n][0], ratio, trips[n]))
@@ -327,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{cached[n][1]:.2f}" for n in names)
         + " s"
     )
+
+
+def _print_reference(ref_plain: tuple[float, float], ref_heated: tuple[float, float]) -> None:
+    """The one-chart reference and how much slower this machine is than the issue's."""
     slower = ref_plain[1] / REFERENCE_PLAIN
     print(
         f"reference, a one-chart notebook: plain voila {ref_plain[0]:.2f} s, preheated "
@@ -335,6 +347,25 @@ def main(argv: list[str] | None = None) -> int:
         f"taken as polled): this machine is {slower:.2f}x the reference's time; "
         f"1.5 s there is {1.5 * slower:.2f} s here"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tries", type=int, default=5)
+    parser.add_argument("--apps", nargs="*", default=None, help="app notebook names")
+    args = parser.parse_args(argv)
+    names = args.apps or sorted(p.name for p in APPS.glob("*.ipynb") if p.name not in NO_CHART)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        served = _serve_timings(browser, names, args.tries)
+        plain = {n: _medians(_plain_views(browser, APPS / n, args.tries)) for n in names}
+        ref_plain, ref_heated = _reference_views(browser, args.tries)
+        browser.close()
+    _print_apps(names, served, plain)
+    _print_reference(ref_plain, ref_heated)
     return 0
 
 

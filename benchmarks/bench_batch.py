@@ -34,22 +34,18 @@ TEMPLATE = ROOT / "notebooks" / "reports" / "customer_scorecard.ipynb"
 BIN = Path(sys.executable).parent
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=40)
-    parser.add_argument("--loop-n", type=int, default=None, help="reports in the plain loop")
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    loop_n = args.loop_n or args.n
-    ids = load("accounts")["account_id"].head(args.n).tolist()
-    work = Path(tempfile.mkdtemp(prefix="bench_batch_"))
+def _write_rows(work: Path, ids: list[str]) -> Path:
+    """A one-column CSV (``customer_id``) of the accounts to render."""
     rows = work / "rows.csv"
     with rows.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["customer_id"])
         writer.writerows([[i] for i in ids])
+    return rows
 
-    out = work / "batch"
+
+def _time_batch(rows: Path, out: Path, workers: int, n: int) -> float:
+    """Seconds ``valuelab batch`` takes; checks that its index lists all ``n`` reports."""
     start = time.perf_counter()
     done = subprocess.run(
         [
@@ -61,7 +57,7 @@ def main() -> None:
             "--out",
             str(out),
             "--workers",
-            str(args.workers),
+            str(workers),
             "--name",
             "customer_id",
         ],
@@ -74,17 +70,20 @@ def main() -> None:
     listed = index.count("<tr class='ok'>")
     sizes = [p.stat().st_size for p in out.glob("A*.html")]
     plotly_mb = os.path.getsize(out / "assets" / "plotly.min.js") / 1e6
-    assert done.returncode == 0 and listed == args.n, f"index lists {listed} of {args.n}"
+    assert done.returncode == 0 and listed == n, f"index lists {listed} of {n}"
     print(
-        f"valuelab batch --workers {args.workers}: {batch:.1f} s for {args.n} reports "
-        f"({batch / args.n:.2f} s each); index lists {listed}/{args.n} rendered; "
+        f"valuelab batch --workers {workers}: {batch:.1f} s for {n} reports "
+        f"({batch / n:.2f} s each); index lists {listed}/{n} rendered; "
         f"largest report {max(sizes) / 1e6:.2f} MB + one plotly.js {plotly_mb:.1f} MB"
     )
+    return batch
 
-    plain = work / "plain"
+
+def _time_plain_loop(ids: list[str], plain: Path) -> float:
+    """Seconds a loop of ``papermill`` then ``jupyter nbconvert`` takes over ``ids``."""
     plain.mkdir()
     start = time.perf_counter()
-    for customer in ids[:loop_n]:
+    for customer in ids:
         executed = plain / f"{customer}.ipynb"
         subprocess.run(
             [
@@ -108,7 +107,21 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-    loop = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--loop-n", type=int, default=None, help="reports in the plain loop")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    loop_n = args.loop_n or args.n
+    ids = load("accounts")["account_id"].head(args.n).tolist()
+    work = Path(tempfile.mkdtemp(prefix="bench_batch_"))
+    rows = _write_rows(work, ids)
+    batch = _time_batch(rows, work / "batch", args.workers, args.n)
+    loop = _time_plain_loop(ids[:loop_n], work / "plain")
     per_report = loop / loop_n
     print(
         f"plain loop (papermill + jupyter nbconvert): {loop:.1f} s for {loop_n} reports "

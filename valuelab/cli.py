@@ -140,14 +140,8 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="valuelab",
-        description="Customer value and product metrics: datasets, course notebooks, reports.",
-    )
-    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
+    """``datasets``, ``build`` and ``serve``: the data, the course site and the apps."""
     p = sub.add_parser("datasets", help="list, show or regenerate the shipped datasets")
     p.add_argument("action", choices=["list", "show", "regenerate"])
     p.add_argument("name", nargs="?", help="dataset name (for show)")
@@ -166,6 +160,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
     p.set_defaults(func=_serve)
 
+
+def _add_report_commands(sub: argparse._SubParsersAction) -> None:
+    """``params``, ``report`` and ``batch``: parameterized report templates."""
     p = sub.add_parser("params", help="a report template's parameters: name, type, default, help")
     p.add_argument("template", help="report notebook, e.g. notebooks/reports/spotify_year.ipynb")
     p.set_defaults(func=_params)
@@ -193,6 +190,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
     p.set_defaults(func=_batch)
 
+
+def _add_course_command(sub: argparse._SubParsersAction) -> None:
+    """``course``: student copies per learner and grading of submissions."""
     p = sub.add_parser("course", help="student copies (per learner) and grading of submissions")
     p.add_argument("action", choices=["build", "grade"])
     p.add_argument("submissions", nargs="?", help="folder of submitted notebooks (for grade)")
@@ -201,6 +201,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (grade: required; build: for --learner-id)")
     p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
     p.set_defaults(func=_course)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="valuelab",
+        description="Customer value and product metrics: datasets, course notebooks, reports.",
+    )
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_kit_commands(sub)
+    _add_report_commands(sub)
+    _add_course_command(sub)
     return parser
 
 

@@ -20,7 +20,7 @@ valuelab.core.errors.InputError: log: column 'streams', row 1: value below 0 (ex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +88,84 @@ def _bounds_text(col: Column) -> str:
     return f"numbers <= {col.max:g}"
 
 
+#: How a check reports a problem: ``add(problem, rows_mask, expected)``.
+_Add = Callable[[str, pd.Series | None, str], None]
+
+
+def _check_numbers(s: pd.Series, present: pd.Series, col: Column, add: _Add) -> bool:
+    """Numbers (finite, whole for ``"int"``, within bounds); False if some value is not a number."""
+    numeric = pd.to_numeric(present, errors="coerce")
+    bad = numeric.isna()
+    if present.dtype == bool or bad.any():
+        mask = pd.Series(False, index=s.index)
+        mask[present.index[bad.to_numpy()] if bad.any() else present.index] = True
+        add("not a number", mask, "numbers")
+        return False
+    values = numeric.astype(float)
+    inf = ~np.isfinite(values)
+    if inf.any():
+        add(
+            "infinite value",
+            pd.Series(s.index.isin(values.index[inf]), index=s.index),
+            "finite numbers",
+        )
+    values = values[~inf]
+    if col.kind == "int":
+        frac = values != np.floor(values)
+        if frac.any():
+            mask = pd.Series(s.index.isin(values.index[frac]), index=s.index)
+            add("not a whole number", mask, "whole numbers")
+    _check_bounds(s, values, col, add)
+    return True
+
+
+def _check_bounds(s: pd.Series, values: pd.Series, col: Column, add: _Add) -> None:
+    """Values below ``col.min`` or above ``col.max``."""
+    if col.min is not None:
+        low = values < col.min
+        if low.any():
+            mask = pd.Series(s.index.isin(values.index[low]), index=s.index)
+            add(f"value below {col.min:g}", mask, _bounds_text(col))
+    if col.max is not None:
+        high = values > col.max
+        if high.any():
+            mask = pd.Series(s.index.isin(values.index[high]), index=s.index)
+            add(f"value above {col.max:g}", mask, _bounds_text(col))
+
+
+def _check_text(s: pd.Series, present: pd.Series, add: _Add) -> None:
+    """Values that are not ``str``."""
+    # Fast path (C): a string dtype, or object values that are all text.
+    if isinstance(present.dtype, pd.StringDtype) or (
+        pd.api.types.infer_dtype(present, skipna=True) in ("string", "empty")
+    ):
+        return
+    bad = ~present.map(lambda v: isinstance(v, str))
+    if bad.any():
+        add("not text", pd.Series(s.index.isin(present.index[bad]), index=s.index), "text")
+
+
+def _check_flags(s: pd.Series, present: pd.Series, add: _Add) -> None:
+    """Values that are not ``True`` or ``False``."""
+    if pd.api.types.is_bool_dtype(present.dtype) or (
+        pd.api.types.infer_dtype(present, skipna=True) in ("boolean", "empty")
+    ):
+        return
+    bad = ~present.map(lambda v: isinstance(v, bool | np.bool_))
+    if bad.any():
+        mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
+        add("not true/false", mask, "True or False")
+
+
+def _check_dates(s: pd.Series, present: pd.Series, add: _Add) -> None:
+    """Values that do not parse as dates."""
+    parsed = pd.to_datetime(present, errors="coerce")
+    bad = parsed.isna()
+    if bad.any():
+        mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
+        add("not a date", mask, "dates such as 2024-01-31")
+
+
 def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
     problems: list[InputError] = []
 
@@ -102,61 +180,14 @@ def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
         add("missing value", null, "a value in every row")
     present = s[~null]
     if col.kind in ("number", "int"):
-        numeric = pd.to_numeric(present, errors="coerce")
-        bad = numeric.isna()
-        if present.dtype == bool or bad.any():
-            mask = pd.Series(False, index=s.index)
-            mask[present.index[bad.to_numpy()] if bad.any() else present.index] = True
-            add("not a number", mask, "numbers")
+        if not _check_numbers(s, present, col, add):
             return problems
-        values = numeric.astype(float)
-        inf = ~np.isfinite(values)
-        if inf.any():
-            add(
-                "infinite value",
-                pd.Series(s.index.isin(values.index[inf]), index=s.index),
-                "finite numbers",
-            )
-        values = values[~inf]
-        if col.kind == "int":
-            frac = values != np.floor(values)
-            if frac.any():
-                mask = pd.Series(s.index.isin(values.index[frac]), index=s.index)
-                add("not a whole number", mask, "whole numbers")
-        if col.min is not None:
-            low = values < col.min
-            if low.any():
-                mask = pd.Series(s.index.isin(values.index[low]), index=s.index)
-                add(f"value below {col.min:g}", mask, _bounds_text(col))
-        if col.max is not None:
-            high = values > col.max
-            if high.any():
-                mask = pd.Series(s.index.isin(values.index[high]), index=s.index)
-                add(f"value above {col.max:g}", mask, _bounds_text(col))
     elif col.kind == "str":
-        # Fast path (C): a string dtype, or object values that are all text.
-        if isinstance(present.dtype, pd.StringDtype) or (
-            pd.api.types.infer_dtype(present, skipna=True) in ("string", "empty")
-        ):
-            return _common(s, present, null, col, add, problems)
-        bad = ~present.map(lambda v: isinstance(v, str))
-        if bad.any():
-            add("not text", pd.Series(s.index.isin(present.index[bad]), index=s.index), "text")
+        _check_text(s, present, add)
     elif col.kind == "bool":
-        if pd.api.types.is_bool_dtype(present.dtype) or (
-            pd.api.types.infer_dtype(present, skipna=True) in ("boolean", "empty")
-        ):
-            return _common(s, present, null, col, add, problems)
-        bad = ~present.map(lambda v: isinstance(v, bool | np.bool_))
-        if bad.any():
-            mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
-            add("not true/false", mask, "True or False")
+        _check_flags(s, present, add)
     elif col.kind == "datetime":
-        parsed = pd.to_datetime(present, errors="coerce")
-        bad = parsed.isna()
-        if bad.any():
-            mask = pd.Series(s.index.isin(present.index[bad]), index=s.index)
-            add("not a date", mask, "dates such as 2024-01-31")
+        _check_dates(s, present, add)
     return _common(s, present, null, col, add, problems)
 
 

@@ -163,6 +163,67 @@ def _feedback(learner: str, topic: str, rows: list[dict[str, Any]], error: str) 
     )
 
 
+def _open_submission(path: Path) -> tuple[Any, str | None, str | None]:
+    """The notebook, its topic, and why it cannot be graded (None when it can)."""
+    from valuelab.course.checks import questions
+
+    nb, topic = None, None
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+        topic = _topic(nb)
+        if topic is None:
+            raise InputError("no check(...) calls: not an exercise notebook", source=path.name)
+        questions(topic)  # an unknown topic is an error here
+    except Exception as err:  # a broken file scores 0, the rest go on
+        return nb, topic, str(err).splitlines()[0] if str(err) else repr(err)
+    return nb, topic, None
+
+
+def _grade_submission(worker: KernelWorker, path: Path, learner: str, out: Path) -> dict[str, Any]:
+    """Run one submission with the grading cell; write its feedback page; return its grade row."""
+    from valuelab.course.checks import questions
+    from valuelab.reports import read_records
+
+    nb, topic, problem = _open_submission(path)
+    status, error, results = "graded", "", []
+    if problem is not None:
+        status, error = "unreadable", problem
+    if topic and status == "graded":
+        nb.cells.append(_grading_cell(topic))
+        tmp = out / ".grading" / f"{learner}-{path.name}"
+        write_atomic(tmp, nbformat.writes(nb))
+        executed, error = _run_with_errors(worker, tmp)
+        error = error or first_error(executed)
+        results = read_records(executed).get("grades") or []
+        if not results:
+            status = "failed"
+    points = float(sum(r["points"] for r in results))
+    best = sum(r["max_points"] for r in results) or (
+        sum(q.points for q in questions(topic)) if topic else 0.0
+    )
+    write_atomic(
+        out / "feedback" / f"{learner}.html", _feedback(learner, topic or "?", results, error)
+    )
+    return {
+        "learner": learner,
+        "topic": topic or "",
+        "points": points,
+        "max_points": best,
+        "percent": round(100 * points / best, 1) if best else 0.0,
+        "status": status,
+        "error": error,
+    }
+
+
+def _write_grades(table: Path, rows: list[dict[str, Any]]) -> None:
+    """``grades.csv``: one row per submission."""
+    table.parent.mkdir(parents=True, exist_ok=True)
+    with table.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def grade(submissions: str | Path, out: str | Path, timeout: int = 60) -> Path:
     """Grade every ``*.ipynb`` under ``submissions``; write ``grades.csv`` and feedback pages.
 
@@ -178,9 +239,6 @@ def grade(submissions: str | Path, out: str | Path, timeout: int = 60) -> Path:
         ``out/grades.csv`` (learner, topic, points, max_points, percent,
         status, error).
     """
-    from valuelab.course.checks import questions
-    from valuelab.reports import read_records
-
     submissions, out = Path(submissions), Path(out)
     files = sorted(p for p in submissions.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not files:
@@ -190,53 +248,11 @@ def grade(submissions: str | Path, out: str | Path, timeout: int = 60) -> Path:
     try:
         for path in files:
             learner = path.stem if path.parent == submissions else path.parent.name
-            status, error, results, topic = "graded", "", [], None
-            try:
-                nb = nbformat.read(str(path), as_version=4)
-                topic = _topic(nb)
-                if topic is None:
-                    raise InputError(
-                        "no check(...) calls: not an exercise notebook", source=path.name
-                    )
-                questions(topic)  # an unknown topic is an error here
-            except Exception as err:  # a broken file scores 0, the rest go on
-                status, error = "unreadable", str(err).splitlines()[0] if str(err) else repr(err)
-            if topic and status == "graded":
-                nb.cells.append(_grading_cell(topic))
-                tmp = out / ".grading" / f"{learner}-{path.name}"
-                write_atomic(tmp, nbformat.writes(nb))
-                executed, error = _run_with_errors(worker, tmp)
-                error = error or first_error(executed)
-                results = read_records(executed).get("grades") or []
-                if not results:
-                    status = "failed"
-            points = float(sum(r["points"] for r in results))
-            best = sum(r["max_points"] for r in results) or (
-                sum(q.points for q in questions(topic)) if topic else 0.0
-            )
-            rows.append(
-                {
-                    "learner": learner,
-                    "topic": topic or "",
-                    "points": points,
-                    "max_points": best,
-                    "percent": round(100 * points / best, 1) if best else 0.0,
-                    "status": status,
-                    "error": error,
-                }
-            )
-            write_atomic(
-                out / "feedback" / f"{learner}.html",
-                _feedback(learner, topic or "?", results, error),
-            )
+            rows.append(_grade_submission(worker, path, learner, out))
     finally:
         worker.close()
     table = out / "grades.csv"
-    table.parent.mkdir(parents=True, exist_ok=True)
-    with table.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_grades(table, rows)
     return table
 
 

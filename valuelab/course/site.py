@@ -162,6 +162,23 @@ parameters, sample reports, and the apps stakeholders use.</p>
     return index
 
 
+def _pages(src: Path, out: Path) -> list[Page]:
+    """The pages to build: every lesson, then each report template with each of its samples."""
+    pages = []
+    for nb in sorted(src.glob("*.ipynb")):
+        title, question = notebook_title(nb)
+        pages.append(Page("lesson", nb, out / "course" / f"{nb.stem}.html", title, question, {}))
+    reports = src / "reports"
+    if reports.is_dir():
+        for template, params in _samples(reports):
+            title, question = notebook_title(template)
+            name = template.stem + (f"_{_slug(params)}" if params else "")
+            pages.append(
+                Page("report", template, out / "reports" / f"{name}.html", title, question, params)
+            )
+    return pages
+
+
 def build(
     out: str | Path = "build",
     *,
@@ -196,30 +213,18 @@ def build(
     out = Path(out)
     if not src.is_dir():
         raise InputError("no such folder", source=str(src), expected="the notebooks folder")
-    pages = []
-    for nb in sorted(src.glob("*.ipynb")):
-        title, question = notebook_title(nb)
-        pages.append(Page("lesson", nb, out / "course" / f"{nb.stem}.html", title, question, {}))
-    reports = src / "reports"
-    if reports.is_dir():
-        for template, params in _samples(reports):
-            title, question = notebook_title(template)
-            name = template.stem + (f"_{_slug(params)}" if params else "")
-            pages.append(
-                Page("report", template, out / "reports" / f"{name}.html", title, question, params)
-            )
+    pages = _pages(src, out)
     write_plotly_asset(out / "assets")
     _run_all(pages, out, workers, timeout)
-    done = pages
-    for p in done:
+    for p in pages:
         state = f"FAILED: {p.error}" if p.error else f"{p.seconds:5.1f} s"
         print(f"  {p.kind:<7} {p.html.relative_to(out).as_posix():<45} {state}")
     apps = sorted((src / "apps").glob("*.ipynb")) if (src / "apps").is_dir() else []
-    index = _index(done, apps, out)
-    failed = [p for p in done if p.error]
+    index = _index(pages, apps, out)
+    failed = [p for p in pages if p.error]
     if failed:
         raise BuildError(
-            f"{len(failed)} of {len(done)} notebooks failed: "
+            f"{len(failed)} of {len(pages)} notebooks failed: "
             + "; ".join(f"{p.source.name}: {p.error}" for p in failed)
             + f" (site written to {index})"
         )

@@ -99,30 +99,60 @@ def roi(
     (1500.0, 2, 6000.0)
     """
     months = int(months)
+    _check_terms(months, discount_rate, period)
+    gain = _monthly_gain(tree, inputs, change or {}, of, period, how)
+    flows = _cashflows(gain, months, float(cost), float(monthly_cost), float(discount_rate))
+    return RoiResult(
+        cashflows=flows.set_index("month"),
+        npv=round(float(flows["discounted"].sum()), 10),
+        payback_month=_payback_month(flows),
+        monthly_gain=round(gain, 10),
+    )
+
+
+def _check_terms(months: int, discount_rate: float, period: str) -> None:
+    """Raise :class:`InputError` for a horizon under 1 month, a rate outside 0-1, a bad period."""
     if months < 1:
         raise InputError(f"months = {months}", source="months", expected="at least 1")
     if not 0 <= float(discount_rate) < 1:
         raise InputError(f"{discount_rate}", source="discount_rate", expected="a share 0-1")
     if period not in ("month", "year"):
         raise InputError(f"unknown period {period!r}", source="period", expected="month or year")
+
+
+def _monthly_gain(
+    tree: DriverTree,
+    inputs: Mapping[str, Any] | None,
+    change: Mapping[str, float],
+    of: str | None,
+    period: str,
+    how: str,
+) -> float:
+    """How much ``of`` moves per month when ``change`` is applied (its unit a month)."""
     target = tree._target(of)
     point = tree._point(inputs)
     before = float(tree.evaluate(point)[target])
-    after = float(tree.evaluate(tree._changed(point, change or {}, how))[target])
-    gain = (after - before) / (12 if period == "year" else 1)
+    after = float(tree.evaluate(tree._changed(point, change, how))[target])
+    return (after - before) / (12 if period == "year" else 1)
+
+
+def _cashflows(
+    gain: float, months: int, cost: float, monthly_cost: float, discount_rate: float
+) -> pd.DataFrame:
+    """Months 0..``months``: gain, cost, net, cumulative and discounted cash (money unit)."""
     t = np.arange(months + 1)
     flows = pd.DataFrame({"month": t, "gain": np.where(t > 0, gain, 0.0)})
-    flows["cost"] = np.where(t == 0, float(cost), float(monthly_cost))
+    flows["cost"] = np.where(t == 0, cost, monthly_cost)
     flows["net"] = flows["gain"] - flows["cost"]
     flows["cumulative"] = flows["net"].cumsum()
-    rate = (1 + float(discount_rate)) ** (1 / 12) - 1
+    rate = (1 + discount_rate) ** (1 / 12) - 1
     flows["discounted"] = flows["net"] / (1 + rate) ** t
     flows["cumulative_discounted"] = flows["discounted"].cumsum()
+    return flows
+
+
+def _payback_month(flows: pd.DataFrame) -> int | None:
+    """First month after 0 whose cumulative net cash is >= 0, if it stays so at the horizon."""
+    t = flows["month"].to_numpy()
     paid = np.flatnonzero((flows["cumulative"].to_numpy() >= 0) & (t > 0))
-    payback = int(paid[0]) if paid.size and flows["cumulative"].iloc[-1] >= 0 else None
-    return RoiResult(
-        cashflows=flows.set_index("month"),
-        npv=round(float(flows["discounted"].sum()), 10),
-        payback_month=payback,
-        monthly_gain=round(gain, 10),
-    )
+    return int(paid[0]) if paid.size and flows["cumulative"].iloc[-1] >= 0 else None

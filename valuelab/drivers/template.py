@@ -135,6 +135,149 @@ def _required(
     return dict(item)
 
 
+def _read_heading(doc: Mapping[str, Any], problems: list[InputError]) -> Any:
+    """Check the top-level fields and the North Star's name and metric; return ``north_star``."""
+    for key in ("platform", "north_star", "revenue_model", "actors", "value_drivers"):
+        if not doc.get(key):
+            problems.append(InputError(f"missing '{key}'"))
+    nsm = doc.get("north_star") or {}
+    if isinstance(nsm, Mapping):
+        for key in ("name", "metric"):
+            if not nsm.get(key):
+                problems.append(InputError(f"north_star: missing '{key}'"))
+    return nsm
+
+
+def _read_actors(doc: Mapping[str, Any], problems: list[InputError]) -> list[Actor]:
+    """The complete actors; missing fields, unknown roles and duplicate ids are problems."""
+    actors: list[Actor] = []
+    for i, raw in enumerate(doc.get("actors") or []):
+        item = _required(raw, _ACTOR, f"actors[{i}]", problems)
+        if item.get("role") and item["role"] not in ROLES:
+            problems.append(
+                InputError(
+                    f"actors[{i}].role: unknown role '{item['role']}'",
+                    expected=", ".join(ROLES),
+                )
+            )
+        if all(item.get(k) for k in _ACTOR):
+            actors.append(
+                Actor(
+                    str(item["id"]),
+                    str(item["name"]),
+                    str(item["role"]),
+                    tuple(map(str, item["receives"])),
+                    tuple(map(str, item["gives"])),
+                    str(item.get("description", "")),
+                )
+            )
+    ids = [a.id for a in actors]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(InputError(f"actor id '{dup}' is used twice"))
+    return actors
+
+
+def _read_tree(
+    doc: Mapping[str, Any], source: str, problems: list[InputError]
+) -> DriverTree | None:
+    """The template's driver tree, if it has one and it is valid (its problems are appended)."""
+    if doc.get("tree") is None:
+        return None
+    try:
+        t = doc["tree"]
+        return DriverTree.from_dict(
+            (t or {}).get("nodes"),
+            t.get("root"),
+            t.get("nsm"),
+            t.get("inputs"),
+            source=f"{source}: tree",
+        )
+    except InputError as err:
+        problems += err.problems or [err]
+    except AttributeError:
+        problems.append(InputError("tree: not a mapping", expected="root, nsm, nodes, inputs"))
+    return None
+
+
+def _read_drivers(
+    doc: Mapping[str, Any], known: set[str], tree: DriverTree | None, problems: list[InputError]
+) -> list[ValueDriver]:
+    """The complete value drivers; unknown actors, links and tree inputs are problems."""
+    drivers: list[ValueDriver] = []
+    for i, raw in enumerate(doc.get("value_drivers") or []):
+        item = _required(raw, _DRIVER, f"value_drivers[{i}]", problems)
+        where = f"value_drivers[{i}] ({item.get('name', '?')})"
+        if item.get("actor") and str(item["actor"]) not in known:
+            problems.append(InputError(f"{where}.actor: no actor '{item['actor']}'"))
+        if item.get("link") and item["link"] not in LINKS:
+            problems.append(
+                InputError(f"{where}.link: '{item['link']}'", expected=", ".join(LINKS))
+            )
+        if item.get("input") and tree is not None and item["input"] not in tree.input_names:
+            problems.append(InputError(f"{where}.input: the tree has no input '{item['input']}'"))
+        if all(item.get(k) for k in _DRIVER):
+            extra = {k: item[k] for k in ("how", "input") if item.get(k)}
+            drivers.append(ValueDriver(**{k: str(item[k]) for k in _DRIVER}, **extra))
+    return drivers
+
+
+def _flow_amount(i: int, amount: Any, problems: list[InputError]) -> Any:
+    """A flow's amount, or None (and a problem) when it is not a number >= 0."""
+    if amount is not None and (
+        isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0
+    ):
+        problems.append(InputError(f"flows[{i}].amount: {amount!r}", expected="a number >= 0"))
+        return None
+    return amount
+
+
+def _read_flows(
+    doc: Mapping[str, Any], known: set[str], tree: DriverTree | None, problems: list[InputError]
+) -> list[Flow]:
+    """The complete flows; unknown actors, bad amounts and unknown tree nodes are problems."""
+    flows: list[Flow] = []
+    tree_ok = tree is not None or doc.get("tree") is None  # a broken tree is reported already
+    for i, raw in enumerate(doc.get("flows") or []):
+        item = _required(raw, _FLOW, f"flows[{i}]", problems)
+        for end in ("source", "target"):
+            if item.get(end) and str(item[end]) not in known:
+                problems.append(InputError(f"flows[{i}].{end}: no actor '{item[end]}'"))
+        amount = _flow_amount(i, item.get("amount"), problems)
+        node = item.get("node")
+        if node is not None and tree_ok and (tree is None or node not in tree.evaluate_names()):
+            problems.append(InputError(f"flows[{i}].node: the tree has no node '{node}'"))
+        if all(item.get(k) for k in _FLOW):
+            flows.append(
+                Flow(
+                    str(item["source"]),
+                    str(item["target"]),
+                    str(item["what"]),
+                    str(item.get("kind", "money")),
+                    None if amount is None else float(amount),
+                    str(item.get("unit", "")),
+                    None if node is None else str(node),
+                )
+            )
+    return flows
+
+
+def _read_checks(
+    doc: Mapping[str, Any], tree: DriverTree | None, problems: list[InputError]
+) -> list[dict[str, Any]]:
+    """The reported figures to check against the tree (node, reported, source, times)."""
+    checks = []
+    for i, raw in enumerate(doc.get("checks") or []):
+        item = _required(raw, ("node", "reported", "source"), f"checks[{i}]", problems)
+        if tree is not None and item.get("node") and item["node"] not in tree.evaluate_names():
+            problems.append(InputError(f"checks[{i}].node: the tree has no node '{item['node']}'"))
+        if item.get("times") is not None and not isinstance(item["times"], int | float):
+            problems.append(
+                InputError(f"checks[{i}].times: {item['times']!r}", expected="a number")
+            )
+        checks.append(item)
+    return checks
+
+
 @dataclass
 class ValueDriverTemplate:
     """A filled-out Value Drivers Template; build with :meth:`from_dict` or :meth:`from_yaml`.
@@ -167,117 +310,15 @@ class ValueDriverTemplate:
         if not isinstance(doc, Mapping):
             raise InputError("not a mapping", source=source, expected="a template document")
         problems: list[InputError] = []
-        for key in ("platform", "north_star", "revenue_model", "actors", "value_drivers"):
-            if not doc.get(key):
-                problems.append(InputError(f"missing '{key}'"))
-        nsm = doc.get("north_star") or {}
-        if isinstance(nsm, Mapping):
-            for key in ("name", "metric"):
-                if not nsm.get(key):
-                    problems.append(InputError(f"north_star: missing '{key}'"))
-        actors: list[Actor] = []
-        for i, raw in enumerate(doc.get("actors") or []):
-            item = _required(raw, _ACTOR, f"actors[{i}]", problems)
-            if item.get("role") and item["role"] not in ROLES:
-                problems.append(
-                    InputError(
-                        f"actors[{i}].role: unknown role '{item['role']}'",
-                        expected=", ".join(ROLES),
-                    )
-                )
-            if all(item.get(k) for k in _ACTOR):
-                actors.append(
-                    Actor(
-                        str(item["id"]),
-                        str(item["name"]),
-                        str(item["role"]),
-                        tuple(map(str, item["receives"])),
-                        tuple(map(str, item["gives"])),
-                        str(item.get("description", "")),
-                    )
-                )
-        ids = [a.id for a in actors]
-        for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.append(InputError(f"actor id '{dup}' is used twice"))
+        nsm = _read_heading(doc, problems)
+        actors = _read_actors(doc, problems)
         known = {
             str((r or {}).get("id")) for r in doc.get("actors") or [] if isinstance(r, Mapping)
         }
-        tree = None
-        if doc.get("tree") is not None:
-            try:
-                t = doc["tree"]
-                tree = DriverTree.from_dict(
-                    (t or {}).get("nodes"),
-                    t.get("root"),
-                    t.get("nsm"),
-                    t.get("inputs"),
-                    source=f"{source}: tree",
-                )
-            except InputError as err:
-                problems += err.problems or [err]
-            except AttributeError:
-                problems.append(
-                    InputError("tree: not a mapping", expected="root, nsm, nodes, inputs")
-                )
-        drivers: list[ValueDriver] = []
-        for i, raw in enumerate(doc.get("value_drivers") or []):
-            item = _required(raw, _DRIVER, f"value_drivers[{i}]", problems)
-            where = f"value_drivers[{i}] ({item.get('name', '?')})"
-            if item.get("actor") and str(item["actor"]) not in known:
-                problems.append(InputError(f"{where}.actor: no actor '{item['actor']}'"))
-            if item.get("link") and item["link"] not in LINKS:
-                problems.append(
-                    InputError(f"{where}.link: '{item['link']}'", expected=", ".join(LINKS))
-                )
-            if item.get("input") and tree is not None and item["input"] not in tree.input_names:
-                problems.append(
-                    InputError(f"{where}.input: the tree has no input '{item['input']}'")
-                )
-            if all(item.get(k) for k in _DRIVER):
-                extra = {k: item[k] for k in ("how", "input") if item.get(k)}
-                drivers.append(ValueDriver(**{k: str(item[k]) for k in _DRIVER}, **extra))
-        flows: list[Flow] = []
-        for i, raw in enumerate(doc.get("flows") or []):
-            item = _required(raw, _FLOW, f"flows[{i}]", problems)
-            for end in ("source", "target"):
-                if item.get(end) and str(item[end]) not in known:
-                    problems.append(InputError(f"flows[{i}].{end}: no actor '{item[end]}'"))
-            amount = item.get("amount")
-            if amount is not None and (
-                isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0
-            ):
-                problems.append(
-                    InputError(f"flows[{i}].amount: {amount!r}", expected="a number >= 0")
-                )
-                amount = None
-            node = item.get("node")
-            tree_ok = tree is not None or doc.get("tree") is None
-            if node is not None and tree_ok and (tree is None or node not in tree.evaluate_names()):
-                problems.append(InputError(f"flows[{i}].node: the tree has no node '{node}'"))
-            if all(item.get(k) for k in _FLOW):
-                flows.append(
-                    Flow(
-                        str(item["source"]),
-                        str(item["target"]),
-                        str(item["what"]),
-                        str(item.get("kind", "money")),
-                        None if amount is None else float(amount),
-                        str(item.get("unit", "")),
-                        None if node is None else str(node),
-                    )
-                )
-        checks = []
-        for i, raw in enumerate(doc.get("checks") or []):
-            item = _required(raw, ("node", "reported", "source"), f"checks[{i}]", problems)
-            if tree is not None and item.get("node") and item["node"] not in tree.evaluate_names():
-                problems.append(
-                    InputError(f"checks[{i}].node: the tree has no node '{item['node']}'")
-                )
-            if item.get("times") is not None and not isinstance(item["times"], int | float):
-                problems.append(
-                    InputError(f"checks[{i}].times: {item['times']!r}", expected="a number")
-                )
-            checks.append(item)
+        tree = _read_tree(doc, source, problems)
+        drivers = _read_drivers(doc, known, tree, problems)
+        flows = _read_flows(doc, known, tree, problems)
+        checks = _read_checks(doc, tree, problems)
         if problems:
             raise InputError(source=source, problems=problems)
         return cls(

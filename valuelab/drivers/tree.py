@@ -133,6 +133,87 @@ def _number(value: Any, name: str) -> Any:
     return arr if arr.ndim else np.float64(arr)
 
 
+def _parse_nodes(
+    formulas: Mapping[str, Any], problems: list[InputError]
+) -> tuple[dict[str, Formula], dict[str, str], dict[str, str]]:
+    """Each node's parsed formula, unit and description; problems are appended."""
+    parsed: dict[str, Formula] = {}
+    units: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    for name, spec in formulas.items():
+        text = spec
+        if isinstance(spec, Mapping):
+            text = spec.get("formula")
+            units[name] = str(spec.get("unit", ""))
+            descriptions[name] = str(spec.get("description", ""))
+            if text is None:
+                problems.append(InputError("missing 'formula'", source=f"node '{name}'"))
+                continue
+        try:
+            parsed[str(name)] = Formula.parse(text, node=str(name))
+        except InputError as err:
+            problems.append(err)
+    return parsed, units, descriptions
+
+
+def _input_specs(
+    inputs: Mapping[str, Any] | None,
+    drivers: Mapping[str, str] | None,
+    problems: list[InputError],
+) -> dict[str, InputSpec]:
+    """The declared inputs, tagged with the actor of each value driver; problems are appended."""
+    specs: dict[str, InputSpec] = {}
+    for name, spec in (inputs or {}).items():
+        try:
+            specs[str(name)] = _input_spec(name, spec)
+        except InputError as err:
+            problems.append(err)
+    for name, actor in (drivers or {}).items():
+        specs[name] = replace(specs.get(name, InputSpec(value=np.nan)), actor=actor)
+    return specs
+
+
+def _check_names(
+    nodes: set[str],
+    parsed: dict[str, Formula],
+    specs: dict[str, InputSpec],
+    problems: list[InputError],
+) -> None:
+    """Names a formula uses that are neither a node nor an input; names that are both."""
+    for name, f in parsed.items():
+        for unknown in sorted(f.names - nodes - specs.keys()):
+            problems.append(
+                InputError(
+                    f"unknown name '{unknown}' in formula '{f.text}'",
+                    source=f"node '{name}'",
+                    expected="a node or a declared input",
+                )
+            )
+    for name in sorted(specs.keys() & parsed.keys()):
+        problems.append(InputError("is both a node and an input", source=f"'{name}'"))
+
+
+def _find_root(
+    parsed: dict[str, Formula], root: str | None, source: str, problems: list[InputError]
+) -> str | None:
+    """``root``, or else the only node no other node uses (a problem when that is unclear)."""
+    if root is not None:
+        return root
+    used = set().union(*(f.names for f in parsed.values())) if parsed else set()
+    tops = [n for n in parsed if n not in used]
+    if len(tops) == 1:
+        return tops[0]
+    if parsed and not problems:
+        problems.append(
+            InputError(
+                f"cannot tell the root: {', '.join(tops) or 'none'} are not used by others",
+                source=source,
+                expected="root=<node name>",
+            )
+        )
+    return None
+
+
 @dataclass
 class DriverTree:
     """Formulas over inputs, with a root (e.g. profit) and a North Star node.
@@ -198,60 +279,16 @@ class DriverTree:
             Listing malformed or unsafe formulas, unknown names (when inputs
             are declared), cycles, and a missing root or NSM.
         """
-        problems: list[InputError] = []
-        parsed: dict[str, Formula] = {}
-        units: dict[str, str] = {}
-        descriptions: dict[str, str] = {}
         if not isinstance(formulas, Mapping) or not formulas:
             raise InputError("no nodes", source=source, expected="a mapping of name: formula")
-        for name, spec in formulas.items():
-            text = spec
-            if isinstance(spec, Mapping):
-                text = spec.get("formula")
-                units[name] = str(spec.get("unit", ""))
-                descriptions[name] = str(spec.get("description", ""))
-                if text is None:
-                    problems.append(InputError("missing 'formula'", source=f"node '{name}'"))
-                    continue
-            try:
-                parsed[str(name)] = Formula.parse(text, node=str(name))
-            except InputError as err:
-                problems.append(err)
-        specs: dict[str, InputSpec] = {}
-        for name, spec in (inputs or {}).items():
-            try:
-                specs[str(name)] = _input_spec(name, spec)
-            except InputError as err:
-                problems.append(err)
-        for name, actor in (drivers or {}).items():
-            specs[name] = replace(specs.get(name, InputSpec(value=np.nan)), actor=actor)
+        problems: list[InputError] = []
+        parsed, units, descriptions = _parse_nodes(formulas, problems)
+        specs = _input_specs(inputs, drivers, problems)
         if inputs:
-            for name, f in parsed.items():
-                for unknown in sorted(f.names - set(map(str, formulas)) - specs.keys()):
-                    problems.append(
-                        InputError(
-                            f"unknown name '{unknown}' in formula '{f.text}'",
-                            source=f"node '{name}'",
-                            expected="a node or a declared input",
-                        )
-                    )
-            for name in sorted(specs.keys() & parsed.keys()):
-                problems.append(InputError("is both a node and an input", source=f"'{name}'"))
+            _check_names(set(map(str, formulas)), parsed, specs, problems)
         order, cycles = _toposort(parsed)
         problems += cycles
-        used = set().union(*(f.names for f in parsed.values())) if parsed else set()
-        if root is None:
-            tops = [n for n in parsed if n not in used]
-            if len(tops) == 1:
-                root = tops[0]
-            elif parsed and not problems:
-                problems.append(
-                    InputError(
-                        f"cannot tell the root: {', '.join(tops) or 'none'} are not used by others",
-                        source=source,
-                        expected="root=<node name>",
-                    )
-                )
+        root = _find_root(parsed, root, source, problems)
         if root is not None and root not in parsed:
             problems.append(InputError(f"root '{root}' is not a node", source=source))
         if nsm is not None and nsm not in parsed:

@@ -81,6 +81,59 @@ def _active(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.DataFr
     return log if active_events is None else log[log["event"].isin(set(active_events))]
 
 
+def _with_periods(log: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The log with ``p``, the ordinal of each event's period (``freq`` "M" or "W")."""
+    stamp = log["date"].dt.to_period(freq)
+    ordinal = stamp.map(lambda p: p.ordinal) if stamp.dtype == object else stamp.array.asi8
+    return log.assign(p=np.asarray(ordinal, dtype=np.int64))
+
+
+def _cohorts(log: pd.DataFrame, signup_event: str) -> pd.Series:
+    """Each user's cohort (period ordinal): their first sign-up, else their first event."""
+    signups = log[log["event"] == signup_event].groupby("user_id", observed=True)["p"].min()
+    first = log.groupby("user_id", observed=True)["p"].min()
+    cohort = first.copy()
+    cohort.loc[signups.index] = signups
+    return cohort
+
+
+def _active_since_signup(act: pd.DataFrame, cohort: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """One (cohort, periods since sign-up) pair per user and period the user was active."""
+    codes, users = integer_codes(act["user_id"])
+    n = len(users)
+    user_cohort = cohort.reindex(users).to_numpy(dtype=np.int64)
+    k = act["p"].to_numpy() - user_cohort[codes]
+    keep = k >= 0
+    width = int(k.max()) + 1 if keep.any() else 1
+    if width * n <= _DENSE_LIMIT:  # a user x period grid of flags
+        seen = np.zeros((max(n, 1), width), dtype=bool)
+        seen[codes[keep], k[keep]] = True
+        pair_user, pair_k = np.nonzero(seen)
+    else:
+        pairs = pd.unique(codes[keep] * np.int64(width) + k[keep])  # one per (user, period)
+        pair_user, pair_k = pairs // width, pairs % width
+    return user_cohort[pair_user], pair_k
+
+
+def _retention_table(
+    pair_cohort: np.ndarray, pair_k: np.ndarray, cohort: pd.Series, last: int
+) -> pd.DataFrame:
+    """Share 0-1 of each cohort active k periods on; NaN after ``last`` (the log's last period)."""
+    counts = (
+        pd.DataFrame({"cohort": pair_cohort, "k": pair_k})
+        .groupby(["cohort", "k"])
+        .size()
+        .unstack("k", fill_value=0)
+    )
+    sizes = cohort.value_counts().sort_index()
+    counts = counts.reindex(index=sizes.index, fill_value=0)
+    width = last - int(sizes.index.min()) + 1
+    counts = counts.reindex(columns=range(width), fill_value=0)
+    table = counts.div(sizes, axis=0).astype(float)
+    horizon = last - table.index.to_numpy()[:, None]
+    return table.where(np.arange(width)[None, :] <= horizon)
+
+
 def cohort_retention(
     events: pd.DataFrame,
     period: str = "month",
@@ -106,43 +159,11 @@ def cohort_retention(
     """
     if period not in _PERIODS:
         raise InputError(f"unknown period {period!r}", source="period", expected="month or week")
-    log = _log(events, active_events, source)
     freq = _PERIODS[period]
-    stamp = log["date"].dt.to_period(freq)
-    ordinal = stamp.map(lambda p: p.ordinal) if stamp.dtype == object else stamp.array.asi8
-    log = log.assign(p=np.asarray(ordinal, dtype=np.int64))
-    signups = log[log["event"] == signup_event].groupby("user_id", observed=True)["p"].min()
-    first = log.groupby("user_id", observed=True)["p"].min()
-    cohort = first.copy()
-    cohort.loc[signups.index] = signups
-    act = _active(log, active_events)
-    codes, users = integer_codes(act["user_id"])
-    n = len(users)
-    user_cohort = cohort.reindex(users).to_numpy(dtype=np.int64)
-    k = act["p"].to_numpy() - user_cohort[codes]
-    keep = k >= 0
-    width = int(k.max()) + 1 if keep.any() else 1
-    if width * n <= _DENSE_LIMIT:  # a user x period grid of flags
-        seen = np.zeros((max(n, 1), width), dtype=bool)
-        seen[codes[keep], k[keep]] = True
-        pair_user, pair_k = np.nonzero(seen)
-    else:
-        pairs = pd.unique(codes[keep] * np.int64(width) + k[keep])  # one per (user, period)
-        pair_user, pair_k = pairs // width, pairs % width
-    counts = (
-        pd.DataFrame({"cohort": user_cohort[pair_user], "k": pair_k})
-        .groupby(["cohort", "k"])
-        .size()
-        .unstack("k", fill_value=0)
-    )
-    sizes = cohort.value_counts().sort_index()
-    counts = counts.reindex(index=sizes.index, fill_value=0)
-    last = int(log["p"].max())
-    width = last - int(sizes.index.min()) + 1
-    counts = counts.reindex(columns=range(width), fill_value=0)
-    table = counts.div(sizes, axis=0).astype(float)
-    horizon = last - table.index.to_numpy()[:, None]
-    table = table.where(np.arange(width)[None, :] <= horizon)
+    log = _with_periods(_log(events, active_events, source), freq)
+    cohort = _cohorts(log, signup_event)
+    pair_cohort, pair_k = _active_since_signup(_active(log, active_events), cohort)
+    table = _retention_table(pair_cohort, pair_k, cohort, int(log["p"].max()))
     table.index = pd.PeriodIndex.from_ordinals(table.index, freq=freq).astype(str)
     table.index.name, table.columns.name = "cohort", f"{period}s since sign-up"
     return table

@@ -59,60 +59,11 @@ def tree_graph(
     """
     values = tree.evaluate(inputs)
     pos = _layers(tree)
-    ex, ey = [], []
-    for node in tree.order:
-        for child in tree.children(node):
-            ex += [pos[node][0], pos[child][0], None]
-            ey += [pos[node][1], pos[child][1], None]
-    fig = go.Figure(
-        go.Scatter(
-            x=ex,
-            y=ey,
-            mode="lines",
-            line={"color": "#bbb", "width": 1.5},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
+    fig = go.Figure(_edges(tree, pos))
     drivers = tree.drivers()
-    groups = {
-        "North Star": [n for n in pos if n == tree.nsm],
-        "root": [n for n in pos if n == tree.root and n != tree.nsm],
-        "node": [n for n in pos if n in tree.formulas and n not in (tree.nsm, tree.root)],
-        "value driver (input)": [n for n in pos if n not in tree.formulas and n in drivers],
-        "other input": [n for n in pos if n not in tree.formulas and n not in drivers],
-    }
-    colors = {
-        "North Star": PALETTE[3],
-        "root": PALETTE[0],
-        "node": PALETTE[5],
-        "value driver (input)": PALETTE[2],
-        "other input": "#999",
-    }
-    for label, names in groups.items():
-        if not names:
-            continue
-        unit = {
-            n: tree.units.get(n) or (tree.inputs[n].unit if n in tree.inputs else "") for n in names
-        }
-        text = [f"<b>{n}</b><br>{_short(values[n])} {unit[n]}".strip() for n in names]
-        actor = [f"<br>driver of {drivers[n]}" if n in drivers else "" for n in names]
-        fig.add_scatter(
-            x=[pos[n][0] for n in names],
-            y=[pos[n][1] for n in names],
-            mode="markers+text",
-            name=label,
-            text=text,
-            textposition="bottom center",
-            textfont={"size": 11},
-            marker={
-                "size": 16,
-                "color": colors[label],
-                "symbol": "star" if label == "North Star" else "circle",
-            },
-            customdata=[t + a for t, a in zip(text, actor, strict=True)],
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+    for label, names in _node_groups(tree, pos, drivers).items():
+        if names:
+            _add_nodes(fig, tree, values, pos, drivers, label, names)
     levels = max(-y for _, y in pos.values())
     fig.update_xaxes(visible=False, range=[-0.05, 1.05])
     fig.update_yaxes(visible=False, range=[-levels - 0.6, 0.4])
@@ -122,6 +73,79 @@ def tree_graph(
         fig,
         title=title
         or f"Driver tree: {tree.root} = {_short(values[tree.root])} {root_unit}".strip(),
+    )
+
+
+#: Node group -> marker colour in :func:`tree_graph`.
+_GROUP_COLORS = {
+    "North Star": PALETTE[3],
+    "root": PALETTE[0],
+    "node": PALETTE[5],
+    "value driver (input)": PALETTE[2],
+    "other input": "#999",
+}
+
+
+def _edges(tree: DriverTree, pos: Mapping[str, tuple[float, float]]) -> go.Scatter:
+    """One line trace for every parent-child link (segments split by None)."""
+    ex, ey = [], []
+    for node in tree.order:
+        for child in tree.children(node):
+            ex += [pos[node][0], pos[child][0], None]
+            ey += [pos[node][1], pos[child][1], None]
+    return go.Scatter(
+        x=ex,
+        y=ey,
+        mode="lines",
+        line={"color": "#bbb", "width": 1.5},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _node_groups(
+    tree: DriverTree, pos: Mapping[str, tuple[float, float]], drivers: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """The names in each legend group of :data:`_GROUP_COLORS`, in layout order."""
+    return {
+        "North Star": [n for n in pos if n == tree.nsm],
+        "root": [n for n in pos if n == tree.root and n != tree.nsm],
+        "node": [n for n in pos if n in tree.formulas and n not in (tree.nsm, tree.root)],
+        "value driver (input)": [n for n in pos if n not in tree.formulas and n in drivers],
+        "other input": [n for n in pos if n not in tree.formulas and n not in drivers],
+    }
+
+
+def _add_nodes(
+    fig: go.Figure,
+    tree: DriverTree,
+    values: pd.Series,
+    pos: Mapping[str, tuple[float, float]],
+    drivers: Mapping[str, str],
+    label: str,
+    names: list[str],
+) -> None:
+    """One marker trace for a group: each name with its value and unit, hover names the actor."""
+    unit = {
+        n: tree.units.get(n) or (tree.inputs[n].unit if n in tree.inputs else "") for n in names
+    }
+    text = [f"<b>{n}</b><br>{_short(values[n])} {unit[n]}".strip() for n in names]
+    actor = [f"<br>driver of {drivers[n]}" if n in drivers else "" for n in names]
+    fig.add_scatter(
+        x=[pos[n][0] for n in names],
+        y=[pos[n][1] for n in names],
+        mode="markers+text",
+        name=label,
+        text=text,
+        textposition="bottom center",
+        textfont={"size": 11},
+        marker={
+            "size": 16,
+            "color": _GROUP_COLORS[label],
+            "symbol": "star" if label == "North Star" else "circle",
+        },
+        customdata=[t + a for t, a in zip(text, actor, strict=True)],
+        hovertemplate="%{customdata}<extra></extra>",
     )
 
 

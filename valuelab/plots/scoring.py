@@ -41,6 +41,29 @@ def score_quadrant(
     'Value Perceived (0-100)'
     """
     fig = go.Figure()
+    _add_band_dots(fig, scored)
+    if highlight is not None and (scored["account_id"] == highlight).any():
+        row = scored[scored["account_id"] == highlight].iloc[0]
+        fig.add_scatter(
+            x=[row["value_perceived"]],
+            y=[row["rbo"]],
+            mode="markers+text",
+            name=str(highlight),
+            text=[str(highlight)],
+            textposition="top center",
+            marker={"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000"}},
+        )
+    _add_quadrants(fig)
+    return finish(
+        fig,
+        title=title or "Perceived vs realized value",
+        x_title="Value Perceived (0-100)",
+        y_title="Realized Business Outcome (0-100)",
+    )
+
+
+def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
+    """One trace of accounts per band, dots sized by ARR (EUR)."""
     size = 8 + 22 * np.sqrt(scored["arr_eur"] / max(float(scored["arr_eur"].max()), 1.0))
     for name, color in _BAND_COLORS.items():
         part = scored["band"] == name
@@ -58,17 +81,10 @@ def score_quadrant(
             hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
             "<br>ARR %{customdata[1]:,.0f} EUR<extra></extra>",
         )
-    if highlight is not None and (scored["account_id"] == highlight).any():
-        row = scored[scored["account_id"] == highlight].iloc[0]
-        fig.add_scatter(
-            x=[row["value_perceived"]],
-            y=[row["rbo"]],
-            mode="markers+text",
-            name=str(highlight),
-            text=[str(highlight)],
-            textposition="top center",
-            marker={"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000"}},
-        )
+
+
+def _add_quadrants(fig: go.Figure) -> None:
+    """The quadrant names, the lines at 50 and the 0-100 axes."""
     for x, y, text in [
         (75, 97, "advocates"),
         (25, 97, "tell them: value not perceived"),
@@ -81,12 +97,6 @@ def score_quadrant(
     fig.update_xaxes(range=[-3, 103])
     fig.update_yaxes(range=[-3, 103])
     fig.update_layout(hovermode="closest")
-    return finish(
-        fig,
-        title=title or "Perceived vs realized value",
-        x_title="Value Perceived (0-100)",
-        y_title="Realized Business Outcome (0-100)",
-    )
 
 
 def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:

@@ -206,6 +206,105 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, unit="report", disable=quiet or total == 0, dynamic_ncols=True)
 
 
+def _label_column(
+    template: Path,
+    specs: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    name: str | None,
+    source: str,
+) -> str | None:
+    """The column that only names the files, if any; raise if another column is no parameter."""
+    valid = {s["name"] for s in specs}
+    label_col = name if name and "{" not in name and name not in valid else None
+    columns = set().union(*(r.keys() for r in rows)) if rows else set()
+    unknown = sorted(columns - valid - {label_col})
+    if unknown:
+        coerce(specs, dict.fromkeys(unknown, ""), f"{source} ({template.name})")  # names them
+    return label_col
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The previous run's manifest; empty when there is none or it cannot be read."""
+    try:
+        return json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _plan(
+    template: Path,
+    specs: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    names: list[str],
+    label_col: str | None,
+    out: Path,
+    force: bool,
+    source: str,
+) -> tuple[list[Item], list[Item]]:
+    """Every row's item, and those to render.
+
+    A row whose values do not convert fails here (its error page is written);
+    one whose report is up to date in the manifest is skipped unless ``force``.
+    """
+    manifest = _read_manifest(out / "manifest.json")
+    defaults = {s["name"]: s["default"] for s in specs}
+    items: list[Item] = []
+    todo: list[Item] = []
+    for i, (row, file) in enumerate(zip(rows, names, strict=True)):
+        values = {k: v for k, v in row.items() if k != label_col}
+        item = Item(name=file, params=values)
+        items.append(item)
+        try:
+            item.params = coerce(specs, values, f"{source} row {i + 1}")
+        except InputError as err:
+            item.status, item.error = "failed", str(err)
+            write_atomic(out / file, error_page(template.name, values, err))
+            continue
+        item.key = fingerprint(template, {**defaults, **item.params})  # defaults name data too
+        old = manifest.get(file, {})
+        if (
+            not force
+            and old.get("key") == item.key
+            and old.get("status") == "ok"
+            and (out / file).exists()
+        ):
+            item.status, item.records = "skipped", old.get("records", {})
+        else:
+            todo.append(item)
+    return items, todo
+
+
+def _finisher(
+    out: Path, items: list[Item], bar: Any, on_done: Callable[[Item], None] | None
+) -> Callable[[Item, str], None]:
+    """What to do when a report is rendered: write it, move the bar, call ``on_done``."""
+    lock = threading.Lock()
+
+    def finished(item: Item, page: str) -> None:
+        write_atomic(out / item.name, page)
+        with lock:
+            bar.update(1)
+            failed = sum(1 for i in items if i.status == "failed")
+            bar.set_postfix(done=bar.n, failed=failed)
+            if on_done is not None:
+                on_done(item)
+
+    return finished
+
+
+def _write_manifest(path: Path, items: list[Item]) -> None:
+    """Remember each report's key, status and records for the next run."""
+    manifest = {
+        i.name: {
+            "key": i.key,
+            "status": "ok" if i.status == "skipped" else i.status,
+            "records": i.records,
+        }
+        for i in items
+    }
+    write_atomic(path, json.dumps(manifest, indent=1, default=str))
+
+
 def run_batch(
     template: str | Path,
     rows: list[dict[str, Any]],
@@ -240,72 +339,20 @@ def run_batch(
     """
     template = Path(template).resolve()
     specs = fields(template)
-    valid = {s["name"] for s in specs}
-    label_col = name if name and "{" not in name and name not in valid else None
-    columns = set().union(*(r.keys() for r in rows)) if rows else set()
-    unknown = sorted(columns - valid - {label_col})
-    if unknown:
-        coerce(specs, dict.fromkeys(unknown, ""), f"{source} ({template.name})")  # names them
+    label_col = _label_column(template, specs, rows, name, source)
     names = _names(rows, name)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_plotly_asset(out / "assets")
-    manifest_path = out / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    except (OSError, json.JSONDecodeError):
-        manifest = {}
-    items: list[Item] = []
-    todo: list[Item] = []
-    for i, (row, file) in enumerate(zip(rows, names, strict=True)):
-        values = {k: v for k, v in row.items() if k != label_col}
-        item = Item(name=file, params=values)
-        try:
-            item.params = coerce(specs, values, f"{source} row {i + 1}")
-        except InputError as err:
-            item.status, item.error = "failed", str(err)
-            write_atomic(out / file, error_page(template.name, values, err))
-            items.append(item)
-            continue
-        defaults = {s["name"]: s["default"] for s in specs}
-        item.key = fingerprint(template, {**defaults, **item.params})  # defaults name data too
-        old = manifest.get(file, {})
-        if (
-            not force
-            and old.get("key") == item.key
-            and old.get("status") == "ok"
-            and (out / file).exists()
-        ):
-            item.status, item.records = "skipped", old.get("records", {})
-        else:
-            todo.append(item)
-        items.append(item)
+    items, todo = _plan(template, specs, rows, names, label_col, out, force, source)
     bar = _progress(len(todo), quiet)
-
-    def finished(item: Item, page: str) -> None:
-        write_atomic(out / item.name, page)
-        with lock:
-            bar.update(1)
-            failed = sum(1 for i in items if i.status == "failed")
-            bar.set_postfix(done=bar.n, failed=failed)
-            if on_done is not None:
-                on_done(item)
-
-    lock = threading.Lock()
+    finished = _finisher(out, items, bar, on_done)
     if dask:
         _run_dask(template, todo, finished, workers, dask, timeout)
     else:
         _run_threads(template, todo, finished, workers, timeout)
     bar.close()
-    manifest = {
-        i.name: {
-            "key": i.key,
-            "status": "ok" if i.status == "skipped" else i.status,
-            "records": i.records,
-        }
-        for i in items
-    }
-    write_atomic(manifest_path, json.dumps(manifest, indent=1, default=str))
+    _write_manifest(out / "manifest.json", items)
     index = write_atomic(out / "index.html", _index(template, items))
     return BatchResult(items=items, index=index)
 

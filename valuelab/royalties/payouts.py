@@ -561,16 +561,37 @@ def compare(
     >>> compare(log, 20).query("rule == 'user_centric'")["change_pct"].round(1).tolist()
     [-44.4, 400.0]
     """
-    if not isinstance(rules, Mapping):
-        unknown = [r for r in rules if r not in RULES]
-        if unknown:
-            raise InputError(
-                "unknown rule " + ", ".join(map(str, unknown)),
-                source="rules",
-                expected="names from " + ", ".join(RULES),
-            )
-        rules = {r: RULES[r] for r in rules}
+    rules = _resolve_rules(rules)
     validate_log(streams)
+    out = _payouts(streams, pool, rules)
+    out["change_eur"] = (out["payout_eur"] - out["pro_rata_eur"]).round(2)
+    ratio = out["payout_eur"] / out["pro_rata_eur"].where(out["pro_rata_eur"] > 0)
+    out["change_pct"] = (ratio - 1) * 100
+    return out
+
+
+def _resolve_rules(
+    rules: Sequence[str] | Mapping[str, Callable[[pd.DataFrame, float], pd.Series]],
+) -> Mapping[str, Callable[[pd.DataFrame, float], pd.Series]]:
+    """Rule names looked up in :data:`RULES` (unknown names raise); a mapping as it is."""
+    if isinstance(rules, Mapping):
+        return rules
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise InputError(
+            "unknown rule " + ", ".join(map(str, unknown)),
+            source="rules",
+            expected="names from " + ", ".join(RULES),
+        )
+    return {r: RULES[r] for r in rules}
+
+
+def _payouts(
+    streams: pd.DataFrame,
+    pool: float,
+    rules: Mapping[str, Callable[[pd.DataFrame, float], pd.Series]],
+) -> pd.DataFrame:
+    """Each artist's streams, rank, payout (EUR) under each rule and pro-rata payout (EUR)."""
     totals = streams.groupby("artist_id", observed=True, sort=True)["streams"].sum()
     base = pro_rata(streams, pool)
     rank = totals.rank(ascending=False, method="first").astype(int)
@@ -589,11 +610,7 @@ def compare(
                 }
             )
         )
-    out = pd.concat(frames, ignore_index=True)
-    out["change_eur"] = (out["payout_eur"] - out["pro_rata_eur"]).round(2)
-    ratio = out["payout_eur"] / out["pro_rata_eur"].where(out["pro_rata_eur"] > 0)
-    out["change_pct"] = (ratio - 1) * 100
-    return out
+    return pd.concat(frames, ignore_index=True)
 
 
 def _tier_labels(rank: pd.Series, n: int) -> pd.Series:

@@ -67,6 +67,7 @@ INDICATORS = {
     "value_realized": "value score",
 }
 _OUTCOMES = ("churned", "expanded")
+_TABLE = ["indicator", "kind", "auc", "precision_at_k", "base_rate", "lead_quarters", "n"]
 
 
 def roc_auc(score, label) -> float:
@@ -165,6 +166,31 @@ def evaluate_indicators(
         ``precision_at_k``, ``base_rate`` (share of positive observations),
         ``lead_quarters`` and ``n`` (observations with a value).
     """
+    _check_terms(history, outcome, horizon_quarters, top_k)
+    scored = (
+        history if "value_realized" in history.columns else score_history(history, weights, policy)
+    )
+    label, observable = _window_labels(scored, outcome, 0, int(horizon_quarters) - 1)
+    obs = scored[observable]
+    y = label[observable]
+    if y.sum() == 0:
+        raise InputError(f"no '{outcome}' inside the observable window", source="history")
+    rows = [
+        {
+            "indicator": name,
+            "kind": kind,
+            **_separation(_oriented(obs, name, outcome), y, top_k),
+            "lead_quarters": _lead_quarters(scored, name, outcome, max_lead, lead_auc),
+        }
+        for name, kind in INDICATORS.items()
+        if name in scored.columns
+    ]
+    table = pd.DataFrame(rows, columns=_TABLE).set_index("indicator")
+    return table.sort_values("auc", ascending=False, kind="stable")
+
+
+def _check_terms(history: pd.DataFrame, outcome: str, horizon_quarters: int, top_k: float) -> None:
+    """Raise :class:`InputError` for an unknown or absent outcome, a bad horizon or ``top_k``."""
     if outcome not in _OUTCOMES:
         raise InputError(
             f"unknown outcome {outcome!r}", source="outcome", expected=" or ".join(_OUTCOMES)
@@ -175,37 +201,28 @@ def evaluate_indicators(
         raise InputError(f"{top_k}", source="top_k", expected="a share 0-1")
     if outcome not in history.columns:
         raise InputError(f"no '{outcome}' column", source="history", expected="the outcome columns")
-    scored = (
-        history if "value_realized" in history.columns else score_history(history, weights, policy)
-    )
-    label, observable = _window_labels(scored, outcome, 0, int(horizon_quarters) - 1)
-    obs = scored[observable]
-    y = label[observable]
-    if y.sum() == 0:
-        raise InputError(f"no '{outcome}' inside the observable window", source="history")
-    rows = []
-    for name, kind in INDICATORS.items():
-        if name not in scored.columns:
-            continue
-        s = _oriented(obs, name, outcome)
-        keep = ~np.isnan(s)
-        k = max(1, round(float(top_k) * int(keep.sum())))
-        top = np.argsort(-s[keep], kind="stable")[:k]
-        lead = np.nan
-        for lag in range(0, max_lead + 1):
-            lab, ok = _window_labels(scored, outcome, lag, lag)
-            if ok.sum() and roc_auc(_oriented(scored, name, outcome)[ok], lab[ok]) >= lead_auc:
-                lead = float(lag)
-        rows.append(
-            {
-                "indicator": name,
-                "kind": kind,
-                "auc": roc_auc(s, y),
-                "precision_at_k": float(y[keep][top].mean()),
-                "base_rate": float(y[keep].mean()),
-                "lead_quarters": lead,
-                "n": int(keep.sum()),
-            }
-        )
-    table = pd.DataFrame(rows).set_index("indicator")
-    return table.sort_values("auc", ascending=False, kind="stable")
+
+
+def _separation(s: np.ndarray, y: np.ndarray, top_k: float) -> dict[str, float | int]:
+    """AUC, precision among the ``top_k`` share ranked highest, base rate and n (non-NaN)."""
+    keep = ~np.isnan(s)
+    k = max(1, round(float(top_k) * int(keep.sum())))
+    top = np.argsort(-s[keep], kind="stable")[:k]
+    return {
+        "auc": roc_auc(s, y),
+        "precision_at_k": float(y[keep][top].mean()),
+        "base_rate": float(y[keep].mean()),
+        "n": int(keep.sum()),
+    }
+
+
+def _lead_quarters(
+    scored: pd.DataFrame, name: str, outcome: str, max_lead: int, lead_auc: float
+) -> float:
+    """The largest lag 0..``max_lead`` (quarters) with AUC >= ``lead_auc``; NaN if none."""
+    lead = np.nan
+    for lag in range(0, max_lead + 1):
+        lab, ok = _window_labels(scored, outcome, lag, lag)
+        if ok.sum() and roc_auc(_oriented(scored, name, outcome)[ok], lab[ok]) >= lead_auc:
+            lead = float(lag)
+    return lead

@@ -350,6 +350,21 @@ def score_accounts(
     w = _weights(weights)
     validate_accounts(df, source=source)
     out = df.copy()
+    attainment = _add_goal_progress(df, out)
+    _add_value_scores(df, out, attainment, policy)
+    parts = [(out[k].to_numpy(dtype=float) / 100, w[k]) for k in DEFAULT_WEIGHTS]
+    out["value_realized"] = _combine(parts, "exclude")  # parts already follow the policy
+    factors = [
+        (np.where(np.asarray(df[col], dtype=bool), 1.0, SELF_REPORTED), w[k])
+        for k, col in _VALIDATED.items()
+    ]
+    out["confidence"] = _combine(factors, "exclude") / 100
+    out["band"] = band(out["value_realized"].to_numpy())
+    return out
+
+
+def _add_goal_progress(df: pd.DataFrame, out: pd.DataFrame) -> np.ndarray:
+    """Add ``goal_attainment`` (share 0-1, clipped; returned) and ``goal_status`` to ``out``."""
     base, target = _float(df, "goal_baseline"), _float(df, "goal_target")
     current, elapsed = _float(df, "goal_current"), _float(df, "months_elapsed")
     horizon = _float(df, "horizon_months")
@@ -360,6 +375,13 @@ def score_accounts(
     attainment = np.where(started, np.clip(progress["attainment"], 0.0, 1.0), np.nan)
     out["goal_attainment"] = attainment
     out["goal_status"] = np.where(started, progress["status"], "not started")
+    return attainment
+
+
+def _add_value_scores(
+    df: pd.DataFrame, out: pd.DataFrame, attainment: np.ndarray, policy: str
+) -> None:
+    """Add ``rbo``, ``value_perceived``, ``value_expansion`` and ``value_unknown`` (0-100)."""
     evidence = _float(df, "outcome_evidence") / 5
     out["rbo"] = _combine([(attainment, 0.6), (evidence, 0.4)], policy)
     out["value_perceived"] = _combine([(_float(df, "intended_value_realized") / 10, 1.0)], policy)
@@ -368,15 +390,6 @@ def score_accounts(
     out["value_expansion"] = _combine([(intent, 1.0)], policy)
     mentions = _float(df, "unknown_value_mentions")
     out["value_unknown"] = _combine([(1 - np.exp(-mentions / 2), 1.0)], policy)
-    parts = [(out[k].to_numpy(dtype=float) / 100, w[k]) for k in DEFAULT_WEIGHTS]
-    out["value_realized"] = _combine(parts, "exclude")  # parts already follow the policy
-    factors = [
-        (np.where(np.asarray(df[col], dtype=bool), 1.0, SELF_REPORTED), w[k])
-        for k, col in _VALIDATED.items()
-    ]
-    out["confidence"] = _combine(factors, "exclude") / 100
-    out["band"] = band(out["value_realized"].to_numpy())
-    return out
 
 
 _INT_COLUMNS = ("outcome_evidence", "intended_value_realized", "expansion_intent")

@@ -51,6 +51,48 @@ def _call_later(wait: float, fn: Callable[[], None]) -> _Timer:
     return _Timer(wait, fn)
 
 
+class _Debouncer:
+    """One debounced function: when it last ran, the pending call and its timer."""
+
+    def __init__(self, fn: Callable[..., Any], wait: float) -> None:
+        self.fn, self.wait = fn, wait
+        self.lock = threading.RLock()
+        self.last = -1e18
+        self.timer: _Timer | None = None
+        self.pending: tuple[tuple, dict] | None = None
+
+    def run(self, args: tuple, kwargs: dict) -> None:
+        with self.lock:
+            self.last = time.monotonic()
+            self.fn(*args, **kwargs)
+            self.last = time.monotonic()
+
+    def trailing(self) -> None:
+        with self.lock:
+            pending, self.pending, self.timer = self.pending, None, None
+        if pending is not None:
+            self.run(*pending)
+
+    def call(self, args: tuple, kwargs: dict) -> None:
+        """Run now after a quiet period, else keep the latest arguments for the trailing call."""
+        with self.lock:
+            quiet = time.monotonic() - self.last >= self.wait
+            if self.wait <= 0 or (quiet and self.timer is None):
+                self.run(args, kwargs)
+                return
+            self.pending = (args, kwargs)
+            if self.timer is None:
+                self.timer = _call_later(self.wait, self.trailing)
+
+    def flush(self) -> None:
+        """Run the pending trailing call now (tests, shutdown)."""
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        self.trailing()
+
+
 def debounced(wait: float = 0.15) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: run a widget observer at most once per burst of events.
 
@@ -77,42 +119,13 @@ def debounced(wait: float = 0.15) -> Callable[[Callable[..., Any]], Callable[...
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        lock = threading.RLock()
-        state: dict[str, Any] = {"last": -1e18, "timer": None, "pending": None}
-
-        def run(args: tuple, kwargs: dict) -> None:
-            with lock:
-                state["last"] = time.monotonic()
-                fn(*args, **kwargs)
-                state["last"] = time.monotonic()
-
-        def trailing() -> None:
-            with lock:
-                pending, state["pending"], state["timer"] = state["pending"], None, None
-            if pending is not None:
-                run(*pending)
+        debouncer = _Debouncer(fn, wait)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> None:
-            with lock:
-                quiet = time.monotonic() - state["last"] >= wait
-                if wait <= 0 or (quiet and state["timer"] is None):
-                    run(args, kwargs)
-                    return
-                state["pending"] = (args, kwargs)
-                if state["timer"] is None:
-                    state["timer"] = _call_later(wait, trailing)
+            debouncer.call(args, kwargs)
 
-        def flush() -> None:
-            """Run the pending trailing call now (tests, shutdown)."""
-            with lock:
-                timer = state["timer"]
-                if timer is not None:
-                    timer.cancel()
-                    state["timer"] = None
-            trailing()
-
-        wrapper.flush = flush  # type: ignore[attr-defined]
+        wrapper.flush = debouncer.flush  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -23,6 +23,8 @@ here describes real customers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -58,6 +60,129 @@ def _answers(rng: np.random.Generator, values: np.ndarray, missing: float) -> pd
     return pd.array(out, dtype="Int64")
 
 
+@dataclass(frozen=True)
+class _Book:
+    """The fixed traits of every account, drawn once before the first quarter."""
+
+    names: list[str]
+    seg: np.ndarray
+    arr: np.ndarray
+    goal: np.ndarray
+    base: np.ndarray
+    target: np.ndarray
+    area: np.ndarray
+    level: np.ndarray
+    appetite: np.ndarray
+    curiosity: np.ndarray
+    validated: np.ndarray
+    seats: np.ndarray
+    sentiment: np.ndarray
+
+
+def _draw_book(rng: np.random.Generator, n: int) -> _Book:
+    """Draw segment, ARR (EUR a year), goal, area and the latent traits of ``n`` accounts."""
+    names = list(_SEGMENTS)
+    seg = rng.choice(len(names), size=n, p=[_SEGMENTS[s][0] for s in names])
+    arr = np.round(rng.lognormal(np.log([_SEGMENTS[names[s]][1] for s in seg]), 0.5), -2)
+    goal_names = list(GOALS)
+    goal = rng.choice(len(goal_names), size=n)
+    base = np.array([GOALS[goal_names[g]][0] for g in goal])
+    target = np.array([rng.uniform(GOALS[goal_names[g]][1], GOALS[goal_names[g]][2]) for g in goal])
+    return _Book(
+        names=names,
+        seg=seg,
+        arr=arr,
+        goal=goal,
+        base=base,
+        target=np.round(target, 1),
+        area=rng.choice(len(AREAS), size=n, p=[0.3, 0.15, 0.2, 0.15, 0.1, 0.1]),
+        level=rng.normal(0.4, 0.9, n),  # the account's own value level (logit scale)
+        appetite=rng.uniform(0, 1, n),
+        curiosity=rng.uniform(0, 1, n),
+        validated=rng.random((n, 4)) < rng.uniform(0.2, 0.8, (n, 1)),
+        seats=rng.beta(4, 3, n),  # usage is mostly about seats, not value
+        sentiment=rng.normal(0, 1.5, n),
+    )
+
+
+def _quarter_signals(
+    rng: np.random.Generator, q: int, book: _Book, value: np.ndarray, previous: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Goal progress, usage, health, NPS, intent, churn and expansion of quarter ``q``."""
+    n = value.size
+    months = 3 * (q % 4) + 3
+    pace = np.clip(1.3 * value + rng.normal(0, 0.12, n), 0, 1.4)
+    current = np.round(book.base + (book.target - book.base) * months / 12 * pace, 2)
+    usage = np.clip(book.seats + 0.08 * (value - 0.5) + rng.normal(0, 0.08, n), 0, 1)
+    health = np.clip(60 + 30 * (usage - 0.55) + 6 * (value - 0.5) + rng.normal(0, 9, n), 0, 100)
+    nps = np.clip(
+        np.round(6.5 + 1.2 * (value - 0.5) + book.sentiment + rng.normal(0, 1.3, n)), 0, 10
+    )
+    intent = np.clip(
+        np.round(10 * (0.45 * value + 0.55 * book.appetite) + rng.normal(0, 1.2, n)), 0, 10
+    )
+    open_to_buy = rng.random(n) < 0.1 + 0.7 * book.appetite * value
+    recent = (value + previous) / 2
+    churn_p = _sigmoid(-2.0 - 9.0 * (recent - 0.35))
+    churned = rng.random(n) < churn_p
+    expand_p = 0.4 * open_to_buy * value * book.appetite
+    expanded = ~churned & (rng.random(n) < expand_p)
+    return {
+        "months": months,
+        "current": current,
+        "usage": usage,
+        "health": health,
+        "nps": nps,
+        "intent": intent,
+        "open_to_buy": open_to_buy,
+        "churned": churned,
+        "expanded": expanded,
+    }
+
+
+def _quarter_frame(
+    rng: np.random.Generator, q: int, book: _Book, value: np.ndarray, s: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Every account's row for quarter ``q``, drawing the survey answers (in column order)."""
+    n = value.size
+    goal_names = list(GOALS)
+    return pd.DataFrame(
+        {
+            "quarter": f"{2023 + q // 4}Q{q % 4 + 1}",
+            "account_id": [f"A{i + 1:04d}" for i in range(n)],
+            "segment": [book.names[i] for i in book.seg],
+            "arr_eur": book.arr,
+            "goal_metric": [goal_names[g] for g in book.goal],
+            "goal_baseline": book.base,
+            "goal_target": book.target,
+            "goal_current": s["current"],
+            "months_elapsed": s["months"],
+            "horizon_months": 12,
+            "outcome_evidence": _answers(
+                rng, np.clip(np.round(5 * value + rng.normal(0, 0.6, n)), 0, 5), 0.08
+            ),
+            "intended_value_realized": _answers(
+                rng, np.clip(np.round(10 * value + rng.normal(0, 1.1, n)), 0, 10), 0.08
+            ),
+            "expansion_intent": _answers(rng, s["intent"], 0.08),
+            "open_to_buy": s["open_to_buy"],
+            "unknown_value_mentions": _answers(
+                rng, rng.poisson(0.3 + 3 * value * book.curiosity), 0.08
+            ),
+            "rbo_validated": book.validated[:, 0],
+            "perceived_validated": book.validated[:, 1],
+            "expansion_validated": book.validated[:, 2],
+            "unknown_validated": book.validated[:, 3],
+            "usage": np.round(s["usage"], 3),
+            "nps_answer": _answers(rng, s["nps"], 0.3),
+            "health_score": np.round(s["health"], 1),
+            "impact_area": [AREAS[a] for a in book.area],
+            "churned": s["churned"],
+            "expanded": s["expanded"],
+        }
+    )
+
+
 def generate_history(n_accounts: int = 600, quarters: int = 8, seed: int = SEED) -> pd.DataFrame:
     """One row per account and quarter while the account is a customer.
 
@@ -84,83 +209,17 @@ def generate_history(n_accounts: int = 600, quarters: int = 8, seed: int = SEED)
     ['2023Q1', '2023Q2', '2023Q3', '2023Q4']
     """
     rng = np.random.default_rng(seed)
-    n = n_accounts
-    names = list(_SEGMENTS)
-    seg = rng.choice(len(names), size=n, p=[_SEGMENTS[s][0] for s in names])
-    arr = np.round(rng.lognormal(np.log([_SEGMENTS[names[s]][1] for s in seg]), 0.5), -2)
-    goal_names = list(GOALS)
-    goal = rng.choice(len(goal_names), size=n)
-    base = np.array([GOALS[goal_names[g]][0] for g in goal])
-    target = np.array([rng.uniform(GOALS[goal_names[g]][1], GOALS[goal_names[g]][2]) for g in goal])
-    target = np.round(target, 1)
-    area = rng.choice(len(AREAS), size=n, p=[0.3, 0.15, 0.2, 0.15, 0.1, 0.1])
-    level = rng.normal(0.4, 0.9, n)  # the account's own value level (logit scale)
-    appetite = rng.uniform(0, 1, n)
-    curiosity = rng.uniform(0, 1, n)
-    validated = rng.random((n, 4)) < rng.uniform(0.2, 0.8, (n, 1))
-    seats = rng.beta(4, 3, n)  # usage is mostly about seats, not value
-    sentiment = rng.normal(0, 1.5, n)
-    z = level + rng.normal(0, 0.6, n)
-    alive = np.ones(n, dtype=bool)
+    book = _draw_book(rng, n_accounts)
+    z = book.level + rng.normal(0, 0.6, n_accounts)
+    alive = np.ones(n_accounts, dtype=bool)
     previous = _sigmoid(z)
     frames = []
     for q in range(quarters):
-        z = 0.75 * z + 0.25 * level + rng.normal(0, 0.45, n)
+        z = 0.75 * z + 0.25 * book.level + rng.normal(0, 0.45, n_accounts)
         value = _sigmoid(z)
-        months = 3 * (q % 4) + 3
-        pace = np.clip(1.3 * value + rng.normal(0, 0.12, n), 0, 1.4)
-        current = np.round(base + (target - base) * months / 12 * pace, 2)
-        usage = np.clip(seats + 0.08 * (value - 0.5) + rng.normal(0, 0.08, n), 0, 1)
-        health = np.clip(60 + 30 * (usage - 0.55) + 6 * (value - 0.5) + rng.normal(0, 9, n), 0, 100)
-        nps = np.clip(
-            np.round(6.5 + 1.2 * (value - 0.5) + sentiment + rng.normal(0, 1.3, n)), 0, 10
-        )
-        intent = np.clip(
-            np.round(10 * (0.45 * value + 0.55 * appetite) + rng.normal(0, 1.2, n)), 0, 10
-        )
-        open_to_buy = rng.random(n) < 0.1 + 0.7 * appetite * value
-        recent = (value + previous) / 2
-        churn_p = _sigmoid(-2.0 - 9.0 * (recent - 0.35))
-        churned = rng.random(n) < churn_p
-        expand_p = 0.4 * open_to_buy * value * appetite
-        expanded = ~churned & (rng.random(n) < expand_p)
-        frame = pd.DataFrame(
-            {
-                "quarter": f"{2023 + q // 4}Q{q % 4 + 1}",
-                "account_id": [f"A{i + 1:04d}" for i in range(n)],
-                "segment": [names[s] for s in seg],
-                "arr_eur": arr,
-                "goal_metric": [goal_names[g] for g in goal],
-                "goal_baseline": base,
-                "goal_target": target,
-                "goal_current": current,
-                "months_elapsed": months,
-                "horizon_months": 12,
-                "outcome_evidence": _answers(
-                    rng, np.clip(np.round(5 * value + rng.normal(0, 0.6, n)), 0, 5), 0.08
-                ),
-                "intended_value_realized": _answers(
-                    rng, np.clip(np.round(10 * value + rng.normal(0, 1.1, n)), 0, 10), 0.08
-                ),
-                "expansion_intent": _answers(rng, intent, 0.08),
-                "open_to_buy": open_to_buy,
-                "unknown_value_mentions": _answers(
-                    rng, rng.poisson(0.3 + 3 * value * curiosity), 0.08
-                ),
-                "rbo_validated": validated[:, 0],
-                "perceived_validated": validated[:, 1],
-                "expansion_validated": validated[:, 2],
-                "unknown_validated": validated[:, 3],
-                "usage": np.round(usage, 3),
-                "nps_answer": _answers(rng, nps, 0.3),
-                "health_score": np.round(health, 1),
-                "impact_area": [AREAS[a] for a in area],
-                "churned": churned,
-                "expanded": expanded,
-            }
-        )
-        frames.append(frame[alive])
-        alive &= ~churned
+        signals = _quarter_signals(rng, q, book, value, previous)
+        frames.append(_quarter_frame(rng, q, book, value, signals)[alive])
+        alive &= ~signals["churned"]
         previous = value
     history = pd.concat(frames, ignore_index=True)
     for col in (

@@ -72,6 +72,59 @@ def _ids(prefix: str, n: int, width: int) -> list[str]:
     return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
 
 
+def _draw_listening(
+    rng: np.random.Generator, n_rows: int, n_users: int, n_artists: int
+) -> dict[str, np.ndarray]:
+    """Human listening rows: user and artist codes, track code, streams and revenue (EUR)."""
+    heavy = rng.random(n_users) < 0.2
+    activity = rng.lognormal(0.0, 0.5, n_users) * np.where(heavy, 3.0, 1.0)
+    user = np.sort(rng.choice(n_users, size=n_rows, p=activity / activity.sum()))
+    explore = rng.random(n_rows) < np.where(heavy, 0.45, 0.10)[user]
+    u = rng.random(n_rows)
+    artist = np.where(explore, _zipf_rank(u, n_artists, 0.5), _zipf_rank(u, n_artists, 1.1))
+    track = np.minimum(rng.geometric(0.35, n_rows) - 1, TRACKS_PER_ARTIST - 1)
+    streams = rng.geometric(np.where(heavy, 1 / 9, 1 / 3)[user])
+    premium = rng.random(n_users) < 0.7
+    return {
+        "user": user,
+        "artist": artist,
+        "track": artist * TRACKS_PER_ARTIST + track,
+        "streams": streams,
+        "revenue": np.where(premium, PREMIUM_EUR, AD_EUR)[user],
+    }
+
+
+def _catalogue(n_users: int, n_artists: int) -> dict[str, list[str]]:
+    """The user, artist and track ids the codes point at (``U000001``, ``A00001-T03``...)."""
+    artist_ids = _ids("A", n_artists, 5)
+    return {
+        "user": _ids("U", n_users, 6),
+        "artist": artist_ids,
+        "track": [f"{a}-T{t:02d}" for a in artist_ids for t in range(1, TRACKS_PER_ARTIST + 1)],
+    }
+
+
+def _add_stream_farm(rows: dict[str, np.ndarray], ids: dict[str, list[str]], n_bots: int) -> None:
+    """Append ``n_bots`` Premium bots streaming the 3 tracks of artist ``FARM`` (in place)."""
+    n_users, n_artists, n_tracks = (len(ids[k]) for k in ("user", "artist", "track"))
+    farm_tracks = 3
+    bot_user = np.repeat(np.arange(n_users, n_users + n_bots), farm_tracks)
+    farm_code = n_tracks + np.tile(np.arange(farm_tracks), n_bots)
+    per_track = np.tile(np.diff(np.linspace(0, BOT_STREAMS, farm_tracks + 1).round()), n_bots)
+    extra = {
+        "user": bot_user,
+        "artist": np.full(n_bots * farm_tracks, n_artists),
+        "track": farm_code,
+        "streams": per_track.astype(np.int64),
+        "revenue": np.full(n_bots * farm_tracks, PREMIUM_EUR),
+    }
+    for key, more in extra.items():
+        rows[key] = np.concatenate([rows[key], more])
+    ids["user"] += _ids("BOT", n_bots, 2)
+    ids["artist"] += ["FARM"]
+    ids["track"] += _ids("FARM-T", farm_tracks, 2)
+
+
 def generate(
     n_rows: int = 30_000,
     seed: int = SEED,
@@ -115,41 +168,16 @@ def generate(
     n_artists = min(100_000, max(10, n_rows // 20)) if n_artists is None else n_artists
     check_number(n_users, "n_users", min=1, integer=True)
     check_number(n_artists, "n_artists", min=1, integer=True)
-    rng = np.random.default_rng(seed)
-    heavy = rng.random(n_users) < 0.2
-    activity = rng.lognormal(0.0, 0.5, n_users) * np.where(heavy, 3.0, 1.0)
-    user = np.sort(rng.choice(n_users, size=n_rows, p=activity / activity.sum()))
-    explore = rng.random(n_rows) < np.where(heavy, 0.45, 0.10)[user]
-    u = rng.random(n_rows)
-    artist = np.where(explore, _zipf_rank(u, n_artists, 0.5), _zipf_rank(u, n_artists, 1.1))
-    track = np.minimum(rng.geometric(0.35, n_rows) - 1, TRACKS_PER_ARTIST - 1)
-    streams = rng.geometric(np.where(heavy, 1 / 9, 1 / 3)[user])
-    premium = rng.random(n_users) < 0.7
-    revenue = np.where(premium, PREMIUM_EUR, AD_EUR)[user]
-
-    user_ids = _ids("U", n_users, 6)
-    artist_ids = _ids("A", n_artists, 5)
-    track_ids = [f"{a}-T{t:02d}" for a in artist_ids for t in range(1, TRACKS_PER_ARTIST + 1)]
-    track_code = artist * TRACKS_PER_ARTIST + track
+    rows = _draw_listening(np.random.default_rng(seed), n_rows, n_users, n_artists)
+    ids = _catalogue(n_users, n_artists)
     if stream_farm:
-        n_bots, farm_tracks = int(stream_farm), 3
-        bot_user = np.repeat(np.arange(n_users, n_users + n_bots), farm_tracks)
-        user = np.concatenate([user, bot_user])
-        artist = np.concatenate([artist, np.full(n_bots * farm_tracks, n_artists)])
-        farm_code = len(track_ids) + np.tile(np.arange(farm_tracks), n_bots)
-        track_code = np.concatenate([track_code, farm_code])
-        per_track = np.tile(np.diff(np.linspace(0, BOT_STREAMS, farm_tracks + 1).round()), n_bots)
-        streams = np.concatenate([streams, per_track.astype(np.int64)])
-        revenue = np.concatenate([revenue, np.full(n_bots * farm_tracks, PREMIUM_EUR)])
-        user_ids += _ids("BOT", n_bots, 2)
-        artist_ids += ["FARM"]
-        track_ids += _ids("FARM-T", farm_tracks, 2)
+        _add_stream_farm(rows, ids, int(stream_farm))
     return pd.DataFrame(
         {
-            "user_id": pd.Categorical.from_codes(user, categories=user_ids),
-            "artist_id": pd.Categorical.from_codes(artist, categories=artist_ids),
-            "track_id": pd.Categorical.from_codes(track_code, categories=track_ids),
-            "streams": streams.astype(np.int64),
-            "user_revenue": revenue,
+            "user_id": pd.Categorical.from_codes(rows["user"], categories=ids["user"]),
+            "artist_id": pd.Categorical.from_codes(rows["artist"], categories=ids["artist"]),
+            "track_id": pd.Categorical.from_codes(rows["track"], categories=ids["track"]),
+            "streams": rows["streams"].astype(np.int64),
+            "user_revenue": rows["revenue"],
         }
     )

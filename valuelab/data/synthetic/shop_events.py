@@ -31,6 +31,55 @@ CHANNELS = {
     "paid": (0.3, 0.78, 0.93),
     "referral": (0.2, 0.90, 0.97),
 }
+_LAST_DAY = 365  # 2024 is a leap year: days 0-365
+
+
+def _journey(rng: np.random.Generator, user: str, ch: str, s: int, rows: list[tuple]) -> bool:
+    """Append a sign-up on day ``s``, then weekly visits and purchases; True if they bought."""
+    _, stay, stay_bought = CHANNELS[ch]
+    appetite = rng.gamma(2.0, 0.5)  # visits per week, per customer
+    rows.append((user, s, "signup", ch, np.nan, np.nan, np.nan))
+    bought, day = False, s
+    while day <= _LAST_DAY:
+        visits = rng.poisson(appetite)
+        for d in np.unique(rng.integers(0, 7, size=visits)):
+            when = day + int(d)
+            if when > _LAST_DAY:
+                continue
+            rows.append((user, when, "visit", ch, np.nan, np.nan, np.nan))
+            if rng.random() < 0.06 + 0.04 * bought:
+                value = round(float(rng.lognormal(np.log(55.0), 0.45)), 2)
+                cogs = round(value * float(rng.uniform(0.5, 0.62)), 2)
+                rows.append((user, when, "purchase", ch, value, cogs, np.nan))
+                bought = True
+        if rng.random() > (stay_bought if bought else stay):
+            break
+        day += 7
+    return bought
+
+
+def _nps_answer(
+    rng: np.random.Generator, user: str, ch: str, s: int, bought: bool, rows: list[tuple]
+) -> None:
+    """Maybe append the customer's NPS answer (0-10) four weeks after sign-up."""
+    if rng.random() < 0.35 and s + 28 <= _LAST_DAY:
+        p = [0.05, 0.15, 0.35, 0.45] if bought else [0.2, 0.3, 0.35, 0.15]
+        band = rng.choice(4, p=p)  # 0-4, 5-6, 7-8, 9-10
+        score = int(rng.integers([0, 5, 7, 9][band], [5, 7, 9, 11][band]))
+        rows.append((user, s + 28, "nps", ch, np.nan, np.nan, float(score)))
+
+
+def _event_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The rows as a frame with dates, sorted by date, user and event."""
+    df = pd.DataFrame(
+        rows,
+        columns=["user_id", "day", "event", "channel", "revenue_eur", "cogs_eur", "nps_score"],
+    )
+    df["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(df.pop("day"), unit="D")
+    order = {"signup": 0, "visit": 1, "purchase": 2, "nps": 3}
+    df = df.assign(_o=df["event"].map(order)).sort_values(["date", "user_id", "_o"], kind="stable")
+    cols = ["user_id", "date", "event", "channel", "revenue_eur", "cogs_eur", "nps_score"]
+    return df.drop(columns="_o")[cols].reset_index(drop=True)
 
 
 def generate(n_customers: int = 1500, seed: int = SEED) -> pd.DataFrame:
@@ -58,8 +107,6 @@ def generate(n_customers: int = 1500, seed: int = SEED) -> pd.DataFrame:
     ['nps', 'purchase', 'signup', 'visit']
     """
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp("2024-01-01")
-    last_day = 365  # 2024 is a leap year: days 0-365
     names = list(CHANNELS)
     shares = np.array([CHANNELS[c][0] for c in names])
     channel = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
@@ -67,36 +114,6 @@ def generate(n_customers: int = 1500, seed: int = SEED) -> pd.DataFrame:
     rows: list[tuple] = []
     for i in range(n_customers):
         user, ch, s = f"C{i + 1:05d}", names[channel[i]], int(signup[i])
-        _, stay, stay_bought = CHANNELS[ch]
-        appetite = rng.gamma(2.0, 0.5)  # visits per week, per customer
-        rows.append((user, s, "signup", ch, np.nan, np.nan, np.nan))
-        bought, day = False, s
-        while day <= last_day:
-            visits = rng.poisson(appetite)
-            for d in np.unique(rng.integers(0, 7, size=visits)):
-                when = day + int(d)
-                if when > last_day:
-                    continue
-                rows.append((user, when, "visit", ch, np.nan, np.nan, np.nan))
-                if rng.random() < 0.06 + 0.04 * bought:
-                    value = round(float(rng.lognormal(np.log(55.0), 0.45)), 2)
-                    cogs = round(value * float(rng.uniform(0.5, 0.62)), 2)
-                    rows.append((user, when, "purchase", ch, value, cogs, np.nan))
-                    bought = True
-            if rng.random() > (stay_bought if bought else stay):
-                break
-            day += 7
-        if rng.random() < 0.35 and s + 28 <= last_day:
-            p = [0.05, 0.15, 0.35, 0.45] if bought else [0.2, 0.3, 0.35, 0.15]
-            band = rng.choice(4, p=p)  # 0-4, 5-6, 7-8, 9-10
-            score = int(rng.integers([0, 5, 7, 9][band], [5, 7, 9, 11][band]))
-            rows.append((user, s + 28, "nps", ch, np.nan, np.nan, float(score)))
-    df = pd.DataFrame(
-        rows,
-        columns=["user_id", "day", "event", "channel", "revenue_eur", "cogs_eur", "nps_score"],
-    )
-    df["date"] = start + pd.to_timedelta(df.pop("day"), unit="D")
-    order = {"signup": 0, "visit": 1, "purchase": 2, "nps": 3}
-    df = df.assign(_o=df["event"].map(order)).sort_values(["date", "user_id", "_o"], kind="stable")
-    cols = ["user_id", "date", "event", "channel", "revenue_eur", "cogs_eur", "nps_score"]
-    return df.drop(columns="_o")[cols].reset_index(drop=True)
+        bought = _journey(rng, user, ch, s, rows)
+        _nps_answer(rng, user, ch, s, bought, rows)
+    return _event_frame(rows)
