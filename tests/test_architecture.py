@@ -95,3 +95,30 @@ def test_no_function_over_60_lines():
         for line in _long_functions(ROOT / folder, MAX_FUNCTION_LINES)
     ]
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
+
+
+def _architecture_rows() -> dict[str, set[str]]:
+    """README's Architecture table: wing folder -> the names in backticks on its row."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        found = re.match(r"\| `valuelab/([\w/]+?)/?(?:\.py)?` \|(.*)", line)
+        if found:
+            rows[found.group(1)] = set(re.findall(r"`([\w./]+)`", found.group(2)))
+    return rows
+
+
+def test_the_readme_architecture_matches_the_tree():
+    rows = _architecture_rows()
+    package = ROOT / "valuelab"
+    wings = {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert set(rows) == wings | {"cli"}, "README's wings differ from valuelab/'s packages"
+    for wing in wings:
+        modules = {p.stem for p in (package / wing).glob("*.py") if not p.stem.startswith("_")}
+        subpackages = {p.name for p in (package / wing).iterdir() if (p / "__init__.py").exists()}
+        named = {n.rstrip("/") for n in rows[wing]}
+        missing = (modules | subpackages) - named
+        assert not missing, f"README's row for valuelab/{wing}/ does not name {sorted(missing)}"

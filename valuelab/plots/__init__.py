@@ -14,7 +14,7 @@ from valuelab.plots.drivers import (
 )
 from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
 from valuelab.plots.okrs import kr_grades, priorities
-from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change
+from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change, yearly
 from valuelab.plots.scoring import (
     account_scores,
     goal_trajectory,
@@ -23,7 +23,6 @@ from valuelab.plots.scoring import (
     score_quadrant,
 )
 from valuelab.plots.style import finish
-from valuelab.plots.timeseries import yearly
 
 __all__ = [
     "account_scores",
