@@ -4,16 +4,8 @@ KPI definitions, event-log metrics (cohort retention, DAU/MAU, stickiness,
 time to value), KPI trade-offs along a driver tree, and the 80/20 of the
 features customers buy for.
 
-References
-----------
-.. [1] Value Rebels, "What does it mean to deliver the right customer value?",
-   Value Rebels blog: KPIs are connected, most changes trade two or more off.
-   https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
-.. [2] Antonio (STRTGY), "Action Plan for 2022 (2 of 4)", STRTGY notes, 2022:
-   the product KPIs (daily active users, time to value, Net Promoter Score,
-   retention rate, lifetime value, margin per customer) and the 20 % of
-   features that drive 80 % of purchase decisions.
-   https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
+Each module's docstring cites the published sources of the definitions it
+implements (its References section).
 """
 
 from valuelab.kpis.definitions import (

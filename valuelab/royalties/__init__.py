@@ -4,16 +4,8 @@ Spotify's annual figures, the money flow from a subscription to an artist,
 the payout rules (one registry: pro-rata, user-centric and variants), the
 payouts of a listening log and what one artist earns.
 
-References
-----------
-.. [1] Centre national de la musique (CNM) with Deloitte, "Impact of online music
-   streaming services adopting the UCPS", 27 January 2021 (France; 2019 Spotify
-   and Deezer data): the market-centric (MCPS) and user-centric (UCPS) payment
-   systems; top-10 artists -17.2 % under UCPS.
-   https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
-.. [2] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds" of the
-   revenue from subscriptions and advertising goes to rights holders.
-   https://loudandclear.byspotify.com/
+Each module's docstring cites the published sources of the definitions it
+implements (its References section).
 """
 
 from valuelab.royalties.annual import ANNUAL_METRICS, annual_summary

@@ -4,16 +4,8 @@ The five scores per account, goal progress, one account's scorecard, the
 portfolio view, leading vs lagging indicators and the input metrics behind an
 outcome.
 
-References
-----------
-.. [1] Markus, "The Principles of Customer Value-Led Growth, Part II", Customer
-   Value-Led Growth newsletter: principles 10 (relevance), 11 (accuracy) and
-   12 (context).
-   https://customervalueledgrowth.beehiiv.com/p/principles-customer-valueled-growth-60d2
-.. [2] VCubed, "Value perceived is the CS metric we need.", VCubed blog (written
-   October 2022): Realized Business Outcome, Value Perceived, Value Expansion,
-   Value Unknown and Value Realized; the areas that shape a customer's ability
-   to realize value. https://vcubed.ca/blog/value-perceived-is-the-cs-metric-we-need
+Each module's docstring cites the published sources of the definitions it
+implements (its References section).
 """
 
 from valuelab.scoring.indicators import INDICATORS, evaluate_indicators, roc_auc, score_history
