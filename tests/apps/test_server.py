@@ -178,14 +178,15 @@ def test_only_apps_are_served_and_without_code(server):
         "api/kernels",
         "pyproject.toml",
         "valuelab/static/PLOTLY-LICENSE",
-        "valuelab/static/serve.py",
-        "valuelab/static/../serve.py",
-        "valuelab/static/%2e%2e/serve.py",
+        "valuelab/static/server.py",
+        "valuelab/static/../server.py",
+        "valuelab/static/%2e%2e/server.py",
         "valuelab/static/plotly-basic-0.0.0.min.js",
         "valuelab/static/page/index.js",
         "valuelab/static/page/package.json",
         "valuelab/static/PAGE-LICENSES.txt",
-        "valuelab/static/appkit.py",
+        "valuelab/static/../kit/layout.py",
+        "valuelab/static/%2e%2e/kit/layout.py",
     ]:
         status, body = _get(url + path)
         assert status in (403, 404), path

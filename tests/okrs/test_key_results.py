@@ -154,3 +154,15 @@ def test_lesson_ranks_by_ice_when_asked(run_notebook):
     team = okrs.load(SAMPLE)
     expected = okrs.rank(pd.DataFrame(team["initiatives"]), by="ice", ice_method="product")
     assert rec["ranking"] == expected["name"].tolist()
+
+
+def test_alignment_reads_yes_and_no_as_the_kit_reads_truthy_text():
+    import pandas as pd
+
+    from valuelab.okrs import ALIGNMENT_TESTS, alignment
+
+    words = pd.DataFrame({test: ["No", "yes"] for test in ALIGNMENT_TESTS})
+    table = alignment(words)
+    assert table["feature_factory"].tolist() == [True, False]
+    with pytest.raises(InputError, match="'maybe' is not true or false"):
+        alignment(pd.DataFrame({test: ["maybe"] for test in ALIGNMENT_TESTS}))

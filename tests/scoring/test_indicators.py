@@ -68,3 +68,15 @@ def test_errors():
         evaluate_indicators(h, horizon_quarters=0)
     with pytest.raises(InputError, match="no 'quarter' column"):
         score_history(pd.DataFrame({"x": [1]}))
+
+
+def test_an_outcome_written_as_yes_and_no_reads_as_flags():
+    history = datasets.load("accounts_history")
+    as_words = history.assign(churned=history["churned"].map({True: "yes", False: "no"}))
+    expected = evaluate_indicators(history, outcome="churned", horizon_quarters=2)
+    got = evaluate_indicators(as_words, outcome="churned", horizon_quarters=2)
+    pd.testing.assert_frame_equal(got, expected)
+    with pytest.raises(InputError, match="history.churned: 'perhaps' is not true or false"):
+        evaluate_indicators(
+            history.assign(churned="perhaps"), outcome="churned", horizon_quarters=2
+        )

@@ -1,8 +1,4 @@
-"""One account's scorecard (valuelab/scoring/scorecard.py): the report's and the app's state.
-
-Named ``test_scorecard_state.py``: ``tests/test_scorecard.py`` (lesson 05, reports and app)
-already holds the basename pytest would otherwise import twice.
-"""
+"""One account's scorecard (valuelab/scoring/scorecard.py): the report's and the app's state."""
 
 import pytest
 

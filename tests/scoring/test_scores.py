@@ -239,3 +239,12 @@ def test_sample_accounts_in_samples_yaml_exist():
     ids = set(datasets.load("accounts")["account_id"])
     assert {s["customer_id"] for s in samples["customer_scorecard.ipynb"]} <= ids
     assert Path(REPORTS / "portfolio_review.ipynb").exists()
+
+
+def test_goal_progress_refuses_text_and_flags():
+    with pytest.raises(InputError, match="target: 'abc' is not a number"):
+        goal_progress("abc", 1, 1, 12)
+    with pytest.raises(InputError, match="achieved: True is not a number"):
+        goal_progress(50, True, 1, 12)
+    with pytest.raises(InputError, match="horizon: 0 out of range"):
+        goal_progress(50, 3, 3, 0)

@@ -24,18 +24,18 @@ What it changes from a plain ``voila notebooks/apps``:
   start (``benchmarks/bench_apps.py``). Parameters from the page URL still
   apply: :func:`valuelab.apps.kit.url_params` waits for the request.
 - **A light page front end**: Voila renders the page on the server as usual
-  (``valuelab/templates/voila/templates/valuelab``, its lab template), but the
+  (``valuelab/apps/templates/voila/templates/valuelab``, its lab template), but the
   page does not load Voila's JupyterLab front end (``voila.js`` and the ~90
   script files of it and its extensions, evaluated before the page even
   connects to its kernel: most of the time to a first chart). It loads
-  ``valuelab/static/page.js`` (0.96 MB, built from ``valuelab/static/page/``
+  ``valuelab/apps/static/page.js`` (0.96 MB, built from ``valuelab/apps/static/page/``
   with ``make page``: ``@jupyterlab/services`` for the kernel connection,
   ``@jupyter-widgets`` base, controls and output for the widgets), which
   connects at once, builds the widgets and shows the outputs; a warm page draws
   its first chart in under a second, about half the time of Voila's own page.
   Only the standard widgets are available (an app's notebook may not use a
   third-party widget library).
-- **Charts drawn with a small plotly.js**: ``valuelab/static/charts.js`` loads
+- **Charts drawn with a small plotly.js**: ``valuelab/apps/static/charts.js`` loads
   the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
   ``plotly.js-basic-dist-min``, MIT) while the page starts; the apps' charts
   (:class:`valuelab.apps.kit.FigureBox`) are drawn with it, or with plotly's full
@@ -107,7 +107,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def chart_bundles() -> dict[str, Path]:
     """The plotly.js bundles the server sends, by URL name (version in the name).
 
-    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/static/``
+    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/apps/static/``
     (npm ``plotly.js-basic-dist-min``, MIT); ``plotly-<version>.min.js`` is the
     full bundle shipped inside the plotly Python package.
     """
@@ -225,9 +225,9 @@ _CONTENT_TYPES = {
 
 
 def page_assets() -> dict[str, Path]:
-    """The files of the page's front end, by URL name (``valuelab/static``).
+    """The files of the page's front end, by URL name (``valuelab/apps/static``).
 
-    ``page.js`` and ``page.css`` are built from ``valuelab/static/page/`` (``make
+    ``page.js`` and ``page.css`` are built from ``valuelab/apps/static/page/`` (``make
     page``); the icon font's name carries its content hash.
     """
     found = {name: STATIC / name for name in ("page.js", "page.css")}
@@ -241,7 +241,7 @@ def _digest(path: Path) -> str:
 
 
 def page_resources() -> dict[str, str]:
-    """The page template's ``resources.valuelab``: asset URLs (under ``valuelab/static/``).
+    """The page template's ``resources.valuelab``: asset URLs (files in ``valuelab/apps/static/``).
 
     ``js`` and ``css`` with their digests; ``plotly``, the basic plotly.js
     bundle the page preloads.
@@ -253,7 +253,7 @@ def page_resources() -> dict[str, str]:
 
 
 def charts_js(base_url: str = "/") -> str:
-    """The page's chart loader (``valuelab/static/charts.js``) for a server at ``base_url``."""
+    """The page's chart loader (``valuelab/apps/static/charts.js``) for a server at ``base_url``."""
     from plotly.offline import get_plotlyjs_version
 
     text = (STATIC / "charts.js").read_text(encoding="utf-8")

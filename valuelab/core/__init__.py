@@ -24,6 +24,7 @@ _LAZY = {
     "check_number": "validation",
     "check_numbers": "validation",
     "parse_bool": "validation",
+    "shaped_like": "validation",
     "validate_frame": "validation",
 }
 
@@ -41,6 +42,7 @@ __all__ = [
     "integer_codes",
     "parse_bool",
     "quantity",
+    "shaped_like",
     "validate_frame",
 ]
 

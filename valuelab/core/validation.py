@@ -35,6 +35,7 @@ __all__ = [
     "check_number",
     "check_numbers",
     "parse_bool",
+    "shaped_like",
     "validate_frame",
 ]
 
@@ -439,3 +440,23 @@ def parse_bool(value: object, name: str = "value") -> bool:
         source=name,
         expected="1/0, true/false, yes/no, y/n or on/off",
     )
+
+
+def shaped_like(result: np.ndarray, *inputs: object) -> object:
+    """``result`` in the shape its inputs came in: a float, a Series or an array.
+
+    The one output rule of the element-wise formulas (KPIs, key-result
+    grades): a float when every input was a scalar, a Series (with the first
+    Series input's index) when a Series came in, else the array.
+
+    Examples
+    --------
+    >>> shaped_like(np.float64(0.5), 1, 2)
+    0.5
+    >>> shaped_like(np.array([1.0, 2.0]), pd.Series([3, 4], index=["a", "b"])).to_dict()
+    {'a': 1.0, 'b': 2.0}
+    """
+    for x in inputs:
+        if isinstance(x, pd.Series):
+            return pd.Series(result, index=x.index)
+    return float(result) if np.ndim(result) == 0 else result

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError
+from valuelab.core import InputError, check_numbers
 from valuelab.drivers.formula import Formula
 
 __all__ = ["DriverTree", "InputSpec"]
@@ -116,20 +116,10 @@ def _toposort(formulas: dict[str, Formula]) -> tuple[list[str], list[InputError]
 
 
 def _number(value: Any, name: str) -> Any:
-    """A float or a float array from a scalar, list, array or Series."""
-    if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a number", source=f"input '{name}'")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{value!r} is not a number", source=f"input '{name}'", expected="a number or array"
-        ) from None
+    """A finite float or a 1-d float array from a scalar, list, array or Series."""
+    arr = check_numbers(value, f"input '{name}'", finite=True)
     if arr.ndim > 1:
         raise InputError("more than one dimension", source=f"input '{name}'")
-    bad = np.flatnonzero(np.isnan(np.atleast_1d(arr)))
-    if bad.size:
-        raise InputError("missing value (NaN)", source=f"input '{name}'", rows=bad.tolist())
     return arr if arr.ndim else np.float64(arr)
 
 

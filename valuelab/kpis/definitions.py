@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError, check_numbers
+from valuelab.core import InputError, check_numbers, shaped_like
 
 __all__ = [
     "average_order_value",
@@ -56,14 +56,6 @@ __all__ = [
     "retention_rate",
     "revenue",
 ]
-
-
-def _out(result: np.ndarray, *inputs: Any) -> Any:
-    """A float for scalar inputs, a Series when a Series came in, else an array."""
-    for x in inputs:
-        if isinstance(x, pd.Series):
-            return pd.Series(result, index=x.index)
-    return float(result) if np.ndim(result) == 0 else result
 
 
 def conversion_rate(orders: Any, visitors: Any) -> Any:
@@ -85,7 +77,7 @@ def conversion_rate(orders: Any, visitors: Any) -> Any:
         raise InputError(
             "more orders than visitors", source="orders", expected="orders <= visitors"
         )
-    return _out(o / v, orders, visitors)
+    return shaped_like(o / v, orders, visitors)
 
 
 def average_order_value(revenue: Any, orders: Any) -> Any:
@@ -98,7 +90,7 @@ def average_order_value(revenue: Any, orders: Any) -> Any:
     """
     r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
     o = check_numbers(orders, "orders", positive=True, expected="a count > 0")
-    return _out(r / o, revenue, orders)
+    return shaped_like(r / o, revenue, orders)
 
 
 def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
@@ -112,7 +104,7 @@ def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
     v = check_numbers(visitors, "visitors", min=0, expected="a count >= 0")
     c = check_numbers(conversion, "conversion", min=0, max=1, expected="a share 0-1")
     a = check_numbers(aov, "aov", min=0, expected="EUR >= 0")
-    return _out(v * c * a, visitors, conversion, aov)
+    return shaped_like(v * c * a, visitors, conversion, aov)
 
 
 def gross_margin(revenue: Any, cogs: Any) -> Any:
@@ -125,7 +117,7 @@ def gross_margin(revenue: Any, cogs: Any) -> Any:
     """
     r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
     c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
-    return _out((r - c) / r, revenue, cogs)
+    return shaped_like((r - c) / r, revenue, cogs)
 
 
 def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
@@ -142,7 +134,7 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
     r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
     c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
     v = check_numbers(variable_costs, "variable_costs", min=0, expected="EUR >= 0")
-    return _out((r - c - v) / r, revenue, cogs, variable_costs)
+    return shaped_like((r - c - v) / r, revenue, cogs, variable_costs)
 
 
 def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
@@ -158,7 +150,7 @@ def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
     r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
     c = check_numbers(costs, "costs", min=0, expected="EUR >= 0")
     n = check_numbers(customers, "customers", positive=True, expected="a count > 0")
-    return _out((r - c) / n, revenue, costs, customers)
+    return shaped_like((r - c) / n, revenue, costs, customers)
 
 
 def churn_rate(lost: Any, start_customers: Any) -> Any:
@@ -175,7 +167,7 @@ def churn_rate(lost: Any, start_customers: Any) -> Any:
         raise InputError(
             "lost more customers than there were", source="lost", expected="lost <= start_customers"
         )
-    return _out(lost_ / start, lost, start_customers)
+    return shaped_like(lost_ / start, lost, start_customers)
 
 
 def retention_rate(lost: Any, start_customers: Any) -> Any:
@@ -186,7 +178,7 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
     >>> retention_rate(30, 1000)
     0.97
     """
-    return _out(1 - np.asarray(churn_rate(lost, start_customers)), lost, start_customers)
+    return shaped_like(1 - np.asarray(churn_rate(lost, start_customers)), lost, start_customers)
 
 
 def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
@@ -214,7 +206,7 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     c = check_numbers(
         churn_rate, "churn_rate", min=0, max=1, positive=True, expected="a share 0-1, > 0"
     )
-    return _out(a * m / c, arpa, gross_margin, churn_rate)
+    return shaped_like(a * m / c, arpa, gross_margin, churn_rate)
 
 
 def ltv_cohort(
@@ -267,7 +259,7 @@ def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     m = check_numbers(
         gross_margin, "gross_margin", min=0, max=1, positive=True, expected="a share 0-1, > 0"
     )
-    return _out(c / (a * m), cac, arpa, gross_margin)
+    return shaped_like(c / (a * m), cac, arpa, gross_margin)
 
 
 def nps(responses: Any) -> float:

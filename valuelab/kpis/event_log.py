@@ -339,7 +339,7 @@ def shop_summary(
         ``ttv_median_days`` (sign-up to first order), ``dau_mau`` (mean), and
         with ``cac`` (EUR) ``cac_payback_months``.
     """
-    from valuelab import kpis
+    from valuelab.kpis import definitions as kpis
 
     log = _log(events, None, source)
     for col in ("revenue_eur", "cogs_eur", "nps_score"):

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError, check_numbers
+from valuelab.core import InputError, check_numbers, parse_bool, shaped_like
 
 __all__ = [
     "ALIGNMENT_TESTS",
@@ -81,12 +81,6 @@ IMPACT_SCALE = {3.0: "massive", 2.0: "high", 1.0: "medium", 0.5: "low", 0.25: "m
 SWEET_SPOT = 0.7
 #: The four things an initiative may do (Value Rebels); doing none is feature-factory work.
 ALIGNMENT_TESTS = ("moves_vision", "improves_experience", "improves_kpis", "helps_okr")
-
-
-def _out(arr: np.ndarray, like: Any) -> Any:
-    if isinstance(like, pd.Series):
-        return pd.Series(arr, index=like.index)
-    return float(arr) if arr.ndim == 0 else arr
 
 
 def grade(baseline: Any, target: Any, current: Any) -> Any:
@@ -127,7 +121,7 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
             rows=rows,
             expected="a target different from the baseline",
         )
-    return _out(np.clip((c - b) / (t - b), 0.0, 1.0), current)
+    return shaped_like(np.clip((c - b) / (t - b), 0.0, 1.0), current)
 
 
 def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
@@ -169,7 +163,7 @@ def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
         problems.append("effort must be > 0 person-months")
     if problems:
         raise InputError(source="rice", problems=[InputError(p) for p in problems])
-    return _out(r * i * c / e, reach)
+    return shaped_like(r * i * c / e, reach)
 
 
 def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
@@ -199,7 +193,7 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
         raise InputError(
             f"unknown method {method!r}", source="method", expected="'mean' or 'product'"
         )
-    return _out(value, impact)
+    return shaped_like(value, impact)
 
 
 def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
@@ -233,7 +227,9 @@ def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
             expected="True/False for each alignment test",
         )
     out = initiatives.copy()
-    flags = out[list(ALIGNMENT_TESTS)].astype(bool)
+    flags = out[list(ALIGNMENT_TESTS)].apply(
+        lambda col: col.map(lambda value: parse_bool(value, f"initiatives.{col.name}"))
+    )
     out["aligned_with"] = flags.apply(
         lambda row: ", ".join(c for c in ALIGNMENT_TESTS if row[c]), axis=1
     )

@@ -19,7 +19,7 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`valuelab.royalties.payouts.pool_by_year` output.
+        :func:`valuelab.royalties.moneyflow.pool_by_year` output.
     payout_share : float
         The share used for the estimate (0-1), shown in the legend.
 
@@ -40,7 +40,7 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
 
 
 def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:
-    """Horizontal bars of :func:`valuelab.royalties.payouts.euro_path` (EUR per euro).
+    """Horizontal bars of :func:`valuelab.royalties.moneyflow.euro_path` (EUR per euro).
 
     Examples
     --------

@@ -7,7 +7,7 @@ songwriter: :func:`royalty_pool`, :func:`split_payout`, :func:`euro_path`,
 payout share [1]_, the recording share [2]_, the artist royalty rate [3]_ and
 the songwriter share [4]_ (the source is also given beside each constant).
 The payout rules that split a pool between artists are in
-:mod:`valuelab.royalties.payouts`, which re-exports these names.
+:mod:`valuelab.royalties.payouts`.
 
 References
 ----------

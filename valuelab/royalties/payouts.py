@@ -19,9 +19,9 @@ rounded down to a cent, then the cents left over go, one each, to the artists
 with the largest rounded-off fractions (ties go to the first artist in
 ``artist_id`` order). The sum in cents therefore equals the pool in cents.
 
-The money-flow helpers (:func:`royalty_pool`, :func:`split_payout`,
-:func:`per_stream_rate`, :func:`streams_needed`, :func:`euro_path`) follow one
-euro from a listener to a label, an artist, a publisher and a songwriter.
+The money flow before the split (the royalty pool, one euro from a listener to
+a label, an artist, a publisher and a songwriter) is in
+:mod:`valuelab.royalties.moneyflow`.
 
 References
 ----------

@@ -49,7 +49,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, parse_bool
 from valuelab.scoring.scores import score_accounts
 
 __all__ = ["INDICATORS", "evaluate_indicators", "roc_auc", "score_history"]
@@ -113,7 +113,8 @@ def _window_labels(scored: pd.DataFrame, outcome: str, lag_from: int, lag_to: in
     quarters = sorted(scored["quarter"].astype(str).unique())
     q_index = {q: i for i, q in enumerate(quarters)}
     qi = scored["quarter"].astype(str).map(q_index).to_numpy()
-    events = scored.loc[scored[outcome].astype(bool), ["account_id", "quarter"]]
+    happened = scored[outcome].map(lambda value: parse_bool(value, f"history.{outcome}"))
+    events = scored.loc[happened.astype(bool), ["account_id", "quarter"]]
     when = {
         (a, q_index[str(q)]) for a, q in zip(events["account_id"], events["quarter"], strict=True)
     }

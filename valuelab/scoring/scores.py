@@ -61,7 +61,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, parse_bool, validate_frame
+from valuelab.core import Column, InputError, check_numbers, parse_bool, validate_frame
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -126,14 +126,10 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     >>> float(r["expected"]), float(r["projected"]), r["status"]
     (12.5, 12.0, 'off track')
     """
-    target = np.asarray(target, dtype=float)
-    achieved = np.asarray(achieved, dtype=float)
-    elapsed = np.asarray(elapsed, dtype=float)
-    horizon = np.asarray(horizon, dtype=float)
-    if np.any(~(horizon > 0)):
-        raise InputError("horizon must be > 0 months", source="horizon", expected="> 0")
-    if np.any(~(elapsed > 0)):
-        raise InputError("elapsed must be > 0 months", source="elapsed", expected="> 0")
+    target = check_numbers(target, "target", finite=True)
+    achieved = check_numbers(achieved, "achieved", finite=True)
+    elapsed = check_numbers(elapsed, "elapsed", positive=True, expected="months > 0")
+    horizon = check_numbers(horizon, "horizon", positive=True, expected="months > 0")
     share = _curve(np.clip(elapsed / horizon, 0.0, 1.0), curve)
     expected = target * share
     projected = achieved / share

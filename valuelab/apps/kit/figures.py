@@ -21,7 +21,7 @@ def chart_html(fig: Any) -> str:
 
     Used by :class:`FigureBox` under ``valuelab serve``: its page downloads
     the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter) with its own
-    scripts and ``valuelab/static/charts.js`` draws the figure with it,
+    scripts and ``valuelab/apps/static/charts.js`` draws the figure with it,
     instead of JupyterLab's plotly extension and the full 4.8 MB bundle; a
     figure with other trace types loads the full bundle.
 

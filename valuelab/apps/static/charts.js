@@ -1,4 +1,4 @@
-// valuelab serve: draws the apps' plotly charts (valuelab.appkit.chart_html).
+// valuelab serve: draws the apps' plotly charts (valuelab.apps.kit.chart_html).
 // The page downloads the small plotly-basic bundle with its own scripts
 // (preload); this runs it once they have run (window "load": earlier, its
 // evaluation would delay the page's kernel connection); a figure with trace

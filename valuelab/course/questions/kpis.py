@@ -1,7 +1,7 @@
 """Questions of ``exercises/03_kpis``: product KPIs, trade-offs and the 80/20.
 
 Q1-Q3 have per-learner variants: their numbers come from :func:`answers` and
-:func:`ltv_inputs`, which depend on :func:`valuelab.course.checks.set_variant`
+:func:`ltv_inputs`, which depend on :func:`valuelab.course.registry.set_variant`
 (variant 0 = the numbers below).
 """
 
