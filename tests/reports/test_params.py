@@ -151,7 +151,9 @@ def test_the_cell_is_read_with_ast_not_split_on_equals(tmp_path):
         ("big", "int", 9007199254740993, ""),
     ]
     assert specs["limits"]["items"] == ("str", "int") and specs["ids"]["items"] == "int"
-    assert isinstance(specs["share"]["default"], float) and specs["region_code"]["required"]
+    assert isinstance(specs["share"]["default"], float)
+    assert not specs["region_code"]["required"]  # `| None`: null is a value
+    assert coerce(fields(template), {"region_code": None}, "eq") == {"region_code": None}
 
 
 @pytest.mark.parametrize(
@@ -257,9 +259,14 @@ def test_values_of_the_wrong_shape_are_refused(kinds, given, message):
 
 
 def test_null_is_accepted_only_where_the_default_is_none_and_not_required():
-    specs = [{"name": "region", "type": "str", "default": None, "help": "", "required": False}]
-    assert coerce(specs, {"region": None}, "t") == {"region": None}
-    assert coerce(specs, {"region": "EU"}, "t") == {"region": "EU"}
+    specs = parse_parameters("region: Optional[str] = None\nwho = None\nn: int | None = 3", "t")
+    assert [s["required"] for s in specs] == [False, True, False]
+    assert coerce(specs, {"region": None, "who": "W"}, "t") == {"region": None, "who": "W"}
+    assert coerce(specs, {"region": "EU", "who": "W"}, "t") == {"region": "EU", "who": "W"}
+    with pytest.raises(InputError, match="missing required parameter 'who' \\(null given\\)"):
+        coerce(specs, {"who": None}, "t")
+    with pytest.raises(InputError, match="n=None is not a valid int \\(null only where the"):
+        coerce(specs, {"n": None, "who": "W"}, "t")
 
 
 # --- properties: any cell round-trips unchanged or is refused with InputError ----------

@@ -24,8 +24,9 @@ YAML file, or a Python value):
   read as a Python literal (``"['SMB', 'EU']"``), and items are converted to the
   type of the default's items when those share one type (or to
   ``list[str]``/``dict[str, int]`` annotations);
-- ``null`` (``None``) only where the default is ``None`` and the parameter is
-  not required.
+- ``null`` (``None``) only where the default is ``None`` and the annotation
+  says so (``region: str | None = None``); a plain ``customer_id = None`` is
+  required, and ``null`` for it counts as not given.
 
 Examples
 --------
@@ -202,7 +203,7 @@ def _spec(stmt: ast.stmt, comments: dict[int, str], where: str) -> dict[str, Any
         "type": kind,
         "default": default,
         "help": comments.get(end, comments.get(stmt.lineno, "")),
-        "required": default is None,
+        "required": default is None and not _optional(annotation),
         "items": items,
     }
 
@@ -250,6 +251,13 @@ def _annotation(node: ast.expr, where: str, line: int) -> tuple[str, Any]:
     raise _cell_error(
         where, line, f"the type {ast.unparse(node)} is not offered (expected {', '.join(TYPES)})"
     )
+
+
+def _optional(node: ast.expr | None) -> bool:
+    """``X | None`` or ``Optional[X]``: ``None`` is a value, not "required"."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _is_none(node.left) or _is_none(node.right)
+    return isinstance(node, ast.Subscript) and _name(node.value) == "Optional"
 
 
 def _name(node: ast.expr) -> str | None:
