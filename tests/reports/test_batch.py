@@ -85,33 +85,6 @@ def test_a_batch_report_draws_its_chart_from_disk_with_the_network_off(toy, tmp_
     context.close()
 
 
-def test_where_filters_are_parsed_not_evaluated(tmp_path):
-    rows = tmp_path / "r.csv"
-    rows.write_text("a,b\n1,x\n2,y\n")
-    assert read_rows(rows, ["a=2"]) == [{"a": "2", "b": "y"}]
-    with pytest.raises(InputError, match="cannot read --where"):
-        read_rows(rows, ["__import__('os').system('true')"])
-    with pytest.raises(InputError, match="no column 'c'"):
-        read_rows(rows, ["c=1"])
-
-
-def test_rows_from_yaml_and_what_is_refused(tmp_path):
-    rows = tmp_path / "rows.yml"
-    rows.write_text("- {year: 2021, segment: SMB}\n- {year: 2022, segment: Enterprise}\n")
-    assert read_rows(rows) == [
-        {"year": 2021, "segment": "SMB"},
-        {"year": 2022, "segment": "Enterprise"},
-    ]
-    assert read_rows(rows, ["year=2022"]) == [{"year": 2022, "segment": "Enterprise"}]
-    assert read_rows(rows, ["segment != SMB", "year=2021"]) == []  # every filter must hold
-    mapping = tmp_path / "one.yaml"
-    mapping.write_text("year: 2021\n")
-    with pytest.raises(InputError, match="one.yaml: not a list of mappings"):
-        read_rows(mapping)
-    with pytest.raises(InputError, match="cannot read"):
-        read_rows(tmp_path / "missing.csv")
-
-
 def test_fingerprint_follows_the_template_the_parameters_and_a_named_file(tmp_path):
     template = tmp_path / "t.ipynb"
     template.write_text("{}")

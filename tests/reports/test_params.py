@@ -1,10 +1,14 @@
 """Report parameters: read from the template's parameters cell, typed, checked."""
 
+import keyword
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import write_template
 
 from valuelab.core.errors import InputError
-from valuelab.reports.params import coerce, fields, read_params_file, table
+from valuelab.reports.params import coerce, fields, parse_parameters, table
 
 
 def test_parameters_are_read_typed_and_checked_before_any_kernel(toy):
@@ -34,7 +38,7 @@ def typed(tmp_path):
         "year: int = 2024  # fiscal year\n"
         "share = 0.5  # payout share 0-1\n"
         "detail = True\n"
-        "segments = ['SMB']  # a list is offered as text\n"
+        "segments = ['SMB']  # a list of segments\n"
         "customer_id = None  # required",
     )
 
@@ -45,9 +49,10 @@ def test_types_come_from_annotations_or_default_literals(typed):
         ("year", "int"),
         ("share", "float"),
         ("detail", "bool"),
-        ("segments", "str"),
+        ("segments", "list"),
         ("customer_id", "str"),
     ]
+    assert specs["segments"]["items"] == "str" and specs["segments"]["help"] == "a list of segments"
     assert specs["year"]["default"] == 2024 and specs["year"]["help"] == "fiscal year"
     assert specs["segments"]["default"] == ["SMB"] and specs["detail"]["help"] == ""
     assert specs["customer_id"]["required"] and not specs["share"]["required"]
@@ -116,21 +121,244 @@ def test_the_parameters_table_lines_up(typed):
         "int",
         "float",
         "bool",
-        "str",
+        "list[str]",
         "str",
     ]
 
 
-def test_read_params_file(tmp_path):
-    good = tmp_path / "p.yaml"
-    good.write_text("year: 2021\ncustomer_id: C042\n")
-    assert read_params_file(good) == {"year": 2021, "customer_id": "C042"}
-    empty = tmp_path / "empty.yaml"
-    empty.write_text("")
-    assert read_params_file(empty) == {}
-    listed = tmp_path / "list.yaml"
-    listed.write_text("- 1\n- 2\n")
-    with pytest.raises(InputError, match="list.yaml: not a mapping"):
-        read_params_file(listed)
-    with pytest.raises(InputError, match="cannot read"):
-        read_params_file(tmp_path / "missing.yaml")
+def test_the_cell_is_read_with_ast_not_split_on_equals(tmp_path):
+    template = write_template(
+        tmp_path / "eq.ipynb",
+        "# a full-line comment is no help\n"
+        'label = "a=b"  # text with = inside\n'
+        'region = "EU"  # (default=EU)\n'
+        "limits = {'SMB': 10, 'EU': 20}  # per segment\n"
+        "note = '''two\nlines'''  # a multi-line text\n"
+        "ids: list[int] = []  # account numbers\n"
+        "share: float = 1  # an int default, declared float\n"
+        "region_code: str | None = None\n"
+        "big = 9007199254740993",
+    )
+    specs = {s["name"]: s for s in fields(template)}
+    assert [(n, s["type"], s["default"], s["help"]) for n, s in specs.items()] == [
+        ("label", "str", "a=b", "text with = inside"),
+        ("region", "str", "EU", "(default=EU)"),
+        ("limits", "dict", {"SMB": 10, "EU": 20}, "per segment"),
+        ("note", "str", "two\nlines", "a multi-line text"),
+        ("ids", "list", [], "account numbers"),
+        ("share", "float", 1.0, "an int default, declared float"),
+        ("region_code", "str", None, ""),
+        ("big", "int", 9007199254740993, ""),
+    ]
+    assert specs["limits"]["items"] == ("str", "int") and specs["ids"]["items"] == "int"
+    assert isinstance(specs["share"]["default"], float)
+    assert not specs["region_code"]["required"]  # `| None`: null is a value
+    assert coerce(fields(template), {"region_code": None}, "eq") == {"region_code": None}
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "year = 2024\nstart = year - 1",
+            "line 2: the default of 'start' is not a literal: year - 1",
+        ),
+        ("import os\nx = 1", "line 1: only one `name = literal` per statement"),
+        ("a = b = 1", "line 1: only one `name = literal` per statement"),
+        ("x = 1\nx = 2", "line 2: 'x' is already set on line 1"),
+        ("x = (1, 2)", "line 1: the default of 'x' is a tuple"),
+        ("x: int = 'a'", "line 1: the default of 'x' is not a valid int"),
+        ("x: set = {1}", "line 1: the type set is not offered"),
+        ("x = 1\ny = [", "line 2: '[' was never closed"),
+        ("x = open('/etc/passwd').read()", "line 1: the default of 'x' is not a literal"),
+    ],
+)
+def test_a_cell_that_is_not_plain_literals_is_an_error_naming_the_line(tmp_path, cell, message):
+    template = write_template(tmp_path / "bad.ipynb", cell)
+    with pytest.raises(InputError) as info:
+        fields(template)
+    assert str(info.value).startswith(f"bad.ipynb: parameters cell {message}")
+    assert "(expected name = literal  # help, one per line)" in str(info.value)
+
+
+def test_a_template_without_parameters_or_not_a_notebook(tmp_path):
+    assert parse_parameters("", "t") == []
+    assert fields(write_template(tmp_path / "none.ipynb", "x = 1").with_name("none.ipynb")) != []
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    with pytest.raises(InputError, match="broken.ipynb: not a notebook"):
+        fields(broken)
+
+
+@pytest.fixture
+def kinds():
+    return parse_parameters(
+        "n = 1\nx = 0.5\nflag = False\ncustomer_id = 'A1'\nsegments = ['SMB']\n"
+        "weights = {'a': 1.0}\nanything = [1, 'a']\nwho = None",
+        "kinds.ipynb",
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"n": "9007199254740993"}, 9007199254740993),  # exact, never through float
+        ({"n": 9007199254740993}, 9007199254740993),
+        ({"n": " -12 "}, -12),
+        ({"n": "1e3"}, 1000),
+        ({"x": "0.1"}, 0.1),
+        ({"x": 3}, 3.0),
+        ({"customer_id": "0123"}, "0123"),  # the text as written
+        ({"customer_id": "NO"}, "NO"),
+        ({"customer_id": " padded "}, " padded "),
+        ({"customer_id": "null"}, "null"),
+        ({"customer_id": "[1, {'a': 2}]"}, "[1, {'a': 2}]"),  # text from a command line
+        ({"segments": "['SMB', 'EU']"}, ["SMB", "EU"]),
+        ({"segments": ["SMB", 7]}, ["SMB", "7"]),  # items take the default's item type
+        ({"weights": {"a": "2", "b": 3}}, {"a": 2.0, "b": 3.0}),
+        ({"weights": "{'a': 0.25}"}, {"a": 0.25}),
+        ({"anything": ["1", {"k": "v"}]}, ["1", {"k": "v"}]),  # mixed items: kept
+        ({"flag": "off"}, False),
+    ],
+)
+def test_text_and_values_convert_by_the_same_rules(kinds, given, expected):
+    name = next(iter(given))
+    assert coerce(kinds, {"who": "W", **given}, "kinds.ipynb")[name] == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"customer_id": [1, {"a": 2}]}, "customer_id=[1, {'a': 2}] is not a valid str"),
+        ({"customer_id": None}, "customer_id=None is not a valid str (null only where"),
+        ({"customer_id": True}, "customer_id=True is not a valid str"),
+        ({"n": "9" * 5000}, "n='99999999999999999999999999999999999"),
+        ({"n": "1e999999"}, "n='1e999999' is not a valid int"),
+        ({"n": "0x10"}, "n='0x10' is not a valid int"),
+        ({"n": "١٢"}, "n='١٢' is not a valid int"),
+        ({"n": 2.5}, "n=2.5 is not a valid int (not a whole number)"),
+        ({"n": [1]}, "n=[1] is not a valid int"),
+        ({"x": "nan"}, "x='nan' is not a valid float (not a finite number)"),
+        ({"x": "1e999"}, "x='1e999' is not a valid float (not a finite number)"),
+        ({"x": 10**400}, "is not a valid float"),
+        ({"segments": "SMB"}, "segments='SMB' is not a valid list (expected a Python literal"),
+        ({"segments": {"a": 1}}, "segments={'a': 1} is not a valid list"),
+        ({"segments": "(1, 2)"}, "segments='(1, 2)' is not a valid list"),
+        ({"segments": "[" * 300 + "]" * 300}, "is not a valid list"),
+        ({"weights": ["a"]}, "weights=['a'] is not a valid dict"),
+        ({"weights": {"a": "heavy"}}, "weights={'a': 'heavy'} is not a valid dict"),
+        ({"flag": ["yes"]}, "flag=['yes'] is not a valid bool"),
+        ({"who": None}, "missing required parameter 'who' (null given)"),
+    ],
+)
+def test_values_of_the_wrong_shape_are_refused(kinds, given, message):
+    with pytest.raises(InputError) as info:
+        coerce(kinds, {"who": "W", **given}, "kinds.ipynb")
+    assert message in str(info.value)
+    assert len(str(info.value)) < 400, "a huge value is shortened in the message"
+
+
+def test_null_is_accepted_only_where_the_default_is_none_and_not_required():
+    specs = parse_parameters("region: Optional[str] = None\nwho = None\nn: int | None = 3", "t")
+    assert [s["required"] for s in specs] == [False, True, False]
+    assert coerce(specs, {"region": None, "who": "W"}, "t") == {"region": None, "who": "W"}
+    assert coerce(specs, {"region": "EU", "who": "W"}, "t") == {"region": "EU", "who": "W"}
+    with pytest.raises(InputError, match="missing required parameter 'who' \\(null given\\)"):
+        coerce(specs, {"who": None}, "t")
+    with pytest.raises(InputError, match="n=None is not a valid int \\(null only where the"):
+        coerce(specs, {"n": None, "who": "W"}, "t")
+
+
+# --- properties: any cell round-trips unchanged or is refused with InputError ----------
+
+PROPERTY = settings(max_examples=150, deadline=None, database=None)
+_SCALAR = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.text(max_size=20),
+)
+_LITERALS = st.one_of(
+    _SCALAR,
+    st.none(),
+    st.lists(_SCALAR, max_size=4),
+    st.dictionaries(st.text(max_size=8), _SCALAR, max_size=4),
+)
+# help: one line of text; a comment ends at a line break, the # and outer spaces are not help
+_HELP = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n\x00"), max_size=30
+).map(str.strip)
+_NAME = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda n: not keyword.iskeyword(n) and n not in ("True", "False", "None")
+)
+
+
+@PROPERTY
+@given(params=st.dictionaries(_NAME, st.tuples(_LITERALS, _HELP), min_size=1, max_size=5))
+def test_property_literal_defaults_and_help_round_trip(params):
+    source = "\n".join(
+        f"{name} = {value!r}" + (f"  # {help_}" if help_ else "")
+        for name, (value, help_) in params.items()
+    )
+    specs = parse_parameters(source, "prop.ipynb")
+    assert [s["name"] for s in specs] == list(params)
+    for spec, (value, help_) in zip(specs, params.values(), strict=True):
+        assert spec["default"] == value and type(spec["default"]) is type(value)
+        assert spec["help"] == help_
+        assert spec["type"] == ("str" if value is None else type(value).__name__)
+        assert spec["required"] == (value is None)
+
+
+_PIECES = st.sampled_from(
+    [
+        "x",
+        "y: ",
+        "int",
+        "list[str]",
+        " = ",
+        "=",
+        "1",
+        "-",
+        "2.5e308",
+        "9" * 5000,
+        "'a'",
+        '"""',
+        "[",
+        "]",
+        "{",
+        "}",
+        "(",
+        ")",
+        ",",
+        ":",
+        "None",
+        "True",
+        "#",
+        " # h",
+        "\n",
+        "\\\n",
+        "    ",
+        "\t",
+        ";",
+        "lambda: 0",
+        "f'{x}'",
+        "*",
+        "\x00",
+        "\u2028",
+        "\x0c",
+        "b''",
+        "1j",
+        "...",
+    ]
+)
+
+
+@PROPERTY
+@given(source=st.one_of(st.text(max_size=120), st.lists(_PIECES, max_size=25).map("".join)))
+def test_property_any_cell_is_parameters_or_an_input_error(source):
+    try:
+        specs = parse_parameters(source, "any.ipynb")
+    except InputError as err:
+        assert "\n" not in str(err)
+    else:
+        assert all(s["type"] in ("int", "float", "bool", "str", "list", "dict") for s in specs)

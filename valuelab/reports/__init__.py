@@ -3,7 +3,7 @@
 Parameters, the kernel engine, batches, and the figures a notebook records.
 """
 
-from valuelab.reports.batch import BatchResult, Item, fingerprint, read_rows, run_batch
+from valuelab.reports.batch import BatchResult, Item, fingerprint, run_batch
 from valuelab.reports.engine import (
     PLOTLY_MIME,
     KernelWorker,
@@ -14,7 +14,8 @@ from valuelab.reports.engine import (
     write_atomic,
     write_plotly_asset,
 )
-from valuelab.reports.params import coerce, fields, read_params_file, table
+from valuelab.reports.inputs import read_params_file, read_rows
+from valuelab.reports.params import coerce, fields, table
 from valuelab.reports.records import MIME_TYPE, drop_records, read_records, record
 
 __all__ = [

@@ -20,19 +20,16 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from valuelab.core import InputError
 from valuelab.reports.engine import (
@@ -43,6 +40,7 @@ from valuelab.reports.engine import (
     write_atomic,
     write_plotly_asset,
 )
+from valuelab.reports.inputs import read_rows
 from valuelab.reports.params import coerce, fields
 from valuelab.reports.records import read_records
 
@@ -86,49 +84,6 @@ class BatchResult:
             f"{self.count('ok')} rendered, {self.count('skipped')} up to date, "
             f"{self.failed} failed - {self.index}"
         )
-
-
-def read_rows(path: str | Path, where: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Parameter rows from a CSV (header = names) or a YAML list of mappings, filtered.
-
-    ``where`` items are ``name=value`` or ``name!=value`` (compared as text);
-    they are parsed, never evaluated.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "rows.csv"
-    >>> _ = p.write_text("year,segment\\n2021,SMB\\n2022,Enterprise\\n")
-    >>> read_rows(p, ["segment!=SMB"])
-    [{'year': '2022', 'segment': 'Enterprise'}]
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", source=str(path)) from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            rows = yaml.safe_load(text) or []
-        except yaml.YAMLError as err:
-            raise InputError(f"not YAML: {err}", source=str(path)) from None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise InputError("not a list of mappings", source=str(path), expected="- name: value")
-    else:
-        rows = [dict(r) for r in csv.DictReader(text.splitlines())]
-    tests = []
-    for item in where:
-        m = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=)\s*(.*?)\s*", item)
-        if not m:
-            raise InputError(
-                f"cannot read --where {item!r}", source="--where", expected="name=value"
-            )
-        tests.append(m.groups())
-    for name, _, _ in tests:
-        if rows and name not in rows[0]:
-            raise InputError(f"no column '{name}'", source="--where", expected=", ".join(rows[0]))
-    keep = [r for r in rows if all((str(r.get(n)) == v) == (op == "=") for n, op, v in tests)]
-    return keep
 
 
 def _slug(text: str) -> str:

@@ -2,11 +2,31 @@
 
 Papermill injects any name it is given and only warns about unknown ones
 (its issue #818): a misspelled ``custmer_id`` silently renders the default
-customer. Here the template's parameters cell is the contract — names,
-inferred types, defaults and the ``# help`` comment of each line — and values
-are checked *before any kernel starts*: unknown names are an error with the
-valid ones and a did-you-mean, values are coerced to the declared type or
+customer. Here the template's parameters cell is the contract, read with
+:mod:`ast` and :mod:`tokenize` (never executed, never split on ``=``): one
+``name = literal`` (or ``name: type = literal``) per statement, the default
+read by :func:`ast.literal_eval`, the declared type from the annotation or the
+default, and the help from the statement's trailing ``# comment``. Values are
+checked *before any kernel starts*: unknown names are an error with the valid
+ones and a did-you-mean, values are converted to the declared type or
 rejected, and a parameter whose default is ``None`` must be given.
+
+The types and what they accept (text from a command line, a CSV cell or a
+YAML file, or a Python value):
+
+- ``int``: whole numbers, exactly (``"9007199254740993"`` stays that int,
+  ``"2021.0"`` is 2021); never a bool;
+- ``float``: finite numbers;
+- ``bool``: ``true/false, yes/no, y/n, on/off, 1/0`` (:func:`valuelab.core.parse_bool`);
+- ``str``: the text as written (``"0123"`` stays ``"0123"``), or a number;
+  never a list, a mapping, a bool or ``null``;
+- ``list`` and ``dict``: only where the default (or annotation) is one; text is
+  read as a Python literal (``"['SMB', 'EU']"``), and items are converted to the
+  type of the default's items when those share one type (or to
+  ``list[str]``/``dict[str, int]`` annotations);
+- ``null`` (``None``) only where the default is ``None`` and the annotation
+  says so (``region: str | None = None``); a plain ``customer_id = None`` is
+  required, and ``null`` for it counts as not given.
 
 Examples
 --------
@@ -15,75 +35,330 @@ Examples
 [('year', 'int')]
 >>> coerce(fields(REPORTS / "spotify_year.ipynb"), {"year": "2021"}, "spotify_year.ipynb")
 {'year': 2021}
+>>> [
+...     (p["name"], p["default"], p["help"])
+...     for p in parse_parameters('label = "a=b"  # (default=a=b)', "t")
+... ]
+[('label', 'a=b', '(default=a=b)')]
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import io
+import math
+import numbers
+import tokenize
+import warnings
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from valuelab.core import InputError, parse_bool
 
-__all__ = ["coerce", "fields", "read_params_file", "table"]
+__all__ = ["TYPES", "coerce", "fields", "parse_parameters", "table"]
 
-_TYPES = {"int": int, "float": float, "bool": bool, "str": str}
+#: The parameter types a template may declare.
+TYPES = ("int", "float", "bool", "str", "list", "dict")
+_SCALARS = ("int", "float", "bool", "str")
+_CELL = "name = literal  # help, one per line"
+_MAX_DIGITS = 4300  # Python's own limit for int <-> text
+
+
+class _Bad(ValueError):
+    """A value that does not convert, with the reason to show."""
 
 
 def fields(template: str | Path) -> list[dict[str, Any]]:
     """The typed parameters of a template: ``name``, ``type``, ``default``, ``help``, ``required``.
 
-    ``type`` is the annotation when the cell has one (``year: int = 2024``),
-    else the type of the default literal: ``int``, ``float``, ``bool`` or
-    ``str`` (anything else is offered as ``str``). Defaults are read as
-    literals (``ast.literal_eval``), never executed.
+    Also ``items``: for a ``list`` the type of its items, for a ``dict`` the
+    types of its keys and values (``None`` where they are not declared).
+    See :func:`parse_parameters`; a template without a ``parameters`` cell has none.
+
+    Raises
+    ------
+    InputError
+        The template is missing or not a notebook, or its parameters cell is
+        not plain ``name = literal`` lines (the message names the line).
     """
-    import papermill as pm
+    import nbformat
 
     path = Path(template)
-    if not path.exists():
+    if not path.is_file():
         raise InputError("no such template", source=str(path), expected="a report notebook")
-    found = []
-    for name, spec in pm.inspect_notebook(str(path)).items():
-        try:
-            default = ast.literal_eval(spec.get("default", "None"))
-        except (ValueError, SyntaxError):
-            default = spec.get("default")
-        kind = spec.get("inferred_type_name", "None")  # set only by a type annotation
-        if kind not in _TYPES:
-            kind = type(default).__name__ if type(default).__name__ in _TYPES else "str"
-        found.append(
-            {
-                "name": name,
-                "type": kind,
-                "default": default,
-                "help": spec.get("help", ""),
-                "required": default is None,
-            }
-        )
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError, KeyError) as err:
+        problem = " ".join(str(err).split())[:200]
+        raise InputError(f"not a notebook: {problem}", source=str(path)) from None
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.metadata.get("tags", []):
+            return parse_parameters(cell.source, path.name)
+    return []
+
+
+def parse_parameters(source: str, where: str) -> list[dict[str, Any]]:
+    """The parameters a ``parameters`` cell's source declares (see :func:`fields`).
+
+    Parameters
+    ----------
+    source : str
+        The cell's code: ``name = literal`` or ``name: type = literal`` lines,
+        each with an optional trailing ``# help`` comment; blank and comment
+        lines are ignored.
+    where : str
+        The template's name, for messages.
+
+    Raises
+    ------
+    InputError
+        A syntax error, a statement that is not one such assignment, a
+        default that is not a literal or not of the declared type, an
+        unsupported type, or a name assigned twice; the message names the line.
+
+    Examples
+    --------
+    >>> [s["type"] for s in parse_parameters("n: int = 3\\nsegments = ['SMB']  # help", "t")]
+    ['int', 'list']
+    """
+    tree = _parse(source, where)
+    comments = _comments(source)
+    specs: list[dict[str, Any]] = []
+    lines: dict[str, int] = {}
+    for stmt in tree.body:
+        spec = _spec(stmt, comments, where)
+        if spec["name"] in lines:
+            raise _cell_error(
+                where, stmt.lineno, f"'{spec['name']}' is already set on line {lines[spec['name']]}"
+            )
+        lines[spec["name"]] = stmt.lineno
+        specs.append(spec)
+    return specs
+
+
+def _cell_error(where: str, line: int | None, problem: str) -> InputError:
+    at = f"parameters cell line {line}" if line else "parameters cell"
+    return InputError(f"{at}: {problem}", source=where, expected=_CELL)
+
+
+def _parse(source: str, where: str) -> ast.Module:
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like: errors follow
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(source)
+    except SyntaxError as err:
+        raise _cell_error(where, err.lineno, err.msg) from None
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise _cell_error(where, None, f"cannot be read ({type(err).__name__})") from None
+
+
+def _comments(source: str) -> dict[int, str]:
+    """Trailing comments (after code on the same line) by line number, without ``#``."""
+    found: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT and tok.line[: tok.start[1]].strip():
+                found[tok.start[0]] = tok.string[1:].strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # ast.parse accepted the code; a tokenizer quirk only costs the help
     return found
 
 
-def _convert(kind: str, value: Any) -> Any:
-    target = _TYPES[kind]
-    if target is bool:
+def _spec(stmt: ast.stmt, comments: dict[int, str], where: str) -> dict[str, Any]:
+    """One parameter from one statement of the cell."""
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        name, annotation, value = stmt.targets[0].id, None, stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+        name, annotation, value = stmt.target.id, stmt.annotation, stmt.value
+    else:
+        raise _cell_error(where, stmt.lineno, "only one `name = literal` per statement")
+    try:
+        default = ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        text = _short(ast.unparse(value), 60)
+        raise _cell_error(
+            where, stmt.lineno, f"the default of '{name}' is not a literal: {text}"
+        ) from None
+    if annotation is not None:
+        kind, items = _annotation(annotation, where, stmt.lineno)
+    else:
+        kind, items = _kind_of(default, name, where, stmt.lineno)
+    if default is not None:
+        try:
+            default = _convert(kind, items, default)
+        except (_Bad, TypeError, ValueError, OverflowError):
+            raise _cell_error(
+                where, stmt.lineno, f"the default of '{name}' is not a valid {kind}"
+            ) from None
+    end = stmt.end_lineno or stmt.lineno
+    return {
+        "name": name,
+        "type": kind,
+        "default": default,
+        "help": comments.get(end, comments.get(stmt.lineno, "")),
+        "required": default is None and not _optional(annotation),
+        "items": items,
+    }
+
+
+def _common(values: Any) -> str | None:
+    """The scalar type all ``values`` share, or None."""
+    kinds = {type(v).__name__ for v in values}
+    return kinds.pop() if len(kinds) == 1 and kinds <= set(_SCALARS) else None
+
+
+def _kind_of(default: Any, name: str, where: str, line: int) -> tuple[str, Any]:
+    """The type a default declares, and its items' types."""
+    if default is None:
+        return "str", None
+    kind = type(default).__name__
+    if kind == "list":
+        return kind, _common(default)
+    if kind == "dict":
+        return kind, (_common(default.keys()), _common(default.values()))
+    if kind in _SCALARS:
+        return kind, None
+    raise _cell_error(
+        where, line, f"the default of '{name}' is a {kind} (expected one of {', '.join(TYPES)})"
+    )
+
+
+def _annotation(node: ast.expr, where: str, line: int) -> tuple[str, Any]:
+    """``int``, ``str | None``, ``Optional[float]``, ``list[str]``, ``dict[str, int]``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right) if not _is_none(n)]
+        node = sides[0] if len(sides) == 1 else node
+    elif isinstance(node, ast.Subscript) and _name(node.value) == "Optional":
+        node = node.slice
+    name = _name(node)
+    if name in TYPES:
+        return name, (None, None) if name == "dict" else None
+    if isinstance(node, ast.Subscript) and _name(node.value) in ("list", "dict"):
+        inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        kinds = [_name(n) for n in inner]
+        if all(k in _SCALARS for k in kinds):
+            if _name(node.value) == "list" and len(kinds) == 1:
+                return "list", kinds[0]
+            if _name(node.value) == "dict" and len(kinds) == 2:
+                return "dict", (kinds[0], kinds[1])
+    raise _cell_error(
+        where, line, f"the type {ast.unparse(node)} is not offered (expected {', '.join(TYPES)})"
+    )
+
+
+def _optional(node: ast.expr | None) -> bool:
+    """``X | None`` or ``Optional[X]``: ``None`` is a value, not "required"."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _is_none(node.left) or _is_none(node.right)
+    return isinstance(node, ast.Subscript) and _name(node.value) == "Optional"
+
+
+def _name(node: ast.expr) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise _Bad("not a whole number")
+    if not isinstance(value, str) or not value.isascii():
+        raise _Bad("")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _Bad("") from None
+    if not number.is_finite() or number.adjusted() >= _MAX_DIGITS:
+        raise _Bad("")
+    if number != number.to_integral_value():
+        raise _Bad("not a whole number")
+    return int(number)
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, str | numbers.Real):
+        raise _Bad("")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _Bad("not a finite number")
+    return number
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return str(value)
+    raise _Bad("")
+
+
+def _scalar(kind: str, value: Any) -> Any:
+    if kind == "bool":
+        if not isinstance(value, str | bool | numbers.Integral):
+            raise _Bad("")
         return parse_bool(value, kind)  # an InputError is a ValueError
-    if target is int:
-        if isinstance(value, bool):
-            raise ValueError(value)
-        number = float(value) if isinstance(value, str) else value
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError(value)
-        return int(number)
-    if target is float:
-        if isinstance(value, bool):
-            raise ValueError(value)
-        return float(value)
-    return str(value)
+    return {"int": _to_int, "float": _to_float, "str": _to_str}[kind](value)
+
+
+def _literal(text: str) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.literal_eval(text.strip())
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        raise _Bad("expected a Python literal such as ['a', 'b'] or {'a': 1}") from None
+
+
+def _convert(kind: str, items: Any, value: Any) -> Any:
+    """``value`` as a ``kind`` (items of lists and dicts as ``items`` says)."""
+    if kind in _SCALARS:
+        return _scalar(kind, value)
+    if isinstance(value, str):
+        value = _literal(value)
+    if kind == "list" and isinstance(value, list):
+        return [value_ if items is None else _scalar(items, value_) for value_ in value]
+    if kind == "dict" and isinstance(value, dict):
+        keys, values = items or (None, None)
+        return {
+            (k if keys is None else _scalar(keys, k)): (v if values is None else _scalar(values, v))
+            for k, v in value.items()
+        }
+    raise _Bad("")
+
+
+def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
+    """The converted value, or the problem with it."""
+    name, kind = spec["name"], spec["type"]
+    if value is None:
+        if spec.get("required"):
+            return None, f"missing required parameter '{name}' (null given)"
+        if spec.get("default") is None:
+            return None, None
+        return None, f"{name}=None is not a valid {kind} (null only where the default is None)"
+    try:
+        return _convert(kind, spec.get("items"), value), None
+    except _Bad as err:
+        reason = f" ({err})" if str(err) else ""
+    except (TypeError, ValueError, OverflowError):
+        reason = ""
+    return None, f"{name}={_short(repr(value))} is not a valid {kind}{reason}"
 
 
 def coerce(
@@ -91,12 +366,15 @@ def coerce(
 ) -> dict[str, Any]:
     """Values converted to the declared types; one :class:`InputError` lists every problem.
 
+    The same rules for text (``-p name value``, CSV cells, YAML scalars) and
+    Python values; see the module docstring.
+
     Parameters
     ----------
     specs : list of dict
         From :func:`fields`.
     values : mapping
-        Name -> value (strings from a command line or CSV are converted).
+        Name -> value (strings from a command line, CSV or YAML are converted).
     source : str
         The template name, for messages.
     fill : bool
@@ -115,12 +393,15 @@ def coerce(
         if name not in known:
             close = difflib.get_close_matches(str(name), list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"unknown parameter '{name}'{hint} (valid: {', '.join(known)})")
+            problems.append(
+                f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})"
+            )
             continue
-        try:
-            out[name] = _convert(known[name]["type"], value)
-        except (TypeError, ValueError, OverflowError):
-            problems.append(f"{name}={value!r} is not a valid {known[name]['type']}")
+        converted, problem = _check(known[name], value)
+        if problem:
+            problems.append(problem)
+        else:
+            out[name] = converted
     for spec in specs:
         if spec.get("required") and spec["name"] not in values:
             problems.append(f"missing required parameter '{spec['name']}'")
@@ -133,18 +414,14 @@ def coerce(
     return out
 
 
-def read_params_file(path: str | Path) -> dict[str, Any]:
-    """A YAML mapping of parameter values (``-f params.yaml``)."""
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read: {err}", source=str(path), expected="a YAML file") from None
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise InputError("not a mapping", source=str(path), expected="name: value lines")
-    return doc
+def _type_label(spec: Mapping[str, Any]) -> str:
+    """``list[str]``, ``dict[str,int]`` where the items are declared, else the type."""
+    items = spec.get("items")
+    if spec["type"] == "list" and items:
+        return f"list[{items}]"
+    if spec["type"] == "dict" and items and all(items):
+        return f"dict[{items[0]},{items[1]}]"
+    return spec["type"]
 
 
 def table(specs: list[dict[str, Any]]) -> str:
@@ -172,7 +449,7 @@ def table(specs: list[dict[str, Any]]) -> str:
     rows = [("name", "type", "default", "help")]
     for s in specs:
         default = "(required)" if s.get("required") else repr(s["default"])
-        rows.append((s["name"], s["type"], default, s["help"]))
+        rows.append((s["name"], _type_label(s), default, s["help"]))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = [
         "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
