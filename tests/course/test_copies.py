@@ -9,7 +9,7 @@ from support import EXERCISES
 
 from valuelab import kpis
 from valuelab.course import build_students, check, grade, learner_variant, set_variant
-from valuelab.course.questions.kpis import ANSWERS, answers, ltv_inputs
+from valuelab.course.material import ANSWERS, answers, ltv_inputs
 
 
 def test_committed_student_copies_are_up_to_date(tmp_path):
