@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import pkgutil
 from collections.abc import Mapping
 from typing import Any
@@ -71,6 +72,11 @@ def _run(q: Question, answer: Any) -> bool:
         return False
 
 
+def _in_sandbox() -> bool:
+    """Inside ``valuelab course grade``'s sandbox the questions are out of reach: checks wait."""
+    return os.environ.get("VALUELAB_GRADING") == "sandbox"
+
+
 class _Checker:
     """Callable checker; ``check.all(namespace)`` summarises a notebook."""
 
@@ -86,6 +92,8 @@ class _Checker:
         quiet : bool
             Return the result without printing.
         """
+        if _in_sandbox():
+            return None
         q = _get(key)
         if q.hidden:
             raise InputError(
@@ -121,6 +129,8 @@ class _Checker:
             One row per question: ``question``, ``variable``, ``passed``,
             ``points`` (earned) and ``max_points``.
         """
+        if _in_sandbox():
+            return pd.DataFrame(columns=["question", "variable", "passed", "points", "max_points"])
         if topic is None:
             found = {
                 t: sum(q.variable in namespace for q in questions(t) if not q.hidden)
