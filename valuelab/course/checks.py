@@ -83,6 +83,9 @@ class _Checker:
     def __call__(self, key: str, answer: Any, *, quiet: bool = False) -> bool:
         """Check one answer, print a short message, return whether it passed.
 
+        Inside ``valuelab course grade``'s sandbox it does nothing and returns
+        None: the grader checks the answers outside.
+
         Parameters
         ----------
         key : str
@@ -171,7 +174,7 @@ check = _Checker()
 def grade_namespace(namespace: Mapping[str, Any], topic: str) -> pd.DataFrame:
     """Every question of ``topic``, public and hidden, against a notebook's variables.
 
-    Used by ``valuelab course grade`` inside the executed submission; the
+    Used by ``valuelab course grade`` on the answers a sandboxed submission returned; the
     table carries messages (pass, no answer, hint) but never expected values.
     """
     rows = []
