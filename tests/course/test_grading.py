@@ -126,7 +126,7 @@ def _cohort(subs, tmp_path):
         f"for target in ({str(victim)!r}, {str(outside)!r}, '/opt/valuelab/valuelab/x.py'):\n"
         "    try:\n        open(target, 'w').write('{}')\n    except OSError:\n        pass"
     )
-    (subs / "snoop.ipynb").write_text(_fill({"vital_features": "5"}, snoop))
+    (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6"}, snoop))
     own = SOLUTION.read_text().replace("set_variant(variant)", "set_variant(0)")
     (subs / "own_variant.ipynb").write_text(own)
     loop = "while True:\n    pass"
@@ -134,7 +134,7 @@ def _cohort(subs, tmp_path):
     nb.cells.insert(4, nbformat.v4.new_code_cell(loop))
     nb.cells.insert(6, nbformat.v4.new_code_cell("import os\nos.kill(os.getpid(), 9)"))
     (subs / "looper.ipynb").write_text(
-        nbformat.writes(nb).replace("vital_features = ...  # your answer", "vital_features = 5")
+        nbformat.writes(nb).replace("vital_features = ...  # your answer", "vital_features = 6")
     )
     return victim, victim.read_bytes(), outside
 
