@@ -1,6 +1,8 @@
 """The sandbox's program: a notebook run cell by cell, fresh kernels past stuck cells."""
 
 import json
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -32,3 +34,19 @@ def test_a_looping_and_a_killing_cell_are_left_out_and_later_cells_count(tmp_pat
     assert result["stopped"] == [[1, "cell 2 ran over 8 s"], [3, "cell 4 stopped the kernel"]]
     assert json.loads(result["values"]) == {"a": 1, "b": 2, "c": 20}
     assert result["error"] == "ZeroDivisionError: division by zero"
+
+
+@pytest.mark.slow
+def test_the_kernel_has_a_memory_limit(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    sources = ["x = bytearray(3 * 2**30)", "y = 'still here'"]
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    path = tmp_path / "greedy.ipynb"
+    path.write_text(nbformat.writes(nb))
+    args = [sys.executable, "-m", "valuelab.course.runner", str(path), "--variables", '["x", "y"]']
+    args += ["--timeout", "60", "--memory-mb", "1500"]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    result = json.loads(done.stdout)
+    assert result["error"] == "MemoryError: " and json.loads(result["values"]) == {
+        "y": "still here"
+    }

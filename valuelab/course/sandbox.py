@@ -118,6 +118,10 @@ def _env(home: str, pythonpath: str) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "VALUELAB_GRADING": "sandbox",
         "JUPYTER_PLATFORM_DIRS": "1",
+        # one BLAS thread: a fair share of the machine, and no per-core buffers under RLIMIT_AS
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
     }
 
 
