@@ -168,3 +168,20 @@ def test_a_hostile_cohort_gets_honest_rows(tmp_path):
     assert "✅ kpis.q1" in feedback and "❌ kpis.q7" in feedback and "Hint:" in feedback
     looper = (tmp_path / "out" / "feedback" / "looper.html").read_text()
     assert "cell 5 ran over 15 s" in looper
+
+
+@pytest.mark.slow
+def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
+    source = 'from valuelab import check\nrevenue_2024 = 15673\ncheck("start.q1", revenue_2024)'
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, str(tmp_path / "subs" / "=ada.ipynb"))
+    table = grading.grade(tmp_path / "subs", tmp_path / "out", timeout=60, sandboxed=False)
+    (row,) = csv.DictReader(table.open())
+    assert (row["learner"], row["topic"], row["points"], row["max_points"]) == (
+        "'=ada",
+        "start",
+        "1.0",
+        "4.0",
+    )
+    assert (tmp_path / "out" / "feedback" / "=ada.html").exists()
