@@ -1,6 +1,6 @@
 # valuelab — two commands on a fresh machine:
 #   make demo   create .venv, install the kit, build the course + sample reports, serve the apps
-#   make test   install what the tests need (Debian's chromium too), lint, run the whole suite
+#   make test   install what the tests need (Debian's chromium and bubblewrap too), lint, run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,12 +8,12 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bench thumbnails page regenerate clean
+.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap bench thumbnails page regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
 	@echo "make build   - the same without serving"
-	@echo "make test    - install test needs (incl. Debian chromium), lint, run every test"
+	@echo "make test    - install test needs (incl. Debian chromium and bubblewrap), lint, run every test"
 	@echo "make lint    - ruff check + format check (notebooks included) + the architecture contracts"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
@@ -58,6 +58,15 @@ chromium:
 	fi
 	@"$(CHROMIUM)" --version
 
+# The sandbox `valuelab course grade` runs each submission in (Debian's bubblewrap).
+bubblewrap:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  echo "Installing Debian's bubblewrap for sandboxed grading"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; \
+	fi
+	@bwrap --version
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -67,7 +76,7 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup-test chromium lint
+test: setup-test chromium bubblewrap lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-test chromium

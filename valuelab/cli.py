@@ -98,6 +98,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _course(args: argparse.Namespace) -> int:
     from valuelab.course import copies as course
+    from valuelab.course import grading
 
     if args.action == "build":
         written = course.build_students(args.exercises, args.learner_id, args.out)
@@ -106,7 +107,13 @@ def _course(args: argparse.Namespace) -> int:
         return 0
     if not args.submissions or not args.out:
         raise InputError("needs SUBMISSIONS and --out", source="valuelab course grade")
-    table = course.grade(args.submissions, args.out, timeout=args.timeout)
+    table = grading.grade(
+        args.submissions,
+        args.out,
+        timeout=args.timeout,
+        sandboxed=not args.no_sandbox,
+        memory_mb=args.memory_mb,
+    )
     print(f"wrote {table} and {table.parent / 'feedback'}/")
     return 0
 
@@ -200,6 +207,14 @@ def _add_course_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--learner-id", help="build one learner's copies with their own numbers")
     p.add_argument("--out", help="output folder (grade: required; build: for --learner-id)")
     p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
+    p.add_argument(
+        "--memory-mb", type=int, default=4096, help="memory limit of each graded kernel (MB)"
+    )
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without bubblewrap (each submission still in a fresh process; not isolated)",
+    )
     p.set_defaults(func=_course)
 
 

@@ -67,3 +67,10 @@ def test_every_check_passes_on_the_solution(path, run_notebook):
     assert "❌" not in texts
     for q in expected:
         assert f'check("{q.key}"' in sources, f"{q.key} is not asked in {path.name}"
+
+
+def test_inside_the_grading_sandbox_checks_wait_for_the_grader(monkeypatch, capsys):
+    monkeypatch.setenv("VALUELAB_GRADING", "sandbox")
+    assert check("start.q1", 15673) is None and check("no.such", 1) is None
+    assert check.all({"revenue_2024": 15673}, "start").empty
+    assert capsys.readouterr().out == ""

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from valuelab.course import check, questions, set_variant, topics
-from valuelab.course.questions import kpis as kpis_questions
+from valuelab.course import material as kpis_questions
 from valuelab.drivers import DriverTree
 
 #: Answers worked out by hand (or read off a table), question -> answer.
@@ -89,7 +89,7 @@ def test_every_topic_registers_visible_questions_with_their_own_variables():
 
 
 def test_driver_questions_check_a_tree_and_labels():
-    from valuelab.course.questions.drivers import STATEMENTS
+    from valuelab.course.material import STATEMENTS
 
     shop = DriverTree.from_dict(
         {

@@ -5,10 +5,10 @@ from valuelab.course.copies import (
     PLACEHOLDER,
     build_students,
     first_error,
-    grade,
     learner_variant,
     student_notebook,
 )
+from valuelab.course.grading import grade
 from valuelab.course.registry import Question, close, question, set_variant, variant_rng
 from valuelab.course.site import BuildError, Page, build, notebook_title
 

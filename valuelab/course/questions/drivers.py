@@ -7,24 +7,10 @@ from typing import Any
 import numpy as np
 
 from valuelab.core import InputError
+from valuelab.course.material import INITIATIVES, STATEMENTS
 from valuelab.course.registry import close, question
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
 
-#: Q1: statements to classify as "driver", "nsm", "feature request" or "value proposition".
-STATEMENTS = {
-    "Premium subscribers as a share of monthly active users": "driver",
-    "Total time spent listening per month": "nsm",
-    "Add a lyrics view to the player": "feature request",
-    "All the music you want, on any device": "value proposition",
-    "Ad revenue per free listener per month": "driver",
-    "Let artists upload videos": "feature request",
-}
-
-#: Q2: the description to turn into a driver tree.
-SHOP = (
-    "Orders are visitors times conversion. Revenue is orders times the average order value. "
-    "Gross profit is revenue times the gross margin. Profit is gross profit minus fixed costs."
-)
 #: Q2: points at which the learner's tree is compared with the answer.
 SHOP_POINTS = [
     {"visitors": 50_000, "conversion": 0.02, "aov": 60, "gross_margin": 0.4, "fixed_costs": 15_000},
@@ -39,63 +25,6 @@ _SHOP_TREE = DriverTree.from_dict(
     }
 )
 
-#: Q4: initiatives on the marketplace template: name -> (input change, cost in EUR m).
-INITIATIVES = {
-    "better matching": ({"fill_rate": 0.04}, 1.2),
-    "client referral programme": ({"active_clients": 800}, 0.9),
-    "premium project categories": ({"avg_project_value": 120}, 1.5),
-    "cheaper payment provider": ({"payment_cost_share": -0.004}, 0.6),
-}
-
-#: Q5: a food-delivery template with a side missing: its value drivers name it, its actors don't.
-FOOD_DELIVERY = {
-    "platform": "A food-delivery app",
-    "north_star": {"name": "Orders delivered", "metric": "orders delivered per week"},
-    "revenue_model": "Commission on each order from restaurants plus a delivery fee from customers",
-    "actors": [
-        {
-            "id": "customers",
-            "name": "Customers",
-            "role": "consumer",
-            "receives": ["food from many restaurants at home"],
-            "gives": ["the order price and a delivery fee"],
-        },
-        {
-            "id": "restaurants",
-            "name": "Restaurants",
-            "role": "producer",
-            "receives": ["orders beyond their dining room"],
-            "gives": ["meals", "a commission"],
-        },
-        {
-            "id": "platform",
-            "name": "The platform",
-            "role": "platform",
-            "receives": ["commissions and fees"],
-            "gives": ["the app", "payments", "routing"],
-        },
-    ],
-    "value_drivers": [
-        {
-            "name": "Delivery time",
-            "actor": "customers",
-            "value": "hot food, fast",
-            "metric": "minutes from order to door, picked up and ridden by a courier",
-            "unit": "minutes",
-            "link": "nsm",
-            "owner": "Logistics",
-        },
-        {
-            "name": "Orders per restaurant",
-            "actor": "restaurants",
-            "value": "extra sales",
-            "metric": "orders per restaurant per week",
-            "unit": "orders/week",
-            "link": "revenue",
-            "owner": "Restaurant growth",
-        },
-    ],
-}
 _COURIERS = {
     "courier",
     "couriers",

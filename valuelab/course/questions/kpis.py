@@ -2,38 +2,15 @@
 
 Q1-Q3 have per-learner variants: their numbers come from :func:`answers` and
 :func:`ltv_inputs`, which depend on :func:`valuelab.course.registry.set_variant`
-(variant 0 = the numbers below).
+(variant 0 = the numbers in :mod:`valuelab.course.material`).
 """
 
 from __future__ import annotations
 
 from valuelab import kpis
-from valuelab.course.registry import close, question, variant_rng
+from valuelab.course.material import answers, ltv_inputs
+from valuelab.course.registry import close, question
 from valuelab.data import load
-
-#: Q1 (variant 0): ten answers to "How likely are you to recommend us?" (0-10).
-ANSWERS = [10, 9, 8, 7, 6, 3, 10, 9, 5, 10]
-#: Q2-Q3 (variant 0): ARPA (EUR/month), gross margin and monthly churn (shares 0-1), CAC (EUR).
-LTV_INPUTS = {"arpa": 45.0, "gross_margin": 0.7, "churn_rate": 0.03, "cac": 600.0}
-
-
-def answers() -> list[int]:
-    """Q1's NPS answers in the current variant."""
-    rng = variant_rng("kpis.q1")
-    return list(ANSWERS) if rng is None else rng.integers(0, 11, 12).tolist()
-
-
-def ltv_inputs() -> dict[str, float]:
-    """Q2-Q3's ARPA, margin, churn and CAC in the current variant."""
-    rng = variant_rng("kpis.q2")
-    if rng is None:
-        return dict(LTV_INPUTS)
-    return {
-        "arpa": float(rng.integers(20, 121)),
-        "gross_margin": round(float(rng.uniform(0.4, 0.85)), 2),
-        "churn_rate": round(float(rng.uniform(0.01, 0.08)), 3),
-        "cac": float(rng.integers(20, 151) * 10),
-    }
 
 
 @question(

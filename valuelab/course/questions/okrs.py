@@ -5,19 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from valuelab import okrs
+from valuelab.course.material import BACKLOG
 from valuelab.course.registry import close, question
 from valuelab.data import data_file
-
-#: Q5: a backlog to test for feature-factory work.
-BACKLOG = pd.DataFrame(
-    {
-        "name": ["Faster search", "New logo animation", "Churn survey", "Holiday banner"],
-        "moves_vision": [True, False, False, False],
-        "improves_experience": [True, False, False, False],
-        "improves_kpis": [True, False, True, False],
-        "helps_okr": [False, False, True, False],
-    }
-)
 
 
 def _team() -> dict:

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from valuelab import scoring
+from valuelab.course.material import EQUAL, QUARTER
 from valuelab.course.registry import close, question
 from valuelab.data import load
-
-#: Q4: equal weights for the four parts of Value Realized.
-EQUAL = {"rbo": 1, "value_perceived": 1, "value_expansion": 1, "value_unknown": 1}
-#: Q7: one quarter of a customer's sales funnel.
-QUARTER = {
-    "meetings_booked": 130,
-    "pain_quantified": 40,
-    "demos": 25,
-    "proposals": 12,
-    "deals_won": 4,
-    "new_revenue": 96_000,
-}
 
 
 @question(

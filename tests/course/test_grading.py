@@ -1,0 +1,187 @@
+"""Grading a cohort, honest and hostile: each submission gets its honest row and nothing more."""
+
+import csv
+import shutil
+
+import nbformat
+import pytest
+from support import EXERCISES, IN_CI, run_valuelab
+
+from valuelab.core import InputError
+from valuelab.course import grading, learner_variant, sandbox
+
+STUDENT = EXERCISES / "03_kpis" / "student" / "exercise.ipynb"
+SOLUTION = EXERCISES / "03_kpis" / "solution.ipynb"
+
+
+def _fill(answers_by_name: dict, *extra: str) -> str:
+    """The kpis student copy with some answers filled in and extra cells at the end."""
+    nb = nbformat.read(str(STUDENT), as_version=4)
+    for cell in nb.cells:
+        for name, code in answers_by_name.items():
+            cell.source = cell.source.replace(f"{name} = ...  # your answer", f"{name} = {code}")
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in extra]
+    return nbformat.writes(nb)
+
+
+def test_layout_one_notebook_or_one_folder_per_learner(tmp_path):
+    (tmp_path / "ada.ipynb").write_text("{}")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "03_kpis.ipynb").write_text("{}")
+    (tmp_path / "bob" / "04_okrs.ipynb").write_text("{}")
+    (tmp_path / "notes.txt").write_text("ignored")
+    found = [(s.learner, s.path.name) for s in grading.find_submissions(tmp_path)]
+    assert found == [("ada", "ada.ipynb"), ("bob", "03_kpis.ipynb"), ("bob", "04_okrs.ipynb")]
+    (tmp_path / "ada").mkdir()
+    with pytest.raises(InputError, match=r"'ada' submitted twice: ada.ipynb and ada/"):
+        grading.find_submissions(tmp_path)
+    (tmp_path / "none").mkdir()
+    with pytest.raises(InputError, match="no notebooks"):
+        grading.find_submissions(tmp_path / "none")
+
+
+def test_the_variant_comes_from_the_learner_id_not_the_notebook(tmp_path):
+    path = tmp_path / "eve.ipynb"
+    path.write_text(nbformat.writes(nbformat.reads(SOLUTION.read_text(), as_version=4)))
+    nb, topic = grading._prepare(path, learner_variant("eve"))
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert topic == "kpis" and params.source.startswith(f"variant = {learner_variant('eve')}  #")
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('check("start.q1", x)')])
+    path.write_text(nbformat.writes(plain))
+    nb, topic = grading._prepare(path, 7)
+    assert topic == "start" and nb.cells[0].source.startswith("variant = 7")
+    path.write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    with pytest.raises(InputError, match="not an exercise notebook"):
+        grading._prepare(path, 7)
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    assert [grading.safe_cell(v) for v in ("=1+1", "+1", "-1", "@SUM", "\tx", "\rx")] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+    ]
+    assert grading.safe_cell("ada") == "ada" and grading.safe_cell(-2.0) == -2.0
+    row = {"learner": "=cmd|' /C calc'!A0", "notebook": "@x.ipynb", "topic": "kpis"}
+    row |= {"status": "graded", "error": "-oops", "results": []}
+    grading._write_grades(tmp_path / "grades.csv", [row])
+    (got,) = csv.DictReader((tmp_path / "grades.csv").open())
+    assert got["learner"] == "'=cmd|' /C calc'!A0" and got["notebook"] == "'@x.ipynb"
+    assert got["error"] == "'-oops" and got["points"] == "0.0"
+
+
+def test_answers_that_are_not_json_fail_their_row_only():
+    assert grading._outcome({"values": "{not json", "error": "", "stopped": []})[:2] == (
+        "failed",
+        "its answers were not JSON",
+    )
+    status, error, answers = grading._outcome(
+        {"values": '{"nps_score": 1}', "error": "", "stopped": [[4, "cell 5 ran over 3 s"]]}
+    )
+    assert (status, error, answers) == ("graded", "cell 5 ran over 3 s", {"nps_score": 1})
+
+
+def test_feedback_escapes_what_learners_control():
+    row = {"learner": "<b>", "notebook": "<img src=x onerror=alert(1)>.ipynb", "topic": "kpis"}
+    row |= {"status": "graded", "error": "<script>x</script>", "results": []}
+    page = grading._feedback("<b>", [row])
+    assert "<img" not in page and "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_grading_refuses_without_a_sandbox_unless_told(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "available", lambda: False)
+    (tmp_path / "ada.ipynb").write_text("{}")
+    with pytest.raises(InputError, match="no sandbox to grade in"):
+        grading.grade(tmp_path, tmp_path / "out")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    cli = run_valuelab("course", "grade", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert cli.returncode == 2 and cli.stderr.count("\n") == 1
+    assert cli.stderr.startswith("error:") and "--no-sandbox" in cli.stderr
+
+
+def _cohort(subs, tmp_path):
+    """Honest and hostile submissions of the kpis exercise; returns the paths they attack."""
+    shutil.copy(SOLUTION, subs / "perfect.ipynb")
+    shutil.copy(STUDENT, subs / "empty.ipynb")
+    (subs / "partial.ipynb").write_text(
+        _fill({"nps_score": "kpis.nps(answers())", "vital_features": "99"})
+    )
+    (subs / "broken.ipynb").write_text('{"cells": [ not json')
+    cheat = (
+        "import valuelab.course.checks as c, valuelab.course.registry as r\n"
+        "c.grade_namespace = lambda *a, **k: None\nc._run = lambda q, a: True\n"
+        "r.close = lambda *a, **k: True\nr.set_variant(0)"
+    )
+    (subs / "cheater.ipynb").write_text(_fill({"nps_score": "'anything'"}, cheat))
+    victim, outside = subs / "perfect.ipynb", tmp_path / "escaped.txt"
+    snoop = (
+        "import os, importlib.util\n"
+        f"targets = {[str(SOLUTION), str(subs), str(tmp_path / 'out'), str(victim)]!r}\n"
+        "found = [t for t in targets if os.path.exists(t)]\n"
+        "found += [m for m in ('valuelab.course.questions.kpis',) if importlib.util.find_spec(m)]\n"
+        "assert not found, found\n"
+        f"for target in ({str(victim)!r}, {str(outside)!r}, '/opt/valuelab/valuelab/x.py'):\n"
+        "    try:\n        open(target, 'w').write('{}')\n    except OSError:\n        pass"
+    )
+    (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6"}, snoop))
+    own = SOLUTION.read_text().replace("set_variant(variant)", "set_variant(0)")
+    (subs / "own_variant.ipynb").write_text(own)
+    loop = "while True:\n    pass"
+    nb = nbformat.reads(_fill({"nps_score": "kpis.nps(answers())"}), as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell(loop))
+    nb.cells.insert(6, nbformat.v4.new_code_cell("import os\nos.kill(os.getpid(), 9)"))
+    (subs / "looper.ipynb").write_text(
+        nbformat.writes(nb).replace("vital_features = ...  # your answer", "vital_features = 6")
+    )
+    return victim, victim.read_bytes(), outside
+
+
+@pytest.mark.slow
+def test_a_hostile_cohort_gets_honest_rows(tmp_path):
+    if not sandbox.available() and not IN_CI:
+        pytest.skip("bubblewrap cannot start here; `make test` installs it")
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    victim, before, outside = _cohort(subs, tmp_path)
+    table = grading.grade(subs, tmp_path / "out", timeout=15)
+    rows = {r["learner"]: r for r in csv.DictReader(table.open())}
+    points = {k: float(r["points"]) for k, r in rows.items()}
+    assert points == {
+        "perfect": 7.0,
+        "empty": 0.0,
+        "partial": 1.0,  # Q1 right, Q7 wrong
+        "broken": 0.0,
+        "cheater": 0.0,  # replacing the checks inside its kernel changes nothing outside
+        "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
+        "own_variant": 4.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
+        "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
+    }
+    assert rows["broken"]["status"] == "unreadable" and rows["snoop"]["error"] == ""
+    assert rows["looper"]["error"] == "cell 5 ran over 15 s; cell 7 stopped the kernel"
+    assert rows["perfect"]["percent"] == "100.0" and rows["perfect"]["status"] == "graded"
+    assert victim.read_bytes() == before and not outside.exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["feedback", "grades.csv"]
+    feedback = (tmp_path / "out" / "feedback" / "partial.html").read_text()
+    assert "✅ kpis.q1" in feedback and "❌ kpis.q7" in feedback and "Hint:" in feedback
+    looper = (tmp_path / "out" / "feedback" / "looper.html").read_text()
+    assert "cell 5 ran over 15 s" in looper
+
+
+@pytest.mark.slow
+def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
+    source = 'from valuelab import check\nrevenue_2024 = 15673\ncheck("start.q1", revenue_2024)'
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, str(tmp_path / "subs" / "=ada.ipynb"))
+    table = grading.grade(tmp_path / "subs", tmp_path / "out", timeout=60, sandboxed=False)
+    (row,) = csv.DictReader(table.open())
+    assert (row["learner"], row["topic"], row["points"], row["max_points"]) == (
+        "'=ada",
+        "start",
+        "1.0",
+        "4.0",
+    )
+    assert (tmp_path / "out" / "feedback" / "=ada.html").exists()
