@@ -15,7 +15,14 @@ References
    driver tree. https://www.superchargedfinance.com/blog/how-to-define-value-drivers
 """
 
-from valuelab.drivers.formula import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, Formula
+from valuelab.drivers.formula import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_NODES,
+    Formula,
+)
 from valuelab.drivers.roi import RoiResult, roi
 from valuelab.drivers.template import LINKS, ROLES, Actor, Flow, ValueDriver, ValueDriverTemplate
 from valuelab.drivers.tree import DriverTree, InputSpec
@@ -23,8 +30,10 @@ from valuelab.drivers.tree import DriverTree, InputSpec
 __all__ = [
     "FUNCTIONS",
     "LINKS",
+    "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "MAX_NODES",
     "ROLES",
     "Actor",
     "DriverTree",
