@@ -333,6 +333,9 @@ def _interrupted() -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut this short
     try:
+        bar = getattr(sys.modules.get("tqdm.std"), "tqdm", None)
+        if getattr(bar, "_instances", None):  # a progress bar is drawn: end its line first
+            print(file=sys.stderr)
         print("error: interrupted", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -416,7 +416,7 @@ def _listed(items: list[Item], manifest: Manifest, names: list[str], out: Path) 
         entry = manifest.get(n)
         if n in ran:
             listed.append(ran[n])
-        elif entry and (out / n).is_file():
+        elif entry and ((out / n).is_file() or entry.get("status") == "failed"):
             params, records = entry.get("params"), entry.get("records")
             listed.append(
                 Item(
