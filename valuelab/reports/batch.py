@@ -397,10 +397,8 @@ def run_batch(
         bar = _progress(len(todo), quiet)
         finished = _finisher(out, manifest, items, bar, on_done)
         try:
-            if dask:
-                _run_dask(template, todo, finished, workers, dask, timeout)
-            else:
-                _run_threads(template, todo, finished, workers, timeout)
+            run = _run_dask if dask else _run_threads
+            run(template, todo, finished, workers, timeout, dask)
         finally:
             bar.close()
         listed = _listed(items, manifest, names, out)
@@ -430,14 +428,16 @@ def _listed(items: list[Item], manifest: Manifest, names: list[str], out: Path) 
     return listed
 
 
-def _run_threads(template: Path, todo: list[Item], finished, workers: int, timeout: int) -> None:
+def _run_threads(
+    template: Path, todo: list[Item], finished, workers: int, timeout: int, _: str | None = None
+) -> None:
     run_pool(
         todo, lambda worker, item: finished(item, _render(worker, template, item)), workers, timeout
     )
 
 
 def _run_dask(
-    template: Path, todo: list[Item], finished, workers: int, address: str, timeout: int
+    template: Path, todo: list[Item], finished, workers: int, timeout: int, address: str
 ) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
