@@ -213,11 +213,18 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="one report per row of a CSV or YAML file, with an index")
     p.add_argument("template", help="report notebook")
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
-    p.add_argument("--where", action="append", help="keep rows where NAME=VALUE (or NAME!=VALUE)")
+    p.add_argument(
+        "--where",
+        action="append",
+        help="render only rows where NAME=VALUE (or NAME!=VALUE); the manifest keeps the others",
+    )
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--workers", type=int, default=2, help="warm kernels in parallel (default: 2)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
-    p.add_argument("--name", help="column or pattern naming each file, e.g. '{customer_id}'")
+    p.add_argument(
+        "--name",
+        help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
+    )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
     p.set_defaults(func=_batch)

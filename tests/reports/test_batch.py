@@ -152,9 +152,10 @@ def _statuses(out: Path) -> dict[str, str]:
 
 def test_rows_named_alike_get_distinct_files_and_never_the_index(toy, tmp_path):
     rows = [{"label": v, "n": "x"} for v in ["A", "A", "A-2", "index"]]  # n fails: no kernel
+    rows.append({"label": "é" * 300, "n": "x"})  # 600 bytes: once a crash in fingerprinting
     out = tmp_path / "out"
     result = run_batch(toy, rows, out, name="label", quiet=True)
-    names = ["A.html", "A-3.html", "A-2.html", "index-2.html"]
+    names = ["A.html", "A-3.html", "A-2.html", "index-2.html", "report.html"]
     assert [i.name for i in result.items] == names
     assert all("is not a valid int" in (out / n).read_text() for n in names)  # 4 error pages
     assert "<table>" in (out / "index.html").read_text()  # the index is the index
@@ -228,25 +229,29 @@ LIGHT = ('label = "a"  # a label', "from valuelab.reports import record\nrecord(
 def test_a_write_error_fails_its_row_the_exit_code_and_where_merges(tmp_path):
     template = write_template(tmp_path / "light.ipynb", *LIGHT)
     rows = tmp_path / "rows.csv"
-    rows.write_text("label\nA\nA\nA-2\nindex\n")
+    long_label = "x" * 300  # once a crash in fingerprinting (stat: file name too long)
+    rows.write_text(f"label\nA\nA\nA-2\nindex\n{long_label}\n")
     out = tmp_path / "out"
     (out / "A-3.html").mkdir(parents=True)  # the second A's page cannot be written
     args = ("batch", str(template), "--params-from", str(rows), "--out", str(out))
     done = run_valuelab(*args, "--name", "label", "--workers", "1")
-    assert done.returncode == 1 and "3 rendered, 0 up to date, 1 failed" in done.stdout
+    assert done.returncode == 1 and "4 rendered, 0 up to date, 1 failed" in done.stdout
     statuses = _statuses(out)
+    long_name = next(n for n in statuses if n.startswith("x" * 60))
+    assert len(long_name) < 90 and (out / long_name).is_file()
     assert statuses == {
         "A.html": "ok",
         "A-2.html": "ok",
         "A-3.html": "failed",
         "index-2.html": "ok",
+        long_name: "ok",
     }
     assert (out / "A-3.html").is_dir()  # never marked ok
     assert "<table>" in (out / "index.html").read_text()
     where = run_valuelab(*args, "--name", "label", "--where", "label=A-2")
     assert where.returncode == 0 and "0 rendered, 1 up to date, 0 failed" in where.stdout
     assert _statuses(out) == statuses  # merged, not shrunk
-    assert (out / "index.html").read_text().count("<tr class=") == 4
+    assert (out / "index.html").read_text().count("<tr class=") == 5
 
 
 HELD = (
