@@ -49,3 +49,134 @@ def test_regenerate_to_a_folder(tmp_path, capsys):
     assert main(["datasets", "regenerate", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "product_events.csv").exists()
     assert "wrote" in capsys.readouterr().out
+
+
+def _one_error_line(out: subprocess.CompletedProcess, code: int = 2) -> str:
+    assert out.returncode == code, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+    assert "Traceback" not in out.stderr
+    return lines[0]
+
+
+def test_every_failure_before_a_kernel_is_one_line_and_exit_2(toy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("label: café\n".encode("latin-1"))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("n\n1\n")
+    batch = ("batch", str(toy), "--params-from", str(rows))
+    cases = {
+        (
+            "report",
+            str(toy),
+            "-f",
+            str(latin1),
+            "-o",
+            str(tmp_path / "r.html"),
+        ): "latin1.yaml",
+        ("report", str(toy), "-o", str(blocker / "r.html")): "file: not a folder",
+        ("report", str(toy), "-o", str(tmp_path)): "a folder, not a file",
+        (*batch, "--out", str(blocker / "out")): "file/out: cannot write there",
+        (*batch, "--out", str(tmp_path / "o"), "--name", "{n.x}"): "{n.x} is not a plain column",
+        (*batch, "--out", str(tmp_path / "o"), "--name", "{n!r}"): "{n!r} is not a plain column",
+        ("batch", str(toy), "--params-from", str(latin1), "--out", str(tmp_path / "o")): "latin1",
+    }
+    for args, needle in cases.items():
+        assert needle in _one_error_line(run(*args)), args
+    assert not (tmp_path / "r.html").exists() and not (tmp_path / "o").exists()
+
+
+def test_arguments_that_are_not_utf8_are_refused_in_one_line(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "valuelab", "report", "t.ipynb", "-o", b"\xff.html"],
+        capture_output=True,
+        timeout=120,
+    )
+    out = subprocess.CompletedProcess(out.args, out.returncode, "", out.stderr.decode())
+    line = _one_error_line(out)
+    assert line == "error: argument 4 is not UTF-8 text: b'\\xff.html'"
+
+
+def test_a_manifest_that_is_not_utf8_is_one_warning_line(toy, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_bytes(b"\xff\xfe")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("n\nx\n")  # fails before a kernel
+    done = run("batch", str(toy), "--params-from", str(rows), "--out", str(out), "--name", "n")
+    assert done.returncode == 1 and "0 rendered, 0 up to date, 1 failed" in done.stdout
+    warnings = [line for line in done.stderr.splitlines() if "manifest.json" in line]
+    assert warnings == [
+        f"warning: {out / 'manifest.json'}: not UTF-8 text; ignored, every report is rendered again"
+    ]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            PermissionError(13, "Permission denied", "/srv/x.csv"),
+            "error: /srv/x.csv: Permission denied",
+        ),
+        (
+            RuntimeError("boom\nsecond line"),
+            "error: unexpected RuntimeError: boom (VALUELAB_DEBUG=1 shows the traceback)",
+        ),
+    ],
+)
+def test_unexpected_errors_are_one_line_too(monkeypatch, capsys, error, line):
+    from valuelab.data import datasets
+
+    def fail() -> list:
+        raise error
+
+    monkeypatch.setattr(datasets, "list_datasets", fail)
+    monkeypatch.delenv("VALUELAB_DEBUG", raising=False)
+    assert main(["datasets", "list"]) == 2
+    assert capsys.readouterr().err == line + "\n"
+    if isinstance(error, RuntimeError):  # a bug: VALUELAB_DEBUG=1 shows its traceback
+        monkeypatch.setenv("VALUELAB_DEBUG", "1")
+        with pytest.raises(RuntimeError, match="boom"):
+            main(["datasets", "list"])
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_kernel_runs_exits_130_in_one_line(tmp_path):
+    import signal
+    import time
+
+    import psutil
+    from support import write_template
+
+    marker = tmp_path / "running"
+    template = write_template(
+        tmp_path / "wait.ipynb",
+        "pause = 120  # seconds",
+        f"import time\nopen({str(marker)!r}, 'w').close()\ntime.sleep(pause)",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "valuelab",
+        "report",
+        str(template),
+        "-o",
+        str(tmp_path / "w.html"),
+    ]
+    run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert run.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    kernels = psutil.Process(run.pid).children(recursive=True)
+    assert kernels, "the kernel runs"
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and err.strip().splitlines()[-1] == "error: interrupted"
+    assert "Traceback" not in err and "Kernel died" not in err and out == ""
+    _, alive = psutil.wait_procs(kernels, timeout=5)
+    assert not alive, "the kernel is killed with the command"
+    assert not (tmp_path / "w.html").exists()

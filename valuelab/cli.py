@@ -1,15 +1,25 @@
 """The ``valuelab`` command line.
 
-Bad input prints one line ``error: ...`` to stderr and exits with code 2;
-no traceback is shown. Each sub-command lives in a small function here that
-calls the package.
+Every failure prints one line ``error: ...`` to stderr, never a traceback:
+bad input (a file, an argument, an output that cannot be written, a
+non-UTF-8 file or argument) exits with code 2, a report that failed with 1,
+and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
+written is whole (files are written by rename, a batch's manifest after
+every report), so a re-run goes on where it stopped. Set
+``VALUELAB_DEBUG=1`` to see the traceback of an unexpected error. Each
+sub-command lives in a small function here that calls the package.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from valuelab.core import InputError, ValueLabError
 
@@ -49,27 +59,47 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _utf8(read, path: str, *args: object) -> object:
+    """``read(path, *args)``, a file that is not UTF-8 text being an InputError naming it."""
+    try:
+        return read(path, *args)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not UTF-8 text (byte {err.object[err.start : err.start + 1]!r} at {err.start})",
+            source=str(path),
+            expected="a UTF-8 file",
+        ) from None
+
+
 def _values(args: argparse.Namespace) -> dict:
     from valuelab.reports import read_params_file
 
-    values = read_params_file(args.file) if args.file else {}
+    values = _utf8(read_params_file, args.file) if args.file else {}
     for name, value in args.param or []:
         values[name] = value
     return values
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     import nbformat
 
-    from valuelab.reports import KernelWorker, coerce, fields, to_html, write_atomic
+    from valuelab.reports import (
+        KernelWorker,
+        check_writable,
+        coerce,
+        fields,
+        to_html,
+        write_atomic,
+    )
 
     template = Path(args.template)
     params = coerce(fields(template), _values(args), template.name)  # before any kernel
+    out = Path(args.out)
+    if out.is_dir():
+        raise InputError("a folder, not a file", source=str(out), expected="an HTML file name")
+    check_writable(out.parent)  # before any kernel
     with KernelWorker(timeout=args.timeout) as worker:
         nb = worker.run(template, params)
-    out = Path(args.out)
     write_atomic(out, to_html(nb))
     if args.keep_notebook:
         write_atomic(out.with_suffix(".ipynb"), nbformat.writes(nb))
@@ -80,11 +110,13 @@ def _report(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from valuelab.reports import read_rows, run_batch
 
-    rows = read_rows(args.params_from, args.where or [])
+    rows = _utf8(read_rows, args.params_from)
+    only = _utf8(read_rows, args.params_from, args.where) if args.where else None
     result = run_batch(
         args.template,
         rows,
         args.out,
+        only=only,
         workers=args.workers,
         force=args.force,
         name=args.name,
@@ -165,7 +197,7 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
-    p.set_defaults(func=_serve)
+    p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
 
 
 def _add_report_commands(sub: argparse._SubParsersAction) -> None:
@@ -188,11 +220,18 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="one report per row of a CSV or YAML file, with an index")
     p.add_argument("template", help="report notebook")
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
-    p.add_argument("--where", action="append", help="keep rows where NAME=VALUE (or NAME!=VALUE)")
+    p.add_argument(
+        "--where",
+        action="append",
+        help="render only rows where NAME=VALUE (or NAME!=VALUE); the manifest keeps the others",
+    )
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--workers", type=int, default=2, help="warm kernels in parallel (default: 2)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
-    p.add_argument("--name", help="column or pattern naming each file, e.g. '{customer_id}'")
+    p.add_argument(
+        "--name",
+        help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
+    )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
     p.set_defaults(func=_batch)
@@ -231,13 +270,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 failure, 2 bad input)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+def _not_utf8(argv: Sequence[str]) -> str:
+    """One line naming the first argument that is not UTF-8 text, or ``""``."""
+    for i, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape")
+            return f"argument {i} is not UTF-8 text: {raw!r}"
+    return ""
+
+
+def _call(args: argparse.Namespace) -> int:
+    """Run the sub-command; every failure becomes one line and an exit code."""
     try:
         return args.func(args)
     except InputError as err:
@@ -246,9 +291,99 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueLabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except OSError as err:  # a file the command writes or reads, named by the OS
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
+    except Exception as err:
+        if os.environ.get("VALUELAB_DEBUG"):
+            raise
+        first = (str(err).splitlines() or [""])[0][:300]
+        print(
+            f"error: unexpected {type(err).__name__}: {first} "
+            "(VALUELAB_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _in_thread(args: argparse.Namespace) -> int:
+    """Run the sub-command in a worker thread; the main thread only waits and takes Ctrl-C.
+
+    Libraries that drive kernels install their own SIGINT handlers when they
+    run in the main thread (nbclient shuts its kernel down, and the report then
+    fails as "Kernel died"); off the main thread they cannot, so Ctrl-C always
+    reaches :func:`main` as ``KeyboardInterrupt``.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["code"] = _call(args)
+        except BaseException as err:  # VALUELAB_DEBUG, SystemExit: re-raised in the main thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=target, name=f"valuelab {args.command}", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["code"]
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Check and parse ``argv``, then run the sub-command."""
+    problem = _not_utf8(argv)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return _call(args) if getattr(args, "main_thread", False) else _in_thread(args)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, our kernels killed, exit 130 now.
+
+    Kernels run in their own session, so the terminal's Ctrl-C does not reach
+    them; they are killed here (with psutil) rather than left to notice their
+    parent is gone. The threads that drove them and their sockets end with the
+    process. Files are written whole or not at all, so nothing needs cleaning up.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut this short
+    try:
+        bar = getattr(sys.modules.get("tqdm.std"), "tqdm", None)
+        if getattr(bar, "_instances", None):  # a progress bar is drawn: end its line first
+            print(file=sys.stderr)
         print("error: interrupted", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
+        sys.stderr.flush()
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.kill()
+            except psutil.Error:  # already gone
+                pass
+    finally:
+        os._exit(130)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 a report failed, 2 bad input).
+
+    Ctrl-C ends the process with code 130 (see the module docstring).
+    """
+    if hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")  # an error line always prints
+    try:
+        return _run(_parser(), list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        _interrupted()
+        return 130  # pragma: no cover - not reached
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,14 @@ import pytest
 
 from valuelab.core.errors import InputError
 from valuelab.drivers import DriverTree
-from valuelab.drivers.formula import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, Formula
+from valuelab.drivers.formula import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_NODES,
+    Formula,
+)
 
 
 def test_the_small_language_computes_what_it_says():
@@ -125,3 +132,66 @@ def test_what_parse_refuses_before_any_evaluation():
     with pytest.raises(InputError, match=r"node 'x': 'min' is a function, not a value"):
         Formula.parse("min + 1", node="x")
     assert set(FUNCTIONS) == {"min", "max", "abs", "round", "if"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("+".join(["a"] * 1000), f"nested deeper than {MAX_DEPTH} levels"),  # a 1,000-term sum
+        ("-" * 999 + "a", f"nested deeper than {MAX_DEPTH} levels"),  # 999 unary minuses
+        ("9" * 1999, "a number of about 2000 digits is beyond float64"),
+        ("1e999 * a", "a number is beyond float64"),
+        ("max(" + ",".join(["a"] * 600) + ")", f"more than {MAX_NODES} numbers, names"),
+        ("x." * 600 + "y(1)", "calls to 'x.x.x"),  # an attribute chain is never unparsed
+        ("(" * 300 + "a" + ")" * 300, "malformed (too many nested parentheses)"),
+        ("min(" * 101 + "a" + ", 1)" * 101, f"nested deeper than {MAX_DEPTH} levels"),
+        ("'" + "x" * 1900 + "'", "the constant 'xxxxxxxx"),
+    ],
+)
+def test_deep_or_huge_formulas_are_input_errors_in_one_short_line(text, message):
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        Formula.parse(text, node="big").evaluate({"a": 1.0})
+    shown = str(info.value)
+    assert message in shown and "node 'big'" in shown
+    assert "\n" not in shown and len(shown) < 400  # the formula is shortened in the message
+    assert time.perf_counter() - start < 1
+
+
+def test_the_limits_are_where_the_docstring_says():
+    assert (MAX_LENGTH, MAX_DEPTH, MAX_NODES) == (2000, 100, 500)
+    assert float(Formula.parse("+".join(["a"] * 101)).evaluate({"a": 1.0})) == 101.0  # depth 100
+    with pytest.raises(InputError, match="nested deeper than 100 levels"):
+        Formula.parse("+".join(["a"] * 102))
+    assert float(Formula.parse("-" * 99 + "a").evaluate({"a": 2.0})) == -2.0  # 99 signs + a
+    assert float(Formula.parse("9" * 308).evaluate({})) == pytest.approx(1e308)
+    wide = Formula.parse("max(" + ",".join(["a", "b"] * 249) + ",c)")  # 500 nodes
+    assert float(wide.evaluate({"a": 1.0, "b": 2.0, "c": 3.0})) == 3.0
+    assert float(Formula.parse("if(a > 1, " * 30 + "7" + ", 0)" * 30).evaluate({"a": 2})) == 7
+
+
+@pytest.mark.parametrize(
+    "number", [10**400, 10**5000, float("inf"), float("nan")], ids=["e400", "e5000", "inf", "nan"]
+)
+def test_numbers_beyond_float64_are_refused_as_formulas_and_as_values(number):
+    with pytest.raises(InputError, match="node 'n': (a number|NaN)"):
+        Formula.parse(number, node="n")
+    if isinstance(number, int):
+        with pytest.raises(InputError, match="the value of 'a' is beyond float64"):
+            Formula.parse("a + 1", node="n").evaluate({"a": number})
+
+
+def test_evaluation_needs_no_recursion():
+    import inspect
+    import sys
+
+    text = "+".join(["a"] * 100) + " + a * " + "-" * 50 + "b"  # 100 levels deep on the left
+    deep = Formula.parse(text)  # Python's own parser recurses; the checks after it do not
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 40)  # 40 frames to spare, not 150
+    try:
+        assert float(deep.evaluate({"a": 1.0, "b": 2.0})) == 102.0
+        with pytest.raises(InputError, match="nested deeper than 100 levels"):
+            Formula.parse(text)  # the parser's RecursionError becomes an InputError
+    finally:
+        sys.setrecursionlimit(limit)

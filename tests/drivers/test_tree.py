@@ -202,3 +202,23 @@ def test_lesson_runs_on_the_other_template(run_notebook):
     tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
     r = roi(tree, change={"fill_rate": 0.05}, cost=0.5, months=24, discount_rate=0.08)
     assert rec["roi_payback_month"] == r.payback_month and rec["roi_npv"] == pytest.approx(r.npv)
+
+
+def test_a_chain_of_1500_nodes_is_sorted_without_recursion():
+    chain = {f"n{i}": f"n{i - 1} + 1" for i in range(1499, 0, -1)}  # the top first
+    chain["n0"] = "1"
+    tree = DriverTree.from_dict(chain)
+    assert tree.order[0] == "n0" and tree.order[-1] == "n1499"
+    assert tree.evaluate()["n1499"] == 1500.0
+    assert max(tree.depth().values()) == 1499
+    looped = {**chain, "n0": "n1499 - 1"}
+    with pytest.raises(InputError, match=r"cycle n1499 -> n1498 -> .* -> n0 -> n1499"):
+        DriverTree.from_dict(looped)
+
+
+def test_inputs_beyond_float64_are_input_errors():
+    tree = DriverTree.from_dict({"x": "a + 1"})
+    with pytest.raises(InputError, match="input 'a': a number beyond float64"):
+        tree.evaluate({"a": 10**5000})
+    with pytest.raises(InputError, match=r"input 'a': 'aaaaa.*\.\.\. is not a number"):
+        tree.evaluate({"a": "a" * 500})

@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from support import run_valuelab
+from support import run_valuelab, write_template
 
 from valuelab.core.errors import InputError
-from valuelab.reports.batch import BatchResult, Item, fingerprint, read_rows, run_batch
+from valuelab.reports.batch import BatchResult, Item, fingerprint, run_batch
+from valuelab.reports.inputs import read_rows
 from valuelab.reports.params import fields
 
 
@@ -114,3 +115,160 @@ def test_an_unknown_column_fails_the_batch_before_any_kernel(toy, tmp_path):
     with pytest.raises(InputError, match="unknown parameter 'nn'; did you mean 'n'"):
         run_batch(toy, [{"nn": 1}], out, quiet=True)
     assert not out.exists()
+
+
+# --- batches that survive ---------------------------------------------------------------
+
+
+def _statuses(out: Path) -> dict[str, str]:
+    return {k: v["status"] for k, v in json.loads((out / "manifest.json").read_text()).items()}
+
+
+def test_rows_named_alike_get_distinct_files_and_never_the_index(toy, tmp_path):
+    rows = [{"label": v, "n": "x"} for v in ["A", "A", "A-2", "index"]]  # n fails: no kernel
+    rows.append({"label": "é" * 300, "n": "x"})  # 600 bytes: once a crash in fingerprinting
+    out = tmp_path / "out"
+    result = run_batch(toy, rows, out, name="label", quiet=True)
+    names = ["A.html", "A-3.html", "A-2.html", "index-2.html", "report.html"]
+    assert [i.name for i in result.items] == names
+    assert all("is not a valid int" in (out / n).read_text() for n in names)  # 4 error pages
+    assert "<table>" in (out / "index.html").read_text()  # the index is the index
+    assert _statuses(out) == dict.fromkeys(names, "failed")
+
+
+def test_a_subset_merges_into_the_manifest_and_the_index(toy, tmp_path):
+    rows = [{"label": v, "n": "x"} for v in ["a", "b", "c"]]
+    out = tmp_path / "out"
+    run_batch(toy, rows, out, name="label", quiet=True)
+    again = run_batch(toy, rows, out, name="label", quiet=True, only=[rows[1]])
+    assert [i.name for i in again.items] == ["b.html"]
+    assert set(_statuses(out)) == {"a.html", "b.html", "c.html"}  # not shrunk to b
+    index = (out / "index.html").read_text()
+    assert index.count("<tr class=") == 3 and index.index("a.html") < index.index("c.html")
+    with pytest.raises(InputError, match="only: a row to render is not among the rows"):
+        run_batch(toy, rows, out, name="label", quiet=True, only=[{"label": "z", "n": "x"}])
+
+
+@pytest.mark.parametrize("content", [b"[]", b"null", b"{bad json", b"\xff\xfe{}"])
+def test_a_corrupt_manifest_is_reported_once_and_replaced(toy, tmp_path, capsys, content):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_bytes(content)
+    result = run_batch(toy, [{"n": "x"}], out, name="n")
+    assert len(result.warnings) == 1 and "manifest.json: " in result.warnings[0]
+    assert result.warnings[0].endswith("ignored, every report is rendered again")
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert f"warning: {result.warnings[0]}" in lines
+    assert _statuses(out) == {"x.html": "failed"}  # a good manifest again
+
+
+def test_a_page_that_cannot_be_written_fails_its_row(toy, tmp_path):
+    out = tmp_path / "out"
+    (out / "b.html").mkdir(parents=True)  # a folder where the page goes
+    result = run_batch(toy, [{"label": "a", "n": "x"}, {"label": "b", "n": "y"}], out, name="label")
+    b = result.items[1]
+    assert b.status == "failed" and b.error == "cannot write b.html: Is a directory"
+    assert _statuses(out)["b.html"] == "failed" and (out / "a.html").is_file()
+
+
+def test_an_unwritable_output_folder_fails_before_any_kernel(toy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(InputError, match=r"file/out: cannot write there: Not a directory"):
+        run_batch(toy, [{"n": 1}], blocker / "out", quiet=True)
+
+
+def test_a_busy_output_folder_is_refused(toy, tmp_path):
+    from valuelab.reports.output import lock_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with lock_folder(out), pytest.raises(InputError, match=f"{out}: in use by another batch"):
+        run_batch(toy, [{"n": "x"}], out, quiet=True)
+    assert not (out / "manifest.json").exists()
+
+
+def test_fingerprint_takes_long_values_and_odd_ones(tmp_path):
+    template = tmp_path / "t.ipynb"
+    template.write_text("{}")
+    long_value = "x" * 300  # too long for a file name: stat() raises ENAMETOOLONG
+    assert fingerprint(template, {"a": long_value}) != fingerprint(template, {"a": "x" * 299})
+    assert len(fingerprint(template, {"a": "nul\x00byte", "b": str(tmp_path)})) == 64
+
+
+LIGHT = ('label = "a"  # a label', "from valuelab.reports import record\nrecord('label', label)")
+
+
+@pytest.mark.slow
+def test_a_write_error_fails_its_row_the_exit_code_and_where_merges(tmp_path):
+    template = write_template(tmp_path / "light.ipynb", *LIGHT)
+    rows = tmp_path / "rows.csv"
+    long_label = "x" * 300  # once a crash in fingerprinting (stat: file name too long)
+    rows.write_text(f"label\nA\nA\nA-2\nindex\n{long_label}\n")
+    out = tmp_path / "out"
+    (out / "A-3.html").mkdir(parents=True)  # the second A's page cannot be written
+    args = ("batch", str(template), "--params-from", str(rows), "--out", str(out))
+    done = run_valuelab(*args, "--name", "label", "--workers", "1")
+    assert done.returncode == 1 and "4 rendered, 0 up to date, 1 failed" in done.stdout
+    statuses = _statuses(out)
+    long_name = next(n for n in statuses if n.startswith("x" * 60))
+    assert len(long_name) < 90 and (out / long_name).is_file()
+    assert statuses == {
+        "A.html": "ok",
+        "A-2.html": "ok",
+        "A-3.html": "failed",
+        "index-2.html": "ok",
+        long_name: "ok",
+    }
+    assert (out / "A-3.html").is_dir()  # never marked ok
+    assert "<table>" in (out / "index.html").read_text()
+    where = run_valuelab(*args, "--name", "label", "--where", "label=A-2")
+    assert where.returncode == 0 and "0 rendered, 1 up to date, 0 failed" in where.stdout
+    assert _statuses(out) == statuses  # merged, not shrunk
+    assert (out / "index.html").read_text().count("<tr class=") == 5
+
+
+HELD = (
+    "import os, time\n"
+    "while label != 'r1' and os.path.isdir({hold!r}):  # r1 renders, then the batch waits\n"
+    "    time.sleep(0.05)"
+)
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_batch_then_a_rerun_renders_only_what_is_missing(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    hold = tmp_path / "hold"
+    hold.mkdir()
+    template = write_template(
+        tmp_path / "held.ipynb", LIGHT[0], HELD.format(hold=str(hold)), LIGHT[1]
+    )
+    rows = tmp_path / "rows.csv"
+    rows.write_text("label\nr1\nr2\nr3\nr4\n")
+    out = tmp_path / "out"
+    argv = ["batch", str(template), "--params-from", str(rows), "--out", str(out)]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "valuelab", *argv, "--name", "label", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (out / "manifest.json").exists() or "ok" not in _statuses(out).values():
+        assert run.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    second = run_valuelab(*argv)  # while the first batch holds the folder
+    assert second.returncode == 2 and second.stderr.count("\n") == 1
+    assert f"error: {out}: in use by another batch: process {run.pid} on " in second.stderr
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and err.rstrip().endswith("\nerror: interrupted")
+    assert "Traceback" not in err
+    assert _statuses(out) == {"r1.html": "ok"} and (out / "r1.html").is_file()
+    hold.rmdir()
+    again = run_batch(template, read_rows(rows), out, name="label", workers=1, quiet=True)
+    assert [i.status for i in again.items] == ["skipped", "ok", "ok", "ok"]

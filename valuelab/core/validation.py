@@ -279,14 +279,31 @@ def _expected_numbers(
     return "a finite number" if finite else "a number"
 
 
+def _shown(value: object) -> str:
+    """``value`` as a short text for a message (at most 60 characters)."""
+    try:
+        shown = repr(value)
+    except ValueError:  # an int of more than 4,300 digits has no repr
+        return "a very long integer"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
     """``value`` as a float array; text, bytes and True/False are not numbers."""
-    if isinstance(value, str | bytes | bool | np.bool_) or np.asarray(value).dtype.kind in "bSU":
-        raise InputError(f"{value!r} is not a number", source=where, expected=expected)
     try:
+        textual = np.asarray(value).dtype.kind in "bSU"
+        if isinstance(value, str | bytes | bool | np.bool_) or textual:
+            raise InputError(f"{_shown(value)} is not a number", source=where, expected=expected)
         return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{value!r} is not a number", source=where, expected=expected) from None
+    except OverflowError:
+        raise InputError(
+            "a number beyond float64", source=where, expected="at most about 1.8e308"
+        ) from None
+    except (TypeError, ValueError) as err:
+        if isinstance(err, InputError):
+            raise
+        problem = f"{_shown(value)} is not a number"
+        raise InputError(problem, source=where, expected=expected) from None
 
 
 def _refuse(flat: np.ndarray, bad: np.ndarray, problem: str, where: str, expected: str) -> None:

@@ -7,7 +7,14 @@ Each module's docstring cites the published sources of the definitions it
 implements (its References section).
 """
 
-from valuelab.drivers.formula import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, Formula
+from valuelab.drivers.formula import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_NODES,
+    Formula,
+)
 from valuelab.drivers.roi import RoiResult, roi
 from valuelab.drivers.template import LINKS, ROLES, Actor, Flow, ValueDriver, ValueDriverTemplate
 from valuelab.drivers.tree import DriverTree, InputSpec
@@ -15,8 +22,10 @@ from valuelab.drivers.tree import DriverTree, InputSpec
 __all__ = [
     "FUNCTIONS",
     "LINKS",
+    "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "MAX_NODES",
     "ROLES",
     "Actor",
     "DriverTree",

@@ -21,6 +21,16 @@ Evaluation is vectorized over NumPy arrays in float64; exponents are bounded
 by :data:`MAX_EXPONENT` so that ``9 ** 9 ** 9`` fails fast instead of hanging.
 The syntax is a subset of Python's expression grammar [1]_.
 
+Limits: deep or huge input is an :class:`~valuelab.core.errors.InputError`,
+never a ``RecursionError``, ``OverflowError`` or ``MemoryError``. A formula has
+at most :data:`MAX_LENGTH` (2,000) characters, :data:`MAX_NODES` (500) numbers,
+names, operators and calls, and nests at most :data:`MAX_DEPTH` (100) levels —
+each operator, call or unary sign is a level, so ``a + b + c`` is two deep and
+a sum of more than 101 terms is refused (add them up in intermediate nodes).
+A number must be finite in float64 (at most about ``1.8e308``), so a
+400-digit literal or ``1e999`` is refused too. Checking and evaluation walk
+the tree with an explicit stack, not by recursion.
+
 References
 ----------
 .. [1] Python Software Foundation, "ast — Abstract Syntax Trees", Python 3
@@ -38,6 +48,7 @@ Examples
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,12 +58,16 @@ import numpy as np
 
 from valuelab.core import InputError
 
-__all__ = ["FUNCTIONS", "MAX_EXPONENT", "MAX_LENGTH", "Formula"]
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "Formula"]
 
 #: Largest absolute exponent allowed in ``**`` (larger ones are refused).
 MAX_EXPONENT = 1000
 #: Longest formula text accepted, in characters.
 MAX_LENGTH = 2000
+#: Most levels of nesting (operators, calls, unary signs) in one formula.
+MAX_DEPTH = 100
+#: Most numbers, names, operators and calls in one formula.
+MAX_NODES = 500
 
 _BINARY = {
     ast.Add: np.add,
@@ -82,7 +97,8 @@ _EXPECTED = "numbers, names, + - * / **, parentheses, comparisons, min, max, abs
 
 def _error(problem: str, node: str, text: str, syntax: bool = True) -> InputError:
     expected = _EXPECTED if syntax else None
-    return InputError(f"{problem} in formula '{text}'", source=f"node '{node}'", expected=expected)
+    shown = text if len(text) <= 100 else text[:97] + "..."  # the message stays one short line
+    return InputError(f"{problem} in formula '{shown}'", source=f"node '{node}'", expected=expected)
 
 
 @dataclass(frozen=True)
@@ -116,18 +132,22 @@ class Formula:
         valuelab.core.errors.InputError: node 'x': calls to '__import__' are not allowed ...
         """
         if isinstance(text, bool) or not isinstance(text, str | int | float):
-            raise _error(f"{type(text).__name__} is not a formula", node, str(text))
+            raise _error(f"{type(text).__name__} is not a formula", node, type(text).__name__)
+        if not isinstance(text, str):
+            _check_constant(text, node, "(a number)")  # before str(): 10**5000 has no str
         source = str(text).strip()
         if not source:
             raise _error("empty formula", node, source)
         if len(source) > MAX_LENGTH:
-            raise _error(f"formula longer than {MAX_LENGTH} characters", node, source[:40] + "…")
+            raise _error(f"formula longer than {MAX_LENGTH} characters", node, source)
         # 'if' is a Python keyword; accept if(...) by renaming it before parsing.
         prepared = re.sub(r"\bif\s*\(", "if_(", source)
         try:
             tree = ast.parse(prepared, mode="eval").body
         except SyntaxError as err:
             raise _error(f"malformed ({err.msg})", node, source) from None
+        except (RecursionError, MemoryError):  # the parser's own stack
+            raise _error(f"nested deeper than {MAX_DEPTH} levels", node, source) from None
         names: set[str] = set()
         _check(tree, node, source, names)
         return cls(text=source, node=node, names=frozenset(names), _tree=tree)
@@ -138,17 +158,69 @@ class Formula:
         Raises
         ------
         InputError
-            On a missing name, a division by zero or an exponent beyond
-            :data:`MAX_EXPONENT`, naming the node and formula.
+            On a missing name, a value beyond float64, a division by zero or an
+            exponent beyond :data:`MAX_EXPONENT`, naming the node and formula.
         """
         return _eval(self._tree, values, self)
 
 
-def _check(expr: ast.AST, node: str, text: str, names: set[str]) -> None:
-    """Walk the tree; refuse anything outside the whitelist."""
+def _children(expr: ast.expr) -> list[ast.expr]:
+    """The operands of a (checked) node, in evaluation order."""
+    if isinstance(expr, ast.BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.UnaryOp):
+        return [expr.operand]
+    if isinstance(expr, ast.Compare):
+        return [expr.left, *expr.comparators]
+    if isinstance(expr, ast.Call):
+        return list(expr.args)
+    return []
+
+
+def _check(tree: ast.expr, node: str, text: str, names: set[str]) -> None:
+    """Walk the tree with an explicit stack; refuse anything outside the whitelist or limits."""
+    stack = [(tree, 0)]
+    count = 0
+    while stack:
+        expr, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise _error(
+                f"nested deeper than {MAX_DEPTH} levels (split it into intermediate nodes)",
+                node,
+                text,
+            )
+        if count > MAX_NODES:
+            raise _error(
+                f"more than {MAX_NODES} numbers, names and operators "
+                "(split it into intermediate nodes)",
+                node,
+                text,
+            )
+        _check_one(expr, node, text, names)
+        stack.extend((child, depth + 1) for child in _children(expr))
+
+
+def _check_constant(value: object, node: str, text: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise _error(f"the constant {shown} is not allowed", node, text)
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1 if isinstance(value, int) else 0
+        if value != value:  # NaN
+            raise _error("NaN is not a number", node, text)
+        shown = f"a number of about {digits} digits" if digits else "a number"
+        raise _error(f"{shown} is beyond float64 (at most about 1.8e308)", node, text)
+
+
+def _check_one(expr: ast.AST, node: str, text: str, names: set[str]) -> None:
+    """Check one node (not its operands)."""
     if isinstance(expr, ast.Constant):
-        if isinstance(expr.value, bool) or not isinstance(expr.value, int | float):
-            raise _error(f"the constant {expr.value!r} is not allowed", node, text)
+        _check_constant(expr.value, node, text)
         return
     if isinstance(expr, ast.Name):
         if expr.id == "if_" or expr.id in FUNCTIONS:
@@ -156,31 +228,13 @@ def _check(expr: ast.AST, node: str, text: str, names: set[str]) -> None:
         names.add(expr.id)
         return
     if isinstance(expr, ast.BinOp) and type(expr.op) in _BINARY:
-        _check(expr.left, node, text, names)
-        _check(expr.right, node, text, names)
         return
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub | ast.UAdd):
-        _check(expr.operand, node, text, names)
         return
     if isinstance(expr, ast.Compare) and all(type(op) in _COMPARE for op in expr.ops):
-        for part in (expr.left, *expr.comparators):
-            _check(part, node, text, names)
         return
     if isinstance(expr, ast.Call):
-        func = expr.func.id if isinstance(expr.func, ast.Name) else None
-        name = "if" if func == "if_" else func
-        if name not in FUNCTIONS:
-            shown = name or ast.unparse(expr.func)
-            raise _error(f"calls to '{shown}' are not allowed", node, text)
-        if expr.keywords:
-            raise _error(f"'{name}' takes no keyword arguments", node, text)
-        counts = FUNCTIONS[name]
-        n = len(expr.args)
-        if (counts is None and n < 2) or (counts is not None and n not in counts):
-            want = "2 or more" if counts is None else " or ".join(map(str, counts))
-            raise _error(f"'{name}' takes {want} arguments, got {n}", node, text)
-        for arg in expr.args:
-            _check(arg, node, text, names)
+        _check_call(expr, node, text)
         return
     kind = {
         ast.Attribute: "attributes are",
@@ -198,43 +252,99 @@ def _check(expr: ast.AST, node: str, text: str, names: set[str]) -> None:
     raise _error(f"{kind} not allowed", node, text)
 
 
-def _eval(expr: ast.expr, values: Mapping[str, Any], f: Formula) -> Any:
+def _dotted(func: ast.expr) -> str:
+    """``a.b.c`` for an attribute chain (walked without recursion), else the node's kind."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    parts.append(func.id if isinstance(func, ast.Name) else type(func).__name__.lower())
+    shown = ".".join(reversed(parts))
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _check_call(expr: ast.Call, node: str, text: str) -> None:
+    func = expr.func.id if isinstance(expr.func, ast.Name) else None
+    name = "if" if func == "if_" else func
+    if name not in FUNCTIONS:
+        shown = name or _dotted(expr.func)
+        raise _error(f"calls to '{shown}' are not allowed", node, text)
+    if expr.keywords:
+        raise _error(f"'{name}' takes no keyword arguments", node, text)
+    counts = FUNCTIONS[name]
+    n = len(expr.args)
+    if (counts is None and n < 2) or (counts is not None and n not in counts):
+        want = "2 or more" if counts is None else " or ".join(map(str, counts))
+        raise _error(f"'{name}' takes {want} arguments, got {n}", node, text)
+
+
+def _eval(tree: ast.expr, values: Mapping[str, Any], f: Formula) -> Any:
+    """Evaluate bottom-up with an explicit stack (operands first, then their operator)."""
+    stack: list[tuple[ast.expr, bool]] = [(tree, False)]
+    results: list[Any] = []
+    while stack:
+        expr, ready = stack.pop()
+        children = _children(expr)
+        if not ready:
+            stack.append((expr, True))
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        args = results[len(results) - len(children) :]
+        del results[len(results) - len(children) :]
+        results.append(_apply(expr, args, values, f))
+    return results[0]
+
+
+def _value(name: str, values: Mapping[str, Any], f: Formula) -> Any:
+    if name not in values:
+        raise _error(f"unknown name '{name}'", f.node, f.text, syntax=False)
+    value = values[name]
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return np.float64(float(value))
+        except OverflowError:
+            raise _error(
+                f"the value of '{name}' is beyond float64", f.node, f.text, syntax=False
+            ) from None
+    return value
+
+
+def _apply(expr: ast.expr, args: list[Any], values: Mapping[str, Any], f: Formula) -> Any:
+    """One node's value from its operands' values."""
     if isinstance(expr, ast.Constant):
         return np.float64(expr.value)
     if isinstance(expr, ast.Name):
-        if expr.id not in values:
-            raise _error(f"unknown name '{expr.id}'", f.node, f.text, syntax=False)
-        return values[expr.id]
+        return _value(expr.id, values, f)
     if isinstance(expr, ast.UnaryOp):
-        operand = _eval(expr.operand, values, f)
-        return np.negative(operand) if isinstance(expr.op, ast.USub) else operand
+        return np.negative(args[0]) if isinstance(expr.op, ast.USub) else args[0]
     if isinstance(expr, ast.BinOp):
-        left = _eval(expr.left, values, f)
-        right = _eval(expr.right, values, f)
-        if isinstance(expr.op, ast.Div):
-            if np.any(np.asarray(right) == 0):
-                rows = np.flatnonzero(np.atleast_1d(np.asarray(right) == 0)).tolist()
-                where = f" (rows {rows[:10]})" if np.ndim(right) else ""
-                raise _error(f"division by zero{where}", f.node, f.text, syntax=False)
-            return np.divide(left, right)
-        if isinstance(expr.op, ast.Pow):
-            if np.any(np.abs(np.asarray(right)) > MAX_EXPONENT):
-                raise _error(f"exponent beyond ±{MAX_EXPONENT}", f.node, f.text, syntax=False)
-            with np.errstate(over="ignore", invalid="ignore"):
-                return np.power(np.asarray(left, dtype=float), right)
-        return _BINARY[type(expr.op)](left, right)
+        return _binary(expr.op, args[0], args[1], f)
     if isinstance(expr, ast.Compare):
-        left = _eval(expr.left, values, f)
         result = None
-        for op, comp in zip(expr.ops, expr.comparators, strict=True):
-            right = _eval(comp, values, f)
+        for op, left, right in zip(expr.ops, args, args[1:], strict=False):
             step = _COMPARE[type(op)](left, right)
             result = step if result is None else np.logical_and(result, step)
-            left = right
         return np.asarray(result, dtype=float)
     assert isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)
-    args = [_eval(a, values, f) for a in expr.args]
-    name = expr.func.id
+    return _call(expr.func.id, args, f)
+
+
+def _binary(op: ast.operator, left: Any, right: Any, f: Formula) -> Any:
+    if isinstance(op, ast.Div):
+        if np.any(np.asarray(right) == 0):
+            rows = np.flatnonzero(np.atleast_1d(np.asarray(right) == 0)).tolist()
+            where = f" (rows {rows[:10]})" if np.ndim(right) else ""
+            raise _error(f"division by zero{where}", f.node, f.text, syntax=False)
+        return np.divide(left, right)
+    if isinstance(op, ast.Pow):
+        if np.any(np.abs(np.asarray(right)) > MAX_EXPONENT):
+            raise _error(f"exponent beyond ±{MAX_EXPONENT}", f.node, f.text, syntax=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.power(np.asarray(left, dtype=float), right)
+    return _BINARY[type(op)](left, right)
+
+
+def _call(name: str, args: list[Any], f: Formula) -> Any:
     if name == "min":
         return np.minimum.reduce(np.broadcast_arrays(*args))
     if name == "max":

@@ -15,6 +15,7 @@ from valuelab.reports.engine import (
     write_plotly_asset,
 )
 from valuelab.reports.inputs import read_params_file, read_rows
+from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
 from valuelab.reports.params import coerce, fields, table
 from valuelab.reports.records import MIME_TYPE, drop_records, read_records, record
 
@@ -24,12 +25,16 @@ __all__ = [
     "BatchResult",
     "Item",
     "KernelWorker",
+    "Manifest",
     "ReportError",
+    "check_writable",
     "coerce",
     "drop_records",
     "error_page",
     "fields",
     "fingerprint",
+    "lock_folder",
+    "output_names",
     "read_params_file",
     "read_records",
     "read_rows",

@@ -12,10 +12,20 @@
   report, the others go on, and the run ends with a summary (the CLI exits 1);
 - ``OUT/manifest.json`` remembers what each report was made from (the
   template's bytes, the parameters, the shipped data and any data file a
-  parameter names); a re-run skips reports that are up to date unless
-  ``force``;
-- ``OUT/index.html`` lists every row with its status, link and the headline
-  figures the template recorded with :func:`valuelab.reports.records.record`.
+  parameter names); it is rewritten atomically after every report, so a
+  batch stopped by Ctrl-C resumes where it stopped; a re-run skips reports
+  that are up to date unless ``force``; a run on a subset of the rows
+  (``only``, the CLI's ``--where``) adds to it; one that cannot be read is
+  reported in one line and ignored (:mod:`valuelab.reports.output`);
+- the output folder is checked writable and locked before any kernel starts:
+  a second batch on it is refused, naming the holder;
+- a report that cannot be written (a full disk, a folder in its place) fails
+  its row; it is never marked "ok";
+- file names are distinct, short and never ``index``, ``manifest`` or
+  ``assets`` (:func:`valuelab.reports.output.output_names`);
+- ``OUT/index.html`` lists every report of the folder with its status, link
+  and the headline figures the template recorded with
+  :func:`valuelab.reports.records.record`.
 """
 
 from __future__ import annotations
@@ -23,10 +33,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
+import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +50,11 @@ from valuelab.reports.engine import (
     write_atomic,
     write_plotly_asset,
 )
-from valuelab.reports.inputs import read_rows
+from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
 from valuelab.reports.params import coerce, fields
 from valuelab.reports.records import read_records
 
-__all__ = ["BatchResult", "Item", "fingerprint", "read_rows", "run_batch"]
+__all__ = ["BatchResult", "Item", "fingerprint", "run_batch"]
 
 ASSET = "assets/plotly.min.js"
 
@@ -68,6 +78,7 @@ class BatchResult:
 
     items: list[Item]
     index: Path
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many items ended with ``status``."""
@@ -86,33 +97,6 @@ class BatchResult:
         )
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "report"
-
-
-def _names(rows: list[dict[str, Any]], name: str | None) -> list[str]:
-    names = []
-    for i, row in enumerate(rows):
-        if name is None:
-            base = "-".join(str(v) for v in row.values()) or f"row{i + 1}"
-        elif "{" in name:
-            try:
-                base = name.format(**row)
-            except (KeyError, IndexError, ValueError) as err:
-                raise InputError(f"pattern {name!r}: {err}", source="--name") from None
-        else:
-            if name not in row:
-                raise InputError(f"no column '{name}'", source="--name", expected=", ".join(row))
-            base = str(row[name])
-        names.append(_slug(base))
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}-{seen[n]}")
-    return [f"{n}.html" for n in out]
-
-
 def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
     """What a report is made from: the template's bytes, its parameters, the data it may read."""
     from valuelab.data import data_dir
@@ -123,9 +107,19 @@ def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
         if f.is_file():
             h.update(f.name.encode() + f.read_bytes())
     for value in params.values():
-        if isinstance(value, str) and value and Path(value).is_file():
+        if _is_file(value):
             h.update(Path(value).read_bytes())
     return h.hexdigest()
+
+
+def _is_file(value: Any) -> bool:
+    """Whether a parameter value names a readable file (a 300-character text does not)."""
+    if not isinstance(value, str) or not value or len(value) > 4096:
+        return False
+    try:
+        return Path(value).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _render(worker: KernelWorker, template: Path, item: Item) -> str:
@@ -178,12 +172,41 @@ def _label_column(
     return label_col
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
-    """The previous run's manifest; empty when there is none or it cannot be read."""
+def _entry(item: Item) -> dict[str, Any]:
+    """What the manifest keeps of an item."""
+    return {
+        "key": item.key,
+        "status": "ok" if item.status == "skipped" else item.status,
+        "error": item.error,
+        "records": item.records,
+        "params": item.params,
+    }
+
+
+def _write_page(out: Path, item: Item, page: str) -> None:
+    """Write a report or error page; a write that fails fails its row (never "ok")."""
     try:
-        return json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, json.JSONDecodeError):
-        return {}
+        write_atomic(out / item.name, page)
+    except (OSError, UnicodeError) as err:
+        why = getattr(err, "strerror", None) or str(err)
+        item.status, item.error, item.records = "failed", f"cannot write {item.name}: {why}", {}
+
+
+def _positions(rows: list[dict[str, Any]], only: Iterable[dict[str, Any]] | None) -> list[int]:
+    """Where the rows of ``only`` are in ``rows`` (``only`` keeps their order)."""
+    if only is None:
+        return list(range(len(rows)))
+    found, j = [], 0
+    for row in only:
+        while j < len(rows) and rows[j] != row:
+            j += 1
+        if j == len(rows):
+            raise InputError(
+                "a row to render is not among the rows (or out of order)", source="only"
+            )
+        found.append(j)
+        j += 1
+    return found
 
 
 def _plan(
@@ -191,52 +214,62 @@ def _plan(
     specs: list[dict[str, Any]],
     rows: list[dict[str, Any]],
     names: list[str],
+    chosen: list[int],
     label_col: str | None,
     out: Path,
     force: bool,
     source: str,
+    manifest: Manifest,
 ) -> tuple[list[Item], list[Item]]:
-    """Every row's item, and those to render.
+    """The chosen rows' items, and those to render.
 
     A row whose values do not convert fails here (its error page is written);
     one whose report is up to date in the manifest is skipped unless ``force``.
     """
-    manifest = _read_manifest(out / "manifest.json")
     defaults = {s["name"]: s["default"] for s in specs}
     items: list[Item] = []
     todo: list[Item] = []
-    for i, (row, file) in enumerate(zip(rows, names, strict=True)):
-        values = {k: v for k, v in row.items() if k != label_col}
-        item = Item(name=file, params=values)
+    for i in chosen:
+        values = {k: v for k, v in rows[i].items() if k != label_col}
+        item = Item(name=names[i], params=values)
         items.append(item)
         try:
             item.params = coerce(specs, values, f"{source} row {i + 1}")
         except InputError as err:
             item.status, item.error = "failed", str(err)
-            write_atomic(out / file, error_page(template.name, values, err))
+            _write_page(out, item, error_page(template.name, values, err))
             continue
         item.key = fingerprint(template, {**defaults, **item.params})  # defaults name data too
-        old = manifest.get(file, {})
+        old = manifest.get(item.name)
         if (
             not force
             and old.get("key") == item.key
             and old.get("status") == "ok"
-            and (out / file).exists()
+            and (out / item.name).is_file()
         ):
-            item.status, item.records = "skipped", old.get("records", {})
+            item.status, item.records = "skipped", old.get("records") or {}
         else:
             todo.append(item)
+    manifest.update({i.name: _entry(i) for i in items if i.status != "pending"})
     return items, todo
 
 
 def _finisher(
-    out: Path, items: list[Item], bar: Any, on_done: Callable[[Item], None] | None
+    out: Path,
+    manifest: Manifest,
+    items: list[Item],
+    bar: Any,
+    on_done: Callable[[Item], None] | None,
 ) -> Callable[[Item, str], None]:
-    """What to do when a report is rendered: write it, move the bar, call ``on_done``."""
+    """What to do when a report is rendered: write it, then its manifest entry, move the bar."""
     lock = threading.Lock()
 
     def finished(item: Item, page: str) -> None:
-        write_atomic(out / item.name, page)
+        _write_page(out, item, page)
+        try:
+            manifest.update({item.name: _entry(item)})
+        except OSError as err:
+            item.status, item.error = "failed", f"cannot update {manifest.path}: {err.strerror}"
         with lock:
             bar.update(1)
             failed = sum(1 for i in items if i.status == "failed")
@@ -247,17 +280,21 @@ def _finisher(
     return finished
 
 
-def _write_manifest(path: Path, items: list[Item]) -> None:
-    """Remember each report's key, status and records for the next run."""
-    manifest = {
-        i.name: {
-            "key": i.key,
-            "status": "ok" if i.status == "skipped" else i.status,
-            "records": i.records,
-        }
-        for i in items
-    }
-    write_atomic(path, json.dumps(manifest, indent=1, default=str))
+def _prepare(out: str | Path, quiet: bool) -> tuple[Manifest, list[str]]:
+    """The folder's manifest (its problem reported), no leftovers, plotly.js in ``OUT/assets``."""
+    out = Path(out)
+    manifest = Manifest(out / "manifest.json")
+    warnings = [manifest.problem] if manifest.problem else []
+    for line in warnings:
+        if not quiet:
+            print(f"warning: {line}", file=sys.stderr, flush=True)
+    for part in out.glob(".*.part"):  # an interrupted run's temporary files; we hold the lock
+        part.unlink(missing_ok=True)
+    try:
+        write_plotly_asset(out / "assets")
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror}", source=str(out / "assets")) from None
+    return manifest, warnings
 
 
 def run_batch(
@@ -272,6 +309,7 @@ def run_batch(
     quiet: bool = False,
     source: str = "rows",
     on_done: Callable[[Item], None] | None = None,
+    only: Iterable[dict[str, Any]] | None = None,
 ) -> BatchResult:
     """Render ``template`` once per row into ``out`` (see the module docstring).
 
@@ -280,46 +318,79 @@ def run_batch(
     rows : list of dict
         Parameter values per report (strings are converted to the declared types).
     name : str, optional
-        A column whose value names each file, or a pattern such as
-        ``"{customer_id}-{year}"``; default: the row's values joined.
+        A column whose value names each file, or a pattern of plain column
+        fields such as ``"{customer_id}-{year}"``; default: the row's values
+        joined (see :func:`valuelab.reports.output.output_names`).
     dask : str, optional
         ``"local"`` for a ``distributed.LocalCluster`` of ``workers`` processes,
         or the address of a running scheduler.
+    only : list of dict, optional
+        The rows to render, a subset of ``rows`` in their order (e.g.
+        ``read_rows(path, where)``); files are named over all of ``rows``, so
+        a subset writes the same files as the whole batch, and the manifest
+        and index keep the other rows' reports.
 
     Raises
     ------
     InputError
-        Before any kernel starts: unknown parameter names (columns) or a bad
-        ``name``. Failures of single rows do not raise.
+        Before any kernel starts: unknown parameter names (columns), a bad
+        ``name``, an output folder that cannot be written or that another
+        batch holds. Failures of single rows do not raise.
     """
     template = Path(template).resolve()
     specs = fields(template)
     label_col = _label_column(template, specs, rows, name, source)
-    names = _names(rows, name)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_plotly_asset(out / "assets")
-    items, todo = _plan(template, specs, rows, names, label_col, out, force, source)
-    bar = _progress(len(todo), quiet)
-    finished = _finisher(out, items, bar, on_done)
-    if dask:
-        _run_dask(template, todo, finished, workers, dask, timeout)
-    else:
-        _run_threads(template, todo, finished, workers, timeout)
-    bar.close()
-    _write_manifest(out / "manifest.json", items)
-    index = write_atomic(out / "index.html", _index(template, items))
-    return BatchResult(items=items, index=index)
+    names = output_names(rows, name)
+    chosen = _positions(rows, only)
+    out = check_writable(out)
+    with lock_folder(out):
+        manifest, warnings = _prepare(out, quiet)
+        plan = _plan(template, specs, rows, names, chosen, label_col, out, force, source, manifest)
+        items, todo = plan
+        bar = _progress(len(todo), quiet)
+        finished = _finisher(out, manifest, items, bar, on_done)
+        try:
+            run = _run_dask if dask else _run_threads
+            run(template, todo, finished, workers, timeout, dask)
+        finally:
+            bar.close()
+        listed = _listed(items, manifest, names, out)
+        index = write_atomic(out / "index.html", _index(template, listed))
+    return BatchResult(items=items, index=index, warnings=warnings)
 
 
-def _run_threads(template: Path, todo: list[Item], finished, workers: int, timeout: int) -> None:
+def _listed(items: list[Item], manifest: Manifest, names: list[str], out: Path) -> list[Item]:
+    """What the index shows: this run's items and the folder's other reports, in row order."""
+    ran = {i.name: i for i in items}
+    listed = []
+    for n in dict.fromkeys([*names, *manifest.entries]):
+        entry = manifest.get(n)
+        if n in ran:
+            listed.append(ran[n])
+        elif entry and ((out / n).is_file() or entry.get("status") == "failed"):
+            params, records = entry.get("params"), entry.get("records")
+            listed.append(
+                Item(
+                    name=n,
+                    params=params if isinstance(params, dict) else {},
+                    status=str(entry.get("status", "")),
+                    error=str(entry.get("error") or ""),
+                    records=records if isinstance(records, dict) else {},
+                )
+            )
+    return listed
+
+
+def _run_threads(
+    template: Path, todo: list[Item], finished, workers: int, timeout: int, _: str | None = None
+) -> None:
     run_pool(
         todo, lambda worker, item: finished(item, _render(worker, template, item)), workers, timeout
     )
 
 
 def _run_dask(
-    template: Path, todo: list[Item], finished, workers: int, address: str, timeout: int
+    template: Path, todo: list[Item], finished, workers: int, timeout: int, address: str
 ) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
