@@ -1,19 +1,11 @@
 """Reports: parameterized templates rendered to stakeholder HTML.
 
-Parameters, the kernel engine, batches, and the figures a notebook records.
+Parameters, the kernel engine, the HTML export, batches, and the figures a notebook records.
 """
 
 from valuelab.reports.batch import BatchResult, Item, fingerprint, read_rows, run_batch
-from valuelab.reports.engine import (
-    PLOTLY_MIME,
-    KernelWorker,
-    ReportError,
-    error_page,
-    run_pool,
-    to_html,
-    write_atomic,
-    write_plotly_asset,
-)
+from valuelab.reports.engine import KernelWorker, ReportError, run_pool, write_atomic
+from valuelab.reports.html import PLOTLY_MIME, error_page, to_html, write_plotly_asset
 from valuelab.reports.params import coerce, fields, read_params_file, table
 from valuelab.reports.records import MIME_TYPE, drop_records, read_records, record
 

@@ -35,14 +35,8 @@ from typing import Any
 import yaml
 
 from valuelab.core import InputError
-from valuelab.reports.engine import (
-    KernelWorker,
-    error_page,
-    run_pool,
-    to_html,
-    write_atomic,
-    write_plotly_asset,
-)
+from valuelab.reports.engine import KernelWorker, run_pool, write_atomic
+from valuelab.reports.html import error_page, to_html, write_plotly_asset
 from valuelab.reports.params import coerce, fields
 from valuelab.reports.records import read_records
 
