@@ -1,13 +1,19 @@
-"""Reports HTML: no code, charts that need no network, error pages."""
+"""Reports HTML: no code, escaped text, charts that need no network, error pages."""
 
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
+from html import unescape as html_unescape
+
+import pytest
+from support import NOTEBOOKS
 
 from valuelab.core.errors import InputError
+from valuelab.data import datasets
 from valuelab.reports import read_records
 from valuelab.reports.engine import KernelWorker, ReportError
-from valuelab.reports.html import error_page, to_html
+from valuelab.reports.html import MarkdownText, error_page, escape_markdown, markdown, to_html
 
 
 def test_report_html_has_no_code_and_charts_that_need_no_network(toy):
@@ -38,3 +44,53 @@ def test_error_page_names_the_report_the_values_the_error_and_the_cell():
     assert "toy: n=&#x27;x&#x27; is not a valid int" in plain and "cell that failed" not in plain
     other = error_page("toy.ipynb", {}, TimeoutError("cell took too long"))
     assert "TimeoutError: cell took too long" in other
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def _outside_scripts(page: str) -> str:
+    """The page without its <script> elements (chart data may hold any text as JSON)."""
+    return re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+
+
+def test_markdown_escapes_every_value_and_renders_exactly_its_text():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune as render
+
+    values = [HOSTILE, "*a* _b_ `c` [d](javascript:x) # e | f $g$ ~~h~~", "1. x\n\n# y\r\n- z"]
+    for value in values:
+        text = markdown("**{v}** at {n:,.1f} EUR", v=value, n=1234.56)
+        assert isinstance(text, MarkdownText) and text._repr_markdown_() == str(text)
+        body = render(str(text))
+        assert body.startswith("<p><strong>") and body.count("<") == 4, body  # p, strong only
+        assert html_unescape(re.sub(r"</?(p|strong)>", "", body)).strip() == (
+            f"{value} at 1,234.6 EUR"
+        )
+    joined = markdown("\n").join(markdown("- {}", a) for a in ["<b>", "x*y*"])
+    assert str(joined) == "- &#60;b&#62;\n- x&#42;y&#42;"
+    assert render(str(joined)).count("<li>") == 2
+    plus = markdown("| {} |", "a|b") + "<i>" + escape_markdown("*")
+    assert str(plus) == "| a&#124;b |&#60;i&#62;&#42;"
+    assert str(markdown("{0}, {1}; {0}?", "50 %", "a/b")) == "50 %, a/b; 50 %?"  # readable
+
+
+@pytest.mark.slow
+def test_an_account_id_that_is_html_renders_as_text_in_a_real_report(tmp_path):
+    accounts = datasets.load("accounts").head(5).copy()
+    accounts.loc[0, "account_id"] = HOSTILE
+    own = tmp_path / "accounts.csv"
+    accounts.to_csv(own, index=False)
+    with KernelWorker() as worker:
+        card = worker.run(
+            NOTEBOOKS / "reports" / "customer_scorecard.ipynb",
+            {"customer_id": HOSTILE, "accounts_file": str(own)},
+        )
+        year = worker.run(NOTEBOOKS / "reports" / "spotify_year.ipynb", {"year": 2021})
+    page = _outside_scripts(to_html(card))
+    assert "<img" not in page and "onerror=alert(1)&gt;" in page
+    assert f"<strong>{html_escape(HOSTILE, quote=False)}</strong> · " in page
+    assert "Recommended next actions" in page and page.count("<li>") >= 1
+    table = _outside_scripts(to_html(year))
+    assert '<th>metric</th>\n<th style="text-align:right">2020</th>' in table
+    assert '<td>Total revenue</td>\n<td style="text-align:right">7,880 EUR m</td>' in table
+    assert table.count("<tr>") == 1 + len(read_records(year))  # the header, one row per metric

@@ -8,6 +8,11 @@ folder shared by a batch (:func:`write_plotly_asset`), so a report of a few
 charts stays well under 1 MB. Nothing is loaded from the network (the
 template drops the lab template's RequireJS, MathJax and Mermaid CDN tags).
 :func:`error_page` is the page a failed report gets instead.
+
+Text: a template writes text that holds data with :func:`markdown`, never
+``Markdown(f"...")``: each value is escaped (markupsafe's model: the template
+is trusted, the values are not), so an account id ``<img src=x onerror=...>``
+shows as text instead of running in the stakeholder's browser.
 """
 
 from __future__ import annotations
@@ -19,15 +24,102 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import markupsafe
+
 from valuelab.core import InputError
 from valuelab.reports.engine import ReportError, write_atomic
 from valuelab.reports.records import drop_records
 
-__all__ = ["PLOTLY_MIME", "error_page", "to_html", "write_plotly_asset"]
+__all__ = [
+    "PLOTLY_MIME",
+    "MarkdownText",
+    "error_page",
+    "escape_markdown",
+    "markdown",
+    "to_html",
+    "write_plotly_asset",
+]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+#: ASCII punctuation that is plain text wherever it stands in Markdown; every
+#: other punctuation character may start markup (emphasis, links, code, lists,
+#: headings, tables, raw HTML, math, autolinks) and is written as a numeric
+#: character reference, which CommonMark and HTML both read as the literal
+#: character. Line breaks are references too, so a value never starts a block.
+_PLAIN = set(",;?%/ ")
+_MD_ESCAPES = {
+    c: f"&#{ord(c)};"
+    for c in [chr(i) for i in range(33, 127)] + ["\n", "\r"]
+    if not c.isalnum() and c not in _PLAIN
+}
+_MD_TABLE = str.maketrans(_MD_ESCAPES)
+
+
+def escape_markdown(value: Any) -> MarkdownText:
+    """``value`` as Markdown that renders to exactly its text (and is safe HTML).
+
+    A value already marked safe (:class:`MarkdownText`, or anything with
+    ``__html__``) is kept as it is.
+
+    Examples
+    --------
+    >>> str(escape_markdown("<b>*A-1*</b>"))
+    '&#60;b&#62;&#42;A&#45;1&#42;&#60;/b&#62;'
+    """
+    return MarkdownText.escape(value)
+
+
+class MarkdownText(markupsafe.Markup):
+    """Markdown whose inserted values are escaped: markupsafe's ``Markup`` for Markdown.
+
+    ``format``, ``%``, ``+`` and ``join`` escape every operand that is not
+    already a :class:`MarkdownText`; IPython shows it as Markdown (a cell that
+    ends with one displays it). Build one with :func:`markdown`.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def escape(cls, s: Any, /) -> MarkdownText:
+        """Escape ``s`` for Markdown (and HTML) unless it is already safe."""
+        if hasattr(s, "__html__"):
+            return cls(s.__html__())
+        return cls(str(s).translate(_MD_TABLE))
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def markdown(template: str, /, *args: Any, **values: Any) -> MarkdownText:
+    """Report text: ``template`` (trusted Markdown) with ``values`` escaped and formatted.
+
+    ``template`` uses :meth:`str.format` fields, format specs included
+    (``{arr:,.0f}``, ``{row[account_id]}``); every value renders as its text,
+    whatever characters it holds. Use it wherever text holds data, never
+    ``Markdown(f"...")``. Join parts with ``markdown("\\n").join(parts)``.
+
+    Parameters
+    ----------
+    template : str
+        Markdown written by the template's author (not data).
+    *args, **values
+        The values for the fields.
+
+    Returns
+    -------
+    MarkdownText
+        Shown as Markdown when it ends a cell (or with ``display``).
+
+    Examples
+    --------
+    >>> str(markdown("**{id}** · ARR {arr:,.0f} EUR", id="<img src=x>", arr=12500.4))
+    '**&#60;img src&#61;x&#62;** · ARR 12,500 EUR'
+    """
+    return MarkdownText(template).format(*args, **values)
 
 
 def _plotly_outputs(nb: Any) -> Any:
