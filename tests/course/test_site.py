@@ -54,3 +54,20 @@ def test_notebook_title():
     title, question = notebook_title(NOTEBOOKS / "00_start_here.ipynb")
     assert title == "Start here: valuelab in 15 minutes"
     assert question.startswith("how do we go from a table")
+
+
+def test_index_links_quote_and_escape_notebook_names(tmp_path):
+    from valuelab.course.site import Page, _index
+
+    name = "it's <b>#1 & more"
+    page = Page(
+        "lesson",
+        tmp_path / f"{name}.ipynb",
+        tmp_path / "course" / f"{name}.html",
+        "A <title>",
+        "Why?",
+        {},
+    )
+    index = _index([page], [], tmp_path).read_text()
+    assert "href='course/it%27s%20%3Cb%3E%231%20%26%20more.html'" in index
+    assert "<b>" not in index and ">A &lt;title&gt;</a>" in index

@@ -141,3 +141,12 @@ def test_an_unknown_column_fails_the_batch_before_any_kernel(toy, tmp_path):
     with pytest.raises(InputError, match="unknown parameter 'nn'; did you mean 'n'"):
         run_batch(toy, [{"nn": 1}], out, quiet=True)
     assert not out.exists()
+
+
+def test_index_links_are_quoted_and_escaped():
+    from valuelab.reports.batch import _index
+
+    items = [Item(name="a'b <c>.html", params={"x": "<i>"}, status="failed", error="<e>")]
+    page = _index(Path("t.ipynb"), items)
+    assert "<a href='a%27b%20%3Cc%3E.html'>a&#x27;b &lt;c&gt;.html</a>" in page
+    assert "<i>" not in page and "&lt;e&gt;" in page

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape as html_escape
 from html import unescape as html_unescape
+from html.parser import HTMLParser
 
+import nbformat
 import pytest
 from support import NOTEBOOKS
 
@@ -13,7 +16,14 @@ from valuelab.core.errors import InputError
 from valuelab.data import datasets
 from valuelab.reports import read_records
 from valuelab.reports.engine import KernelWorker, ReportError
-from valuelab.reports.html import MarkdownText, error_page, escape_markdown, markdown, to_html
+from valuelab.reports.html import (
+    PLOTLY_MIME,
+    MarkdownText,
+    error_page,
+    escape_markdown,
+    markdown,
+    to_html,
+)
 
 
 def test_report_html_has_no_code_and_charts_that_need_no_network(toy):
@@ -94,3 +104,52 @@ def test_an_account_id_that_is_html_renders_as_text_in_a_real_report(tmp_path):
     assert '<th>metric</th>\n<th style="text-align:right">2020</th>' in table
     assert '<td>Total revenue</td>\n<td style="text-align:right">7,880 EUR m</td>' in table
     assert table.count("<tr>") == 1 + len(read_records(year))  # the header, one row per metric
+
+
+def _notebook_with(*outputs: dict) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Charts")]
+    for out in outputs:
+        cell = nbformat.v4.new_code_cell("")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=out)]
+        nb.cells.append(cell)
+    return nb
+
+
+def _figure(trace: str = "bar", **config: object) -> dict:
+    return {
+        PLOTLY_MIME: {
+            "data": [{"type": trace, "x": ["a"], "y": [1], "name": "</script><b>x</b>"}],
+            "layout": {"title": {"text": "<!--<script>"}},
+            "config": config,
+        }
+    }
+
+
+class _Tags(HTMLParser):
+    """The start tags and script texts of a page, as a browser's tokenizer splits them."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.scripts: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag == "script":
+            self.scripts.append(data)
+
+
+def test_chart_scripts_cannot_be_closed_by_the_data_or_the_config():
+    evil = "</script><img src=x onerror=alert(1)><!--<script>"
+    page = to_html(_notebook_with(_figure(toImageButtonOptions={"filename": evil})))
+    parsed = _Tags(page)
+    assert "img" not in parsed.tags and "b" not in parsed.tags
+    chart = next(s for s in parsed.scripts if "Plotly.newPlot" in s)
+    assert "</" not in chart and "<!--" not in chart
+    assert chart.rstrip().endswith("};"), "the script holds the whole call"
+    config = re.search(r'"toImageButtonOptions": (\{.*?\})', chart).group(1)
+    assert json.loads(config) == {"filename": evil}  # the value itself is unchanged

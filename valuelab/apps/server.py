@@ -53,7 +53,7 @@ import html
 import json
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from jupyter_server.utils import url_path_join
 from tornado import web
@@ -152,12 +152,12 @@ def gallery_html(entries: list[dict[str, str]], base_url: str = "/") -> str:
     cards = []
     for a in entries:
         img = (
-            f"<img src='{base_url}voila/files/{html.escape(a['thumbnail'])}' alt=''>"
+            f"<img src='{_url(base_url, 'voila/files', a['thumbnail'])}' alt=''>"
             if a["thumbnail"]
             else "<div class='noimg'>📊</div>"
         )
         cards.append(
-            f"<a class='card' href='{base_url}voila/render/{html.escape(a['name'])}'>{img}"
+            f"<a class='card' href='{_url(base_url, 'voila/render', a['name'])}'>{img}"
             f"<h2>{html.escape(a['title'])}</h2><p>{html.escape(a['purpose'])}</p></a>"
         )
     return f"""<!doctype html>
@@ -176,6 +176,11 @@ display:flex;align-items:center;justify-content:center;font-size:3em}}
 <header><h1>valuelab apps</h1><p>Pick an app: sliders and charts, no code.</p></header>
 <main>{"".join(cards) or "<p>No apps yet.</p>"}</main>
 </body></html>"""
+
+
+def _url(base_url: str, route: str, name: str) -> str:
+    """A link to ``name`` under ``route``, quoted and escaped for an HTML attribute."""
+    return html.escape(f"{base_url}{route}/{quote(name)}")
 
 
 class _GalleryHandler(web.RequestHandler):

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nbformat
 import yaml
@@ -128,7 +129,7 @@ def _index(pages: list[Page], apps: list[Path], out: Path) -> Path:
             if p.kind != kind:
                 continue
             label = html.escape(p.title + (f" ({_slug(p.parameters)})" if p.parameters else ""))
-            link = p.html.relative_to(out).as_posix()
+            link = html.escape(quote(p.html.relative_to(out).as_posix()))  # a name may hold ' < #
             status = (
                 f"<span class='fail'>failed: {html.escape(p.error)}</span>"
                 if p.error

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -409,7 +410,7 @@ def _index(template: Path, items: list[Item]) -> str:
         params = ", ".join(f"{k}={v}" for k, v in i.params.items())
         figures = "".join(f"<td>{e(_fmt(i.records.get(k)))}</td>" for k in heads)
         rows.append(
-            f"<tr class='{e(i.status)}'><td><a href='{e(i.name)}'>{e(i.name)}</a></td>"
+            f"<tr class='{e(i.status)}'><td><a href='{e(quote(i.name))}'>{e(i.name)}</a></td>"
             f"<td>{e(params)}</td><td>{status}</td><td>{e(i.error)}</td>{figures}</tr>"
         )
     n_failed = sum(1 for i in items if i.status == "failed")

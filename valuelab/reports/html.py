@@ -36,6 +36,7 @@ __all__ = [
     "error_page",
     "escape_markdown",
     "markdown",
+    "script_safe",
     "to_html",
     "write_plotly_asset",
 ]
@@ -122,22 +123,51 @@ def markdown(template: str, /, *args: Any, **values: Any) -> MarkdownText:
     return MarkdownText(template).format(*args, **values)
 
 
-def _plotly_outputs(nb: Any) -> Any:
-    """Each plotly output becomes an HTML div drawn by plotly.js (no library inside)."""
+def script_safe(js: str) -> str:
+    r"""``js`` (script text or JSON whose strings hold data) safe inside ``<script>``.
+
+    ``</`` would end the element and ``<!--`` change how the browser parses it;
+    inside a JavaScript or JSON string ``<\/`` and ``\u003c!--`` read the same.
+
+    Examples
+    --------
+    >>> print(script_safe('{"x": "</script><!--"}'))
+    {"x": "<\/script>\u003c!--"}
+    """
+    return js.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+_SCRIPT_OPEN = re.compile(r"<script\b[^>]*>")
+
+
+def _chart_div(fig: dict[str, Any]) -> str:
+    """A plotly output as a div and the script that draws it (plotly.js not included).
+
+    plotly escapes the figure's JSON but not its ``config``: the script's text
+    is made safe here (:func:`script_safe`).
+    """
     import plotly.io as pio
 
+    div = pio.to_html(
+        fig,
+        include_plotlyjs=False,
+        full_html=False,
+        config=fig.get("config") or {"displaylogo": False},
+    )
+    opening = _SCRIPT_OPEN.search(div)
+    end = div.rfind("</script>")
+    if opening is None or end < opening.end():
+        raise ValueError("unexpected plotly.io.to_html output: no script")
+    return div[: opening.end()] + script_safe(div[opening.end() : end]) + div[end:]
+
+
+def _plotly_outputs(nb: Any) -> Any:
+    """Each plotly output becomes an HTML div drawn by plotly.js (no library inside)."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if PLOTLY_MIME in data:
-                fig = data[PLOTLY_MIME]
-                div = pio.to_html(
-                    fig,
-                    include_plotlyjs=False,
-                    full_html=False,
-                    config=fig.get("config") or {"displaylogo": False},
-                )
-                out["data"] = {"text/html": div}
+                out["data"] = {"text/html": _chart_div(data[PLOTLY_MIME])}
     return nb
 
 
