@@ -8,7 +8,10 @@ from support import run_valuelab
 
 from valuelab.core.errors import InputError
 from valuelab.reports.batch import BatchResult, Item, fingerprint, read_rows, run_batch
+from valuelab.reports.html import plotly_bundles
 from valuelab.reports.params import fields
+
+BASIC = next(iter(plotly_bundles()))
 
 
 @pytest.mark.slow
@@ -30,7 +33,8 @@ def test_batch_isolates_failures_resumes_and_indexes(toy, tmp_path):
     index = (out / "index.html").read_text()
     assert index.count("<tr class=") == 4 and "2 failed" in index
     assert "<a href='gamma.html'>" in index and "<td>9</td>" in index  # gamma's n_squared
-    assert (out / "assets" / "plotly.min.js").exists()
+    assert [p.name for p in (out / "assets").iterdir()] == [BASIC]  # bar charts: basic, once
+    assert f'<script src="assets/{BASIC}">' in (out / "alpha.html").read_text()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["alpha.html"]["status"] == "ok"
 

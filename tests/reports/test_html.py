@@ -19,24 +19,56 @@ from valuelab.reports.engine import KernelWorker, ReportError
 from valuelab.reports.html import (
     PLOTLY_MIME,
     MarkdownText,
+    chart_bundle,
     error_page,
     escape_markdown,
     markdown,
+    plotly_bundles,
+    referenced_bundles,
     to_html,
+    write_plotly_asset,
 )
+
+BASIC, FULL = plotly_bundles()
 
 
 def test_report_html_has_no_code_and_charts_that_need_no_network(toy):
     with KernelWorker() as worker:
         nb = worker.run(toy, {"n": 4})
     assert read_records(nb)["n_squared"] == 16
-    page = to_html(nb, plotly_js="assets/plotly.min.js")
-    assert "plotly-graph-div" in page and '<script src="assets/plotly.min.js">' in page
+    page = to_html(nb, assets="assets")
+    assert "plotly-graph-div" in page and f'<script src="assets/{BASIC}">' in page  # a bar
+    assert referenced_bundles(page) == [BASIC]
     assert "record(" not in page and "import plotly" not in page, "no code in a report"
     assert not re.search(r"<script[^>]+src=\"https?://", page), "nothing from the network"
     assert len(page.encode()) < 1_000_000
     inline = to_html(nb)
-    assert "plotly-graph-div" in inline and len(inline.encode()) > 3_000_000  # plotly.js inlined
+    assert "plotly-graph-div" in inline and "plotly.js (basic - minified)" in inline
+    assert 1_000_000 < len(inline.encode()) < 1_600_000  # the basic bundle inlined, not 4.8 MB
+
+
+def test_a_page_carries_the_smallest_plotly_bundle_its_charts_need(tmp_path):
+    text = {"text/markdown": "some *text*"}
+    assert chart_bundle(_notebook_with(text)) is None
+    chartless = to_html(_notebook_with(text))
+    assert "Plotly" not in chartless and "plotly.js" not in chartless
+    assert len(chartless.encode()) < 400_000  # nbconvert's page and styles only
+    assert to_html(_notebook_with(text), assets="assets").count("<script src=") == 0
+    basic = _notebook_with(_figure("bar"), _figure("scatter"), _figure("pie"))
+    assert chart_bundle(basic) == BASIC
+    untyped = _figure()
+    del untyped[PLOTLY_MIME]["data"][0]["type"]  # plotly.js draws it as a scatter
+    assert chart_bundle(_notebook_with(untyped)) == BASIC
+    mixed = _notebook_with(_figure("bar"), _figure("sankey"))
+    assert chart_bundle(mixed) == FULL
+    page = to_html(mixed)
+    assert "plotly.js (basic" not in page and len(page.encode()) > 3_000_000  # the full bundle
+    assert referenced_bundles(to_html(mixed, assets="../assets")) == [FULL]
+    path = write_plotly_asset(tmp_path / "assets", BASIC)
+    assert path.read_bytes() == plotly_bundles()[BASIC].read_bytes()
+    before = path.stat().st_mtime_ns
+    assert write_plotly_asset(tmp_path / "assets", BASIC).stat().st_mtime_ns == before  # once
+    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == [BASIC]
 
 
 def test_error_page_names_the_report_the_values_the_error_and_the_cell():
@@ -116,10 +148,17 @@ def _notebook_with(*outputs: dict) -> nbformat.NotebookNode:
     return nb
 
 
+TRACE_DATA = {
+    "bar": {"x": ["a"], "y": [1]},
+    "scatter": {"x": [1], "y": [1]},
+    "pie": {"labels": ["a"], "values": [1]},
+}
+
+
 def _figure(trace: str = "bar", **config: object) -> dict:
     return {
         PLOTLY_MIME: {
-            "data": [{"type": trace, "x": ["a"], "y": [1], "name": "</script><b>x</b>"}],
+            "data": [{"type": trace, "name": "</script><b>x</b>", **TRACE_DATA.get(trace, {})}],
             "layout": {"title": {"text": "<!--<script>"}},
             "config": config,
         }

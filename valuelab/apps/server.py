@@ -37,11 +37,12 @@ What it changes from a plain ``voila notebooks/apps``:
   third-party widget library).
 - **Charts drawn with a small plotly.js**: ``valuelab/static/charts.js`` loads
   the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
-  ``plotly.js-basic-dist-min``, MIT) while the page starts; the apps' charts
-  (:class:`valuelab.apps.kit.FigureBox`) are drawn with it, or with plotly's full
-  bundle for other trace types. Bundles and page assets are cached by the
-  browser for a year (versioned names or ``?v=`` digests). Switching template
-  from the URL is refused, and the page loads nothing from third-party hosts.
+  ``plotly.js-basic-dist-min``, MIT, in ``valuelab/reports/static/``) while the
+  page starts; the apps' charts (:class:`valuelab.apps.kit.FigureBox`) are
+  drawn with it, or with plotly's full bundle for other trace types. Bundles and
+  page assets are cached by the browser for a year (versioned names or ``?v=``
+  digests). Switching template from the URL is refused, and the page loads
+  nothing from third-party hosts.
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
 """
 
@@ -64,6 +65,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from valuelab.apps.kit import CHARTS_ENV
 from valuelab.core import InputError
 from valuelab.course import notebook_title
+from valuelab.reports import plotly_bundles
 
 __all__ = [
     "CELL_ERROR_MESSAGE",
@@ -107,18 +109,12 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def chart_bundles() -> dict[str, Path]:
     """The plotly.js bundles the server sends, by URL name (version in the name).
 
-    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/static/``
-    (npm ``plotly.js-basic-dist-min``, MIT); ``plotly-<version>.min.js`` is the
+    The reports' bundles (:func:`valuelab.reports.plotly_bundles`):
+    ``plotly-basic-<version>.min.js`` vendored in ``valuelab/reports/static/``
+    (npm ``plotly.js-basic-dist-min``, MIT) and ``plotly-<version>.min.js``, the
     full bundle shipped inside the plotly Python package.
     """
-    import plotly
-    from plotly.offline import get_plotlyjs_version
-
-    version = get_plotlyjs_version()
-    return {
-        f"plotly-basic-{version}.min.js": STATIC / f"plotly-basic-{version}.min.js",
-        f"plotly-{version}.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-    }
+    return plotly_bundles()
 
 
 def apps(apps_dir: str | Path = DEFAULT_APPS) -> list[dict[str, str]]:

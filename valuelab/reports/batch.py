@@ -7,7 +7,8 @@
   a value that does not convert fails only its row;
 - ``workers`` threads each drive one warm kernel (:class:`valuelab.reports.engine.KernelWorker`),
   or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
-- plotly.js is written once to ``OUT/assets/`` and referenced by every report;
+- the plotly.js bundle a report needs (none, basic or full) is written once to
+  ``OUT/assets/`` and referenced from there;
 - a failing row gets an error page (the cell and the message) in place of its
   report, the others go on, and the run ends with a summary (the CLI exits 1);
 - ``OUT/manifest.json`` remembers what each report was made from (the
@@ -37,13 +38,14 @@ import yaml
 
 from valuelab.core import InputError
 from valuelab.reports.engine import KernelWorker, run_pool, write_atomic
-from valuelab.reports.html import error_page, to_html, write_plotly_asset
+from valuelab.reports.html import error_page, referenced_bundles, to_html, write_plotly_asset
 from valuelab.reports.params import coerce, fields
 from valuelab.reports.records import read_records
 
 __all__ = ["BatchResult", "Item", "fingerprint", "read_rows", "run_batch"]
 
-ASSET = "assets/plotly.min.js"
+#: The folder (in OUT) of the plotly.js bundles the reports load.
+ASSETS = "assets"
 
 
 @dataclass
@@ -173,7 +175,7 @@ def _render(worker: KernelWorker, template: Path, item: Item) -> str:
     try:
         nb = worker.run(template, item.params)
         item.records = read_records(nb)
-        page = to_html(nb, plotly_js=ASSET)
+        page = to_html(nb, assets=ASSETS)
         item.status = "ok"
     except Exception as err:  # one bad row must not stop the batch
         page = error_page(template.name, item.params, err)
@@ -276,6 +278,8 @@ def _finisher(
     lock = threading.Lock()
 
     def finished(item: Item, page: str) -> None:
+        for bundle in referenced_bundles(page):  # each bundle written once, before its first page
+            write_plotly_asset(out / ASSETS, bundle)
         write_atomic(out / item.name, page)
         with lock:
             bar.update(1)
@@ -338,7 +342,6 @@ def run_batch(
     names = _names(rows, name)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    write_plotly_asset(out / "assets")
     items, todo = _plan(template, specs, rows, names, label_col, out, force, source)
     bar = _progress(len(todo), quiet)
     finished = _finisher(out, items, bar, on_done)

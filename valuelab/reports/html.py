@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import markupsafe
 
@@ -31,11 +32,15 @@ from valuelab.reports.engine import ReportError, write_atomic
 from valuelab.reports.records import drop_records
 
 __all__ = [
+    "BASIC_TRACES",
     "PLOTLY_MIME",
     "MarkdownText",
+    "chart_bundle",
     "error_page",
     "escape_markdown",
     "markdown",
+    "plotly_bundles",
+    "referenced_bundles",
     "script_safe",
     "to_html",
     "write_plotly_asset",
@@ -171,35 +176,104 @@ def _plotly_outputs(nb: Any) -> Any:
     return nb
 
 
+#: Trace types the small plotly.js bundle (``plotly-basic``) draws.
+BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
+_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def plotly_bundles() -> dict[str, Path]:
+    """The plotly.js bundles, by file name (the version in the name): basic first, then full.
+
+    ``plotly-basic-<version>.min.js`` (1.2 MB: bar, pie, scatter) is vendored
+    in ``valuelab/reports/static/`` (npm ``plotly.js-basic-dist-min``, MIT,
+    licence in ``PLOTLY-LICENSE`` beside it); ``plotly-<version>.min.js``
+    (4.8 MB, every trace type) is the bundle inside the plotly Python package.
+
+    Examples
+    --------
+    >>> [name.split("-")[1] for name in plotly_bundles()]
+    ['basic', '4.1.1.min.js']
+    """
+    import plotly
+    from plotly.offline import get_plotlyjs_version
+
+    version = get_plotlyjs_version()
+    return {
+        f"plotly-basic-{version}.min.js": _STATIC / f"plotly-basic-{version}.min.js",
+        f"plotly-{version}.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+    }
+
+
+def chart_bundle(nb: Any) -> str | None:
+    """The file name of the smallest plotly.js bundle that draws every chart in ``nb``.
+
+    None when ``nb`` has no chart; the basic bundle when every trace is
+    of :data:`BASIC_TRACES`; else the full one.
+    """
+    types = {
+        trace.get("type", "scatter")
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        for trace in out.get("data", {}).get(PLOTLY_MIME, {}).get("data", [])
+    }
+    charts = any(PLOTLY_MIME in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    if not charts:
+        return None
+    basic, full = plotly_bundles()
+    return basic if types <= BASIC_TRACES else full
+
+
+def referenced_bundles(page: str) -> list[str]:
+    """The plotly.js bundles a page made with ``to_html(..., assets=...)`` loads, by file name."""
+    names = plotly_bundles()
+    found = re.findall(r'<script src="[^"]*?/?([\w.-]+\.js)"></script>', page)
+    return [name for name in dict.fromkeys(found) if name in names]
+
+
+def _head_scripts(nb: Any, assets: str | None) -> str:
+    """The page's scripts: the plotly.js bundle its charts need (inline or from ``assets``)."""
+    bundle = chart_bundle(nb)
+    if bundle is None:
+        return ""
+    if assets is None:
+        js = plotly_bundles()[bundle].read_text(encoding="utf-8")
+        if re.search(r"</script|<!--", js, flags=re.IGNORECASE):  # would end the element
+            raise ValueError(f"{bundle} cannot be inlined: it holds </script or <!--")
+        return f'<script type="text/javascript">{js}</script>'
+    url = f"{assets.rstrip('/')}/{quote(bundle)}" if assets else quote(bundle)
+    return f'<script src="{html.escape(url)}"></script>'
+
+
 def to_html(
-    nb: Any, plotly_js: str = "inline", title: str | None = None, show_code: bool = False
+    nb: Any, assets: str | None = None, title: str | None = None, show_code: bool = False
 ) -> str:
     """The stakeholder HTML of an executed notebook: no code, charts drawn, offline.
 
+    A page carries plotly.js only when it has charts, and then the smallest
+    bundle that draws them (:func:`chart_bundle`).
+
     Parameters
     ----------
-    plotly_js : str
-        ``"inline"`` writes plotly.js into the page once (a single file);
-        otherwise the (relative) URL of plotly.js, e.g. ``"assets/plotly.min.js"``.
+    assets : str, optional
+        None writes the bundle into the page (a single file); otherwise the
+        (relative) URL of a folder holding it (:func:`write_plotly_asset`,
+        :func:`referenced_bundles`), e.g. ``"assets"``.
     title : str, optional
         The page title (default: the notebook's first heading).
     show_code : bool
         Keep the code cells (the course pages do; reports do not).
     """
     from nbconvert import HTMLExporter
-    from plotly.offline import get_plotlyjs
 
-    nb = _plotly_outputs(drop_records(copy.deepcopy(nb)))
+    nb = drop_records(copy.deepcopy(nb))
+    script = _head_scripts(nb, assets)
+    nb = _plotly_outputs(nb)
     exporter = HTMLExporter(
         template_name="valuelab_report", extra_template_basedirs=[str(_TEMPLATES)]
     )
     if not show_code:
         exporter.exclude_input = exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
-    if plotly_js == "inline":
-        script = f'<script type="text/javascript">{get_plotlyjs()}</script>'
-    else:
-        script = f'<script src="{html.escape(plotly_js)}"></script>'
     if title is None:
         heads = [
             c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("#")
@@ -210,14 +284,16 @@ def to_html(
     return body
 
 
-def write_plotly_asset(folder: str | Path) -> Path:
-    """Write plotly.js once into ``folder`` (skipped when already there); return its path."""
-    from plotly.offline import get_plotlyjs
+def write_plotly_asset(folder: str | Path, name: str) -> Path:
+    """Copy the bundle ``name`` (see :func:`plotly_bundles`) into ``folder`` once; its path.
 
-    path = Path(folder) / "plotly.min.js"
-    text = get_plotlyjs()
-    if not path.exists() or path.stat().st_size != len(text.encode("utf-8")):
-        write_atomic(path, text)
+    Skipped when a file of the same size is there; written atomically, so
+    workers may call it at the same time.
+    """
+    source = plotly_bundles()[name]
+    path = Path(folder) / name
+    if not path.exists() or path.stat().st_size != source.stat().st_size:
+        write_atomic(path, source.read_text(encoding="utf-8"))
     return path
 
 
