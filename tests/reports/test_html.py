@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html import escape as html_escape
 from html import unescape as html_unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
-from support import NOTEBOOKS
+from support import NOTEBOOKS, write_template
 
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
+from valuelab.reports import html as html_module
 from valuelab.reports import read_records
 from valuelab.reports.engine import KernelWorker, ReportError
 from valuelab.reports.html import (
     PLOTLY_MIME,
+    WIDGET_STATE,
     MarkdownText,
     chart_bundle,
     error_page,
@@ -26,6 +30,7 @@ from valuelab.reports.html import (
     plotly_bundles,
     referenced_bundles,
     to_html,
+    widget_state,
     write_plotly_asset,
 )
 
@@ -172,14 +177,27 @@ class _Tags(HTMLParser):
         super().__init__()
         self.tags: list[str] = []
         self.scripts: list[str] = []
+        self.types: list[str] = []
+        self.in_script = False
         self.feed(page)
+        self.typed: dict[str, list[str]] = {}  # script type -> texts
+        for kind, text in zip(self.types, self.scripts, strict=True):
+            self.typed.setdefault(kind, []).append(text)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         self.tags.append(tag)
+        if tag == "script":
+            self.in_script = True
+            self.scripts.append("")
+            self.types.append(dict(attrs).get("type") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.lasttag == "script":
-            self.scripts.append(data)
+        if self.in_script:
+            self.scripts[-1] += data
 
 
 def test_chart_scripts_cannot_be_closed_by_the_data_or_the_config():
@@ -192,3 +210,84 @@ def test_chart_scripts_cannot_be_closed_by_the_data_or_the_config():
     assert chart.rstrip().endswith("};"), "the script holds the whole call"
     config = re.search(r'"toImageButtonOptions": (\{.*?\})', chart).group(1)
     assert json.loads(config) == {"filename": evil}  # the value itself is unchanged
+
+
+STATIC = Path(html_module.__file__).parent / "static"
+
+
+def test_the_widget_manager_is_built_from_the_sources_in_the_repository():
+    """widgets.js and widgets.css carry the digest of their sources (``make widgets``)."""
+    folder = STATIC / "widgets"
+    build = (folder / "build.mjs").read_text(encoding="utf-8")
+    sources = json.loads(re.search(r"SOURCES = (\[.*?\]);", build).group(1).replace("'", '"'))
+    digest = hashlib.sha256()
+    for name in sources:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    for name in ("widgets.js", "widgets.css"):
+        text = (STATIC / name).read_text(encoding="utf-8")
+        assert f"(sources sha256 {digest.hexdigest()})" in text[:300], f"{name}: make widgets"
+        assert not re.search(r"</script|</style|<!--", text, flags=re.I), "inlined as it is"
+    assert (STATIC / "widgets.js").stat().st_size < 1_500_000
+    lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"][""]["dependencies"]
+    assert pinned == {"@jupyter-widgets/html-manager": "1.0.15"}
+    licenses = (STATIC / "WIDGETS-LICENSES.txt").read_text(encoding="utf-8")
+    for package in ("@jupyter-widgets/html-manager", "@jupyter-widgets/controls", "ajv"):
+        assert f"\n{package} " in licenses
+
+
+def _widget_notebook(label: str) -> nbformat.NotebookNode:
+    nb = _notebook_with({"application/vnd.jupyter.widget-view+json": {"model_id": "m1"}})
+    nb.metadata["widgets"] = {
+        WIDGET_STATE: {
+            "state": {"m1": {"model_name": "LabelModel", "state": {"value": label}}},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    return nb
+
+
+def test_only_pages_with_widgets_carry_the_widget_manager_and_its_json_is_script_safe():
+    plain = to_html(_notebook_with({"text/markdown": "text"}))
+    assert "widget-state+json" not in plain and "HTMLManager" not in plain
+    assert "sources sha256" not in plain  # neither widgets.js nor a plotly bundle
+    evil = "</script><img src=x onerror=alert(1)><!--<script>"
+    page = to_html(_widget_notebook(evil))
+    assert page.count("valuelab report widgets, built from") == 2  # widgets.css and widgets.js
+    assert not re.search(r"<script[^>]+src=", page), "nothing fetched: no CDN, no RequireJS"
+    parsed = _Tags(page)
+    assert "img" not in parsed.tags
+    [state] = parsed.typed[WIDGET_STATE]
+    assert json.loads(state)["state"]["m1"]["state"]["value"] == evil
+    [view] = parsed.typed["application/vnd.jupyter.widget-view+json"]
+    assert json.loads(view) == {"model_id": "m1"}
+
+
+@pytest.mark.browser
+def test_widgets_and_tqdm_bars_draw_offline_in_a_report(tmp_path, browser):
+    label = "<b>n</b><!--<script>"
+    template = write_template(
+        tmp_path / "w.ipynb",
+        "x = 1",
+        f"import ipywidgets as w\nw.IntSlider(value=7, description={label!r})",
+        "from tqdm.auto import tqdm\nfor _ in tqdm(range(3), desc='rows'):\n    pass",
+    )
+    with KernelWorker() as worker:
+        nb = worker.run(template, {})
+    assert len(widget_state(nb)) >= 5  # the slider, the bar's box, progress and texts
+    report = tmp_path / "w.html"
+    report.write_text(to_html(nb), encoding="utf-8")
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri())
+    page.wait_for_selector("html[data-widgets-rendered]", timeout=30_000)
+    assert page.locator(".widget-slider .widget-readout").inner_text() == "7"
+    assert page.locator(".widget-slider .widget-label").inner_text() == label  # as text
+    assert page.locator(".widget-hprogress").count() == 1
+    assert "3/3" in " ".join(page.locator(".widget-html-content").all_inner_texts())
+    assert [u for u in requests if not u.startswith("file:")] == [] and errors == []
+    context.close()

@@ -34,6 +34,7 @@ from valuelab.reports.records import drop_records
 __all__ = [
     "BASIC_TRACES",
     "PLOTLY_MIME",
+    "WIDGET_STATE",
     "MarkdownText",
     "chart_bundle",
     "error_page",
@@ -43,6 +44,7 @@ __all__ = [
     "referenced_bundles",
     "script_safe",
     "to_html",
+    "widget_state",
     "write_plotly_asset",
 ]
 
@@ -236,12 +238,40 @@ def _head_scripts(nb: Any, assets: str | None) -> str:
     if bundle is None:
         return ""
     if assets is None:
-        js = plotly_bundles()[bundle].read_text(encoding="utf-8")
-        if re.search(r"</script|<!--", js, flags=re.IGNORECASE):  # would end the element
-            raise ValueError(f"{bundle} cannot be inlined: it holds </script or <!--")
-        return f'<script type="text/javascript">{js}</script>'
+        return _inline_js(plotly_bundles()[bundle].read_text(encoding="utf-8"), bundle)
     url = f"{assets.rstrip('/')}/{quote(bundle)}" if assets else quote(bundle)
     return f'<script src="{html.escape(url)}"></script>'
+
+
+#: Where nbclient keeps the widgets' state in an executed notebook's metadata.
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _inline_js(js: str, name: str) -> str:
+    if re.search(r"</script|<!--", js, flags=re.IGNORECASE):  # would end the element
+        raise ValueError(f"{name} cannot be inlined: it holds </script or <!--")
+    return f'<script type="text/javascript">{js}</script>'
+
+
+def widget_state(nb: Any) -> dict[str, Any]:
+    """The widget models saved in an executed notebook (empty when it has none)."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {})
+    return state.get("state", {}) if isinstance(state, dict) else {}
+
+
+def _widgets_script(nb: Any) -> str:
+    """The bundled widget manager (``static/widgets.js``, ``make widgets``) and its styles.
+
+    Only for a notebook holding widget state: it draws the saved widgets
+    offline (@jupyter-widgets/html-manager's embed script, nothing from a CDN).
+    """
+    if not widget_state(nb):
+        return ""
+    css = (_STATIC / "widgets.css").read_text(encoding="utf-8")
+    if "</style" in css.lower():
+        raise ValueError("widgets.css cannot be inlined: it holds </style")
+    js = (_STATIC / "widgets.js").read_text(encoding="utf-8")
+    return f"<style>{css}</style>{_inline_js(js, 'widgets.js')}"
 
 
 def to_html(
@@ -250,7 +280,9 @@ def to_html(
     """The stakeholder HTML of an executed notebook: no code, charts drawn, offline.
 
     A page carries plotly.js only when it has charts, and then the smallest
-    bundle that draws them (:func:`chart_bundle`).
+    bundle that draws them (:func:`chart_bundle`); and the widget manager only
+    when it holds widgets (ipywidgets, tqdm bars), drawn offline from their
+    saved state.
 
     Parameters
     ----------
@@ -271,6 +303,7 @@ def to_html(
     exporter = HTMLExporter(
         template_name="valuelab_report", extra_template_basedirs=[str(_TEMPLATES)]
     )
+    exporter.register_filter("script_safe", script_safe)
     if not show_code:
         exporter.exclude_input = exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
@@ -280,7 +313,8 @@ def to_html(
         ]
         title = heads[0].splitlines()[0].lstrip("# ").strip() if heads else "Report"
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"plotly_script": script})
+    resources = {"plotly_script": script, "widgets_script": _widgets_script(nb)}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
