@@ -8,7 +8,7 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap bench thumbnails page regenerate clean
+.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap bench thumbnails page widgets regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
@@ -19,6 +19,7 @@ help:
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
 	@echo "make thumbnails - screenshot every app for the gallery (notebooks/apps/thumbnails/)"
 	@echo "make page    - rebuild the apps' page script (valuelab/apps/static/page.js; needs Node.js and npm)"
+	@echo "make widgets - rebuild the reports' widget manager (valuelab/reports/static/widgets.js; Node.js, npm)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "valuelab needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -92,6 +93,12 @@ thumbnails: setup-test chromium
 # (valuelab needs no Node.js): only after changing that folder.
 page:
 	cd valuelab/apps/static/page && npm ci --no-audit --no-fund && node build.mjs
+
+# The reports' widget manager (@jupyter-widgets/html-manager's embed script), built from
+# valuelab/reports/static/widgets/ and committed: only after changing that folder. Its
+# node_modules is removed after the build (it holds a .py file the package must not carry).
+widgets:
+	cd valuelab/reports/static/widgets && npm ci --no-audit --no-fund && node build.mjs && rm -rf node_modules
 
 regenerate: setup
 	$(BIN)/valuelab datasets regenerate

@@ -69,7 +69,7 @@ def _time_batch(rows: Path, out: Path, workers: int, n: int) -> float:
     index = (out / "index.html").read_text()
     listed = index.count("<tr class='ok'>")
     sizes = [p.stat().st_size for p in out.glob("A*.html")]
-    plotly_mb = os.path.getsize(out / "assets" / "plotly.min.js") / 1e6
+    plotly_mb = sum(os.path.getsize(p) for p in (out / "assets").glob("plotly*.js")) / 1e6
     assert done.returncode == 0 and listed == n, f"index lists {listed} of {n}"
     print(
         f"valuelab batch --workers {workers}: {batch:.1f} s for {n} reports "

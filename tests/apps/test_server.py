@@ -425,6 +425,8 @@ def test_apps_of_a_folder_with_titles_purposes_and_thumbnails(tmp_path):
     assert "href='/base/voila/render/b_chart.ipynb'" in page and "<h2>B &amp; chart</h2>" in page
     assert "<p>Shows &lt;things&gt;.</p>" in page and page.count("class='noimg'") == 1
     assert "No apps yet." in gallery_html([])
+    odd = gallery_html([{"name": "x'<y>#.ipynb", "title": "t", "purpose": "", "thumbnail": ""}])
+    assert "href='/voila/render/x%27%3Cy%3E%23.ipynb'" in odd and "<y>" not in odd
     with pytest.raises(InputError, match="no such folder"):
         apps(tmp_path / "missing")
     with pytest.raises(InputError, match="no such folder"):

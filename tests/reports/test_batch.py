@@ -8,8 +8,11 @@ from support import run_valuelab, write_template
 
 from valuelab.core.errors import InputError
 from valuelab.reports.batch import BatchResult, Item, fingerprint, run_batch
+from valuelab.reports.html import plotly_bundles
 from valuelab.reports.inputs import read_rows
 from valuelab.reports.params import fields
+
+BASIC = next(iter(plotly_bundles()))
 
 
 @pytest.mark.slow
@@ -31,7 +34,8 @@ def test_batch_isolates_failures_resumes_and_indexes(toy, tmp_path):
     index = (out / "index.html").read_text()
     assert index.count("<tr class=") == 4 and "2 failed" in index
     assert "<a href='gamma.html'>" in index and "<td>9</td>" in index  # gamma's n_squared
-    assert (out / "assets" / "plotly.min.js").exists()
+    assert [p.name for p in (out / "assets").iterdir()] == [BASIC]  # bar charts: basic, once
+    assert f'<script src="assets/{BASIC}">' in (out / "alpha.html").read_text()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["alpha.html"]["status"] == "ok"
 
@@ -272,3 +276,12 @@ def test_ctrl_c_mid_batch_then_a_rerun_renders_only_what_is_missing(tmp_path):
     hold.rmdir()
     again = run_batch(template, read_rows(rows), out, name="label", workers=1, quiet=True)
     assert [i.status for i in again.items] == ["skipped", "ok", "ok", "ok"]
+
+
+def test_index_links_are_quoted_and_escaped():
+    from valuelab.reports.batch import _index
+
+    items = [Item(name="a'b <c>.html", params={"x": "<i>"}, status="failed", error="<e>")]
+    page = _index(Path("t.ipynb"), items)
+    assert "<a href='a%27b%20%3Cc%3E.html'>a&#x27;b &lt;c&gt;.html</a>" in page
+    assert "<i>" not in page and "&lt;e&gt;" in page

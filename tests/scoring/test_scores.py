@@ -196,7 +196,8 @@ def test_lesson_weights_and_policy(run_notebook):
 @pytest.mark.slow
 def test_scorecard_and_portfolio_reports(tmp_path):
     from valuelab.reports import read_records
-    from valuelab.reports.engine import KernelWorker, to_html
+    from valuelab.reports.engine import KernelWorker
+    from valuelab.reports.html import to_html
 
     with KernelWorker() as worker:
         card = worker.run(REPORTS / "customer_scorecard.ipynb", {"customer_id": "A0011"})

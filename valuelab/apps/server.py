@@ -37,11 +37,12 @@ What it changes from a plain ``voila notebooks/apps``:
   third-party widget library).
 - **Charts drawn with a small plotly.js**: ``valuelab/apps/static/charts.js`` loads
   the 1.2 MB ``plotly-basic`` bundle (bar, pie, scatter; vendored from npm
-  ``plotly.js-basic-dist-min``, MIT) while the page starts; the apps' charts
-  (:class:`valuelab.apps.kit.FigureBox`) are drawn with it, or with plotly's full
-  bundle for other trace types. Bundles and page assets are cached by the
-  browser for a year (versioned names or ``?v=`` digests). Switching template
-  from the URL is refused, and the page loads nothing from third-party hosts.
+  ``plotly.js-basic-dist-min``, MIT, in ``valuelab/reports/static/``) while the
+  page starts; the apps' charts (:class:`valuelab.apps.kit.FigureBox`) are
+  drawn with it, or with plotly's full bundle for other trace types. Bundles and
+  page assets are cached by the browser for a year (versioned names or ``?v=``
+  digests). Switching template from the URL is refused, and the page loads
+  nothing from third-party hosts.
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
 """
 
@@ -53,7 +54,7 @@ import html
 import json
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from jupyter_server.utils import url_path_join
 from tornado import web
@@ -64,6 +65,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from valuelab.apps.kit import CHARTS_ENV
 from valuelab.core import InputError
 from valuelab.course import notebook_title
+from valuelab.reports import plotly_bundles
 
 __all__ = [
     "CELL_ERROR_MESSAGE",
@@ -107,18 +109,12 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def chart_bundles() -> dict[str, Path]:
     """The plotly.js bundles the server sends, by URL name (version in the name).
 
-    ``plotly-basic-<version>.min.js`` is vendored in ``valuelab/apps/static/``
-    (npm ``plotly.js-basic-dist-min``, MIT); ``plotly-<version>.min.js`` is the
+    The reports' bundles (:func:`valuelab.reports.plotly_bundles`):
+    ``plotly-basic-<version>.min.js`` vendored in ``valuelab/reports/static/``
+    (npm ``plotly.js-basic-dist-min``, MIT) and ``plotly-<version>.min.js``, the
     full bundle shipped inside the plotly Python package.
     """
-    import plotly
-    from plotly.offline import get_plotlyjs_version
-
-    version = get_plotlyjs_version()
-    return {
-        f"plotly-basic-{version}.min.js": STATIC / f"plotly-basic-{version}.min.js",
-        f"plotly-{version}.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-    }
+    return plotly_bundles()
 
 
 def apps(apps_dir: str | Path = DEFAULT_APPS) -> list[dict[str, str]]:
@@ -152,12 +148,12 @@ def gallery_html(entries: list[dict[str, str]], base_url: str = "/") -> str:
     cards = []
     for a in entries:
         img = (
-            f"<img src='{base_url}voila/files/{html.escape(a['thumbnail'])}' alt=''>"
+            f"<img src='{_url(base_url, 'voila/files', a['thumbnail'])}' alt=''>"
             if a["thumbnail"]
             else "<div class='noimg'>📊</div>"
         )
         cards.append(
-            f"<a class='card' href='{base_url}voila/render/{html.escape(a['name'])}'>{img}"
+            f"<a class='card' href='{_url(base_url, 'voila/render', a['name'])}'>{img}"
             f"<h2>{html.escape(a['title'])}</h2><p>{html.escape(a['purpose'])}</p></a>"
         )
     return f"""<!doctype html>
@@ -176,6 +172,11 @@ display:flex;align-items:center;justify-content:center;font-size:3em}}
 <header><h1>valuelab apps</h1><p>Pick an app: sliders and charts, no code.</p></header>
 <main>{"".join(cards) or "<p>No apps yet.</p>"}</main>
 </body></html>"""
+
+
+def _url(base_url: str, route: str, name: str) -> str:
+    """A link to ``name`` under ``route``, quoted and escaped for an HTML attribute."""
+    return html.escape(f"{base_url}{route}/{quote(name)}")
 
 
 class _GalleryHandler(web.RequestHandler):

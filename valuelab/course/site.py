@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nbformat
 import yaml
@@ -25,6 +26,7 @@ from valuelab.core import InputError, ValueLabError
 from valuelab.reports import (
     KernelWorker,
     ReportError,
+    chart_bundle,
     run_pool,
     to_html,
     write_atomic,
@@ -33,8 +35,8 @@ from valuelab.reports import (
 
 __all__ = ["BuildError", "Page", "build", "notebook_title"]
 
-#: plotly.js, written once for every page of the site.
-ASSET = "assets/plotly.min.js"
+#: The folder of the plotly.js bundles, written once for every page of the site.
+ASSETS = "assets"
 
 
 class BuildError(ValueLabError):
@@ -104,8 +106,11 @@ def _execute(worker: KernelWorker, page: Page, out: Path) -> Page:
     start = time.perf_counter()
     try:
         nb = worker.run(page.source, page.parameters)
-        asset = os.path.relpath(out / ASSET, page.html.parent)
-        body = to_html(nb, plotly_js=Path(asset).as_posix(), show_code=page.kind == "lesson")
+        assets = Path(os.path.relpath(out / ASSETS, page.html.parent)).as_posix()
+        bundle = chart_bundle(nb)
+        if bundle is not None:
+            write_plotly_asset(out / ASSETS, bundle)
+        body = to_html(nb, assets=assets, show_code=page.kind == "lesson")
         write_atomic(page.html, body)
     except ReportError as err:  # one broken notebook must not stop the build
         page.error = f"{err.ename}: {err.evalue}"
@@ -128,7 +133,7 @@ def _index(pages: list[Page], apps: list[Path], out: Path) -> Path:
             if p.kind != kind:
                 continue
             label = html.escape(p.title + (f" ({_slug(p.parameters)})" if p.parameters else ""))
-            link = p.html.relative_to(out).as_posix()
+            link = html.escape(quote(p.html.relative_to(out).as_posix()))  # a name may hold ' < #
             status = (
                 f"<span class='fail'>failed: {html.escape(p.error)}</span>"
                 if p.error
@@ -214,7 +219,6 @@ def build(
     if not src.is_dir():
         raise InputError("no such folder", source=str(src), expected="the notebooks folder")
     pages = _pages(src, out)
-    write_plotly_asset(out / "assets")
     _run_all(pages, out, workers, timeout)
     for p in pages:
         state = f"FAILED: {p.error}" if p.error else f"{p.seconds:5.1f} s"

@@ -7,7 +7,8 @@
   a value that does not convert fails only its row;
 - ``workers`` threads each drive one warm kernel (:class:`valuelab.reports.engine.KernelWorker`),
   or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
-- plotly.js is written once to ``OUT/assets/`` and referenced by every report;
+- the plotly.js bundle a report needs (none, basic or full) is written once to
+  ``OUT/assets/`` and referenced from there;
 - a failing row gets an error page (the cell and the message) in place of its
   report, the others go on, and the run ends with a summary (the CLI exits 1);
 - ``OUT/manifest.json`` remembers what each report was made from (the
@@ -40,23 +41,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from valuelab.core import InputError
-from valuelab.reports.engine import (
-    KernelWorker,
-    error_page,
-    run_pool,
-    to_html,
-    write_atomic,
-    write_plotly_asset,
-)
+from valuelab.reports.engine import KernelWorker, run_pool, write_atomic
+from valuelab.reports.html import error_page, referenced_bundles, to_html, write_plotly_asset
 from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
 from valuelab.reports.params import coerce, fields
 from valuelab.reports.records import read_records
 
 __all__ = ["BatchResult", "Item", "fingerprint", "run_batch"]
 
-ASSET = "assets/plotly.min.js"
+#: The folder (in OUT) of the plotly.js bundles the reports load.
+ASSETS = "assets"
 
 
 @dataclass
@@ -127,7 +124,7 @@ def _render(worker: KernelWorker, template: Path, item: Item) -> str:
     try:
         nb = worker.run(template, item.params)
         item.records = read_records(nb)
-        page = to_html(nb, plotly_js=ASSET)
+        page = to_html(nb, assets=ASSETS)
         item.status = "ok"
     except Exception as err:  # one bad row must not stop the batch
         page = error_page(template.name, item.params, err)
@@ -184,8 +181,11 @@ def _entry(item: Item) -> dict[str, Any]:
 
 
 def _write_page(out: Path, item: Item, page: str) -> None:
-    """Write a report or error page; a write that fails fails its row (never "ok")."""
+    """Write a report or error page and the plotly.js bundle it loads (once, before its first
+    page); a write that fails fails its row (never "ok")."""
     try:
+        for bundle in referenced_bundles(page):
+            write_plotly_asset(out / ASSETS, bundle)
         write_atomic(out / item.name, page)
     except (OSError, UnicodeError) as err:
         why = getattr(err, "strerror", None) or str(err)
@@ -281,7 +281,7 @@ def _finisher(
 
 
 def _prepare(out: str | Path, quiet: bool) -> tuple[Manifest, list[str]]:
-    """The folder's manifest (its problem reported), no leftovers, plotly.js in ``OUT/assets``."""
+    """The folder's manifest (its problem reported) and no leftovers of an interrupted run."""
     out = Path(out)
     manifest = Manifest(out / "manifest.json")
     warnings = [manifest.problem] if manifest.problem else []
@@ -290,10 +290,6 @@ def _prepare(out: str | Path, quiet: bool) -> tuple[Manifest, list[str]]:
             print(f"warning: {line}", file=sys.stderr, flush=True)
     for part in out.glob(".*.part"):  # an interrupted run's temporary files; we hold the lock
         part.unlink(missing_ok=True)
-    try:
-        write_plotly_asset(out / "assets")
-    except OSError as err:
-        raise InputError(f"cannot write: {err.strerror}", source=str(out / "assets")) from None
     return manifest, warnings
 
 
@@ -441,7 +437,7 @@ def _index(template: Path, items: list[Item]) -> str:
         params = ", ".join(f"{k}={v}" for k, v in i.params.items())
         figures = "".join(f"<td>{e(_fmt(i.records.get(k)))}</td>" for k in heads)
         rows.append(
-            f"<tr class='{e(i.status)}'><td><a href='{e(i.name)}'>{e(i.name)}</a></td>"
+            f"<tr class='{e(i.status)}'><td><a href='{e(quote(i.name))}'>{e(i.name)}</a></td>"
             f"<td>{e(params)}</td><td>{status}</td><td>{e(i.error)}</td>{figures}</tr>"
         )
     n_failed = sum(1 for i in items if i.status == "failed")

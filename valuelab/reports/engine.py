@@ -1,4 +1,4 @@
-"""Execute report templates on warm kernels and export stakeholder HTML.
+"""Execute report templates on warm kernels.
 
 Floor measured on a 2-core machine: a fresh ``papermill`` process costs
 ~4 s and ``jupyter nbconvert`` ~2 s per report, mostly process start and
@@ -8,19 +8,12 @@ it (one client per kernel: a kernel answers only its newest client), each in
 a clean namespace: before a report, ``%reset -f`` empties the namespace, the
 working directory is set to the template's folder and plotly's renderer is
 reset — a report never sees a previous report's variables (tested). A dead
-kernel is replaced. The HTML export runs in-process.
-
-Charts: inside a kernel plotly's renderer is ``plotly_mimetype``, which
-nbconvert cannot draw (the exported page has no chart); :func:`to_html` turns
-each plotly output into a ``<div>`` drawn by plotly.js, which is either
-inlined once per page (a single shareable file) or referenced from an assets
-folder shared by a batch (:func:`write_plotly_asset`), so a report of a few
-charts stays well under 1 MB. Nothing is loaded from the network (the
-template drops the lab template's RequireJS, MathJax and Mermaid CDN tags).
+kernel is replaced. The HTML export is :mod:`valuelab.reports.html`.
 
 Examples
 --------
 >>> from valuelab.apps.report_launcher import REPORTS
+>>> from valuelab.reports.html import to_html
 >>> with KernelWorker() as worker:
 ...     nb = worker.run(REPORTS / "spotify_year.ipynb", {"year": 2021})
 >>> "Spotify: one year in figures" in to_html(nb)
@@ -29,8 +22,6 @@ True
 
 from __future__ import annotations
 
-import copy
-import html
 import os
 import queue
 import re
@@ -42,22 +33,15 @@ from typing import Any
 
 import nbformat
 
-from valuelab.core import InputError, ValueLabError
-from valuelab.reports.records import drop_records
+from valuelab.core import ValueLabError
 
 __all__ = [
-    "PLOTLY_MIME",
     "KernelWorker",
     "ReportError",
-    "error_page",
     "run_pool",
-    "to_html",
     "write_atomic",
-    "write_plotly_asset",
 ]
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SETUP_TAG = "valuelab-setup"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _UMASK = os.umask(0o022)
@@ -182,75 +166,6 @@ class KernelWorker:
             self.km = None
 
 
-def _plotly_outputs(nb: Any) -> Any:
-    """Each plotly output becomes an HTML div drawn by plotly.js (no library inside)."""
-    import plotly.io as pio
-
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if PLOTLY_MIME in data:
-                fig = data[PLOTLY_MIME]
-                div = pio.to_html(
-                    fig,
-                    include_plotlyjs=False,
-                    full_html=False,
-                    config=fig.get("config") or {"displaylogo": False},
-                )
-                out["data"] = {"text/html": div}
-    return nb
-
-
-def to_html(
-    nb: Any, plotly_js: str = "inline", title: str | None = None, show_code: bool = False
-) -> str:
-    """The stakeholder HTML of an executed notebook: no code, charts drawn, offline.
-
-    Parameters
-    ----------
-    plotly_js : str
-        ``"inline"`` writes plotly.js into the page once (a single file);
-        otherwise the (relative) URL of plotly.js, e.g. ``"assets/plotly.min.js"``.
-    title : str, optional
-        The page title (default: the notebook's first heading).
-    show_code : bool
-        Keep the code cells (the course pages do; reports do not).
-    """
-    from nbconvert import HTMLExporter
-    from plotly.offline import get_plotlyjs
-
-    nb = _plotly_outputs(drop_records(copy.deepcopy(nb)))
-    exporter = HTMLExporter(
-        template_name="valuelab_report", extra_template_basedirs=[str(_TEMPLATES)]
-    )
-    if not show_code:
-        exporter.exclude_input = exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-    if plotly_js == "inline":
-        script = f'<script type="text/javascript">{get_plotlyjs()}</script>'
-    else:
-        script = f'<script src="{html.escape(plotly_js)}"></script>'
-    if title is None:
-        heads = [
-            c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("#")
-        ]
-        title = heads[0].splitlines()[0].lstrip("# ").strip() if heads else "Report"
-    nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"plotly_script": script})
-    return body
-
-
-def write_plotly_asset(folder: str | Path) -> Path:
-    """Write plotly.js once into ``folder`` (skipped when already there); return its path."""
-    from plotly.offline import get_plotlyjs
-
-    path = Path(folder) / "plotly.min.js"
-    text = get_plotlyjs()
-    if not path.exists() or path.stat().st_size != len(text.encode("utf-8")):
-        write_atomic(path, text)
-    return path
-
-
 def write_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
     path = Path(path)
@@ -265,28 +180,6 @@ def write_atomic(path: str | Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def error_page(template: str, params: Mapping[str, Any], err: BaseException) -> str:
-    """A small HTML page saying which report failed, in which cell, and why."""
-    e = html.escape
-    rows = "".join(f"<tr><td>{e(str(k))}</td><td>{e(repr(v))}</td></tr>" for k, v in params.items())
-    if isinstance(err, ReportError):
-        what, cell = f"{err.ename}: {err.evalue}", err.cell
-    elif isinstance(err, InputError):
-        what, cell = str(err), ""
-    else:
-        what, cell = f"{type(err).__name__}: {err}", ""
-    code = f"<h2>The cell that failed</h2><pre>{e(cell)}</pre>" if cell else ""
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Failed: {e(template)}</title><style>body{{font-family:system-ui,sans-serif;"
-        "margin:2em;max-width:900px}pre{background:#f6f6f6;padding:1em;overflow:auto}"
-        "td{border:1px solid #ddd;padding:2px 8px}table{border-collapse:collapse}</style>"
-        f"</head><body><h1>This report failed</h1><p><b>{e(template)}</b></p>"
-        f"<table>{rows}</table><h2>Error</h2><pre>{e(_ANSI.sub('', what))}</pre>{code}"
-        "</body></html>"
-    )
 
 
 def run_pool(

@@ -1,0 +1,293 @@
+"""Reports HTML: no code, escaped text, charts that need no network, error pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html import escape as html_escape
+from html import unescape as html_unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from support import NOTEBOOKS, write_template
+
+from valuelab.core.errors import InputError
+from valuelab.data import datasets
+from valuelab.reports import html as html_module
+from valuelab.reports import read_records
+from valuelab.reports.engine import KernelWorker, ReportError
+from valuelab.reports.html import (
+    PLOTLY_MIME,
+    WIDGET_STATE,
+    MarkdownText,
+    chart_bundle,
+    error_page,
+    escape_markdown,
+    markdown,
+    plotly_bundles,
+    referenced_bundles,
+    to_html,
+    widget_state,
+    write_plotly_asset,
+)
+
+BASIC, FULL = plotly_bundles()
+
+
+def test_report_html_has_no_code_and_charts_that_need_no_network(toy):
+    with KernelWorker() as worker:
+        nb = worker.run(toy, {"n": 4})
+    assert read_records(nb)["n_squared"] == 16
+    page = to_html(nb, assets="assets")
+    assert "plotly-graph-div" in page and f'<script src="assets/{BASIC}">' in page  # a bar
+    assert referenced_bundles(page) == [BASIC]
+    assert "record(" not in page and "import plotly" not in page, "no code in a report"
+    assert not re.search(r"<script[^>]+src=\"https?://", page), "nothing from the network"
+    assert len(page.encode()) < 1_000_000
+    inline = to_html(nb)
+    assert "plotly-graph-div" in inline and "plotly.js (basic - minified)" in inline
+    assert 1_000_000 < len(inline.encode()) < 1_600_000  # the basic bundle inlined, not 4.8 MB
+
+
+def test_a_page_carries_the_smallest_plotly_bundle_its_charts_need(tmp_path):
+    text = {"text/markdown": "some *text*"}
+    assert chart_bundle(_notebook_with(text)) is None
+    chartless = to_html(_notebook_with(text))
+    assert "Plotly" not in chartless and "plotly.js" not in chartless
+    assert len(chartless.encode()) < 400_000  # nbconvert's page and styles only
+    assert to_html(_notebook_with(text), assets="assets").count("<script src=") == 0
+    basic = _notebook_with(_figure("bar"), _figure("scatter"), _figure("pie"))
+    assert chart_bundle(basic) == BASIC
+    untyped = _figure()
+    del untyped[PLOTLY_MIME]["data"][0]["type"]  # plotly.js draws it as a scatter
+    assert chart_bundle(_notebook_with(untyped)) == BASIC
+    mixed = _notebook_with(_figure("bar"), _figure("sankey"))
+    assert chart_bundle(mixed) == FULL
+    page = to_html(mixed)
+    assert "plotly.js (basic" not in page and len(page.encode()) > 3_000_000  # the full bundle
+    assert referenced_bundles(to_html(mixed, assets="../assets")) == [FULL]
+    path = write_plotly_asset(tmp_path / "assets", BASIC)
+    assert path.read_bytes() == plotly_bundles()[BASIC].read_bytes()
+    before = path.stat().st_mtime_ns
+    assert write_plotly_asset(tmp_path / "assets", BASIC).stat().st_mtime_ns == before  # once
+    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == [BASIC]
+
+
+def test_error_page_names_the_report_the_values_the_error_and_the_cell():
+    err = ReportError(
+        "toy.ipynb", "raise ValueError(x)", "ValueError", "\x1b[31mno data for <beta>\x1b[0m"
+    )
+    page = error_page("toy.ipynb", {"label": "<beta>", "n": 2}, err)
+    assert "<title>Failed: toy.ipynb</title>" in page
+    assert (
+        "<td>label</td><td>&#x27;&lt;beta&gt;&#x27;</td>" in page and "<td>n</td><td>2</td>" in page
+    )
+    assert "ValueError: no data for &lt;beta&gt;" in page and "\x1b" not in page  # no colours
+    assert "<h2>The cell that failed</h2><pre>raise ValueError(x)</pre>" in page
+    plain = error_page("toy.ipynb", {}, InputError("n='x' is not a valid int", source="toy"))
+    assert "toy: n=&#x27;x&#x27; is not a valid int" in plain and "cell that failed" not in plain
+    other = error_page("toy.ipynb", {}, TimeoutError("cell took too long"))
+    assert "TimeoutError: cell took too long" in other
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def _outside_scripts(page: str) -> str:
+    """The page without its <script> elements (chart data may hold any text as JSON)."""
+    return re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+
+
+def test_markdown_escapes_every_value_and_renders_exactly_its_text():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune as render
+
+    values = [HOSTILE, "*a* _b_ `c` [d](javascript:x) # e | f $g$ ~~h~~", "1. x\n\n# y\r\n- z"]
+    for value in values:
+        text = markdown("**{v}** at {n:,.1f} EUR", v=value, n=1234.56)
+        assert isinstance(text, MarkdownText) and text._repr_markdown_() == str(text)
+        body = render(str(text))
+        assert body.startswith("<p><strong>") and body.count("<") == 4, body  # p, strong only
+        assert html_unescape(re.sub(r"</?(p|strong)>", "", body)).strip() == (
+            f"{value} at 1,234.6 EUR"
+        )
+    joined = markdown("\n").join(markdown("- {}", a) for a in ["<b>", "x*y*"])
+    assert str(joined) == "- &#60;b&#62;\n- x&#42;y&#42;"
+    assert render(str(joined)).count("<li>") == 2
+    plus = markdown("| {} |", "a|b") + "<i>" + escape_markdown("*")
+    assert str(plus) == "| a&#124;b |&#60;i&#62;&#42;"
+    assert str(markdown("{0}, {1}; {0}?", "50 %", "a/b")) == "50 %, a/b; 50 %?"  # readable
+
+
+@pytest.mark.slow
+def test_an_account_id_that_is_html_renders_as_text_in_a_real_report(tmp_path):
+    accounts = datasets.load("accounts").head(5).copy()
+    accounts.loc[0, "account_id"] = HOSTILE
+    own = tmp_path / "accounts.csv"
+    accounts.to_csv(own, index=False)
+    with KernelWorker() as worker:
+        card = worker.run(
+            NOTEBOOKS / "reports" / "customer_scorecard.ipynb",
+            {"customer_id": HOSTILE, "accounts_file": str(own)},
+        )
+        year = worker.run(NOTEBOOKS / "reports" / "spotify_year.ipynb", {"year": 2021})
+    page = _outside_scripts(to_html(card))
+    assert "<img" not in page and "onerror=alert(1)&gt;" in page
+    assert f"<strong>{html_escape(HOSTILE, quote=False)}</strong> · " in page
+    assert "Recommended next actions" in page and page.count("<li>") >= 1
+    table = _outside_scripts(to_html(year))
+    assert '<th>metric</th>\n<th style="text-align:right">2020</th>' in table
+    assert '<td>Total revenue</td>\n<td style="text-align:right">7,880 EUR m</td>' in table
+    assert table.count("<tr>") == 1 + len(read_records(year))  # the header, one row per metric
+
+
+def _notebook_with(*outputs: dict) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Charts")]
+    for out in outputs:
+        cell = nbformat.v4.new_code_cell("")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=out)]
+        nb.cells.append(cell)
+    return nb
+
+
+TRACE_DATA = {
+    "bar": {"x": ["a"], "y": [1]},
+    "scatter": {"x": [1], "y": [1]},
+    "pie": {"labels": ["a"], "values": [1]},
+}
+
+
+def _figure(trace: str = "bar", **config: object) -> dict:
+    return {
+        PLOTLY_MIME: {
+            "data": [{"type": trace, "name": "</script><b>x</b>", **TRACE_DATA.get(trace, {})}],
+            "layout": {"title": {"text": "<!--<script>"}},
+            "config": config,
+        }
+    }
+
+
+class _Tags(HTMLParser):
+    """The start tags and script texts of a page, as a browser's tokenizer splits them."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.scripts: list[str] = []
+        self.types: list[str] = []
+        self.in_script = False
+        self.feed(page)
+        self.typed: dict[str, list[str]] = {}  # script type -> texts
+        for kind, text in zip(self.types, self.scripts, strict=True):
+            self.typed.setdefault(kind, []).append(text)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+        if tag == "script":
+            self.in_script = True
+            self.scripts.append("")
+            self.types.append(dict(attrs).get("type") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script:
+            self.scripts[-1] += data
+
+
+def test_chart_scripts_cannot_be_closed_by_the_data_or_the_config():
+    evil = "</script><img src=x onerror=alert(1)><!--<script>"
+    page = to_html(_notebook_with(_figure(toImageButtonOptions={"filename": evil})))
+    parsed = _Tags(page)
+    assert "img" not in parsed.tags and "b" not in parsed.tags
+    chart = next(s for s in parsed.scripts if "Plotly.newPlot" in s)
+    assert "</" not in chart and "<!--" not in chart
+    assert chart.rstrip().endswith("};"), "the script holds the whole call"
+    config = re.search(r'"toImageButtonOptions": (\{.*?\})', chart).group(1)
+    assert json.loads(config) == {"filename": evil}  # the value itself is unchanged
+
+
+STATIC = Path(html_module.__file__).parent / "static"
+
+
+def test_the_widget_manager_is_built_from_the_sources_in_the_repository():
+    """widgets.js and widgets.css carry the digest of their sources (``make widgets``)."""
+    folder = STATIC / "widgets"
+    build = (folder / "build.mjs").read_text(encoding="utf-8")
+    sources = json.loads(re.search(r"SOURCES = (\[.*?\]);", build).group(1).replace("'", '"'))
+    digest = hashlib.sha256()
+    for name in sources:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    for name in ("widgets.js", "widgets.css"):
+        text = (STATIC / name).read_text(encoding="utf-8")
+        assert f"(sources sha256 {digest.hexdigest()})" in text[:300], f"{name}: make widgets"
+        assert not re.search(r"</script|</style|<!--", text, flags=re.I), "inlined as it is"
+    assert (STATIC / "widgets.js").stat().st_size < 1_500_000
+    lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"][""]["dependencies"]
+    assert pinned == {"@jupyter-widgets/html-manager": "1.0.15"}
+    licenses = (STATIC / "WIDGETS-LICENSES.txt").read_text(encoding="utf-8")
+    for package in ("@jupyter-widgets/html-manager", "@jupyter-widgets/controls", "ajv"):
+        assert f"\n{package} " in licenses
+
+
+def _widget_notebook(label: str) -> nbformat.NotebookNode:
+    nb = _notebook_with({"application/vnd.jupyter.widget-view+json": {"model_id": "m1"}})
+    nb.metadata["widgets"] = {
+        WIDGET_STATE: {
+            "state": {"m1": {"model_name": "LabelModel", "state": {"value": label}}},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    return nb
+
+
+def test_only_pages_with_widgets_carry_the_widget_manager_and_its_json_is_script_safe():
+    plain = to_html(_notebook_with({"text/markdown": "text"}))
+    assert "widget-state+json" not in plain and "HTMLManager" not in plain
+    assert "sources sha256" not in plain  # neither widgets.js nor a plotly bundle
+    evil = "</script><img src=x onerror=alert(1)><!--<script>"
+    page = to_html(_widget_notebook(evil))
+    assert page.count("valuelab report widgets, built from") == 2  # widgets.css and widgets.js
+    assert not re.search(r"<script[^>]+src=", page), "nothing fetched: no CDN, no RequireJS"
+    parsed = _Tags(page)
+    assert "img" not in parsed.tags
+    [state] = parsed.typed[WIDGET_STATE]
+    assert json.loads(state)["state"]["m1"]["state"]["value"] == evil
+    [view] = parsed.typed["application/vnd.jupyter.widget-view+json"]
+    assert json.loads(view) == {"model_id": "m1"}
+
+
+@pytest.mark.browser
+def test_widgets_and_tqdm_bars_draw_offline_in_a_report(tmp_path, browser):
+    label = "<b>n</b><!--<script>"
+    template = write_template(
+        tmp_path / "w.ipynb",
+        "x = 1",
+        f"import ipywidgets as w\nw.IntSlider(value=7, description={label!r})",
+        "from tqdm.auto import tqdm\nfor _ in tqdm(range(3), desc='rows'):\n    pass",
+    )
+    with KernelWorker() as worker:
+        nb = worker.run(template, {})
+    assert len(widget_state(nb)) >= 5  # the slider, the bar's box, progress and texts
+    report = tmp_path / "w.html"
+    report.write_text(to_html(nb), encoding="utf-8")
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri())
+    page.wait_for_selector("html[data-widgets-rendered]", timeout=30_000)
+    assert page.locator(".widget-slider .widget-readout").inner_text() == "7"
+    assert page.locator(".widget-slider .widget-label").inner_text() == label  # as text
+    assert page.locator(".widget-hprogress").count() == 1
+    assert "3/3" in " ".join(page.locator(".widget-html-content").all_inner_texts())
+    assert [u for u in requests if not u.startswith("file:")] == [] and errors == []
+    context.close()
