@@ -3,12 +3,12 @@
 // Run `make page` (npm ci here, then `node build.mjs`). The built files are
 // committed, so installing and running valuelab needs no Node.js; each starts
 // with the digest of the sources it was built from, which
-// tests/test_serve.py checks against the sources (a change not rebuilt fails).
+// tests/apps/test_server.py checks against the sources (a change not rebuilt fails).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/** sha256 over the sources (name, NUL, bytes, NUL each), as tests/test_serve.py computes it. */
+/** sha256 over the sources (name, NUL, bytes, NUL each), as tests/apps/test_server.py computes it. */
 export const SOURCES = ['build.mjs', 'index.js', 'package-lock.json', 'page.css'];
 const hash = createHash('sha256');
 for (const name of SOURCES) {
@@ -17,7 +17,7 @@ for (const name of SOURCES) {
   hash.update('\0');
 }
 const digest = hash.digest('hex');
-const banner = `/*! valuelab serve page, built from valuelab/static/page (sources sha256 ${digest}); bundled third-party code and licenses: PAGE-LICENSES.txt */`;
+const banner = `/*! valuelab serve page, built from valuelab/apps/static/page (sources sha256 ${digest}); bundled third-party code and licenses: PAGE-LICENSES.txt */`;
 
 const result = await build({
   entryPoints: { page: 'index.js' },
@@ -121,7 +121,7 @@ const entries = [...packages.keys()].sort().map((dir) => {
 });
 writeFileSync(
   '../PAGE-LICENSES.txt',
-  'Third-party code bundled in valuelab/static/page.js and page.css (with the icon font)\n' +
+  'Third-party code bundled in valuelab/apps/static/page.js and page.css (with the icon font)\n' +
     `${'='.repeat(84)}\n\n` +
     entries.join(`\n${'-'.repeat(84)}\n\n`),
 );

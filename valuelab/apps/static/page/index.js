@@ -4,7 +4,7 @@
 // before it even connects to the kernel; this does only what an app needs: it
 // connects to the page's kernel (@jupyterlab/services), builds the widgets
 // (@jupyter-widgets/base, controls, output) and renders the cell outputs. It
-// is built into valuelab/static/page.js (see build.mjs and the Makefile's
+// is built into valuelab/apps/static/page.js (see build.mjs and the Makefile's
 // `page` target).
 import * as base from '@jupyter-widgets/base';
 import { ManagerBase } from '@jupyter-widgets/base-manager';
@@ -259,7 +259,7 @@ async function main() {
     model: { id: config.kernelId, name: 'python3' },
     serverSettings,
   });
-  // the tab closes: the kernel is shut down (valuelab.serve accepts this
+  // the tab closes: the kernel is shut down (valuelab.apps.server accepts this
   // request from its own pages)
   window.addEventListener('beforeunload', () => {
     const form = new FormData();
