@@ -1,12 +1,12 @@
-"""One report per row: warm kernels, a manifest to resume, failure pages and an index.
+"""One report per row: a fresh kernel each, a manifest to resume, failure pages and an index.
 
 :func:`run_batch` renders a template once per row of a CSV or YAML file:
 
 - parameters are checked against the template before any kernel starts
   (:mod:`valuelab.reports.params`): an unknown column is an error for the whole batch;
   a value that does not convert fails only its row;
-- ``workers`` threads each drive one warm kernel (:class:`valuelab.reports.engine.KernelWorker`),
-  or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
+- ``workers`` threads each drive a :class:`valuelab.reports.engine.KernelWorker` (a new
+  forked kernel per report), or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
 - plotly.js is written once to ``OUT/assets/`` and referenced by every report;
 - a failing row gets an error page (the cell and the message) in place of its
   report, the others go on, and the run ends with a summary (the CLI exits 1);
@@ -36,6 +36,9 @@ import yaml
 
 from valuelab.core import InputError
 from valuelab.reports.engine import (
+    MAX_MEMORY_MB,
+    MAX_OUTPUT_MB,
+    TIMEOUT,
     KernelWorker,
     error_page,
     run_pool,
@@ -159,10 +162,12 @@ def _names(rows: list[dict[str, Any]], name: str | None) -> list[str]:
 
 
 def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
-    """What a report is made from: the template's bytes, its parameters, the data it may read."""
+    """What a report is made from: valuelab's version, the template, its parameters, its data."""
+    from valuelab import __version__
     from valuelab.data import data_dir
 
-    h = hashlib.sha256(Path(template).read_bytes())
+    h = hashlib.sha256(f"valuelab {__version__}\n".encode())  # an upgrade re-renders
+    h.update(Path(template).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for f in sorted(Path(data_dir()).glob("*")):
         if f.is_file():
@@ -191,10 +196,10 @@ _DASK_WORKERS: dict[int, KernelWorker] = {}
 
 
 def _dask_job(
-    template: str, params: dict[str, Any], timeout: int
+    template: str, params: dict[str, Any], limits: dict[str, Any]
 ) -> tuple[str, str, str, dict, float]:
-    """Runs on a Dask worker: one warm kernel per worker thread, kept between jobs."""
-    worker = _DASK_WORKERS.setdefault(threading.get_ident(), KernelWorker(timeout=timeout))
+    """Runs on a Dask worker: one kernel worker per worker thread (a new kernel per job)."""
+    worker = _DASK_WORKERS.setdefault(threading.get_ident(), KernelWorker(**limits))
     item = Item(name="", params=params)
     page = _render(worker, Path(template), item)
     return page, item.status, item.error, item.records, item.seconds
@@ -313,10 +318,12 @@ def run_batch(
     force: bool = False,
     name: str | None = None,
     dask: str | None = None,
-    timeout: int = 300,
+    timeout: int = TIMEOUT,
     quiet: bool = False,
     source: str = "rows",
     on_done: Callable[[Item], None] | None = None,
+    max_output_mb: float = MAX_OUTPUT_MB,
+    max_memory_mb: int = MAX_MEMORY_MB,
 ) -> BatchResult:
     """Render ``template`` once per row into ``out`` (see the module docstring).
 
@@ -330,6 +337,8 @@ def run_batch(
     dask : str, optional
         ``"local"`` for a ``distributed.LocalCluster`` of ``workers`` processes,
         or the address of a running scheduler.
+    timeout, max_output_mb, max_memory_mb
+        Limits per report (see :class:`valuelab.reports.engine.KernelWorker`).
 
     Raises
     ------
@@ -347,24 +356,28 @@ def run_batch(
     items, todo = _plan(template, specs, rows, names, label_col, out, force, source)
     bar = _progress(len(todo), quiet)
     finished = _finisher(out, items, bar, on_done)
+    limits = {"timeout": timeout, "max_output_mb": max_output_mb, "max_memory_mb": max_memory_mb}
     if dask:
-        _run_dask(template, todo, finished, workers, dask, timeout)
+        _run_dask(template, todo, finished, workers, dask, limits)
     else:
-        _run_threads(template, todo, finished, workers, timeout)
+        _run_threads(template, todo, finished, workers, limits)
     bar.close()
     _write_manifest(out / "manifest.json", items)
     index = write_atomic(out / "index.html", _index(template, items))
     return BatchResult(items=items, index=index)
 
 
-def _run_threads(template: Path, todo: list[Item], finished, workers: int, timeout: int) -> None:
-    run_pool(
-        todo, lambda worker, item: finished(item, _render(worker, template, item)), workers, timeout
-    )
+def _run_threads(
+    template: Path, todo: list[Item], finished, workers: int, limits: dict[str, Any]
+) -> None:
+    def work(worker: KernelWorker, item: Item) -> None:
+        finished(item, _render(worker, template, item))
+
+    run_pool(todo, work, workers, **limits)
 
 
 def _run_dask(
-    template: Path, todo: list[Item], finished, workers: int, address: str, timeout: int
+    template: Path, todo: list[Item], finished, workers: int, address: str, limits: dict[str, Any]
 ) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -385,7 +398,7 @@ def _run_dask(
             raise InputError(f"cannot reach the scheduler: {err}", source="--dask") from None
     try:
         futures = {
-            client.submit(_dask_job, str(template), item.params, timeout, pure=False): item
+            client.submit(_dask_job, str(template), item.params, limits, pure=False): item
             for item in todo
         }
         for future in as_completed(futures):
