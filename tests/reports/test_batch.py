@@ -141,3 +141,13 @@ def test_an_unknown_column_fails_the_batch_before_any_kernel(toy, tmp_path):
     with pytest.raises(InputError, match="unknown parameter 'nn'; did you mean 'n'"):
         run_batch(toy, [{"nn": 1}], out, quiet=True)
     assert not out.exists()
+
+
+def test_the_fingerprint_changes_with_valuelabs_version(toy, monkeypatch):
+    import valuelab
+    from valuelab.reports import fingerprint
+
+    before = fingerprint(toy, {"n": 1})
+    assert fingerprint(toy, {"n": 1}) == before
+    monkeypatch.setattr(valuelab, "__version__", "99.0", raising=False)
+    assert fingerprint(toy, {"n": 1}) != before, "an upgrade re-renders"

@@ -167,6 +167,23 @@ def test_a_kernel_cannot_map_more_than_its_memory_limit(tmp_path):
     assert read_records(nb) == {"limit_mb": 3000}
 
 
+@pytest.mark.parametrize("limits", [{"timeout": 0}, {"max_output_mb": -1}, {"max_memory_mb": -5}])
+def test_a_limit_below_zero_is_refused(limits):
+    with pytest.raises(InputError, match="limits: .*expected"):
+        KernelWorker(**limits)
+
+
+@pytest.mark.slow
+def test_cli_report_over_the_output_limit_exits_1_and_writes_nothing(tmp_path):
+    loud = write_template(tmp_path / "loud.ipynb", "n = 30", "print('x' * n * 100_000)")
+    out = tmp_path / "r.html"
+    done = run_valuelab("report", str(loud), "--max-output-mb", "1", "-o", str(out))
+    assert done.returncode == 1 and "output passed the limit of 1 MB" in done.stderr
+    assert not out.exists()
+    bad = run_valuelab("report", str(loud), "--max-memory-mb", "-1", "-o", str(out))
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not out.exists()
+
+
 def test_report_html_has_no_code_and_charts_that_need_no_network(toy):
     with KernelWorker() as worker:
         nb = worker.run(toy, {"n": 4})

@@ -151,6 +151,11 @@ class KernelWorker:
         max_output_mb: float = MAX_OUTPUT_MB,
         max_memory_mb: int = MAX_MEMORY_MB,
     ) -> None:
+        for name, value in [("max_output_mb", max_output_mb), ("max_memory_mb", max_memory_mb)]:
+            if value < 0:
+                raise InputError(f"{name}={value}", source="limits", expected="0 (none) or more")
+        if timeout <= 0:
+            raise InputError(f"timeout={timeout}", source="limits", expected="seconds > 0")
         self.timeout = timeout
         self.max_output_mb = max_output_mb
         self.max_memory_mb = max_memory_mb

@@ -26,16 +26,16 @@ terminal reaches the CLI, not the server.
 
 Examples
 --------
->>> from jupyter_client.manager import KernelManager
+>>> from jupyter_core.utils import run_sync
 >>> km = fork_kernel_manager(max_memory_mb=4096)
->>> km.start_kernel()
+>>> run_sync(km.start_kernel)(cwd=".")
 >>> kc = km.client()
-... kc.start_channels()
-... kc.wait_for_ready(timeout=60)
->>> kc.execute_interactive("import pandas; x = 1").get("content", {})["status"]
+>>> kc.start_channels()
+>>> run_sync(kc.wait_for_ready)(timeout=60)
+>>> run_sync(kc.execute_interactive)("import pandas", timeout=60)["content"]["status"]
 'ok'
 >>> kc.stop_channels()
-... km.shutdown_kernel(now=True)
+>>> run_sync(km.shutdown_kernel)(now=True)
 """
 
 from __future__ import annotations
