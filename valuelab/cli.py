@@ -203,7 +203,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
     p.add_argument("--where", action="append", help="keep rows where NAME=VALUE (or NAME!=VALUE)")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--workers", type=int, default=2, help="warm kernels in parallel (default: 2)")
+    p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default: 2)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
     p.add_argument("--name", help="column or pattern naming each file, e.g. '{customer_id}'")
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
