@@ -9,6 +9,7 @@ import time
 import tomllib
 from pathlib import Path
 
+import zmq
 from jupyter_client.connect import write_connection_file
 from jupyter_core.utils import run_sync
 from support import ROOT
@@ -84,6 +85,7 @@ def test_each_kernel_is_a_new_process_in_its_own_session_with_what_it_was_given(
         assert first["address_space_mb"] == 5000
         assert first["pandas_imported_before"], "forked from a process that imported pandas"
         assert first["random"] != second["random"], "numpy re-seeded as in a new interpreter"
+        assert km1.curve_secretkey is not None or not zmq.has("curve"), "encrypted transport"
     finally:
         for km in (km1, km2):
             run_sync(km.shutdown_kernel)(now=True)

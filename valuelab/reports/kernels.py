@@ -457,7 +457,8 @@ def fork_kernel_manager(max_memory_mb: int = 0, **kwargs: Any) -> Any:
     import zmq
     from jupyter_client.manager import AsyncKernelManager
 
-    if zmq.has("curve"):  # CurveZMQ: no other local user can read or drive the kernel
+    curve = zmq.has("curve") and AsyncKernelManager.class_traits().get("transport_encryption")
+    if curve:  # CurveZMQ (jupyter_client >= 8.10): no other local user can read or drive it
         kwargs.setdefault("transport_encryption", "auto")
     km = AsyncKernelManager(kernel_name="python3", **kwargs)
     km.kernel_id = str(uuid.uuid4())
