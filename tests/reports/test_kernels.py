@@ -139,3 +139,24 @@ def test_a_kernel_that_cannot_start_ends_with_an_error_code(tmp_path):
     conn, _ = write_connection_file(str(tmp_path / "kernel.json"))
     pid = server.spawn(["-f", conn], str(tmp_path / "missing"), dict(os.environ), 0o022)
     assert server.wait(pid, timeout=60) == 1  # its traceback went to stderr
+
+
+def test_what_a_kernel_started_ends_with_it(tmp_path):
+    km = fork_kernel_manager()
+    run_sync(km.start_kernel)(cwd=str(tmp_path))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=60)
+        code = "import subprocess\np = subprocess.Popen(['sleep', '600'])\n"
+        code += "open('pid', 'w').write(str(p.pid))"
+        assert run_sync(kc.execute_interactive)(code, timeout=60)["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+    child = int((tmp_path / "pid").read_text())
+    os.kill(km.provisioner.pid, signal.SIGKILL)  # the kernel dies on its own, not by shutdown
+    deadline = time.monotonic() + 20
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(child)
+    run_sync(km.shutdown_kernel)(now=True)

@@ -118,6 +118,10 @@ def _reap(children: set[int]) -> None:
         if pid == 0:
             return
         children.discard(pid)
+        try:  # what the kernel started goes with it
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
         _send({"exit": pid, "code": os.waitstatus_to_exitcode(status)})
 
 
@@ -444,6 +448,11 @@ class ForkProvisioner(LocalProvisioner):
         self.pid = self.pgid = pid
         self.cwd = cwd
         return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group, unless the kernel has ended (ids may be reused)."""
+        if self.process is not None and self.process.poll() is None:
+            await super().send_signal(signum)
 
 
 def fork_kernel_manager(max_memory_mb: int = 0, **kwargs: Any) -> Any:
