@@ -416,7 +416,10 @@ class ForkedProcess:
     def send_signal(self, signum: int) -> None:
         """Signal the kernel (not once it has ended: its pid may belong to another process)."""
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:  # ended and reaped; the server's notice is on its way
+                pass
 
     def kill(self) -> None:
         """SIGKILL the kernel."""
