@@ -17,6 +17,7 @@ from support import ROOT
 from valuelab.reports.kernels import (
     ForkProvisioner,
     ForkServer,
+    _current_umask,
     fork_kernel_manager,
     fork_server,
 )
@@ -160,3 +161,12 @@ def test_what_a_kernel_started_ends_with_it(tmp_path):
         time.sleep(0.1)
     assert _gone(child)
     run_sync(km.shutdown_kernel)(now=True)
+
+
+def test_the_umask_given_to_a_kernel_is_read_without_changing_it():
+    old = os.umask(0o027)
+    try:
+        assert _current_umask() == 0o027
+        assert os.umask(0o027) == 0o027, "reading it did not set it"
+    finally:
+        os.umask(old)

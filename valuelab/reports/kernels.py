@@ -99,6 +99,10 @@ PRELOAD = (
 )
 
 
+_UMASK = os.umask(0o022)  # at import, while no other thread can be creating files
+os.umask(_UMASK)
+
+
 class KernelStartError(ValueLabError):
     """The fork server could not start or fork a kernel."""
 
@@ -431,6 +435,18 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
+def _current_umask() -> int:
+    """This process's umask, read without setting it (``os.umask`` would race other threads)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return _UMASK
+
+
 class ForkProvisioner(LocalProvisioner):
     """A kernel provisioner whose kernels are forked from this process's :class:`ForkServer`.
 
@@ -446,9 +462,7 @@ class ForkProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env = kwargs.get("env") or dict(os.environ)
         server = fork_server()
-        umask = os.umask(0o022)
-        os.umask(umask)
-        pid = server.spawn(argv, cwd, env, umask, self.max_memory_mb)
+        pid = server.spawn(argv, cwd, env, _current_umask(), self.max_memory_mb)
         self.process = ForkedProcess(server, pid)  # type: ignore[assignment]
         self.pid = self.pgid = pid
         self.cwd = cwd
