@@ -4,8 +4,9 @@ Renders ``--n`` (default 40) customer scorecards (``notebooks/reports/
 customer_scorecard.ipynb``, the first N shipped accounts) two ways, in the same
 run:
 
-- ``valuelab batch --workers 2``: warm kernels reused with a clean namespace,
-  in-process HTML export, plotly.js written once;
+- ``valuelab batch --workers 2``: a fresh kernel per report, forked from a
+  process that has imported the libraries (nothing of a previous report
+  survives), in-process HTML export, plotly.js written once;
 - a plain loop: ``papermill`` then ``jupyter nbconvert --to html --no-input``
   per report (a fresh process and kernel each time), over ``--loop-n``
   reports (default: all N), scaled per report when fewer;

@@ -36,10 +36,10 @@ _WORKER: list[Any] = []
 def execute_notebook(
     path: Path, out_dir: Path, parameters: dict[str, Any] | None = None, timeout: int = 120
 ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-    """Execute a notebook headless on the session's warm kernel; return it and its records.
+    """Execute a notebook headless on a fresh forked kernel; return it and its records.
 
-    The kernel is reused with a clean namespace per notebook (valuelab's report
-    engine, itself tested for isolation), which saves a kernel start per notebook.
+    valuelab's report engine forks each notebook's kernel from a process that has
+    already imported the libraries, which saves an interpreter start per notebook.
     A failing cell fails the test with the cell's error.
     """
     from valuelab.reports.engine import KernelWorker, ReportError

@@ -180,3 +180,23 @@ def test_ctrl_c_while_a_kernel_runs_exits_130_in_one_line(tmp_path):
     _, alive = psutil.wait_procs(kernels, timeout=5)
     assert not alive, "the kernel is killed with the command"
     assert not (tmp_path / "w.html").exists()
+
+
+def test_report_and_batch_take_the_limits_with_the_engines_defaults():
+    from valuelab.cli import _parser
+    from valuelab.reports import MAX_MEMORY_MB, MAX_OUTPUT_MB, TIMEOUT
+
+    for command in (
+        ["report", "t.ipynb", "-o", "r.html"],
+        ["batch", "t.ipynb", "--params-from", "r.csv", "--out", "o"],
+    ):
+        args = _parser().parse_args(command)
+        assert (args.timeout, args.max_output_mb, args.max_memory_mb) == (
+            TIMEOUT,
+            MAX_OUTPUT_MB,
+            MAX_MEMORY_MB,
+        )
+        args = _parser().parse_args(
+            [*command, "--timeout", "7", "--max-output-mb", "0.5", "--max-memory-mb", "3000"]
+        )
+        assert (args.timeout, args.max_output_mb, args.max_memory_mb) == (7, 0.5, 3000)

@@ -98,7 +98,8 @@ def _report(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise InputError("a folder, not a file", source=str(out), expected="an HTML file name")
     check_writable(out.parent)  # before any kernel
-    with KernelWorker(timeout=args.timeout) as worker:
+    limits = (args.timeout, args.max_output_mb, args.max_memory_mb)
+    with KernelWorker(*limits) as worker:
         nb = worker.run(template, params)
     write_atomic(out, to_html(nb))
     if args.keep_notebook:
@@ -122,6 +123,8 @@ def _batch(args: argparse.Namespace) -> int:
         name=args.name,
         dask=args.dask,
         timeout=args.timeout,
+        max_output_mb=args.max_output_mb,
+        max_memory_mb=args.max_memory_mb,
         source=str(args.params_from),
     )
     print(result.summary())
@@ -200,6 +203,23 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
 
 
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    """A report's limits (defaults: valuelab.reports.engine's; not imported, it is slow)."""
+    p.add_argument("--timeout", type=int, default=300, help="seconds a cell may run (default: 300)")
+    p.add_argument(
+        "--max-output-mb",
+        type=float,
+        default=100,
+        help="MB of output a report may produce, 0 for no limit (default: 100)",
+    )
+    p.add_argument(
+        "--max-memory-mb",
+        type=int,
+        default=8192,
+        help="MB of address space a report's kernel may map, 0 for no limit (default: 8192)",
+    )
+
+
 def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     """``params``, ``report`` and ``batch``: parameterized report templates."""
     p = sub.add_parser("params", help="a report template's parameters: name, type, default, help")
@@ -214,7 +234,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--file", help="YAML file of parameters (-p wins)")
     p.add_argument("-o", "--out", required=True, help="output HTML file")
     p.add_argument("--keep-notebook", action="store_true", help="also write the executed .ipynb")
-    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
+    _add_limits(p)
     p.set_defaults(func=_report)
 
     p = sub.add_parser("batch", help="one report per row of a CSV or YAML file, with an index")
@@ -226,14 +246,14 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         help="render only rows where NAME=VALUE (or NAME!=VALUE); the manifest keeps the others",
     )
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--workers", type=int, default=2, help="warm kernels in parallel (default: 2)")
+    p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default: 2)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
     p.add_argument(
         "--name",
         help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
     )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
-    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
+    _add_limits(p)
     p.set_defaults(func=_batch)
 
 

@@ -285,3 +285,13 @@ def test_index_links_are_quoted_and_escaped():
     page = _index(Path("t.ipynb"), items)
     assert "<a href='a%27b%20%3Cc%3E.html'>a&#x27;b &lt;c&gt;.html</a>" in page
     assert "<i>" not in page and "&lt;e&gt;" in page
+
+
+def test_the_fingerprint_changes_with_valuelabs_version(toy, monkeypatch):
+    import valuelab
+    from valuelab.reports import fingerprint
+
+    before = fingerprint(toy, {"n": 1})
+    assert fingerprint(toy, {"n": 1}) == before
+    monkeypatch.setattr(valuelab, "__version__", "99.0", raising=False)
+    assert fingerprint(toy, {"n": 1}) != before, "an upgrade re-renders"

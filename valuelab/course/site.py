@@ -102,7 +102,7 @@ def _slug(params: dict[str, Any]) -> str:
 
 
 def _execute(worker: KernelWorker, page: Page, out: Path) -> Page:
-    """Run one notebook on a warm kernel and export it (lessons keep their code)."""
+    """Run one notebook on a fresh kernel and export it (lessons keep their code)."""
     start = time.perf_counter()
     try:
         nb = worker.run(page.source, page.parameters)
@@ -122,7 +122,7 @@ def _execute(worker: KernelWorker, page: Page, out: Path) -> Page:
 
 
 def _run_all(pages: list[Page], out: Path, workers: int, timeout: int) -> None:
-    """``workers`` warm kernels take the pages from a queue."""
+    """``workers`` threads take the pages from a queue (a fresh forked kernel each)."""
     run_pool(pages, lambda worker, page: _execute(worker, page, out), workers, timeout)
 
 
@@ -200,7 +200,7 @@ def build(
     notebooks_dir : path
         Folder with the lessons; ``reports/`` and ``apps/`` below it.
     workers : int
-        Notebooks executed at once (each on its own warm kernel, reused).
+        Notebooks executed at once (each on a fresh forked kernel).
     timeout : int
         Seconds a single cell may run.
 

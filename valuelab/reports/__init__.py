@@ -5,7 +5,15 @@ export, batches, and the figures a notebook records.
 """
 
 from valuelab.reports.batch import BatchResult, Item, fingerprint, run_batch
-from valuelab.reports.engine import KernelWorker, ReportError, run_pool, write_atomic
+from valuelab.reports.engine import (
+    MAX_MEMORY_MB,
+    MAX_OUTPUT_MB,
+    TIMEOUT,
+    KernelWorker,
+    ReportError,
+    run_pool,
+    write_atomic,
+)
 from valuelab.reports.html import (
     BASIC_TRACES,
     PLOTLY_MIME,
@@ -31,6 +39,15 @@ from valuelab.reports.inputs import (
     read_params_file,
     read_rows,
 )
+from valuelab.reports.kernels import (
+    PRELOAD,
+    ForkedProcess,
+    ForkProvisioner,
+    ForkServer,
+    KernelStartError,
+    fork_kernel_manager,
+    fork_server,
+)
 from valuelab.reports.output import RESERVED, Manifest, check_writable, lock_folder, output_names
 from valuelab.reports.params import TYPES, coerce, fields, parse_parameters, table
 from valuelab.reports.records import MIME_TYPE, drop_records, read_records, record
@@ -38,15 +55,23 @@ from valuelab.reports.records import MIME_TYPE, drop_records, read_records, reco
 __all__ = [
     "BASIC_TRACES",
     "MAX_CSV_BYTES",
+    "MAX_MEMORY_MB",
+    "MAX_OUTPUT_MB",
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
     "MIME_TYPE",
     "PLOTLY_MIME",
+    "PRELOAD",
     "RESERVED",
+    "TIMEOUT",
     "TYPES",
     "WIDGET_STATE",
     "BatchResult",
+    "ForkProvisioner",
+    "ForkServer",
+    "ForkedProcess",
     "Item",
+    "KernelStartError",
     "KernelWorker",
     "Manifest",
     "MarkdownText",
@@ -59,6 +84,8 @@ __all__ = [
     "escape_markdown",
     "fields",
     "fingerprint",
+    "fork_kernel_manager",
+    "fork_server",
     "load_yaml",
     "lock_folder",
     "markdown",

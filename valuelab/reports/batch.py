@@ -1,12 +1,12 @@
-"""One report per row: warm kernels, a manifest to resume, failure pages and an index.
+"""One report per row: a fresh kernel each, a manifest to resume, failure pages and an index.
 
 :func:`run_batch` renders a template once per row of a CSV or YAML file:
 
 - parameters are checked against the template before any kernel starts
   (:mod:`valuelab.reports.params`): an unknown column is an error for the whole batch;
   a value that does not convert fails only its row;
-- ``workers`` threads each drive one warm kernel (:class:`valuelab.reports.engine.KernelWorker`),
-  or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
+- ``workers`` threads each drive a :class:`valuelab.reports.engine.KernelWorker` (a new
+  forked kernel per report), or a Dask cluster does (``dask="local"`` or ``"tcp://host:port"``);
 - the plotly.js bundle a report needs (none, basic or full) is written once to
   ``OUT/assets/`` and referenced from there;
 - a failing row gets an error page (the cell and the message) in place of its
@@ -44,7 +44,14 @@ from typing import Any
 from urllib.parse import quote
 
 from valuelab.core import InputError
-from valuelab.reports.engine import KernelWorker, run_pool, write_atomic
+from valuelab.reports.engine import (
+    MAX_MEMORY_MB,
+    MAX_OUTPUT_MB,
+    TIMEOUT,
+    KernelWorker,
+    run_pool,
+    write_atomic,
+)
 from valuelab.reports.html import error_page, referenced_bundles, to_html, write_plotly_asset
 from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
 from valuelab.reports.params import coerce, fields
@@ -95,10 +102,12 @@ class BatchResult:
 
 
 def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
-    """What a report is made from: the template's bytes, its parameters, the data it may read."""
+    """What a report is made from: valuelab's version, the template, its parameters, its data."""
+    from valuelab import __version__
     from valuelab.data import data_dir
 
-    h = hashlib.sha256(Path(template).read_bytes())
+    h = hashlib.sha256(f"valuelab {__version__}\n".encode())  # an upgrade re-renders
+    h.update(Path(template).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for f in sorted(Path(data_dir()).glob("*")):
         if f.is_file():
@@ -137,10 +146,10 @@ _DASK_WORKERS: dict[int, KernelWorker] = {}
 
 
 def _dask_job(
-    template: str, params: dict[str, Any], timeout: int
+    template: str, params: dict[str, Any], limits: dict[str, Any]
 ) -> tuple[str, str, str, dict, float]:
-    """Runs on a Dask worker: one warm kernel per worker thread, kept between jobs."""
-    worker = _DASK_WORKERS.setdefault(threading.get_ident(), KernelWorker(timeout=timeout))
+    """Runs on a Dask worker: one kernel worker per worker thread (a new kernel per job)."""
+    worker = _DASK_WORKERS.setdefault(threading.get_ident(), KernelWorker(**limits))
     item = Item(name="", params=params)
     page = _render(worker, Path(template), item)
     return page, item.status, item.error, item.records, item.seconds
@@ -301,11 +310,13 @@ def run_batch(
     force: bool = False,
     name: str | None = None,
     dask: str | None = None,
-    timeout: int = 300,
+    timeout: int = TIMEOUT,
     quiet: bool = False,
     source: str = "rows",
     on_done: Callable[[Item], None] | None = None,
     only: Iterable[dict[str, Any]] | None = None,
+    max_output_mb: float = MAX_OUTPUT_MB,
+    max_memory_mb: int = MAX_MEMORY_MB,
 ) -> BatchResult:
     """Render ``template`` once per row into ``out`` (see the module docstring).
 
@@ -314,24 +325,21 @@ def run_batch(
     rows : list of dict
         Parameter values per report (strings are converted to the declared types).
     name : str, optional
-        A column whose value names each file, or a pattern of plain column
-        fields such as ``"{customer_id}-{year}"``; default: the row's values
-        joined (see :func:`valuelab.reports.output.output_names`).
+        A column naming each file, or a pattern such as ``"{customer_id}-{year}"``
+        (:func:`valuelab.reports.output.output_names`; default: the row's values).
     dask : str, optional
-        ``"local"`` for a ``distributed.LocalCluster`` of ``workers`` processes,
-        or the address of a running scheduler.
+        ``"local"`` (a LocalCluster of ``workers`` processes) or a scheduler's address.
     only : list of dict, optional
-        The rows to render, a subset of ``rows`` in their order (e.g.
-        ``read_rows(path, where)``); files are named over all of ``rows``, so
-        a subset writes the same files as the whole batch, and the manifest
-        and index keep the other rows' reports.
+        A subset of ``rows`` to render (``read_rows(path, where)``); files are named
+        over all rows, and the manifest and index keep the other rows' reports.
+    timeout, max_output_mb, max_memory_mb
+        Limits per report (see :class:`valuelab.reports.engine.KernelWorker`).
 
     Raises
     ------
     InputError
-        Before any kernel starts: unknown parameter names (columns), a bad
-        ``name``, an output folder that cannot be written or that another
-        batch holds. Failures of single rows do not raise.
+        Before any kernel: unknown columns, a bad ``name``, an output folder that
+        cannot be written or that another batch holds (failed rows do not raise).
     """
     template = Path(template).resolve()
     specs = fields(template)
@@ -341,18 +349,30 @@ def run_batch(
     out = check_writable(out)
     with lock_folder(out):
         manifest, warnings = _prepare(out, quiet)
-        plan = _plan(template, specs, rows, names, chosen, label_col, out, force, source, manifest)
-        items, todo = plan
+        items, todo = _plan(
+            template, specs, rows, names, chosen, label_col, out, force, source, manifest
+        )
         bar = _progress(len(todo), quiet)
         finished = _finisher(out, manifest, items, bar, on_done)
         try:
-            run = _run_dask if dask else _run_threads
-            run(template, todo, finished, workers, timeout, dask)
+            limits = (timeout, max_output_mb, max_memory_mb)
+            _run(template, todo, finished, workers, dask, limits)
         finally:
             bar.close()
         listed = _listed(items, manifest, names, out)
         index = write_atomic(out / "index.html", _index(template, listed))
     return BatchResult(items=items, index=index, warnings=warnings)
+
+
+def _run(
+    template: Path, todo: list[Item], finished, workers: int, dask: str | None, values: tuple
+) -> None:
+    """Render ``todo`` on worker threads, or on a Dask cluster when ``dask`` names one."""
+    limits = dict(zip(("timeout", "max_output_mb", "max_memory_mb"), values, strict=True))
+    if dask:
+        _run_dask(template, todo, finished, workers, dask, limits)
+    else:
+        _run_threads(template, todo, finished, workers, limits)
 
 
 def _listed(items: list[Item], manifest: Manifest, names: list[str], out: Path) -> list[Item]:
@@ -378,15 +398,16 @@ def _listed(items: list[Item], manifest: Manifest, names: list[str], out: Path) 
 
 
 def _run_threads(
-    template: Path, todo: list[Item], finished, workers: int, timeout: int, _: str | None = None
+    template: Path, todo: list[Item], finished, workers: int, limits: dict[str, Any]
 ) -> None:
-    run_pool(
-        todo, lambda worker, item: finished(item, _render(worker, template, item)), workers, timeout
-    )
+    def work(worker: KernelWorker, item: Item) -> None:
+        finished(item, _render(worker, template, item))
+
+    run_pool(todo, work, workers, **limits)
 
 
 def _run_dask(
-    template: Path, todo: list[Item], finished, workers: int, timeout: int, address: str
+    template: Path, todo: list[Item], finished, workers: int, address: str, limits: dict[str, Any]
 ) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -407,7 +428,7 @@ def _run_dask(
             raise InputError(f"cannot reach the scheduler: {err}", source="--dask") from None
     try:
         futures = {
-            client.submit(_dask_job, str(template), item.params, timeout, pure=False): item
+            client.submit(_dask_job, str(template), item.params, limits, pure=False): item
             for item in todo
         }
         for future in as_completed(futures):

@@ -1,27 +1,30 @@
-"""Execute report templates on warm kernels.
+"""Execute report templates, each on a fresh kernel.
 
-Floor measured on a 2-core machine: a fresh ``papermill`` process costs
-~4 s and ``jupyter nbconvert`` ~2 s per report, mostly process start and
-imports; the same notebook on a running kernel takes ~0.05 s. So a
-:class:`KernelWorker` keeps one kernel warm and runs report after report on
-it (one client per kernel: a kernel answers only its newest client), each in
-a clean namespace: before a report, ``%reset -f`` empties the namespace, the
-working directory is set to the template's folder and plotly's renderer is
-reset — a report never sees a previous report's variables (tested). A dead
-kernel is replaced. The HTML export is :mod:`valuelab.reports.html`.
+Isolation: every report runs on a new kernel forked from a process that has
+already imported pandas, plotly, ipykernel and valuelab
+(:mod:`valuelab.reports.kernels`), so it starts from the state of a fresh
+kernel — no variable, option, hook, monkeypatch, thread, environment
+variable, ``sys.path`` entry, warnings filter, random state or umask of a
+previous report survives (tested, one kind each) — at the cost of a fork
+and a kernel handshake, not of a new interpreter and its imports. The kernel
+runs in the template's folder and is killed, with its process group, when the
+report ends. :class:`KernelWorker` drives one kernel at a time from one thread
+(a kernel answers only its newest client).
 
-Examples
---------
->>> from valuelab.apps.report_launcher import REPORTS
->>> from valuelab.reports.html import to_html
->>> with KernelWorker() as worker:
-...     nb = worker.run(REPORTS / "spotify_year.ipynb", {"year": 2021})
->>> "Spotify: one year in figures" in to_html(nb)
-True
+Limits (defaults; the CLI has flags): a cell that runs over ``timeout``
+seconds is interrupted and its kernel replaced — the report fails with "cell N
+ran over T s" and the next report starts on a new kernel; a report whose
+outputs pass ``max_output_mb`` fails (its kernel is killed) instead of
+producing a report of that size; a kernel may map at most ``max_memory_mb``
+of address space (``RLIMIT_AS``), so a runaway allocation fails its report with
+a ``MemoryError`` instead of the machine.
+
+The HTML export is :mod:`valuelab.reports.html`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -31,19 +34,26 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
-from valuelab.core import ValueLabError
+from valuelab.core import InputError, ValueLabError
 
 __all__ = [
+    "MAX_MEMORY_MB",
+    "MAX_OUTPUT_MB",
+    "TIMEOUT",
     "KernelWorker",
     "ReportError",
     "run_pool",
     "write_atomic",
 ]
 
-_SETUP_TAG = "valuelab-setup"
+#: Seconds a cell may run before its report fails.
+TIMEOUT = 300
+#: MB of output (text, images, chart data) a report may produce.
+MAX_OUTPUT_MB = 100
+#: MB of address space a report's kernel may map (0: no limit).
+MAX_MEMORY_MB = 8192
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_INJECTED = "injected-parameters"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -56,36 +66,78 @@ class ReportError(ValueLabError):
         super().__init__(f"{template}: {ename}: {evalue}")
 
 
-def _setup_cell(cwd: Path) -> nbformat.NotebookNode:
-    source = (
-        'get_ipython().run_line_magic("reset", "-f")\n'
-        "import os as _os, plotly.io as _pio\n"
-        f"_os.chdir({str(cwd)!r})\n"
-        '_pio.renderers.default = "plotly_mimetype"\n'
-        "del _os, _pio"
-    )
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = [_SETUP_TAG]
-    return cell
+def _output_size(msg: Mapping[str, Any]) -> int:
+    """Bytes (roughly: characters) an output message adds to a report."""
+    content = msg.get("content", {})
+    if "text" in content:
+        return len(content["text"])
+    size = 0
+    for value in content.get("data", {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value))
+    return size + len(str(content.get("traceback", "")))
+
+
+def _notebook_client() -> type:
+    """nbclient's client, counting output bytes and remembering the running cell."""
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):
+        max_output_bytes = 0
+        output_bytes = 0
+        overflow = False
+        running: int | None = None
+
+        def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+            if self.overflow:
+                return None
+            self.output_bytes += _output_size(msg)
+            if self.max_output_bytes and self.output_bytes > self.max_output_bytes:
+                self.overflow = True  # kill the kernel: nbclient then stops with DeadKernelError
+                self.km.provisioner.process.kill()
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return Client
+
+
+def _cell_number(nb: Any, index: int) -> int:
+    """The cell's number as in the template (papermill's injected cell is not counted)."""
+    cells = nb.cells[: index + 1]
+    return sum(1 for c in cells if _INJECTED not in c.metadata.get("tags", [])) or 1
 
 
 class KernelWorker:
-    """One warm ``python3`` kernel that runs report after report, each in a clean namespace.
+    """Runs report after report, each on a new kernel forked with only the libraries imported.
 
-    Use it from one thread (its client's sockets belong to that thread's event
+    Use it from one thread (a kernel's client belongs to that thread's event
     loop), as a context manager or with :meth:`close`.
 
     Parameters
     ----------
     timeout : int
-        Seconds a cell may run before the report fails.
+        Seconds a cell may run; then it is interrupted and its kernel replaced.
+    max_output_mb : float
+        MB of output a report may produce (0: no limit).
+    max_memory_mb : int
+        MB of address space a kernel may map (0: no limit).
     """
 
-    def __init__(self, timeout: int = 300) -> None:
+    def __init__(
+        self,
+        timeout: int = TIMEOUT,
+        max_output_mb: float = MAX_OUTPUT_MB,
+        max_memory_mb: int = MAX_MEMORY_MB,
+    ) -> None:
+        for name, value in [("max_output_mb", max_output_mb), ("max_memory_mb", max_memory_mb)]:
+            if value < 0:
+                raise InputError(f"{name}={value}", source="limits", expected="0 (none) or more")
+        if timeout <= 0:
+            raise InputError(f"timeout={timeout}", source="limits", expected="seconds > 0")
         self.timeout = timeout
-        self.km = None
-        self.kc = None
+        self.max_output_mb = max_output_mb
+        self.max_memory_mb = max_memory_mb
         self.reports = 0
+        self.pids: list[int] = []  # each report's kernel
 
     def __enter__(self) -> KernelWorker:
         return self
@@ -93,77 +145,102 @@ class KernelWorker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _alive(self) -> bool:
-        from jupyter_core.utils import run_sync
-
-        return self.km is not None and bool(run_sync(self.km.is_alive)())
-
     def run(
         self,
         template: str | Path,
         params: Mapping[str, Any] | None = None,
         allow_errors: bool = False,
     ) -> Any:
-        """Execute ``template`` with ``params`` (already checked); return the executed notebook.
+        """Execute ``template`` with ``params`` (already checked) on a new kernel; return it.
 
         With ``allow_errors`` a cell that raises keeps its error output and the
-        next cells still run (grading); a timeout or a dead kernel still stops.
+        next cells still run (grading); a timeout, the output limit or a dead
+        kernel still stop.
 
         Raises
         ------
         ReportError
-            When a cell raises; the kernel stays usable for the next report.
+            When a cell raises, runs over the timeout, or the output or memory
+            limit is passed; the next report gets a new kernel anyway.
         """
         import papermill as pm
-        from jupyter_client.manager import AsyncKernelManager
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        from valuelab.reports.kernels import fork_kernel_manager
 
         template = Path(template).resolve()
         nb = pm.iorw.load_notebook_node(str(template))  # gives every cell a tags list
         nb = pm.parameterize.parameterize_notebook(nb, dict(params or {}))
-        nb.cells.insert(0, _setup_cell(template.parent))
-        if not self._alive():
-            self.close()
-            self.km, self.kc = AsyncKernelManager(kernel_name="python3"), None
-        client = NotebookClient(
-            nb, km=self.km, timeout=self.timeout, kernel_name="python3", allow_errors=allow_errors
+        km = fork_kernel_manager(max_memory_mb=self.max_memory_mb)
+        client = _notebook_client()(
+            nb, km=km, timeout=self.timeout, kernel_name="python3", allow_errors=allow_errors
         )
-        client.kc = self.kc
+        client.max_output_bytes = int(self.max_output_mb * 1024 * 1024)
+        client.on_cell_execute = lambda cell, cell_index: setattr(client, "running", cell_index)
         try:
-            client.execute(cwd=str(template.parent))
-        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-            self.kc = client.kc
-            raise self._failure(template, nb, err) from None
+            self._execute(client, template, nb)
         finally:
-            self.kc = client.kc
+            self._stop(client, km)
         self.reports += 1
-        nb.cells = [c for c in nb.cells if _SETUP_TAG not in c.metadata.get("tags", [])]
         return nb
 
-    @staticmethod
-    def _failure(template: Path, nb: Any, err: Exception) -> ReportError:
+    def _execute(self, client: Any, template: Path, nb: Any) -> None:
+        from jupyter_core.utils import run_sync
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        try:
+            client.execute(cwd=str(template.parent))
+            if client.overflow:  # the cell ended before the kernel's death was noticed
+                raise DeadKernelError("output limit")
+        except CellTimeoutError:
+            run_sync(client.km.interrupt_kernel)()  # then the kernel is replaced (killed)
+            number = _cell_number(nb, client.running or 0)
+            raise ReportError(
+                template.name,
+                nb.cells[client.running or 0].source,
+                "TimeoutError",
+                f"cell {number} ran over {self.timeout} s",
+            ) from None
+        except DeadKernelError as err:
+            raise self._dead(template, nb, client, err) from None
+        except CellExecutionError as err:
+            raise self._failure(template, nb, err) from None
+        finally:
+            if client.km.provisioner is not None and client.km.provisioner.pid:
+                self.pids.append(client.km.provisioner.pid)
+
+    def _dead(self, template: Path, nb: Any, client: Any, err: Exception) -> ReportError:
+        cell = nb.cells[client.running].source if client.running is not None else ""
+        if client.overflow:
+            what = f"the report's output passed the limit of {self.max_output_mb:g} MB"
+            return ReportError(template.name, cell, "OutputLimitError", what)
+        limit = f" (memory limit {self.max_memory_mb} MB)" if self.max_memory_mb else ""
+        return ReportError(template.name, cell, "DeadKernelError", f"the kernel died{limit}")
+
+    def _failure(self, template: Path, nb: Any, err: Exception) -> ReportError:
         for cell in nb.cells:
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "error" and _SETUP_TAG not in cell.metadata.get(
-                    "tags", []
-                ):
-                    return ReportError(template.name, cell.source, out["ename"], out["evalue"])
+                if out.get("output_type") == "error":
+                    ename, evalue = out["ename"], out["evalue"]
+                    if "MemoryError" in ename and self.max_memory_mb:
+                        evalue = f"{evalue} (the kernel's memory limit is {self.max_memory_mb} MB)"
+                    return ReportError(template.name, cell.source, ename, evalue.strip())
         name = type(err).__name__
         first = _ANSI.sub("", str(err)).strip().splitlines()
         return ReportError(template.name, "", name, first[-1] if first else name)
 
-    def close(self) -> None:
-        """Stop the client and shut the kernel down."""
+    @staticmethod
+    def _stop(client: Any, km: Any) -> None:
+        """Close the client and kill the kernel with its process group."""
         from jupyter_core.utils import run_sync
 
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
-        if self.km is not None:
-            if run_sync(self.km.is_alive)():
-                run_sync(self.km.shutdown_kernel)(now=True)
-            self.km = None
+        if client.kc is not None:
+            client.kc.stop_channels()
+            client.kc = None
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+
+    def close(self) -> None:
+        """Nothing stays running between reports; kept for the context-manager protocol."""
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
@@ -183,20 +260,24 @@ def write_atomic(path: str | Path, text: str) -> Path:
 
 
 def run_pool(
-    items: Iterable[Any], work: Callable[[KernelWorker, Any], None], workers: int, timeout: int
+    items: Iterable[Any],
+    work: Callable[[KernelWorker, Any], None],
+    workers: int,
+    timeout: int = TIMEOUT,
+    max_output_mb: float = MAX_OUTPUT_MB,
+    max_memory_mb: int = MAX_MEMORY_MB,
 ) -> None:
-    """``workers`` threads, each with its own warm kernel, call ``work(worker, item)`` per item.
+    """``workers`` threads, each with a :class:`KernelWorker`, call ``work(worker, item)`` per item.
 
-    Items are taken from a shared queue; each thread shuts its kernel down when
-    the queue is empty. ``work`` handles its own errors (one bad item must not
-    stop the others).
+    Items are taken from a shared queue; every item gets a new kernel. ``work``
+    handles its own errors (one bad item must not stop the others).
     """
     jobs: queue.Queue[Any] = queue.Queue()
     for item in items:
         jobs.put(item)
 
     def loop() -> None:
-        with KernelWorker(timeout=timeout) as worker:
+        with KernelWorker(timeout, max_output_mb, max_memory_mb) as worker:
             while True:
                 try:
                     item = jobs.get_nowait()
