@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -45,7 +47,10 @@ def test_a_submission_sees_no_network_no_checks_and_no_host_files(tmp_path):
         "import importlib.util, os, socket\n"
         "uid = os.getuid()\n"
         "here = sorted(os.listdir('.'))\n"
-        f"host = [p for p in {[str(EXERCISES), str(ROOT), str(tmp_path)]!r} if os.path.exists(p)]\n"
+        f"host = [p for p in {[str(EXERCISES), str(ROOT / 'valuelab'), str(tmp_path)]!r}"
+        " if os.path.exists(p)]\n"
+        # the checkout's folder exists only as the mount point of its .venv, if that is in it
+        f"root = sorted(os.listdir({str(ROOT)!r})) if os.path.isdir({str(ROOT)!r}) else []\n"
         "spec = importlib.util.find_spec('valuelab.course.questions.kpis')\n"
         "checks = None if spec is None else spec.origin\n"
         "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2); net = 'up'\n"
@@ -56,7 +61,7 @@ def test_a_submission_sees_no_network_no_checks_and_no_host_files(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell(probe)]
     path = tmp_path / "probe.ipynb"
     path.write_text(nbformat.writes(nb))
-    names = ["uid", "here", "host", "checks", "net"]
+    names = ["uid", "here", "host", "root", "checks", "net"]
     result = sandbox.run_submission(path, names, timeout=60, wall=300)
     assert result["error"] == "", result
     got = json.loads(result["values"])
@@ -64,6 +69,7 @@ def test_a_submission_sees_no_network_no_checks_and_no_host_files(tmp_path):
         "uid": 65534,
         "here": ["submission.ipynb"],
         "host": [],
+        "root": [".venv"] if (ROOT / ".venv").resolve() == Path(sys.prefix).resolve() else [],
         "checks": None,
         "net": "OSError",
     }

@@ -90,7 +90,9 @@ def _data_dir() -> Path:
 
 
 def _mounts(notebook: Path, name: str) -> list[str]:
-    args: list[str] = []
+    size = str(TMPFS_BYTES)
+    # /tmp first: a host path bound later (a venv or a checkout under /tmp) lands on top of it
+    args = ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/tmp"]
     for path in _SYSTEM:
         if os.path.lexists(path):
             args += ["--ro-bind", path, path]
@@ -102,8 +104,6 @@ def _mounts(notebook: Path, name: str) -> list[str]:
     data = _data_dir()
     if not data.is_relative_to(package):
         args += ["--ro-bind", str(data), f"{_PKG_ROOT}/datasets"]
-    size = str(TMPFS_BYTES)
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/tmp"]
     args += ["--size", size, "--tmpfs", WORKDIR]
     args += ["--ro-bind", str(notebook), f"{WORKDIR}/{name}", "--chdir", WORKDIR]
     return args
