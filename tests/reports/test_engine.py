@@ -212,3 +212,14 @@ def test_write_atomic_replaces_the_file_and_leaves_no_part_file(tmp_path):
     assert path.read_text(encoding="utf-8") == "second ✓"
     assert path.stat().st_mode & 0o444 == 0o444  # readable by others: a report is shared
     assert sorted(p.name for p in path.parent.iterdir()) == ["r.html"]
+
+
+@pytest.mark.slow
+def test_a_kernel_that_exits_is_not_blamed_on_memory_alone(tmp_path):
+    template = write_template(
+        tmp_path / "exits.ipynb", "n = 1  # a number", "import os\nos._exit(3)"
+    )
+    with KernelWorker(timeout=60) as worker, pytest.raises(ReportError) as info:
+        worker.run(template, {})
+    message = str(info.value)
+    assert "the kernel died: the cell ended its kernel (an exit, a crash or a kill" in message

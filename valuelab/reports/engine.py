@@ -213,8 +213,13 @@ class KernelWorker:
         if client.overflow:
             what = f"the report's output passed the limit of {self.max_output_mb:g} MB"
             return ReportError(template.name, cell, "OutputLimitError", what)
-        limit = f" (memory limit {self.max_memory_mb} MB)" if self.max_memory_mb else ""
-        return ReportError(template.name, cell, "DeadKernelError", f"the kernel died{limit}")
+        why = "the cell ended its kernel (an exit, a crash or a kill"
+        why += (
+            f", or it ran past the {self.max_memory_mb} MB memory limit)"
+            if self.max_memory_mb
+            else ")"
+        )
+        return ReportError(template.name, cell, "DeadKernelError", f"the kernel died: {why}")
 
     def _failure(self, template: Path, nb: Any, err: Exception) -> ReportError:
         for cell in nb.cells:
