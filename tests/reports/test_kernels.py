@@ -170,3 +170,38 @@ def test_the_umask_given_to_a_kernel_is_read_without_changing_it():
         assert os.umask(0o027) == 0o027, "reading it did not set it"
     finally:
         os.umask(old)
+
+
+def test_a_process_a_report_detaches_dies_with_its_kernel(tmp_path):
+    """A double-forked, setsid'd child is still killed when its report's kernel ends."""
+    import psutil
+    from support import write_template
+
+    from valuelab.reports.engine import KernelWorker
+
+    pid_file = tmp_path / "daemon.pid"
+    body = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        f"        open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "        time.sleep(300)\n"
+        "    os._exit(0)\n"
+        f"while not os.path.exists({str(pid_file)!r}):\n"
+        "    time.sleep(0.05)\n"
+    )
+    template = write_template(tmp_path / "daemon.ipynb", "n = 1  # a number", body)
+    with KernelWorker(timeout=60) as worker:
+        worker.run(template, {})
+    daemon = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(daemon) and time.monotonic() < deadline:
+        try:
+            if psutil.Process(daemon).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.1)
+    alive = psutil.pid_exists(daemon) and psutil.Process(daemon).status() != "zombie"
+    assert not alive, "the detached process outlived its report"

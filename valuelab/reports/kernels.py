@@ -123,12 +123,45 @@ def _reap(children: set[int]) -> None:
             return
         if pid == 0:
             return
+        if pid not in children:  # an orphan a dead kernel left (see _kill_orphans)
+            continue
         children.discard(pid)
         try:  # what the kernel started goes with it
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
+        _kill_orphans(children)
         _send({"exit": pid, "code": os.waitstatus_to_exitcode(status)})
+
+
+def _subreaper() -> None:
+    """Adopt the orphans of this process's descendants (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    A kernel is one, so a process a report starts stays its descendant even
+    when it leaves the kernel's session (``setsid``, a double fork); the fork
+    server is one, so when a kernel ends, what it left behind becomes the
+    server's child, and the server kills it.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: process groups only
+        pass
+
+
+def _kill_orphans(children: set[int]) -> None:
+    """Kill every child of the server that is not a live kernel, with its descendants."""
+    import psutil
+
+    for proc in psutil.Process().children():
+        if proc.pid in children:
+            continue
+        try:
+            for process in [*proc.children(recursive=True), proc]:
+                process.kill()
+        except psutil.Error:
+            pass
 
 
 def _child(request: Mapping[str, Any], wakeup: tuple[int, int]) -> None:
@@ -136,6 +169,7 @@ def _child(request: Mapping[str, Any], wakeup: tuple[int, int]) -> None:
     import resource
 
     os.setsid()  # its own process group: killing the kernel kills what it started
+    _subreaper()  # and what leaves the group stays the kernel's descendant
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -196,6 +230,7 @@ def serve(preload: Iterable[str] = PRELOAD) -> None:
     announced as ``{"exit": pid, "code": code}``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _subreaper()
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time note
     for name in preload:
         try:
@@ -227,6 +262,7 @@ def serve(preload: Iterable[str] = PRELOAD) -> None:
             _fork(json.loads(line), wakeup, children)
     for pid in children:
         _kill_group(pid, signal.SIGKILL)
+    _kill_orphans(set())
 
 
 def _drain(fd: int) -> bool:
