@@ -1,4 +1,4 @@
-"""The ground every other wing stands on: errors, input checks, integer codes, quantities.
+"""The ground every wing stands on: errors, input checks, codes, quantities, provenance.
 
 :mod:`~valuelab.core.errors` is plain Python and loads at once; the other
 modules need numpy or pandas, so their names load on first use (PEP 562) and
@@ -15,6 +15,9 @@ from valuelab.core.errors import InputError, ValueLabError, format_rows
 #: Public name -> the module of :mod:`valuelab.core` that defines it, imported on first use.
 _LAZY = {
     "integer_codes": "codes",
+    "FIGURE_KINDS": "provenance",
+    "SourcedValue": "provenance",
+    "sources_table": "provenance",
     "QUANTITIES": "quantities",
     "Quantity": "quantities",
     "format_change": "quantities",
@@ -29,10 +32,12 @@ _LAZY = {
 }
 
 __all__ = [
+    "FIGURE_KINDS",
     "QUANTITIES",
     "Column",
     "InputError",
     "Quantity",
+    "SourcedValue",
     "ValueLabError",
     "check_number",
     "check_numbers",
@@ -43,6 +48,7 @@ __all__ = [
     "parse_bool",
     "quantity",
     "shaped_like",
+    "sources_table",
     "validate_frame",
 ]
 
