@@ -1,0 +1,29 @@
+"""The analyst's own data: one way in (files, databases, DataFrames), mapped to valuelab's roles.
+
+>>> from valuelab.data.sources import open_source   # doctest: +SKIP
+>>> src = open_source("orders.parquet", "mapping.yaml")   # doctest: +SKIP
+>>> src.table, src.backend, src.provenance(), src.check()   # doctest: +SKIP
+
+Ibis and DuckDB are imported only when a source is opened.
+"""
+
+from valuelab.data.sources.check import CheckReport, check_source, incomplete_months
+from valuelab.data.sources.connections import Locator, connections_file, load_connections, locate
+from valuelab.data.sources.mapping import DATE_FORMATS, ROLES, Mapping, read_mapping
+from valuelab.data.sources.source import Source, open_source
+
+__all__ = [
+    "DATE_FORMATS",
+    "ROLES",
+    "CheckReport",
+    "Locator",
+    "Mapping",
+    "Source",
+    "check_source",
+    "connections_file",
+    "incomplete_months",
+    "load_connections",
+    "locate",
+    "open_source",
+    "read_mapping",
+]

@@ -1,0 +1,191 @@
+"""The canonical table: the source's columns renamed to roles, typed, and checked at once.
+
+Each role gets one column of one type (:data:`~valuelab.data.sources.mapping.ROLES`):
+identifiers and labels as text (an integer id ``7`` becomes ``"7"``, a float
+id ``7.0`` too), ``time`` as the reporting zone's wall clock (see
+:mod:`~valuelab.data.sources.times`), ``amount`` as float64 in the declared
+currency. Every problem — a mapped column the source lacks (with a
+did-you-mean among its real columns), ids missing on some rows, unreadable
+times, refused refunds, an empty table — is gathered and raised as one
+:class:`~valuelab.core.InputError`, with example values and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from valuelab.core import InputError
+from valuelab.data.sources.mapping import ROLES, Mapping
+from valuelab.data.sources.times import time_column
+
+__all__ = ["Canonical", "canonical_table"]
+
+_REQUIRED = ("user", "time")
+_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """The canonical ibis table and what was learned making it."""
+
+    table: Any
+    roles: dict[str, str]
+    time_format: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _missing(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
+    near = difflib.get_close_matches(column, real, n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    problem = f"no column '{column}' for role '{role}'" if mapped else f"no column for '{role}'"
+    return InputError(
+        problem + hint,
+        source=where,
+        expected=f"a mapping {role}: COLUMN, COLUMN one of " + ", ".join(real[:30]),
+    )
+
+
+def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str, str]:
+    """Role -> source column; raises every missing column at once (with a did-you-mean)."""
+    roles, problems = {}, []
+    for role in ROLES:
+        column = mapping.column(role)
+        if column in columns:
+            roles[role] = column
+        elif role in mapping.columns or role in _REQUIRED:
+            problems.append(_missing(role, column, columns, where, role in mapping.columns))
+    if problems:
+        raise InputError(source=where, problems=problems)
+    return roles
+
+
+def _typed(col: Any, kind: str, role: str, where: str) -> Any:
+    dtype = col.type()
+    if kind == "string":
+        if dtype.is_floating():
+            return col.cast("int64").cast("string")
+        return col.cast("string")
+    if dtype.is_string() or dtype.is_boolean() or not dtype.is_numeric():
+        raise InputError(
+            f"holds {dtype}, not numbers", source=where, column=role, expected=f"{kind} values"
+        )
+    return col.cast(kind)
+
+
+def _columns(table: Any, roles: dict[str, str], mapping: Mapping, where: str) -> tuple:
+    """(role -> expression, time format, bad-time flag, problems)."""
+    exprs, problems, how, bad = {}, [], "", None
+    for role, column in roles.items():
+        try:
+            if role == "time":
+                found = time_column(table, column, mapping, table_backend(table), where)
+                exprs[role], bad, how = found.expr, found.bad, found.how
+            else:
+                exprs[role] = _typed(table[column], ROLES[role], column, where)
+        except InputError as err:
+            problems.append(err)
+    return exprs, how, bad, problems
+
+
+def table_backend(table: Any) -> str:
+    """The name of the ibis backend a table is bound to (``duckdb`` for a memtable)."""
+    try:
+        return table.get_backend().name
+    except Exception:  # an unbound memtable: run by the default, DuckDB
+        return "duckdb"
+
+
+def _counts(table: Any, exprs: dict, bad: Any, roles: dict, mapping: Mapping) -> dict:
+    """One aggregate query: rows, missing ids, unreadable and missing times, negatives."""
+    measures = {
+        "rows": table.count(),
+        "missing_user": table[roles["user"]].isnull().sum(),
+        "bad_time": bad.sum(),
+        "missing_time": table[roles["time"]].isnull().sum(),
+    }
+    if "amount" in exprs:
+        measures["negative_amount"] = (exprs["amount"] < 0).sum()
+    result = table.aggregate(**measures).to_pyarrow().to_pylist()[0]
+    return {k: int(v or 0) for k, v in result.items()}
+
+
+def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
+    rows = table.filter(condition).select(*columns).limit(_EXAMPLES).to_pyarrow().to_pylist()
+    return [", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows]
+
+
+def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
+    problems, shown = [], [roles["user"], roles["time"]] + ([roles["amount"]] * ("amount" in roles))
+    if counts["rows"] == 0:
+        return [InputError("the table is empty", source=where, expected="at least one event")]
+    checks = [
+        ("missing_user", table[roles["user"]].isnull(), roles["user"], "ids missing", "an id"),
+        ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
+        ("missing_time", table[roles["time"]].isnull(), roles["time"], "times missing", "a time"),
+    ]
+    if mapping.refunds == "refuse" and "amount" in exprs:
+        checks.append(
+            ("negative_amount", exprs["amount"] < 0, roles["amount"], "negative amounts", ">= 0")
+        )
+    for key, condition, column, what, expected in checks:
+        if counts.get(key):
+            examples = "; ".join(_examples(table, condition, list(dict.fromkeys(shown))))
+            problems.append(
+                InputError(
+                    f"{what} on {counts[key]} of {counts['rows']} rows (e.g. {examples})",
+                    source=where,
+                    column=column,
+                    expected=f"{expected} on every row",
+                )
+            )
+    return problems
+
+
+def _finish(table: Any, exprs: dict, mapping: Mapping) -> Any:
+    """The canonical table: role columns in order, refunds and duplicates by policy."""
+    out = table.select(**exprs)
+    if "amount" in exprs and mapping.refunds == "separate":
+        negative = out.amount < 0
+        out = out.mutate(
+            refund=negative.ifelse(out.amount, 0.0), amount=negative.ifelse(0.0, out.amount)
+        )
+    if mapping.duplicates == "drop":
+        out = out.distinct()
+    return out
+
+
+def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
+    """Rename, type and check a raw source table under ``mapping``.
+
+    Parameters
+    ----------
+    table : ibis.Table
+        The raw source, as the backend holds it.
+    mapping : Mapping
+        Roles, currency, zones, date format, duplicate and refund policies.
+    where : str
+        The source's display name, for messages.
+
+    Returns
+    -------
+    Canonical
+        The table (``user``, ``time``, then the other roles present; ``refund``
+        under ``refunds="separate"``), the role -> column map, the time format
+        used and the counts the checks found.
+
+    Raises
+    ------
+    InputError
+        All the problems at once.
+    """
+    roles = resolve_roles(list(table.columns), mapping, where)
+    exprs, how, bad, problems = _columns(table, roles, mapping, where)
+    if problems:
+        raise InputError(source=where, problems=problems)
+    counts = _counts(table, exprs, bad, roles, mapping)
+    problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
+    if problems:
+        raise InputError(source=where, problems=problems)
+    return Canonical(_finish(table, exprs, mapping), roles, how, counts)

@@ -1,0 +1,121 @@
+"""What a source holds, in a few lines: roles, rows, date range, incomplete months, problems.
+
+A month is *incomplete* when the log does not cover it whole: the first month
+when the first event falls after its first day, the last month when the last
+event falls before its last day (days on the reporting zone's clock). Results
+over such a month count fewer days than a whole one, so metrics flag them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CheckReport", "check_source", "incomplete_months"]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """A source's check: what ``valuelab data check`` prints.
+
+    Attributes
+    ----------
+    source : str
+        Display name (no credentials).
+    roles : dict
+        Role -> the source's column.
+    rows : int
+        Events in the canonical table (after the duplicates policy).
+    first, last : datetime or None
+        First and last event time, reporting wall clock.
+    timezone, currency, time_format : str
+        The reporting zone, the amounts' currency (or ``None``), how times were read.
+    incomplete : list of str
+        Months the log does not cover whole.
+    problems : list of str
+        What to know before using it (duplicates, refunds, undeclared currency).
+    """
+
+    source: str
+    roles: dict[str, str]
+    rows: int
+    first: _dt.datetime | None
+    last: _dt.datetime | None
+    timezone: str
+    currency: str | None
+    time_format: str
+    incomplete: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        """The report as lines of text."""
+        roles = ", ".join(f"{r} <- {c}" for r, c in self.roles.items())
+        span = f"{self.first} to {self.last}" if self.first else "none"
+        lines = [
+            f"source: {self.source}",
+            f"roles: {roles}",
+            f"rows: {self.rows:,}",
+            f"date range: {span} ({self.timezone}; times read as {self.time_format})",
+            f"currency: {self.currency or 'not declared'}",
+            "incomplete periods: " + ("; ".join(self.incomplete) or "none"),
+        ]
+        lines += [f"problem: {p}" for p in self.problems] or ["problems: none"]
+        return "\n".join(lines)
+
+
+def incomplete_months(first: _dt.datetime | None, last: _dt.datetime | None) -> list[str]:
+    """The first and last months a log from ``first`` to ``last`` does not cover whole.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> incomplete_months(datetime(2024, 1, 15), datetime(2024, 3, 31, 23))
+    ['first month 2024-01 starts on 2024-01-15']
+    >>> incomplete_months(datetime(2024, 1, 1), datetime(2024, 3, 1, 8))
+    ['last month 2024-03 ends on 2024-03-01']
+    """
+    if first is None or last is None:
+        return []
+    found = []
+    if first.day != 1:
+        found.append(f"first month {first:%Y-%m} starts on {first:%Y-%m-%d}")
+    if last.day != calendar.monthrange(last.year, last.month)[1]:
+        found.append(f"last month {last:%Y-%m} ends on {last:%Y-%m-%d}")
+    return found
+
+
+def _notes(source: Any) -> list[str]:
+    t, notes = source.table, []
+    counts = source.counts
+    if "amount" in t.columns and source.currency is None:
+        notes.append("amounts carry no declared currency (currency: in the mapping)")
+    if counts.get("negative_amount"):
+        policy = source.mapping.refunds
+        kept = "netted in amount" if policy == "net" else "kept apart in refund"
+        notes.append(f"{counts['negative_amount']} negative amounts (refunds): {kept}")
+    if source.mapping.duplicates == "keep":
+        distinct = t.distinct().count().to_pyarrow().as_py()
+        if distinct < counts.get("rows", distinct):
+            extra = counts["rows"] - distinct
+            notes.append(f"{extra} exact duplicate events kept (duplicates: drop removes them)")
+    return notes
+
+
+def check_source(source: Any) -> CheckReport:
+    """Check an opened :class:`~valuelab.data.sources.source.Source` (three small queries)."""
+    first, last = source.time_range()
+    rows = source.table.count().to_pyarrow().as_py()
+    return CheckReport(
+        source=source.name,
+        roles=dict(source.roles),
+        rows=int(rows),
+        first=first,
+        last=last,
+        timezone=source.timezone,
+        currency=source.currency,
+        time_format=source.time_format,
+        incomplete=incomplete_months(first, last),
+        problems=_notes(source),
+    )

@@ -1,0 +1,190 @@
+"""One way in for the analyst's data: :func:`open_source` and the :class:`Source` it returns.
+
+Examples
+--------
+>>> import pandas as pd
+>>> log = pd.DataFrame({"cust": [7, 7, 9], "day": [20240105, 20240106, 20240131],
+...                     "eur": [10.0, -2.5, 4.0]})
+>>> src = open_source(log, user="cust", time="day", amount="eur", currency="EUR")
+>>> src.table.columns
+('user', 'time', 'amount')
+>>> src.table.execute()["user"].tolist()
+['7', '7', '9']
+>>> src.provenance()["freshness"]
+'2024-01-31T00:00:00'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from valuelab.core import InputError
+from valuelab.data.sources.canonical import canonical_table
+from valuelab.data.sources.connections import locate
+from valuelab.data.sources.mapping import ROLES, Mapping, read_mapping
+from valuelab.data.sources.readers import open_frame, open_located, text_columns
+
+__all__ = ["Source", "open_source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The analyst's data, canonical and where it lives.
+
+    Attributes
+    ----------
+    table : ibis.Table
+        Canonical role columns: ``user`` (string), ``time`` (timestamp without
+        zone: the reporting zone's wall clock), ``event`` (string), ``amount``
+        (float64, in :attr:`currency`) when mapped, and the other roles present
+        (``account``, ``artist``, ``streams``, ``segment``, ``market``, ``tier``, …);
+        ``refund`` under the ``separate`` refunds policy.
+    backend : ibis backend
+        Where the table computes: DuckDB in-process for files and DataFrames,
+        the database itself for a DuckDB, SQLite or PostgreSQL source.
+    mapping : Mapping
+        How the source was read.
+    name : str
+        Display name, never with credentials.
+    kind : str
+        ``frame``, ``csv``, ``parquet``, ``json``, ``excel``, ``duckdb``, ``sqlite``, ``postgres``.
+    roles : dict
+        Role -> the source's column it came from.
+    time_format : str
+        How times were read (a strftime pattern, ``yyyymmdd``, ``timestamp``, …).
+    opened_at : str
+        When the source was opened (UTC, ISO 8601): the results' as-of time.
+    """
+
+    table: Any
+    backend: Any
+    mapping: Mapping
+    name: str
+    kind: str
+    roles: dict[str, str]
+    time_format: str
+    opened_at: str
+    counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def currency(self) -> str | None:
+        """ISO 4217 code of ``amount`` (``None`` when undeclared)."""
+        return self.mapping.currency
+
+    @property
+    def timezone(self) -> str:
+        """The reporting time zone: periods start at its midnight."""
+        return self.mapping.reporting_timezone
+
+    def time_range(self) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+        """(first, last) event time, on the reporting zone's clock (one query, cached)."""
+        if "range" not in self._cache:
+            t = self.table
+            row = t.aggregate(first=t.time.min(), last=t.time.max()).to_pyarrow().to_pylist()[0]
+            self._cache["range"] = (row["first"], row["last"])
+        return self._cache["range"]
+
+    def provenance(self) -> dict[str, Any]:
+        """Where results on this source come from: plain data for a manifest or a file.
+
+        Returns
+        -------
+        dict
+            ``source`` (display name), ``kind``, ``mapping`` (roles and settings,
+            plus the time format used), ``timezone`` (reporting), ``currency``,
+            ``as_of`` (when opened, UTC) and ``freshness`` (latest event time,
+            reporting wall clock), all ISO 8601 text.
+        """
+        last = self.time_range()[1]
+        mapping = self.mapping.to_dict() | {"columns": dict(self.roles)}
+        return {
+            "source": self.name,
+            "kind": self.kind,
+            "mapping": mapping | {"time_format": self.time_format},
+            "timezone": self.timezone,
+            "currency": self.currency,
+            "as_of": self.opened_at,
+            "freshness": last.isoformat() if last is not None else None,
+        }
+
+    def check(self) -> Any:
+        """What :func:`~valuelab.data.sources.check.check_source` reports on this source."""
+        from valuelab.data.sources.check import check_source
+
+        return check_source(self)
+
+
+def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple[Any, Any, str, str]:
+    """(backend, raw table, display name, kind)."""
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        backend, table = open_frame(source)
+        return backend, table, "DataFrame", "frame"
+    if not isinstance(source, str | Path):
+        raise InputError(
+            f"cannot open a {type(source).__name__}",
+            source="source",
+            expected="a path, a glob, a database URL, a connection name or a pandas DataFrame",
+        )
+    loc = locate(source, table=mapping.table, connections=connections)
+    text = text_columns({role: mapping.column(role) for role in ROLES})
+    backend, table = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=text)
+    return backend, table, loc.name, loc.kind
+
+
+def open_source(
+    source: Any,
+    mapping: Mapping | str | Path | dict | None = None,
+    *,
+    connections: str | Path | dict | None = None,
+    **mapping_kwargs: Any,
+) -> Source:
+    """Open the analyst's data with its column mapping, checked, where it lives.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        A CSV, Parquet or JSON file or a glob of them; an ``.xlsx`` file (the
+        mapping's ``sheet``); a ``.duckdb`` or ``.sqlite`` file (the mapping's
+        ``table``, or the only one); ``postgresql://user@host[:port]/db?table=T``;
+        ``@name`` or ``name`` of a named connection; or a DataFrame.
+    mapping : Mapping, str, Path or dict, optional
+        A YAML mapping file (see :mod:`valuelab.data.sources.mapping`).
+    connections : str, Path or dict, optional
+        Named connections (default ``$VALUELAB_CONNECTIONS`` or
+        ``~/.config/valuelab/connections.yaml``).
+    **mapping_kwargs
+        Roles and settings, over the file's: ``user="customer_id"``, ``currency="USD"``.
+
+    Returns
+    -------
+    Source
+
+    Raises
+    ------
+    InputError
+        One error listing every problem: columns missing (with a did-you-mean),
+        unreadable or ambiguous dates, mixed time zones, ids or times missing on
+        some rows, refused refunds, an empty table, an unreachable database, a
+        wrong password, a password inside a URL.
+    """
+    mapping = read_mapping(mapping, **mapping_kwargs)
+    backend, raw, name, kind = _raw(source, mapping, connections)
+    canonical = canonical_table(raw, mapping, name)
+    opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    return Source(
+        table=canonical.table,
+        backend=backend,
+        mapping=mapping,
+        name=name,
+        kind=kind,
+        roles=canonical.roles,
+        time_format=canonical.time_format,
+        opened_at=opened,
+        counts=canonical.counts,
+    )

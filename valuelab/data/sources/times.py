@@ -1,0 +1,283 @@
+"""Event times: parsed with the declared or detected format, on the reporting zone's clock.
+
+Whatever the source holds — timestamps with or without a zone, dates, text,
+``yyyymmdd`` integers, spreadsheet serial days, epoch seconds or milliseconds
+— the canonical ``time`` is a timestamp *without* zone: the wall clock in the
+reporting time zone, so a day, week or month starts at that zone's midnight.
+Integers are read by their declared format, or by a range that names one
+format only (``19000101``–``21001231`` yyyymmdd, ``1``–``99999`` spreadsheet
+serial days, ``1e8``–``1e10`` epoch seconds, ``1e11``–``1e13`` epoch
+milliseconds); anything else is refused, never taken as epoch nanoseconds.
+
+Spreadsheet serials count days from 1899-12-30, the convention of Excel's 1900
+date system after its 1900-02-29 (Microsoft, "Date systems in Excel", 2024);
+``yyyymmdd`` is ISO 8601's basic calendar date format (ISO 8601-1:2019).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from valuelab.core import InputError
+
+__all__ = ["TimeColumn", "detect_number_format", "detect_text_format", "time_column"]
+
+#: Candidate text formats, tried in this order (ISO first).
+TEXT_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+)
+_NUMBER_RANGES = (
+    ("yyyymmdd", 19000101, 21001231),
+    ("excel-serial", 1, 99999.999999),
+    ("epoch-s", 1e8, 1e10),
+    ("epoch-ms", 1e11, 1e13),
+)
+_SAMPLE = 500
+
+
+@dataclass(frozen=True)
+class TimeColumn:
+    """The canonical time expression, the rows it could not read, and how it was read."""
+
+    expr: Any
+    bad: Any
+    how: str
+
+
+def _swap(fmt: str) -> str:
+    """The format with day and month swapped."""
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+def _parses(value: str, fmt: str) -> bool:
+    try:
+        _dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_text_format(values: list[str], column: str, source: str) -> str:
+    """The one format every sampled text time parses with.
+
+    Raises
+    ------
+    InputError
+        None fits (with the values that fit no format), day and month are
+        ambiguous (``03/04/2024``), or some times carry an offset and some do not.
+
+    Examples
+    --------
+    >>> detect_text_format(["2024-01-31", "2024-02-01"], "day", "log.csv")
+    '%Y-%m-%d'
+    >>> detect_text_format(["31/01/2024", "01/02/2024"], "day", "log.csv")
+    '%d/%m/%Y'
+    """
+    values = [v.strip() for v in values if v is not None and v.strip()]
+    fits = [f for f in TEXT_FORMATS if all(_parses(v, f) for v in values)]
+    if fits and _swap(fits[0]) != fits[0] and _swap(fits[0]) in fits:
+        raise InputError(
+            "day and month are ambiguous (e.g. " + ", ".join(values[:3]) + ")",
+            source=source,
+            column=column,
+            expected="date_format: %d/%m/%Y or %m/%d/%Y declared in the mapping",
+        )
+    if fits:
+        return fits[0]
+    zoned = [v for v in values if any(_parses(v, f) for f in TEXT_FORMATS if "%z" in f)]
+    if zoned and len(zoned) < len(values):
+        naive = [v for v in values if v not in zoned]
+        raise InputError(
+            f"mixed time zones: some times carry an offset ({zoned[0]}) and some do not "
+            f"({naive[0]})",
+            source=source,
+            column=column,
+            expected="every time with an offset, or none (and timezone: in the mapping)",
+        )
+    best = max(TEXT_FORMATS, key=lambda f: sum(_parses(v, f) for v in values))
+    bad = [v for v in values if not _parses(v, best)][:3]
+    raise InputError(
+        "unparseable dates: " + ", ".join(repr(v) for v in bad),
+        source=source,
+        column=column,
+        expected="dates in one format (declare date_format: a strftime pattern)",
+    )
+
+
+def detect_number_format(low: float, high: float, column: str, source: str) -> str:
+    """The numeric date format a column's range names, or an InputError.
+
+    Examples
+    --------
+    >>> detect_number_format(20240101, 20241231, "day", "log.csv")
+    'yyyymmdd'
+    >>> detect_number_format(45292, 45657.5, "day", "log.xlsx")
+    'excel-serial'
+    """
+    for name, start, stop in _NUMBER_RANGES:
+        if start <= low and high <= stop:
+            return name
+    raise InputError(
+        f"numbers from {low:g} to {high:g} are no date format valuelab can tell",
+        source=source,
+        column=column,
+        expected="date_format: yyyymmdd, excel-serial, epoch-s or epoch-ms in the mapping "
+        "(numbers are never read as nanoseconds since 1970)",
+    )
+
+
+@functools.cache
+def _udfs() -> dict[str, Any]:
+    """Backend SQL functions: ``timezone(zone, ts)`` both ways, DuckDB's ``try_strptime``."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    naive, aware = dt.Timestamp(), dt.Timestamp(timezone="UTC")
+
+    def blank() -> Any:
+        def fn(a, b):  # the signature's types are set below
+            """A SQL function of the backend, called by name."""
+
+        return fn
+
+    specs = {
+        "wall_clock": ("timezone", str, aware, naive),  # the wall clock in a zone of an instant
+        "localize": ("timezone", str, naive, aware),  # the instant a zone's wall clock names
+        "try_strptime": ("try_strptime", str, str, naive),  # NULL when the text does not fit
+        "try_strptime_zoned": ("try_strptime", str, str, aware),
+    }
+    made = {}
+    for key, (sql, a, b, out) in specs.items():
+        fn = blank()
+        fn.__annotations__ = {"a": a, "b": b, "return": out}
+        made[key] = ibis.udf.scalar.builtin(fn, name=sql)
+    return made
+
+
+def _on_clock(expr: Any, *, aware: bool, source_zone: str, reporting: str, name: str) -> Any:
+    """Wall clock in the reporting zone, from an instant or a wall clock in ``source_zone``."""
+    if name == "sqlite":  # no zone database: naive times are taken as written
+        return expr
+    f = _udfs()
+    if aware:
+        return f["wall_clock"](reporting, expr.cast("timestamp('UTC')"))
+    if source_zone == reporting:
+        return expr
+    return f["wall_clock"](reporting, f["localize"](source_zone, expr))
+
+
+def _from_number(col: Any, fmt: str, name: str) -> tuple[Any, bool]:
+    """(timestamp expression, aware) for a numeric column in ``fmt``."""
+    import ibis
+
+    if fmt == "epoch-s":
+        return col.round().cast("int64").as_timestamp("s"), name != "sqlite"
+    if fmt == "epoch-ms":
+        return col.round().cast("int64").as_timestamp("ms"), name != "sqlite"
+    if fmt == "excel-serial":
+        seconds = (col * 86400).round().cast("int64")
+        return ibis.timestamp("1899-12-30 00:00:00") + seconds.as_interval("s"), False
+    n = col.cast("int64")
+    ok = (n % 100).between(1, 31) & ((n // 100) % 100).between(1, 12)
+    text = n.cast("string")
+    return ibis.ifelse(ok, _parse_text(text, "%Y%m%d", name, aware=False), ibis.null()), False
+
+
+def _parse_text(text: Any, fmt: str, name: str, *, aware: bool) -> Any:
+    if name == "duckdb":
+        return _udfs()["try_strptime_zoned" if aware else "try_strptime"](text, fmt)
+    return text.as_timestamp(fmt)
+
+
+def _number_format(table: Any, column: str, declared: str | None, where: str) -> str:
+    if declared:
+        return declared
+    stats = table.aggregate(low=table[column].min(), high=table[column].max()).to_pyarrow()
+    low, high = stats["low"][0].as_py(), stats["high"][0].as_py()
+    if low is None:
+        return "yyyymmdd"  # all missing: reported as missing times
+    return detect_number_format(float(low), float(high), column, where)
+
+
+def _text_format(table: Any, column: str, declared: str | None, where: str) -> str:
+    if declared:
+        return declared
+    col = table[column]
+    sample = table.filter(col.notnull()).select(v=col).distinct().limit(_SAMPLE)
+    values = [v for v in sample.to_pyarrow()["v"].to_pylist() if v is not None]
+    return detect_text_format(values, column, where)
+
+
+def time_column(table: Any, column: str, mapping: Any, backend: str, where: str) -> TimeColumn:
+    """The canonical time of ``table[column]`` under ``mapping``.
+
+    Parameters
+    ----------
+    table : ibis.Table
+        The raw source table.
+    column : str
+        The column holding the event times.
+    mapping : Mapping
+        Its ``date_format``, ``source_timezone`` and ``reporting_timezone``.
+    backend : str
+        The ibis backend's name (``duckdb``, ``postgres``, ``sqlite``).
+    where : str
+        The source's display name, for messages.
+
+    Returns
+    -------
+    TimeColumn
+        ``expr`` (timestamp without zone, reporting wall clock), ``bad`` (a
+        boolean: a value present but unreadable) and ``how`` (the format used).
+
+    Raises
+    ------
+    InputError
+        A type that holds no time, an undetectable or ambiguous format, mixed zones.
+    """
+    col, dtype = table[column], table[column].type()
+    zones = {"source_zone": mapping.source_timezone, "reporting": mapping.reporting_timezone}
+    if dtype.is_timestamp() or dtype.is_date():
+        aware = dtype.is_timestamp() and dtype.timezone is not None
+        expr = col if dtype.is_timestamp() else col.cast("timestamp")
+        how = "timestamp with zone" if aware else ("timestamp" if dtype.is_timestamp() else "date")
+    elif dtype.is_numeric() and not dtype.is_boolean():
+        how = _number_format(table, column, mapping.date_format, where)
+        expr, aware = _from_number(col, how, backend)
+    elif dtype.is_string():
+        how = _text_format(table, column, mapping.date_format, where)
+        aware = "%z" in how
+        expr = _parse_text(col, how, backend, aware=aware)
+    else:
+        raise InputError(
+            f"holds {dtype}, not times", source=where, column=column, expected="dates or times"
+        )
+    expr = _on_clock(expr, aware=aware, name=backend, **zones)
+    return TimeColumn(expr=expr, bad=col.notnull() & expr.isnull(), how=how)
