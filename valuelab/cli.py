@@ -44,6 +44,14 @@ def _datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    from valuelab.data.sources import open_source
+
+    source = open_source(args.source, args.mapping, connections=args.connections)
+    print(source.check().to_text())
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from valuelab.course import site
 
@@ -189,6 +197,17 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?", help="dataset name (for show)")
     p.add_argument("--out", default=None, help="folder for regenerate (default: the data folder)")
     p.set_defaults(func=_datasets)
+
+    p = sub.add_parser("data", help="check the analyst's own data: roles, rows, dates, problems")
+    p.add_argument("action", choices=["check"])
+    p.add_argument(
+        "source",
+        help="CSV/Parquet/JSON file or glob, .xlsx, .duckdb/.sqlite file, "
+        "postgresql://user@host/db?table=T, or @name of a named connection",
+    )
+    p.add_argument("--mapping", "-m", help="YAML mapping: role: column, currency, timezone, …")
+    p.add_argument("--connections", help="named connections file (default: the user's config)")
+    p.set_defaults(func=_data)
 
     p = sub.add_parser("build", help="execute the course notebooks and sample reports to HTML")
     p.add_argument("--out", default="build", help="output folder (default: build)")

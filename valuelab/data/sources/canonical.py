@@ -117,7 +117,8 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
 
 
 def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
-    problems, shown = [], [roles["user"], roles["time"]] + ([roles["amount"]] * ("amount" in roles))
+    problems = []
+    shown = [roles[r] for r in ("user", "time", "amount") if r in roles]
     if counts["rows"] == 0:
         return [InputError("the table is empty", source=where, expected="at least one event")]
     checks = [

@@ -31,10 +31,13 @@ TEXT_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%d %H:%M:%S.%f%z",
     "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M%z",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d",
     "%Y/%m/%d %H:%M:%S",
@@ -172,6 +175,7 @@ def _udfs() -> dict[str, Any]:
         "localize": ("timezone", str, naive, aware),  # the instant a zone's wall clock names
         "try_strptime": ("try_strptime", str, str, naive),  # NULL when the text does not fit
         "try_strptime_zoned": ("try_strptime", str, str, aware),
+        "sqlite_datetime": ("datetime", float, str, naive),  # SQLite: (number, modifier)
     }
     made = {}
     for key, (sql, a, b, out) in specs.items():
@@ -183,7 +187,8 @@ def _udfs() -> dict[str, Any]:
 
 def _on_clock(expr: Any, *, aware: bool, source_zone: str, reporting: str, name: str) -> Any:
     """Wall clock in the reporting zone, from an instant or a wall clock in ``source_zone``."""
-    if name == "sqlite":  # no zone database: naive times are taken as written
+    if name == "sqlite":
+        _sqlite_zones(aware=aware, source_zone=source_zone, reporting=reporting)
         return expr
     f = _udfs()
     if aware:
@@ -193,10 +198,40 @@ def _on_clock(expr: Any, *, aware: bool, source_zone: str, reporting: str, name:
     return f["wall_clock"](reporting, f["localize"](source_zone, expr))
 
 
+def _sqlite_zones(*, aware: bool, source_zone: str, reporting: str) -> None:
+    """SQLite has no zone database: it can report instants in UTC and wall clocks as written."""
+    if (aware and reporting != "UTC") or (not aware and source_zone != reporting):
+        raise InputError(
+            "SQLite cannot convert time zones",
+            column="time",
+            expected="reporting_timezone: UTC for times with offsets or epoch numbers, "
+            "no other timezone for naive times (or the data in DuckDB or PostgreSQL)",
+        )
+
+
+def _from_number_sqlite(col: Any, fmt: str) -> tuple[Any, bool]:
+    """SQLite's datetime(): epoch seconds, or a Julian day number for spreadsheet serials."""
+    f = _udfs()["sqlite_datetime"]
+    if fmt in ("epoch-s", "epoch-ms"):
+        seconds = col.cast("float64") / (1000 if fmt == "epoch-ms" else 1)
+        return f(seconds, "unixepoch"), True
+    if fmt == "excel-serial":
+        return f(col.cast("float64") + 2415018.5, "+0 days"), False  # JD of 1899-12-30
+    return _iso_from_digits(col), False
+
+
+def _iso_from_digits(col: Any) -> Any:
+    """A yyyymmdd number as an ISO date text, cast to a timestamp (NULL when invalid on SQLite)."""
+    text = col.cast("int64").cast("string")
+    return (text[0:4] + "-" + text[4:6] + "-" + text[6:8]).cast("timestamp")
+
+
 def _from_number(col: Any, fmt: str, name: str) -> tuple[Any, bool]:
     """(timestamp expression, aware) for a numeric column in ``fmt``."""
     import ibis
 
+    if name == "sqlite":
+        return _from_number_sqlite(col, fmt)
     if fmt == "epoch-s":
         return col.round().cast("int64").as_timestamp("s"), name != "sqlite"
     if fmt == "epoch-ms":
@@ -213,6 +248,14 @@ def _from_number(col: Any, fmt: str, name: str) -> tuple[Any, bool]:
 def _parse_text(text: Any, fmt: str, name: str, *, aware: bool) -> Any:
     if name == "duckdb":
         return _udfs()["try_strptime_zoned" if aware else "try_strptime"](text, fmt)
+    if name == "sqlite":  # strftime() reads ISO 8601 text (offsets to UTC), NULL otherwise
+        if not fmt.startswith(("%Y-%m-%d", "%Y%m%d")):
+            raise InputError(
+                f"SQLite reads ISO 8601 text times only, not {fmt}",
+                column="time",
+                expected="times written YYYY-MM-DD HH:MM:SS (or the data in DuckDB or PostgreSQL)",
+            )
+        return _iso_from_digits(text) if fmt == "%Y%m%d" else text.cast("timestamp")
     return text.as_timestamp(fmt)
 
 

@@ -1,0 +1,54 @@
+"""The mapping: roles and settings from YAML or keywords, every mistake named at once."""
+
+import pytest
+
+from valuelab.core import InputError
+from valuelab.data.sources.mapping import Mapping, read_mapping
+
+
+def test_yaml_nested_and_keywords_win(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "columns:\n  user: customer_id\n  time: order_date\ncurrency: usd\n"
+        "timezone: America/New_York\nreporting_timezone: Europe/Berlin\nrefunds: separate\n"
+    )
+    m = read_mapping(path, time="paid_at", duplicates="drop")
+    assert m.columns == {"user": "customer_id", "time": "paid_at"}
+    assert (m.currency, m.timezone, m.reporting_timezone) == ("USD", "America/New_York", "Europe/Berlin")
+    assert (m.refunds, m.duplicates, m.source_timezone) == ("separate", "drop", "America/New_York")
+    assert m.column("event") == "event"  # unmapped roles are looked for under their own name
+
+
+def test_defaults_and_a_mapping_round_trips():
+    m = read_mapping(None, user="id")
+    assert (m.reporting_timezone, m.source_timezone, m.refunds, m.duplicates) == (
+        "UTC",
+        "UTC",
+        "net",
+        "keep",
+    )
+    assert read_mapping(m, currency="SEK") == Mapping(columns={"user": "id"}, currency="SEK")
+
+
+def test_every_mistake_is_reported_at_once_with_did_you_mean():
+    with pytest.raises(InputError) as err:
+        read_mapping(
+            {"usr": "id", "timezone": "Europe/Berln", "refunds": "ignore", "currency": "euro"},
+            date_format="dd-mm",
+        )
+    text = str(err.value)
+    assert "4 problems" not in text and len(err.value.problems) == 5
+    assert "unknown key 'usr'; did you mean 'user'?" in text
+    assert "did you mean 'Europe/Berlin'?" in text
+    assert "unknown policy 'ignore'" in text and "net or separate or refuse" in text
+    assert "'euro' is not a currency code" in text
+    assert "unknown date format 'dd-mm'" in text
+
+
+def test_a_file_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("- user\n- time\n")
+    with pytest.raises(InputError, match="not a mapping"):
+        read_mapping(path)
+    with pytest.raises(InputError, match="cannot read the mapping"):
+        read_mapping(tmp_path / "missing.yaml")

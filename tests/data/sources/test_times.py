@@ -1,0 +1,67 @@
+"""Times: formats detected or declared, never epoch nanoseconds, on the reporting zone's clock."""
+
+import pandas as pd
+import pytest
+
+from valuelab.core import InputError
+from valuelab.data.sources.mapping import read_mapping
+from valuelab.data.sources.readers import open_frame
+from valuelab.data.sources.times import detect_number_format, detect_text_format, time_column
+
+
+def _times(values, **mapping):
+    _, table = open_frame(pd.DataFrame({"t": values}))
+    found = time_column(table, "t", read_mapping(None, **mapping), "duckdb", "log")
+    out = table.select(time=found.expr).execute()["time"]
+    return found.how, [str(v) if not pd.isna(v) else None for v in out]
+
+
+def test_integer_dates_are_yyyymmdd_never_nanoseconds():
+    how, times = _times([20240131, 20240201])
+    assert how == "yyyymmdd" and times == ["2024-01-31 00:00:00", "2024-02-01 00:00:00"]
+    with pytest.raises(InputError, match="never read as nanoseconds"):
+        _times([1706659200000000000, 1706745600000000000])
+
+
+def test_spreadsheet_serials_and_epochs():
+    # 45322 is 2024-01-31 in Excel's 1900 date system; .25 of a day is 06:00
+    assert _times([45322.25])[1] == ["2024-01-31 06:00:00"]
+    assert _times([1706659200], date_format="epoch-s")[1] == ["2024-01-31 00:00:00"]
+    assert _times([1706659200000])[1] == ["2024-01-31 00:00:00"]  # detected: epoch-ms
+
+
+def test_text_formats_detected_declared_or_refused():
+    assert _times(["31/01/2024 10:30", "01/02/2024 08:00"])[1] == [
+        "2024-01-31 10:30:00",
+        "2024-02-01 08:00:00",
+    ]
+    assert _times(["03/04/2024"], date_format="%m/%d/%Y")[1] == ["2024-03-04 00:00:00"]
+    with pytest.raises(InputError, match="day and month are ambiguous"):
+        _times(["03/04/2024", "05/06/2024"])
+    with pytest.raises(InputError, match="unparseable dates: 'soon'"):
+        _times(["2024-01-31", "soon"])
+    with pytest.raises(InputError, match="mixed time zones"):
+        _times(["2024-01-31 10:00+01:00", "2024-01-31 10:00"])
+
+
+def test_instants_in_two_zones_land_on_the_reporting_clock():
+    text = ["2024-01-31T23:30:00+00:00", "2024-02-01T01:30:00+02:00"]
+    oracle = pd.to_datetime(text, utc=True).tz_convert("Europe/Berlin").tz_localize(None)
+    how, times = _times(text, reporting_timezone="Europe/Berlin")
+    assert how.endswith("%z") and times == [str(t) for t in oracle] == ["2024-02-01 00:30:00"] * 2
+
+
+def test_naive_times_move_from_the_source_zone_to_the_reporting_zone():
+    naive = pd.to_datetime(["2024-03-10 01:30", "2024-03-10 23:30"])
+    oracle = naive.tz_localize("America/New_York").tz_convert("UTC").tz_localize(None)
+    _, times = _times(naive, timezone="America/New_York")
+    assert times == [str(t) for t in oracle] == ["2024-03-10 06:30:00", "2024-03-11 03:30:00"]
+    _, same = _times(naive)  # no source zone: the reporting zone's wall clock as written
+    assert same == ["2024-03-10 01:30:00", "2024-03-10 23:30:00"]
+
+
+def test_the_detectors_name_their_formats():
+    assert detect_number_format(19991231, 20000101, "d", "s") == "yyyymmdd"
+    assert detect_number_format(1.7e9, 1.8e9, "d", "s") == "epoch-s"
+    assert detect_text_format(["2024-01-31T10:00:00Z"], "d", "s") == "%Y-%m-%dT%H:%M:%S%z"
+    assert detect_text_format(["20240131"], "d", "s") == "%Y%m%d"
