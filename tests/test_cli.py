@@ -200,3 +200,27 @@ def test_report_and_batch_take_the_limits_with_the_engines_defaults():
             [*command, "--timeout", "7", "--max-output-mb", "0.5", "--max-memory-mb", "3000"]
         )
         assert (args.timeout, args.max_output_mb, args.max_memory_mb) == (7, 0.5, 3000)
+
+
+def test_data_check_prints_the_report_or_one_error_line(tmp_path, capsys):
+    log = tmp_path / "orders.csv"
+    log.write_text(
+        "customer,paid,price\n007,20240105,10.0\n007,20240131,-2.5\n12,20240215,4.0\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("user: customer\ntime: paid\namount: price\ncurrency: usd\n")
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert "roles: user <- customer, time <- paid, amount <- price" in out
+    assert "rows: 3" in out and "2024-01-05 00:00:00 to 2024-02-15 00:00:00" in out
+    assert "times read as yyyymmdd" in out and "currency: USD" in out
+    assert "incomplete periods: first month 2024-01 starts on 2024-01-05; last month" in out
+    assert "problem: 1 negative amounts (refunds): netted in amount" in out
+    mapping.write_text("user: cutsomer\ntime: paid\n")
+    assert main(["data", "check", str(log), "-m", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did you mean 'customer'?" in err
+    assert main(["data", "check", "postgresql://me:hunter2@db/shop?table=t"]) == 2
+    err = capsys.readouterr().err
+    assert "hunter2" not in err and "PGPASSWORD" in err

@@ -9,7 +9,10 @@ from valuelab.data.sources.connections import connections_file, load_connections
 def test_files_and_globs_by_kind(tmp_path):
     for name in ["a.csv", "b.parquet", "c.xlsx", "d.duckdb", "e.sqlite", "f.csv.gz"]:
         (tmp_path / name).write_text("")
-    kinds = [locate(tmp_path / n).kind for n in ["a.csv", "b.parquet", "c.xlsx", "d.duckdb", "e.sqlite", "f.csv.gz"]]
+    kinds = [
+        locate(tmp_path / n).kind
+        for n in ["a.csv", "b.parquet", "c.xlsx", "d.duckdb", "e.sqlite", "f.csv.gz"]
+    ]
     assert kinds == ["csv", "parquet", "excel", "duckdb", "sqlite", "csv"]
     assert locate(str(tmp_path / "*.parquet")).kind == "parquet"
     with pytest.raises(InputError, match="no file matches"):
@@ -19,7 +22,9 @@ def test_files_and_globs_by_kind(tmp_path):
 
 
 def test_a_postgres_url_keeps_no_password_and_passes_libpq_options():
-    loc = locate("postgresql://analyst@db.example.com:6543/shop?table=events&schema=s&sslmode=require")
+    loc = locate(
+        "postgresql://analyst@db.example.com:6543/shop?table=events&schema=s&sslmode=require"
+    )
     assert loc.params == {
         "host": "db.example.com",
         "port": 6543,

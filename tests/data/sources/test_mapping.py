@@ -14,7 +14,11 @@ def test_yaml_nested_and_keywords_win(tmp_path):
     )
     m = read_mapping(path, time="paid_at", duplicates="drop")
     assert m.columns == {"user": "customer_id", "time": "paid_at"}
-    assert (m.currency, m.timezone, m.reporting_timezone) == ("USD", "America/New_York", "Europe/Berlin")
+    assert (m.currency, m.timezone, m.reporting_timezone) == (
+        "USD",
+        "America/New_York",
+        "Europe/Berlin",
+    )
     assert (m.refunds, m.duplicates, m.source_timezone) == ("separate", "drop", "America/New_York")
     assert m.column("event") == "event"  # unmapped roles are looked for under their own name
 

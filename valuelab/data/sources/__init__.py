@@ -1,8 +1,8 @@
 """The analyst's own data: one way in (files, databases, DataFrames), mapped to valuelab's roles.
 
->>> from valuelab.data.sources import open_source   # doctest: +SKIP
->>> src = open_source("orders.parquet", "mapping.yaml")   # doctest: +SKIP
->>> src.table, src.backend, src.provenance(), src.check()   # doctest: +SKIP
+>>> from valuelab.data.sources import open_source  # doctest: +SKIP
+>>> src = open_source("orders.parquet", "mapping.yaml")  # doctest: +SKIP
+>>> src.table, src.backend, src.provenance(), src.check()  # doctest: +SKIP
 
 Ibis and DuckDB are imported only when a source is opened.
 """

@@ -3,8 +3,9 @@
 Examples
 --------
 >>> import pandas as pd
->>> log = pd.DataFrame({"cust": [7, 7, 9], "day": [20240105, 20240106, 20240131],
-...                     "eur": [10.0, -2.5, 4.0]})
+>>> log = pd.DataFrame(
+...     {"cust": [7, 7, 9], "day": [20240105, 20240106, 20240131], "eur": [10.0, -2.5, 4.0]}
+... )
 >>> src = open_source(log, user="cust", time="day", amount="eur", currency="EUR")
 >>> src.table.columns
 ('user', 'time', 'amount')

@@ -1,0 +1,41 @@
+"""A source's check: roles, rows, date range, incomplete months and what to know."""
+
+from datetime import datetime
+
+import pandas as pd
+
+from valuelab.data.sources.check import incomplete_months
+from valuelab.data.sources.source import open_source
+
+
+def test_incomplete_months_by_the_calendar():
+    assert incomplete_months(datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59)) == []
+    assert incomplete_months(datetime(2024, 2, 2), datetime(2024, 2, 28)) == [
+        "first month 2024-02 starts on 2024-02-02",
+        "last month 2024-02 ends on 2024-02-28",
+    ]
+    assert incomplete_months(None, None) == []
+
+
+def test_a_check_reports_rows_range_and_notes():
+    log = pd.DataFrame(
+        {
+            "id": ["a", "a", "b", "c"],
+            "ts": ["2024-01-01 09:00", "2024-01-01 09:00", "2024-01-20 10:00", "2024-02-03 08:00"],
+            "amt": [5.0, 5.0, -1.0, 3.0],
+        }
+    )
+    report = open_source(log, user="id", time="ts", amount="amt").check()
+    assert (report.rows, report.first, report.last) == (
+        4,
+        datetime(2024, 1, 1, 9),
+        datetime(2024, 2, 3, 8),
+    )
+    assert report.incomplete == ["last month 2024-02 ends on 2024-02-03"]
+    assert report.problems == [
+        "amounts carry no declared currency (currency: in the mapping)",
+        "1 negative amounts (refunds): netted in amount",
+        "1 exact duplicate events kept (duplicates: drop removes them)",
+    ]
+    text = report.to_text()
+    assert "roles: user <- id, time <- ts, amount <- amt" in text and "rows: 4" in text

@@ -1,0 +1,86 @@
+"""Readers: each kind of file or database becomes an ibis table on the engine that computes it."""
+
+import sqlite3
+
+import duckdb
+import pandas as pd
+import pytest
+
+from valuelab.core import InputError
+from valuelab.data.sources.connections import Locator, locate
+from valuelab.data.sources.readers import _postgres_problem, open_frame, open_located
+
+
+def _open(path, **kw):
+    return open_located(
+        locate(path), table=kw.get("table"), sheet=kw.get("sheet"), text=kw.get("text", [])
+    )
+
+
+def test_a_csv_is_a_duckdb_view_and_ids_stay_text(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("cust,amount\n007,1.5\n12,2\n")
+    con, table = _open(path, text=["cust"])
+    assert con.name == "duckdb" and table.schema()["cust"].is_string()
+    assert table.execute()["cust"].tolist() == ["007", "12"]
+
+
+def test_a_parquet_glob_reads_every_part(tmp_path):
+    for i in range(2):
+        pd.DataFrame({"u": [f"u{i}"], "n": [i]}).to_parquet(tmp_path / f"part-{i}.parquet")
+    _, table = _open(str(tmp_path / "part-*.parquet"))
+    assert sorted(table.execute()["u"]) == ["u0", "u1"]
+
+
+def test_databases_pick_their_table_or_name_the_choices(tmp_path):
+    lite = tmp_path / "shop.sqlite"
+    with sqlite3.connect(lite) as con:
+        con.execute("create table orders(id integer)")
+        con.execute("create table users(id integer)")
+    with pytest.raises(InputError, match="no table 'order'; did you mean 'orders'"):
+        _open(lite, table="order")
+    con, table = _open(lite, table="orders")
+    assert con.name == "sqlite" and table.columns == ("id",)
+    duck = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create table events as select 1 as id")
+    con, table = _open(duck)  # the only table
+    assert con.name == "duckdb" and table.execute()["id"].tolist() == [1]
+
+
+def test_an_excel_sheet(tmp_path):
+    path = tmp_path / "log.xlsx"
+    pd.DataFrame({"u": ["a", "b"]}).to_excel(path, sheet_name="events", index=False)
+    assert _open(path, sheet="events")[1].execute()["u"].tolist() == ["a", "b"]
+    with pytest.raises(InputError, match="sheet"):
+        _open(path, sheet="nope")
+
+
+def test_frames_with_arrow_and_categorical_columns():
+    frame = pd.DataFrame(
+        {
+            "u": pd.Categorical(["b", "a", "b"]),
+            "x": pd.array([1.5, None, 3.0], dtype="float64[pyarrow]"),
+            "s": pd.array(["p", "q", None], dtype="string[pyarrow]"),
+        }
+    )
+    _, table = open_frame(frame)
+    schema = table.schema()
+    assert schema["u"].is_string() and schema["x"].is_float64() and schema["s"].is_string()
+    assert table.execute()["u"].tolist() == ["b", "a", "b"]
+
+
+def test_unreachable_and_refused_postgres_say_so():
+    loc = Locator(
+        "postgres",
+        "pg",
+        "postgresql://x@127.0.0.1:1/db",
+        "t",
+        {"host": "127.0.0.1", "port": 1, "database": "db", "user": "x"},
+    )
+    with pytest.raises(InputError, match="database unreachable"):
+        open_located(loc, table=None, sheet=None, text=[])
+    assert "wrong user name or password" in _postgres_problem(
+        'FATAL:  password authentication failed for user "x"'
+    )
+    assert "PGPASSWORD" in _postgres_problem("fe_sendauth: no password supplied")

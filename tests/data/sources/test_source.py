@@ -1,0 +1,121 @@
+"""open_source on data in shapes valuelab did not make, against a plain pandas oracle."""
+
+import sqlite3
+
+import duckdb
+import pandas as pd
+import pytest
+
+from valuelab.core import InputError
+from valuelab.data.sources.source import Source, open_source
+
+#: One small log, four events, written below in many shapes.
+USERS = ["u1", "u1", "u2", "u3"]
+WALL = pd.to_datetime(
+    ["2024-01-05 10:00", "2024-01-31 23:30", "2024-02-01 00:15", "2024-02-29 12:00"]
+)
+AMOUNTS = [10.0, -2.5, 4.0, 7.25]
+
+
+def _oracle(frame):
+    """The canonical rows by plain pandas: sorted (user, time, amount) tuples."""
+    return sorted(zip(frame["user"], frame["time"], frame["amount"], strict=True))
+
+
+EXPECTED = sorted(zip(USERS, WALL, AMOUNTS, strict=True))
+
+
+def _rows(source):
+    return _oracle(source.table.execute())
+
+
+def test_a_csv_with_other_names_and_text_dates(tmp_path):
+    path = tmp_path / "orders.csv"
+    pd.DataFrame(
+        {"customer": USERS, "paid": WALL.strftime("%d/%m/%Y %H:%M"), "eur": AMOUNTS}
+    ).to_csv(path, index=False)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  user: customer\n  time: paid\n  amount: eur\ncurrency: EUR\n")
+    src = open_source(path, mapping)
+    assert isinstance(src, Source) and _rows(src) == EXPECTED
+    assert (src.currency, src.timezone, src.kind, src.time_format) == (
+        "EUR",
+        "UTC",
+        "csv",
+        "%d/%m/%Y %H:%M",
+    )
+
+
+def test_a_parquet_glob_with_tz_aware_times_in_two_zones(tmp_path):
+    berlin = WALL.tz_localize("Europe/Berlin")
+    parts = [berlin[:2].tz_convert("UTC"), berlin[2:].tz_convert("Asia/Tokyo")]
+    for i, times in enumerate(parts):
+        rows = slice(0, 2) if i == 0 else slice(2, 4)
+        pd.DataFrame({"u": USERS[rows], "t": times, "a": AMOUNTS[rows]}).to_parquet(
+            tmp_path / f"p{i}.parquet"
+        )
+    src = open_source(
+        str(tmp_path / "p*.parquet"),
+        user="u",
+        time="t",
+        amount="a",
+        reporting_timezone="Europe/Berlin",
+    )
+    assert _rows(src) == EXPECTED
+
+
+def test_arrow_and_categorical_frames_with_integer_ids_and_yyyymmdd():
+    frame = pd.DataFrame(
+        {
+            "uid": pd.Categorical([1, 1, 2, 3]),
+            "day": pd.array(WALL.strftime("%Y%m%d").astype(int), dtype="int64[pyarrow]"),
+            "amt": pd.array(AMOUNTS, dtype="float64[pyarrow]"),
+        }
+    )
+    src = open_source(frame, user="uid", time="day", amount="amt")
+    got = src.table.execute()
+    assert got["user"].tolist() == ["1", "1", "2", "3"] and src.time_format == "yyyymmdd"
+    assert got["time"].tolist() == list(WALL.normalize())
+
+
+def test_an_excel_sheet_of_serial_dates(tmp_path):
+    serial = (WALL - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+    path = tmp_path / "log.xlsx"
+    pd.DataFrame({"who": USERS, "when": serial, "amount": AMOUNTS}).to_excel(
+        path, sheet_name="log", index=False
+    )
+    src = open_source(path, user="who", time="when", sheet="log")
+    assert _rows(src) == EXPECTED and src.time_format == "excel-serial"
+
+
+def test_sqlite_and_duckdb_files_compute_inside_themselves(tmp_path):
+    rows = list(zip(USERS, WALL.strftime("%Y-%m-%d %H:%M:%S"), AMOUNTS, strict=True))
+    lite = tmp_path / "shop.sqlite"
+    with sqlite3.connect(lite) as con:
+        con.execute("create table events(uid text, ts text, amt real)")
+        con.executemany("insert into events values (?, ?, ?)", rows)
+    src = open_source(lite, user="uid", time="ts", amount="amt", table="events")
+    assert src.backend.name == "sqlite" and _rows(src) == EXPECTED
+    duck = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create table events(uid varchar, ts timestamp, amt double)")
+        con.executemany("insert into events values (?, ?, ?)", rows)
+    src = open_source(f"duckdb:///{duck}?table=events", user="uid", time="ts", amount="amt")
+    assert src.backend.name == "duckdb" and _rows(src) == EXPECTED
+
+
+def test_provenance_names_source_mapping_zone_currency_and_freshness():
+    frame = pd.DataFrame({"user": USERS, "time": WALL, "amount": AMOUNTS})
+    prov = open_source(frame, currency="SEK", reporting_timezone="Europe/Stockholm").provenance()
+    assert prov["source"] == "DataFrame" and prov["currency"] == "SEK"
+    assert prov["timezone"] == "Europe/Stockholm" and prov["freshness"] == "2024-02-29T12:00:00"
+    assert prov["mapping"]["columns"] == {"user": "user", "time": "time", "amount": "amount"}
+    assert prov["mapping"]["time_format"] == "timestamp" and prov["as_of"].endswith("+00:00")
+
+
+def test_bad_sources_fail_with_one_clear_message():
+    with pytest.raises(InputError, match="cannot open a list"):
+        open_source([1, 2])
+    mixed = pd.DataFrame({"u": ["a", "b"], "t": ["2024-01-01 10:00+01:00", "2024-01-01 11:00"]})
+    with pytest.raises(InputError, match="mixed time zones"):
+        open_source(mixed, user="u", time="t")
