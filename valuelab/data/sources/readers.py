@@ -114,9 +114,11 @@ def _postgres(loc: Locator) -> Any:
     if loc.password is not None:
         params["password"] = loc.password
     try:
-        return ibis.postgres.connect(**params)
+        con = ibis.postgres.connect(**params)
     except psycopg.OperationalError as err:
         raise InputError(_postgres_problem(str(err)), source=loc.name) from None
+    con.raw_sql("SET TIME ZONE 'UTC'")  # text parsed without an offset reads as written
+    return con
 
 
 def _postgres_problem(message: str) -> str:

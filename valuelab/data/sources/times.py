@@ -256,7 +256,8 @@ def _parse_text(text: Any, fmt: str, name: str, *, aware: bool) -> Any:
                 expected="times written YYYY-MM-DD HH:MM:SS (or the data in DuckDB or PostgreSQL)",
             )
         return _iso_from_digits(text) if fmt == "%Y%m%d" else text.cast("timestamp")
-    return text.as_timestamp(fmt)
+    parsed = text.as_timestamp(fmt)  # PostgreSQL's to_timestamp(): an instant, session zone UTC
+    return parsed if aware else _udfs()["wall_clock"]("UTC", parsed.cast("timestamp('UTC')"))
 
 
 def _number_format(table: Any, column: str, declared: str | None, where: str) -> str:
