@@ -21,9 +21,6 @@ def test_environment_yml_agrees_with_pyproject():
     pip_specs = project["dependencies"] + project["optional-dependencies"]["test"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_specs = [d for d in env["dependencies"] if isinstance(d, str)]
-    # pip extras (``name[extra]``) cannot be conda packages: they sit under ``pip:``
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    conda_specs += [s for s in pip_section if not s.startswith("-e")]
     normalise = {_name(s): s.replace(" ", "") for s in pip_specs}
     conda = {_name(s): s.replace(" ", "") for s in conda_specs if _name(s) not in ("python", "pip")}
     assert conda == normalise, "environment.yml and pyproject.toml list different dependencies"
