@@ -10,7 +10,9 @@ password is random and lives in a ``.pgpass`` file (``PGPASSFILE``), never in a
 URL. pytest-postgresql was considered: it does not switch users, so as root it
 would need the same work done around it.
 
-The fixture ``postgres_db`` (``tests/conftest.py``) yields :class:`PostgresDB`.
+The fixture ``postgres_db`` (``tests/conftest.py``) yields :class:`PostgresDB`:
+``postgres_db.connect_ibis().table("shop_events")`` is a shipped log inside the
+server; ``postgres_db.upload(name, frame)`` puts a test's own log there.
 """
 
 from __future__ import annotations
@@ -99,6 +101,16 @@ class PostgresDB:
             database=self.dbname,
             passfile=str(self.passfile),
         )
+
+    def upload(self, name: str, frame: pd.DataFrame) -> Any:
+        """``frame`` as table ``name`` (replaced if it exists), returned as an Ibis table.
+
+        For tests that need their own log in the database (Ibis maps the dtypes:
+        ``datetime64`` to ``timestamp``, ``str`` to text, floats to double).
+        """
+        with self.connect() as con:  # ibis 12's overwrite=True renders an empty DROP
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        return self.connect_ibis().create_table(name, frame)
 
 
 def server_bindir() -> Path | None:

@@ -91,6 +91,26 @@ def test_ibis_reads_the_same_monthly_actives(postgres_db, csv):
     assert [m.strftime("%Y-%m") for m in got["month"]] == [str(p) for p in oracle.index]
 
 
+def test_a_test_can_upload_its_own_log(postgres_db):
+    frame = pd.DataFrame(
+        {
+            "user": ["u1", "u2", "u1"],
+            "time": pd.to_datetime(["2024-01-31 23:30", "2024-02-01 00:10", "2024-02-02 00:00"]),
+            "amount": [10.25, -3.5, 7.0],
+        }
+    )
+    t = postgres_db.upload("uploaded_log", frame)
+    by_month = (
+        t.group_by(month=t.time.truncate("M"))
+        .aggregate(users=t.user.nunique(), amount=t.amount.sum())
+        .order_by("month")
+        .execute()
+    )
+    assert by_month["users"].tolist() == [1, 2]
+    assert by_month["amount"].tolist() == [10.25, 3.5]
+    assert postgres_db.upload("uploaded_log", frame.head(1)).count().execute() == 1  # replaced
+
+
 def test_credentials_stay_out_of_urls_and_environment(postgres_db):
     password = postgres_db.passfile.read_text().strip().rsplit(":", 1)[1]
     assert len(password) >= 24
