@@ -1,6 +1,7 @@
 # valuelab — two commands on a fresh machine:
 #   make demo   create .venv, install the kit, build the course + sample reports, serve the apps
-#   make test   install what the tests need (Debian's chromium and bubblewrap too), lint, run the whole suite
+#   make test   install what the tests need (Debian's chromium, bubblewrap and postgresql too), lint,
+#               run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,12 +9,12 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap bench thumbnails page widgets regenerate clean
+.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap postgresql bench thumbnails page widgets regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
 	@echo "make build   - the same without serving"
-	@echo "make test    - install test needs (incl. Debian chromium and bubblewrap), lint, run every test"
+	@echo "make test    - install test needs (incl. Debian chromium, bubblewrap, postgresql), lint, run every test"
 	@echo "make lint    - ruff check + format check (notebooks included) + the architecture contracts"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
@@ -68,6 +69,17 @@ bubblewrap:
 	fi
 	@bwrap --version
 
+# The PostgreSQL server the tests start in a temporary directory (tests/postgres_server.py).
+# Debian keeps initdb and pg_ctl in /usr/lib/postgresql/<version>/bin, off PATH.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the database tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+	@bindir=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); \
+	  "$${bindir:-$$(dirname "$$(command -v initdb)")}/initdb" --version
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -77,7 +89,7 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup-test chromium bubblewrap lint
+test: setup-test chromium bubblewrap postgresql lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-test chromium

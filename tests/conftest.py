@@ -1,4 +1,4 @@
-"""Shared fixtures: notebook execution, and the Voila + Chromium harness.
+"""Shared fixtures: notebook execution, the Voila + Chromium harness, a PostgreSQL server.
 
 Plain helpers (paths, servers, ``find_widget``) are in ``tests/support.py``.
 """
@@ -14,6 +14,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from postgres_server import PostgresDB, load_logs, require_server_bindir, running_server
 from support import IN_CI, ROOT, AppServer, VoilaServer, write_template
 
 from valuelab.reports import read_records
@@ -196,3 +197,18 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     yield pg
     _diagnose(request, pg)
     context.close()
+
+
+# --- PostgreSQL --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[PostgresDB]:
+    """A PostgreSQL server of the session, its database loaded with the shipped logs.
+
+    Tables ``product_events``, ``shop_events`` and ``listening_log`` (text ids,
+    ``timestamp`` dates, ``numeric`` amounts; see ``tests/postgres_server.py``).
+    A missing server skips locally but fails under ``CI=true``.
+    """
+    with running_server(require_server_bindir(IN_CI)) as db:
+        yield load_logs(db)

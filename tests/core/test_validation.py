@@ -8,9 +8,11 @@ from valuelab.core.validation import (
     FALSE_WORDS,
     TRUE_WORDS,
     Column,
+    aligned,
     check_number,
     check_numbers,
     parse_bool,
+    shaped_like,
     validate_frame,
 )
 
@@ -200,3 +202,66 @@ def test_urls_reports_and_account_files_read_the_same_words(tmp_path):
         {},
         ["flag='maybe' is not a valid bool"],
     )
+
+
+# --- Series by label: aligned, shaped_like (issue 20, item 5) ---
+
+
+def test_aligned_reorders_series_with_the_same_labels():
+    a = pd.Series([1.0, 2.0, 3.0], index=["x", "y", "z"])
+    b = pd.Series([30.0, 10.0, 20.0], index=["z", "x", "y"])
+    a2, b2, k = aligned(a=a, b=b, k=5)
+    assert a2 is a and k == 5
+    assert list(b2.index) == ["x", "y", "z"] and b2.tolist() == [10.0, 20.0, 30.0]
+    assert (a2 / b2).to_dict() == (a / b).to_dict()  # pandas' own answer
+    same = pd.Series([4.0, 5.0, 6.0], index=a.index)
+    assert aligned(a=a, s=same)[1] is same  # identical labels: nothing to do
+    y = np.array([3, 4])
+    x, y2, z = aligned(x=[1, 2], y=y, z=a)
+    assert x == [1, 2] and y2 is y and z is a  # lists and arrays pass untouched
+
+
+def test_aligned_refuses_other_labels_naming_each_argument():
+    a = pd.Series([1, 2], index=["x", "y"])
+    with pytest.raises(InputError) as info:
+        aligned(a=a, b=pd.Series([1, 2], index=["x", "q"]), c=pd.Series([1], index=["y"]))
+    message = str(info.value)
+    assert "b: labels differ from those of 'a' (missing y; not in 'a': q)" in message
+    assert "c: labels differ from those of 'a' (missing x)" in message
+    dup = pd.Series([1, 2], index=["x", "x"])
+    with pytest.raises(InputError, match="b: row x: repeated labels"):
+        aligned(a=a, b=dup)
+    with pytest.raises(InputError, match="a: row x: repeated labels"):
+        aligned(a=dup, b=a)
+    assert aligned(a=dup, b=dup * 2)[1].tolist() == [2, 4]  # the very same labels: as pandas
+
+
+def test_shaped_like_never_labels_a_result_computed_by_position():
+    a = pd.Series([1.0, 2.0], index=["x", "y"])
+    with pytest.raises(InputError, match="different labels were computed by position"):
+        shaped_like(np.array([1.0, 2.0]), a, a.iloc[::-1])
+    assert shaped_like(np.array([1.0, 2.0]), 3, a).index.tolist() == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    ("value", "rows"),
+    [
+        ([1, True, 3], "row 1"),
+        (pd.Series([2.0, False], dtype=object), "row 1"),
+        (pd.Series([True, False]), "rows 0, 1"),
+        (np.array([True, False]), "rows 0, 1"),
+        ((0.5, np.bool_(True)), "row 1"),
+    ],
+)
+def test_check_numbers_refuses_true_and_false_wherever_they_hide(value, rows):
+    with pytest.raises(InputError, match=f"n: {rows}: True/False is not a number"):
+        check_numbers(value, "n")
+
+
+def test_check_numbers_reads_nullable_and_arrow_numbers():
+    nullable = pd.Series([1.5, None, 3.0], dtype="Float64")
+    with pytest.raises(InputError, match="n: row 1: missing value"):
+        check_numbers(nullable, "n")
+    assert check_numbers(nullable.dropna(), "n").tolist() == [1.5, 3.0]
+    arrow = pd.Series([1, 2], dtype="int64[pyarrow]")
+    assert check_numbers(arrow, "n").tolist() == [1.0, 2.0]

@@ -20,6 +20,18 @@ def test_from_dict_evaluates_every_node_and_finds_the_root():
     assert list(values.index) == ["subscribers", "arpu", "costs", "revenue", "profit"]
 
 
+def test_series_inputs_are_matched_by_label():
+    tree = DriverTree.from_dict(SIMPLE)
+    subscribers = pd.Series([1000, 10], index=["north", "south"])
+    arpu = pd.Series([5.0, 10.0], index=["south", "north"])
+    costs = pd.Series([40_000.0, 0.0], index=["north", "south"])
+    profit = tree.evaluate({"subscribers": subscribers, "arpu": arpu, "costs": costs})["profit"]
+    oracle = subscribers * arpu * 12 - costs  # pandas, by label
+    assert profit.to_dict() == oracle.to_dict() == {"north": 80_000.0, "south": 600.0}
+    with pytest.raises(InputError, match="arpu: labels differ from those of 'subscribers'"):
+        tree.evaluate({"subscribers": subscribers, "arpu": arpu.iloc[:1], "costs": costs})
+
+
 def test_errors_in_structure_are_listed_all_at_once():
     with pytest.raises(InputError) as info:
         DriverTree.from_dict(

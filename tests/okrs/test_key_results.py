@@ -26,6 +26,21 @@ def test_grade_errors_name_the_problem():
         okrs.grade(0, 1, float("nan"))
 
 
+def test_grade_rice_ice_match_series_by_label_as_pandas_does():
+    baseline = pd.Series([20.0, 0.0], index=["kr1", "kr2"])
+    target = pd.Series([100.0, 30.0], index=["kr2", "kr1"])
+    current = pd.Series([27.5, 50.0], index=["kr1", "kr2"])
+    oracle = ((current - baseline) / (target - baseline)).clip(0, 1)
+    assert okrs.grade(baseline, target, current).to_dict() == oracle.to_dict()
+    assert oracle.to_dict() == {"kr1": 0.75, "kr2": 0.5}
+    reach = pd.Series([500, 100], index=["a", "b"])
+    effort = pd.Series([2.0, 0.5], index=["b", "a"])
+    assert okrs.rice(reach, 1, 1.0, effort).to_dict() == (reach / effort).to_dict()
+    assert okrs.rice(reach, 1, 1.0, effort).to_dict() == {"a": 1000.0, "b": 50.0}
+    with pytest.raises(InputError, match="ease: labels differ from those of 'impact'"):
+        okrs.ice(reach.clip(upper=10), 5, pd.Series([5], index=["a"]))
+
+
 def test_rice_hand_computed_and_every_bad_input_listed():
     assert okrs.rice(2000, 2, 0.8, 4) == 800.0
     assert okrs.rice([100, 100], [3, 0.25], [1, 1], [1, 1]).tolist() == [300.0, 25.0]

@@ -12,6 +12,9 @@ from valuelab.scoring.indicators import evaluate_indicators, roc_auc, score_hist
 
 def test_roc_auc_by_hand():
     assert roc_auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True]) == 0.75
+    score = pd.Series([0.1, 0.4, 0.35, 0.8], index=list("abcd"))
+    label = pd.Series([True, True, False, False], index=list("dcba"))  # by label as above
+    assert roc_auc(score, label) == 0.75
     assert roc_auc([1, 1, 1], [True, False, True]) == 0.5  # ties count half
     assert roc_auc([1, 2, np.nan], [False, True, True]) == 1.0  # NaN dropped
     assert np.isnan(roc_auc([1, 2], [True, True]))

@@ -6,7 +6,10 @@ Describe the columns a function needs with :class:`Column` and call
 columns, wrong types, NaN where not allowed, values out of range, duplicate
 ids), each with its column and offending rows. Scalars and arrays of numbers
 go through :func:`check_numbers` (:func:`check_number` for one number), and
-words meaning true or false through :func:`parse_bool`.
+words meaning true or false through :func:`parse_bool`. Element-wise formulas
+first put pandas Series inputs in one label order with :func:`aligned` (pandas'
+own rule: by label, never by position) and shape their result with
+:func:`shaped_like`.
 
 Examples
 --------
@@ -26,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuelab.core.errors import InputError
+from valuelab.core.errors import InputError, format_rows
 
 __all__ = [
     "FALSE_WORDS",
     "TRUE_WORDS",
     "Column",
+    "aligned",
     "check_number",
     "check_numbers",
     "parse_bool",
@@ -288,12 +292,38 @@ def _shown(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+def _flags(value: object) -> np.ndarray | None:
+    """Where True/False sit in a list, an array or a Series of several values (None: nowhere)."""
+    if isinstance(value, pd.Series | pd.Index | np.ndarray):
+        if pd.api.types.is_bool_dtype(value.dtype):
+            return np.ones(np.size(value), dtype=bool)
+        if value.dtype != object:
+            return None
+        values = np.asarray(value, dtype=object).ravel()
+    elif isinstance(value, list | tuple):
+        values = np.asarray(value, dtype=object).ravel()
+    else:
+        return None
+    found = np.fromiter((isinstance(v, bool | np.bool_) for v in values), bool, values.size)
+    return found if found.any() else None
+
+
 def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
-    """``value`` as a float array; text, bytes and True/False are not numbers."""
+    """``value`` as a float array; text, bytes and True/False are not numbers.
+
+    pandas' nullable and Arrow-backed numbers are read with ``<NA>`` as NaN.
+    """
+    flags = _flags(value)
+    if flags is not None:
+        rows = {"rows": np.flatnonzero(flags).tolist()} if np.ndim(value) else {}
+        problem = "True/False is not a number"
+        raise InputError(problem, source=where, expected=expected, **rows)
     try:
         textual = np.asarray(value).dtype.kind in "bSU"
         if isinstance(value, str | bytes | bool | np.bool_) or textual:
             raise InputError(f"{_shown(value)} is not a number", source=where, expected=expected)
+        if isinstance(value, pd.Series) and pd.api.types.is_numeric_dtype(value.dtype):
+            return value.to_numpy(dtype=float, na_value=np.nan)
         return np.asarray(value, dtype=float)
     except OverflowError:
         raise InputError(
@@ -459,12 +489,96 @@ def parse_bool(value: object, name: str = "value") -> bool:
     )
 
 
+def _label_problem(name: str, labels: pd.Index, first: str, reference: pd.Index) -> InputError:
+    """Why ``labels`` cannot be matched to ``reference`` one for one."""
+    if not (labels.is_unique and reference.is_unique):
+        culprit, index = (name, labels) if not labels.is_unique else (first, reference)
+        return InputError(
+            "repeated labels: matching them by label is ambiguous",
+            source=culprit,
+            rows=list(index[index.duplicated()].unique()),
+            expected="each label once, or Series with the very same labels in the same order",
+        )
+    missing, extra = reference.difference(labels), labels.difference(reference)
+    detail = [f"missing {format_rows(missing)}"] if len(missing) else []
+    detail += [f"not in '{first}': {format_rows(extra)}"] if len(extra) else []
+    return InputError(
+        f"labels differ from those of '{first}' ({'; '.join(detail)})",
+        source=name,
+        expected=f"a Series with the labels of '{first}' (pandas would leave NaN)",
+    )
+
+
+def aligned(**named: object) -> tuple:
+    """The arguments, each pandas Series put in the first Series' label order.
+
+    pandas computes ``a / b`` by label, not by position; the element-wise
+    formulas do the same by calling this before they compute. Series with
+    the same labels in another order are reordered; Series whose labels
+    differ (where pandas would leave NaN) or repeat are refused. Scalars,
+    lists and arrays pass unchanged (pandas pairs those by position).
+
+    Parameters
+    ----------
+    **named : object
+        The arguments by name, in their order (names are used in messages).
+
+    Returns
+    -------
+    tuple
+        The arguments in the same order.
+
+    Raises
+    ------
+    InputError
+        Naming each argument whose labels differ from the first Series' (the
+        missing and extra labels) or repeat.
+
+    Examples
+    --------
+    >>> a = pd.Series([1, 2], index=["x", "y"])
+    >>> b = pd.Series([20, 10], index=["y", "x"])
+    >>> _, b2 = aligned(a=a, b=b)
+    >>> b2.to_dict()
+    {'x': 10, 'y': 20}
+    >>> try:
+    ...     aligned(a=a, c=pd.Series([1], index=["x"]))
+    ... except InputError as err:
+    ...     print(err.source, err.problem)
+    c labels differ from those of 'a' (missing y)
+    """
+    series = [(n, v) for n, v in named.items() if isinstance(v, pd.Series)]
+    out = dict(named)
+    problems = []
+    for name, s in series[1:]:
+        first, reference = series[0][0], series[0][1].index
+        if s.index.equals(reference):
+            continue
+        same = len(s) == len(reference) and bool(s.index.isin(reference).all())
+        if same and s.index.is_unique and reference.is_unique:
+            out[name] = s.reindex(reference)
+        else:
+            problems.append(_label_problem(name, s.index, first, reference))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputError("Series that cannot be matched by label", problems=problems)
+    return tuple(out.values())
+
+
 def shaped_like(result: np.ndarray, *inputs: object) -> object:
     """``result`` in the shape its inputs came in: a float, a Series or an array.
 
     The one output rule of the element-wise formulas (KPIs, key-result
     grades): a float when every input was a scalar, a Series (with the first
-    Series input's index) when a Series came in, else the array.
+    Series input's index) when a Series came in, else the array. Series
+    inputs must share one index (:func:`aligned` makes them so): a result
+    computed by position is never labelled.
+
+    Raises
+    ------
+    InputError
+        When two Series inputs have different indexes.
 
     Examples
     --------
@@ -473,7 +587,12 @@ def shaped_like(result: np.ndarray, *inputs: object) -> object:
     >>> shaped_like(np.array([1.0, 2.0]), pd.Series([3, 4], index=["a", "b"])).to_dict()
     {'a': 1.0, 'b': 2.0}
     """
-    for x in inputs:
-        if isinstance(x, pd.Series):
-            return pd.Series(result, index=x.index)
+    series = [x for x in inputs if isinstance(x, pd.Series)]
+    if any(not s.index.equals(series[0].index) for s in series[1:]):
+        raise InputError(
+            "Series inputs with different labels were computed by position",
+            expected="inputs matched by label first (valuelab.core.aligned)",
+        )
+    if series:
+        return pd.Series(result, index=series[0].index)
     return float(result) if np.ndim(result) == 0 else result

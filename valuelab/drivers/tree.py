@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError, check_numbers
+from valuelab.core import InputError, aligned, check_numbers
 from valuelab.drivers.formula import Formula
 
 __all__ = ["DriverTree", "InputSpec"]
@@ -389,6 +389,10 @@ class DriverTree:
             index = inputs.index
             given.update({str(c): inputs[c].to_numpy() for c in inputs.columns})
         elif inputs is not None:
+            # Series are matched by label (pandas' rule), never paired by position
+            inputs = dict(
+                zip(inputs, aligned(**{str(n): v for n, v in inputs.items()}), strict=True)
+            )
             for name, value in inputs.items():
                 if isinstance(value, pd.Series) and index is None:
                     index = value.index

@@ -1,7 +1,9 @@
 """The KPIs a product team uses, each a small documented function with checked inputs.
 
 Scalars or arrays (NumPy, pandas) are accepted wherever a formula is
-element-wise. Inputs are checked (:func:`~valuelab.core.validation.check_numbers`):
+element-wise; pandas Series are matched by label, as pandas does, and Series
+whose labels differ are refused (:func:`~valuelab.core.validation.aligned`),
+never paired by position. Inputs are checked (:func:`~valuelab.core.validation.check_numbers`):
 text, NaN where a value is needed, negative counts, rates outside 0-1 and NPS
 answers outside 0-10 raise :class:`~valuelab.core.errors.InputError` naming the
 argument (and the positions).
@@ -40,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError, check_numbers, shaped_like
+from valuelab.core import InputError, aligned, check_numbers, shaped_like
 
 __all__ = [
     "average_order_value",
@@ -71,6 +73,7 @@ def conversion_rate(orders: Any, visitors: Any) -> Any:
     >>> conversion_rate(40, 2000)
     0.02
     """
+    orders, visitors = aligned(orders=orders, visitors=visitors)
     o = check_numbers(orders, "orders", min=0, expected="a count >= 0")
     v = check_numbers(visitors, "visitors", positive=True, expected="a count > 0")
     if np.any(o > v):
@@ -88,6 +91,7 @@ def average_order_value(revenue: Any, orders: Any) -> Any:
     >>> average_order_value(12_000, 200)
     60.0
     """
+    revenue, orders = aligned(revenue=revenue, orders=orders)
     r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
     o = check_numbers(orders, "orders", positive=True, expected="a count > 0")
     return shaped_like(r / o, revenue, orders)
@@ -101,6 +105,7 @@ def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
     >>> revenue(10_000, 0.02, 60)
     12000.0
     """
+    visitors, conversion, aov = aligned(visitors=visitors, conversion=conversion, aov=aov)
     v = check_numbers(visitors, "visitors", min=0, expected="a count >= 0")
     c = check_numbers(conversion, "conversion", min=0, max=1, expected="a share 0-1")
     a = check_numbers(aov, "aov", min=0, expected="EUR >= 0")
@@ -115,6 +120,7 @@ def gross_margin(revenue: Any, cogs: Any) -> Any:
     >>> gross_margin(1000, 550)
     0.45
     """
+    revenue, cogs = aligned(revenue=revenue, cogs=cogs)
     r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
     c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
     return shaped_like((r - c) / r, revenue, cogs)
@@ -131,6 +137,9 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
     >>> contribution_margin(1000, 550, 100)
     0.35
     """
+    revenue, cogs, variable_costs = aligned(
+        revenue=revenue, cogs=cogs, variable_costs=variable_costs
+    )
     r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
     c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
     v = check_numbers(variable_costs, "variable_costs", min=0, expected="EUR >= 0")
@@ -147,6 +156,7 @@ def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
     >>> margin_per_customer(50_000, 30_000, 400)
     50.0
     """
+    revenue, costs, customers = aligned(revenue=revenue, costs=costs, customers=customers)
     r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
     c = check_numbers(costs, "costs", min=0, expected="EUR >= 0")
     n = check_numbers(customers, "customers", positive=True, expected="a count > 0")
@@ -161,6 +171,7 @@ def churn_rate(lost: Any, start_customers: Any) -> Any:
     >>> churn_rate(30, 1000)
     0.03
     """
+    lost, start_customers = aligned(lost=lost, start_customers=start_customers)
     lost_ = check_numbers(lost, "lost", min=0, expected="a count >= 0")
     start = check_numbers(start_customers, "start_customers", positive=True, expected="a count > 0")
     if np.any(lost_ > start):
@@ -178,6 +189,7 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
     >>> retention_rate(30, 1000)
     0.97
     """
+    lost, start_customers = aligned(lost=lost, start_customers=start_customers)
     return shaped_like(1 - np.asarray(churn_rate(lost, start_customers)), lost, start_customers)
 
 
@@ -201,6 +213,9 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     >>> ltv(100, 0.8, 0.02)
     4000.0
     """
+    arpa, gross_margin, churn_rate = aligned(
+        arpa=arpa, gross_margin=gross_margin, churn_rate=churn_rate
+    )
     a = check_numbers(arpa, "arpa", min=0, expected="EUR >= 0")
     m = check_numbers(gross_margin, "gross_margin", min=0, max=1, expected="a share 0-1")
     c = check_numbers(
@@ -254,6 +269,7 @@ def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     >>> cac_payback_months(1200, 100, 0.8)
     15.0
     """
+    cac, arpa, gross_margin = aligned(cac=cac, arpa=arpa, gross_margin=gross_margin)
     c = check_numbers(cac, "cac", min=0, expected="EUR >= 0")
     a = check_numbers(arpa, "arpa", positive=True, expected="EUR per month > 0")
     m = check_numbers(
@@ -262,11 +278,28 @@ def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     return shaped_like(c / (a * m), cac, arpa, gross_margin)
 
 
+def _flag_rows(answers: pd.Series) -> list:
+    """Labels of the answers that are True or False (pandas would read them as 1 and 0)."""
+    if pd.api.types.is_bool_dtype(answers.dtype):
+        mask = answers.notna()
+    elif answers.dtype == object:
+        mask = answers.map(lambda v: isinstance(v, bool | np.bool_))
+    else:
+        return []
+    return list(answers.index[mask.to_numpy(dtype=bool)])
+
+
 def nps(responses: Any) -> float:
     """Net Promoter Score from 0-10 answers: % promoters (9-10) - % detractors (0-6).
 
     Passives (7-8) count in the total only. The result is in -100..100.
     Source: Reichheld (2003), see the module's References.
+
+    Raises
+    ------
+    InputError
+        For an answer that is not a whole number 0-10 — text, True/False
+        (not a 1 and a 0) — naming its rows, or when there is no answer.
 
     Examples
     --------
@@ -278,6 +311,14 @@ def nps(responses: Any) -> float:
     answers = (
         pd.Series(responses, dtype="object") if not isinstance(responses, pd.Series) else responses
     )
+    flags = _flag_rows(answers)
+    if flags:
+        raise InputError(
+            "True/False is not an answer",
+            source="responses",
+            rows=flags,
+            expected="whole numbers 0-10 (a yes/no answer is not a score)",
+        )
     values = pd.to_numeric(answers, errors="coerce")
     bad = values.isna() & answers.notna()
     if bad.any():

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError, check_numbers, parse_bool, shaped_like
+from valuelab.core import InputError, aligned, check_numbers, parse_bool, shaped_like
 
 __all__ = [
     "ALIGNMENT_TESTS",
@@ -108,6 +108,7 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
     >>> grade([0, 10], [100, 5], [150, 12]).tolist()
     [1.0, 0.0]
     """
+    baseline, target, current = aligned(baseline=baseline, target=target, current=current)
     b, t, c = (
         check_numbers(v, n)
         for v, n in ((baseline, "baseline"), (target, "target"), (current, "current"))
@@ -121,7 +122,7 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
             rows=rows,
             expected="a target different from the baseline",
         )
-    return shaped_like(np.clip((c - b) / (t - b), 0.0, 1.0), current)
+    return shaped_like(np.clip((c - b) / (t - b), 0.0, 1.0), current, baseline, target)
 
 
 def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
@@ -150,6 +151,9 @@ def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
     >>> rice(500, 0.5, 1.0, 0.5)
     500.0
     """
+    reach, impact, confidence, effort = aligned(
+        reach=reach, impact=impact, confidence=confidence, effort=effort
+    )
     r, i = check_numbers(reach, "reach"), check_numbers(impact, "impact")
     c, e = check_numbers(confidence, "confidence"), check_numbers(effort, "effort")
     problems = []
@@ -163,7 +167,7 @@ def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
         problems.append("effort must be > 0 person-months")
     if problems:
         raise InputError(source="rice", problems=[InputError(p) for p in problems])
-    return shaped_like(r * i * c / e, reach)
+    return shaped_like(r * i * c / e, reach, impact, confidence, effort)
 
 
 def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
@@ -178,6 +182,7 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
     >>> ice([10, 2], [10, 5], [1, 5]).tolist()
     [7.0, 4.0]
     """
+    impact, confidence, ease = aligned(impact=impact, confidence=confidence, ease=ease)
     scores = [
         check_numbers(v, n)
         for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
@@ -193,7 +198,7 @@ def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
         raise InputError(
             f"unknown method {method!r}", source="method", expected="'mean' or 'product'"
         )
-    return shaped_like(value, impact)
+    return shaped_like(value, impact, confidence, ease)
 
 
 def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:

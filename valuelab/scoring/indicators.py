@@ -49,7 +49,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError, parse_bool
+from valuelab.core import InputError, aligned, parse_bool
 from valuelab.scoring.scores import score_accounts
 
 __all__ = ["INDICATORS", "evaluate_indicators", "roc_auc", "score_history"]
@@ -73,9 +73,11 @@ _TABLE = ["indicator", "kind", "auc", "precision_at_k", "base_rate", "lead_quart
 def roc_auc(score, label) -> float:
     """Area under the ROC curve by the rank (Mann-Whitney) formula; NaN scores dropped.
 
-    Returns NaN when only one class is present. Source: Hanley and McNeil (1982),
-    see the module's References.
+    Returns NaN when only one class is present. Two Series are matched by
+    label (:func:`~valuelab.core.validation.aligned`). Source: Hanley and
+    McNeil (1982), see the module's References.
     """
+    score, label = aligned(score=score, label=label)
     s = np.asarray(score, dtype=float)
     y = np.asarray(label, dtype=bool)
     keep = ~np.isnan(s)

@@ -61,7 +61,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, check_numbers, parse_bool, validate_frame
+from valuelab.core import (
+    Column,
+    InputError,
+    aligned,
+    check_numbers,
+    parse_bool,
+    validate_frame,
+)
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -126,6 +133,9 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     >>> float(r["expected"]), float(r["projected"]), r["status"]
     (12.5, 12.0, 'off track')
     """
+    target, achieved, elapsed, horizon = aligned(
+        target=target, achieved=achieved, elapsed=elapsed, horizon=horizon
+    )
     target = check_numbers(target, "target", finite=True)
     achieved = check_numbers(achieved, "achieved", finite=True)
     elapsed = check_numbers(elapsed, "elapsed", positive=True, expected="months > 0")
