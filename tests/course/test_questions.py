@@ -44,6 +44,9 @@ BY_HAND = {
     "okrs.q4": ((8 + 6 + 4) / 3, 8 * 6 * 4),
     "okrs.q5": ["New logo animation", "Holiday banner"],
     "okrs.q6": ((0.6 + 0.5 + 1.0) / 3 + (2 * 0.2 + 3 / 14 + 14 / 40) / 4) / 2,
+    # ICE (10 + 5 + 8) / 3 = 23/3, tied with the welcome e-mail (4 + 10 + 9) / 3; file order wins
+    "okrs.q7": "Pause instead of cancel offer",
+    "okrs.q8": ("missed", "sweet spot"),  # committed expects 1.0; 0.65 is within 0.6-0.7
     "scoring.q1": 3 * 12 / 3,  # +3 % after 3 of 12 months: +12 % projected
     "scoring.q2": "at risk",  # +8 % after 6 of 12: +16 %, 0.8 of +20 % (between 0.7 and 0.9)
     "scoring.q3": 100 * (0.6 * 0.5 + 0.4 * 3 / 5),  # 54
@@ -61,6 +64,7 @@ WRONG = {
     "kpis.q5": ["aov"],
     "okrs.q1": 0.8,
     "okrs.q4": (6.0,),
+    "okrs.q8": ("met", "sweet spot"),
     "scoring.q2": "off track",
     "scoring.q7": "demo_rate",
 }

@@ -100,3 +100,22 @@ def test_data_file_for_non_csv_files():
         datasets.data_file("nope.yaml")
     with pytest.raises(InputError):
         datasets.data_file("../pyproject.toml")
+
+
+# --- lesson 00: the numbers it states and its sources table ----------------------------
+
+
+@pytest.mark.slow
+def test_lesson_00_numbers_and_sources(run_notebook):
+    _, rec = run_notebook(ROOT / "notebooks" / "00_start_here.ipynb")
+    assert rec["revenue_eur_m"] == 15673  # Spotify revenue 2024, EUR m
+    assert rec["premium_share"] == pytest.approx(13819 / 15673)  # 0.8817
+    assert rec["cagr_pct"] == pytest.approx(((15673 / 1940) ** (1 / 9) - 1) * 100)  # 26.1 %
+    sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
+    assert sources == {
+        "Revenue 2024": ("15,673 EUR m", "reported"),
+        "Premium subscribers 2024": ("263 million", "reported"),
+        "Premium ARPU 2024": ("4.69 EUR/month", "reported"),
+        "Premium share of revenue 2024": ("88.2 %", "derived"),
+        "Revenue growth a year since 2015": ("26.1 % a year", "derived"),
+    }

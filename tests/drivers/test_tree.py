@@ -198,6 +198,17 @@ def test_lesson_numbers_are_the_package_numbers(run_notebook):
     # by hand: 6.385 m more subscribers x (4.69 - 0.397) EUR x 30.1 % margin = 8.25 EUR m/month
     assert r.monthly_gain == pytest.approx(6.385 * (4.69 - 0.397) * (1 - 0.6667 - 0.0323))
     assert r.payback_month == 19  # ceil(150 / 8.25)
+    sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
+    assert sources["mau"] == ("638.5 million users", "derived")  # mean of 602 and 675
+    assert sources["premium_arpu"] == ("4.69 EUR/month", "reported")
+    assert sources["hours_per_user"] == ("25 hours/month", "estimated")
+    assert sources["payout_share"] == ("0.6667 share 0-1", "estimated")  # of music, not total
+    assert sources["North Star: listening_hours"] == ("15,962.5 million hours/month", "estimated")
+    assert sources["operating_income"][1] == "estimated"
+    assert sources["operating_income"][0] == f"{values['operating_income']:,.1f} EUR m/month"
+    assert sources["Model vs reported: revenue"] == ("1.43 %", "derived")
+    assert sources["Model vs reported: ad_revenue"] == ("-0.05 %", "derived")
+    assert sources["NPV of the initiative over 24 months"] == (f"{r.npv:,.1f} EUR m", "estimated")
 
 
 @pytest.mark.slow
@@ -234,3 +245,28 @@ def test_inputs_beyond_float64_are_input_errors():
         tree.evaluate({"a": 10**5000})
     with pytest.raises(InputError, match=r"input 'a': 'aaaaa.*\.\.\. is not a number"):
         tree.evaluate({"a": "a" * 500})
+
+
+def test_inputs_carry_their_kind_into_the_sources_table():
+    tree = DriverTree.from_dict(
+        {"revenue": "users * arpu"},
+        inputs={
+            "users": {"value": 10, "unit": "million", "kind": "reported", "description": "X"},
+            "arpu": {"value": 4.5, "unit": "EUR/month"},
+        },
+    )
+    rows = {v.figure: v for v in tree.input_sources("t.yaml")}
+    assert (rows["users"].kind, rows["users"].text, rows["users"].source) == (
+        "reported",
+        "10 million",
+        "t.yaml: X",
+    )
+    assert (rows["arpu"].kind, rows["arpu"].text, rows["arpu"].basis) == (
+        "estimated",
+        "4.5 EUR/month",
+        "an assumption of t.yaml",
+    )
+    assert tree.to_dict()["inputs"]["users"]["kind"] == "reported"
+    assert "kind" not in tree.to_dict()["inputs"]["arpu"]  # the default is not written
+    with pytest.raises(InputError, match="kind 'guessed'"):
+        DriverTree.from_dict({"r": "a"}, inputs={"a": {"value": 1, "kind": "guessed"}})

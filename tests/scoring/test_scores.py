@@ -172,6 +172,37 @@ def test_lesson_numbers(run_notebook):
     churn = scoring.evaluate_indicators(datasets.load("accounts_history"), "churned", 2)
     assert rec["churn_auc"] == pytest.approx(churn["auc"].to_dict())
     assert rec["churn_auc"]["value_realized"] > rec["churn_auc"]["health_score"] + 0.15
+    # the bootstrap test (500 draws of accounts, seed 0): the lead is more than noise
+    vr = rec["churn_test"]["value_realized"]
+    assert round(vr["auc"], 3) == 0.849
+    assert vr["auc_low"] == pytest.approx(0.82, abs=0.01)
+    assert vr["auc_high"] == pytest.approx(0.875, abs=0.01)
+    assert vr["vs_low"] > 0.2 and vr["verdict"] == "better"  # vs health score 0.560
+    assert round(rec["churn_test"]["health_score"]["auc"], 3) == 0.560
+    assert rec["expand_test"]["value_realized"]["verdict"] == "better"
+    assert rec["expand_test"]["usage"]["verdict"] == "no clear difference"
+    # validation with the customer: no measurable effect (the generator builds in none)
+    valid = rec["validation"]
+    assert round(valid["validated"]["auc"], 3) == 0.856
+    assert round(valid["self-reported"]["auc"], 3) == 0.841
+    assert valid["difference"]["low"] < 0 < valid["difference"]["high"]
+    sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
+    assert sources["Principle 11's example: revenue growth targeted"] == ("50 % a year", "reported")
+    assert sources["Confidence of a self-reported score"] == (
+        f"{scoring.SELF_REPORTED:.1f} share 0-1",
+        "estimated",
+    )
+    assert sources["Example: expected by month 3"] == ("12.5 %", "derived")
+    assert sources["Example: projected at month 12"] == ("12.0 %", "derived")
+    assert sources["ARR at churn risk"] == (
+        f"{groups.loc['churn risk', 'arr_eur']:,.0f} EUR",
+        "derived",
+    )
+    assert sources["Churn AUC, Value Realized"][0] == (
+        f"0.85 ({vr['auc_low']:.2f}-{vr['auc_high']:.2f})"
+    )
+    assert sources["Churn AUC, health_score"] == ("0.56", "derived")
+    assert sources["Validated minus self-reported churn AUC"][0].startswith("+0.015 (-0.0")
 
 
 @pytest.mark.slow

@@ -139,7 +139,7 @@ def ltv_inputs() -> dict[str, float]:
 
 # -- 04_okrs ------------------------------------------------------------------------
 
-#: Q5: a backlog to test for feature-factory work.
+#: Q5: a backlog to test for unaligned work (none of the four things an initiative must do).
 BACKLOG = pd.DataFrame(
     {
         "name": ["Faster search", "New logo animation", "Churn survey", "Holiday banner"],

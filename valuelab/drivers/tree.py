@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError, aligned, check_numbers
+from valuelab.core import FIGURE_KINDS, InputError, SourcedValue, aligned, check_numbers
 from valuelab.drivers.formula import Formula
 
 __all__ = ["DriverTree", "InputSpec"]
@@ -72,7 +72,12 @@ class InputSpec:
     actor : str, optional
         The actor whose value driver this input is (``None`` for a plain input).
     description : str
-        One line on what it measures.
+        One line on what it measures, and where the value comes from.
+    kind : {"reported", "derived", "estimated"}
+        What the default value is (:mod:`valuelab.core.provenance`): published
+        as such, computed from published figures (the description gives the
+        formula), or an assumption. Default ``"estimated"``: a value nobody
+        sourced is an assumption.
     """
 
     value: float
@@ -81,6 +86,7 @@ class InputSpec:
     max: float | None = None
     actor: str | None = None
     description: str = ""
+    kind: str = "estimated"
 
 
 def _toposort(formulas: dict[str, Formula]) -> tuple[list[str], list[InputError]]:
@@ -325,7 +331,11 @@ class DriverTree:
                 {"formula": f.text, "unit": unit, "description": text} if unit or text else f.text
             )
         inputs = {
-            n: {k: v for k, v in s.__dict__.items() if v not in (None, "")}
+            n: {
+                k: v
+                for k, v in s.__dict__.items()
+                if v not in (None, "") and (k, v) != ("kind", "estimated")
+            }
             for n, s in self.inputs.items()
         }
         doc: dict[str, Any] = {"root": self.root}
@@ -358,6 +368,44 @@ class DriverTree:
     def defaults(self) -> dict[str, float]:
         """Declared inputs' default values."""
         return {n: s.value for n, s in self.inputs.items() if not np.isnan(s.value)}
+
+    def input_sources(self, source: str) -> list[SourcedValue]:
+        """Each input's default value with its kind, for a lesson's sources table.
+
+        Parameters
+        ----------
+        source : str
+            Where the tree comes from (the template's file), named in each row.
+
+        Returns
+        -------
+        list of SourcedValue
+            One per input with a value: the input's name, value, unit and
+            kind; the description says where the value comes from and is the
+            basis of derived and estimated values ("an assumption of
+            ``source``" when the file gives none).
+
+        Examples
+        --------
+        >>> tree = DriverTree.from_dict(
+        ...     {"revenue": "users * arpu"},
+        ...     inputs={"users": {"value": 10, "kind": "reported"}, "arpu": 5},
+        ... )
+        >>> [(v.figure, v.kind) for v in tree.input_sources("t.yaml")]
+        [('users', 'reported'), ('arpu', 'estimated')]
+        """
+        rows = []
+        for name, spec in self.inputs.items():
+            if spec.value != spec.value:
+                continue
+            basis = spec.description or f"an assumption of {source}"
+            cited = f"{source}: {spec.description}" if spec.description else source
+            digits = f"{spec.value:.10g}".partition(".")[2]
+            precision = len(digits) if "e" not in digits else 4
+            rows.append(
+                SourcedValue(name, spec.value, spec.unit, spec.kind, cited, basis, precision)
+            )
+        return rows
 
     def drivers(self) -> dict[str, str]:
         """Inputs tagged as an actor's value driver: input -> actor."""
@@ -616,10 +664,14 @@ def _input_spec(name: str, spec: Any) -> InputSpec:
             raise InputError(
                 f"unknown fields {sorted(unknown)}",
                 source=f"input '{name}'",
-                expected="value, unit, min, max, actor, description",
+                expected="value, unit, min, max, actor, description, kind",
             )
         if "value" not in spec:
             raise InputError("missing 'value'", source=f"input '{name}'")
+        if spec.get("kind", "estimated") not in FIGURE_KINDS:
+            raise InputError(
+                f"kind {spec['kind']!r}", source=f"input '{name}'", expected=", ".join(FIGURE_KINDS)
+            )
         spec = dict(spec)
         spec["value"] = float(_number(spec["value"], name))
         return InputSpec(**spec)

@@ -1,30 +1,34 @@
-"""OKRs and initiatives: grade key results, roll them up, rank the work honestly.
+"""Key results: grade them, know what grade to expect, roll them up.
 
-A product team has a vision, KPIs, OKRs (objectives that inspire, key results
-that measure progress) and initiatives [1]_. Every initiative must do at least
-one of four things — move the team toward its vision, improve the overall
-customer experience, improve the team's KPIs, help reach an OKR — and one that
-does none is **feature-factory work**, flagged by :func:`alignment`.
+A product team's objectives should inspire and give direction; its key results
+measure progress toward them [1]_. The team's vision, KPIs, OKRs and initiatives
+live in one YAML file (:func:`load`).
 
-Grading (Google style [2]_ [3]_, :func:`grade`): a key result's grade is the share of
-the way from its baseline to its target, clipped to 0.0–1.0. It works for
-metrics to increase and to decrease (the direction follows from target vs
-baseline). Objectives roll up as the weighted mean of their key results'
-grades, teams as the mean of their objectives (:func:`roll_up`). Google's
-guidance: **0.7 is the sweet spot** — consistently 1.0 means the objectives
-were not ambitious enough, below 0.4 means something is wrong.
+Grading (:func:`grade`): a key result's grade is the share of the way from its
+baseline to its target, clipped to 0.0–1.0 [2]_. It works for metrics to
+increase and to decrease (the direction follows from target vs baseline).
+Objectives roll up as the weighted mean of their key results' grades — the
+"simplest, cleanest way" to score an objective [4]_ — and teams as the mean of
+their objectives (:func:`roll_up`).
 
-Prioritisation: :func:`rice` (Intercom [4]_: Reach × Impact × Confidence / Effort,
-impact on the scale 3 / 2 / 1 / 0.5 / 0.25, confidence a share 0–1, effort in
-person-months) and :func:`ice` (Impact, Confidence, Ease [5]_ [6]_, each 1–10; the
-**mean** by default, as GrowthHackers' ICE score is usually computed, or the
-**product** with ``method="product"``). :func:`rank` puts it together.
+What grade to expect depends on the key result's **type** [4]_ [5]_
+(:data:`KR_TYPES`, :data:`EXPECTED_GRADE`):
+
+- **committed**: the team has agreed to deliver it and will adjust schedules
+  and resources to do so; **expected 1.0**, anything less is a miss;
+- **aspirational** (a stretch goal): **0.6–0.7 is the sweet spot** [2]_ [4]_;
+  consistently 1.0 means the bar was too low, below 0.4 something is wrong
+  [3]_.
+
+A key result without a ``type`` in the OKR file is **aspirational**
+(:data:`DEFAULT_KR_TYPE`): the kit's default, so a file written before types
+existed keeps the 0.6–0.7 expectation it was graded against. Write
+``type: committed`` where the team has committed.
 
 References
 ----------
 .. [1] Value Rebels, "What does it mean to deliver the right customer value?",
-   Value Rebels blog: a product team's vision, KPIs, OKRs and initiatives, and
-   the four things an initiative must do.
+   Value Rebels blog: a product team's vision, KPIs, OKRs and initiatives.
    https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
 .. [2] Google re:Work, "Set goals with OKRs" (guide): grades from 0.0 to 1.0, a
    sweet spot around 0.6-0.7.
@@ -33,21 +37,22 @@ References
    (video): objective grade as the mean of its key results; consistently 1.0 is
    not ambitious enough, below 0.4 something is wrong.
    https://www.youtube.com/watch?v=mJB83EZtAjc
-.. [4] S. McBride, "RICE: Simple prioritization for product managers", Intercom
-   blog, 2016. https://www.intercom.com/blog/rice-simple-prioritization-for-product-managers/
-.. [5] GrowthHackers, "Selecting an 'ICE' score" (help article): Impact,
-   Confidence and Ease.
-   https://growthhackershelp.zendesk.com/hc/en-us/articles/212386217-Selecting-an-ICE-score
-.. [6] S. Ellis and M. Brown, *Hacking Growth*, Currency, 2017: the ICE score.
+.. [4] J. Doerr, *Measure What Matters*, Portfolio/Penguin, 2018: an objective's
+   score as the mean of its key results' completion; at Google aspirational
+   OKRs are set at 60-70 % attainment, committed ones are to be met in full.
+.. [5] Google, "Google's OKR playbook", reprinted with Google's permission on
+   whatmatters.com (the site of [4]_): committed OKRs are expected to score
+   1.0, aspirational ones to average 0.7.
+   https://www.whatmatters.com/resources/google-okr-playbook/
 
 Examples
 --------
 >>> grade(10, 5, 7)  # from 10 toward 5 (a decrease), now at 7
 0.6
->>> rice(reach=2000, impact=2, confidence=0.8, effort=4)
-800.0
->>> ice(8, 6, 4), ice(8, 6, 4, method="product")
-(6.0, 192.0)
+>>> EXPECTED_GRADE["committed"], EXPECTED_GRADE["aspirational"]
+((1.0, 1.0), (0.6, 0.7))
+>>> verdict("committed", 0.9), verdict("aspirational", 0.65)
+('missed', 'sweet spot')
 """
 
 from __future__ import annotations
@@ -59,28 +64,29 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from valuelab.core import InputError, aligned, check_numbers, parse_bool, shaped_like
+from valuelab.core import InputError, aligned, check_numbers, shaped_like
+from valuelab.okrs.priorities import ALIGNMENT_TESTS, IMPACT_SCALE
 
 __all__ = [
-    "ALIGNMENT_TESTS",
-    "IMPACT_SCALE",
+    "DEFAULT_KR_TYPE",
+    "EXPECTED_GRADE",
+    "KR_TYPES",
     "SWEET_SPOT",
-    "alignment",
     "grade",
-    "ice",
     "key_results",
     "load",
-    "rank",
-    "rice",
     "roll_up",
+    "verdict",
 ]
 
-#: Intercom's RICE impact scale: massive 3, high 2, medium 1, low 0.5, minimal 0.25.
-IMPACT_SCALE = {3.0: "massive", 2.0: "high", 1.0: "medium", 0.5: "low", 0.25: "minimal"}
-#: Google's target grade for an ambitious key result (0-1).
-SWEET_SPOT = 0.7
-#: The four things an initiative may do (Value Rebels); doing none is feature-factory work.
-ALIGNMENT_TESTS = ("moves_vision", "improves_experience", "improves_kpis", "helps_okr")
+#: The two types of key result (Google's OKR playbook; Doerr 2018).
+KR_TYPES = ("committed", "aspirational")
+#: The type of a key result whose file gives none (the kit's default, see the module docstring).
+DEFAULT_KR_TYPE = "aspirational"
+#: Expected grade (low, high) per type: committed 1.0; aspirational 0.6-0.7 (re:Work; Doerr 2018).
+EXPECTED_GRADE = {"committed": (1.0, 1.0), "aspirational": (0.6, 0.7)}
+#: The aspirational sweet spot (low, high), 0-1.
+SWEET_SPOT = EXPECTED_GRADE["aspirational"]
 
 
 def grade(baseline: Any, target: Any, current: Any) -> Any:
@@ -88,8 +94,8 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
 
     ``(current - baseline) / (target - baseline)`` clipped to 0.0-1.0; a target
     below the baseline is a metric to decrease and grades the same way.
-    0.7 is the sweet spot (:data:`SWEET_SPOT`).
-    Source: Google re:Work and Klau (2013), see the module's References.
+    What grade to expect depends on the key result's type (:func:`verdict`).
+    Source: Google re:Work; Doerr (2018); see the module's References.
 
     Parameters
     ----------
@@ -125,152 +131,64 @@ def grade(baseline: Any, target: Any, current: Any) -> Any:
     return shaped_like(np.clip((c - b) / (t - b), 0.0, 1.0), current, baseline, target)
 
 
-def rice(reach: Any, impact: Any, confidence: Any, effort: Any) -> Any:
-    """RICE score: Reach x Impact x Confidence / Effort (Intercom).
+def verdict(kr_type: str, kr_grade: float) -> str:
+    """A grade read against its type's expectation (:data:`EXPECTED_GRADE`).
 
-    Source: McBride (2016), see the module's References.
+    Committed: ``"met"`` at 1.0, else ``"missed"``. Aspirational: ``"below"``
+    under 0.6, ``"sweet spot"`` from 0.6 to 0.7, ``"above"`` over 0.7 (at 1.0
+    every quarter the bar was probably too low). Source: Google's OKR
+    playbook; Doerr (2018); re:Work; see the module's References.
 
     Parameters
     ----------
-    reach : float or array-like
-        People or events per period (>= 0), e.g. customers per quarter.
-    impact : float or array-like
-        One of 3, 2, 1, 0.5, 0.25 (:data:`IMPACT_SCALE`).
-    confidence : float or array-like
-        Share 0-1 (Intercom's 100 % / 80 % / 50 %).
-    effort : float or array-like
-        Person-months (> 0).
+    kr_type : {"committed", "aspirational"}
+    kr_grade : float
+        Grade 0-1 (:func:`grade`).
 
     Returns
     -------
-    float or numpy.ndarray or pandas.Series
-        Score in reach-units per person-month.
+    str
+
+    Raises
+    ------
+    InputError
+        For a type that is not one of :data:`KR_TYPES`.
 
     Examples
     --------
-    >>> rice(500, 0.5, 1.0, 0.5)
-    500.0
+    >>> verdict("committed", 1.0), verdict("aspirational", 0.4), verdict("aspirational", 1.0)
+    ('met', 'below', 'above')
     """
-    reach, impact, confidence, effort = aligned(
-        reach=reach, impact=impact, confidence=confidence, effort=effort
-    )
-    r, i = check_numbers(reach, "reach"), check_numbers(impact, "impact")
-    c, e = check_numbers(confidence, "confidence"), check_numbers(effort, "effort")
-    problems = []
-    if (r < 0).any():
-        problems.append("reach must be >= 0")
-    if not np.isin(i, list(IMPACT_SCALE)).all():
-        problems.append("impact must be one of 3, 2, 1, 0.5, 0.25 (Intercom's scale)")
-    if ((c < 0) | (c > 1)).any():
-        problems.append("confidence must be a share between 0 and 1")
-    if (e <= 0).any():
-        problems.append("effort must be > 0 person-months")
-    if problems:
-        raise InputError(source="rice", problems=[InputError(p) for p in problems])
-    return shaped_like(r * i * c / e, reach, impact, confidence, effort)
-
-
-def ice(impact: Any, confidence: Any, ease: Any, method: str = "mean") -> Any:
-    """ICE score from Impact, Confidence and Ease, each scored 1-10.
-
-    ``method="mean"`` (default, the GrowthHackers convention): the average,
-    1-10. ``method="product"``: the product, 1-1000 — it punishes a single low
-    score harder. Source: GrowthHackers; Ellis and Brown (2017); see the module's References.
-
-    Examples
-    --------
-    >>> ice([10, 2], [10, 5], [1, 5]).tolist()
-    [7.0, 4.0]
-    """
-    impact, confidence, ease = aligned(impact=impact, confidence=confidence, ease=ease)
-    scores = [
-        check_numbers(v, n)
-        for v, n in ((impact, "impact"), (confidence, "confidence"), (ease, "ease"))
-    ]
-    for arr, name in zip(scores, ("impact", "confidence", "ease"), strict=True):
-        if ((arr < 1) | (arr > 10)).any():
-            raise InputError("score outside 1-10", source=name, expected="a score from 1 to 10")
-    if method == "mean":
-        value = (scores[0] + scores[1] + scores[2]) / 3
-    elif method == "product":
-        value = scores[0] * scores[1] * scores[2]
-    else:
+    if kr_type not in EXPECTED_GRADE:
         raise InputError(
-            f"unknown method {method!r}", source="method", expected="'mean' or 'product'"
+            f"unknown key-result type {kr_type!r}", source="type", expected=" or ".join(KR_TYPES)
         )
-    return shaped_like(value, impact, confidence, ease)
-
-
-def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
-    """The alignment test per initiative.
-
-    Source: the four things an initiative must do (Value Rebels, see the module's References).
-
-    Adds ``aligned_with`` (the tests it passes, comma-separated) and
-    ``feature_factory`` (True when it passes none of :data:`ALIGNMENT_TESTS`).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame(
-    ...     {
-    ...         "name": ["a", "b"],
-    ...         "moves_vision": [True, False],
-    ...         "improves_experience": [False, False],
-    ...         "improves_kpis": [False, False],
-    ...         "helps_okr": [True, False],
-    ...     }
-    ... )
-    >>> alignment(df)[["aligned_with", "feature_factory"]].values.tolist()
-    [['moves_vision, helps_okr', False], ['', True]]
-    """
-    missing = [c for c in ALIGNMENT_TESTS if c not in initiatives.columns]
-    if missing:
-        raise InputError(
-            "missing column(s)",
-            source="initiatives",
-            column=", ".join(missing),
-            expected="True/False for each alignment test",
-        )
-    out = initiatives.copy()
-    flags = out[list(ALIGNMENT_TESTS)].apply(
-        lambda col: col.map(lambda value: parse_bool(value, f"initiatives.{col.name}"))
-    )
-    out["aligned_with"] = flags.apply(
-        lambda row: ", ".join(c for c in ALIGNMENT_TESTS if row[c]), axis=1
-    )
-    out["feature_factory"] = ~flags.any(axis=1)
-    return out
-
-
-def rank(initiatives: pd.DataFrame, by: str = "rice", ice_method: str = "mean") -> pd.DataFrame:
-    """Initiatives with RICE, ICE, the alignment test, ranked by ``by``.
-
-    Feature-factory work is ranked after every aligned initiative whatever
-    its score: doing the wrong thing efficiently is still the wrong thing.
-
-    Parameters
-    ----------
-    initiatives : pandas.DataFrame
-        Columns ``name``, ``reach``, ``impact``, ``confidence`` (0-1),
-        ``effort`` (person-months), ``ease`` (1-10) and the four
-        :data:`ALIGNMENT_TESTS` flags.
-    by : {"rice", "ice"}
-    ice_method : {"mean", "product"}
-        ICE uses ``confidence`` x 10 as its 1-10 confidence score.
-    """
-    if by not in {"rice", "ice"}:
-        raise InputError(f"unknown ranking {by!r}", source="by", expected="'rice' or 'ice'")
-    out = alignment(initiatives)
-    out["rice"] = rice(out["reach"], out["impact"], out["confidence"], out["effort"])
-    ice_impact = out["impact"].map({3.0: 10, 2.0: 8, 1.0: 6, 0.5: 4, 0.25: 2})
-    out["ice"] = ice(ice_impact, (out["confidence"] * 10).clip(lower=1), out["ease"], ice_method)
-    out = out.sort_values(["feature_factory", by], ascending=[True, False], kind="stable")
-    out.insert(0, "rank", range(1, len(out) + 1))
-    return out.reset_index(drop=True)
+    low, high = EXPECTED_GRADE[kr_type]
+    tol = 1e-9
+    if kr_type == "committed":
+        return "met" if kr_grade >= low - tol else "missed"
+    if kr_grade < low - tol:
+        return "below"
+    return "sweet spot" if kr_grade <= high + tol else "above"
 
 
 def key_results(okrs: dict[str, Any]) -> pd.DataFrame:
-    """One row per key result with its grade, from a loaded OKR document."""
+    """One row per key result with its grade and what grade its type expects.
+
+    Parameters
+    ----------
+    okrs : dict
+        A loaded OKR document (:func:`load`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The key results' fields plus ``team``, ``objective``, ``weight``
+        (default 1), ``type`` (default :data:`DEFAULT_KR_TYPE`),
+        ``direction`` (increase/decrease), ``grade`` (0-1),
+        ``expected_low`` and ``expected_high`` (0-1, :data:`EXPECTED_GRADE`)
+        and ``verdict`` (:func:`verdict`).
+    """
     rows = [
         {"team": okrs["team"], "objective": obj["objective"], **kr}
         for obj in okrs["objectives"]
@@ -278,29 +196,71 @@ def key_results(okrs: dict[str, Any]) -> pd.DataFrame:
     ]
     table = pd.DataFrame(rows)
     table["weight"] = table.get("weight", pd.Series(1.0, index=table.index)).fillna(1.0)
+    kinds = table.get("type", pd.Series(DEFAULT_KR_TYPE, index=table.index))
+    table["type"] = kinds.fillna(DEFAULT_KR_TYPE)
     table["direction"] = np.where(table["target"] > table["baseline"], "increase", "decrease")
     table["grade"] = grade(table["baseline"], table["target"], table["current"])
+    table["expected_low"] = table["type"].map(lambda t: EXPECTED_GRADE[t][0])
+    table["expected_high"] = table["type"].map(lambda t: EXPECTED_GRADE[t][1])
+    table["verdict"] = [verdict(t, g) for t, g in zip(table["type"], table["grade"], strict=True)]
     return table
 
 
 def roll_up(krs: pd.DataFrame) -> pd.DataFrame:
     """Objective grades (weighted mean of key results) and the team grade (mean of objectives).
 
-    Source: Klau (2013), see the module's References.
+    Beside the overall grade, each row shows each type against its own
+    expectation: how many committed key results there are and how many are
+    met (expected: all), and the weighted mean grade of the aspirational ones
+    (expected: 0.6-0.7). Source: Doerr (2018), Klau (2013), Google's OKR
+    playbook; see the module's References.
 
-    Returns one row per objective plus a last row ``objective == "(team)"``.
+    Parameters
+    ----------
+    krs : pandas.DataFrame
+        :func:`key_results`' table (``type`` optional, default aspirational).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per objective plus a last row ``objective == "(team)"``, with
+        ``team``, ``objective``, ``grade`` (0-1), ``key_results`` (count),
+        ``committed`` and ``committed_met`` (counts) and
+        ``aspirational_grade`` (0-1, NaN without aspirational key results;
+        the team's is the mean over its objectives).
     """
-    weighted = krs.assign(w=krs["grade"] * krs["weight"])
+    kinds = krs["type"] if "type" in krs else pd.Series(DEFAULT_KR_TYPE, index=krs.index)
+    aspirational = kinds == "aspirational"
+    weighted = krs.assign(
+        w=krs["grade"] * krs["weight"],
+        committed=kinds == "committed",
+        committed_met=(kinds == "committed") & (krs["grade"] >= 1.0 - 1e-9),
+        aw=(krs["grade"] * krs["weight"]).where(aspirational, 0.0),
+        aweight=krs["weight"].where(aspirational, 0.0),
+    )
     objectives = weighted.groupby(["team", "objective"], sort=False).agg(
-        w=("w", "sum"), weight=("weight", "sum"), key_results=("grade", "size")
+        w=("w", "sum"),
+        weight=("weight", "sum"),
+        key_results=("grade", "size"),
+        committed=("committed", "sum"),
+        committed_met=("committed_met", "sum"),
+        aw=("aw", "sum"),
+        aweight=("aweight", "sum"),
     )
     objectives["grade"] = objectives["w"] / objectives["weight"]
-    objectives = objectives.drop(columns=["w", "weight"]).reset_index()
+    objectives["aspirational_grade"] = objectives["aw"] / objectives["aweight"].replace(0, np.nan)
+    objectives = objectives.drop(columns=["w", "weight", "aw", "aweight"]).reset_index()
     team = objectives.groupby("team", sort=False).agg(
-        grade=("grade", "mean"), key_results=("key_results", "sum")
+        grade=("grade", "mean"),
+        key_results=("key_results", "sum"),
+        committed=("committed", "sum"),
+        committed_met=("committed_met", "sum"),
+        aspirational_grade=("aspirational_grade", "mean"),
     )
     team = team.reset_index().assign(objective="(team)")
-    return pd.concat([objectives, team], ignore_index=True)
+    columns = ["team", "objective", "grade", "key_results", "committed", "committed_met"]
+    out = pd.concat([objectives, team], ignore_index=True)
+    return out[[*columns, "aspirational_grade"]]
 
 
 _KR_FIELDS = {
@@ -352,6 +312,8 @@ def load(path: str | Path) -> dict[str, Any]:
                     isinstance(value, bool) or not isinstance(value, int | float)
                 ):
                     problems.append(f"{at}.{field}: {value!r} is not a number")
+            if kr.get("type", DEFAULT_KR_TYPE) not in KR_TYPES:
+                problems.append(f"{at}.type: {kr['type']!r} is not committed or aspirational")
             if kr.get("baseline") is not None and kr.get("baseline") == kr.get("target"):
                 problems.append(f"{at}: target equals baseline")
             if kr.get("kpi") is not None and kr["kpi"] not in kpis:

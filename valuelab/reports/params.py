@@ -1,15 +1,17 @@
 """Typed report parameters, read from the template's own ``parameters`` cell.
 
-Papermill injects any name it is given and only warns about unknown ones
-(its issue #818): a misspelled ``custmer_id`` silently renders the default
-customer. Here the template's parameters cell is the contract, read with
-:mod:`ast` and :mod:`tokenize` (never executed, never split on ``=``): one
-``name = literal`` (or ``name: type = literal``) per statement, the default
-read by :func:`ast.literal_eval`, the declared type from the annotation or the
-default, and the help from the statement's trailing ``# comment``. Values are
-checked *before any kernel starts*: unknown names are an error with the valid
-ones and a did-you-mean, values are converted to the declared type or
-rejected, and a parameter whose default is ``None`` must be given.
+Papermill injects any name it is given and only logs a warning for one its
+``parameters`` cell does not declare (nteract/papermill pull request #701,
+2022; issue #818, 2025, asks for an option to raise instead): a misspelled
+``custmer_id`` renders the default customer. Here the template's parameters
+cell is the contract, read with :mod:`ast` and :mod:`tokenize` (never
+executed, never split on ``=``): one ``name = literal`` (or ``name: type =
+literal``) per statement, the default read by :func:`ast.literal_eval`, the
+declared type from the annotation or the default, and the help from the
+statement's trailing ``# comment``. Values are checked *before any kernel
+starts*: unknown names are an error with the valid ones and a did-you-mean,
+values are converted to the declared type or rejected, and a parameter whose
+default is ``None`` must be given.
 
 The types and what they accept (text from a command line, a CSV cell or a
 YAML file, or a Python value):

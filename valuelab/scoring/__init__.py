@@ -1,8 +1,8 @@
 """Customer-value scoring (lesson 05).
 
 The five scores per account, goal progress, one account's scorecard, the
-portfolio view, leading vs lagging indicators and the input metrics behind an
-outcome.
+portfolio view, leading vs lagging indicators (and whether a difference between
+two of them is more than noise) and the input metrics behind an outcome.
 
 Each module's docstring cites the published sources of the definitions it
 implements (its References section).
@@ -16,6 +16,7 @@ from valuelab.scoring.input_metrics import (
     inputs_behind,
     outcome_tree,
 )
+from valuelab.scoring.leads import auc_interval, lead_test, validation_test
 from valuelab.scoring.portfolio import (
     EXPANSION_CUTOFF,
     GROUPS,
@@ -60,6 +61,7 @@ __all__ = [
     "STAGES",
     "STATUS_THRESHOLDS",
     "TREND_STEP",
+    "auc_interval",
     "band",
     "by_impact_area",
     "classify",
@@ -68,6 +70,7 @@ __all__ = [
     "funnel_actuals",
     "goal_progress",
     "inputs_behind",
+    "lead_test",
     "next_actions",
     "outcome_tree",
     "read_accounts",
@@ -78,4 +81,5 @@ __all__ = [
     "scorecard_state",
     "segment_portfolio",
     "validate_accounts",
+    "validation_test",
 ]

@@ -1,7 +1,8 @@
 """The portfolio view: churn risk, whitespace and healthy accounts, with ARR at stake.
 
 Groups (:func:`classify`, on accounts scored by
-:func:`valuelab.scoring.scores.score_accounts`), first rule that applies:
+:func:`valuelab.scoring.scores.score_accounts`), first rule that applies (the
+kit's rules and cut-offs; the source names the groups, not the rules):
 
 1. ``churn risk``: band ``red``, or a goal ``off track`` with
    ``value_perceived`` below 50 (the outcome is slipping and the customer
@@ -10,7 +11,7 @@ Groups (:func:`classify`, on accounts scored by
    value available and the customer would pay for it);
 3. ``healthy``: the rest.
 
-The groups are what the value scores help manage: churn and risk mitigation,
+The groups are what VCubed says the value scores help manage: churn and risk mitigation,
 whitespace and expansion [1]_. The areas of impact of the same source —
 product, go-to-market, operations, people, competition, community — tag what
 shapes each account's value realization (the ``impact_area`` column);

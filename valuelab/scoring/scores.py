@@ -27,9 +27,17 @@ Formulas (:func:`score_accounts`):
   :data:`DEFAULT_WEIGHTS` 0.4 / 0.3 / 0.15 / 0.15, any weights are
   normalised);
 - ``confidence`` (0-1) = the same weighted mean of 1.0 for a validated score
-  and :data:`SELF_REPORTED` (0.8) for a self-reported one;
+  and :data:`SELF_REPORTED` (0.8) for a self-reported one. VCubed accepts
+  either ("validated with a customer persona or a customer has provided");
+  the lower factor for an unvalidated answer is the kit's choice, and it
+  changes no score (whether validation changes what the scores predict is
+  measured by :func:`valuelab.scoring.leads.validation_test`);
 - ``band`` of ``value_realized``: ``green`` ≥ 70, ``amber`` ≥ 40, ``red``
-  below (:data:`BANDS`, the usual customer-success health-score style).
+  below (:data:`BANDS`, the kit's cut-offs in the style of customer-success
+  health scores).
+
+Every formula, weight, factor and cut-off here is the kit's; the sources
+name the scores and what each should capture.
 
 Missing answers follow an explicit policy: ``"neutral"`` (default: a missing
 part counts as mid-scale, 50), ``"penalize"`` (counts as 0) or ``"exclude"``
@@ -88,7 +96,7 @@ __all__ = [
 
 #: Projected attainment (share 0-1 of the target) at or above which a goal is
 #: ``on track``; at or above the second value it is ``at risk``; below it is
-#: ``off track``.
+#: ``off track`` (the kit's cut-offs; the source gives none).
 STATUS_THRESHOLDS = (0.9, 0.7)
 ON_TRACK = "on track"
 

@@ -1,4 +1,4 @@
-"""Questions of ``exercises/04_okrs``: grading key results, roll-ups, RICE, ICE, alignment."""
+"""Questions of ``exercises/04_okrs``: grades by key-result type, roll-ups, RICE, ICE, alignment."""
 
 from __future__ import annotations
 
@@ -56,12 +56,12 @@ def _q4(answer) -> bool:
 
 @question(
     "okrs.q5",
-    variable="factory_work",
+    variable="unaligned_work",
     hint="alignment(BACKLOG): the initiatives that pass none of the four tests (a list of names).",
 )
 def _q5(answer) -> bool:
     flagged = okrs.alignment(BACKLOG)
-    expected = set(flagged.loc[flagged["feature_factory"], "name"])
+    expected = set(flagged.loc[flagged["unaligned"], "name"])
     return isinstance(answer, list | tuple | set) and set(answer) == expected
 
 
@@ -78,8 +78,20 @@ def _q6(answer) -> bool:
 @question(
     "okrs.q7",
     variable="top_by_ice",
-    hint="rank(initiatives, by='ice'): the name in first place.",
+    hint="rank(initiatives, by='ice'): the name in first place (ICE's impact and confidence "
+    "come from the RICE columns through the kit's mapping).",
 )
 def _q7(answer) -> bool:
     ranked = okrs.rank(pd.DataFrame(_team()["initiatives"]), by="ice")
     return answer == ranked["name"].iloc[0]
+
+
+@question(
+    "okrs.q8",
+    variable="verdicts",
+    hint="verdict(type, grade): a committed key result is expected to reach 1.0, an "
+    "aspirational one 0.6-0.7. A tuple (committed at 0.8, aspirational at 0.65).",
+)
+def _q8(answer) -> bool:
+    expected = (okrs.verdict("committed", 0.8), okrs.verdict("aspirational", 0.65))
+    return isinstance(answer, tuple | list) and tuple(answer) == expected

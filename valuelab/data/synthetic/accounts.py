@@ -1,20 +1,37 @@
 """Synthetic customer portfolio over eight quarters, with a documented causal story.
 
 The story (what the generator builds in, and what
-:func:`valuelab.scoring.indicators.evaluate_indicators` should recover):
+:func:`valuelab.scoring.indicators.evaluate_indicators` and
+:func:`valuelab.scoring.leads.lead_test` should recover). On the logit scale
+``z``, each account's value drifts around its own level, and everything else
+is read off it:
 
-1. Each account has a latent **realized value** (0-1) that drifts quarter to
-   quarter (a mean-reverting random walk around the account's own level).
-2. The value readings track it closely: goal attainment, outcome evidence
-   (0-5) and the intended-value-realized answer (0-10) are noisy readings of
-   the current value; expansion intent mixes value with the account's own
-   appetite for more; value-unknown mentions grow with value and curiosity.
-3. **Churn** at the end of a quarter depends on value over that quarter and the
-   one before (so the readings *lead* churn): low value, high churn. Usage,
-   the vendor health score and the NPS answer are only weakly related to value
-   (mostly seat counts, sentiment and noise): customers churn despite perfect
-   health.
-4. **Expansion** needs value, appetite and openness to buy.
+1. **Realized value** (latent, 0-1) = ``sigmoid(z)``, with
+   ``z_q = 0.75 z_(q-1) + 0.25 level + N(0, 0.45)`` and ``level ~ N(0.4, 0.9)``
+   per account: a mean-reverting random walk around the account's own level.
+2. The **value readings** are noisy readings of this quarter's value: goal
+   pace ``1.3 value + N(0, 0.12)``, outcome evidence ``round(5 value + N(0,
+   0.6))`` (0-5), intended value realized ``round(10 value + N(0, 1.1))``
+   (0-10). Expansion intent mixes value (0.45) with the account's own
+   appetite for more (0.55); value-unknown mentions are Poisson with mean
+   ``0.3 + 3 value x curiosity``.
+3. The **usual metrics** hardly see value: usage = seats (a fixed Beta(4, 3)
+   trait) + ``0.08 (value - 0.5)`` + noise; health score = ``60 + 30 (usage
+   - 0.55) + 6 (value - 0.5) + N(0, 9)``; the NPS answer = ``6.5 + 1.2 (value
+   - 0.5)`` + a fixed sentiment trait ``N(0, 1.5)`` + noise. So customers churn
+   "despite perfect health".
+4. **Churn** at the end of a quarter: probability ``sigmoid(-2 - 9 (recent -
+   0.35))`` with ``recent`` the mean value of this quarter and the one before —
+   value, and only value, drives churn, and it acts with a lag, so the
+   readings *lead* churn.
+5. **Expansion** (when not churned): probability ``0.4 x open_to_buy x value x
+   appetite``, open to buy with probability ``0.1 + 0.7 appetite x value``.
+6. **Validation** (``*_validated``): each account validates each score with
+   its customer with its own probability (uniform 0.2-0.8), drawn once and
+   **independent of value, the readings, churn and expansion**. Validation
+   changes only the score's confidence factor, not how noisy the readings
+   are: this portfolio builds in *no* effect of validation on how well the
+   scores predict, and a test of it should find none.
 
 About 2-6 % of accounts churn per quarter and 4-6 % expand. Answers are
 missing at random (~8 % of survey answers, ~30 % of NPS answers). Nothing
