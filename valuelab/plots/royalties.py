@@ -106,12 +106,9 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float, music_ad_share: f
         },
     )
     fig.update_xaxes(dtick=1)
-    return finish(
-        fig,
-        title="Royalty pool: estimate (EUR) vs payouts reported (USD)",
-        x_title="Year",
-        y_title="EUR bn (estimate)",
-    )
+    finish(fig, title="Royalty pool: estimate (EUR) vs payouts reported (USD)", x_title="Year")
+    fig.update_layout(yaxis_title_text="EUR bn (estimate)", yaxis2_title_text="USD bn (reported)")
+    return fig
 
 
 def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:

@@ -150,12 +150,10 @@ def _cells(annual: pd.DataFrame) -> pd.DataFrame:
     return long.reset_index(drop=True)
 
 
-def _citation(ids: str, documents: pd.DataFrame) -> tuple[str, bool]:
+def _citation(ids: str, documents: dict[str, tuple[str, str, bool]]) -> tuple[str, bool]:
     """The documents named by ``ids`` (``"F1;L19Q4"``) as one citation; whether one is primary."""
-    docs = documents.set_index("id")
-    parts = [i.strip() for i in str(ids).split(";") if i.strip()]
-    text = "; ".join(f"{docs.loc[i, 'document']}, {docs.loc[i, 'url']}" for i in parts)
-    return text, bool(docs.loc[parts, "primary"].any())
+    parts = [documents[i.strip()] for i in str(ids).split(";") if i.strip()]
+    return "; ".join(f"{doc}, {url}" for doc, url, _ in parts), any(p for _, _, p in parts)
 
 
 def check_provenance(annual: pd.DataFrame, sources: pd.DataFrame, documents: pd.DataFrame) -> None:
@@ -262,7 +260,11 @@ def provenance(
     documents = datasets.load("spotify_documents") if documents is None else documents
     check_provenance(annual, sources, documents)
     out = _cells(annual).merge(sources, on=["year", "column"])
-    cited = out["sources"].map(lambda ids: _citation(ids, documents))
+    docs = {
+        i: (d, u, bool(p))
+        for i, d, u, p in documents[["id", "document", "url", "primary"]].itertuples(index=False)
+    }
+    cited = [_citation(ids, docs) for ids in out["sources"]]
     out["source"] = [c[0] for c in cited]
     out["primary"] = [c[1] for c in cited]
     order = {c: i for i, c in enumerate(annual.columns)}
