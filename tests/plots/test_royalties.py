@@ -24,7 +24,7 @@ def test_pool_estimate_dashed_beside_reported_payout_markers():
         "Reported payout (USD bn)",
         "Derived payout (EUR bn)",
     ]
-    band_high, band_low, pool, reported, derived = fig.data
+    _, band_low, pool, reported, derived = fig.data
     assert band_low.fill == "tonexty" and band_low.name.startswith("Estimated range")
     assert pool.line.dash == "dash" and pool.mode == "lines"
     assert pool.y[-1] == pytest.approx(2 / 3 * (13.819 + 0.8 * 1.854))  # 2024, EUR bn

@@ -6,7 +6,6 @@ import pytest
 
 from valuelab.core import FIGURE_KINDS, InputError, quantity
 from valuelab.data import load_spotify_annual
-from valuelab.royalties import annual as annual_mod
 from valuelab.royalties import (
     ANNUAL_METRICS,
     annual_sources,
@@ -14,6 +13,7 @@ from valuelab.royalties import (
     annual_value,
     pool_estimate,
 )
+from valuelab.royalties import annual as annual_mod
 
 
 def test_a_summary_by_hand():
