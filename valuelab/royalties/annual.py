@@ -308,7 +308,7 @@ def recompute(formula: str, year: int, annual: pd.DataFrame) -> float:
 
 def _figure(column: str, year: int) -> tuple[str, str, int]:
     shown = quantity(column)
-    return f"Spotify {shown.label.lower()}, {year}", shown.unit, shown.precision
+    return f"Spotify {shown.label[0].lower()}{shown.label[1:]}, {year}", shown.unit, shown.precision
 
 
 def annual_value(year: int, column: str) -> SourcedValue:
