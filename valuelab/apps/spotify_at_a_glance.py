@@ -101,7 +101,8 @@ def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.
     refresh()
     return kit.page(
         "Spotify at a glance",
-        "Pick a metric and a span of years: the headline, the growth and the chart follow.",
+        "Pick a metric and a span of years: the headline, the growth and the chart follow. "
+        "Each figure says its kind (reported, derived or estimated); hover the chart for sources.",
         [metric_box, span, save],
         [w.VBox([errors, cards, chart])],
     )
