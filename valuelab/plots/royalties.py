@@ -40,29 +40,35 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float, music_ad_share: f
     ('Estimated pool: 67% of music revenue (EUR bn)', 'y2')
     """
     fig = go.Figure()
+    _add_pool(fig, table, payout_share, music_ad_share)
+    _add_payouts(fig, table)
+    cols = ("pool_high_eur_bn", "reported_usd_bn", "derived_eur_bn")
+    top = 1.1 * float(pd.concat([table[c] for c in cols]).max())
+    right = {"overlaying": "y", "side": "right", "range": [0, top], "showgrid": False}
+    fig.update_layout(yaxis={"range": [0, top]}, yaxis2=right)
+    fig.update_xaxes(dtick=1)
+    finish(fig, title="Royalty pool: estimate (EUR) vs payouts reported (USD)", x_title="Year")
+    fig.update_layout(yaxis_title_text="EUR bn (estimate)", yaxis2_title_text="USD bn (reported)")
+    return fig
+
+
+def _add_pool(
+    fig: go.Figure, table: pd.DataFrame, payout_share: float, music_ad_share: float
+) -> None:
+    """The estimate: its low-high band and the dashed central line (EUR bn)."""
     years = table["year"]
     band = "Estimated range: 65-70 % paid out, 60-100 % of ads from music"
+    edge = {"mode": "lines", "line": {"width": 0}, "name": band, "legendgroup": "band"}
     fig.add_scatter(
-        x=years,
-        y=table["pool_high_eur_bn"],
-        mode="lines",
-        line={"width": 0},
-        name=band,
-        legendgroup="band",
-        showlegend=False,
-        hoverinfo="skip",
+        x=years, y=table["pool_high_eur_bn"], showlegend=False, hoverinfo="skip", **edge
     )
     fig.add_scatter(
         x=years,
         y=table["pool_low_eur_bn"],
-        mode="lines",
-        line={"width": 0},
         fill="tonexty",
         fillcolor="rgba(0,114,178,0.15)",
-        name=band,
-        legendgroup="band",
-        hovertemplate="range low-high (EUR bn): %{y:.1f}<extra></extra>",
-        customdata=table["pool_high_eur_bn"],
+        hovertemplate="range low (EUR bn): %{y:.1f}<extra></extra>",
+        **edge,
     )
     fig.add_scatter(
         x=years,
@@ -73,8 +79,12 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float, music_ad_share: f
         hovertemplate=f"estimated: {payout_share:.1%} x (Premium + {music_ad_share:.0%} of ads)"
         ": EUR %{y:.1f} bn<extra></extra>",
     )
+
+
+def _add_payouts(fig: go.Figure, table: pd.DataFrame) -> None:
+    """The payouts: reported (USD bn, right axis) and derived (EUR bn, left axis) markers."""
     fig.add_scatter(
-        x=years,
+        x=table["year"],
         y=table["reported_usd_bn"],
         mode="markers",
         yaxis="y2",
@@ -83,32 +93,13 @@ def pool_vs_reported(table: pd.DataFrame, payout_share: float, music_ad_share: f
         hovertemplate="reported by Spotify: USD %{y:.1f} bn<extra></extra>",
     )
     fig.add_scatter(
-        x=years,
+        x=table["year"],
         y=table["derived_eur_bn"],
         mode="markers",
         marker={"size": 11, "symbol": "diamond", "color": PALETTE[2]},
         name="Derived payout (EUR bn)",
         hovertemplate="derived: change in the 20-F lifetime total, EUR %{y:.1f} bn<extra></extra>",
     )
-    top = 1.1 * float(
-        pd.concat(
-            [table[c] for c in ("pool_high_eur_bn", "reported_usd_bn", "derived_eur_bn")]
-        ).max()
-    )
-    fig.update_layout(
-        yaxis={"range": [0, top]},
-        yaxis2={
-            "title": {"text": "USD bn (reported)"},
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, top],
-            "showgrid": False,
-        },
-    )
-    fig.update_xaxes(dtick=1)
-    finish(fig, title="Royalty pool: estimate (EUR) vs payouts reported (USD)", x_title="Year")
-    fig.update_layout(yaxis_title_text="EUR bn (estimate)", yaxis2_title_text="USD bn (reported)")
-    return fig
 
 
 def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:
@@ -179,6 +170,27 @@ def _hover(kinds: pd.DataFrame | None, years: pd.Series) -> list[str] | None:
     return texts
 
 
+def _yearly_trace(
+    years: pd.Series, column: pd.Series, label: str, unit: str, kinds: pd.DataFrame | None
+) -> go.Scatter:
+    """One line; with ``kinds``, markers by kind and hover text with the source."""
+    trace = go.Scatter(
+        x=years,
+        y=pd.to_numeric(column, errors="coerce").astype(float),
+        name=label,
+        mode="lines+markers",
+        text=_hover(kinds, years),
+        hovertemplate=f"{label}: %{{y:,.2f}} {unit}"
+        + ("%{text}" if kinds is not None else "")
+        + "<extra></extra>",
+    )
+    if kinds is not None:
+        kind_of = kinds.set_index("year")["kind"]
+        trace.marker.symbol = [KIND_SYMBOLS.get(kind_of.get(y), "circle") for y in years]
+        trace.marker.size = 9
+    return trace
+
+
 def yearly(
     df: pd.DataFrame,
     columns: Mapping[str, str],
@@ -222,23 +234,8 @@ def yearly(
         )
     fig = go.Figure()
     for col, label in columns.items():
-        values = pd.to_numeric(df[col], errors="coerce").astype(float)
         kinds = None if provenance is None else provenance[provenance["column"] == col]
-        trace = go.Scatter(
-            x=df[x],
-            y=values,
-            name=label,
-            mode="lines+markers",
-            text=_hover(kinds, df[x]),
-            hovertemplate=f"{label}: %{{y:,.2f}} {unit}"
-            + ("%{text}" if kinds is not None else "")
-            + "<extra></extra>",
-        )
-        if kinds is not None:
-            kind_of = kinds.set_index("year")["kind"]
-            trace.marker.symbol = [KIND_SYMBOLS.get(kind_of.get(y), "circle") for y in df[x]]
-            trace.marker.size = 9
-        fig.add_trace(trace)
+        fig.add_trace(_yearly_trace(df[x], df[col], label, unit, kinds))
     if provenance is not None:
         fig.add_annotation(
             text="● reported  ◆ derived  ○ estimated (hover a point for its source)",

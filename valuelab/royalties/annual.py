@@ -364,8 +364,8 @@ def annual_sources(
 
     Examples
     --------
-    >>> [v.kind for v in annual_sources(2024, ["mau_m", "gross_margin_pct"], pool=False)]
-    ['reported', 'derived']
+    >>> [v.kind for v in annual_sources(2024, ["gross_margin_pct", "mau_m"], pool=False)]
+    ['derived', 'reported']
     """
     table = provenance()
     if year is not None:
@@ -385,28 +385,22 @@ def pool_estimate(
 ) -> pd.DataFrame:
     """Estimated royalty pool per year beside the payouts Spotify reported.
 
-    Spotify pays rights holders a share of its *music* revenue [1]_ [2]_ but
-    reports no music-revenue line: its Ad-Supported revenue includes podcast
-    advertising [3]_. The estimate therefore rests on two assumptions:
-
-    - music revenue = Premium revenue + ``music_ad_share`` x ad-supported
-      revenue (Premium revenue is all counted as music, though it has included
-      audiobook access in some markets since late 2023);
-    - pool = ``payout_share`` x music revenue.
-
-    The low and high columns use :data:`PAYOUT_SHARE_RANGE` and
-    :data:`MUSIC_AD_SHARE_RANGE`. Spotify reports its payouts in USD (Loud &
-    Clear) while its revenue is in EUR; the table keeps both in the currency
-    reported and converts nothing.
+    Spotify pays a share of its *music* revenue [1]_ [2]_ but reports no
+    music-revenue line (its ad revenue includes podcasts [3]_), so the pool rests
+    on two assumptions: music revenue = Premium + ``music_ad_share`` x
+    ad-supported revenue (all Premium revenue counted as music, though it has
+    included audiobooks in some markets since late 2023), and pool =
+    ``payout_share`` x music revenue. Low and high use :data:`PAYOUT_SHARE_RANGE`
+    and :data:`MUSIC_AD_SHARE_RANGE`. Payouts stay in the currency reported
+    (USD; EUR for the derived 2022 figure): nothing is converted.
 
     Parameters
     ----------
     annual : pandas.DataFrame
         ``spotify_annual`` (:func:`valuelab.data.datasets.load_spotify_annual`).
-    payout_share : float
-        Share of music revenue paid out (0-1); default two-thirds.
-    music_ad_share : float
-        Share of advertising revenue from music (0-1); default :data:`MUSIC_AD_SHARE`.
+    payout_share, music_ad_share : float
+        Shares (0-1) of music revenue paid out (default two-thirds) and of
+        advertising revenue from music (default :data:`MUSIC_AD_SHARE`).
 
     Returns
     -------
@@ -416,12 +410,7 @@ def pool_estimate(
         EUR bn), ``reported_usd_bn`` (payout Spotify reported, USD bn, NaN when
         none), ``derived_eur_bn`` (the 2022 EUR payout derived from two
         lifetime totals of the 20-F, NaN otherwise) and ``pool_share_of_revenue``
-        (central pool / total revenue, 0-1).
-
-    Raises
-    ------
-    InputError
-        For a share outside 0-1.
+        (central pool / total revenue, 0-1). An ``InputError`` for a share outside 0-1.
 
     Examples
     --------
@@ -433,24 +422,26 @@ def pool_estimate(
     check_number(payout_share, "payout_share", min=0, max=1)
     check_number(music_ad_share, "music_ad_share", min=0, max=1)
     a = annual.sort_values("year")
-    premium = a["premium_revenue_eur_m"].astype(float).to_numpy() / 1000
-    ads = a["ad_revenue_eur_m"].astype(float).to_numpy() / 1000
-    (p_lo, p_hi), (m_lo, m_hi) = PAYOUT_SHARE_RANGE, MUSIC_AD_SHARE_RANGE
-    music = premium + music_ad_share * ads
-    out = pd.DataFrame(
-        {
-            "year": a["year"].astype(int).to_numpy(),
-            "music_revenue_eur_bn": music,
-            "pool_eur_bn": payout_share * music,
-            "pool_low_eur_bn": p_lo * (premium + m_lo * ads),
-            "pool_high_eur_bn": p_hi * (premium + m_hi * ads),
-            "reported_usd_bn": a["royalties_paid_usd_bn"].astype(float).to_numpy(),
-            "derived_eur_bn": a["royalties_paid_eur_bn"].astype(float).to_numpy(),
-        }
+    premium, ads = (
+        a[c].astype(float).to_numpy() / 1000 for c in ("premium_revenue_eur_m", "ad_revenue_eur_m")
     )
+    (p_lo, p_hi), (m_lo, m_hi) = PAYOUT_SHARE_RANGE, MUSIC_AD_SHARE_RANGE
+    out = pd.DataFrame({"year": a["year"].astype(int).to_numpy()})
+    out["music_revenue_eur_bn"] = premium + music_ad_share * ads
+    out["pool_eur_bn"] = payout_share * out["music_revenue_eur_bn"]
+    out["pool_low_eur_bn"] = p_lo * (premium + m_lo * ads)
+    out["pool_high_eur_bn"] = p_hi * (premium + m_hi * ads)
+    out["reported_usd_bn"] = a["royalties_paid_usd_bn"].astype(float).to_numpy()
+    out["derived_eur_bn"] = a["royalties_paid_eur_bn"].astype(float).to_numpy()
     revenue = a["total_revenue_eur_m"].astype(float).to_numpy() / 1000
     out["pool_share_of_revenue"] = out["pool_eur_bn"] / revenue
     return out
+
+
+_POOL_SOURCE = (
+    "Spotify, Loud & Clear (2021-2025): the payout share of music revenue; "
+    "revenue from spotify_annual (see its sources)"
+)
 
 
 def pool_sources(
@@ -482,18 +473,18 @@ def pool_sources(
     if year not in table.index:
         raise InputError(f"no year {year}", source="spotify_annual", column="year")
     row = table.loc[year]
-    source = (
-        "Spotify, Loud & Clear (2021-2025): the payout share of music revenue; "
-        "revenue from spotify_annual (see its sources)"
-    )
     mix = f"Premium revenue + {music_ad_share:.0%} of ad-supported revenue (the kit's assumption)"
+    pool = (
+        f"{payout_share:.1%} of music revenue ({mix}); range EUR {row['pool_low_eur_bn']:.1f}-"
+        f"{row['pool_high_eur_bn']:.1f} bn for 65-70 % paid out and 60-100 % of ads from music"
+    )
     values = [
         SourcedValue(
             f"Spotify music revenue, {year}",
             row["music_revenue_eur_bn"],
             "EUR bn",
             "estimated",
-            source,
+            _POOL_SOURCE,
             mix,
             1,
         ),
@@ -502,15 +493,14 @@ def pool_sources(
             row["pool_eur_bn"],
             "EUR bn",
             "estimated",
-            source,
-            f"{payout_share:.1%} of music revenue ({mix}); range EUR "
-            f"{row['pool_low_eur_bn']:.1f}-{row['pool_high_eur_bn']:.1f} bn for 65-70 % paid out "
-            f"and 60-100 % of advertising from music",
+            _POOL_SOURCE,
+            pool,
             1,
         ),
     ]
-    return values + [
-        annual_value(year, c)
+    paid = [
+        c
         for c in ("royalties_paid_usd_bn", "royalties_paid_eur_bn")
         if pd.notna(annual.set_index("year").loc[year, c])
     ]
+    return values + [annual_value(year, c) for c in paid]
