@@ -20,12 +20,31 @@ from valuelab.royalties import annual_summary as summary
 APP = NOTEBOOKS / "apps" / "spotify_at_a_glance.ipynb"
 
 
+def test_the_app_says_which_kind_each_figure_is_and_shows_a_margin_change_in_pp():
+    app = build_app(metric="gross_margin_pct", start=2023, end=2024)
+    cards = find_widget(app, kit.KpiCards)
+    # 25.6 % -> 30.1 %: +4.5 percentage points, not +17.6 %
+    assert cards.values["change_pct"] == pytest.approx(30.1 - 25.6)
+    assert "+4.5 pp" in cards.cards["change_pct"].value
+    assert "Gross margin in 2024 (derived)" in cards.cards["end_value"].value
+    (line,) = find_widget(app, kit.FigureBox).figure.data
+    assert list(line.marker.symbol) == ["diamond", "diamond"]
+    assert "gross profit / revenue" in line.text[-1]
+    box = find_widget(app, w.Dropdown)
+    box.value = "ad_mau_m"
+    deadline = time.monotonic() + 5
+    while cards.values["end_value"] != 425:
+        assert time.monotonic() < deadline, "the cards did not follow the metric"
+        time.sleep(0.05)
+    assert "Ad-supported monthly active users in 2024 (reported)" in cards.cards["end_value"].value
+
+
 def test_the_built_app_follows_its_controls():
     app = build_app(metric="premium_subs_m", start=1999, end=2020)  # start out of range: 2015
     cards = find_widget(app, kit.KpiCards)
     expected = summary(load_spotify_annual(), "premium_subs_m", 2015, 2020)
     assert cards.values["end_value"] == expected["end_value"]
-    assert "Premium subscribers in 2020" in cards.cards["end_value"].value
+    assert "Premium subscribers in 2020 (reported)" in cards.cards["end_value"].value
     assert "million" in cards.cards["end_value"].value
     span = find_widget(app, w.IntRangeSlider)
     assert span.value == (2015, 2020)
@@ -43,7 +62,11 @@ def test_spotify_at_a_glance_app_updates_and_shows_no_code(voila, page):
     page.goto(server.url, wait_until="domcontentloaded")
     kpi = page.locator("[data-kpi=end_value]")
     kpi.wait_for(timeout=90_000)
-    assert kpi.inner_text().split("\n") == ["Total revenue in 2024", "15,673 EUR m", "\xa0"]
+    assert kpi.inner_text().split("\n") == [
+        "Total revenue in 2024 (derived)",
+        "15,673 EUR m",
+        "\xa0",
+    ]
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
 
     page.locator("select").first.select_option(label="Premium subscribers")

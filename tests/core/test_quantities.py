@@ -117,3 +117,16 @@ def test_kpi_axis_titles_come_from_the_registry():
     fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
     assert fig.layout.yaxis.title.text == quantity("conversion").title
     assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"
+
+
+def test_a_gross_margin_change_reads_in_percentage_points():
+    """The Spotify year report's 2023 -> 2024 row: 25.6 % -> 30.1 % is +4.5 pp, not +17.6 %."""
+    from valuelab.data import datasets
+
+    assert QUANTITIES["gross_margin_pct"].kind == "percent"
+    assert format_change("gross_margin_pct", 30.1, 25.6) == "+4.5 pp"
+    assert (30.1 / 25.6 - 1) * 100 == pytest.approx(17.58, abs=0.01)  # the relative % it is not
+    columns = set(datasets.info("spotify_annual").dtypes) - {"year"}
+    assert columns <= set(QUANTITIES), "every Spotify figure has a label and a unit"
+    assert QUANTITIES["royalties_paid_usd_bn"].currency == "USD"
+    assert QUANTITIES["royalties_paid_eur_bn"].currency == "EUR"

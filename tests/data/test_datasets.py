@@ -2,12 +2,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import IN_CI, ROOT
+from support import ROOT
 
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
-
-REFERENCE = ROOT.parent / "shared" / "reference" / "spotify"
+from valuelab.royalties.annual import recompute
 
 
 def test_list_and_load_every_dataset_with_documented_dtypes():
@@ -71,27 +70,73 @@ def test_product_events_story():
     assert (first == signups.set_index("user_id")["date"]).all(), "an event before sign-up"
 
 
-def test_spotify_annual_is_sourced_and_matches_the_reference():
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def test_every_spotify_figure_has_one_kind_and_a_source():
     df = datasets.load_spotify_annual()
     assert df["year"].tolist() == list(range(2015, 2025))
-    assert df["source"].notna().all(), "every row keeps its source"
-    # A figure no source gives stays empty, never invented.
-    assert df["royalties_paid_usd_bn"].isna().sum() == 5
-    assert df.loc[df["year"] == 2021, "cumulative_royalties_eur_bn"].item() == 26
-    if not REFERENCE.exists():
-        if IN_CI:
-            pytest.fail(f"reference data missing at {REFERENCE}")
-        pytest.skip("shared/reference not beside the checkout")
-    ref = pd.read_csv(REFERENCE / "spotify_annual.csv").rename(
-        columns={"premium_arpu_eur": "premium_arpu_eur_month"}
+    src = datasets.load("spotify_annual_sources")
+    docs = datasets.load("spotify_documents")
+    # the oracle: every non-empty cell, in plain pandas
+    cells = df.melt(id_vars="year", var_name="column").dropna(subset=["value"])
+    figures = set(zip(cells["year"], cells["column"], strict=True))
+    rows = list(zip(src["year"], src["column"], strict=True))
+    assert len(rows) == len(set(rows)) == len(figures) == 112
+    assert set(rows) == figures
+    assert set(src["kind"]) == {"reported", "derived", "estimated"}
+    primary = set(docs.loc[docs["primary"], "id"])
+    ids = src["sources"].str.split(";")
+    assert all(set(i) <= set(docs["id"]) for i in ids), "an unknown document id"
+    reported = ids[src["kind"] == "reported"]
+    assert all(set(i) & primary for i in reported), "a reported figure without a primary source"
+    assert src.loc[src["kind"] == "derived", "formula"].notna().all()
+    assert src.loc[src["kind"] == "estimated", "basis"].notna().all()
+    assert docs["url"].str.startswith("http").all()
+
+
+def test_derived_spotify_figures_recompute_within_rounding():
+    df = datasets.load_spotify_annual()
+    text = pd.read_csv(datasets.path("spotify_annual"), dtype=str).set_index("year")
+    src = datasets.load("spotify_annual_sources")
+    derived = src[src["kind"] == "derived"]
+    assert len(derived) == 29
+    for _, row in derived.iterrows():
+        stated = text.loc[str(row["year"]), row["column"]]
+        value = recompute(row["formula"], row["year"], df)
+        tolerance = 0.5 * 10 ** -_decimals(stated) + 1e-9
+        assert abs(value - float(stated)) <= tolerance, (row["year"], row["column"], value)
+    # by hand: 2024 gross margin 4,724 / 15,673 = 30.14 %; 2022 EUR payout 34 - 26
+    assert recompute("gross_profit_eur_m / total_revenue_eur_m * 100", 2024, df) == pytest.approx(
+        4724 / 15673 * 100
     )
-    for col in ref.columns:
-        left = df[col].astype(object).where(df[col].notna(), None).tolist()
-        right = ref[col].astype(object).where(ref[col].notna(), None).tolist()
-        assert left == right, col
-    facts = (REFERENCE / "FACTS.md").read_text()
-    for needle in ["€26bn", "$7bn", "$9B+", "$10 billion", "€34bn", "$48B+", "3.3 billion"]:
-        assert needle in facts
+    assert df.set_index("year").loc[2022, "royalties_paid_eur_bn"] == 34 - 26
+
+
+def test_spotify_figures_as_reported_in_their_currency():
+    df = datasets.load_spotify_annual().set_index("year")
+    src = datasets.load("spotify_annual_sources").set_index(["year", "column"])
+    # ad-supported MAU as Spotify reported them, not MAU - subscribers (366 and 412)
+    assert df.loc[2023, "ad_mau_m"] == 379 and df.loc[2024, "ad_mau_m"] == 425
+    assert df.loc[2023, "mau_m"] - df.loc[2023, "premium_subs_m"] == 366
+    assert src.loc[(2024, "ad_mau_m"), "kind"] == "reported"
+    assert pd.isna(df.loc[2020, "ad_mau_m"])  # not retrieved: left empty, never invented
+    # payouts in USD as reported; no EUR payout for 2021 (26 - "21" was a currency slip)
+    assert df["royalties_paid_usd_bn"].dropna().to_dict() == {
+        2017: 3.3,
+        2020: 5.0,
+        2021: 7.0,
+        2023: 9.0,
+        2024: 10.0,
+    }
+    assert df["royalties_paid_eur_bn"].dropna().to_dict() == {2022: 8.0}
+    assert src.loc[(2022, "royalties_paid_eur_bn"), "kind"] == "derived"
+    assert pd.isna(df.loc[2020, "cumulative_royalties_eur_bn"])
+    kinds = src["kind"].xs(2024, level="year")
+    assert kinds["royalties_paid_usd_bn"] == "reported"
+    assert kinds["total_revenue_eur_m"] == "derived"  # the sum of four quarterly Updates
+    assert kinds["gross_profit_eur_m"] == "estimated"  # only a secondary 20-F extract
 
 
 def test_data_file_for_non_csv_files():
@@ -113,9 +158,9 @@ def test_lesson_00_numbers_and_sources(run_notebook):
     assert rec["cagr_pct"] == pytest.approx(((15673 / 1940) ** (1 / 9) - 1) * 100)  # 26.1 %
     sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
     assert sources == {
-        "Revenue 2024": ("15,673 EUR m", "reported"),
-        "Premium subscribers 2024": ("263 million", "reported"),
-        "Premium ARPU 2024": ("4.69 EUR/month", "reported"),
-        "Premium share of revenue 2024": ("88.2 %", "derived"),
+        "Spotify total revenue, 2024": ("15,673 EUR m", "derived"),  # sum of four quarters
+        "Spotify premium subscribers, 2024": ("263 million", "reported"),
+        "Spotify premium ARPU, 2024": ("4.69 EUR/month", "estimated"),  # secondary source only
+        "Premium share of revenue, 2024": ("88.2 %", "derived"),
         "Revenue growth a year since 2015": ("26.1 % a year", "derived"),
     }

@@ -5,19 +5,55 @@ import pytest
 
 from valuelab.core.errors import InputError
 from valuelab.data import load_spotify_annual
-from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change, yearly
-from valuelab.royalties import euro_path, pool_by_year
+from valuelab.plots.royalties import (
+    KIND_SYMBOLS,
+    euro_flow,
+    pool_vs_reported,
+    tier_change,
+    yearly,
+)
+from valuelab.royalties import euro_path, pool_estimate, provenance
 
 
-def test_pool_vs_reported_bars_per_year_in_eur_bn():
-    table = pool_by_year(load_spotify_annual(), 2 / 3)
-    fig = pool_vs_reported(table, 2 / 3)
-    assert [t.type for t in fig.data] == ["bar", "bar"]
-    assert [t.name for t in fig.data] == ["Estimate: 67% of revenue", "Reported by Spotify"]
-    assert list(fig.data[0].x) == list(range(2015, 2025))
-    assert fig.data[0].y[-1] == pytest.approx(15.673 * 2 / 3)  # 2024 pool, EUR bn
-    assert fig.layout.title.text == "Royalty pool: estimate vs reported"
-    assert fig.layout.xaxis.title.text == "Year" and fig.layout.yaxis.title.text == "EUR bn"
+def test_pool_estimate_dashed_beside_reported_payout_markers():
+    table = pool_estimate(load_spotify_annual(), 2 / 3, 0.8)
+    fig = pool_vs_reported(table, 2 / 3, 0.8)
+    names = [t.name for t in fig.data]
+    assert names[2:] == [
+        "Estimated pool: 67% of music revenue (EUR bn)",
+        "Reported payout (USD bn)",
+        "Derived payout (EUR bn)",
+    ]
+    _, band_low, pool, reported, derived = fig.data
+    assert band_low.fill == "tonexty" and band_low.name.startswith("Estimated range")
+    assert pool.line.dash == "dash" and pool.mode == "lines"
+    assert pool.y[-1] == pytest.approx(2 / 3 * (13.819 + 0.8 * 1.854))  # 2024, EUR bn
+    assert reported.mode == "markers" and reported.yaxis == "y2"
+    assert reported.y[-1] == 10.0 and reported.y[-2] == 9.0  # USD bn, as reported
+    assert derived.y[7] == 8.0 and derived.yaxis is None  # 2022, EUR bn, on the EUR axis
+    assert fig.layout.yaxis.title.text == "EUR bn (estimate)"
+    assert fig.layout.yaxis2.title.text == "USD bn (reported)"
+    assert list(fig.layout.yaxis.range) == list(fig.layout.yaxis2.range)
+    assert "estimated" in pool.hovertemplate and "reported" in reported.hovertemplate
+
+
+def test_yearly_marks_each_point_with_its_kind_and_source():
+    annual = load_spotify_annual()
+    fig = yearly(
+        annual,
+        {"ad_mau_m": "Ad-supported MAU", "gross_margin_pct": "Gross margin"},
+        unit="million / %",
+        title="T",
+        provenance=provenance(),
+    )
+    ad, margin = fig.data
+    assert ad.marker.symbol[-1] == KIND_SYMBOLS["reported"] == "circle"
+    assert set(margin.marker.symbol) == {"diamond"}  # every gross margin is derived
+    assert pd.isna(ad.y[5]) and ad.text[5] == ""  # 2020: not retrieved
+    assert "reported" in ad.text[-1] and "Q4 2024 Update" in ad.text[-1]
+    assert "gross profit / revenue" in margin.text[-1]
+    assert ad.hovertemplate.endswith("%{text}<extra></extra>")
+    assert "estimated" in fig.layout.annotations[0].text
 
 
 def test_euro_flow_one_bar_per_recipient():

@@ -140,7 +140,12 @@ def test_an_account_id_that_is_html_renders_as_text_in_a_real_report(tmp_path):
     table = _outside_scripts(to_html(year))
     assert '<th>metric</th>\n<th style="text-align:right">2020</th>' in table
     assert '<td>Total revenue</td>\n<td style="text-align:right">7,880 EUR m</td>' in table
-    assert table.count("<tr>") == 1 + len(read_records(year))  # the header, one row per metric
+    first = table.split("</table>", 1)[0]
+    assert first.count("<tr>") == 1 + len(read_records(year))  # the header, one row per metric
+    # a percent changes in percentage points (25.6 -> 26.8 %), and each row names its kind
+    assert '<td style="text-align:right">+1.2 pp</td>\n<td>derived</td>' in first
+    assert "<td>Ad-supported monthly active users</td>" not in first  # none reported for 2020
+    assert "No figure in 2020 or 2021 for: Ad-supported monthly active users." in table
 
 
 def _notebook_with(*outputs: dict) -> nbformat.NotebookNode:

@@ -1,6 +1,5 @@
 """The money flow: revenue -> royalty pool -> recording and publishing -> artist."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,35 +111,6 @@ def test_euro_path_scales_with_the_amount():
     assert ten["share"].tolist() == pytest.approx([0.5, 0.45, 0.05, 0.0, 0.0])
     nothing = r.euro_path(amount=0)
     assert (nothing["eur"] == 0).all() and (nothing["share"] == 0).all()
-
-
-def _annual() -> pd.DataFrame:
-    # deliberately out of order, with no 2022 row: a change across a gap is no annual figure
-    return pd.DataFrame(
-        {
-            "year": [2021, 2019, 2023, 2020],
-            "total_revenue_eur_m": [6000.0, 2000.0, 8000.0, 4000.0],
-            "royalties_paid_eur_bn": [2.5, np.nan, np.nan, np.nan],
-            "cumulative_royalties_eur_bn": [15.0, 10.0, 20.0, 12.0],
-        }
-    )
-
-
-def test_pool_by_year_by_hand():
-    table = r.pool_by_year(_annual(), payout_share=0.5)
-    assert table["year"].tolist() == [2019, 2020, 2021, 2023]
-    assert table["revenue_eur_bn"].tolist() == pytest.approx([2.0, 4.0, 6.0, 8.0])
-    assert table["pool_eur_bn"].tolist() == pytest.approx([1.0, 2.0, 3.0, 4.0])
-    assert table["cumulative_pool_eur_bn"].tolist() == pytest.approx([1.0, 3.0, 6.0, 10.0])
-    assert table["reported_cumulative_eur_bn"].tolist() == [10.0, 12.0, 15.0, 20.0]
-    # 2019: no year before; 2020: 12 - 10 from the cumulative totals; 2021: the reported 2.5
-    # wins over 15 - 12; 2023: 20 - 15 spans two years, so no annual figure
-    reported = table["reported_eur_bn"].tolist()
-    assert np.isnan(reported[0]) and reported[1:3] == [2.0, 2.5] and np.isnan(reported[3])
-    assert table.loc[1, "reported_share"] == pytest.approx(2.0 / 4.0)
-    assert table.loc[2, "reported_share"] == pytest.approx(2.5 / 6.0)
-    with pytest.raises(InputError, match="payout_share"):
-        r.pool_by_year(_annual(), payout_share=1.5)
 
 
 def test_per_stream_rate_and_streams_needed_by_hand():

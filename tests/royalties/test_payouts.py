@@ -244,13 +244,18 @@ def test_bad_arguments_named(two_listeners):
 def test_notebook_key_numbers(run_notebook):
     _, rec = run_notebook(NOTEBOOK)
     annual = datasets.load_spotify_annual()
-    pools = r.pool_by_year(annual, 0.6667).set_index("year")
-    assert rec["pool_eur_bn"] == pytest.approx(15.673 * 0.6667)
-    assert rec["reported_share_2022"] == pytest.approx(8.0 / 11.727)
+    pools = r.pool_estimate(annual, 0.6667, 0.8).set_index("year")
+    # the pool is estimated on music revenue: Premium + 80 % of advertising, 2024
+    assert rec["pool_eur_bn"] == pytest.approx(0.6667 * (13.819 + 0.8 * 1.854))  # 10.20
+    assert rec["pool_low_eur_bn"] == pytest.approx(0.65 * (13.819 + 0.6 * 1.854))  # 9.71
+    assert rec["pool_high_eur_bn"] == pytest.approx(0.70 * 15.673)  # 10.97
+    assert rec["derived_payout_2022_eur_bn"] == 34 - 26
+    assert rec["gross_margin_pct"] == 30.1
+    assert rec["gross_margin_change_pp"] == pytest.approx(30.1 - 11.6)  # 2015 -> 2024, in pp
     assert rec["cumulative_pool_2021_eur_bn"] == pytest.approx(
-        pools.loc[2021, "cumulative_pool_eur_bn"]
+        pools.loc[2015:2021, "pool_eur_bn"].sum()
     )
-    assert 25 < rec["cumulative_pool_2021_eur_bn"] < 27  # close to the EUR 26 bn claim
+    assert round(rec["cumulative_pool_2021_eur_bn"], 1) == 25.2  # vs the EUR 26 bn reported
     path = r.euro_path(0.6667).set_index("recipient")["eur"]
     assert rec["artist_cents_per_euro"] == pytest.approx(path["artist"] * 100)
     log = datasets.load("listening_log")
@@ -266,7 +271,7 @@ def test_notebook_key_numbers(run_notebook):
 @pytest.mark.slow
 def test_notebook_parameters(run_notebook):
     _, rec = run_notebook(NOTEBOOK, year=2022, payout_share=0.7, rule="blend_50", log_rows=8000)
-    assert rec["pool_eur_bn"] == pytest.approx(11.727 * 0.7)
+    assert rec["pool_eur_bn"] == pytest.approx(0.7 * (10.251 + 0.8 * 1.476))
     log = datasets.generate("listening_log", n_rows=8000)
     pool = r.royalty_pool(r.log_revenue(log), 0.7)
     tiers = r.by_tier(r.compare(log, pool, rules=["pro_rata", "blend_50"]))

@@ -3,6 +3,10 @@
 It wires a metric picker and a span of years to
 :func:`valuelab.royalties.annual.annual_summary` and :func:`valuelab.plots.yearly`;
 labels, units and formats come from :data:`valuelab.core.quantities.QUANTITIES`.
+Every figure says its kind: the headline card names it (reported, derived,
+estimated) and each point of the chart shows it by its marker, with its source
+on hover (:func:`valuelab.royalties.annual.provenance`). A change of a percent
+(the gross margin) is shown in percentage points.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from valuelab.apps import kit
 from valuelab.core import quantity
 from valuelab.data import load_spotify_annual
 from valuelab.plots import yearly
-from valuelab.royalties import ANNUAL_METRICS, annual_summary
+from valuelab.royalties import ANNUAL_METRICS, annual_summary, provenance
 
 __all__ = ["build_app"]
 
@@ -39,24 +43,30 @@ def _controls(df: pd.DataFrame, metric: str, start: int, end: int) -> tuple[w.Wi
 
 
 def _show(
-    df: pd.DataFrame, metric: str, first: int, last: int, cards: kit.KpiCards, chart: kit.FigureBox
+    df: pd.DataFrame,
+    kinds: pd.DataFrame,
+    metric: str,
+    span: tuple[int, int],
+    cards: kit.KpiCards,
+    chart: kit.FigureBox,
 ) -> None:
-    """The metric in ``last``, its change since ``first`` (pp for a percent) and the chart."""
+    """The metric in the last year (with its kind), its change (pp for a percent) and the chart."""
+    first, last = span
     shown = quantity(metric)
     s = annual_summary(df, metric, first, last)
+    mine = kinds[kinds["column"] == metric].set_index("year")["kind"]
     change, change_shown = shown.change(s["end_value"], s["start_value"])
     cards.update(
         {"end_value": s["end_value"], "change_pct": change, "cagr_pct": s["cagr_pct"]},
         specs={
-            "end_value": shown.relabel(f"{shown.label} in {last}"),
+            "end_value": shown.relabel(f"{shown.label} in {last} ({mine[last]})"),
             "change_pct": change_shown.relabel(f"Change since {first}"),
         },
     )
     years = df["year"].astype(int)
     frame = df[(years >= first) & (years <= last)]
-    chart.show(
-        yearly(frame, {metric: shown.label}, unit=shown.unit, title=f"Spotify: {shown.label}")
-    )
+    title = f"Spotify: {shown.label}"
+    chart.show(yearly(frame, {metric: shown.label}, unit=shown.unit, title=title, provenance=kinds))
 
 
 def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.Widget:
@@ -67,6 +77,7 @@ def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.
     :func:`valuelab.apps.kit.url_params`; invalid values fall back to defaults.
     """
     df = load_spotify_annual()
+    kinds = provenance(df)
     metric_box, span = _controls(df, metric, start, end)
     cards = kit.KpiCards(
         {"end_value": metric_box.value, "change_pct": "change_pct", "cagr_pct": "cagr_pct"}
@@ -77,7 +88,7 @@ def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.
     @kit.debounced()
     def refresh(*_: object) -> None:
         with errors.guard():
-            _show(df, metric_box.value, *span.value, cards, chart)
+            _show(df, kinds, metric_box.value, span.value, cards, chart)
 
     def state() -> tuple:
         first, last = span.value
@@ -90,7 +101,8 @@ def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.
     refresh()
     return kit.page(
         "Spotify at a glance",
-        "Pick a metric and a span of years: the headline, the growth and the chart follow.",
+        "Pick a metric and a span of years: the headline, the growth and the chart follow. "
+        "Each figure says its kind (reported, derived or estimated); hover the chart for sources.",
         [metric_box, span, save],
         [w.VBox([errors, cards, chart])],
     )

@@ -152,8 +152,17 @@ def _money(label: str, unit: str, precision: int) -> Quantity:
 QUANTITIES: dict[str, Quantity] = {
     # Spotify's annual figures (spotify_annual; lessons 00 and 02)
     "total_revenue_eur_m": _money("Total revenue", "EUR m", 0),
+    "premium_revenue_eur_m": _money("Premium revenue", "EUR m", 0),
+    "ad_revenue_eur_m": _money("Ad-supported revenue", "EUR m", 0),
+    "gross_profit_eur_m": _money("Gross profit", "EUR m", 0),
+    "operating_income_eur_m": _money("Operating income", "EUR m", 0),
     "premium_subs_m": Quantity("Premium subscribers", "million", "count", 0),
     "mau_m": Quantity("Monthly active users", "million", "count", 0),
+    "ad_mau_m": Quantity("Ad-supported monthly active users", "million", "count", 0),
+    "royalties_paid_usd_bn": _money("Royalties paid in the year", "USD bn", 1),
+    "royalties_paid_eur_bn": _money("Royalties paid in the year", "EUR bn", 1),
+    "cumulative_royalties_usd_bn": _money("Royalties paid since launch", "USD bn", 0),
+    "cumulative_royalties_eur_bn": _money("Royalties paid since launch", "EUR bn", 0),
     "premium_arpu_eur_month": _money("Premium ARPU", "EUR/month", 2),
     "gross_margin_pct": Quantity("Gross margin", "% of revenue", "percent", 1),
     # changes over time

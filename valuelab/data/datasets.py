@@ -103,15 +103,37 @@ _register(
             "gross_margin_pct": _F,
             "mau_m": _F,
             "premium_subs_m": _F,
+            "ad_mau_m": _F,
             "premium_arpu_eur_month": _F,
             "operating_income_eur_m": _F,
             "royalties_paid_usd_bn": _F,
             "royalties_paid_eur_bn": _F,
             "cumulative_royalties_usd_bn": _F,
             "cumulative_royalties_eur_bn": _F,
-            "royalties_paid_reported": "string",
-            "source": "string",
         },
+    )
+)
+_register(
+    DatasetSpec(
+        name="spotify_annual_sources",
+        filename="spotify_annual_sources.csv",
+        description="Each figure of spotify_annual: its kind, source documents, formula or basis.",
+        dtypes={
+            "year": "int64",
+            "column": "string",
+            "kind": "string",
+            "sources": "string",
+            "formula": "string",
+            "basis": "string",
+        },
+    )
+)
+_register(
+    DatasetSpec(
+        name="spotify_documents",
+        filename="spotify_documents.csv",
+        description="The documents spotify_annual_sources cites: title, URL, primary or not.",
+        dtypes={"id": "string", "document": "string", "url": "string", "primary": "boolean"},
     )
 )
 _register(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import pandas as pd
@@ -10,33 +11,95 @@ import plotly.graph_objects as go
 from valuelab.core import InputError
 from valuelab.plots.style import PALETTE, finish
 
-__all__ = ["euro_flow", "pool_vs_reported", "tier_change", "yearly"]
+__all__ = ["KIND_SYMBOLS", "euro_flow", "pool_vs_reported", "tier_change", "yearly"]
 
 
-def pool_vs_reported(table: pd.DataFrame, payout_share: float) -> go.Figure:
-    """Bars: estimated royalty pool vs reported payouts per year (EUR bn).
+def pool_vs_reported(table: pd.DataFrame, payout_share: float, music_ad_share: float) -> go.Figure:
+    """The estimated royalty pool (EUR bn, dashed, with its range) beside reported payouts.
+
+    The pool is an estimate (see :func:`valuelab.royalties.annual.pool_estimate`);
+    the payouts are what Spotify reported, in the currency it reported them:
+    USD bn (Loud & Clear) on the right axis, and the one EUR figure derived from
+    two lifetime totals of the 20-F (2022) on the left. Nothing is converted:
+    the two axes share a range so the bars can be read side by side, but they
+    are in different currencies.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`valuelab.royalties.moneyflow.pool_by_year` output.
-    payout_share : float
-        The share used for the estimate (0-1), shown in the legend.
+        :func:`valuelab.royalties.annual.pool_estimate` output.
+    payout_share, music_ad_share : float
+        The assumptions of the central estimate (0-1), shown in the legend.
 
     Examples
     --------
     >>> from valuelab.data import load_spotify_annual
-    >>> from valuelab.royalties import pool_by_year
-    >>> fig = pool_vs_reported(pool_by_year(load_spotify_annual()), 2 / 3)
-    >>> len(fig.data)
-    2
+    >>> from valuelab.royalties import pool_estimate
+    >>> fig = pool_vs_reported(pool_estimate(load_spotify_annual()), 2 / 3, 0.8)
+    >>> fig.data[2].name, fig.data[3].yaxis
+    ('Estimated pool: 67% of music revenue (EUR bn)', 'y2')
     """
     fig = go.Figure()
-    fig.add_bar(
-        x=table["year"], y=table["pool_eur_bn"], name=f"Estimate: {payout_share:.0%} of revenue"
+    _add_pool(fig, table, payout_share, music_ad_share)
+    _add_payouts(fig, table)
+    cols = ("pool_high_eur_bn", "reported_usd_bn", "derived_eur_bn")
+    top = 1.1 * float(pd.concat([table[c] for c in cols]).max())
+    right = {"overlaying": "y", "side": "right", "range": [0, top], "showgrid": False}
+    fig.update_layout(yaxis={"range": [0, top]}, yaxis2=right)
+    fig.update_xaxes(dtick=1)
+    finish(fig, title="Royalty pool: estimate (EUR) vs payouts reported (USD)", x_title="Year")
+    fig.update_layout(yaxis_title_text="EUR bn (estimate)", yaxis2_title_text="USD bn (reported)")
+    return fig
+
+
+def _add_pool(
+    fig: go.Figure, table: pd.DataFrame, payout_share: float, music_ad_share: float
+) -> None:
+    """The estimate: its low-high band and the dashed central line (EUR bn)."""
+    years = table["year"]
+    band = "Estimated range: 65-70 % paid out, 60-100 % of ads from music"
+    edge = {"mode": "lines", "line": {"width": 0}, "name": band, "legendgroup": "band"}
+    fig.add_scatter(
+        x=years, y=table["pool_high_eur_bn"], showlegend=False, hoverinfo="skip", **edge
     )
-    fig.add_bar(x=table["year"], y=table["reported_eur_bn"], name="Reported by Spotify")
-    return finish(fig, title="Royalty pool: estimate vs reported", x_title="Year", y_title="EUR bn")
+    fig.add_scatter(
+        x=years,
+        y=table["pool_low_eur_bn"],
+        fill="tonexty",
+        fillcolor="rgba(0,114,178,0.15)",
+        hovertemplate="range low (EUR bn): %{y:.1f}<extra></extra>",
+        **edge,
+    )
+    fig.add_scatter(
+        x=years,
+        y=table["pool_eur_bn"],
+        mode="lines",
+        line={"dash": "dash", "color": PALETTE[0]},
+        name=f"Estimated pool: {payout_share:.0%} of music revenue (EUR bn)",
+        hovertemplate=f"estimated: {payout_share:.1%} x (Premium + {music_ad_share:.0%} of ads)"
+        ": EUR %{y:.1f} bn<extra></extra>",
+    )
+
+
+def _add_payouts(fig: go.Figure, table: pd.DataFrame) -> None:
+    """The payouts: reported (USD bn, right axis) and derived (EUR bn, left axis) markers."""
+    fig.add_scatter(
+        x=table["year"],
+        y=table["reported_usd_bn"],
+        mode="markers",
+        yaxis="y2",
+        marker={"size": 11, "color": PALETTE[3]},
+        name="Reported payout (USD bn)",
+        hovertemplate="reported by Spotify: USD %{y:.1f} bn<extra></extra>",
+    )
+    fig.add_scatter(
+        x=table["year"],
+        y=table["derived_eur_bn"],
+        mode="markers",
+        marker={"size": 11, "symbol": "diamond", "color": PALETTE[2]},
+        name="Derived payout (EUR bn)",
+        hovertemplate="derived: change in the 20-F lifetime total, EUR %{y:.1f} bn<extra></extra>",
+    )
 
 
 def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figure:
@@ -83,6 +146,51 @@ def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") 
     return finish(fig, title=title, x_title="Artists by popularity", y_title="Change (%)")
 
 
+#: Marker symbol of each kind of figure in :func:`yearly`.
+KIND_SYMBOLS = {"reported": "circle", "derived": "diamond", "estimated": "circle-open"}
+
+
+def _hover(kinds: pd.DataFrame | None, years: pd.Series) -> list[str] | None:
+    """Per-point hover text: the kind, its basis and the source documents (escaped)."""
+    if kinds is None:
+        return None
+    by_year = kinds.set_index("year")
+    texts = []
+    for year in years:
+        if year not in by_year.index:
+            texts.append("")
+            continue
+        row = by_year.loc[year]
+        docs = [d.rsplit(", http", 1)[0] for d in str(row["source"]).split("; ")]
+        basis = f" ({html.escape(str(row['basis']))})" if row.get("basis", "") else ""
+        texts.append(
+            f"<br>{html.escape(str(row['kind']))}{basis}<br>source: "
+            + "<br>".join(html.escape(d) for d in docs)
+        )
+    return texts
+
+
+def _yearly_trace(
+    years: pd.Series, column: pd.Series, label: str, unit: str, kinds: pd.DataFrame | None
+) -> go.Scatter:
+    """One line; with ``kinds``, markers by kind and hover text with the source."""
+    trace = go.Scatter(
+        x=years,
+        y=pd.to_numeric(column, errors="coerce").astype(float),
+        name=label,
+        mode="lines+markers",
+        text=_hover(kinds, years),
+        hovertemplate=f"{label}: %{{y:,.2f}} {unit}"
+        + ("%{text}" if kinds is not None else "")
+        + "<extra></extra>",
+    )
+    if kinds is not None:
+        kind_of = kinds.set_index("year")["kind"]
+        trace.marker.symbol = [KIND_SYMBOLS.get(kind_of.get(y), "circle") for y in years]
+        trace.marker.size = 9
+    return trace
+
+
 def yearly(
     df: pd.DataFrame,
     columns: Mapping[str, str],
@@ -90,6 +198,7 @@ def yearly(
     unit: str,
     title: str,
     x: str = "year",
+    provenance: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Line chart of one or more yearly columns sharing a unit.
 
@@ -105,6 +214,11 @@ def yearly(
         Figure title.
     x : str
         The year column.
+    provenance : pandas.DataFrame, optional
+        :func:`valuelab.royalties.annual.provenance` output (``year``,
+        ``column``, ``kind``, ``source``, ``basis``): each point's marker then
+        shows its kind (:data:`KIND_SYMBOLS`: reported ●, derived ◆, estimated ○)
+        and its hover text the kind, basis and source documents.
 
     Examples
     --------
@@ -120,15 +234,17 @@ def yearly(
         )
     fig = go.Figure()
     for col, label in columns.items():
-        values = pd.to_numeric(df[col], errors="coerce").astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=df[x],
-                y=values,
-                name=label,
-                mode="lines+markers",
-                hovertemplate=f"{label}: %{{y:,.2f}} {unit}<extra></extra>",
-            )
+        kinds = None if provenance is None else provenance[provenance["column"] == col]
+        fig.add_trace(_yearly_trace(df[x], df[col], label, unit, kinds))
+    if provenance is not None:
+        fig.add_annotation(
+            text="● reported  ◆ derived  ○ estimated (hover a point for its source)",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            showarrow=False,
+            font={"size": 11},
         )
     fig.update_xaxes(dtick=1)
     return finish(fig, title=title, x_title="Year", y_title=unit)

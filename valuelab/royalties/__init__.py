@@ -8,7 +8,18 @@ Each module's docstring cites the published sources of the definitions it
 implements (its References section).
 """
 
-from valuelab.royalties.annual import ANNUAL_METRICS, annual_summary
+from valuelab.royalties.annual import (
+    ANNUAL_METRICS,
+    MUSIC_AD_SHARE,
+    MUSIC_AD_SHARE_RANGE,
+    PAYOUT_SHARE_RANGE,
+    annual_sources,
+    annual_summary,
+    annual_value,
+    pool_estimate,
+    pool_sources,
+    provenance,
+)
 from valuelab.royalties.calculator import (
     CALCULATOR_RULES,
     DEFAULT_RATE_USD,
@@ -23,7 +34,6 @@ from valuelab.royalties.moneyflow import (
     DEFAULT_SONGWRITER_SHARE,
     euro_path,
     per_stream_rate,
-    pool_by_year,
     royalty_pool,
     split_payout,
     streams_needed,
@@ -58,11 +68,16 @@ __all__ = [
     "DEFAULT_RECORDING_SHARE",
     "DEFAULT_SONGWRITER_SHARE",
     "LOG_COLUMNS",
+    "MUSIC_AD_SHARE",
+    "MUSIC_AD_SHARE_RANGE",
     "PAYOUT_RULES",
+    "PAYOUT_SHARE_RANGE",
     "RULES",
     "SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT",
     "PayoutRule",
+    "annual_sources",
     "annual_summary",
+    "annual_value",
     "apply_threshold",
     "artist_centric_boost",
     "artist_income",
@@ -74,8 +89,10 @@ __all__ = [
     "log_revenue",
     "payout_rule",
     "per_stream_rate",
-    "pool_by_year",
+    "pool_estimate",
+    "pool_sources",
     "pro_rata",
+    "provenance",
     "royalty_pool",
     "rule_factor",
     "rule_table",

@@ -2,7 +2,6 @@
 
 Follows one euro from a listener to a label, an artist, a publisher and a
 songwriter: :func:`royalty_pool`, :func:`split_payout`, :func:`euro_path`,
-:func:`pool_by_year` (the estimated pool against what Spotify reported),
 :func:`per_stream_rate` and :func:`streams_needed`. Defaults are sourced: the
 payout share [1]_, the recording share [2]_, the artist royalty rate [3]_ and
 the songwriter share [4]_ (the source is also given beside each constant).
@@ -33,7 +32,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from valuelab.core import Column, check_number, validate_frame
@@ -46,7 +44,6 @@ __all__ = [
     "DEFAULT_SONGWRITER_SHARE",
     "euro_path",
     "per_stream_rate",
-    "pool_by_year",
     "royalty_pool",
     "split_payout",
     "streams_needed",
@@ -186,52 +183,6 @@ def euro_path(
         {"recipient": ["service", "label", "artist", "publisher", "songwriter"], "eur": eur}
     )
     out["share"] = out["eur"] / amount if amount else 0.0
-    return out
-
-
-def pool_by_year(annual: pd.DataFrame, payout_share: float = DEFAULT_PAYOUT_SHARE) -> pd.DataFrame:
-    """Estimated royalty pool per year next to what Spotify reported.
-
-    Parameters
-    ----------
-    annual : pandas.DataFrame
-        ``spotify_annual`` (:func:`valuelab.data.datasets.load_spotify_annual`).
-    payout_share : float
-        Share of revenue paid out (0-1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year``, ``revenue_eur_bn``, ``pool_eur_bn`` (estimate),
-        ``reported_eur_bn`` (annual EUR payout: the reported figure, else the
-        change in the reported cumulative EUR total; NaN when neither exists),
-        ``reported_share`` (reported / revenue, 0-1) and
-        ``cumulative_pool_eur_bn`` (estimate summed from 2015).
-
-    Examples
-    --------
-    >>> from valuelab.data import load_spotify_annual
-    >>> t = pool_by_year(load_spotify_annual()).set_index("year")
-    >>> round(float(t.loc[2022, "reported_share"]), 3)
-    0.682
-    """
-    check_number(payout_share, "payout_share", min=0, max=1)
-    a = annual.sort_values("year")
-    revenue = a["total_revenue_eur_m"].astype(float).to_numpy() / 1000
-    cumulative = a["cumulative_royalties_eur_bn"].astype(float)
-    from_cumulative = cumulative.diff().where(a["year"].diff() == 1)
-    reported = a["royalties_paid_eur_bn"].astype(float).fillna(from_cumulative)
-    out = pd.DataFrame(
-        {
-            "year": a["year"].astype(int).to_numpy(),
-            "revenue_eur_bn": revenue,
-            "pool_eur_bn": revenue * payout_share,
-            "reported_eur_bn": reported.to_numpy(dtype=float, na_value=np.nan),
-            "reported_cumulative_eur_bn": cumulative.to_numpy(dtype=float, na_value=np.nan),
-        }
-    )
-    out["reported_share"] = out["reported_eur_bn"] / out["revenue_eur_bn"]
-    out["cumulative_pool_eur_bn"] = out["pool_eur_bn"].cumsum()
     return out
 
 
