@@ -168,7 +168,7 @@ _register(
     DatasetSpec(
         name="cdnow_sample",
         filename="cdnow_sample.csv",
-        description="CDNOW purchases of 2,357 first-time buyers, Jan 1997-Jun 1998 (public sample).",
+        description="CDNOW purchases of 2,357 first-time buyers, 1997-01 to 1998-06 (public data).",
         dtypes={
             "customer_id": "int64",
             "master_id": "int64",
