@@ -105,10 +105,13 @@ def _dates(transactions: pd.DataFrame, customer: str, date: str, amount: str | N
     return transactions[keep].assign(**{date: pd.to_datetime(transactions[date])})
 
 
-def _split_dates(log: pd.DataFrame, date: str, calibration_end: Any, holdout_end: Any, source: str):
+def _split_dates(
+    log: pd.DataFrame, date: str, calibration_end: Any, holdout_end: Any, source: str, *, ahead=True
+):
+    """Both ends as timestamps; ``ahead``: the log must have purchases after calibration."""
     cal, first, last = pd.Timestamp(calibration_end), log[date].min(), log[date].max()
     hold = last.normalize() if holdout_end is None else pd.Timestamp(holdout_end)
-    if not first <= cal < last:
+    if not first <= cal < (last if ahead else pd.Timestamp.max):
         raise InputError(
             f"calibration_end {cal.date()} outside the log's dates",
             source=source,
@@ -434,7 +437,7 @@ def simple_formula_holdout_spend(
     from valuelab.kpis.event_log import mau, monthly_churn
 
     log = _dates(transactions, customer, date, amount, source)
-    cal, hold = _split_dates(log, date, calibration_end, holdout_end, source)
+    cal, hold = _split_dates(log, date, calibration_end, holdout_end, source, ahead=False)
     calib = log[log[date] <= cal]
     events = pd.DataFrame({"user_id": calib[customer], "date": calib[date], "event": "purchase"})
     active = mau(events)
