@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from support import IN_CI
+from support import IN_CI, NOTEBOOKS
 
 from valuelab.core import InputError, sources_table
 from valuelab.data import datasets
@@ -24,6 +24,7 @@ from valuelab.kpis import (
     fit_repeat_purchases,
     holdout_by_frequency,
     holdout_totals,
+    published_vs_fit,
     repeat_purchase_sources,
     simple_formula_holdout_spend,
 )
@@ -297,3 +298,30 @@ def test_sources_mark_published_estimated_and_derived(cdnow_fit):
     assert table.loc[
         table["figure"].str.endswith("spend per customer, actual"), "value"
     ].item() == ("30.11 USD")
+
+
+def test_published_vs_fit_sets_estimates_beside_the_papers(cdnow_fit):
+    table = published_vs_fit(cdnow_fit)
+    assert list(table.index) == ["r", "alpha", "a", "b", "p", "q", "v"]
+    assert table["published (reported)"].tolist() == [0.243, 4.414, 0.793, 2.426, 6.25, 3.74, 15.44]
+    assert (table["difference %"].abs() < 1).all()
+
+
+# --- lesson 03, the repeat-purchase section ------------------------------------------------
+
+LESSON = NOTEBOOKS / "03_kpi_tradeoffs.ipynb"
+
+
+@needs_clv
+@pytest.mark.slow
+def test_lesson_repeat_purchase_numbers(run_notebook, cdnow, cdnow_fit):
+    _, rec = run_notebook(LESSON)
+    assert rec["bgnbd"] == pytest.approx(cdnow_fit.bgnbd.to_dict(), rel=1e-6)
+    assert rec["gamma_gamma"] == pytest.approx(cdnow_fit.gamma_gamma.to_dict(), rel=1e-6)
+    assert rec["holdout_totals"] == pytest.approx(holdout_totals(cdnow_fit).to_dict(), rel=1e-6)
+    table = holdout_by_frequency(cdnow_fit)
+    assert rec["holdout_by_frequency"]["customers"] == table["customers"].to_dict()
+    simple = simple_formula_holdout_spend(cdnow, CAL, HOLD, **CDNOW)
+    assert rec["simple_formula"] == pytest.approx(simple.to_dict())
+    assert round(rec["simple_formula"]["spend_per_customer"], 2) == 1.02
+    assert round(rec["clv_12_months_usd"], 2) == 30.34

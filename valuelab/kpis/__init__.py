@@ -41,6 +41,7 @@ from valuelab.kpis.repeat_purchase import (
     fit_repeat_purchases,
     holdout_by_frequency,
     holdout_totals,
+    published_vs_fit,
     repeat_purchase_sources,
     simple_formula_holdout_spend,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "nps",
     "pareto_features",
     "pareto_summary",
+    "published_vs_fit",
     "repeat_purchase_sources",
     "retention_rate",
     "revenue",

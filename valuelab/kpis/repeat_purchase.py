@@ -59,6 +59,7 @@ __all__ = [
     "fit_repeat_purchases",
     "holdout_by_frequency",
     "holdout_totals",
+    "published_vs_fit",
     "repeat_purchase_sources",
     "simple_formula_holdout_spend",
 ]
@@ -299,6 +300,28 @@ def fit_repeat_purchases(summary: pd.DataFrame, period_days: float = 7) -> Repea
         out["predicted_spend"] = out["predicted_purchases"] * spend
     return RepeatPurchaseFit(
         out, params[["r", "alpha", "a", "b"]], spend_params, period_days, (bg, gg)
+    )
+
+
+def published_vs_fit(fit: RepeatPurchaseFit) -> pd.DataFrame:
+    """The published CDNOW parameters ([1]_, [3]_) beside a fit's estimates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``r``, ``alpha``, ``a``, ``b`` (BG/NBD) and ``p``, ``q``, ``v``
+        (Gamma-Gamma, when fitted); columns ``published (reported)``, ``our fit
+        (estimated)`` and ``difference %`` (estimate / published - 1, in %).
+    """
+    published = pd.Series({**PUBLISHED_BGNBD, **PUBLISHED_GAMMA_GAMMA})
+    ours = pd.concat([fit.bgnbd, fit.gamma_gamma]) if fit.gamma_gamma is not None else fit.bgnbd
+    published = published[ours.index]
+    return pd.DataFrame(
+        {
+            "published (reported)": published,
+            "our fit (estimated)": ours,
+            "difference %": (ours / published - 1) * 100,
+        }
     )
 
 
