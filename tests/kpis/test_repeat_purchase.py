@@ -124,6 +124,15 @@ def test_calibration_holdout_by_hand():
 
 
 @needs_clv
+def test_calibration_holdout_without_amounts_counts_purchases_only():
+    log = _hand_log().drop(columns="paid")
+    s = calibration_holdout(log, "2024-01-29", customer="user", date="day", amount=None)
+    assert list(s.columns) == ["frequency", "recency", "T", "holdout_purchases", "holdout_T"]
+    assert s["holdout_purchases"].tolist() == [2, 0, 1]
+    assert s["holdout_T"].tolist() == [4, 4, 4]  # holdout ends on the log's last day
+
+
+@needs_clv
 def test_calibration_holdout_matches_a_pandas_oracle_on_cdnow(cdnow, cdnow_fit):
     oracle = _oracle_summary(cdnow, CAL, HOLD)
     got = cdnow_fit.customers
