@@ -18,7 +18,8 @@ def _name(spec: str) -> str:
 
 def test_environment_yml_agrees_with_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip_specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    pip_specs = project["dependencies"] + extras["test"] + extras["clv"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_specs = [d for d in env["dependencies"] if isinstance(d, str)]
     normalise = {_name(s): s.replace(" ", "") for s in pip_specs}

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from valuelab.kpis import frontier, funnel, pareto_features, tradeoff
-from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
+from valuelab.plots.kpis import (
+    cohort_heatmap,
+    frontier_chart,
+    holdout_chart,
+    pareto_chart,
+    tradeoff_chart,
+)
 
 
 def test_tradeoff_chart_puts_each_kpi_on_its_own_axis_with_its_unit():
@@ -66,3 +72,18 @@ def test_cohort_heatmap_in_percent():
     assert fig.layout.title.text == "Retention by sign-up cohort"
     assert fig.layout.xaxis.title.text == "Weeks since sign-up"
     assert fig.layout.yaxis.title.text == "Sign-up cohort"
+
+
+def test_holdout_chart_draws_actual_and_predicted_by_calibration_purchases():
+    table = pd.DataFrame(
+        {"customers": [1411, 64], "actual": [0.24, 6.36], "predicted": [0.23, 6.16]},
+        index=pd.Index(["0", "7+"], name="calibration_purchases"),
+    )
+    fig = holdout_chart(table)
+    assert [t.name for t in fig.data] == ["Actual", "BG/NBD (predicted)"]
+    assert list(fig.data[0].x) == ["0", "7+"] and list(fig.data[1].y) == [0.23, 6.16]
+    assert fig.data[1].line.dash == "dash"
+    assert list(fig.data[0].customdata) == ["1,411 customers", "64 customers"]
+    assert fig.layout.xaxis.title.text == "Repeat purchases in the calibration period"
+    assert fig.layout.yaxis.title.text == "Purchases per customer in the 39-week holdout"
+    assert holdout_chart(table, "day", 273).layout.yaxis.title.text.endswith("273-day holdout")

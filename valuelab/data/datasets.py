@@ -188,6 +188,21 @@ _register(
 
 _register(
     DatasetSpec(
+        name="cdnow_sample",
+        filename="cdnow_sample.csv",
+        description="CDNOW purchases of 2,357 first-time buyers, 1997-01 to 1998-06 (public data).",
+        dtypes={
+            "customer_id": "int64",
+            "master_id": "int64",
+            "date": "datetime",
+            "cds": "int64",
+            "amount_usd": "float64",
+        },
+    )
+)
+
+_register(
+    DatasetSpec(
         name="purchase_reasons",
         filename="purchase_reasons.csv",
         description="Synthetic won deals and the features each cites as a reason to buy.",

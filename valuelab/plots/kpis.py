@@ -1,4 +1,4 @@
-"""Figures for KPIs: trade-off sweeps, the Pareto frontier, the 80/20 chart, retention cohorts."""
+"""Figures for KPIs: trade-offs, the Pareto frontier, 80/20, cohorts, holdout purchases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from valuelab.core import QUANTITIES
 from valuelab.plots.style import PALETTE, finish
 
-__all__ = ["cohort_heatmap", "frontier_chart", "pareto_chart", "tradeoff_chart"]
+__all__ = ["cohort_heatmap", "frontier_chart", "holdout_chart", "pareto_chart", "tradeoff_chart"]
 
 
 def _name(kpi: str) -> str:
@@ -181,4 +181,48 @@ def cohort_heatmap(
     fig.update_layout(hovermode="closest")
     return finish(
         fig, title=title, x_title=f"{unit.capitalize()}s since sign-up", y_title="Sign-up cohort"
+    )
+
+
+def holdout_chart(
+    table: pd.DataFrame,
+    period: str = "week",
+    holdout_periods: float = 39,
+    title: str = "Holdout purchases: BG/NBD prediction vs actual",
+) -> go.Figure:
+    """Mean actual and predicted holdout purchases by calibration purchases (FHL 2005, Fig. 4).
+
+    ``table`` comes from :func:`valuelab.kpis.holdout_by_frequency`; the hover
+    gives each group's customers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"customers": [3, 1], "actual": [0.2, 1.0], "predicted": [0.3, 0.9]},
+    ...     index=pd.Index(["0", "1+"], name="calibration_purchases"),
+    ... )
+    >>> holdout_chart(t).layout.yaxis.title.text
+    'Purchases per customer in the 39-week holdout'
+    """
+    x = [str(i) for i in table.index]
+    hover = [f"{n:,} customers" for n in table["customers"]]
+    fig = go.Figure()
+    for col, name, dash, color in [
+        ("actual", "Actual", "solid", PALETTE[0]),
+        ("predicted", "BG/NBD (predicted)", "dash", PALETTE[3]),
+    ]:
+        fig.add_scatter(
+            x=x,
+            y=table[col],
+            name=name,
+            mode="lines+markers",
+            line={"dash": dash, "color": color},
+            customdata=hover,
+            hovertemplate="%{y:.2f} purchases (%{customdata})<extra>" + name + "</extra>",
+        )
+    return finish(
+        fig,
+        title=title,
+        x_title="Repeat purchases in the calibration period",
+        y_title=f"Purchases per customer in the {holdout_periods:g}-{period} holdout",
     )
