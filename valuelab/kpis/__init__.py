@@ -1,8 +1,9 @@
 """Product KPIs and their trade-offs (lesson 03).
 
 KPI definitions, event-log metrics (cohort retention, DAU/MAU, stickiness,
-time to value), KPI trade-offs along a driver tree, and the 80/20 of the
-features customers buy for.
+time to value), subscription survival and the lifetime value it implies,
+KPI trade-offs along a driver tree, and the 80/20 of the features customers
+buy for.
 
 Each module's docstring cites the published sources of the definitions it
 implements (its References section).
@@ -33,6 +34,7 @@ from valuelab.kpis.event_log import (
     time_to_value,
     ttv_summary,
 )
+from valuelab.kpis.survival import SurvivalCurve, kaplan_meier, survival_ltv, tenure_from_dates
 from valuelab.kpis.tradeoffs import (
     FUNNEL_DEFAULTS,
     KPI_DIRECTION,
@@ -47,6 +49,7 @@ __all__ = [
     "FUNNEL_DEFAULTS",
     "KPIS",
     "KPI_DIRECTION",
+    "SurvivalCurve",
     "average_order_value",
     "cac_payback_months",
     "churn_rate",
@@ -58,6 +61,7 @@ __all__ = [
     "frontier",
     "funnel",
     "gross_margin",
+    "kaplan_meier",
     "ltv",
     "ltv_cohort",
     "margin_per_customer",
@@ -70,6 +74,8 @@ __all__ = [
     "revenue",
     "shop_summary",
     "stickiness",
+    "survival_ltv",
+    "tenure_from_dates",
     "time_to_value",
     "tradeoff",
     "ttv_summary",

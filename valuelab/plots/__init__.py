@@ -12,7 +12,13 @@ from valuelab.plots.drivers import (
     tree_graph,
     what_if_waterfall,
 )
-from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
+from valuelab.plots.kpis import (
+    cohort_heatmap,
+    frontier_chart,
+    pareto_chart,
+    survival_chart,
+    tradeoff_chart,
+)
 from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change, yearly
 from valuelab.plots.scoring import (
@@ -40,6 +46,7 @@ __all__ = [
     "priorities",
     "roi_cashflow",
     "score_quadrant",
+    "survival_chart",
     "tier_change",
     "tornado",
     "tradeoff_chart",
