@@ -129,3 +129,40 @@ def test_errors_name_the_rows():
         kpis.tenure_from_dates(subs, as_of="2024-06-30")
     with pytest.raises(InputError, match="start_date after as_of 2024-01-15"):
         kpis.tenure_from_dates(subs.iloc[:1], as_of="2024-01-15")
+
+
+def test_tenure_from_a_panel_of_periods():
+    panel = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "a", "b", "c", "c"],
+            "segment": ["SMB", "SMB", "SMB", "Enterprise", "SMB", "SMB"],
+            "churned": [False, False, True, False, False, False],
+        }
+    )
+    t = kpis.tenure_from_panel(panel, keep=("segment",))
+    assert t.to_dict("index") == {
+        "a": {"tenure": 3, "churned": True, "segment": "SMB"},
+        "b": {"tenure": 1, "churned": False, "segment": "Enterprise"},
+        "c": {"tenure": 2, "churned": False, "segment": "SMB"},
+    }
+    late = pd.concat(
+        [panel, pd.DataFrame({"account_id": ["a"], "segment": ["SMB"], "churned": [False]})]
+    )
+    with pytest.raises(InputError, match="row 6: rows after the period the customer churned"):
+        kpis.tenure_from_panel(late.reset_index(drop=True))
+
+
+def test_the_synthetic_portfolio_life_table():
+    from valuelab.data import datasets
+
+    history = datasets.load("accounts_history")
+    t = kpis.tenure_from_panel(history, keep=("segment", "arr_eur"))
+    # oracle: quarters each account appears; churned if any row says so
+    rows = history.groupby("account_id", observed=True)
+    assert t["tenure"].tolist() == rows.size().tolist()
+    assert int(t["churned"].sum()) == int(history["churned"].sum()) == 164
+    table = kpis.kaplan_meier(t, unit="quarters").table
+    assert table["at_risk"].tolist() == [600, 600, 565, 535, 511, 495, 484, 464, 450]
+    assert table["churned"].tolist() == [0, 35, 30, 24, 16, 11, 20, 14, 14]
+    assert table["censored"].iloc[-1] == 436
+    assert table["survival"].iloc[-1] == pytest.approx(436 / 600)

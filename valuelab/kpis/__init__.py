@@ -1,15 +1,16 @@
 """Product KPIs and their trade-offs (lesson 03).
 
 KPI definitions, event-log metrics (cohort retention, DAU/MAU, stickiness,
-time to value), subscription survival and the lifetime value it implies,
-KPI trade-offs along a driver tree, and the 80/20 of the features customers
-buy for.
+time to value, activity churn), subscription survival and the lifetime value
+it implies, KPI trade-offs along a driver tree, and the 80/20 of the
+features customers buy for.
 
 Each module's docstring cites the published sources of the definitions it
 implements (its References section).
 """
 
 from valuelab.kpis.definitions import (
+    ActivityChurn,
     average_order_value,
     cac_payback_months,
     churn_rate,
@@ -25,16 +26,22 @@ from valuelab.kpis.definitions import (
 )
 from valuelab.kpis.eighty_twenty import pareto_features, pareto_summary
 from valuelab.kpis.event_log import (
+    activity_churn,
     cohort_retention,
     dau,
     mau,
-    monthly_churn,
     shop_summary,
     stickiness,
     time_to_value,
     ttv_summary,
 )
-from valuelab.kpis.survival import SurvivalCurve, kaplan_meier, survival_ltv, tenure_from_dates
+from valuelab.kpis.survival import (
+    SurvivalCurve,
+    kaplan_meier,
+    survival_ltv,
+    tenure_from_dates,
+    tenure_from_panel,
+)
 from valuelab.kpis.tradeoffs import (
     FUNNEL_DEFAULTS,
     KPI_DIRECTION,
@@ -49,7 +56,9 @@ __all__ = [
     "FUNNEL_DEFAULTS",
     "KPIS",
     "KPI_DIRECTION",
+    "ActivityChurn",
     "SurvivalCurve",
+    "activity_churn",
     "average_order_value",
     "cac_payback_months",
     "churn_rate",
@@ -66,7 +75,6 @@ __all__ = [
     "ltv_cohort",
     "margin_per_customer",
     "mau",
-    "monthly_churn",
     "nps",
     "pareto_features",
     "pareto_summary",
@@ -76,6 +84,7 @@ __all__ = [
     "stickiness",
     "survival_ltv",
     "tenure_from_dates",
+    "tenure_from_panel",
     "time_to_value",
     "tradeoff",
     "ttv_summary",

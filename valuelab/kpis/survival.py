@@ -63,7 +63,13 @@ import pandas as pd
 
 from valuelab.core import Column, InputError, check_number, validate_frame
 
-__all__ = ["SurvivalCurve", "kaplan_meier", "survival_ltv", "tenure_from_dates"]
+__all__ = [
+    "SurvivalCurve",
+    "kaplan_meier",
+    "survival_ltv",
+    "tenure_from_dates",
+    "tenure_from_panel",
+]
 
 #: Days in an average Gregorian month: tenure in months from dates.
 DAYS_PER_MONTH = 365.2425 / 12
@@ -175,6 +181,63 @@ def tenure_from_dates(
     return pd.DataFrame(
         {"tenure": days / DAYS_PER_MONTH, "churned": ended.notna()}, index=customers.index
     )
+
+
+def tenure_from_panel(
+    history: pd.DataFrame,
+    customer: str = "account_id",
+    churned: str = "churned",
+    keep: tuple[str, ...] = (),
+    source: str = "history",
+) -> pd.DataFrame:
+    """Tenure in periods and a churn flag from a panel of one row per customer and period.
+
+    The panel lists each customer in every period they were a customer, from
+    the first period observed, rows in period order; ``churned`` is True on
+    the row of the period at whose end they left. Tenure counts the
+    customer's rows; a customer whose last row does not churn is censored
+    (still a customer when the panel ends).
+
+    Parameters
+    ----------
+    keep : tuple of str
+        Columns whose value in the customer's first row is kept (a segment,
+        the revenue at the start).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer``: ``tenure`` (periods, int), ``churned`` (bool), and
+        the ``keep`` columns.
+
+    Raises
+    ------
+    InputError
+        Missing columns, missing or non-boolean churn flags, a customer with
+        a row after the one where they churned.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"account_id": ["a", "a", "b"], "churned": [False, True, False]})
+    >>> tenure_from_panel(panel).values.tolist()
+    [[2, True], [1, False]]
+    """
+    cols = [Column(customer), Column(churned, kind="bool"), *(Column(c) for c in keep)]
+    validate_frame(history, cols, source=source)
+    flags = history[churned].astype(bool)
+    per = history.assign(_churned=flags).groupby(customer, observed=True, sort=True)
+    out = pd.DataFrame({"tenure": per.size(), "churned": per["_churned"].any()})
+    after = per["_churned"].transform(lambda f: f.cumsum().shift(fill_value=0) > 0)
+    if after.any():
+        raise InputError(
+            "rows after the period the customer churned",
+            source=source,
+            column=customer,
+            rows=list(history.index[after.to_numpy()]),
+        )
+    for col in keep:
+        out[col] = per[col].first()
+    return out
 
 
 def _refuse_rows(bad: pd.Series, problem: str, source: str, column: str, frame: pd.DataFrame):
