@@ -227,7 +227,7 @@ def tenure_from_panel(
     flags = history[churned].astype(bool)
     per = history.assign(_churned=flags).groupby(customer, observed=True, sort=True)
     out = pd.DataFrame({"tenure": per.size(), "churned": per["_churned"].any()})
-    after = per["_churned"].transform(lambda f: f.cumsum().shift(fill_value=0) > 0)
+    after = (per["_churned"].cumsum() - flags) > 0  # a churn flag on an earlier row
     if after.any():
         raise InputError(
             "rows after the period the customer churned",
