@@ -14,6 +14,21 @@ def test_the_issue_hand_cases():
     assert kpis.cac_payback_months(cac=1200, arpa=100, gross_margin=0.8) == pytest.approx(15)
 
 
+def test_the_simple_ltv_takes_contractual_churn_and_refuses_activity_churn():
+    contractual = 0.03  # 3 % of subscribers cancel each month
+    assert kpis.ltv(45.0, 0.7, contractual) == pytest.approx(45 * 0.7 / 0.03)
+    activity = kpis.ActivityChurn(0.03, population="paying customers")
+    with pytest.raises(InputError) as info:
+        kpis.ltv(45.0, 0.7, activity)
+    msg = str(info.value)
+    assert msg.startswith("churn_rate: activity churn")
+    assert "valuelab.kpis.survival" in msg and "BG/NBD" in msg
+    assert repr(activity) == "ActivityChurn(0.03, period='month', population='paying customers')"
+    import pickle
+
+    assert pickle.loads(pickle.dumps(activity)).population == "paying customers"
+
+
 def test_funnel_and_margin_kpis():
     assert kpis.conversion_rate(40, 2000) == 0.02
     assert kpis.average_order_value(12_000, 200) == 60.0

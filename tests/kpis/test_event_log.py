@@ -78,19 +78,55 @@ def test_dense_and_hashed_counting_agree(monkeypatch):
     pd.testing.assert_series_equal(dense[2], hashed[2])
 
 
-def test_monthly_churn_and_shop_summary_are_consistent():
+def test_activity_churn_is_typed_and_refused_by_the_simple_ltv():
+    log = _log()  # Jan: a, b; Feb: a, c; Mar: a, c -> not active next month Jan 1/2, Feb 0
+    churn = kpis.activity_churn(log)
+    assert churn == 0.25 and isinstance(churn, kpis.ActivityChurn)
+    assert (churn.kind, churn.period, churn.population) == ("activity", "month", "active users")
+    assert 1 / churn == 4.0  # still computes like a float
+    with pytest.raises(InputError, match="activity churn .* is not a departure rate"):
+        kpis.ltv(40.0, 0.5, churn)
+    assert kpis.ltv(40.0, 0.5, float(churn)) == 80.0  # a plain number is taken at its word
+
+
+def _shop_oracle(events: pd.DataFrame, cac: float) -> dict:
+    """Paying-customer numbers in plain pandas: months from each buyer's first order on."""
+    e = events.assign(m=events["date"].dt.to_period("M"))
+    buys = e[e["event"] == "purchase"]
+    first = buys.groupby("user_id")["m"].min()
+    e = e[e["user_id"].isin(first.index)]
+    e = e[e["m"] >= e["user_id"].map(first)]
+    months = e[["user_id", "m"]].drop_duplicates()
+    revenue, cogs = buys["revenue_eur"].sum(), buys["cogs_eur"].sum()
+    per_month = revenue / len(months)
+    margin = (revenue - cogs) / revenue
+    return {
+        "paying_customers": len(first),
+        "paying_customer_months": len(months),
+        "revenue_per_paying_customer_eur_month": per_month,
+        "margin_per_paying_customer_eur_month": per_month * margin,
+        "margin_per_paying_customer_eur_log": (revenue - cogs) / len(first),
+        "cac_payback_months": cac / (per_month * margin),
+    }
+
+
+def test_shop_summary_is_per_paying_customer():
     from valuelab.data import datasets
 
-    log = _log()  # Jan: a, b; Feb: a, c; Mar: a, c -> churn Jan->Feb 1/2, Feb->Mar 0
-    assert kpis.monthly_churn(log) == 0.25
     events = datasets.load("shop_events")
     s = kpis.shop_summary(events, cac=35)
     orders = events[events["event"] == "purchase"]
-    assert s["orders"] == len(orders)
+    assert s["orders"] == len(orders) == 1880
     assert s["revenue_eur"] == pytest.approx(orders["revenue_eur"].sum())
     assert s["aov_eur"] == pytest.approx(s["revenue_eur"] / s["orders"])
-    ltv = s["arpa_eur_month"] * s["gross_margin"] / s["monthly_churn"]
-    assert s["ltv_eur"] == pytest.approx(ltv)
-    assert s["cac_payback_months"] == pytest.approx(35 / (s["arpa_eur_month"] * s["gross_margin"]))
+    oracle = _shop_oracle(events, 35)
+    assert {k: s[k] for k in oracle} == pytest.approx(oracle)
+    # the lesson's numbers: 746 buyers, 2,717 buyer-months, EUR 41.76 a month, payback 1.9
+    assert (s["paying_customers"], s["paying_customer_months"], s["log_months"]) == (746, 2717, 12)
+    assert s["revenue_per_paying_customer_eur_month"] == pytest.approx(41.758, abs=1e-3)
+    assert s["cac_payback_months"] == pytest.approx(1.902, abs=1e-3)
+    assert isinstance(s["activity_churn"], kpis.ActivityChurn)
+    assert s["activity_churn"].population == "paying customers"
+    assert "ltv_eur" not in s  # a shop's customers need a repeat-purchase model
     assert s["nps"] == pytest.approx(kpis.nps(events["nps_score"].dropna()))
     assert -100 <= s["nps"] <= 100 and 0 < s["dau_mau"] < 1

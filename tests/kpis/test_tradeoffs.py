@@ -100,6 +100,59 @@ def test_bad_funnel_inputs_are_named():
 LESSON = NOTEBOOKS / "03_kpi_tradeoffs.ipynb"
 
 
+def _shop_by_hand() -> dict:
+    """The shop's paying-customer numbers in plain pandas (the oracle of the lesson's text)."""
+    events = datasets.load("shop_events")
+    e = events.assign(m=events["date"].dt.to_period("M"))
+    buys = e[e["event"] == "purchase"]
+    first = buys.groupby("user_id")["m"].min()
+    paying = e[e["user_id"].isin(first.index)]
+    paying = paying[paying["m"] >= paying["user_id"].map(first)]
+    payer_months = len(paying[["user_id", "m"]].drop_duplicates())
+    revenue, cogs = buys["revenue_eur"].sum(), buys["cogs_eur"].sum()
+    margin = 1 - cogs / revenue
+    user_months = len(e[["user_id", "m"]].drop_duplicates())
+    return {
+        "users": events["user_id"].nunique(),
+        "payers": len(first),
+        "payer_months": payer_months,
+        "revenue_month": revenue / payer_months,
+        "margin_month": revenue / payer_months * margin,
+        "payback": 35 / (revenue / payer_months * margin),
+        "margin_log": (revenue - cogs) / len(first),
+        "mixed_revenue_month": revenue / user_months,
+        "mixed_payback": 35 / (revenue / user_months * margin),
+    }
+
+
+def _portfolio_by_hand() -> dict:
+    """Survival of the synthetic B2B portfolio: every account starts in 2023 Q1, so before the
+    last quarter nobody is censored and S(t) = accounts left after t quarters / 600."""
+    history = datasets.load("accounts_history")
+    quarters = history.groupby("account_id", observed=True).size()
+    left = history.groupby("account_id", observed=True)["churned"].any()
+    at_risk = [int((quarters >= t).sum()) for t in range(1, 9)]  # in quarters 1..8
+    died = [int(((quarters == t) & left).sum()) for t in range(1, 9)]
+    survival = [1.0, *(1 - np.cumsum(died) / 600)]  # S(0) .. S(8)
+    greenwood = sum(d / (n * (n - d)) for d, n in zip(died, at_risk, strict=True))
+    s8, z = survival[8], 1.959963984540054
+    half = z * np.sqrt(greenwood) / abs(np.log(s8))
+    band = [np.exp(-np.exp(np.log(-np.log(s8)) + h)) for h in (half, -half)]
+    arr = history.loc[history["quarter"] == "2023Q1", "arr_eur"].mean()
+    m, d = arr / 4 * 0.8, 1.1**0.25 - 1
+    churn = left.sum() / quarters.sum()
+    return {
+        "survival": survival,
+        "band": band,
+        "hazard": [died[0] / at_risk[0], died[7] / at_risk[7]],
+        "arr": arr,
+        "margin_q": m,
+        "ltv_2y": sum(survival[t] * m / (1 + d) ** t for t in range(8)),
+        "churn_q": churn,
+        "simple": m / churn,
+    }
+
+
 @pytest.mark.slow
 def test_lesson_numbers(run_notebook):
     from valuelab import kpis
@@ -107,14 +160,76 @@ def test_lesson_numbers(run_notebook):
     _, rec = run_notebook(LESSON)
     # by hand: orders x 0.9^-2 and AOV x 0.9 -> revenue x 1.1111; contribution per order
     # 60 x 0.9 - 1.5 x 22 - 6 = 15 (was 21) -> 4,938.3 x 15 = 74,074 vs 84,000
+    assert rec["discount_conversion_change_pct"] == pytest.approx((0.9**-2 - 1) * 100)  # +23.5
     assert rec["discount_revenue_change_pct"] == pytest.approx((0.9**-2 * 0.9 - 1) * 100)
     assert rec["discount_contribution_change_pct"] == pytest.approx((0.9**-2 * 15 / 21 - 1) * 100)
+    assert round(rec["discount_contribution_change_pct"], 1) == -11.8
     assert rec["conflicts"][:4] == ["aov", "gross_margin", "gross_margin_pct", "contribution"]
     # contribution peaks at price = 2 x (unit cost + cost per order / basket) = 52 EUR
-    assert rec["frontier_prices"] == [20, 52]
-    shop = kpis.shop_summary(datasets.load("shop_events"), cac=35)
-    assert rec["shop"] == pytest.approx(shop)
+    assert rec["frontier_prices"] == [20, 52] and rec["dominated_prices"] == [4, 21]
+    assert rec["shop"] == pytest.approx(kpis.shop_summary(datasets.load("shop_events"), cac=35))
+    shop, hand = rec["shop"], _shop_by_hand()
+    assert (shop["users"], shop["paying_customers"], shop["log_months"]) == (hand["users"], 746, 12)
+    assert hand["users"] == 3000 and shop["paying_customer_months"] == hand["payer_months"] == 2717
+    assert f"{shop['conversion']:.2%} {shop['aov_eur']:.2f} {shop['gross_margin']:.1%}" == (
+        "7.85% 60.35 44.1%"
+    )
+    assert (
+        f"{shop['nps']:+.0f} {shop['dau_mau']:.2f} {shop['ttv_median_days']:.0f}" == "-19 0.11 20"
+    )
+    assert shop["margin_per_paying_customer_eur_log"] == pytest.approx(hand["margin_log"])
+    assert round(hand["margin_log"], 2) == 67.00
+    assert shop["revenue_per_paying_customer_eur_month"] == pytest.approx(hand["revenue_month"])
+    assert shop["margin_per_paying_customer_eur_month"] == pytest.approx(hand["margin_month"])
+    assert (round(hand["revenue_month"], 2), round(hand["margin_month"], 2)) == (41.76, 18.40)
+    # the issue's figure: payback 1.9 months on paying-customer numbers, 5.5 on mixed ones
+    assert shop["cac_payback_months"] == pytest.approx(hand["payback"])
+    assert round(hand["payback"], 1) == 1.9
+    mixed = rec["mixed_population"]
+    assert mixed["revenue_eur_month"] == pytest.approx(hand["mixed_revenue_month"])
+    assert mixed["payback_months"] == pytest.approx(hand["mixed_payback"])
+    assert (round(hand["mixed_revenue_month"], 2), round(hand["mixed_payback"], 1)) == (14.43, 5.5)
+    assert round(rec["activity_churn"], 3) == 0.214
     assert rec["pareto"]["vital_features"] == 6 and rec["pareto"]["vital_features_pct"] == 20
+    assert round(rec["pareto"]["vital_decisions_pct"]) == 81
+
+
+@pytest.mark.slow
+def test_lesson_subscription_numbers(run_notebook):
+    _, rec = run_notebook(LESSON)
+    hand, surv = _portfolio_by_hand(), rec["survival"]
+    assert (surv["churned"], surv["censored"]) == (164, 436)
+    assert surv["s4"] == pytest.approx(hand["survival"][4]) and round(surv["s4"], 3) == 0.825
+    assert surv["s8"] == pytest.approx(436 / 600) and round(surv["s8"], 3) == 0.727
+    assert surv["s8_band"] == pytest.approx(hand["band"], abs=1e-9)
+    assert [round(b, 3) for b in surv["s8_band"]] == [0.689, 0.760]
+    assert [surv["hazard_q1"], surv["hazard_q8"]] == pytest.approx(hand["hazard"])
+    assert (round(surv["hazard_q1"], 3), round(surv["hazard_q8"], 3)) == (0.058, 0.031)
+    assert set(surv["segments_s8"]) == {"SMB", "Mid-market", "Enterprise"}
+    ltv = rec["subscription_ltv"]
+    assert ltv["arr_eur"] == pytest.approx(hand["arr"]) and round(ltv["arr_eur"]) == 41454
+    assert (
+        ltv["margin_q_eur"] == pytest.approx(hand["margin_q"]) and round(hand["margin_q"]) == 8291
+    )
+    assert ltv["ltv_2y_eur"] == pytest.approx(hand["ltv_2y"]) and round(hand["ltv_2y"]) == 52512
+    assert ltv["churn_q"] == pytest.approx(hand["churn_q"]) and round(hand["churn_q"], 3) == 0.040
+    assert (
+        ltv["simple_ltv_eur"] == pytest.approx(hand["simple"]) and round(hand["simple"]) == 207475
+    )
+    assert round(1 / hand["churn_q"]) == 25
+
+
+@pytest.mark.slow
+def test_lesson_sources_table(run_notebook):
+    _, rec = run_notebook(LESSON)
+    rows = {figure: (value, kind) for figure, value, kind in rec["sources"]}
+    assert rows["CAC payback"] == ("1.9 months", "estimated")
+    assert rows["Revenue per paying customer"] == ("41.76 EUR a month", "derived")
+    assert rows["Still subscribed after 8 quarters"] == ("72.7 %", "derived")
+    assert rows["LTV over 2 years"] == ("52,512 EUR", "estimated")
+    assert rows["Features behind most purchase decisions"][1] == "reported"
+    assert {kind for _, kind in rows.values()} == {"reported", "derived", "estimated"}
+    assert len(rows) == len(rec["sources"])  # one row per figure
 
 
 @pytest.mark.slow

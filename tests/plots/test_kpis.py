@@ -87,3 +87,29 @@ def test_holdout_chart_draws_actual_and_predicted_by_calibration_purchases():
     assert fig.layout.xaxis.title.text == "Repeat purchases in the calibration period"
     assert fig.layout.yaxis.title.text == "Purchases per customer in the 39-week holdout"
     assert holdout_chart(table, "day", 273).layout.yaxis.title.text.endswith("273-day holdout")
+
+
+def test_survival_chart_draws_the_step_curve_and_its_band_in_percent():
+    from valuelab.kpis import kaplan_meier
+    from valuelab.plots.kpis import survival_chart
+
+    frame = pd.DataFrame({"tenure": [2, 3, 3, 5], "churned": [True, True, False, True]})
+    curve = kaplan_meier(frame)
+    upper, lower, line = survival_chart(curve).data
+    assert line.name == "all customers" and line.line.shape == "hv"
+    # S: 1, 3/4, 3/4 x 2/3 = 1/2, 0 -> in percent
+    assert list(line.x) == [0, 2, 3, 5] and list(line.y) == pytest.approx([100, 75, 50, 0])
+    assert lower.fill == "tonexty" and lower.name == "95 % band"
+    assert all(lo <= s <= hi for lo, s, hi in zip(lower.y, line.y, upper.y, strict=True))
+    assert line.customdata[1].tolist() == [4, 1, 0]  # at risk, churned, censored at tenure 2
+    two = survival_chart({"SMB": curve, "Enterprise": kaplan_meier(frame, level=0.9)})
+    assert [t.name for t in two.data] == [
+        None,
+        "SMB: 95 % band",
+        "SMB",
+        None,
+        "Enterprise: 90 % band",
+        "Enterprise",
+    ]
+    assert two.layout.yaxis.title.text == "Still subscribed (%)"
+    assert two.layout.xaxis.title.text == "Tenure (months)"

@@ -114,7 +114,8 @@ FOOD_DELIVERY = {
 
 #: Q1 (variant 0): ten answers to "How likely are you to recommend us?" (0-10).
 ANSWERS = [10, 9, 8, 7, 6, 3, 10, 9, 5, 10]
-#: Q2-Q3 (variant 0): ARPA (EUR/month), gross margin and monthly churn (shares 0-1), CAC (EUR).
+#: Q2-Q3 (variant 0), a subscription business: ARPA (EUR per paying customer a month), gross
+#: margin and monthly contractual churn (shares 0-1), CAC (EUR per paying customer).
 LTV_INPUTS = {"arpa": 45.0, "gross_margin": 0.7, "churn_rate": 0.03, "cac": 600.0}
 
 

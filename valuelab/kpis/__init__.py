@@ -1,15 +1,17 @@
 """Product KPIs and their trade-offs (lesson 03).
 
 KPI definitions, event-log metrics (cohort retention, DAU/MAU, stickiness,
-time to value), KPI trade-offs along a driver tree, the 80/20 of the
-features customers buy for, and repeat purchases (BG/NBD and Gamma-Gamma;
-the optional extra ``valuelab[clv]``).
+time to value, activity churn), subscription survival and the lifetime value
+it implies, repeat purchases (BG/NBD and Gamma-Gamma; the optional extra
+``valuelab[clv]``), KPI trade-offs along a driver tree, and the 80/20 of the
+features customers buy for.
 
 Each module's docstring cites the published sources of the definitions it
 implements (its References section).
 """
 
 from valuelab.kpis.definitions import (
+    ActivityChurn,
     average_order_value,
     cac_payback_months,
     churn_rate,
@@ -25,10 +27,10 @@ from valuelab.kpis.definitions import (
 )
 from valuelab.kpis.eighty_twenty import pareto_features, pareto_summary
 from valuelab.kpis.event_log import (
+    activity_churn,
     cohort_retention,
     dau,
     mau,
-    monthly_churn,
     shop_summary,
     stickiness,
     time_to_value,
@@ -44,6 +46,12 @@ from valuelab.kpis.repeat_purchase import (
     published_vs_fit,
     repeat_purchase_sources,
     simple_formula_holdout_spend,
+from valuelab.kpis.survival import (
+    SurvivalCurve,
+    kaplan_meier,
+    survival_ltv,
+    tenure_from_dates,
+    tenure_from_panel,
 )
 from valuelab.kpis.tradeoffs import (
     FUNNEL_DEFAULTS,
@@ -56,10 +64,13 @@ from valuelab.kpis.tradeoffs import (
 )
 
 __all__ = [
+    "ActivityChurn",
     "FUNNEL_DEFAULTS",
     "KPIS",
     "KPI_DIRECTION",
     "RepeatPurchaseFit",
+    "SurvivalCurve",
+    "activity_churn",
     "average_order_value",
     "cac_payback_months",
     "calibration_holdout",
@@ -76,11 +87,11 @@ __all__ = [
     "gross_margin",
     "holdout_by_frequency",
     "holdout_totals",
+    "kaplan_meier",
     "ltv",
     "ltv_cohort",
     "margin_per_customer",
     "mau",
-    "monthly_churn",
     "nps",
     "pareto_features",
     "pareto_summary",
@@ -91,6 +102,9 @@ __all__ = [
     "shop_summary",
     "simple_formula_holdout_spend",
     "stickiness",
+    "survival_ltv",
+    "tenure_from_dates",
+    "tenure_from_panel",
     "time_to_value",
     "tradeoff",
     "ttv_summary",

@@ -9,7 +9,12 @@ answers outside 0-10 raise :class:`~valuelab.core.errors.InputError` naming the
 argument (and the positions).
 The event-log KPIs (cohort retention, DAU/MAU, time to value) are in
 :mod:`valuelab.kpis.event_log`. Sources: the product KPIs of [1]_, the Net
-Promoter Score of [2]_, lifetime value and CAC payback of [3]_.
+Promoter Score of [2]_, lifetime value and CAC payback of [3]_; the
+assumptions of the simple lifetime value formula are those of [4]_.
+
+CAC, revenue per customer, margin per customer and lifetime value are all
+per *paying* (acquired) customer: dividing a cost per acquired customer by a
+revenue per active visitor mixes two populations.
 
 References
 ----------
@@ -24,6 +29,16 @@ References
 .. [3] D. Skok, "SaaS Metrics 2.0", For Entrepreneurs: lifetime value as ARPA ×
    gross margin / churn rate, and the months to recover the cost of acquiring
    a customer. https://www.forentrepreneurs.com/saas-metrics-2/
+.. [4] S. Gupta and D. R. Lehmann, "Customers as assets", Journal of
+   Interactive Marketing 17(1), 9-24, 2003: lifetime value from a margin and a
+   retention rate that stay constant over an infinite life. With the first
+   margin at sign-up and no discounting, sum over t >= 0 of m (1 - churn)^t
+   = m / churn, Skok's ARPA × margin / churn. It presumes contractual
+   customers (a departure is observed, as a cancelled subscription);
+   P. S. Fader and B. G. S. Hardie, "Customer-base valuation in a
+   contractual setting: the perils of ignoring heterogeneity", Marketing
+   Science 29(1), 85-93, 2010, show that one constant churn rate undervalues
+   a customer base whose retention rises with tenure.
 
 Examples
 --------
@@ -45,6 +60,7 @@ import pandas as pd
 from valuelab.core import InputError, aligned, check_numbers, shaped_like
 
 __all__ = [
+    "ActivityChurn",
     "average_order_value",
     "cac_payback_months",
     "churn_rate",
@@ -58,6 +74,47 @@ __all__ = [
     "retention_rate",
     "revenue",
 ]
+
+
+class ActivityChurn(float):
+    """Share 0-1 of a period's active users who are not active the next period.
+
+    A float (it computes like one) that says what it measures: *activity*
+    churn from an event log, not contractual churn. A quiet month is not a
+    departure — in a shop, a customer who skips a month often buys again — so
+    ``1 / activity churn`` is not a lifetime and :func:`ltv` refuses it.
+    Made by :func:`valuelab.kpis.event_log.activity_churn`.
+
+    Attributes
+    ----------
+    kind : str
+        ``"activity"``.
+    period : str
+        The period of activity (``"month"``).
+    population : str
+        Whose activity (``"active users"``, ``"paying customers"``).
+
+    Examples
+    --------
+    >>> c = ActivityChurn(0.25, population="paying customers")
+    >>> c * 2, c.kind, c.population
+    (0.5, 'activity', 'paying customers')
+    """
+
+    __slots__ = ("period", "population")
+    kind = "activity"
+
+    def __new__(cls, value: float, period: str = "month", population: str = "active users"):
+        self = super().__new__(cls, value)
+        self.period, self.population = period, population
+        return self
+
+    def __repr__(self) -> str:
+        shown = f"{float(self)!r}, period={self.period!r}, population={self.population!r}"
+        return f"ActivityChurn({shown})"
+
+    def __reduce__(self):
+        return (ActivityChurn, (float(self), self.period, self.population))
 
 
 def conversion_rate(orders: Any, visitors: Any) -> Any:
@@ -147,9 +204,11 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
 
 
 def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
-    """(Revenue - costs to serve) / customers, EUR per customer.
+    """(Revenue - costs to serve) / customers, EUR per customer over the period of the inputs.
 
-    Source: a product KPI of STRTGY's "Action Plan for 2022" (see the module's References).
+    Revenue and costs of one period (a month, a year) give the margin per
+    customer in that period: say which. Source: a product KPI of STRTGY's
+    "Action Plan for 2022" (see the module's References).
 
     Examples
     --------
@@ -194,25 +253,47 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
 
 
 def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
-    """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR).
+    """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR per customer).
 
-    Source: Skok, "SaaS Metrics 2.0" (see the module's References).
+    Holds only under its assumptions ([4]_ in the module's References):
+    *contractual* customers (a departure is observed: a cancelled
+    subscription), a churn rate that is the same every period and for every
+    customer, and no discounting. When churn falls with tenure, as it usually
+    does, this understates the value of a new customer; for subscriptions
+    estimate survival instead (:mod:`valuelab.kpis.survival`), and for repeat
+    purchases, where leaving is never observed, use a BG/NBD model
+    (:mod:`valuelab.kpis.repeat_purchase`). Source: Skok, "SaaS Metrics 2.0" [3]_.
 
     Parameters
     ----------
     arpa : float
-        Average revenue per account per period (EUR per month, say).
+        Revenue per paying customer (account) per period (EUR per month, say).
     gross_margin : float
         Share 0-1 of revenue kept after the cost of serving it.
     churn_rate : float
-        Share 0-1 of accounts lost per period (> 0); 1 / churn is the
-        expected lifetime in periods.
+        Share 0-1 of paying customers who cancel per period (> 0), a
+        contractual churn rate; 1 / churn is the expected lifetime in periods.
+
+    Raises
+    ------
+    InputError
+        Bad numbers, or an :class:`ActivityChurn` (activity churn from an
+        event log is not a departure rate; the formula refuses it).
 
     Examples
     --------
     >>> ltv(100, 0.8, 0.02)
     4000.0
     """
+    if getattr(churn_rate, "kind", None) == "activity":
+        raise InputError(
+            "activity churn (not active the next period) is not a departure rate: quiet "
+            "periods are not departures, so ARPA x margin / churn would understate lifetime value",
+            source="churn_rate",
+            expected="a contractual churn rate (cancellations / subscribers); for an event "
+            "log use valuelab.kpis.survival (subscriptions) or valuelab.kpis.repeat_purchase "
+            "(BG/NBD, repeat purchases)",
+        )
     arpa, gross_margin, churn_rate = aligned(
         arpa=arpa, gross_margin=gross_margin, churn_rate=churn_rate
     )
@@ -261,8 +342,9 @@ def ltv_cohort(
 def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     """Months of gross margin needed to earn back the cost of acquiring a customer.
 
-    ``cac / (arpa * gross_margin)`` with ``arpa`` in EUR per month. Source: Skok,
-    "SaaS Metrics 2.0" (see the module's References).
+    ``cac / (arpa * gross_margin)``: ``cac`` in EUR per acquired (paying)
+    customer and ``arpa`` in EUR per paying customer per month — the same
+    population. Source: Skok, "SaaS Metrics 2.0" (see the module's References).
 
     Examples
     --------

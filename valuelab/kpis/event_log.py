@@ -1,4 +1,4 @@
-"""KPIs from an event log: cohort retention, DAU, MAU, stickiness and time to value.
+"""KPIs from an event log: cohort retention, DAU, MAU, stickiness, time to value, activity churn.
 
 The log has one row per event: ``user_id``, ``date`` (a day) and ``event``
 (e.g. ``signup``, ``visit``, ``purchase``). Every event counts as activity
@@ -15,6 +15,10 @@ References
    retention rate, lifetime value, margin per customer) and the 20 % of
    features that drive 80 % of purchase decisions.
    https://strtgy.design/en/strtgy-notes-en/action-plan-for-2022-2-of-4/
+.. [2] Value Rebels, "What does it mean to deliver the right customer
+   value?", Value Rebels blog: KPIs are connected; raising conversion touches
+   prices, costs and basket sizes.
+   https://www.valuerebels.com/post/what-does-it-mean-to-deliver-the-right-customer-value
 
 Examples
 --------
@@ -41,12 +45,13 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import Column, InputError, integer_codes, validate_frame
+from valuelab.kpis.definitions import ActivityChurn
 
 __all__ = [
+    "activity_churn",
     "cohort_retention",
     "dau",
     "mau",
-    "monthly_churn",
     "shop_summary",
     "stickiness",
     "time_to_value",
@@ -287,13 +292,24 @@ def ttv_summary(ttv: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def monthly_churn(
-    events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
-) -> float:
+def activity_churn(
+    events: pd.DataFrame,
+    active_events: Iterable[str] | None = None,
+    population: str = "active users",
+    source: str = "events",
+) -> ActivityChurn:
     """Mean share 0-1 of a month's active users who are not active the month after.
 
     Computed over every pair of consecutive months in the log (the last month
-    has no "after" and is left out).
+    has no "after" and is left out). This measures *activity*, not departure:
+    a customer who skips a month and comes back counts as churned, so the
+    result is an :class:`~valuelab.kpis.definitions.ActivityChurn`, which the
+    simple lifetime value formula (:func:`~valuelab.kpis.definitions.ltv`) refuses.
+
+    Parameters
+    ----------
+    population : str
+        Who the log's users are, carried on the result (``"paying customers"``).
 
     Examples
     --------
@@ -304,8 +320,8 @@ def monthly_churn(
     ...         "date": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-01"]),
     ...     }
     ... )
-    >>> monthly_churn(log)
-    0.5
+    >>> activity_churn(log)
+    ActivityChurn(0.5, period='month', population='active users')
     """
     log = _active(_log(events, active_events, source), active_events)
     month = log["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
@@ -318,56 +334,64 @@ def monthly_churn(
             "the log covers one month only", source=source, expected="two months or more"
         )
     per_month = (stayed["_merge"] == "left_only").groupby(stayed["m"]).mean()
-    return float(per_month.mean())
+    return ActivityChurn(float(per_month.mean()), period="month", population=population)
+
+
+def _paying_log(log: pd.DataFrame) -> pd.DataFrame:
+    """Events of paying customers from the month of their first purchase on."""
+    month = log["date"].dt.to_period("M")
+    first = month[log["event"] == "purchase"].groupby(log["user_id"], observed=True).min()
+    since = log["user_id"].map(first)
+    keep = since.notna().to_numpy() & (month >= since).to_numpy()
+    return log[keep]
 
 
 def shop_summary(
     events: pd.DataFrame, cac: float | None = None, source: str = "events"
 ) -> dict[str, float]:
-    """Product KPIs from an online shop's log (the ``shop_events`` layout).
+    """Product KPIs from an online shop's log (the ``shop_events`` layout), one population each.
 
-    Source: the product KPIs of STRTGY's "Action Plan for 2022" (see the module's References).
+    Conversion is per visit, AOV per order; revenue, margin, activity churn
+    and CAC payback are per *paying customer* (a user with an order), counted
+    from the month of their first order. Sources: STRTGY's product KPIs [1]_
+    and Value Rebels' conversion and basket size [2]_; CAC payback and DAU/MAU
+    are the kit's additions. A shop's lifetime value needs a repeat-purchase
+    model (:mod:`valuelab.kpis.repeat_purchase`), not the simple formula.
+
+    Parameters
+    ----------
+    cac : float, optional
+        Cost to acquire one paying customer, EUR.
 
     Returns
     -------
     dict
-        ``visits``, ``orders``, ``conversion`` (orders per visit, share 0-1),
+        ``users``, ``visits``, ``orders``, ``conversion`` (share 0-1),
         ``revenue_eur``, ``aov_eur``, ``gross_margin`` (share 0-1),
-        ``customers`` (users with an order), ``margin_per_customer_eur``,
-        ``arpa_eur_month`` (revenue per monthly active user), ``monthly_churn``,
-        ``ltv_eur`` (simple formula), ``nps`` (-100..100),
-        ``ttv_median_days`` (sign-up to first order), ``dau_mau`` (mean), and
-        with ``cac`` (EUR) ``cac_payback_months``.
+        ``paying_customers``, ``paying_customer_months`` (months a paying
+        customer was active), ``revenue_per_paying_customer_eur_month``,
+        ``margin_per_paying_customer_eur_month``, ``log_months``,
+        ``margin_per_paying_customer_eur_log`` (over the log's months),
+        ``activity_churn`` (:class:`~valuelab.kpis.definitions.ActivityChurn`),
+        ``nps``, ``ttv_median_days`` (sign-up to first order), ``dau_mau``;
+        with ``cac``, ``cac_payback_months``.
     """
     from valuelab.kpis import definitions as kpis
 
-    log = _log(events, None, source)
-    for col in ("revenue_eur", "cogs_eur", "nps_score"):
-        if col not in events.columns:
-            raise InputError(
-                f"missing column {col}", source=source, expected="the shop_events layout"
-            )
+    log = _shop_log(events, source)
     kind = events["event"].astype(str)
     visits, orders = int((kind == "visit").sum()), int((kind == "purchase").sum())
-    revenue = float(events["revenue_eur"].sum())
-    cogs = float(events["cogs_eur"].sum())
-    customers = int(events.loc[kind == "purchase", "user_id"].nunique())
-    user_months = int(_mau(log).sum())
+    revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
     gm = kpis.gross_margin(revenue, cogs)
-    arpa = revenue / user_months
-    churn = monthly_churn(events, source=source)
     out = {
+        "users": int(log["user_id"].nunique()),
         "visits": visits,
         "orders": orders,
         "conversion": kpis.conversion_rate(orders, visits),
         "revenue_eur": revenue,
         "aov_eur": kpis.average_order_value(revenue, orders),
         "gross_margin": gm,
-        "customers": customers,
-        "margin_per_customer_eur": kpis.margin_per_customer(revenue, cogs, customers),
-        "arpa_eur_month": arpa,
-        "monthly_churn": churn,
-        "ltv_eur": kpis.ltv(arpa, gm, churn),
+        **_per_paying_customer(log, revenue, cogs, source),
         "nps": kpis.nps(events["nps_score"].dropna()),
         "ttv_median_days": ttv_summary(time_to_value(events, "purchase", source=source))[
             "median_days"
@@ -375,5 +399,36 @@ def shop_summary(
         "dau_mau": float(stickiness(events, source=source).mean()),
     }
     if cac is not None:
-        out["cac_payback_months"] = kpis.cac_payback_months(cac, arpa, gm)
+        out["cac_payback_months"] = kpis.cac_payback_months(
+            cac, out["revenue_per_paying_customer_eur_month"], gm
+        )
     return out
+
+
+def _shop_log(events: pd.DataFrame, source: str) -> pd.DataFrame:
+    log = _log(events, None, source)
+    for col in ("revenue_eur", "cogs_eur", "nps_score"):
+        if col not in events.columns:
+            raise InputError(
+                f"missing column {col}", source=source, expected="the shop_events layout"
+            )
+    return log
+
+
+def _per_paying_customer(log: pd.DataFrame, revenue: float, cogs: float, source: str) -> dict:
+    """Revenue, margin and activity churn per paying customer (see :func:`shop_summary`)."""
+    from valuelab.kpis import definitions as kpis
+
+    paying = _paying_log(log)
+    customers = int(paying["user_id"].nunique())
+    customer_months = int(_mau(paying).sum())
+    per_month = revenue / customer_months
+    return {
+        "paying_customers": customers,
+        "paying_customer_months": customer_months,
+        "revenue_per_paying_customer_eur_month": per_month,
+        "margin_per_paying_customer_eur_month": per_month * kpis.gross_margin(revenue, cogs),
+        "log_months": int(_mau(log).size),
+        "margin_per_paying_customer_eur_log": kpis.margin_per_customer(revenue, cogs, customers),
+        "activity_churn": activity_churn(paying, population="paying customers", source=source),
+    }

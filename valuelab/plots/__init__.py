@@ -17,6 +17,7 @@ from valuelab.plots.kpis import (
     frontier_chart,
     holdout_chart,
     pareto_chart,
+    survival_chart,
     tradeoff_chart,
 )
 from valuelab.plots.okrs import kr_grades, priorities
@@ -47,6 +48,7 @@ __all__ = [
     "priorities",
     "roi_cashflow",
     "score_quadrant",
+    "survival_chart",
     "tier_change",
     "tornado",
     "tradeoff_chart",

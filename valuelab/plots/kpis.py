@@ -1,15 +1,26 @@
-"""Figures for KPIs: trade-offs, the Pareto frontier, 80/20, cohorts, holdout purchases."""
+"""Figures for KPIs: trade-off sweeps, the Pareto frontier, the 80/20 chart, retention cohorts,
+subscription survival, holdout purchases."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from valuelab.core import QUANTITIES
+from valuelab.kpis.survival import SurvivalCurve
 from valuelab.plots.style import PALETTE, finish
 
-__all__ = ["cohort_heatmap", "frontier_chart", "holdout_chart", "pareto_chart", "tradeoff_chart"]
+__all__ = [
+    "cohort_heatmap",
+    "frontier_chart",
+    "holdout_chart",
+    "pareto_chart",
+    "survival_chart",
+    "tradeoff_chart",
+]
 
 
 def _name(kpi: str) -> str:
@@ -226,3 +237,64 @@ def holdout_chart(
         x_title="Repeat purchases in the calibration period",
         y_title=f"Purchases per customer in the {holdout_periods:g}-{period} holdout",
     )
+
+
+def _band_fill(color: str) -> str:
+    r, g, b = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},0.18)"
+
+
+def survival_chart(
+    curves: SurvivalCurve | Mapping[str, SurvivalCurve],
+    title: str = "Share of subscribers still subscribed, by tenure",
+) -> go.Figure:
+    """Kaplan–Meier curves (step lines, in %) with their confidence bands (shaded).
+
+    Parameters
+    ----------
+    curves : SurvivalCurve or mapping of name to SurvivalCurve
+        From :func:`valuelab.kpis.survival.kaplan_meier`; one line per curve.
+
+    Examples
+    --------
+    >>> from valuelab.kpis import kaplan_meier
+    >>> c = kaplan_meier(pd.DataFrame({"tenure": [1, 2, 3], "churned": [True, False, True]}))
+    >>> fig = survival_chart(c)
+    >>> [t.name for t in fig.data], fig.layout.xaxis.title.text
+    ([None, '95 % band', 'all customers'], 'Tenure (months)')
+    """
+    named = {"all customers": curves} if isinstance(curves, SurvivalCurve) else dict(curves)
+    fig = go.Figure()
+    for i, (name, curve) in enumerate(named.items()):
+        t, color = curve.table, PALETTE[i % len(PALETTE)]
+        x = t.index.to_numpy()
+        band = f"{curve.level:.0%}".replace("%", " % band")
+        fig.add_scatter(
+            x=x,
+            y=t["upper"] * 100,
+            line={"width": 0, "shape": "hv"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+        fig.add_scatter(
+            x=x,
+            y=t["lower"] * 100,
+            line={"width": 0, "shape": "hv"},
+            fill="tonexty",
+            fillcolor=_band_fill(color),
+            name=band if len(named) == 1 else f"{name}: {band}",
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=t["survival"] * 100,
+            line={"color": color, "shape": "hv"},
+            name=name,
+            customdata=t[["at_risk", "churned", "censored"]].to_numpy(),
+            hovertemplate=f"{name}: %{{y:.1f}} % after %{{x:g}} {curve.unit} "
+            "(at risk %{customdata[0]}, churned %{customdata[1]}, censored %{customdata[2]})"
+            "<extra></extra>",
+        )
+    fig.update_yaxes(range=[0, 102])
+    unit = next(iter(named.values())).unit
+    return finish(fig, title=title, x_title=f"Tenure ({unit})", y_title="Still subscribed (%)")

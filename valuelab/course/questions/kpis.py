@@ -25,7 +25,7 @@ def _q1(answer) -> bool:
 @question(
     "kpis.q2",
     variable="ltv_eur",
-    hint="Simple LTV = ARPA x gross margin / monthly churn, with the numbers of ltv_inputs().",
+    hint="Simple LTV = ARPA x gross margin / monthly (contractual) churn, from ltv_inputs().",
 )
 def _q2(answer) -> bool:
     x = ltv_inputs()
@@ -35,7 +35,7 @@ def _q2(answer) -> bool:
 @question(
     "kpis.q3",
     variable="payback_months",
-    hint="Months of gross margin (ARPA x margin) to earn back the CAC of ltv_inputs().",
+    hint="Months of margin per paying customer (ARPA x margin) to earn back the CAC.",
 )
 def _q3(answer) -> bool:
     x = ltv_inputs()
