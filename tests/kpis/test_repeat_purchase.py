@@ -234,7 +234,7 @@ def test_simple_formula_holdout_spend_by_hand():
         log, "2024-02-29", "2024-04-30", customer="user", date="day", amount="paid"
     )
     assert s["arpa"] == 25  # 100 over 4 active customer-months
-    assert s["monthly_churn"] == pytest.approx(2 / 3)  # b and c quiet in February
+    assert s["activity_churn"] == pytest.approx(2 / 3)  # b and c quiet in February
     assert s["holdout_months"] == 2
     # one active customer x 25 x (1/3 + 1/9), over 3 customers
     assert s["spend_per_customer"] == pytest.approx(25 * (1 / 3 + 1 / 9) / 3)
@@ -249,7 +249,7 @@ def test_simple_formula_on_cdnow_implies_a_dollar_where_customers_spent_thirty(c
         / cal.assign(m=months).drop_duplicates(["customer_id", "m"]).shape[0]
     )
     assert round(s["arpa"], 2) == 43.47
-    assert round(s["monthly_churn"], 3) == 0.753
+    assert round(s["activity_churn"], 3) == 0.753
     assert s["active_last_month"] == 168
     assert round(s["spend_per_customer"], 2) == 1.02
 

@@ -46,6 +46,7 @@ from valuelab.kpis.repeat_purchase import (
     published_vs_fit,
     repeat_purchase_sources,
     simple_formula_holdout_spend,
+)
 from valuelab.kpis.survival import (
     SurvivalCurve,
     kaplan_meier,
@@ -64,10 +65,10 @@ from valuelab.kpis.tradeoffs import (
 )
 
 __all__ = [
-    "ActivityChurn",
     "FUNNEL_DEFAULTS",
     "KPIS",
     "KPI_DIRECTION",
+    "ActivityChurn",
     "RepeatPurchaseFit",
     "SurvivalCurve",
     "activity_churn",

@@ -442,7 +442,7 @@ def simple_formula_holdout_spend(
 
     The recipe of :func:`valuelab.kpis.ltv` read on a purchase log:
     ``ARPA`` = calibration revenue per active customer-month, ``churn`` = the
-    activity churn of :func:`valuelab.kpis.monthly_churn` (buyers of a month
+    activity churn of :func:`valuelab.kpis.activity_churn` (buyers of a month
     who do not buy the month after), and the customers active in the last
     calibration month as the base that survives at ``1 - churn`` a month.
     Over ``n`` holdout months it implies
@@ -453,11 +453,11 @@ def simple_formula_holdout_spend(
     Returns
     -------
     pandas.Series
-        ``arpa`` (money per active customer-month), ``monthly_churn`` (share
+        ``arpa`` (money per active customer-month), ``activity_churn`` (share
         0-1), ``active_last_month``, ``customers``, ``holdout_months`` and
         ``spend_per_customer`` (money per customer over the holdout).
     """
-    from valuelab.kpis.event_log import mau, monthly_churn
+    from valuelab.kpis.event_log import activity_churn, mau
 
     log = _dates(transactions, customer, date, amount, source)
     cal, hold = _split_dates(log, date, calibration_end, holdout_end, source, ahead=False)
@@ -465,7 +465,7 @@ def simple_formula_holdout_spend(
     events = pd.DataFrame({"user_id": calib[customer], "date": calib[date], "event": "purchase"})
     active = mau(events)
     arpa = float(calib[amount].sum()) / float(active.sum())
-    churn = float(monthly_churn(events, source=source))
+    churn = float(activity_churn(events, source=source))
     months = (hold.year - cal.year) * 12 + hold.month - cal.month
     survival = sum((1 - churn) ** k for k in range(1, months + 1))
     customers = calib[customer].nunique()
@@ -473,7 +473,7 @@ def simple_formula_holdout_spend(
     return pd.Series(
         {
             "arpa": arpa,
-            "monthly_churn": churn,
+            "activity_churn": churn,
             "active_last_month": float(active.iloc[-1]),
             "customers": float(customers),
             "holdout_months": float(months),
