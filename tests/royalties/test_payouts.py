@@ -411,14 +411,46 @@ def test_notebook_key_numbers(run_notebook):
     assert 25 < rec["cumulative_pool_2021_eur_bn"] < 27  # close to the EUR 26 bn claim
     path = r.euro_path(0.6667).set_index("recipient")["eur"]
     assert rec["artist_cents_per_euro"] == pytest.approx(path["artist"] * 100)
+
+
+@pytest.mark.slow
+def test_notebook_payout_numbers(run_notebook):
+    """Every number lesson 02 states in sections 5-7 and in its payout sources table."""
+    nb, rec = run_notebook(NOTEBOOK)
     log = datasets.load("listening_log")
     pool = r.royalty_pool(r.log_revenue(log), 0.6667)
+    assert rec["log_pool_eur"] == pytest.approx(pool)
+    # oracle: the pools per market and month sum to the log's pool
+    pools = r.market_pools(log, 0.6667)
+    assert pools["pool_eur"].sum() == pytest.approx(pool, abs=0.01)
     tiers = r.by_tier(r.compare(log, pool)).set_index(["rule", "tier"])["change_pct"]
     assert rec["top10_change_pct"] == pytest.approx(tiers["user_centric", "top 10"])
     assert rec["long_tail_change_pct"] == pytest.approx(tiers["user_centric", "long tail"])
+    assert rec["top10_change_pct"] > 5 and rec["long_tail_change_pct"] < -5  # the text's signs
     effect = r.threshold_effect(log, pool, 3)
     assert rec["threshold_streams_below_pct"] == pytest.approx(effect["streams_below_pct"])
+    # the stream farm: 3 Premium accounts at EUR 4.69 -> 3 x 4.69 x 0.6667 = 9.38
+    assert rec["farm_paid_eur"] == 14.07
+    assert rec["farm_user_centric_eur"] == 9.38 == round(3 * 4.69 * 0.6667, 2)
     assert rec["farm_pro_rata_eur"] > 50 * rec["farm_user_centric_eur"]
+    assert rec["farm_user_centric_equal_eur"] < rec["farm_user_centric_eur"]
+    text = "".join(
+        o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert "they get EUR 9.38 = 3 × EUR 4.69 × 0.6667" in text
+    assert f"take EUR {rec['farm_pro_rata_eur']:,.2f} under pro-rata" in text
+    # the sources table shows the same numbers as the text
+    rows = {v.figure: v.value for v in r.payout_sources(0.6667, "user_centric", 3, 3, 30_000)}
+    assert rows["Stream farm under user-centric (payment-weighted)"] == 9.38
+    assert rows["Stream farm under pro-rata"] == rec["farm_pro_rata_eur"]
+    key = "Top-10 artists' payout change, User-centric vs pro-rata"
+    assert rows[key] == pytest.approx(rec["top10_change_pct"])
+    assert rows["Streams below a 3-stream track minimum in the log"] == pytest.approx(
+        rec["threshold_streams_below_pct"]
+    )
 
 
 @pytest.mark.slow
@@ -430,3 +462,5 @@ def test_notebook_parameters(run_notebook):
     tiers = r.by_tier(r.compare(log, pool, rules=["pro_rata", "blend_50"]))
     change = tiers.set_index(["rule", "tier"])["change_pct"]
     assert rec["top10_change_pct"] == pytest.approx(change["blend_50", "top 10"])
+    # the farm still gets its own 3 x 4.69 x 0.7, whatever the log
+    assert rec["farm_user_centric_eur"] == round(3 * 4.69 * 0.7, 2) == 9.85
