@@ -138,7 +138,7 @@ _register(
             "streams": "int64",
             "tier": "category",
             "market": "category",
-            "month": "string",
+            "month": "category",
         },
         generator=_listening_log.generate,
         seed=_listening_log.SEED,

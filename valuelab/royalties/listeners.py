@@ -51,7 +51,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError, SourcedValue, check_number
+from valuelab.core import InputError, SourcedValue, check_number, integer_codes
 
 __all__ = [
     "DEFAULT_MARKET",
@@ -143,14 +143,19 @@ def price(market: str, tier: str) -> float:
 
 def _priced(streams: pd.DataFrame) -> pd.Series:
     """Each row's payment from ``tier`` and ``market`` (EUR a month); unknown pairs raise."""
-    key = (
-        _market(streams).to_numpy(dtype=object)
-        + "|"
-        + streams["tier"].astype(str).to_numpy(dtype=object)
+    if "market" in streams.columns:
+        market, markets = integer_codes(streams["market"])  # categoricals: their own codes
+    else:
+        market, markets = np.zeros(len(streams), dtype=np.int64), [DEFAULT_MARKET]
+    tier, tiers = integer_codes(streams["tier"])
+    prices = {(m, t): float(v.value) for (m, t), v in PRICES.items()}
+    # one price per (market, tier) code pair, row-major; the last entry: no price
+    table = np.array(
+        [prices.get((str(m), str(t)), np.nan) for m in markets for t in tiers] + [np.nan]
     )
-    table = {f"{m}|{t}": float(v.value) for (m, t), v in PRICES.items()}
-    pay = pd.Series(pd.Series(key).map(table).to_numpy(), index=streams.index, dtype=float)
-    bad = np.flatnonzero(pay.isna().to_numpy())
+    flat = np.where((market < 0) | (tier < 0), len(table) - 1, market * len(tiers) + tier)
+    pay = table[flat]
+    bad = np.flatnonzero(np.isnan(pay))
     if len(bad):
         raise InputError(
             "market and tier without a price",
@@ -159,7 +164,7 @@ def _priced(streams: pd.DataFrame) -> pd.Series:
             rows=bad.tolist(),
             expected=f"tiers {', '.join(LISTENER_TIERS)} in markets {', '.join(MARKETS)}",
         )
-    return pay
+    return pd.Series(pay, index=streams.index, dtype=float)
 
 
 def row_payments(streams: pd.DataFrame) -> pd.Series | None:

@@ -170,12 +170,22 @@ class _Log:
 
 
 def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the distinct tuples of integer columns, and each code's first row."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for col in columns:
-        key = key * (int(col.max(initial=0)) + 1) + col
-    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
-    return codes.reshape(-1).astype(np.int64), first
+    """Codes of the tuples of integer columns, and each code's first row (-1: no row).
+
+    Dense keys are their own codes (codes without rows are allowed: their first
+    row is -1); sparse ones are factorized.
+    """
+    key = columns[0]
+    for col in columns[1:]:
+        width = int(col.max(initial=0)) + 1
+        key = key * width + col if width > 1 else key
+    size = int(key.max(initial=-1)) + 1
+    if size > 4 * len(key) + 1024:
+        key, uniques = pd.factorize(key, sort=True)
+        size = len(uniques)
+    first = np.full(size, -1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
+    return key.astype(np.int64, copy=False), first
 
 
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
@@ -186,24 +196,16 @@ def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
-    month = integer_codes(streams["month"])[0] if "month" in streams.columns else user * 0
-    market = integer_codes(streams["market"])[0] if "market" in streams.columns else user * 0
-    payer, first = _codes(user, month)
-    pool, _ = _codes(market, month)
+    month = integer_codes(streams["month"])[0] if "month" in streams.columns else None
+    market = integer_codes(streams["market"])[0] if "market" in streams.columns else None
+    payer, first = _codes(user, *([] if month is None else [month]))
+    zeros = np.zeros(len(user), dtype=np.int64)
+    pool, _ = _codes(zeros if market is None else market, *([] if month is None else [month]))
+    row = np.maximum(first, 0)  # payers without rows: weight 0 (payment 0, no streams)
     paid = row_payments(streams)
-    payment = None if paid is None else paid.to_numpy(dtype=float)[first]
+    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float)[row], 0.0)
     return _Log(
-        user,
-        artist,
-        counts,
-        users,
-        artists,
-        streams,
-        payer,
-        user[first],
-        pool,
-        pool[first],
-        payment,
+        user, artist, counts, users, artists, streams, payer, user[row], pool, pool[row], payment
     )
 
 

@@ -188,6 +188,6 @@ def generate(
             "streams": rows["streams"].astype(np.int64),
             "tier": pd.Categorical.from_codes(rows["tier"], categories=list(TIERS)),
             "market": pd.Categorical.from_codes(rows["market"], categories=list(MARKETS)),
-            "month": MONTH,
+            "month": pd.Categorical.from_codes(np.zeros(len(rows["user"]), int), [MONTH]),
         }
     )
