@@ -7,7 +7,8 @@ Measures, in the same run:
   best of ``--repeat`` runs, rows per second, and the peak memory the call
   allocates (``tracemalloc``);
 - the same rules written as a straightforward per-user Python loop on a
-  100,000-row sample, scaled per row, and the speed-up ratio;
+  100,000-row sample (pools per market; each listener's own payment under
+  user-centric), scaled per row, and the speed-up ratio;
 - the process's peak resident memory (``resource.getrusage``), which includes
   the log itself.
 
@@ -34,27 +35,48 @@ POOL = 1_000_000.0
 SAMPLE = 100_000
 
 
+def _payments(log: pd.DataFrame) -> list[float]:
+    """Each row's listener payment (EUR a month) from its tier and market, one look-up a row."""
+    price = {key: float(v.value) for key, v in r.PRICES.items()}
+    return [price[m, t] for m, t in zip(log["market"], log["tier"], strict=True)]
+
+
 def naive_pro_rata(log: pd.DataFrame, pool: float) -> dict:
-    """Per-row Python loop: add up streams per artist, then share the pool."""
+    """Per-row Python loop: each market's pool (its payments) shared by its streams."""
+    paid: dict = {}
+    streams_in: dict = defaultdict(int)
     totals: dict = defaultdict(int)
-    for artist, streams in zip(log["artist_id"], log["streams"], strict=True):
-        totals[artist] += streams
-    all_streams = sum(totals.values())
-    return {a: pool * s / all_streams for a, s in totals.items()}
+    columns = (log[c] for c in ("user_id", "market", "artist_id", "streams"))
+    rows = zip(*columns, _payments(log), strict=True)
+    for user, market, artist, streams, pay in rows:
+        paid[user] = (market, pay)
+        streams_in[market] += streams
+        totals[market, artist] += streams
+    revenue: dict = defaultdict(float)
+    for market, pay in paid.values():
+        revenue[market] += pay
+    scale = pool / sum(revenue.values())
+    payout: dict = defaultdict(float)
+    for (market, artist), streams in totals.items():
+        payout[artist] += revenue[market] * scale * streams / streams_in[market]
+    return payout
 
 
 def naive_user_centric(log: pd.DataFrame, pool: float) -> dict:
-    """Per-user Python loop: each user's equal share split over that user's streams."""
+    """Per-user Python loop: each user's own payment split over that user's streams."""
     by_user: dict = defaultdict(list)
-    for user, artist, streams in zip(log["user_id"], log["artist_id"], log["streams"], strict=True):
+    paid: dict = {}
+    rows = zip(log["user_id"], log["artist_id"], log["streams"], _payments(log), strict=True)
+    for user, artist, streams, pay in rows:
         by_user[user].append((artist, streams))
-    active = [rows for rows in by_user.values() if sum(s for _, s in rows) > 0]
-    share = pool / len(active)
+        paid[user] = pay
+    active = {u: rows for u, rows in by_user.items() if sum(s for _, s in rows) > 0}
+    scale = pool / sum(paid[u] for u in active)
     payout: dict = defaultdict(float)
-    for rows in active:
+    for user, rows in active.items():
         total = sum(s for _, s in rows)
         for artist, streams in rows:
-            payout[artist] += share * streams / total
+            payout[artist] += paid[user] * scale * streams / total
     return payout
 
 

@@ -11,22 +11,24 @@ APP = NOTEBOOKS / "apps" / "royalty_calculator.ipynb"
 def test_artist_income_hand_case_and_errors():
     from valuelab.royalties import artist_income
 
-    # rate 0.004, recording 80 %, major deal 23.3 %: 0.004 * 0.8 * 0.233 per stream
+    # rate 0.004 to the recording side, major deal 23.3 %: 0.004 * 0.233 per stream
     out = artist_income(100_000, rate=0.004)
-    assert out["per_stream"] == pytest.approx(0.004 * 0.8 * 0.233)
-    assert out["monthly"] == pytest.approx(100_000 * 0.004 * 0.8 * 0.233)
+    assert out["per_stream"] == pytest.approx(0.004 * 0.233)
+    assert out["monthly"] == pytest.approx(100_000 * 0.004 * 0.233)
     uc = artist_income(100_000, rule="user_centric", fan_intensity=2, rate=0.004)
     assert uc["monthly"] == pytest.approx(out["monthly"] / 2)
     small = artist_income(50, rule="threshold_1000", tracks=1)
     assert small["monthly"] == 0.0 and small["needed"] > 0
     songs = artist_income(100_000, rate=0.004, writes_songs=True)
-    assert songs["monthly"] - out["monthly"] == pytest.approx(100_000 * 0.004 * 0.2 * 0.5)
+    # the publishing side, derived: 0.004 / 0.8 x 0.2, of which the writer's half
+    assert songs["monthly"] - out["monthly"] == pytest.approx(100_000 * 0.004 / 0.8 * 0.2 * 0.5)
     for kwargs, named in [
         ({"rate": -1}, "rate"),
         ({"deal": "360"}, "deal"),
         ({"rule": "fair"}, "rule"),
         ({"monthly_streams": -5}, "monthly_streams"),
         ({"fan_intensity": 0}, "fan_intensity"),
+        ({"fan_payment": -0.5}, "fan_payment"),
     ]:
         with pytest.raises(InputError, match=named):
             artist_income(**kwargs)
@@ -72,32 +74,46 @@ def test_royalty_calculator_app(voila, page):
 def test_each_rule_by_hand():
     from valuelab.royalties import CALCULATOR_RULES, artist_income
 
-    assert CALCULATOR_RULES == ("pro_rata", "user_centric", "blend_50", "threshold_1000")
+    assert CALCULATOR_RULES == (
+        "pro_rata",
+        "user_centric",
+        "user_centric_equal",
+        "blend_50",
+        "threshold_1000",
+    )
     base = artist_income(100_000, rate=0.004, fan_intensity=4)
-    assert base["pool_rate"] == 0.004  # pro-rata: the market rate, whatever the fans do
+    assert base["recording_rate"] == 0.004  # pro-rata: the market rate, whatever the fans do
+    assert base["pool_rate"] == pytest.approx(0.004 / 0.8)  # both sides
     assert base["artist_share"] == pytest.approx(0.8 * 0.233)
     # user-centric: fans streaming 4x the average earn a quarter of the rate per stream
     uc = artist_income(100_000, rule="user_centric", rate=0.004, fan_intensity=4)
-    assert uc["pool_rate"] == pytest.approx(0.001)
+    assert uc["recording_rate"] == pytest.approx(0.001)
+    # ... and fans paying twice the average (all Premium) twice that
+    rich = artist_income(100_000, rule="user_centric", rate=0.004, fan_intensity=4, fan_payment=2)
+    assert rich["recording_rate"] == pytest.approx(0.002)
+    equal = artist_income(
+        100_000, rule="user_centric_equal", rate=0.004, fan_intensity=4, fan_payment=2
+    )
+    assert equal["recording_rate"] == pytest.approx(0.001)  # equal shares: payment ignored
     # blend 50/50: half at the market rate, half user-centric: 0.5 x 0.004 + 0.5 x 0.001
     blend = artist_income(100_000, rule="blend_50", rate=0.004, fan_intensity=4)
-    assert blend["pool_rate"] == pytest.approx(0.0025)
+    assert blend["recording_rate"] == pytest.approx(0.0025)
     # threshold: 1,000 streams a month over 10 tracks = 1,200 a track a year: paid, a bit more
     paid = artist_income(1_000, rule="threshold_1000", rate=0.004, tracks=10)
-    assert paid["pool_rate"] == pytest.approx(0.004 * 100 / 99.5)
+    assert paid["recording_rate"] == pytest.approx(0.004 * 100 / 99.5)
     unpaid = artist_income(
         1_000, rule="threshold_1000", rate=0.004, tracks=20
     )  # 600 a track a year
-    assert unpaid["pool_rate"] == 0.0 and unpaid["needed"] == paid["needed"]
+    assert unpaid["recording_rate"] == 0.0 and unpaid["needed"] == paid["needed"]
 
 
 def test_streams_needed_and_the_deal_by_hand():
     from valuelab.royalties import artist_income
 
-    # self-released: the artist keeps the whole recording share, 80 % of 0.004 USD a stream
-    own = artist_income(10_000, deal="self-released (assumption)", rate=0.004, target_income=32)
-    assert own["per_stream"] == pytest.approx(0.0032) and own["monthly"] == pytest.approx(32.0)
-    assert own["needed"] == 10_000  # 32 USD / 0.0032 USD a stream
+    # self-released: the artist keeps the whole recording side, 0.004 USD a stream
+    own = artist_income(10_000, deal="self-released (assumption)", rate=0.004, target_income=40)
+    assert own["per_stream"] == pytest.approx(0.004) and own["monthly"] == pytest.approx(40.0)
+    assert own["needed"] == 10_000  # 40 USD / 0.004 USD a stream
     writer = artist_income(10_000, deal="independent 50/50 (assumption)", writes_songs=True)
     assert writer["artist_share"] == pytest.approx(0.8 * 0.5 + 0.2 * 0.5)  # + the writer's half
 

@@ -18,12 +18,15 @@ BY_HAND = {
     "start.q2": 13819 / 15673,  # 0.8817
     "start.q3": 15673 / 1940,  # 8.08 times 2015's revenue
     "start.q4": 2021,  # the first year with operating income above 0 (94 EUR m)
-    # two listeners paying alike, 90 streams of X and 10 of Y, a pool of EUR 20
+    # two Premium listeners paying alike, 90 streams of X and 10 of Y, a pool of EUR 20
     "royalties.q1": 20 * 90 / 100,  # pro-rata: 18
     "royalties.q2": 20 / 2,  # user-centric: u2's half goes to Y alone
     "royalties.q3": 15.673 * 2 / 3,  # the 2024 pool, EUR bn
     "royalties.q4": 100 * 2 / 3 * 0.8 * 0.233,  # 12.4 cents of a euro reach the artist
-    "royalties.q5": 1_788_269,  # 1,000 / (0.003 x 0.8 x 0.233) = 1,788,268.2, rounded up
+    # the USD 0.003 rate is the recording side: the artist gets 23.3 % of it
+    "royalties.q5": 1_430_616,  # 1,000 / (0.003 x 0.233) = 1,430,615.2, rounded up
+    # u2 free (EUR 0.38), u1 Premium (EUR 4.69): Y gets u2's own 0.38 x 2/3 = 0.2533 -> 0.25
+    "royalties.q7": 0.25,
     # NPS of [10, 9, 8, 7, 6, 3, 10, 9, 5, 10]: 5 promoters, 3 detractors of 10
     "kpis.q1": 50 - 30,
     "kpis.q2": 45 * 0.7 / 0.03,  # LTV 1,050 EUR
@@ -59,7 +62,8 @@ WRONG = {
     "start.q1": 15000,
     "start.q4": 2024,
     "royalties.q1": 10,
-    "royalties.q5": 1_788_268,
+    "royalties.q5": 1_430_615,
+    "royalties.q7": (4.69 + 0.38) * 2 / 3 / 2,  # equal shares: half the pool, 1.69
     "kpis.q1": 50,
     "kpis.q5": ["aov"],
     "okrs.q1": 0.8,

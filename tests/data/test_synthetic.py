@@ -56,9 +56,13 @@ def test_the_stream_farm_adds_bots_with_a_fixed_monthly_volume():
     # 2 bots x 3 farm tracks; each bot streams 20 an hour all month: 20 x 24 x 30 = 14,400
     assert len(log) == 1_000 + 6 and len(bots) == 6
     assert bots.groupby("user_id", observed=True)["streams"].sum().tolist() == [14_400, 14_400]
-    assert set(bots["artist_id"]) == {"FARM"} and (bots["user_revenue"] == 4.69).all()
+    assert set(bots["artist_id"]) == {"FARM"} and (bots["tier"] == "premium").all()
+    assert (bots["market"] == "world").all()  # EUR 4.69 a month each (royalties.PRICES)
     humans = log[~log.index.isin(bots.index)]
-    assert set(humans["user_revenue"]) <= {4.69, 0.37}  # premium or ad-supported, EUR a month
+    assert set(humans["tier"]) == {"premium", "free"} and set(humans["market"]) == {"world", "low"}
+    assert (log["month"] == "2024-01").all()
+    # a listener keeps one tier and one market
+    assert humans.groupby("user_id", observed=True)[["tier", "market"]].nunique().max().max() == 1
     assert (humans["track_id"].astype(str).str[:6] == humans["artist_id"].astype(str)).all()
 
 

@@ -77,11 +77,13 @@ def test_tier_change_groups_bars_by_rule_without_pro_rata():
         }
     )
     fig = tier_change(tiers)
-    assert [t.name for t in fig.data] == ["user_centric", "blend_50"]
+    # the registry's labels, not the code names
+    assert [t.name for t in fig.data] == ["User-centric", "Blend 50/50"]
     assert list(fig.data[0].x) == ["top 10", "long tail"] and list(fig.data[0].y) == [8.0, -12.0]
     assert fig.layout.title.text == "Change vs pro-rata by tier"
     assert fig.layout.xaxis.title.text == "Artists by popularity"
-    assert fig.layout.yaxis.title.text == "Change (%)"
+    assert fig.layout.yaxis.title.text == "Change in payout vs pro-rata (%)"
+    assert tier_change(tiers.assign(rule="mine")).data[0].name == "mine"
 
 
 def test_one_line_per_column_with_its_label_and_unit():

@@ -21,8 +21,15 @@ def cents(s: pd.Series) -> int:
 
 @pytest.fixture(scope="module")
 def two_listeners() -> pd.DataFrame:
-    # two listeners paying the same; one plays X 90 times, the other Y 10 times
-    return pd.DataFrame({"user_id": ["u1", "u2"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    # two Premium listeners paying the same; one plays X 90 times, the other Y 10 times
+    return pd.DataFrame(
+        {
+            "user_id": ["u1", "u2"],
+            "artist_id": ["X", "Y"],
+            "streams": [90, 10],
+            "tier": ["premium", "premium"],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +46,7 @@ def test_hand_computed_pro_rata(two_listeners):
 
 def test_hand_computed_user_centric(two_listeners):
     assert r.user_centric(two_listeners, 20).to_dict() == {"X": 10.0, "Y": 10.0}
+    assert r.user_centric(two_listeners, 20, weights="equal").to_dict() == {"X": 10.0, "Y": 10.0}
 
 
 def test_hand_computed_blend_and_weights(two_listeners):
@@ -48,20 +56,121 @@ def test_hand_computed_blend_and_weights(two_listeners):
     assert r.blend(two_listeners, 20, 0).equals(r.pro_rata(two_listeners, 20))
     # u1 pays 3 times what u2 pays -> X gets 3/4 of the pool
     weights = {"u1": 3.0, "u2": 1.0}
-    assert r.user_centric(two_listeners, 20, user_weights=weights).to_dict() == {
-        "X": 15.0,
-        "Y": 5.0,
-    }
+    assert r.user_centric(two_listeners, 20, weights=weights).to_dict() == {"X": 15.0, "Y": 5.0}
     paid = two_listeners.assign(user_revenue=[3.0, 1.0])
-    assert r.user_centric(paid, 20, user_weights="user_revenue").to_dict() == {"X": 15.0, "Y": 5.0}
+    assert r.user_centric(paid, 20).to_dict() == {"X": 15.0, "Y": 5.0}
+    assert r.user_centric(paid, 20, weights="user_revenue").to_dict() == {"X": 15.0, "Y": 5.0}
 
 
 def test_user_without_streams_is_redistributed():
     log = pd.DataFrame(
-        {"user_id": ["a", "b", "c"], "artist_id": ["X", "Y", "Y"], "streams": [4, 1, 0]}
+        {
+            "user_id": ["a", "b", "c"],
+            "artist_id": ["X", "Y", "Y"],
+            "streams": [4, 1, 0],
+            "tier": ["premium", "premium", "premium"],
+        }
     )
     # c streamed nothing: a and b share the pool equally
     assert r.user_centric(log, 10).to_dict() == {"X": 5.0, "Y": 5.0}
+
+
+# --- user-centric weighted by what each listener pays, by hand ----------------
+
+
+@pytest.fixture(scope="module")
+def mixed() -> pd.DataFrame:
+    """Four listeners, Premium and free, in two markets (prices: world 4.69/0.38, low 2.35/0.19)."""
+    return pd.DataFrame(
+        {
+            "user_id": ["p1", "p1", "f1", "p2", "f2", "f2"],
+            "artist_id": ["X", "Y", "X", "Z", "Y", "Z"],
+            "streams": [30, 10, 100, 5, 1, 3],
+            "tier": ["premium", "premium", "free", "premium", "free", "free"],
+            "market": ["world", "world", "world", "low", "low", "low"],
+        }
+    )
+
+
+def test_payment_weighted_user_centric_by_hand(mixed):
+    # each listener's payment x 2/3 goes to what that listener played:
+    # p1 4.69: X 3/4, Y 1/4; f1 0.38: X; p2 2.35: Z; f2 0.19: Y 1/4, Z 3/4
+    share = 2 / 3
+    assert r.log_revenue(mixed) == 7.61
+    pool = r.royalty_pool(r.log_revenue(mixed), share)
+    x = (4.69 * 3 / 4 + 0.38) * share  # 2.598333
+    y = (4.69 / 4 + 0.19 / 4) * share  # 0.813333
+    z = (2.35 + 0.19 * 3 / 4) * share  # 1.661667
+    assert r.user_centric(mixed, pool).to_dict() == {"X": 2.60, "Y": 0.81, "Z": 1.66}
+    assert round(x, 2) == 2.60 and round(y, 2) == 0.81 and round(z, 2) == 1.66
+
+
+def test_equal_weights_let_a_free_listener_steer_as_much(mixed):
+    # the teaching contrast: each of 4 listeners steers 7.61 x 2/3 / 4 = 1.268333
+    pool = r.royalty_pool(r.log_revenue(mixed), 2 / 3)
+    each = pool / 4
+    x, y, z = each * 3 / 4 + each, each / 4 + each / 4, each + each * 3 / 4
+    got = r.user_centric(mixed, pool, weights="equal")
+    assert got.to_dict() == {"X": round(x, 2), "Y": round(y, 2), "Z": round(z, 2)}
+    assert got["X"] == 2.22 and r.user_centric(mixed, pool)["X"] == 2.60
+
+
+def test_pro_rata_is_computed_per_market_pool(mixed):
+    # world pool (4.69 + 0.38) x 2/3 = 3.38 over X 130, Y 10 streams;
+    # low pool (2.35 + 0.19) x 2/3 = 1.693333 over Y 1, Z 8 streams
+    pool = r.royalty_pool(r.log_revenue(mixed), 2 / 3)
+    world, low = 5.07 * 2 / 3, 2.54 * 2 / 3
+    x = world * 130 / 140
+    y = world * 10 / 140 + low * 1 / 9
+    z = low * 8 / 9
+    got = r.pro_rata(mixed, pool)
+    assert got.to_numpy() == pytest.approx([x, y, z], abs=0.01)
+    # 507 cents: floors 313 + 42 + 150 = 505; the 2 cents left go to the largest
+    # fractions (Y .958, X .857), not to Z (.519)
+    assert got.to_dict() == {"X": 3.14, "Y": 0.43, "Z": 1.50}
+    # one global pool would pay by share of all 149 streams instead
+    one_pool = r.pro_rata(mixed.drop(columns=["tier", "market"]), pool)
+    assert one_pool["X"] == pytest.approx(pool * 130 / 149, abs=0.01)
+    assert one_pool["X"] > got["X"] + 1  # free listeners' many streams count fully
+
+
+def test_pools_per_market_and_month(mixed):
+    two_months = pd.concat(
+        [mixed.assign(month="2024-01"), mixed.iloc[:3].assign(month="2024-02")],
+        ignore_index=True,
+    )
+    pools = r.market_pools(two_months, 2 / 3).set_index(["market", "month"])
+    assert pools.index.tolist() == [("low", "2024-01"), ("world", "2024-01"), ("world", "2024-02")]
+    assert pools["revenue_eur"].round(2).tolist() == [2.54, 5.07, 5.07]
+    assert pools["listeners"].tolist() == [2, 2, 2]
+    assert pools[["premium", "free"]].to_numpy().tolist() == [[1, 1], [1, 1], [1, 1]]
+    assert pools["streams"].tolist() == [9, 140, 140]
+    assert pools["pool_eur"].tolist() == pytest.approx([2.54 * 2 / 3, 5.07 * 2 / 3, 5.07 * 2 / 3])
+    # a listener pays in each month: p1 and f1 count twice
+    assert r.log_revenue(two_months) == 12.68
+    pool = r.royalty_pool(12.68, 2 / 3)
+    # user-centric: each listener-month's payment, so the one-month shares double for p1, f1
+    x = (4.69 * 3 / 4 + 0.38) * 2 * 2 / 3
+    assert r.user_centric(two_months, pool)["X"] == round(x, 2)
+    # pro-rata: three pools; X has 130 of 140 streams in each world pool
+    assert r.pro_rata(two_months, pool)["X"] == round(2 * 5.07 * 2 / 3 * 130 / 140, 2)
+
+
+def test_stream_farm_gets_its_own_subscriptions_times_the_share():
+    # lesson 02: 3 Premium accounts at EUR 4.69 streaming only FARM: 3 x 4.69 x 2/3 = 9.38
+    farm = listening_log.generate(n_rows=3_000, seed=11, stream_farm=3)
+    got = r.farm_effect(farm, 2 / 3)
+    assert got["accounts"] == 3 and got["paid_eur"] == 14.07
+    assert got["user_centric_eur"] == got["own_share_eur"] == 9.38
+    # equal shares: 3 of n listeners' share of the pool, whatever they paid
+    n = farm["user_id"].nunique()
+    assert got["user_centric_equal_eur"] == pytest.approx(3 / n * got["pool_eur"], abs=0.01)
+    # pro-rata: the farm's share of the world market's streams x the world pool
+    world = farm[farm["market"] == "world"]
+    world_pool = r.market_pools(farm, 2 / 3).set_index("market").loc["world", "pool_eur"]
+    share = world.loc[world["artist_id"] == "FARM", "streams"].sum() / world["streams"].sum()
+    assert got["pro_rata_eur"] == pytest.approx(share * world_pool, abs=0.01)
+    assert got["pro_rata_eur"] > 10 * got["user_centric_eur"]
 
 
 def test_largest_remainder_rounding():
@@ -88,8 +197,8 @@ def test_every_rule_conserves_the_pool(log, rule, pool):
 
 def test_rules_with_weights_and_thresholds_conserve(log):
     for pay in (
-        r.user_centric(log, 999.99, user_weights="user_revenue"),
-        r.blend(log, 999.99, 0.3, user_weights="user_revenue"),
+        r.user_centric(log, 999.99, weights="equal"),
+        r.blend(log, 999.99, 0.3, weights="equal"),
         r.pro_rata(r.apply_threshold(log, 50, level="track"), 999.99),
         r.user_centric(r.apply_threshold(log, 50, level="artist"), 999.99),
     ):
@@ -100,16 +209,62 @@ def test_ids_as_plain_strings_match_categoricals(log):
     plain = log.astype({"user_id": str, "artist_id": str})
     pd.testing.assert_series_equal(r.pro_rata(plain, 500), r.pro_rata(log, 500))
     pd.testing.assert_series_equal(r.user_centric(plain, 500), r.user_centric(log, 500))
+    strings = log.astype({c: str for c in ("user_id", "artist_id", "tier", "market")})
+    pd.testing.assert_series_equal(r.pro_rata(strings, 500), r.pro_rata(log, 500))
+    pd.testing.assert_series_equal(r.user_centric(strings, 500), r.user_centric(log, 500))
 
 
 def test_user_centric_matches_a_per_user_loop(log):
-    pay = r.user_centric(log, 1000.0)
+    pay = r.user_centric(log, 1000.0, weights="equal")
     expected = pd.Series(0.0, index=pay.index)
     users = log.groupby("user_id", observed=True)
     for _, rows in users:
         per_artist = rows.groupby("artist_id", observed=True)["streams"].sum()
         expected[per_artist.index] += 1000.0 / users.ngroups * per_artist / per_artist.sum()
     assert np.abs(pay - expected).max() <= 0.01
+
+
+# --- pandas oracles on the shipped log ------------------------------------------
+
+
+PRICE = {(m, t): float(v.value) for (m, t), v in r.PRICES.items()}
+
+
+def oracle_pro_rata(log: pd.DataFrame, share: float) -> pd.Series:
+    """Per market and month: pool = payments x share, split by streams."""
+    df = log.astype({"market": str, "tier": str, "artist_id": str, "user_id": str})
+    df["pay"] = [PRICE[m, t] for m, t in zip(df["market"], df["tier"], strict=True)]
+    payers = df.drop_duplicates(["user_id", "month"])
+    pools = payers.groupby(["market", "month"])["pay"].sum() * share
+    streams = df.groupby(["market", "month"])["streams"].sum()
+    rate = (pools / streams).rename("rate")
+    df = df.join(rate, on=["market", "month"])
+    return (df["streams"] * df["rate"]).groupby(df["artist_id"]).sum()
+
+
+def oracle_user_centric(log: pd.DataFrame, share: float) -> pd.Series:
+    """Each listener-month's payment x share, split by that listener's streams."""
+    df = log.astype({"market": str, "tier": str, "artist_id": str, "user_id": str})
+    df["pay"] = [PRICE[m, t] for m, t in zip(df["market"], df["tier"], strict=True)]
+    total = df.groupby(["user_id", "month"])["streams"].transform("sum")
+    return (df["pay"] * share * df["streams"] / total).groupby(df["artist_id"]).sum()
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return datasets.load("listening_log")
+
+
+@pytest.mark.parametrize(
+    ("rule", "oracle"), [(r.pro_rata, oracle_pro_rata), (r.user_centric, oracle_user_centric)]
+)
+def test_rules_match_a_pandas_oracle_on_the_shipped_log(shipped, rule, oracle):
+    pool = r.royalty_pool(r.log_revenue(shipped), 2 / 3)
+    expected = oracle(shipped, 2 / 3)
+    got = rule(shipped, pool)
+    assert got.index.astype(str).tolist() == sorted(expected.index)
+    assert np.abs(got.to_numpy() - expected.sort_index().to_numpy()).max() <= 0.01
+    assert cents(got) == round(pool * 100)
 
 
 # --- thresholds and boosts redistribute --------------------------------------
@@ -133,7 +288,7 @@ def test_threshold_redistributes():
     # x1, x2 and y1 pass (2000 streams): pool 20 -> X 11, Y 9, Z 0
     assert r.pro_rata(lower, 20).to_dict() == {"X": 11.0, "Y": 9.0, "Z": 0.0}
     # user-centric: b keeps its full share for Y
-    assert r.user_centric(lower, 20).to_dict() == {"X": 10.0, "Y": 10.0, "Z": 0.0}
+    assert r.user_centric(lower, 20, weights="equal").to_dict() == {"X": 10.0, "Y": 10.0, "Z": 0.0}
     assert log["streams"].tolist() == [600, 500, 900, 100]  # input untouched
 
 
@@ -154,7 +309,7 @@ def test_artist_centric_boost_hand_case():
 
 def test_stream_farm_gains_under_pro_rata_not_user_centric(log):
     pr, uc = r.pro_rata(log, 10_000), r.user_centric(log, 10_000)
-    assert pr["FARM"] > 50 * uc["FARM"]
+    assert pr["FARM"] > 20 * uc["FARM"]
     assert (
         r.artist_centric_boost(log, 10_000, min_streams=100, min_listeners=5)["FARM"] < pr["FARM"]
     )
@@ -226,9 +381,12 @@ def test_bad_arguments_named(two_listeners):
         (lambda: r.apply_threshold(two_listeners, 10, level="album"), "level"),
         (lambda: r.apply_threshold(two_listeners, -1, level="artist"), "min_streams"),
         (lambda: r.artist_centric_boost(two_listeners, 1, factor=-1), "factor"),
-        (lambda: r.user_centric(two_listeners, 1, user_weights="paid"), "paid"),
-        (lambda: r.user_centric(two_listeners, 1, user_weights={"u1": 1.0}), "u2"),
-        (lambda: r.user_centric(two_listeners, 1, user_weights={"u1": -1, "u2": 1}), "u1"),
+        (lambda: r.user_centric(two_listeners, 1, weights="paid"), "paid"),
+        (lambda: r.user_centric(two_listeners, 1, weights={"u1": 1.0}), "u2"),
+        (lambda: r.user_centric(two_listeners, 1, weights={"u1": -1, "u2": 1}), "u1"),
+        (lambda: r.user_centric(two_listeners.drop(columns="tier"), 1), "weights='equal'"),
+        (lambda: r.pro_rata(two_listeners.assign(tier=["premium", "gold"]), 1), "tier"),
+        (lambda: r.pro_rata(two_listeners.assign(market=["world", "mars"]), 1), "row 1"),
         (lambda: r.compare(two_listeners, 1, rules=["fair"]), "fair"),
         (lambda: r.pro_rata("log.csv", 1), "DataFrame"),
     ]
@@ -258,14 +416,46 @@ def test_notebook_key_numbers(run_notebook):
     assert round(rec["cumulative_pool_2021_eur_bn"], 1) == 25.2  # vs the EUR 26 bn reported
     path = r.euro_path(0.6667).set_index("recipient")["eur"]
     assert rec["artist_cents_per_euro"] == pytest.approx(path["artist"] * 100)
+
+
+@pytest.mark.slow
+def test_notebook_payout_numbers(run_notebook):
+    """Every number lesson 02 states in sections 5-7 and in its payout sources table."""
+    nb, rec = run_notebook(NOTEBOOK)
     log = datasets.load("listening_log")
     pool = r.royalty_pool(r.log_revenue(log), 0.6667)
+    assert rec["log_pool_eur"] == pytest.approx(pool)
+    # oracle: the pools per market and month sum to the log's pool
+    pools = r.market_pools(log, 0.6667)
+    assert pools["pool_eur"].sum() == pytest.approx(pool, abs=0.01)
     tiers = r.by_tier(r.compare(log, pool)).set_index(["rule", "tier"])["change_pct"]
     assert rec["top10_change_pct"] == pytest.approx(tiers["user_centric", "top 10"])
     assert rec["long_tail_change_pct"] == pytest.approx(tiers["user_centric", "long tail"])
+    assert rec["top10_change_pct"] > 5 and rec["long_tail_change_pct"] < -5  # the text's signs
     effect = r.threshold_effect(log, pool, 3)
     assert rec["threshold_streams_below_pct"] == pytest.approx(effect["streams_below_pct"])
+    # the stream farm: 3 Premium accounts at EUR 4.69 -> 3 x 4.69 x 0.6667 = 9.38
+    assert rec["farm_paid_eur"] == 14.07
+    assert rec["farm_user_centric_eur"] == 9.38 == round(3 * 4.69 * 0.6667, 2)
     assert rec["farm_pro_rata_eur"] > 50 * rec["farm_user_centric_eur"]
+    assert rec["farm_user_centric_equal_eur"] < rec["farm_user_centric_eur"]
+    text = "".join(
+        o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert "they get EUR 9.38 = 3 × EUR 4.69 × 0.6667" in text
+    assert f"take EUR {rec['farm_pro_rata_eur']:,.2f} under pro-rata" in text
+    # the sources table shows the same numbers as the text
+    rows = {v.figure: v.value for v in r.payout_sources(0.6667, "user_centric", 3, 3, 30_000)}
+    assert rows["Stream farm under user-centric (payment-weighted)"] == 9.38
+    assert rows["Stream farm under pro-rata"] == rec["farm_pro_rata_eur"]
+    key = "Top-10 artists' payout change, User-centric vs pro-rata"
+    assert rows[key] == pytest.approx(rec["top10_change_pct"])
+    assert rows["Streams below a 3-stream track minimum in the log"] == pytest.approx(
+        rec["threshold_streams_below_pct"]
+    )
 
 
 @pytest.mark.slow
@@ -277,3 +467,5 @@ def test_notebook_parameters(run_notebook):
     tiers = r.by_tier(r.compare(log, pool, rules=["pro_rata", "blend_50"]))
     change = tiers.set_index(["rule", "tier"])["change_pct"]
     assert rec["top10_change_pct"] == pytest.approx(change["blend_50", "top 10"])
+    # the farm still gets its own 3 x 4.69 x 0.7, whatever the log
+    assert rec["farm_user_centric_eur"] == round(3 * 4.69 * 0.7, 2) == 9.85

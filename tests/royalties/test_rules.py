@@ -16,6 +16,7 @@ LOG = pd.DataFrame(
         "user_id": ["a", "a", "b", "c"],
         "artist_id": ["X", "Y", "X", "Z"],
         "streams": [90, 10, 1000, 5],
+        "tier": ["premium", "premium", "free", "premium"],
     }
 )
 
@@ -39,6 +40,9 @@ def test_the_payout_functions_are_built_from_the_registry():
     pool = 100.0
     assert r.RULES["pro_rata"](LOG, pool).equals(r.pro_rata(LOG, pool))
     assert r.RULES["user_centric"](LOG, pool).equals(r.user_centric(LOG, pool))
+    equal = r.user_centric(LOG, pool, weights="equal")
+    assert r.RULES["user_centric_equal"](LOG, pool).equals(equal)
+    assert not equal.equals(r.user_centric(LOG, pool))  # b is free: its weight differs
     assert r.RULES["blend_50"](LOG, pool).equals(r.blend(LOG, pool, 0.5))
     threshold = r.pro_rata(r.apply_threshold(LOG, 1000, level="artist"), pool)
     assert r.RULES["threshold_1000"](LOG, pool).equals(threshold)

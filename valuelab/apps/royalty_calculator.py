@@ -17,6 +17,7 @@ from valuelab.royalties import (
     DEALS,
     DEFAULT_RATE_USD,
     PAYOUT_RULES,
+    RATE_SIDE,
     artist_income,
     euro_path,
 )
@@ -30,16 +31,43 @@ CARDS = {
     "needed": "streams_needed_month",
 }
 #: The inputs a shared link sets (the others start at their defaults).
-_URL_PARAMS = ("monthly_streams", "deal", "rule", "target_income", "fan_intensity")
+_URL_PARAMS = (
+    "monthly_streams",
+    "deal",
+    "rule",
+    "target_income",
+    "fan_intensity",
+    "fan_payment",
+)
 _NOTE = (
-    "<small>Rate: typical Spotify payout to rights holders, USD 0.003-0.005 a stream "
-    "(press estimates, 2021). Deal: artist royalty on the label's share; the major "
-    "figure is the UK CMA's 2021 average for new artists.</small>"
+    "<small>Rate: what the recording side (label or distributor) receives from Spotify, "
+    "USD 0.003-0.005 a stream (press estimates from label and distributor statements, "
+    "The Seattle Times, 2021); the publishing side is paid separately and derived here with "
+    "DiMA's 2021 split (80 % recording). Deal: artist royalty on the label's share; the "
+    "major figure is the UK CMA's 2021 average for new artists. Fans' payment: what the "
+    "artist's listeners pay vs the average listener (user-centric pays each listener's own "
+    "payment; Premium fans > 1, free fans < 1).</small>"
 )
 
 
+def _slider(value: float, low: float, high: float, description: str) -> w.FloatSlider:
+    """A slider of multiples of the average (x); a value out of range starts at 1."""
+    return w.FloatSlider(
+        value=value if low <= value <= high else 1.0,
+        min=low,
+        max=high,
+        step=0.05 if high <= 2 else 0.25,
+        description=description,
+        continuous_update=False,
+    )
+
+
 def _controls(
-    monthly_streams: int, deal: str, rule: str, target_income: float, fan_intensity: float
+    monthly_streams: int,
+    deal: str,
+    rule: str,
+    target_income: float,
+    fans: tuple[float, float],
 ) -> dict[str, w.Widget]:
     """One control per argument of ``artist_income``, in page order; invalid values -> defaults."""
     boxes = {
@@ -60,17 +88,11 @@ def _controls(
             value=rule if rule in CALCULATOR_RULES else "pro_rata",
             description="Payout rule",
         ),
-        "fan_intensity": w.FloatSlider(
-            value=fan_intensity if 0.25 <= fan_intensity <= 4 else 1.0,
-            min=0.25,
-            max=4.0,
-            step=0.25,
-            description="Fans' listening (x average)",
-            continuous_update=False,
-        ),
+        "fan_intensity": _slider(fans[0], 0.25, 4.0, "Fans' listening (x average)"),
+        "fan_payment": _slider(fans[1], 0.05, 2.0, "Fans' payment (x average)"),
         "target_income": w.FloatText(value=target_income, description="Target (USD/month)"),
         "rate": w.FloatText(
-            value=DEFAULT_RATE_USD, step=0.0005, description="Rate per stream (USD)"
+            value=DEFAULT_RATE_USD, step=0.0005, description=f"Rate per stream, {RATE_SIDE} (USD)"
         ),
         "tracks": w.BoundedIntText(value=10, min=1, max=10_000, description="Tracks"),
         "writes_songs": w.Checkbox(value=False, description="Writes own songs"),
@@ -96,13 +118,14 @@ def build_app(
     rule: str = "pro_rata",
     target_income: float = 1_500.0,
     fan_intensity: float = 1.0,
+    fan_payment: float = 1.0,
 ) -> w.Widget:
     """The calculator: artist, deal and rule in; income and where each euro goes out.
 
     Invalid starting values (e.g. from the page URL) fall back to defaults.
     Deltas on the cards compare with pro-rata.
     """
-    boxes = _controls(monthly_streams, deal, rule, target_income, fan_intensity)
+    boxes = _controls(monthly_streams, deal, rule, target_income, (fan_intensity, fan_payment))
     cards = kit.KpiCards(CARDS)
     errors = kit.ErrorPanel()
     chart = kit.FigureBox()

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from valuelab.core import InputError
 from valuelab.plots.style import PALETTE, finish
+from valuelab.royalties.rules import PAYOUT_RULES
 
 __all__ = ["KIND_SYMBOLS", "euro_flow", "pool_vs_reported", "tier_change", "yearly"]
 
@@ -126,7 +127,11 @@ def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figu
 
 
 def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") -> go.Figure:
-    """Grouped bars: each rule's change vs pro-rata (percent) per popularity tier.
+    """Grouped bars: each rule's change in payout vs pro-rata (percent) per popularity tier.
+
+    Each rule is named by its label in :data:`valuelab.royalties.PAYOUT_RULES`
+    (another name as it is). The changes are relative (percent of the pro-rata
+    payout), derived from a listening log by :func:`valuelab.royalties.compare`.
 
     Parameters
     ----------
@@ -137,13 +142,24 @@ def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") 
     --------
     >>> t = pd.DataFrame({"rule": ["user_centric"], "tier": ["top 10"], "change_pct": [-3.0]})
     >>> tier_change(t).data[0].name
-    'user_centric'
+    'User-centric'
     """
     fig = go.Figure()
     for rule, rows in tiers[tiers["rule"] != "pro_rata"].groupby("rule", sort=False):
-        fig.add_bar(x=rows["tier"], y=rows["change_pct"], name=str(rule))
+        name = PAYOUT_RULES[rule].label if rule in PAYOUT_RULES else str(rule)
+        fig.add_bar(
+            x=rows["tier"],
+            y=rows["change_pct"],
+            name=name,
+            hovertemplate=f"{name}, %{{x}}: %{{y:+.1f}} % vs pro-rata<extra></extra>",
+        )
     fig.update_layout(hovermode="closest")
-    return finish(fig, title=title, x_title="Artists by popularity", y_title="Change (%)")
+    return finish(
+        fig,
+        title=title,
+        x_title="Artists by popularity",
+        y_title="Change in payout vs pro-rata (%)",
+    )
 
 
 #: Marker symbol of each kind of figure in :func:`yearly`.

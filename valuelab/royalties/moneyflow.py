@@ -189,6 +189,11 @@ def euro_path(
 def per_stream_rate(pool: float, total_streams: float) -> float:
     """Average pool paid per stream (EUR per stream): ``pool / total_streams``.
 
+    The pool pays both sides, recording and publishing, so this rate covers
+    both; rates quoted from label or distributor statements (such as
+    :data:`valuelab.royalties.calculator.DEFAULT_RATE_USD`) cover the recording
+    side only, about 80 % of it (:data:`DEFAULT_RECORDING_SHARE`, DiMA 2021).
+
     Examples
     --------
     >>> per_stream_rate(3_000.0, 1_000_000)

@@ -4,10 +4,11 @@ A streaming service pays a *royalty pool* (a share of its revenue) to rights
 holders. How the pool is split depends on the *payout rule*:
 
 * :func:`pro_rata` (market-centric, what Spotify does): each artist gets its
-  share of all streams [1]_;
-* :func:`user_centric`: each listener's money goes only to what that listener
-  played (Deezer's user-centric payment system [3]_; compared with pro-rata
-  in [1]_ and [2]_);
+  share of the streams of each market and month, pool by pool [1]_ [6]_;
+* :func:`user_centric`: each listener's own payment goes only to what that
+  listener played (Deezer's user-centric payment system [3]_; compared with
+  pro-rata in [1]_ and [2]_); ``weights="equal"`` gives every listener the
+  same share instead, for teaching the contrast;
 * :func:`blend`, :func:`apply_threshold` (Spotify's 2024 1,000-stream rule
   [4]_) and :func:`artist_centric_boost` (the Deezer/UMG 2023 model [5]_) are
   variations.
@@ -19,9 +20,10 @@ rounded down to a cent, then the cents left over go, one each, to the artists
 with the largest rounded-off fractions (ties go to the first artist in
 ``artist_id`` order). The sum in cents therefore equals the pool in cents.
 
-The money flow before the split (the royalty pool, one euro from a listener to
-a label, an artist, a publisher and a songwriter) is in
-:mod:`valuelab.royalties.moneyflow`.
+What each listener pays (tier and market) and the pools per market and month
+are in :mod:`valuelab.royalties.listeners`. The money flow before the split
+(the royalty pool, one euro from a listener to a label, an artist, a publisher
+and a songwriter) is in :mod:`valuelab.royalties.moneyflow`.
 
 References
 ----------
@@ -42,6 +44,10 @@ References
 .. [5] Music Week, "UMG and Deezer to launch 'double boost' artist-centric streaming
    model in Q4", 2023.
    https://www.musicweek.com/digital/read/umg-and-deezer-to-launch-double-boost-artist-centric-streaming-model-in-q4/088464
+.. [6] Spotify, Loud & Clear, "How is streamshare calculated?", 2 March 2023: every
+   month, in each country, streamshare of that market's streams; each country's
+   pool from the subscription and music advertising revenues in that market.
+   https://loudandclear.byspotify.com/faqs/how-is-streamshare-calculated/
 
 Examples
 --------
@@ -49,8 +55,11 @@ Examples
 >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
 >>> pro_rata(log, 20).to_dict()
 {'X': 18.0, 'Y': 2.0}
->>> user_centric(log, 20).to_dict()
+>>> user_centric(log, 20, weights="equal").to_dict()
 {'X': 10.0, 'Y': 10.0}
+>>> paying = log.assign(tier=["premium", "free"])
+>>> user_centric(paying, 20).to_dict()
+{'X': 18.5, 'Y': 1.5}
 """
 
 from __future__ import annotations
@@ -64,6 +73,8 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
+from valuelab.royalties.listeners import LISTENER_TIERS, listener_payments, row_payments
+from valuelab.royalties.moneyflow import royalty_pool
 from valuelab.royalties.rules import PAYOUT_RULES
 
 __all__ = [
@@ -71,11 +82,13 @@ __all__ = [
     "LOG_COLUMNS",
     "RULES",
     "SPOTIFY_STREAMS_ABOVE_THRESHOLD_PCT",
+    "USER_WEIGHTS",
     "apply_threshold",
     "artist_centric_boost",
     "blend",
     "by_tier",
     "compare",
+    "farm_effect",
     "largest_remainder",
     "log_revenue",
     "pro_rata",
@@ -97,7 +110,10 @@ LOG_COLUMNS = (
     Column("artist_id"),
     Column("streams", kind="int", min=0, unit="streams"),
     Column("track_id", required=False),
-    Column("user_revenue", kind="number", required=False, min=0, unit="EUR"),
+    Column("user_revenue", kind="number", required=False, min=0, unit="EUR a month"),
+    Column("tier", required=False, choices=LISTENER_TIERS),
+    Column("market", required=False),
+    Column("month", required=False),
 )
 
 
@@ -108,7 +124,9 @@ def validate_log(streams: pd.DataFrame, *, source: str = "streams") -> pd.DataFr
     ----------
     streams : pandas.DataFrame
         Columns ``user_id``, ``artist_id``, ``streams`` (whole number >= 0);
-        optional ``track_id`` and ``user_revenue`` (EUR >= 0).
+        optional ``track_id``, ``tier`` (``premium`` or ``free``), ``market``,
+        ``month`` and ``user_revenue`` (EUR a month >= 0; see
+        :mod:`valuelab.royalties.listeners`).
     source : str
         Name used in error messages.
 
@@ -131,7 +149,12 @@ def validate_log(streams: pd.DataFrame, *, source: str = "streams") -> pd.DataFr
 
 @dataclass(frozen=True)
 class _Log:
-    """A validated log as integer codes (fast group-bys with ``np.bincount``)."""
+    """A validated log as integer codes (fast group-bys with ``np.bincount``).
+
+    ``payer`` codes a listener in a month (the unit of user-centric), ``pool``
+    a market in a month (the unit of pro-rata); ``payment`` is what each payer
+    paid (EUR a month), None when the log does not say.
+    """
 
     user: np.ndarray
     artist: np.ndarray
@@ -139,6 +162,30 @@ class _Log:
     users: pd.Index
     artists: pd.Index
     frame: pd.DataFrame
+    payer: np.ndarray
+    payer_user: np.ndarray
+    pool: np.ndarray
+    payer_pool: np.ndarray
+    payment: np.ndarray | None
+
+
+def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the tuples of integer columns, and each code's first row (-1: no row).
+
+    Dense keys are their own codes (codes without rows are allowed: their first
+    row is -1); sparse ones are factorized.
+    """
+    key = columns[0]
+    for col in columns[1:]:
+        width = int(col.max(initial=0)) + 1
+        key = key * width + col if width > 1 else key
+    size = int(key.max(initial=-1)) + 1
+    if size > 4 * len(key) + 1024:
+        key, uniques = pd.factorize(key, sort=True)
+        size = len(uniques)
+    first = np.full(size, -1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
+    return key.astype(np.int64, copy=False), first
 
 
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
@@ -149,7 +196,17 @@ def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
-    return _Log(user, artist, counts, users, artists, streams)
+    month = integer_codes(streams["month"])[0] if "month" in streams.columns else None
+    market = integer_codes(streams["market"])[0] if "market" in streams.columns else None
+    payer, first = _codes(user, *([] if month is None else [month]))
+    zeros = np.zeros(len(user), dtype=np.int64)
+    pool, _ = _codes(zeros if market is None else market, *([] if month is None else [month]))
+    row = np.maximum(first, 0)  # payers without rows: weight 0 (payment 0, no streams)
+    paid = row_payments(streams)
+    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float)[row], 0.0)
+    return _Log(
+        user, artist, counts, users, artists, streams, payer, user[row], pool, pool[row], payment
+    )
 
 
 def _pool_cents(pool: float) -> int:
@@ -208,60 +265,109 @@ def _payout(weights: np.ndarray, pool: float, log: _Log) -> pd.Series:
     return pd.Series(cents / 100, index=index, name="payout_eur")
 
 
+def _pool_shares(log: _Log, counted: np.ndarray) -> np.ndarray:
+    """Money per counted stream in each market-month pool: its revenue over its streams.
+
+    With no payments in the log (or none at all) there is one pool: 1 per stream.
+    """
+    if log.payment is None:
+        return np.ones(int(log.pool.max(initial=0)) + 1)
+    n_pools = int(log.pool.max(initial=0)) + 1
+    revenue = np.bincount(log.payer_pool, weights=log.payment, minlength=n_pools)
+    played = np.bincount(log.pool, weights=counted, minlength=len(revenue))
+    if not (revenue * (played > 0)).sum() > 0:
+        return np.ones(len(revenue))
+    return np.divide(revenue, played, out=np.zeros_like(revenue), where=played > 0)
+
+
 def _pro_rata_weights(log: _Log, factor: np.ndarray | None = None) -> np.ndarray:
-    w = log.streams if factor is None else log.streams * factor[log.artist]
-    return np.bincount(log.artist, weights=w, minlength=len(log.artists))
+    """Each artist's money: its streams in each market-month pool times that pool's rate."""
+    counted = log.streams if factor is None else log.streams * factor[log.artist]
+    rate = _pool_shares(log, counted)
+    return np.bincount(log.artist, weights=counted * rate[log.pool], minlength=len(log.artists))
 
 
-def _user_weight_array(log: _Log, user_weights: object) -> np.ndarray:
-    n = len(log.users)
-    if user_weights is None:
+#: Choices of ``weights`` in :func:`user_centric` and :func:`blend`.
+USER_WEIGHTS = ("payment", "equal")
+
+
+def _no_payments() -> InputError:
+    return InputError(
+        "user-centric with weights='payment' needs what each listener pays",
+        source="streams",
+        expected="a 'tier' column (premium or free; with 'market') or a 'user_revenue' column "
+        "(EUR a month); or weights='equal' for equal shares",
+    )
+
+
+def _payer_weights(log: _Log, weights: object) -> np.ndarray:
+    """Each listener-month's weight: its payment, 1, a log column or a mapping by user_id."""
+    n = len(log.payer_user)
+    if isinstance(weights, str) and weights == "payment":
+        if log.payment is None:
+            raise _no_payments()
+        return log.payment
+    if isinstance(weights, str) and weights == "equal":
         return np.ones(n)
-    if isinstance(user_weights, str):
-        if user_weights not in log.frame.columns:
+    if isinstance(weights, str):
+        if weights not in log.frame.columns:
             raise InputError(
-                f"no column '{user_weights}' in the log",
-                source="user_weights",
-                expected="a column of the log such as 'user_revenue', or a Series by user_id",
+                f"no column '{weights}' in the log",
+                source="weights",
+                expected="'payment', 'equal', a column of the log, or a Series by user_id",
             )
         w = np.zeros(n)
-        w[log.user] = log.frame[user_weights].to_numpy(dtype=float)  # one value per user
+        w[log.payer] = log.frame[weights].to_numpy(dtype=float)  # one value per listener-month
         return w
-    ws = pd.Series(user_weights, dtype=float)
+    return _mapped_weights(log, weights)
+
+
+def _mapped_weights(log: _Log, weights: object) -> np.ndarray:
+    ws = pd.Series(weights, dtype=float)
     bad = ws.index[ws.isna() | (ws < 0)]
     missing = log.users.difference(ws.index)
     if len(bad) or len(missing):
         raise InputError(
             "missing or negative weights",
-            source="user_weights",
+            source="weights",
             rows=list(bad) + list(missing),
             expected="a weight >= 0 for every user_id in the log",
         )
-    return ws.reindex(log.users).to_numpy()
+    return ws.reindex(log.users).to_numpy()[log.payer_user]
 
 
-def _user_centric_weights(log: _Log, user_weights: object = None) -> np.ndarray:
-    per_user = np.bincount(log.user, weights=log.streams, minlength=len(log.users))
-    w = _user_weight_array(log, user_weights) * (per_user > 0)
+def _user_centric_weights(log: _Log, weights: object = "payment") -> np.ndarray:
+    per_payer = np.bincount(log.payer, weights=log.streams, minlength=len(log.payer_user))
+    w = _payer_weights(log, weights) * (per_payer > 0)
     if w.sum() <= 0:
         return _pro_rata_weights(log)
-    money = np.divide(w / w.sum(), per_user, out=np.zeros_like(w), where=per_user > 0)
+    money = np.divide(w / w.sum(), per_payer, out=np.zeros_like(w), where=per_payer > 0)
     return np.bincount(
-        log.artist, weights=log.streams * money[log.user], minlength=len(log.artists)
+        log.artist, weights=log.streams * money[log.payer], minlength=len(log.artists)
     )
 
 
 def pro_rata(streams: pd.DataFrame, pool: float) -> pd.Series:
-    """Pro-rata (market-centric) payout: each artist's share of all streams x pool.
+    """Pro-rata (market-centric) payout: each artist's share of the streams of each pool.
 
-    Source: the market-centric payment system of the CNM study (see the module's References).
+    Spotify computes streamshare "every month, in each country" and pays each
+    country's pool, "based on the subscription and music advertising revenues
+    in that market", by it (Spotify, Loud & Clear, 2023 [6]_); the CNM study
+    calls this the market-centric payment system [1]_. When the log says what
+    each listener pays (``tier``/``market`` or ``user_revenue``,
+    :mod:`valuelab.royalties.listeners`), ``pool`` is split into one pool per
+    ``market`` and ``month`` in proportion to their listeners' payments
+    (:func:`~valuelab.royalties.listeners.market_pools`), and each of those by
+    the artists' shares of that market-month's streams. Otherwise the log is
+    one pool. A market-month without streams pays nobody: its share goes to
+    the other pools.
 
     Parameters
     ----------
     streams : pandas.DataFrame
         A listening log (see :func:`validate_log`).
     pool : float
-        The royalty pool (EUR >= 0).
+        The royalty pool of the whole log (EUR >= 0).
 
     Returns
     -------
@@ -276,22 +382,31 @@ def pro_rata(streams: pd.DataFrame, pool: float) -> pd.Series:
     ... )
     >>> pro_rata(log, 1).tolist()
     [0.34, 0.33, 0.33]
+    >>> pro_rata(log.assign(market=["world", "world", "low"], tier="premium"), 14.08).tolist()
+    [4.69, 4.69, 4.7]
     """
     log = _prepare(streams)
     return _payout(_pro_rata_weights(log), pool, log)
 
 
-def user_centric(streams: pd.DataFrame, pool: float, user_weights: object = None) -> pd.Series:
-    """User-centric payout: each user's money goes to the artists that user streamed.
+def user_centric(streams: pd.DataFrame, pool: float, weights: object = "payment") -> pd.Series:
+    """User-centric payout: each listener's own payment goes to the artists that listener played.
 
-    Source: Deezer's user-centric payment system and the CNM study (module References).
+    Source: the user-centric payment system (UCPS) as the CNM/Deloitte study
+    defines it, "distributing the tax-free amount of each subscription
+    according to the user's actual listening" [1]_, and Deezer's UCPS [3]_.
 
-    Each user holds a share of the pool: equal by default, or proportional to
-    ``user_weights`` (e.g. what each paid). A user's share is split across the
-    artists that user streamed, in proportion to that user's streams. Users
-    with no streams (all zero) contribute nothing: their share is redistributed
-    to the other users in proportion to those users' weights (the weights are
-    renormalised over users who streamed).
+    Each listener in each month holds a share of the pool in proportion to
+    ``weights``: by default what that listener paid that month (a Premium
+    subscription, the ad revenue of a free listener: ``tier`` and ``market``
+    through :data:`~valuelab.royalties.listeners.PRICES`, or ``user_revenue``).
+    When ``pool`` is the log's revenue times the payout share, each listener's
+    payment times the payout share goes to what that listener played, so the
+    market-month pools need no separate step. ``weights="equal"`` gives every
+    listener-month the same share: not a published rule, kept for teaching the
+    contrast (a free listener then steers as much as a paying one). A share is
+    split over the listener's artists by streams; listeners without streams
+    leave theirs to the others, in proportion to their weights.
 
     Parameters
     ----------
@@ -299,30 +414,44 @@ def user_centric(streams: pd.DataFrame, pool: float, user_weights: object = None
         A listening log (see :func:`validate_log`).
     pool : float
         The royalty pool (EUR >= 0).
-    user_weights : None, str or mapping, optional
-        ``None`` for equal shares; the name of a log column holding one value
-        per user (e.g. ``"user_revenue"``, EUR); or a Series/dict from
-        ``user_id`` to a weight >= 0.
+    weights : {"payment", "equal"}, str or mapping
+        ``"payment"`` (default), ``"equal"``, the name of a log column with one
+        value per listener and month, or a Series/dict from ``user_id`` to a
+        weight >= 0.
 
     Returns
     -------
     pandas.Series
         EUR per ``artist_id``, rounded to cents, summing exactly to ``pool``.
 
+    Raises
+    ------
+    InputError
+        With ``weights="payment"`` on a log that says nothing of payments
+        (neither ``tier`` nor ``user_revenue``); for a missing column or a
+        missing or negative weight.
+
     Examples
     --------
     >>> log = pd.DataFrame(
-    ...     {"user_id": ["a", "b", "b"], "artist_id": ["X", "X", "Y"], "streams": [5, 1, 3]}
+    ...     {
+    ...         "user_id": ["a", "b", "b"],
+    ...         "artist_id": ["X", "X", "Y"],
+    ...         "streams": [5, 1, 1],
+    ...         "tier": ["free", "premium", "premium"],
+    ...     }
     ... )
-    >>> user_centric(log, 8).to_dict()
-    {'X': 5.0, 'Y': 3.0}
+    >>> user_centric(log, (0.38 + 4.69) * 2).to_dict()
+    {'X': 5.45, 'Y': 4.69}
+    >>> user_centric(log, 8, weights="equal").to_dict()
+    {'X': 6.0, 'Y': 2.0}
     """
     log = _prepare(streams)
-    return _payout(_user_centric_weights(log, user_weights), pool, log)
+    return _payout(_user_centric_weights(log, weights), pool, log)
 
 
 def blend(
-    streams: pd.DataFrame, pool: float, alpha: float, user_weights: object = None
+    streams: pd.DataFrame, pool: float, alpha: float, weights: object = "payment"
 ) -> pd.Series:
     """``alpha`` x user-centric + (1 - ``alpha``) x pro-rata, rounded once to cents.
 
@@ -334,19 +463,19 @@ def blend(
         The royalty pool (EUR >= 0).
     alpha : float
         Weight of the user-centric rule (share 0-1).
-    user_weights : optional
+    weights : optional
         As in :func:`user_centric`.
 
     Examples
     --------
     >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
-    >>> blend(log, 20, 0.5).to_dict()
+    >>> blend(log, 20, 0.5, weights="equal").to_dict()
     {'X': 14.0, 'Y': 6.0}
     """
     check_number(alpha, "alpha", min=0, max=1)
     log = _prepare(streams)
     pr = _pro_rata_weights(log)
-    uc = _user_centric_weights(log, user_weights)
+    uc = _user_centric_weights(log, weights)
     mix = alpha * uc / uc.sum() + (1 - alpha) * pr / pr.sum() if pr.sum() > 0 else pr
     return _payout(mix, pool, log)
 
@@ -482,7 +611,10 @@ def threshold_effect(
 
 
 def log_revenue(streams: pd.DataFrame) -> float:
-    """Revenue of the users in a log (EUR): one ``user_revenue`` per user, summed.
+    """Revenue of the listeners in a log (EUR): each listener's payment in each month, summed.
+
+    Payments come from ``tier`` and ``market`` (:data:`~valuelab.royalties.listeners.PRICES`)
+    or from ``user_revenue`` (:func:`~valuelab.royalties.listeners.listener_payments`).
 
     Examples
     --------
@@ -491,19 +623,66 @@ def log_revenue(streams: pd.DataFrame) -> float:
     ...         "user_id": ["a", "a", "b"],
     ...         "artist_id": ["X", "Y", "X"],
     ...         "streams": [1, 2, 3],
-    ...         "user_revenue": [4.69, 4.69, 0.37],
+    ...         "tier": ["premium", "premium", "free"],
     ...     }
     ... )
     >>> log_revenue(log)
-    5.06
+    5.07
     """
     validate_log(streams)
-    if "user_revenue" not in streams.columns:
-        raise InputError(
-            "missing column user_revenue", source="streams", expected="what each user paid (EUR)"
-        )
-    per_user = streams.groupby("user_id", observed=True)["user_revenue"].first()
-    return round(float(per_user.sum()), 2)
+    return round(float(listener_payments(streams)["payment_eur"].sum()), 2)
+
+
+def farm_effect(
+    streams: pd.DataFrame,
+    payout_share: float,
+    artist: str = "FARM",
+    rules: Sequence[str] = ("pro_rata", "user_centric", "user_centric_equal"),
+) -> dict[str, float]:
+    """What a stream farm (accounts that play only ``artist``) takes under each rule.
+
+    The pool is the log's revenue times ``payout_share``. Under payment-weighted
+    user-centric the farm gets exactly what its own accounts paid times the
+    payout share; under pro-rata its share of its market's streams.
+
+    Returns
+    -------
+    dict
+        ``accounts`` (listeners who play only ``artist``), ``paid_eur`` (what
+        they pay a month), ``own_share_eur`` (``paid_eur`` x ``payout_share``),
+        ``pool_eur`` and, for each rule, ``<rule>_eur`` (the artist's payout).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame(
+    ...     {
+    ...         "user_id": ["a", "b", "bot"],
+    ...         "artist_id": ["X", "Y", "FARM"],
+    ...         "streams": [10, 10, 1000],
+    ...         "tier": ["premium", "free", "premium"],
+    ...     }
+    ... )
+    >>> farm_effect(log, 2 / 3)["user_centric_eur"]
+    3.13
+    """
+    check_number(payout_share, "payout_share", min=0, max=1)
+    validate_log(streams)
+    played = streams[streams["streams"] > 0]
+    only = played.groupby("user_id", observed=True)["artist_id"].agg(
+        lambda a: bool((a.astype(str) == artist).all())
+    )
+    farm = streams[streams["user_id"].isin(only.index[only])]
+    paid = log_revenue(farm) if len(farm) else 0.0
+    pool = royalty_pool(log_revenue(streams), payout_share)
+    out = {
+        "accounts": float(only.sum()),
+        "paid_eur": paid,
+        "own_share_eur": round(paid * payout_share, 2),
+        "pool_eur": pool,
+    }
+    for name, rule in _resolve_rules(list(rules)).items():
+        out[f"{name}_eur"] = float(rule(streams, pool).get(artist, 0.0))
+    return out
 
 
 def _threshold(
@@ -557,7 +736,9 @@ def compare(
 
     Examples
     --------
-    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> log = pd.DataFrame(
+    ...     {"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10], "tier": "premium"}
+    ... )
     >>> compare(log, 20).query("rule == 'user_centric'")["change_pct"].round(1).tolist()
     [-44.4, 400.0]
     """
@@ -641,7 +822,9 @@ def by_tier(table: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> log = pd.DataFrame({"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10]})
+    >>> log = pd.DataFrame(
+    ...     {"user_id": ["a", "b"], "artist_id": ["X", "Y"], "streams": [90, 10], "tier": "premium"}
+    ... )
     >>> by_tier(compare(log, 20))["tier"].unique().tolist()
     ['top 10']
     """

@@ -10,7 +10,7 @@ market rate per stream.
 Examples
 --------
 >>> list(PAYOUT_RULES)
-['pro_rata', 'user_centric', 'blend_50', 'threshold_1000', 'artist_centric']
+['pro_rata', 'user_centric', 'user_centric_equal', 'blend_50', 'threshold_1000', 'artist_centric']
 >>> payout_rule("blend_50").options
 {'alpha': 0.5}
 """
@@ -70,23 +70,36 @@ PAYOUT_RULES: dict[str, PayoutRule] = {
         PayoutRule(
             "pro_rata",
             "Pro-rata (Spotify today)",
-            "Market-centric: the pool is split by each artist's share of all streams.",
-            "the artist's streams",
+            "Market-centric: each market's monthly pool is split by each artist's share of "
+            "that market's streams (Spotify, Loud & Clear 2023).",
+            "the artist's streams in each market and month, times that pool's money per stream",
             "pro_rata",
         ),
         PayoutRule(
             "user_centric",
             "User-centric",
-            "Each listener's money goes only to the artists that listener played "
-            "(Deezer's UCPS; CNM/Deloitte 2021).",
-            "the sum over listeners of the listener's share of the pool times the artist's "
-            "share of that listener's streams",
+            "Each listener's own payment (a Premium subscription, a free listener's ad "
+            "revenue), times the payout share, goes only to the artists that listener "
+            "played (Deezer's UCPS; CNM/Deloitte 2021).",
+            "the sum over listeners of what the listener paid times the artist's share of "
+            "that listener's streams",
             "user_centric",
+            {"weights": "payment"},
+        ),
+        PayoutRule(
+            "user_centric_equal",
+            "User-centric, equal shares (teaching contrast)",
+            "Every listener gets the same share of the pool, whatever they paid: not a "
+            "published rule, the kit's contrast (a free listener steers as much as a paying one).",
+            "the sum over listeners of one equal share times the artist's share of that "
+            "listener's streams",
+            "user_centric",
+            {"weights": "equal"},
         ),
         PayoutRule(
             "blend_50",
             "Blend 50/50",
-            "Half of the pool user-centric, half pro-rata.",
+            "Half of the pool user-centric (payment-weighted), half pro-rata.",
             "0.5 x the user-centric weight + 0.5 x the pro-rata weight (each a share of its sum)",
             "blend",
             {"alpha": 0.5},

@@ -8,9 +8,10 @@ from valuelab import royalties as r
 from valuelab.course.registry import close, question
 from valuelab.data import load, load_spotify_annual
 
-#: The two-listener log of the exercise (the same as the hand-computed test case).
+#: The two-listener log of the exercise (the same as the hand-computed test case): two
+#: Premium listeners, so user-centric gives each the same share.
 TWO_LISTENERS = pd.DataFrame(
-    {"user_id": ["u1", "u2"], "artist_id": ["X", "Y"], "streams": [90, 10]}
+    {"user_id": ["u1", "u2"], "artist_id": ["X", "Y"], "streams": [90, 10], "tier": "premium"}
 )
 
 
@@ -26,7 +27,8 @@ def _q1(answer) -> bool:
 @question(
     "royalties.q2",
     variable="y_user_centric",
-    hint="User-centric: each listener's half of the pool goes to what that listener played.",
+    hint="User-centric: each listener's own payment (here the same, so half the pool each) goes "
+    "to what that listener played.",
 )
 def _q2(answer) -> bool:
     return close(answer, float(r.user_centric(TWO_LISTENERS, 20)["Y"]))
@@ -55,11 +57,11 @@ def _q4(answer) -> bool:
 @question(
     "royalties.q5",
     variable="streams_for_1000",
-    hint="streams_needed() with rate 0.003 and the artist's share of the payout in a major deal.",
+    hint="streams_needed() with the recording-side rate 0.003 and the artist's royalty on the "
+    "label's receipts (the rate already excludes the publishing side).",
 )
 def _q5(answer) -> bool:
-    share = r.DEFAULT_RECORDING_SHARE * r.DEFAULT_ARTIST_ROYALTY_RATE
-    return int(answer) == r.streams_needed(1000, 0.003, share)
+    return int(answer) == r.streams_needed(1000, 0.003, r.DEFAULT_ARTIST_ROYALTY_RATE)
 
 
 @question(
@@ -74,4 +76,17 @@ def _q6(answer) -> bool:
     return close(
         answer,
         float(tiers.set_index(["rule", "tier"]).loc[("user_centric", "top 10"), "change_pct"]),
+    )
+
+
+@question(
+    "royalties.q7",
+    variable="y_free_user_centric",
+    hint="Give u2 tier 'free'; the pool is royalty_pool(log_revenue(...)); user-centric pays each "
+    "listener's own payment times the payout share to what they played.",
+)
+def _q7(answer) -> bool:
+    free_u2 = TWO_LISTENERS.assign(tier=["premium", "free"])
+    return close(
+        answer, float(r.user_centric(free_u2, r.royalty_pool(r.log_revenue(free_u2)))["Y"])
     )

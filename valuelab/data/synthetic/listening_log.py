@@ -19,11 +19,14 @@ What it models:
   active listeners play more niche music, so under pro-rata they fund it
   ("Pro rata is progressive, and user-centric would be regressive", Glenn
   McDonald, ex-Spotify [2]_; the Finnish 2017 study [3]_; Deezer, 2019 [4]_).
-* **What each user pays.** ``user_revenue`` (EUR a month): 70 % of users are
-  Premium at the 2024 Premium ARPU (EUR 4.69), the others bring ad revenue of
-  EUR 0.37 a month (2024 ad revenue EUR 1,854 m / 412 m ad-supported MAU / 12).
+* **Who pays what.** ``tier``: 70 % of users are ``premium``, the others
+  ``free`` (ad-supported). ``market``: 80 % of users are in ``world`` (Spotify's
+  worldwide averages), 20 % in ``low``, an illustrative lower-price market.
+  What a listener pays follows from tier and market through the price table
+  of :mod:`valuelab.royalties.listeners` (Premium EUR 4.69 a month in
+  ``world``). ``month``: the calendar month of the log (one month).
 * **A stream farm** (``stream_farm=n``): ``n`` bot accounts, each a Premium
-  subscriber, playing the 3 tracks of one fake artist ``FARM`` around the clock
+  subscriber in market ``world``, playing the 3 tracks of one fake artist ``FARM`` around the clock
   (20 three-minute plays an hour for 30 days = 14,400 streams per bot).
 
 References
@@ -53,9 +56,10 @@ __all__ = ["generate"]
 #: The seed the shipped file was made with.
 SEED = 20211231
 
-#: Premium ARPU 2024 (EUR a month) and ad revenue per ad-supported user a month (EUR).
-PREMIUM_EUR = 4.69
-AD_EUR = 0.37
+#: Listener tiers and markets (codes 0, 1) and the month of the log.
+TIERS = ("premium", "free")
+MARKETS = ("world", "low")
+MONTH = "2024-01"
 #: Streams a bot makes in a month playing around the clock (20 plays an hour).
 BOT_STREAMS = 20 * 24 * 30
 TRACKS_PER_ARTIST = 10
@@ -75,7 +79,7 @@ def _ids(prefix: str, n: int, width: int) -> list[str]:
 def _draw_listening(
     rng: np.random.Generator, n_rows: int, n_users: int, n_artists: int
 ) -> dict[str, np.ndarray]:
-    """Human listening rows: user and artist codes, track code, streams and revenue (EUR)."""
+    """Human listening rows: user, artist and track codes, streams, tier and market codes."""
     heavy = rng.random(n_users) < 0.2
     activity = rng.lognormal(0.0, 0.5, n_users) * np.where(heavy, 3.0, 1.0)
     user = np.sort(rng.choice(n_users, size=n_rows, p=activity / activity.sum()))
@@ -85,12 +89,14 @@ def _draw_listening(
     track = np.minimum(rng.geometric(0.35, n_rows) - 1, TRACKS_PER_ARTIST - 1)
     streams = rng.geometric(np.where(heavy, 1 / 9, 1 / 3)[user])
     premium = rng.random(n_users) < 0.7
+    low_market = rng.random(n_users) < 0.2
     return {
         "user": user,
         "artist": artist,
         "track": artist * TRACKS_PER_ARTIST + track,
         "streams": streams,
-        "revenue": np.where(premium, PREMIUM_EUR, AD_EUR)[user],
+        "tier": np.where(premium, 0, 1)[user],
+        "market": np.where(low_market, 1, 0)[user],
     }
 
 
@@ -116,7 +122,8 @@ def _add_stream_farm(rows: dict[str, np.ndarray], ids: dict[str, list[str]], n_b
         "artist": np.full(n_bots * farm_tracks, n_artists),
         "track": farm_code,
         "streams": per_track.astype(np.int64),
-        "revenue": np.full(n_bots * farm_tracks, PREMIUM_EUR),
+        "tier": np.zeros(n_bots * farm_tracks, dtype=np.int64),  # premium
+        "market": np.zeros(n_bots * farm_tracks, dtype=np.int64),  # world
     }
     for key, more in extra.items():
         rows[key] = np.concatenate([rows[key], more])
@@ -152,9 +159,10 @@ def generate(
     pandas.DataFrame
         ``user_id``, ``artist_id``, ``track_id`` (categoricals, ids like
         ``U000001``, ``A00001``, ``A00001-T03``; bots ``BOT01`` playing
-        ``FARM-T01``...), ``streams`` (int, streams in the month) and
-        ``user_revenue`` (EUR a month), sorted by user (a user may have
-        several rows for one track).
+        ``FARM-T01``...), ``streams`` (int, streams in the month), ``tier``
+        (``premium`` or ``free``), ``market`` (``world`` or ``low``) and
+        ``month`` (``"2024-01"``), sorted by user (a user may have several rows
+        for one track).
 
     Examples
     --------
@@ -178,6 +186,8 @@ def generate(
             "artist_id": pd.Categorical.from_codes(rows["artist"], categories=ids["artist"]),
             "track_id": pd.Categorical.from_codes(rows["track"], categories=ids["track"]),
             "streams": rows["streams"].astype(np.int64),
-            "user_revenue": rows["revenue"],
+            "tier": pd.Categorical.from_codes(rows["tier"], categories=list(TIERS)),
+            "market": pd.Categorical.from_codes(rows["market"], categories=list(MARKETS)),
+            "month": pd.Categorical.from_codes(np.zeros(len(rows["user"]), int), [MONTH]),
         }
     )
