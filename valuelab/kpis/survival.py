@@ -7,8 +7,8 @@ customers have not left yet when the data is pulled; their tenure is
 counting them as churned, biases retention; the Kaplan–Meier product-limit
 estimator [1]_ uses them for as long as they were observed. Its pointwise
 confidence band uses Greenwood's variance on the log(-log) scale (the
-"exponential Greenwood" interval [2]_), as computed by the lifelines library
-[3]_, which does the estimation here.
+"exponential Greenwood" interval [2]_). The estimate and Greenwood's
+standard error come from statsmodels [3]_; the band is formed from them here.
 
 The lifetime value of a newly acquired subscriber is then the margin of
 each period weighted by the probability of still being a subscriber then,
@@ -32,8 +32,10 @@ References
 .. [2] J. D. Kalbfleisch and R. L. Prentice, *The Statistical Analysis of
    Failure Time Data*, 2nd ed., Wiley, 2002, section 1.4 (Greenwood's
    formula; the log(-log) interval).
-.. [3] C. Davidson-Pilon, "lifelines: survival analysis in Python", Journal
-   of Open Source Software 4(40), 1317, 2019. https://lifelines.readthedocs.io
+.. [3] S. Seabold and J. Perktold, "statsmodels: econometric and statistical
+   modeling with Python", Proceedings of the 9th Python in Science Conference,
+   2010; ``statsmodels.duration.survfunc.SurvfuncRight``.
+   https://www.statsmodels.org
 .. [4] S. Gupta and D. R. Lehmann, "Customers as assets", Journal of
    Interactive Marketing 17(1), 9-24, 2003: a customer's lifetime value as
    the discounted margins weighted by the chance the customer is still there.
@@ -275,30 +277,55 @@ def kaplan_meier(
         No rows, missing columns, a negative or missing tenure, a churn flag
         that is not True/False (naming the rows).
     """
-    from lifelines import KaplanMeierFitter
+    from statsmodels.duration.survfunc import SurvfuncRight
 
     cols = [Column(tenure, kind="number", min=0), Column(churned, kind="bool")]
     validate_frame(customers, cols, source=source)
     lvl = float(check_number(level, "level", min=0.5, max=0.999))
-    fitter = KaplanMeierFitter().fit(
-        customers[tenure].to_numpy(dtype=float),
-        customers[churned].to_numpy(dtype=bool),
-        alpha=1 - lvl,
+    time = customers[tenure].to_numpy(dtype=float)
+    left = customers[churned].to_numpy(dtype=bool)
+    fit = SurvfuncRight(time, left.astype(float))
+    table = _counts(time, left)
+    at_events = pd.DataFrame(
+        {"survival": fit.surv_prob, "se": fit.surv_prob_se},
+        index=pd.Index(np.asarray(fit.surv_times, dtype=float), name="tenure"),
     )
-    events = fitter.event_table
-    band = fitter.confidence_interval_survival_function_
-    table = pd.DataFrame(
-        {
-            "at_risk": events["at_risk"].to_numpy(dtype=np.int64),
-            "churned": events["observed"].to_numpy(dtype=np.int64),
-            "censored": events["censored"].to_numpy(dtype=np.int64),
-            "survival": fitter.survival_function_.iloc[:, 0].to_numpy(dtype=float),
-            "lower": band.iloc[:, 0].to_numpy(dtype=float),
-            "upper": band.iloc[:, 1].to_numpy(dtype=float),
-        },
-        index=pd.Index(events.index.to_numpy(dtype=float), name="tenure"),
+    steps = at_events.reindex(table.index).ffill()
+    table["survival"] = steps["survival"].fillna(1.0).to_numpy()
+    table["lower"], table["upper"] = _log_log_band(
+        table["survival"].to_numpy(), steps["se"].fillna(0.0).to_numpy(), lvl
     )
     return SurvivalCurve(table=table[_LIFE_TABLE], unit=unit, level=lvl)
+
+
+def _counts(time: np.ndarray, left: np.ndarray) -> pd.DataFrame:
+    """At risk, churned and censored at 0 and at every tenure observed (the life table's rows)."""
+    frame = pd.DataFrame({"tenure": time, "churned": left, "censored": ~left})
+    counts = frame.groupby("tenure")[["churned", "censored"]].sum().astype(np.int64)
+    counts = counts.reindex(counts.index.union(pd.Index([0.0])), fill_value=0)
+    leaving = (counts["churned"] + counts["censored"]).shift(fill_value=0).cumsum()
+    counts.insert(0, "at_risk", (len(time) - leaving).astype(np.int64))
+    counts.index = pd.Index(counts.index.to_numpy(dtype=float), name="tenure")
+    return counts
+
+
+def _log_log_band(
+    survival: np.ndarray, se: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise band on the log(-log) scale from Greenwood's standard error [2]_.
+
+    ``S ** exp(-/+ z * sigma / log S)`` with ``sigma = se / S``; where ``S``
+    is 1 (no one has left) or 0 the band is the point itself.
+    """
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    lower, upper = survival.copy(), survival.copy()
+    inner = (survival > 0) & (survival < 1)
+    s = survival[inner]
+    c = z * (se[inner] / s) / np.log(s)
+    lower[inner], upper[inner] = s ** np.exp(-c), s ** np.exp(c)
+    return lower, upper
 
 
 def survival_ltv(
