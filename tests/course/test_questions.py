@@ -21,7 +21,7 @@ BY_HAND = {
     # two Premium listeners paying alike, 90 streams of X and 10 of Y, a pool of EUR 20
     "royalties.q1": 20 * 90 / 100,  # pro-rata: 18
     "royalties.q2": 20 / 2,  # user-centric: u2's half goes to Y alone
-    "royalties.q3": 15.673 * 2 / 3,  # the 2024 pool, EUR bn
+    "royalties.q3": 2 / 3 * (13.819 + 0.8 * 1.854),  # 2024 pool on music revenue, EUR bn
     "royalties.q4": 100 * 2 / 3 * 0.8 * 0.233,  # 12.4 cents of a euro reach the artist
     # the USD 0.003 rate is the recording side: the artist gets 23.3 % of it
     "royalties.q5": 1_430_616,  # 1,000 / (0.003 x 0.233) = 1,430,615.2, rounded up

@@ -10,8 +10,9 @@ The payout rules that split a pool between artists are in
 
 References
 ----------
-.. [1] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds" of the
-   revenue from subscriptions and advertising goes to rights holders.
+.. [1] Spotify, "Loud & Clear" (launched March 2021): "roughly two-thirds of every
+   dollar we make from music" goes to rights holders (a share of music revenue, not
+   of total revenue including podcasts and audiobooks).
    https://loudandclear.byspotify.com/
 .. [2] Digital Media Association (DiMA), "Who gets paid and how much" (2021 US
    data): of every 100 dollars, 58.60 to recording and 15.10 to song rights
@@ -49,8 +50,8 @@ __all__ = [
     "streams_needed",
 ]
 
-#: Share of revenue paid to rights holders (0-1). Spotify: "roughly two-thirds of the
-#: revenue it gets from subscriptions and advertising" (Loud & Clear, 2021).
+#: Share of music revenue paid to rights holders (0-1). Spotify: "roughly two-thirds of
+#: every dollar we make from music" (Loud & Clear, 2021).
 DEFAULT_PAYOUT_SHARE = 2 / 3
 #: Share of the payout for the recording (master) rights (0-1); the rest is publishing.
 #: DiMA's 2021 US split ("Who gets paid and how much") gives 58.6 / (58.6 + 15.1) = 79.5 %,

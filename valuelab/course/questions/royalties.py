@@ -37,11 +37,12 @@ def _q2(answer) -> bool:
 @question(
     "royalties.q3",
     variable="pool_2024_eur_bn",
-    hint="royalty_pool() of the 2024 revenue in EUR bn (the revenue column is in EUR m).",
+    hint="pool_estimate(spotify_annual) with its defaults, the 2024 row's pool_eur_bn: two-thirds "
+    "of music revenue (Premium + 80 % of ad revenue), not of total revenue.",
 )
 def _q3(answer) -> bool:
-    revenue = load_spotify_annual().set_index("year").loc[2024, "total_revenue_eur_m"]
-    return close(answer, r.royalty_pool(float(revenue) / 1000))
+    pools = r.pool_estimate(load_spotify_annual()).set_index("year")
+    return close(answer, float(pools.loc[2024, "pool_eur_bn"]))
 
 
 @question(
