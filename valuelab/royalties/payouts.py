@@ -30,8 +30,11 @@ References
 .. [1] Centre national de la musique (CNM) with Deloitte, "Impact of online music
    streaming services adopting the UCPS", 27 January 2021 (France; 2019 Spotify
    and Deezer data): the market-centric (MCPS) and user-centric (UCPS) payment
-   systems; top-10 artists -17.2 % under UCPS.
-   https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
+   systems. https://cnm.fr/en/studies/impact-of-online-music-streaming-services-adopting-the-ucps/
+   Its top-line figure as reported by Music Ally, "French study offers new data on
+   impact of user-centric payouts", 28 January 2021: the top-10 artists' royalties
+   -17.2 % (9.3 % -> 7.7 % of payouts); artists outside the top 10,000 +5.2 %.
+   https://musically.com/2021/01/28/french-study-offers-new-data-on-impact-of-user-centric-payouts/
 .. [2] J. Muikku, "Pro Rata and User Centric Distribution Models: A Comparative
    Study", Digital Media Finland, 30 November 2017 (Spotify data, Finland).
    https://www.digitalmedia.fi/pro-rata-user-centric-distribution-models-comparative-study/
@@ -98,7 +101,7 @@ __all__ = [
 ]
 
 #: CNM/Deloitte 2021 (France, 2019 Spotify and Deezer data): change in the top-10 artists'
-#: royalties under user-centric, percent (CNM study, January 2021).
+#: royalties under user-centric, percent (reported by Music Ally, 28 January 2021; see [1]_).
 CNM_TOP10_CHANGE_PCT = -17.2
 #: Spotify, 2023: "99.5% of all streams" are of tracks with at least 1,000 annual streams
 #: (Music Business Worldwide, 2024), percent.
