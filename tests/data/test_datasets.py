@@ -6,6 +6,7 @@ from support import ROOT
 
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
+from valuelab.drivers.formula import Formula
 from valuelab.royalties.annual import recompute
 
 
@@ -96,21 +97,49 @@ def test_every_spotify_figure_has_one_kind_and_a_source():
     assert docs["url"].str.startswith("http").all()
 
 
+def _formula_inputs(row, kinds):
+    """Kinds of the figures a formula reads (``col`` this year, ``col_2021`` another year)."""
+    out = {}
+    for name in Formula.parse(row["formula"], node="t").names:
+        col, _, other = name.rpartition("_")
+        key = (int(other), col) if other.isdigit() and col else (row["year"], name)
+        out[name] = kinds.get(key)
+    return out
+
+
 def test_derived_spotify_figures_recompute_within_rounding():
     df = datasets.load_spotify_annual()
     text = pd.read_csv(datasets.path("spotify_annual"), dtype=str).set_index("year")
     src = datasets.load("spotify_annual_sources")
-    derived = src[src["kind"] == "derived"]
-    assert len(derived) == 29
-    for _, row in derived.iterrows():
+    docs = datasets.load("spotify_documents")
+    primary = set(docs.loc[docs["primary"].astype(bool), "id"])
+    kinds = {(y, c): k for y, c, k in src[["year", "column", "kind"]].itertuples(index=False)}
+    with_formula = src[src["formula"].fillna("").str.strip() != ""]
+    assert (with_formula["kind"] != "reported").all()
+    assert len(src[src["kind"] == "derived"]) == 17
+    for _, row in with_formula.iterrows():
         stated = text.loc[str(row["year"]), row["column"]]
         value = recompute(row["formula"], row["year"], df)
         tolerance = 0.5 * 10 ** -_decimals(stated) + 1e-9
         assert abs(value - float(stated)) <= tolerance, (row["year"], row["column"], value)
-    # by hand: 2024 gross margin 4,724 / 15,673 = 30.14 %; 2022 EUR payout 34 - 26
+        # the rule: derived only from primary documents and reported or derived inputs;
+        # any secondary or estimated input makes the figure estimated, its basis says which
+        secondary = set(str(row["sources"]).split(";")) - primary
+        estimated_in = [n for n, k in _formula_inputs(row, kinds).items() if k == "estimated"]
+        if row["kind"] == "derived":
+            assert not secondary and not estimated_in, (row["year"], row["column"])
+        else:
+            assert row["kind"] == "estimated" and (secondary or estimated_in)
+            assert "estimated because it rests on" in row["basis"], (row["year"], row["column"])
+    # by hand: 2024 gross margin 4,724 / 15,673 = 30.14 %, estimated (gross profit from a
+    # secondary 20-F extract); 2022 EUR payout 34 - 26, estimated (both totals secondary)
     assert recompute("gross_profit_eur_m / total_revenue_eur_m * 100", 2024, df) == pytest.approx(
         4724 / 15673 * 100
     )
+    assert kinds[(2024, "gross_margin_pct")] == "estimated"
+    assert kinds[(2018, "gross_margin_pct")] == kinds[(2021, "ad_revenue_eur_m")] == "estimated"
+    assert kinds[(2018, "premium_arpu_eur_month")] == kinds[(2019, "ad_revenue_eur_m")] == "estimated"
+    assert kinds[(2023, "gross_margin_pct")] == kinds[(2024, "premium_revenue_eur_m")] == "derived"
     assert df.set_index("year").loc[2022, "royalties_paid_eur_bn"] == 34 - 26
 
 
@@ -131,7 +160,9 @@ def test_spotify_figures_as_reported_in_their_currency():
         2024: 10.0,
     }
     assert df["royalties_paid_eur_bn"].dropna().to_dict() == {2022: 8.0}
-    assert src.loc[(2022, "royalties_paid_eur_bn"), "kind"] == "derived"
+    assert src.loc[(2022, "royalties_paid_eur_bn"), "kind"] == "estimated"  # secondary totals
+    assert "+/- 1 bn" in src.loc[(2022, "royalties_paid_eur_bn"), "basis"]
+    assert src.loc[(2021, "cumulative_royalties_eur_bn"), "kind"] == "estimated"
     assert pd.isna(df.loc[2020, "cumulative_royalties_eur_bn"])
     kinds = src["kind"].xs(2024, level="year")
     assert kinds["royalties_paid_usd_bn"] == "reported"

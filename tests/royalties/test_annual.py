@@ -120,7 +120,9 @@ def test_annual_sources_are_sourced_values():
     assert (mau.value, mau.unit, mau.kind) == (425.0, "million", "reported")
     assert "Q4 2024 Update" in mau.source
     margin = by_label["Spotify gross margin, 2024"]
-    assert margin.kind == "derived" and margin.basis.startswith("gross_profit_eur_m / total")
+    # a formula on an estimated gross profit (secondary 20-F extract): estimated, formula kept
+    assert margin.kind == "estimated" and margin.basis.startswith("gross_profit_eur_m / total")
+    assert "estimated input(s): gross_profit_eur_m" in margin.basis
     payout = by_label["Spotify royalties paid in the year, 2024"]
     assert (payout.value, payout.unit, payout.kind) == (10.0, "USD bn", "reported")
     assert annual_value(2023, "ad_mau_m").value == 379
@@ -129,7 +131,7 @@ def test_annual_sources_are_sourced_values():
     everything = annual_sources()
     assert len(everything) == 112 and {v.kind for v in everything} == set(FIGURE_KINDS)
     with_pool = annual_sources(2024)
-    assert [v.kind for v in with_pool[12:]] == ["estimated", "estimated", "reported"]
+    assert [v.kind for v in with_pool[12:]] == ["estimated", "estimated"]  # payout listed once
 
 
 # --- the royalty pool: an estimate beside the reported payouts ----------------------
@@ -178,3 +180,9 @@ def test_pool_estimate_vs_reported_payouts():
     # 2022, the one EUR comparison: pool EUR 7.62 bn vs EUR 8 bn derived from the 20-F totals
     assert round(t.loc[2022, "pool_eur_bn"], 2) == 7.62 and t.loc[2022, "derived_eur_bn"] == 8.0
     assert np.isnan(t.loc[2021, "derived_eur_bn"])  # no EUR figure for 2021 any more
+
+
+def test_annual_sources_list_the_reported_payout_once():
+    figures = [v.figure for v in annual_sources(2024)]
+    assert figures.count("Spotify royalties paid in the year, 2024") == 1
+    assert len(figures) == len(set(figures)) == 12 + 2  # the figures, music revenue, the pool

@@ -20,17 +20,21 @@ LOG = pd.DataFrame(
 
 
 def test_the_price_table_is_sourced():
-    assert r.price("world", "premium") == 4.69  # Spotify Premium ARPU 2024, reported
+    assert r.price("world", "premium") == 4.69  # Premium ARPU 2024, a secondary 20-F extract
     assert r.price("world", "free") == 0.38  # 1,854 / 12 / 402, derived
     assert round(1854 / 12 / ((379 + 425) / 2), 2) == 0.38
     assert r.price("low", "premium") == 2.35 and r.price("low", "free") == 0.19
     kinds = {key: v.kind for key, v in r.PRICES.items()}
     assert kinds == {
-        ("world", "premium"): "reported",
+        ("world", "premium"): "estimated",
         ("world", "free"): "derived",
         ("low", "premium"): "estimated",
         ("low", "free"): "estimated",
     }
+    # the same kind and source as spotify_annual's 2024 premium_arpu_eur_month
+    assert "obriedan" in r.PRICES[("world", "premium")].source
+    assert "Q4 2024 Update" in r.PRICES[("world", "free")].source  # EUR 1,854 m = 4 quarters
+    assert "20-F" not in r.PRICES[("world", "free")].source
     assert set(r.MARKETS) == set(listening_log.MARKETS)
     assert set(r.LISTENER_TIERS) == set(listening_log.TIERS)
     with pytest.raises(InputError, match="mars"):

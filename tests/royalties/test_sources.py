@@ -31,3 +31,17 @@ def test_the_rate_says_its_side(rows):
     rate = next(v for k, v in rows.items() if k.startswith("Spotify rate per stream"))
     assert "recording side" in rate.figure and rate.value == r.DEFAULT_RATE_USD
     assert "publishing side is paid separately" in rate.basis
+
+
+def test_lifetime_sources_of_lesson_02_section_3():
+    from valuelab.data import datasets
+    from valuelab.royalties import lifetime_sources
+
+    cum, pool, mid2015 = lifetime_sources(2 / 3, 0.8)
+    assert (cum.value, cum.unit, cum.kind) == (26.0, "EUR bn", "estimated")  # secondary report
+    assert "Music Ally" in cum.source
+    a = datasets.load("spotify_annual").set_index("year").loc[2015:2021]
+    oracle = (2 / 3 * (a["premium_revenue_eur_m"] + 0.8 * a["ad_revenue_eur_m"]) / 1000).sum()
+    assert pool.value == pytest.approx(oracle) and pool.kind == "estimated"
+    assert (mid2015.value, mid2015.unit, mid2015.kind) == (3.0, "USD bn", "estimated")
+    assert "https://musically.com/2015/06/05/" in mid2015.source

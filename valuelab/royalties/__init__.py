@@ -71,7 +71,7 @@ from valuelab.royalties.payouts import (
     validate_log,
 )
 from valuelab.royalties.rules import PAYOUT_RULES, PayoutRule, payout_rule, rule_table
-from valuelab.royalties.sources import payout_sources
+from valuelab.royalties.sources import PAID_BY_MID_2015, lifetime_sources, payout_sources
 
 __all__ = [
     "ANNUAL_METRICS",
@@ -89,6 +89,7 @@ __all__ = [
     "MARKETS",
     "MUSIC_AD_SHARE",
     "MUSIC_AD_SHARE_RANGE",
+    "PAID_BY_MID_2015",
     "PAYOUT_RULES",
     "PAYOUT_SHARE_RANGE",
     "PRICES",
@@ -109,6 +110,7 @@ __all__ = [
     "euro_path",
     "farm_effect",
     "largest_remainder",
+    "lifetime_sources",
     "listener_payments",
     "log_revenue",
     "market_pools",

@@ -17,8 +17,11 @@ Labels and units of the metrics are in :data:`valuelab.core.quantities.QUANTITIE
 The rule for a kind: a figure is ``reported`` only when a primary document
 (Spotify's own filing, letter, Update or statement, or a verbatim copy) gives it;
 ``derived`` figures carry the formula (checked against the data by
-:func:`recompute`); a figure read only in a secondary source (an aggregator, a
-blog) is ``estimated``, its basis naming the secondary transcription.
+:func:`recompute`) and rest only on primary documents and on reported or derived
+inputs; a figure read only in a secondary source (an aggregator, a blog), or
+computed from any secondary or estimated input, is ``estimated``, its basis
+naming the secondary transcription or keeping the formula and saying which input
+is secondary.
 
 References
 ----------
@@ -334,7 +337,7 @@ def annual_value(year: int, column: str) -> SourcedValue:
 def _sourced(row: pd.Series) -> SourcedValue:
     label, unit, precision = _figure(row["column"], int(row["year"]))
     basis = row["basis"]
-    if row["kind"] == "derived":
+    if row["formula"]:  # derived, or estimated from a formula with a secondary input
         basis = f"{row['formula']} ({basis})" if basis else row["formula"]
     return SourcedValue(
         label, float(row["value"]), unit, row["kind"], row["source"], basis, precision
@@ -365,7 +368,7 @@ def annual_sources(
     Examples
     --------
     >>> [v.kind for v in annual_sources(2024, ["gross_margin_pct", "mau_m"], pool=False)]
-    ['derived', 'reported']
+    ['estimated', 'reported']
     """
     table = provenance()
     if year is not None:
@@ -374,7 +377,8 @@ def annual_sources(
         table = table[table["column"].isin(columns)]
     values = [_sourced(row) for _, row in table.iterrows()]
     if pool and year is not None:
-        values += pool_sources(year)
+        listed = {v.figure for v in values}  # the reported payout may be listed already
+        values += [v for v in pool_sources(year) if v.figure not in listed]
     return values
 
 

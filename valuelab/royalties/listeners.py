@@ -70,7 +70,14 @@ LISTENER_TIERS = ("premium", "free")
 MARKETS = ("world", "low")
 DEFAULT_MARKET = MARKETS[0]
 
-_FILING = "Spotify Technology S.A., Form 20-F for the fiscal year 2024 (February 2025)"
+_ARPU = (
+    "obriedan/bi-spotify-investor-analysis, 20-F 2024 extract with page references "
+    "(author unknown), https://github.com/obriedan/bi-spotify-investor-analysis"
+)
+_UPDATES = (
+    "Spotify, Q1 2024 Update (SEC exhibit 99.1), Q2 2025 Update (its Q2 2024 column) and "
+    "Q4 2024 Update (4 February 2025): ad-supported revenue EUR 389 + 456 + 472 + 537 m"
+)
 _AD_MAU = (
     "Spotify shareholder decks Q4 2023 (February 2024) and Q4 2024 (February 2025): "
     "ad-supported MAU 379 m and 425 m"
@@ -83,8 +90,10 @@ PRICES: dict[tuple[str, str], SourcedValue] = {
         "Premium payment per subscriber a month (Premium ARPU 2024)",
         4.69,
         "EUR a month",
-        "reported",
-        _FILING,
+        "estimated",
+        _ARPU,
+        "secondary transcription, Spotify's own document for this figure not retrieved: "
+        "a 20-F extract citing p.43 (as spotify_annual's 2024 premium_arpu_eur_month)",
         precision=2,
     ),
     ("world", "free"): SourcedValue(
@@ -92,8 +101,8 @@ PRICES: dict[tuple[str, str], SourcedValue] = {
         0.38,
         "EUR a month",
         "derived",
-        f"{_FILING}; {_AD_MAU}",
-        "ad-supported revenue EUR 1,854 m / 12 / 402 m ad-supported MAU (mean of 379 m at the "
+        f"{_UPDATES}; {_AD_MAU}",
+        "ad-supported revenue EUR 1,854 m (sum of the four 2024 quarters) / 12 / 402 m ad-supported MAU (mean of 379 m at the "
         "end of 2023 and 425 m at the end of 2024) = 0.384; Spotify's ad revenue includes podcast "
         "advertising, so this overstates what a free listener brings to music",
         precision=2,
