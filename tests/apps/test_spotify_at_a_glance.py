@@ -26,9 +26,14 @@ def test_the_app_says_which_kind_each_figure_is_and_shows_a_margin_change_in_pp(
     # 25.6 % -> 30.1 %: +4.5 percentage points, not +17.6 %
     assert cards.values["change_pct"] == pytest.approx(30.1 - 25.6)
     assert "+4.5 pp" in cards.cards["change_pct"].value
-    assert "Gross margin in 2024 (derived)" in cards.cards["end_value"].value
+    # 2024's margin rests on a gross profit read in a secondary 20-F extract: estimated
+    assert "Gross margin in 2024 (estimated)" in cards.cards["end_value"].value
+    # a percent's rate is points a year, never a CAGR of a percent
+    assert cards.values["cagr_pct"] == pytest.approx(30.1 - 25.6)
+    assert "Change a year" in cards.cards["cagr_pct"].value and "+4.5 pp" in cards.cards["cagr_pct"].value
+    assert "CAGR" not in cards.cards["cagr_pct"].value
     (line,) = find_widget(app, kit.FigureBox).figure.data
-    assert list(line.marker.symbol) == ["diamond", "diamond"]
+    assert list(line.marker.symbol) == ["diamond", "circle-open"]  # derived, estimated
     assert "gross profit / revenue" in line.text[-1]
     box = find_widget(app, w.Dropdown)
     box.value = "ad_mau_m"
@@ -37,6 +42,18 @@ def test_the_app_says_which_kind_each_figure_is_and_shows_a_margin_change_in_pp(
         assert time.monotonic() < deadline, "the cards did not follow the metric"
         time.sleep(0.05)
     assert "Ad-supported monthly active users in 2024 (reported)" in cards.cards["end_value"].value
+
+
+def test_the_margin_rate_over_years_is_points_a_year():
+    app = build_app(metric="gross_margin_pct", start=2015, end=2024)
+    cards = find_widget(app, kit.KpiCards)
+    margin = load_spotify_annual().set_index("year")["gross_margin_pct"].astype(float)
+    per_year = (margin[2024] - margin[2015]) / 9  # plain pandas oracle
+    assert cards.values["cagr_pct"] == pytest.approx(per_year)
+    assert f"{per_year:+.1f} pp" in cards.cards["cagr_pct"].value
+    revenue = build_app(metric="total_revenue_eur_m", start=2015, end=2024)
+    growth = find_widget(revenue, kit.KpiCards)
+    assert "Growth a year (CAGR)" in growth.cards["cagr_pct"].value  # money keeps its CAGR
 
 
 def test_the_built_app_follows_its_controls():

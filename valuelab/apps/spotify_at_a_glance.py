@@ -6,7 +6,8 @@ labels, units and formats come from :data:`valuelab.core.quantities.QUANTITIES`.
 Every figure says its kind: the headline card names it (reported, derived,
 estimated) and each point of the chart shows it by its marker, with its source
 on hover (:func:`valuelab.royalties.annual.provenance`). A change of a percent
-(the gross margin) is shown in percentage points.
+(the gross margin) is shown in percentage points, and its rate as percentage
+points a year instead of a compound growth rate.
 """
 
 from __future__ import annotations
@@ -56,11 +57,16 @@ def _show(
     s = annual_summary(df, metric, first, last)
     mine = kinds[kinds["column"] == metric].set_index("year")["kind"]
     change, change_shown = shown.change(s["end_value"], s["start_value"])
+    if change_shown.kind == "points":  # a percent grows in points a year, not by a CAGR
+        rate, rate_shown = change / (last - first), change_shown.relabel("Change a year")
+    else:
+        rate, rate_shown = s["cagr_pct"], quantity("cagr_pct")
     cards.update(
-        {"end_value": s["end_value"], "change_pct": change, "cagr_pct": s["cagr_pct"]},
+        {"end_value": s["end_value"], "change_pct": change, "cagr_pct": rate},
         specs={
             "end_value": shown.relabel(f"{shown.label} in {last} ({mine[last]})"),
             "change_pct": change_shown.relabel(f"Change since {first}"),
+            "cagr_pct": rate_shown,
         },
     )
     years = df["year"].astype(int)
