@@ -23,7 +23,12 @@ def test_the_simple_ltv_takes_contractual_churn_and_refuses_activity_churn():
     msg = str(info.value)
     assert msg.startswith("churn_rate: activity churn")
     assert "valuelab.kpis.survival" in msg and "BG/NBD" in msg
-    assert repr(activity) == "ActivityChurn(0.03, period='month', population='paying customers')"
+    assert repr(activity) == (
+        "ActivityChurn(value=0.03, period='month', population='paying customers')"
+    )
+    with pytest.raises(InputError):  # rounded explicitly, it is a plain number again: accepted
+        kpis.ltv(45.0, 0.7, [activity, 0.03])
+    assert kpis.ltv(45.0, 0.7, round(float(activity), 3)) == pytest.approx(1050)
     import pickle
 
     assert pickle.loads(pickle.dumps(activity)).population == "paying customers"

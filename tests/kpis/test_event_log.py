@@ -81,36 +81,57 @@ def test_dense_and_hashed_counting_agree(monkeypatch):
 def test_activity_churn_is_typed_and_refused_by_the_simple_ltv():
     log = _log()  # Jan: a, b; Feb: a, c; Mar: a, c -> not active next month Jan 1/2, Feb 0
     churn = kpis.activity_churn(log)
-    assert churn == 0.25 and isinstance(churn, kpis.ActivityChurn)
+    assert churn.value == 0.25 and isinstance(churn, kpis.ActivityChurn)
     assert (churn.kind, churn.period, churn.population) == ("activity", "month", "active users")
-    assert 1 / churn == 4.0  # still computes like a float
-    with pytest.raises(InputError, match="activity churn .* is not a departure rate"):
-        kpis.ltv(40.0, 0.5, churn)
+    assert f"{churn:.1%}" == "25.0%" and float(churn) == 0.25
+    # not a number: arithmetic and round() raise instead of dropping the type
+    for lose_type in (lambda: round(churn, 3), lambda: churn * 1, lambda: 1 / churn):
+        with pytest.raises(TypeError):
+            lose_type()
+    for held in (churn, pd.Series([churn]), [churn], np.array([churn], dtype=object)):
+        with pytest.raises(InputError, match="activity churn .* is not a departure rate"):
+            kpis.ltv(40.0, 0.5, held)
     assert kpis.ltv(40.0, 0.5, float(churn)) == 80.0  # a plain number is taken at its word
+    with pytest.raises(InputError):
+        kpis.ActivityChurn(1.5)
 
 
 def _shop_oracle(events: pd.DataFrame, cac: float) -> dict:
-    """Paying-customer numbers in plain pandas: months from each buyer's first order on."""
+    """Per-acquired-customer numbers in plain pandas: months from each buyer's first order on."""
     e = events.assign(m=events["date"].dt.to_period("M"))
     buys = e[e["event"] == "purchase"]
     first = buys.groupby("user_id")["m"].min()
+    last = e["m"].max()
+    tenure = sum((last - f).n + 1 for f in first)  # quiet months included
     e = e[e["user_id"].isin(first.index)]
     e = e[e["m"] >= e["user_id"].map(first)]
-    months = e[["user_id", "m"]].drop_duplicates()
+    active = e[["user_id", "m"]].drop_duplicates()
     revenue, cogs = buys["revenue_eur"].sum(), buys["cogs_eur"].sum()
-    per_month = revenue / len(months)
+    per_month = revenue / tenure
     margin = (revenue - cogs) / revenue
+    k = [(m - first[u]).n for u, m in zip(buys["user_id"], buys["m"], strict=True)]
+    b = buys.assign(k=k, mg=buys["revenue_eur"] - buys["cogs_eur"])
+    payback = None
+    for month in range(12):  # cumulative margin per acquired customer the log still covers
+        covered = first[first + month <= last].index
+        cum = b[(b["k"] <= month) & b["user_id"].isin(covered)]["mg"].sum() / len(covered)
+        if cum >= cac:
+            payback = month
+            break
     return {
         "paying_customers": len(first),
-        "paying_customer_months": len(months),
+        "customer_tenure_months": tenure,
+        "active_customer_months": len(active),
         "revenue_per_paying_customer_eur_month": per_month,
         "margin_per_paying_customer_eur_month": per_month * margin,
+        "revenue_per_active_customer_month_eur": revenue / len(active),
         "margin_per_paying_customer_eur_log": (revenue - cogs) / len(first),
-        "cac_payback_months": cac / (per_month * margin),
+        "cac_payback_month": payback,
+        "cac_payback_months_flat": cac / (per_month * margin),
     }
 
 
-def test_shop_summary_is_per_paying_customer():
+def test_shop_summary_is_per_acquired_customer():
     from valuelab.data import datasets
 
     events = datasets.load("shop_events")
@@ -121,10 +142,16 @@ def test_shop_summary_is_per_paying_customer():
     assert s["aov_eur"] == pytest.approx(s["revenue_eur"] / s["orders"])
     oracle = _shop_oracle(events, 35)
     assert {k: s[k] for k in oracle} == pytest.approx(oracle)
-    # the lesson's numbers: 746 buyers, 2,717 buyer-months, EUR 41.76 a month, payback 1.9
-    assert (s["paying_customers"], s["paying_customer_months"], s["log_months"]) == (746, 2717, 12)
-    assert s["revenue_per_paying_customer_eur_month"] == pytest.approx(41.758, abs=1e-3)
-    assert s["cac_payback_months"] == pytest.approx(1.902, abs=1e-3)
+    # the lesson's numbers: 746 buyers, 4,870 customer-months of tenure (2,717 of them
+    # active), EUR 23.30 a month per customer (41.76 per active month), cohort payback in
+    # month 1 after the first order; the flat formula says 3.4 months
+    assert (s["paying_customers"], s["customer_tenure_months"]) == (746, 4870)
+    assert (s["active_customer_months"], s["log_months"]) == (2717, 12)
+    assert s["revenue_per_paying_customer_eur_month"] == pytest.approx(23.297, abs=1e-3)
+    assert s["revenue_per_active_customer_month_eur"] == pytest.approx(41.758, abs=1e-3)
+    assert s["cac_payback_month"] == 1
+    assert s["cac_payback_months_flat"] == pytest.approx(3.410, abs=1e-3)
+    assert np.isnan(kpis.shop_summary(events, cac=500)["cac_payback_month"])  # not in the log
     assert isinstance(s["activity_churn"], kpis.ActivityChurn)
     assert s["activity_churn"].population == "paying customers"
     assert "ltv_eur" not in s  # a shop's customers need a repeat-purchase model

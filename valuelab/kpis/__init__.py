@@ -36,6 +36,7 @@ from valuelab.kpis.event_log import (
     time_to_value,
     ttv_summary,
 )
+from valuelab.kpis.payback import cohort_margin_curve, cohort_payback_month, tenure_months
 from valuelab.kpis.repeat_purchase import (
     RepeatPurchaseFit,
     calibration_holdout,
@@ -76,6 +77,8 @@ __all__ = [
     "cac_payback_months",
     "calibration_holdout",
     "churn_rate",
+    "cohort_margin_curve",
+    "cohort_payback_month",
     "cohort_retention",
     "conflicts",
     "contribution_margin",
@@ -106,6 +109,7 @@ __all__ = [
     "survival_ltv",
     "tenure_from_dates",
     "tenure_from_panel",
+    "tenure_months",
     "time_to_value",
     "tradeoff",
     "ttv_summary",

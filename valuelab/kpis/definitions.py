@@ -52,12 +52,13 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError, aligned, check_numbers, shaped_like
+from valuelab.core import InputError, aligned, check_number, check_numbers, shaped_like
 
 __all__ = [
     "ActivityChurn",
@@ -76,45 +77,60 @@ __all__ = [
 ]
 
 
-class ActivityChurn(float):
+@dataclass(frozen=True)
+class ActivityChurn:
     """Share 0-1 of a period's active users who are not active the next period.
 
-    A float (it computes like one) that says what it measures: *activity*
-    churn from an event log, not contractual churn. A quiet month is not a
-    departure — in a shop, a customer who skips a month often buys again — so
-    ``1 / activity churn`` is not a lifetime and :func:`ltv` refuses it.
+    A value object, not a number: it says what it measures — *activity* churn
+    from an event log, not contractual churn. A quiet month is not a departure
+    (in a shop, a customer who skips a month often buys again), so
+    ``1 / activity churn`` is not a lifetime and :func:`ltv` refuses it. It does
+    no arithmetic, so it cannot pass silently as a number (``round(c, 3)`` or
+    ``c * 1`` raise ``TypeError``); ``float(c)`` or ``c.value`` takes the share
+    explicitly, and format specs apply to the share (``f"{c:.1%}"``).
     Made by :func:`valuelab.kpis.event_log.activity_churn`.
 
     Attributes
     ----------
-    kind : str
-        ``"activity"``.
+    value : float
+        The share 0-1.
     period : str
         The period of activity (``"month"``).
     population : str
         Whose activity (``"active users"``, ``"paying customers"``).
+    kind : str
+        ``"activity"`` (class attribute).
 
     Examples
     --------
     >>> c = ActivityChurn(0.25, population="paying customers")
-    >>> c * 2, c.kind, c.population
-    (0.5, 'activity', 'paying customers')
+    >>> f"{c:.0%}", c.kind, c.population, float(c)
+    ('25%', 'activity', 'paying customers', 0.25)
     """
 
-    __slots__ = ("period", "population")
-    kind = "activity"
+    value: float
+    period: str = "month"
+    population: str = "active users"
+    kind: ClassVar[str] = "activity"
 
-    def __new__(cls, value: float, period: str = "month", population: str = "active users"):
-        self = super().__new__(cls, value)
-        self.period, self.population = period, population
-        return self
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", check_number(self.value, "activity churn", min=0, max=1))
 
-    def __repr__(self) -> str:
-        shown = f"{float(self)!r}, period={self.period!r}, population={self.population!r}"
-        return f"ActivityChurn({shown})"
+    def __float__(self) -> float:
+        return float(self.value)
 
-    def __reduce__(self):
-        return (ActivityChurn, (float(self), self.period, self.population))
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec) if spec else repr(self)
+
+
+def _is_activity_churn(value: Any) -> bool:
+    """Whether ``value`` is, or holds, an :class:`ActivityChurn`."""
+    if isinstance(value, ActivityChurn):
+        return True
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        return False
+    items = value.ravel() if isinstance(value, np.ndarray) else list(value)
+    return any(isinstance(v, ActivityChurn) for v in items)
 
 
 def conversion_rate(orders: Any, visitors: Any) -> Any:
@@ -285,7 +301,7 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     >>> ltv(100, 0.8, 0.02)
     4000.0
     """
-    if getattr(churn_rate, "kind", None) == "activity":
+    if _is_activity_churn(churn_rate):
         raise InputError(
             "activity churn (not active the next period) is not a departure rate: quiet "
             "periods are not departures, so ARPA x margin / churn would understate lifetime value",

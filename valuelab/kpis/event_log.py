@@ -46,6 +46,7 @@ import pandas as pd
 
 from valuelab.core import Column, InputError, integer_codes, validate_frame
 from valuelab.kpis.definitions import ActivityChurn
+from valuelab.kpis.payback import cohort_margin_curve, cohort_payback_month, tenure_months
 
 __all__ = [
     "activity_churn",
@@ -321,7 +322,7 @@ def activity_churn(
     ...     }
     ... )
     >>> activity_churn(log)
-    ActivityChurn(0.5, period='month', population='active users')
+    ActivityChurn(value=0.5, period='month', population='active users')
     """
     log = _active(_log(events, active_events, source), active_events)
     month = log["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
@@ -352,29 +353,36 @@ def shop_summary(
     """Product KPIs from an online shop's log (the ``shop_events`` layout), one population each.
 
     Conversion is per visit, AOV per order; revenue, margin, activity churn
-    and CAC payback are per *paying customer* (a user with an order), counted
-    from the month of their first order. Sources: STRTGY's product KPIs [1]_
-    and Value Rebels' conversion and basket size [2]_; CAC payback and DAU/MAU
-    are the kit's additions. A shop's lifetime value needs a repeat-purchase
-    model (:mod:`valuelab.kpis.repeat_purchase`), not the simple formula.
+    and CAC payback are per *acquired customer* (a user with an order), counted
+    from the month of their first order through the end of the log, quiet
+    months included (:func:`valuelab.kpis.payback.tenure_months`). CAC payback
+    is the cohort payback (:mod:`valuelab.kpis.payback`): the first month in
+    which the cumulative margin per acquired customer reaches CAC. Sources:
+    STRTGY's product KPIs [1]_ and Value Rebels' conversion and basket size [2]_;
+    CAC payback and DAU/MAU are the kit's additions. A shop's lifetime value
+    needs a repeat-purchase model (:mod:`valuelab.kpis.repeat_purchase`), not
+    the simple formula.
 
-    Parameters
-    ----------
-    cac : float, optional
-        Cost to acquire one paying customer, EUR.
+    ``cac`` (optional) is the cost to acquire one paying customer, EUR.
 
     Returns
     -------
     dict
         ``users``, ``visits``, ``orders``, ``conversion`` (share 0-1),
         ``revenue_eur``, ``aov_eur``, ``gross_margin`` (share 0-1),
-        ``paying_customers``, ``paying_customer_months`` (months a paying
-        customer was active), ``revenue_per_paying_customer_eur_month``,
-        ``margin_per_paying_customer_eur_month``, ``log_months``,
+        ``paying_customers``, ``customer_tenure_months`` (months since each
+        customer's first order, summed), ``revenue_per_paying_customer_eur_month``
+        and ``margin_per_paying_customer_eur_month`` (EUR per acquired customer
+        per month of tenure), ``active_customer_months`` (months a customer was
+        active) and ``revenue_per_active_customer_month_eur`` (EUR per active
+        customer-month: not a per-customer figure), ``log_months``,
         ``margin_per_paying_customer_eur_log`` (over the log's months),
         ``activity_churn`` (:class:`~valuelab.kpis.definitions.ActivityChurn`),
         ``nps``, ``ttv_median_days`` (sign-up to first order), ``dau_mau``;
-        with ``cac``, ``cac_payback_months``.
+        with ``cac``, ``cac_payback_month`` (cohort payback: month since the
+        first order, 0 = that month; NaN when not reached within the log) and
+        ``cac_payback_months_flat`` (CAC / margin per customer-month of tenure,
+        the flat formula).
     """
     from valuelab.kpis import definitions as kpis
 
@@ -382,7 +390,6 @@ def shop_summary(
     kind = events["event"].astype(str)
     visits, orders = int((kind == "visit").sum()), int((kind == "purchase").sum())
     revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
-    gm = kpis.gross_margin(revenue, cogs)
     out = {
         "users": int(log["user_id"].nunique()),
         "visits": visits,
@@ -390,19 +397,29 @@ def shop_summary(
         "conversion": kpis.conversion_rate(orders, visits),
         "revenue_eur": revenue,
         "aov_eur": kpis.average_order_value(revenue, orders),
-        "gross_margin": gm,
-        **_per_paying_customer(log, revenue, cogs, source),
+        "gross_margin": kpis.gross_margin(revenue, cogs),
+        **_per_paying_customer(log, events, source),
         "nps": kpis.nps(events["nps_score"].dropna()),
         "ttv_median_days": ttv_summary(time_to_value(events, "purchase", source=source))[
             "median_days"
         ],
         "dau_mau": float(stickiness(events, source=source).mean()),
     }
-    if cac is not None:
-        out["cac_payback_months"] = kpis.cac_payback_months(
-            cac, out["revenue_per_paying_customer_eur_month"], gm
-        )
-    return out
+    return out if cac is None else {**out, **_payback(events, cac, out, source)}
+
+
+def _payback(events: pd.DataFrame, cac: float, out: dict, source: str) -> dict:
+    """The cohort CAC payback month and the flat formula's months (see :func:`shop_summary`)."""
+    from valuelab.kpis import definitions as kpis
+
+    month = cohort_payback_month(cohort_margin_curve(events, source), cac)
+    flat = kpis.cac_payback_months(
+        cac, out["revenue_per_paying_customer_eur_month"], out["gross_margin"]
+    )
+    return {
+        "cac_payback_month": float("nan") if month is None else month,
+        "cac_payback_months_flat": flat,
+    }
 
 
 def _shop_log(events: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -415,19 +432,23 @@ def _shop_log(events: pd.DataFrame, source: str) -> pd.DataFrame:
     return log
 
 
-def _per_paying_customer(log: pd.DataFrame, revenue: float, cogs: float, source: str) -> dict:
+def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -> dict:
     """Revenue, margin and activity churn per paying customer (see :func:`shop_summary`)."""
     from valuelab.kpis import definitions as kpis
 
+    revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
     paying = _paying_log(log)
     customers = int(paying["user_id"].nunique())
-    customer_months = int(_mau(paying).sum())
-    per_month = revenue / customer_months
+    active_months = int(_mau(paying).sum())
+    tenure = int(tenure_months(events, source).sum())
+    per_month = revenue / tenure
     return {
         "paying_customers": customers,
-        "paying_customer_months": customer_months,
+        "customer_tenure_months": tenure,
         "revenue_per_paying_customer_eur_month": per_month,
         "margin_per_paying_customer_eur_month": per_month * kpis.gross_margin(revenue, cogs),
+        "active_customer_months": active_months,
+        "revenue_per_active_customer_month_eur": revenue / active_months,
         "log_months": int(_mau(log).size),
         "margin_per_paying_customer_eur_log": kpis.margin_per_customer(revenue, cogs, customers),
         "activity_churn": activity_churn(paying, population="paying customers", source=source),
