@@ -30,7 +30,10 @@ def test_the_app_says_which_kind_each_figure_is_and_shows_a_margin_change_in_pp(
     assert "Gross margin in 2024 (estimated)" in cards.cards["end_value"].value
     # a percent's rate is points a year, never a CAGR of a percent
     assert cards.values["cagr_pct"] == pytest.approx(30.1 - 25.6)
-    assert "Change a year" in cards.cards["cagr_pct"].value and "+4.5 pp" in cards.cards["cagr_pct"].value
+    assert (
+        "Change a year" in cards.cards["cagr_pct"].value
+        and "+4.5 pp" in cards.cards["cagr_pct"].value
+    )
     assert "CAGR" not in cards.cards["cagr_pct"].value
     (line,) = find_widget(app, kit.FigureBox).figure.data
     assert list(line.marker.symbol) == ["diamond", "circle-open"]  # derived, estimated

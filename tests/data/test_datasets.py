@@ -138,7 +138,9 @@ def test_derived_spotify_figures_recompute_within_rounding():
     )
     assert kinds[(2024, "gross_margin_pct")] == "estimated"
     assert kinds[(2018, "gross_margin_pct")] == kinds[(2021, "ad_revenue_eur_m")] == "estimated"
-    assert kinds[(2018, "premium_arpu_eur_month")] == kinds[(2019, "ad_revenue_eur_m")] == "estimated"
+    assert (
+        kinds[(2018, "premium_arpu_eur_month")] == kinds[(2019, "ad_revenue_eur_m")] == "estimated"
+    )
     assert kinds[(2023, "gross_margin_pct")] == kinds[(2024, "premium_revenue_eur_m")] == "derived"
     assert df.set_index("year").loc[2022, "royalties_paid_eur_bn"] == 34 - 26
 

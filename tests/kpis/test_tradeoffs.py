@@ -108,17 +108,27 @@ def _shop_by_hand() -> dict:
     first = buys.groupby("user_id")["m"].min()
     paying = e[e["user_id"].isin(first.index)]
     paying = paying[paying["m"] >= paying["user_id"].map(first)]
-    payer_months = len(paying[["user_id", "m"]].drop_duplicates())
+    payer_months = len(paying[["user_id", "m"]].drop_duplicates())  # active months only
+    tenure = sum((e["m"].max() - f).n + 1 for f in first)  # first order to log end
     revenue, cogs = buys["revenue_eur"].sum(), buys["cogs_eur"].sum()
     margin = 1 - cogs / revenue
     user_months = len(e[["user_id", "m"]].drop_duplicates())
+    k = [(m - first[u]).n for u, m in zip(buys["user_id"], buys["m"], strict=True)]
+    mg = (buys["revenue_eur"] - buys["cogs_eur"]).to_numpy()
+    covered1 = first[first + 1 <= e["m"].max()].index  # acquired before the log's last month
+    month0 = sum(v for v, kk in zip(mg, k, strict=True) if kk == 0) / len(first)
+    in1 = buys["user_id"].isin(covered1).to_numpy()
+    month1 = sum(v for v, kk, c in zip(mg, k, in1, strict=True) if kk <= 1 and c) / len(covered1)
     return {
         "users": events["user_id"].nunique(),
         "payers": len(first),
         "payer_months": payer_months,
-        "revenue_month": revenue / payer_months,
-        "margin_month": revenue / payer_months * margin,
-        "payback": 35 / (revenue / payer_months * margin),
+        "tenure_months": tenure,
+        "active_revenue_month": revenue / payer_months,
+        "revenue_month": revenue / tenure,
+        "margin_month": revenue / tenure * margin,
+        "flat_payback": 35 / (revenue / tenure * margin),
+        "cohort_margin": [month0, month1],
         "margin_log": (revenue - cogs) / len(first),
         "mixed_revenue_month": revenue / user_months,
         "mixed_payback": 35 / (revenue / user_months * margin),
@@ -167,10 +177,13 @@ def test_lesson_numbers(run_notebook):
     assert rec["conflicts"][:4] == ["aov", "gross_margin", "gross_margin_pct", "contribution"]
     # contribution peaks at price = 2 x (unit cost + cost per order / basket) = 52 EUR
     assert rec["frontier_prices"] == [20, 52] and rec["dominated_prices"] == [4, 21]
-    assert rec["shop"] == pytest.approx(kpis.shop_summary(datasets.load("shop_events"), cac=35))
+    summary = kpis.shop_summary(datasets.load("shop_events"), cac=35)
+    summary["activity_churn"] = float(summary["activity_churn"])  # recorded as its share
+    assert rec["shop"] == pytest.approx(summary)
     shop, hand = rec["shop"], _shop_by_hand()
     assert (shop["users"], shop["paying_customers"], shop["log_months"]) == (hand["users"], 746, 12)
-    assert hand["users"] == 3000 and shop["paying_customer_months"] == hand["payer_months"] == 2717
+    assert hand["users"] == 3000 and shop["customer_tenure_months"] == hand["tenure_months"] == 4870
+    assert shop["active_customer_months"] == hand["payer_months"] == 2717
     assert f"{shop['conversion']:.2%} {shop['aov_eur']:.2f} {shop['gross_margin']:.1%}" == (
         "7.85% 60.35 44.1%"
     )
@@ -179,12 +192,22 @@ def test_lesson_numbers(run_notebook):
     )
     assert shop["margin_per_paying_customer_eur_log"] == pytest.approx(hand["margin_log"])
     assert round(hand["margin_log"], 2) == 67.00
+    # per acquired customer and month of tenure (quiet months included): EUR 23.30, 10.26
     assert shop["revenue_per_paying_customer_eur_month"] == pytest.approx(hand["revenue_month"])
     assert shop["margin_per_paying_customer_eur_month"] == pytest.approx(hand["margin_month"])
-    assert (round(hand["revenue_month"], 2), round(hand["margin_month"], 2)) == (41.76, 18.40)
-    # the figure: payback 1.9 months on paying-customer numbers, 5.5 on mixed ones
-    assert shop["cac_payback_months"] == pytest.approx(hand["payback"])
-    assert round(hand["payback"], 1) == 1.9
+    assert (round(hand["revenue_month"], 2), round(hand["margin_month"], 2)) == (23.30, 10.26)
+    assert shop["revenue_per_active_customer_month_eur"] == pytest.approx(
+        hand["active_revenue_month"]
+    )
+    assert round(hand["active_revenue_month"], 2) == 41.76  # per active month, not per customer
+    # cohort payback: EUR 32.61 in month 0, 43.43 by month 1 >= CAC 35 -> month 1; the flat
+    # formula (CAC / margin a month of tenure) says 3.4 months. The "1.9 months" divided
+    # by active months only.
+    assert rec["cohort_margin_eur"][:2] == pytest.approx(hand["cohort_margin"])
+    assert [round(v, 2) for v in hand["cohort_margin"]] == [32.61, 43.43]
+    assert shop["cac_payback_month"] == 1
+    assert shop["cac_payback_months_flat"] == pytest.approx(hand["flat_payback"])
+    assert round(hand["flat_payback"], 1) == 3.4
     mixed = rec["mixed_population"]
     assert mixed["revenue_eur_month"] == pytest.approx(hand["mixed_revenue_month"])
     assert mixed["payback_months"] == pytest.approx(hand["mixed_payback"])
@@ -223,10 +246,18 @@ def test_lesson_subscription_numbers(run_notebook):
 def test_lesson_sources_table(run_notebook):
     _, rec = run_notebook(LESSON)
     rows = {figure: (value, kind) for figure, value, kind in rec["sources"]}
-    assert rows["CAC payback"] == ("1.9 months", "estimated")
-    assert rows["Revenue per paying customer"] == ("41.76 EUR a month", "derived")
-    assert rows["Still subscribed after 8 quarters"] == ("72.7 %", "derived")
-    assert rows["LTV over 2 years"] == ("52,512 EUR", "estimated")
+    assert rows["CAC payback (cohort)"] == ("1 month after acquisition", "estimated")
+    assert rows["CAC payback, flat formula"] == ("3.4 months", "estimated")
+    assert rows["Cumulative margin per acquired customer, month 1"] == ("43.43 EUR", "derived")
+    assert rows["Revenue per acquired customer"] == ("23.30 EUR a month", "derived")
+    assert rows["Revenue per active customer-month"] == ("41.76 EUR", "derived")
+    assert rows["Still subscribed 8 quarters after 2023 Q1"] == ("72.7 %", "derived")
+    assert rows["Value over 2 years, 2023 Q1 portfolio"] == ("52,512 EUR", "estimated")
+    # the CDNOW simple formula and the 12-month CLV are in the table too
+    assert rows["CDNOW ARPA, active customer-months"] == ("43.47 USD a month", "derived")
+    assert rows["CDNOW activity churn"] == ("75 % a month", "derived")
+    assert rows["Simple formula, holdout spend"] == ("1.02 USD", "derived")
+    assert rows["12-month CLV per customer"] == ("30.34 USD", "estimated")
     assert rows["Features behind most purchase decisions"][1] == "reported"
     assert {kind for _, kind in rows.values()} == {"reported", "derived", "estimated"}
     assert len(rows) == len(rec["sources"])  # one row per figure

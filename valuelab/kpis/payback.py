@@ -29,12 +29,15 @@ References
 Examples
 --------
 >>> import pandas as pd
->>> log = pd.DataFrame({
-...     "user_id": ["a", "a", "b"],
-...     "date": pd.to_datetime(["2024-01-05", "2024-02-03", "2024-02-10"]),
-...     "event": ["purchase", "purchase", "purchase"],
-...     "revenue_eur": [30.0, 20.0, 10.0], "cogs_eur": [10.0, 10.0, 5.0],
-... })
+>>> log = pd.DataFrame(
+...     {
+...         "user_id": ["a", "a", "b"],
+...         "date": pd.to_datetime(["2024-01-05", "2024-02-03", "2024-02-10"]),
+...         "event": ["purchase", "purchase", "purchase"],
+...         "revenue_eur": [30.0, 20.0, 10.0],
+...         "cogs_eur": [10.0, 10.0, 5.0],
+...     }
+... )
 >>> cohort_margin_curve(log)["cumulative_margin_eur"].tolist()
 [12.5, 30.0]
 >>> cohort_payback_month(cohort_margin_curve(log), cac=20.0)
@@ -133,9 +136,7 @@ def cohort_margin_curve(log: pd.DataFrame, source: str = "events") -> pd.DataFra
     horizon = int(last - first.min())
     per_customer = per_customer.reindex(index=first.index, columns=range(horizon + 1)).fillna(0.0)
     cumulative = per_customer.cumsum(axis=1)
-    covered = pd.DataFrame(
-        {k: (first + k) <= last for k in range(horizon + 1)}, index=first.index
-    )
+    covered = pd.DataFrame({k: (first + k) <= last for k in range(horizon + 1)}, index=first.index)
     return pd.DataFrame(
         {
             "month": range(horizon + 1),

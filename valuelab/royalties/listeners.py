@@ -102,9 +102,10 @@ PRICES: dict[tuple[str, str], SourcedValue] = {
         "EUR a month",
         "derived",
         f"{_UPDATES}; {_AD_MAU}",
-        "ad-supported revenue EUR 1,854 m (sum of the four 2024 quarters) / 12 / 402 m ad-supported MAU (mean of 379 m at the "
-        "end of 2023 and 425 m at the end of 2024) = 0.384; Spotify's ad revenue includes podcast "
-        "advertising, so this overstates what a free listener brings to music",
+        "ad-supported revenue EUR 1,854 m (sum of the four 2024 quarters) / 12 / 402 m "
+        "ad-supported MAU (mean of 379 m at the end of 2023 and 425 m at the end of 2024) = "
+        "0.384; Spotify's ad revenue includes podcast advertising, so this overstates what a "
+        "free listener brings to music",
         precision=2,
     ),
     ("low", "premium"): SourcedValue(

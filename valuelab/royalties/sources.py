@@ -23,8 +23,8 @@ from valuelab.royalties.annual import MUSIC_AD_SHARE, annual_value, pool_estimat
 from valuelab.royalties.calculator import DEFAULT_RATE_USD, RATE_SIDE
 from valuelab.royalties.listeners import PRICES
 from valuelab.royalties.moneyflow import (
-    DEFAULT_PAYOUT_SHARE,
     DEFAULT_ARTIST_ROYALTY_RATE,
+    DEFAULT_PAYOUT_SHARE,
     DEFAULT_RECORDING_SHARE,
     DEFAULT_SONGWRITER_SHARE,
     euro_path,
