@@ -166,3 +166,17 @@ def test_the_synthetic_portfolio_life_table():
     assert table["churned"].tolist() == [0, 35, 30, 24, 16, 11, 20, 14, 14]
     assert table["censored"].iloc[-1] == 436
     assert table["survival"].iloc[-1] == pytest.approx(436 / 600)
+
+
+def test_a_churn_at_tenure_0_lowers_s0_and_the_ltv():
+    # 4 customers: one leaves at tenure 0 (cancelled before paying), one at 1, one censored at
+    # 2, one leaves at 3 -> S(0) = 3/4, S(1) = 1/2, S(2) = 1/2 (the censored one leaves the count)
+    curve = kpis.kaplan_meier(
+        pd.DataFrame({"tenure": [0, 1, 2, 3], "churned": [True, True, False, True]})
+    )
+    assert curve.at(0)["survival"].iloc[0] == 0.75
+    # LTV = 10 x (S(0) + S(1) + S(2)) = 10 x (0.75 + 0.5 + 0.5): the tenure-0 leaver pays nothing
+    assert kpis.survival_ltv(curve, 10.0) == pytest.approx(17.5)
+    nobody_at_0 = kpis.kaplan_meier(pd.DataFrame({"tenure": [1, 3], "churned": [True, True]}))
+    assert nobody_at_0.at(0)["survival"].iloc[0] == 1.0
+    assert kpis.survival_ltv(nobody_at_0, 10.0) == pytest.approx(10 * (1 + 0.5 + 0.5))

@@ -17,8 +17,11 @@ than from one constant retention rate [5]_::
 
     LTV = sum over t = 0 .. H-1 of  S(t) * m / (1 + d) ** t
 
-with ``S(t)`` the survival after ``t`` periods (``S(0) = 1``: the first
-period is paid at sign-up), ``m`` the margin per customer per period and
+with ``S(t)`` the survival after ``t`` periods read off the curve, ``S(0)``
+included: it is 1 when nobody leaves at tenure 0 (the first period is paid at
+sign-up); customers recorded as leaving at tenure 0 (cancelled before their
+first period was paid, e.g. in a trial) make ``S(0) < 1`` and bring no
+margin, ``m`` the margin per customer per period and
 ``d`` the discount rate per period. The sum stops at the horizon ``H``,
 which cannot pass the last tenure observed: Kaplan–Meier does not
 extrapolate, so the result is the value over the observed horizon, a floor
@@ -346,7 +349,8 @@ def survival_ltv(
     discount_rate : float
         Per period, share 0-1 (an annual 10 % is 1.1 ** (1/12) - 1 a month).
     horizon : int, optional
-        Periods summed, t = 0 .. horizon-1; default (and at most) the periods
+        Periods summed, t = 0 .. horizon-1 (S(0) from the curve: below 1 when
+        customers left at tenure 0); default (and at most) the periods
         the curve observed, ``ceil(last_tenure)`` (S(t) for t below the
         longest tenure).
 

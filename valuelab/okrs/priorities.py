@@ -17,7 +17,7 @@ scores through **the kit's mapping** — McBride and Ellis each define their own
 scales and publish no conversion between them:
 
 - impact 3 / 2 / 1 / 0.5 / 0.25 → 10 / 8 / 6 / 4 / 2 (:data:`ICE_IMPACT`: the
-  five steps spread evenly over 1–10, massive at the top);
+  five steps in even steps of 2 over 2–10, massive at the top);
 - confidence share c → ``max(10 × c, 1)`` (:func:`ice_confidence`: Intercom's
   100 % / 80 % / 50 % become 10 / 8 / 5).
 
