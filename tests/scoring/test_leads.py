@@ -115,3 +115,27 @@ def test_bad_terms_are_named():
     one_class = _history().assign(confidence=1.0)
     with pytest.raises(InputError, match="self-reported group has one class only"):
         validation_test(one_class, horizon_quarters=1)
+
+
+def test_lead_sentence_names_each_score_by_its_verdict():
+    from valuelab.scoring import lead_sentence
+
+    churn = pd.DataFrame(
+        {
+            "verdict": ["better", "better", "no clear difference", "worse", "better"],
+            "best_usual": "health_score",
+        },
+        index=["value_realized", "rbo", "value_unknown", "usage", "value_expansion"],
+    )
+    expansion = churn.assign(
+        verdict=["better", "no clear difference", "no clear difference"] * 1 + ["better", "worse"]
+    )
+    text = lead_sentence(churn, expansion)
+    assert text == (
+        "For churn, against health_score (the best usual metric): RBO, Value Expansion and "
+        "Value Realized lead it (the difference's interval lies above zero); Value Unknown "
+        "shows no clear difference. For expansion, against health_score (the best usual "
+        "metric): Value Realized leads it (the difference's interval lies above zero); RBO and "
+        "Value Unknown show no clear difference; Value Expansion trails it."
+    )
+    assert "usage" not in text.replace("usual", "")  # only the five scores are named

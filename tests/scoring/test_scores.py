@@ -203,6 +203,32 @@ def test_lesson_numbers(run_notebook):
     )
     assert sources["Churn AUC, health_score"] == ("0.56", "derived")
     assert sources["Validated minus self-reported churn AUC"][0].startswith("+0.015 (-0.0")
+    # the numbers the lesson states are in its sources table
+    assert sources["Accounts at churn risk"] == ("73 accounts", "derived")
+    assert sources["Share of ARR at churn risk"] == ("14.5 %", "derived")
+    assert sources["Whitespace (expansion) accounts"] == ("84 accounts", "derived")
+    bands = " / ".join(str(rec["bands"][b]) for b in ["green", "amber", "red", "unknown"])
+    assert sources["Bands green / amber / red / unknown"] == (f"{bands} accounts", "derived")
+    assert sources["Churn AUC, Value Realized minus health_score"][0] == (
+        f"{vr['auc'] - rec['churn_test']['health_score']['auc']:+.2f} "
+        f"({vr['vs_low']:+.2f} to {vr['vs_high']:+.2f})"
+    )
+    assert sources["Churn AUC, Value Realized minus health_score"][0].startswith("+0.29 (+0.2")
+    ev = rec["expand_test"]["value_realized"]
+    eb = ev["best_usual"]
+    assert sources["Expansion AUC, Value Realized"] == (f"{ev['auc']:.2f}", "derived")
+    assert sources[f"Expansion AUC, {eb}"] == (
+        f"{rec['expand_test'][eb]['auc']:.2f}",
+        "derived",
+    )
+    # the takeaway is generated from the verdicts: which scores lead, which do not
+    churn_t = pd.DataFrame.from_dict(rec["churn_test"], orient="index")
+    expand_t = pd.DataFrame.from_dict(rec["expand_test"], orient="index")
+    assert rec["lead_sentence"] == scoring.lead_sentence(churn_t, expand_t)
+    for table in (churn_t, expand_t):
+        unknown = table.loc["value_unknown", "verdict"]
+        assert unknown == "no clear difference"  # Value Unknown does not lead
+    assert "Value Unknown shows no clear difference" in rec["lead_sentence"]
 
 
 @pytest.mark.slow

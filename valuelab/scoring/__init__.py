@@ -16,7 +16,13 @@ from valuelab.scoring.input_metrics import (
     inputs_behind,
     outcome_tree,
 )
-from valuelab.scoring.leads import auc_interval, lead_test, validation_test
+from valuelab.scoring.leads import (
+    SCORE_NAMES,
+    auc_interval,
+    lead_sentence,
+    lead_test,
+    validation_test,
+)
 from valuelab.scoring.portfolio import (
     EXPANSION_CUTOFF,
     GROUPS,
@@ -57,6 +63,7 @@ __all__ = [
     "POLICIES",
     "SCORECARD",
     "SCORES",
+    "SCORE_NAMES",
     "SELF_REPORTED",
     "STAGES",
     "STATUS_THRESHOLDS",
@@ -70,6 +77,7 @@ __all__ = [
     "funnel_actuals",
     "goal_progress",
     "inputs_behind",
+    "lead_sentence",
     "lead_test",
     "next_actions",
     "outcome_tree",

@@ -54,7 +54,7 @@ from valuelab.scoring.indicators import (
     score_history,
 )
 
-__all__ = ["auc_interval", "lead_test", "validation_test"]
+__all__ = ["SCORE_NAMES", "auc_interval", "lead_sentence", "lead_test", "validation_test"]
 
 _USUAL = [name for name, kind in INDICATORS.items() if kind == "usual metric"]
 
@@ -258,3 +258,62 @@ def validation_test(
     rows["difference"] = {"auc": diff, "low": d_low, "high": d_high, "n": len(y)}
     rows["difference"]["accounts"] = obs["account_id"].nunique()
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+#: How :func:`lead_sentence` names the five value scores.
+SCORE_NAMES = {
+    "rbo": "RBO",
+    "value_perceived": "Value Perceived",
+    "value_expansion": "Value Expansion",
+    "value_unknown": "Value Unknown",
+    "value_realized": "Value Realized",
+}
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _verdicts(test: pd.DataFrame, outcome: str) -> str:
+    """One outcome's clause: which value scores lead the best usual metric, which do not."""
+    scores = [n for n in SCORE_NAMES if n in test.index]
+    parts = []
+    for verdict, words in (
+        ("better", "lead{s} it (the difference's interval lies above zero)"),
+        ("no clear difference", "show{s} no clear difference"),
+        ("worse", "trail{s} it"),
+    ):
+        names = [SCORE_NAMES[n] for n in scores if test.loc[n, "verdict"] == verdict]
+        if names:
+            parts.append(f"{_join(names)} {words.format(s='s' if len(names) == 1 else '')}")
+    best = test["best_usual"].iloc[0]
+    return f"for {outcome}, against {best} (the best usual metric): " + "; ".join(parts)
+
+
+def lead_sentence(churn: pd.DataFrame, expansion: pd.DataFrame) -> str:
+    """What the lead tests say about the five value scores, in words, from their verdicts.
+
+    Parameters
+    ----------
+    churn, expansion : pandas.DataFrame
+        :func:`lead_test` tables for ``"churned"`` and ``"expanded"``.
+
+    Returns
+    -------
+    str
+        One sentence naming, per outcome, the scores whose difference from the
+        best usual metric is ``better``, ``no clear difference`` or ``worse``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"verdict": ["better", "no clear difference"], "best_usual": "usage"},
+    ...     index=["rbo", "value_unknown"],
+    ... )
+    >>> print(lead_sentence(t, t.assign(verdict="worse")))  # doctest: +NORMALIZE_WHITESPACE
+    For churn, against usage (the best usual metric): RBO leads it (the difference's
+    interval lies above zero); Value Unknown shows no clear difference. For expansion,
+    against usage (the best usual metric): RBO and Value Unknown trail it.
+    """
+    text = f"{_verdicts(churn, 'churn')}. {_verdicts(expansion, 'expansion')}."
+    return text[0].upper() + text[1:].replace(". for ", ". For ")
