@@ -400,7 +400,7 @@ def test_bad_arguments_named(two_listeners):
 
 @pytest.mark.slow
 def test_notebook_key_numbers(run_notebook):
-    _, rec = run_notebook(NOTEBOOK)
+    nb, rec = run_notebook(NOTEBOOK)
     annual = datasets.load_spotify_annual()
     pools = r.pool_estimate(annual, 0.6667, 0.8).set_index("year")
     # the pool is estimated on music revenue: Premium + 80 % of advertising, 2024
@@ -413,7 +413,21 @@ def test_notebook_key_numbers(run_notebook):
     assert rec["cumulative_pool_2021_eur_bn"] == pytest.approx(
         pools.loc[2015:2021, "pool_eur_bn"].sum()
     )
-    assert round(rec["cumulative_pool_2021_eur_bn"], 1) == 25.2  # vs the EUR 26 bn reported
+    assert round(rec["cumulative_pool_2021_eur_bn"], 1) == 25.2  # vs the EUR 26 bn estimated
+    text = "".join(
+        o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    words = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    # kinds follow the rule: secondary inputs make the 26 bn, the 8 bn and the 2024 margin estimated
+    assert "to 30.1 % (estimated)" in text and "from 11.6 % (derived)" in text
+    assert "against the EUR 26 bn of the 20-F (estimated, as Music Ally reported it" in text
+    assert "(± 1 bn; estimated from the 20-F totals" in text
+    assert "USD 3 bn since 2008 by June 2015 (estimated" in text
+    assert "The one EUR figure is **estimated**" in words and "(reported, the" not in words
+    assert "Billboard (2023) reported" in words  # "nearly 70%" attributed to its source
     path = r.euro_path(0.6667).set_index("recipient")["eur"]
     assert rec["artist_cents_per_euro"] == pytest.approx(path["artist"] * 100)
 
