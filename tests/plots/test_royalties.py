@@ -48,7 +48,10 @@ def test_yearly_marks_each_point_with_its_kind_and_source():
     )
     ad, margin = fig.data
     assert ad.marker.symbol[-1] == KIND_SYMBOLS["reported"] == "circle"
-    assert set(margin.marker.symbol) == {"diamond"}  # every gross margin is derived
+    # gross margin is derived, except where gross profit is estimated (2018, 2024: secondary)
+    kinds = dict(zip(annual["year"], margin.marker.symbol, strict=True))
+    assert {y for y, k in kinds.items() if k == KIND_SYMBOLS["estimated"]} == {2018, 2024}
+    assert set(kinds.values()) == {KIND_SYMBOLS["derived"], KIND_SYMBOLS["estimated"]}
     assert pd.isna(ad.y[5]) and ad.text[5] == ""  # 2020: not retrieved
     assert "reported" in ad.text[-1] and "Q4 2024 Update" in ad.text[-1]
     assert "gross profit / revenue" in margin.text[-1]
