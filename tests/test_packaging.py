@@ -144,6 +144,7 @@ def test_the_wheel_carries_the_course_but_no_solutions(wheel: Path):
     assert len(students) == 6 and {"notebooks/apps/royalty_calculator.ipynb"} < notebooks
     assert course == notebooks | students
     assert not [n for n in names if "solution" in n or n.endswith("exercises/README.md")]
+    assert "valuelab/course/questions/_hidden.py" not in names  # the grader's, from the repo
     # a learner's check(...) runs the question modules: they ship (README, "Course files")
     assert "valuelab/course/questions/kpis.py" in names
     (overrides,) = [n for n in names if n.endswith("lab/settings/overrides.d/valuelab.json")]
@@ -215,16 +216,21 @@ def test_the_installed_wheel_serves_an_app_and_renders_a_report_from_any_folder(
     venv, env = _fresh_env(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    probe = "import valuelab.core as c; print(c.shipped('apps'))"
-    apps = subprocess.run(
+    probe = (  # where the apps are; the JupyterLab settings this environment imposes
+        "import json, valuelab.core as c; from jupyterlab.labapp import LabApp; "
+        "from jupyterlab_server.settings_utils import _get_overrides; "
+        "print(c.shipped('apps')); print(json.dumps(_get_overrides(LabApp().app_settings_dir)[0]))"
+    )
+    apps, lab = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe],
         cwd=elsewhere,
         env=env,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    ).stdout.splitlines()
     assert apps.startswith(str(venv)) and apps.endswith("valuelab/_course/notebooks/apps")
+    assert json.loads(lab)["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
     status, page, err = _serve_one_page(venv, env, elsewhere)
     assert status == 200 and "application/vnd.jupyter.widget-view+json" in page
@@ -253,3 +259,14 @@ def test_the_installed_wheel_serves_an_app_and_renders_a_report_from_any_folder(
     assert report.stdout == "wrote spotify_2021.html\n" and report.stderr == ""
     html = (elsewhere / "spotify_2021.html").read_text()
     assert "2021" in html and "plotly" in html
+
+    init = subprocess.run(
+        [str(venv / "bin" / "valuelab"), "course", "init", "mine"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert init.returncode == 0 and "mine: 12 added," in init.stdout, init.stderr
+    assert (elsewhere / "mine/exercises/02_royalties/student/exercise.ipynb").is_file()
+    assert not list((elsewhere / "mine").rglob("solution.ipynb"))
