@@ -331,6 +331,11 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=_build)
 
+    _add_serve_command(sub)
+
+
+def _add_serve_command(sub: argparse._SubParsersAction) -> None:
+    """``serve``: the stakeholder apps."""
     p = _command(
         sub,
         "serve",
@@ -472,6 +477,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="valuelab",
         description="Customer value and product metrics: datasets, course notebooks, reports.",
+        epilog="valuelab COMMAND --help shows a command's purpose, examples and defaults.",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
