@@ -224,3 +224,96 @@ def test_data_check_prints_the_report_or_one_error_line(tmp_path, capsys):
     assert main(["data", "check", "postgresql://me:hunter2@db/shop?table=t"]) == 2
     err = capsys.readouterr().err
     assert "hunter2" not in err and "PGPASSWORD" in err
+
+
+def _commands() -> dict:
+    """Sub-command name -> (its parser, the one line ``valuelab --help`` shows for it)."""
+    import argparse
+
+    from valuelab.cli import _parser
+
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    lines = {a.dest: a.help for a in action._choices_actions}
+    return {name: (p, lines[name]) for name, p in action.choices.items()}
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_sub_command_says_its_purpose_an_example_and_its_defaults(name, capsys):
+    import argparse
+
+    sub, purpose = _commands()[name]
+    with pytest.raises(SystemExit) as exit_:
+        main([name, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())  # argparse wraps long lines
+    assert purpose and "\n" not in purpose and f"{purpose}." in flat  # the purpose, one line
+    examples = out.split("examples:\n", 1)[1].splitlines()
+    assert examples and all(e.startswith(f"  valuelab {name}") for e in examples)
+    for action in sub._actions:
+        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
+            assert f"(default: {action.default})" in flat, f"{action.dest}: no default shown"
+
+
+def test_the_hidden_defaults_are_in_the_help(capsys):
+    def helped(*args):
+        with pytest.raises(SystemExit):
+            main([*args, "--help"])
+        return " ".join(capsys.readouterr().out.split())
+
+    assert "seconds a cell may run when grading (default: 60)" in helped("course")
+    for command, option in (("serve", "--apps"), ("build", "--notebooks")):
+        text = helped(command).split(f"{option} {option[2:].upper()} ", 1)[1]  # not the usage
+        assert text.startswith(("folder of app notebooks (default: the course's apps", "lessons"))
+        assert "whatever the current folder" in text and "installed with" in text
+    assert "a shipped template's name (spotify_year" in helped("report")
+    overview = " ".join(run("--help").stdout.split())
+    for name, (_, purpose) in _commands().items():
+        assert f"{name} {purpose}" in overview
+
+
+def test_params_and_course_init_work_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["params", "spotify_year"]) == 0
+    assert "year" in capsys.readouterr().out
+    assert main(["course", "init", "mine"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "added    notebooks/00_start_here.ipynb" in out
+    assert "added    exercises/03_kpis/student/exercise.ipynb" in out
+    assert (
+        out[-1] == "mine: 12 added, 0 updated, 0 unchanged, 0 kept. Open it with: jupyter lab mine"
+    )
+    (tmp_path / "mine/exercises/03_kpis/student/exercise.ipynb").write_text("{}")
+    assert main(["course", "init", "mine"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "kept     exercises/03_kpis/student/exercise.ipynb  (changed by you: left as it is)",
+        "mine: 0 added, 0 updated, 11 unchanged, 1 kept. Open it with: jupyter lab mine",
+    ]
+    assert main(["course", "init"]) == 2
+    assert "needs the learner's FOLDER" in capsys.readouterr().err
+
+
+def test_serve_start_silences_upstream_noise_and_encrypts_its_kernels():
+    import logging
+    import warnings
+
+    from valuelab.cli import _quiet_start
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        extra = _quiet_start()
+        warnings.warn(  # traitlets' words for the form Voila documents
+            '--resources={"valuelab": {}} for dict-traits is deprecated in traitlets 5.0.',
+            DeprecationWarning,
+            stacklevel=1,
+        )
+        warnings.warn("--other={} for dict-traits is deprecated", DeprecationWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["--other={} for dict-traits is deprecated"]
+    assert extra == ["--KernelManager.transport_encryption=auto"]
+    log = logging.getLogger("ValueLabVoila")
+    quiet = log.makeRecord(
+        log.name, logging.WARNING, "f", 1, "Notebook %s is not trusted", ("a",), None
+    )
+    other = log.makeRecord(log.name, logging.WARNING, "f", 1, "Kernel %s died", ("a",), None)
+    assert [log.filter(quiet), bool(log.filter(other))] == [False, True]

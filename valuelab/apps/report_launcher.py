@@ -18,13 +18,13 @@ from typing import Any
 import ipywidgets as w
 
 from valuelab.apps import kit
-from valuelab.core import InputError
+from valuelab.core import InputError, shipped
 from valuelab.reports import coerce, fields
 
 __all__ = ["REPORTS", "build_app", "coerce", "fields", "render", "templates"]
 
-#: The folder of report templates the launcher offers.
-REPORTS = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
+#: The folder of report templates the launcher offers (the checkout's, else the installed copy).
+REPORTS = shipped("reports")
 
 
 def templates(folder: str | Path = REPORTS) -> dict[str, str]:

@@ -63,7 +63,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from valuelab.apps.kit import CHARTS_ENV
-from valuelab.core import InputError
+from valuelab.core import InputError, shipped
 from valuelab.course import notebook_title
 from valuelab.reports import plotly_bundles
 
@@ -100,7 +100,8 @@ CELL_ERROR_MESSAGE = "This part of the app could not be shown."
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
 
-DEFAULT_APPS = Path(__file__).resolve().parents[2] / "notebooks" / "apps"
+#: The course's apps: the checkout's ``notebooks/apps``, else the installed copy.
+DEFAULT_APPS = shipped("apps")
 STATIC = Path(__file__).resolve().parent / "static"
 #: Where the ``valuelab`` Voila template lives (a Jupyter data folder).
 TEMPLATES = Path(__file__).resolve().parent / "templates"

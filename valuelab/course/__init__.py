@@ -1,4 +1,5 @@
-"""The course kit: answer checks, questions, student copies, grading and the course site."""
+"""The course kit: answer checks, questions, student copies, grading, the course site and the
+learner's working folder."""
 
 from valuelab.course.checks import check, grade_namespace, questions, topics
 from valuelab.course.copies import (
@@ -11,6 +12,7 @@ from valuelab.course.copies import (
 from valuelab.course.grading import grade
 from valuelab.course.registry import Question, close, question, set_variant, variant_rng
 from valuelab.course.site import BuildError, Page, build, notebook_title
+from valuelab.course.workspace import init_workspace, working_set
 
 __all__ = [
     "PLACEHOLDER",
@@ -24,6 +26,7 @@ __all__ = [
     "first_error",
     "grade",
     "grade_namespace",
+    "init_workspace",
     "learner_variant",
     "notebook_title",
     "question",
@@ -32,4 +35,5 @@ __all__ = [
     "student_notebook",
     "topics",
     "variant_rng",
+    "working_set",
 ]

@@ -35,7 +35,8 @@ __all__ = ["check", "grade_namespace", "questions", "topics"]
 
 def topics() -> list[str]:
     """Topics that have questions (modules of :mod:`valuelab.course.questions`)."""
-    return sorted(m.name for m in pkgutil.iter_modules(_questions_pkg.__path__))
+    found = pkgutil.iter_modules(_questions_pkg.__path__)
+    return sorted(m.name for m in found if not m.name.startswith("_"))  # _hidden: no topic
 
 
 def _load_topic(topic: str) -> None:
