@@ -6,6 +6,8 @@ a log with columns ``user``, ``time`` (naive wall clock) and ``event``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -132,6 +134,12 @@ def repeat_purchase(log: pd.DataFrame, period: str) -> pd.DataFrame:
         }
     )
     return out.reindex(all_starts(log, period), fill_value=0)
+
+
+@functools.cache
+def expected(metric: str, *args: object) -> object:
+    """The oracle's ``metric`` on ``shaped_log()``, computed once for every backend's test."""
+    return globals()[metric](shaped_log(), *args)
 
 
 def shaped_log(seed: int = 7, users: int = 120, events: int = 2500) -> pd.DataFrame:
