@@ -28,8 +28,10 @@ from valuelab.kpis.events import _frame
 __all__ = ["activity_churn", "cohort_retention"]
 
 
-def _cohort_pairs(table: Any, period: str, active_events, signup_event: str) -> tuple[Any, Any]:
-    """(cohort sizes, active users per cohort and periods since start) as Ibis expressions."""
+def _cohort_counts(table: Any, period: str, active_events, signup_event: str) -> Any:
+    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size."""
+    import ibis
+
     unit = _frame.check_period(period)
     starts = table.group_by("user").aggregate(
         first=table.time.min(), signup=table.time.min(where=table.event == signup_event)
@@ -41,7 +43,8 @@ def _cohort_pairs(table: Any, period: str, active_events, signup_event: str) -> 
     joined = seen.join(cohort, "user")
     k = _frame.period_number(joined.period, period) - _frame.period_number(joined.start, period)
     pairs = joined.select(cohort_start=joined.start, k=k).filter(lambda t: t.k >= 0)
-    return sizes, pairs.group_by("cohort_start", "k").aggregate(users=pairs.count())
+    pairs = pairs.group_by("cohort_start", "k").aggregate(users=pairs.count())
+    return pairs.union(sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users"))
 
 
 def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool) -> pd.DataFrame:
@@ -88,9 +91,10 @@ def cohort_retention(
     """
     table, provenance = _frame.events_table(data, ("user", "time", "event"))
     covered = _frame.span(table)
-    sizes_expr, pairs_expr = _cohort_pairs(table, period, active_events, signup_event)
-    sizes = _frame.run(sizes_expr).set_index("cohort_start")["users"].sort_index()
-    pairs = _frame.run(pairs_expr)
+    found = _frame.run(_cohort_counts(table, period, active_events, signup_event))
+    is_size = found["k"] == -1
+    sizes = found[is_size].set_index("cohort_start")["users"].sort_index()
+    pairs = found[~is_size]
     counts = pairs.pivot_table(index="cohort_start", columns="k", values="users", aggfunc="sum")
     width = len(_frame.starts(period, sizes.index.min(), covered.last))
     counts = counts.reindex(index=sizes.index, columns=range(width)).fillna(0)
