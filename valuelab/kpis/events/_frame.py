@@ -69,6 +69,21 @@ def _frame_time(s: pd.Series, source: str) -> pd.Series:
     )
 
 
+def _arrow_ids(s: pd.Series) -> Any:
+    """Ids or event names as an Arrow column: integers stay integers, the rest becomes text."""
+    import pyarrow as pa
+
+    if isinstance(s.dtype, pd.CategoricalDtype):  # decoded by Arrow, not value by value
+        categories = pa.array(s.cat.categories.astype(str), pa.string())
+        codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes < 0).to_numpy())
+        return pa.DictionaryArray.from_arrays(codes, categories).dictionary_decode()
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return pa.array(s, pa.int64(), from_pandas=True)
+    if isinstance(s.dtype, pd.ArrowDtype | pd.StringDtype):
+        return pa.array(s.array, from_pandas=True).cast(pa.string())
+    return pa.array(s.astype("string"), pa.string(), from_pandas=True)
+
+
 def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
     import pyarrow as pa
 
@@ -78,9 +93,7 @@ def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
         if role == "time":
             columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
         elif role in ("user", "event"):
-            kind = pa.int64() if pd.api.types.is_integer_dtype(s.dtype) else pa.string()
-            values = s if kind == pa.int64() else s.astype("string")
-            columns[role] = pa.array(values, type=kind, from_pandas=True)
+            columns[role] = _arrow_ids(s)
         else:
             columns[role] = pa.array(pd.to_numeric(s).astype("float64"), from_pandas=True)
     return pa.table(columns)
