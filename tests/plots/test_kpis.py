@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from valuelab.kpis import frontier, funnel, pareto_features, tradeoff
-from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
+from valuelab.plots.kpis import (
+    cohort_heatmap,
+    frontier_chart,
+    pareto_chart,
+    period_chart,
+    tradeoff_chart,
+)
 
 
 def test_tradeoff_chart_puts_each_kpi_on_its_own_axis_with_its_unit():
@@ -66,3 +72,18 @@ def test_cohort_heatmap_in_percent():
     assert fig.layout.title.text == "Retention by sign-up cohort"
     assert fig.layout.xaxis.title.text == "Weeks since sign-up"
     assert fig.layout.yaxis.title.text == "Sign-up cohort"
+
+
+def test_period_chart_draws_incomplete_periods_apart():
+    table = pd.DataFrame(
+        {"actives": [4, 7, 9, 1], "complete": [False, True, True, False]},
+        index=pd.date_range("2024-01-01", periods=4, freq="MS", name="period_start"),
+    )
+    fig = period_chart(table, "actives", "Monthly active users (users)")
+    whole, links, partial = fig.data
+    assert list(whole.y) == [7, 9] and whole.line.dash is None and whole.mode == "lines+markers"
+    assert list(partial.y) == [4, 1] and partial.marker.symbol == "circle-open"
+    assert partial.name == "actives, incomplete period"
+    # dotted from the partial first and last months to their whole neighbours only
+    assert links.line.dash == "dot" and list(links.y) == [4, 7, None, 9, 1, None]
+    assert fig.layout.yaxis.title.text == "Monthly active users (users)"

@@ -12,7 +12,13 @@ from valuelab.plots.drivers import (
     tree_graph,
     what_if_waterfall,
 )
-from valuelab.plots.kpis import cohort_heatmap, frontier_chart, pareto_chart, tradeoff_chart
+from valuelab.plots.kpis import (
+    cohort_heatmap,
+    frontier_chart,
+    pareto_chart,
+    period_chart,
+    tradeoff_chart,
+)
 from valuelab.plots.okrs import kr_grades, priorities
 from valuelab.plots.royalties import euro_flow, pool_vs_reported, tier_change, yearly
 from valuelab.plots.scoring import (
@@ -35,6 +41,7 @@ __all__ = [
     "indicator_auc",
     "kr_grades",
     "pareto_chart",
+    "period_chart",
     "pool_vs_reported",
     "portfolio_arr",
     "priorities",
