@@ -13,6 +13,7 @@ boolean ``complete`` column and ``.attrs["provenance"]``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -150,8 +151,24 @@ def active(table: Any, active_events: Iterable[str] | None) -> Any:
     return table.filter(table.event.isin(sorted(set(active_events))))
 
 
+@functools.cache
+def _in_process() -> Any:
+    """The in-process DuckDB that computes DataFrames' metrics (no progress bar in notebooks)."""
+    import ibis
+
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def run(expr: Any) -> pd.DataFrame:
     """Execute ``expr`` where its data lives; the (small) result as pandas."""
+    from ibis.common.exceptions import IbisError
+
+    try:
+        expr._find_backend(use_default=False)  # a database's or a file's table: run there
+    except IbisError:  # DataFrames only (in-memory tables): the in-process DuckDB
+        return _in_process().to_pandas(expr)
     return expr.to_pandas()
 
 
