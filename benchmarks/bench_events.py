@@ -262,7 +262,11 @@ def _compute_all(path: Path) -> None:
     for name, fn in valuelab_metrics(path, memory_limit="3GB").items():
         start = time.perf_counter()
         fn()
-        print(f"  {name:<26}{time.perf_counter() - start:>8.2f} s", flush=True)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        print(
+            f"  {name:<26}{time.perf_counter() - start:>8.2f} s; peak RSS so far {rss:.2f} GB",
+            flush=True,
+        )
 
 
 def big(path: Path) -> None:
