@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -165,11 +166,14 @@ def run(expr: Any) -> pd.DataFrame:
     """Execute ``expr`` where its data lives; the (small) result as pandas."""
     from ibis.common.exceptions import IbisError
 
-    try:
-        expr._find_backend(use_default=False)  # a database's or a file's table: run there
-    except IbisError:  # DataFrames only (in-memory tables): the in-process DuckDB
-        return _in_process().to_pandas(expr)
-    return expr.to_pandas()
+    with warnings.catch_warnings():  # Ibis 12 reads an option pandas 3 deprecated, per result
+        warnings.filterwarnings("ignore", "The 'future.infer_string' option is deprecated")
+        warnings.filterwarnings("ignore", r"fetch_arrow_table\(\) is deprecated")  # DuckDB 1.4
+        try:
+            expr._find_backend(use_default=False)  # a database's or a file's table: run there
+        except IbisError:  # DataFrames only (in-memory tables): the in-process DuckDB
+            return _in_process().to_pandas(expr)
+        return expr.to_pandas()
 
 
 def span(table: Any) -> Span:
