@@ -337,14 +337,14 @@ def _per_paying_customer(log: pd.DataFrame, revenue: float, cogs: float, source:
 
     paying = _paying_log(log)
     customers = int(paying["user_id"].nunique())
-    customer_months = int(_mau(paying).sum())
+    customer_months = int(_mau(paying, None).sum())
     per_month = revenue / customer_months
     return {
         "paying_customers": customers,
         "paying_customer_months": customer_months,
         "revenue_per_paying_customer_eur_month": per_month,
         "margin_per_paying_customer_eur_month": per_month * kpis.gross_margin(revenue, cogs),
-        "log_months": int(_mau(log).size),
+        "log_months": int(_mau(log, None).size),
         "margin_per_paying_customer_eur_log": kpis.margin_per_customer(revenue, cogs, customers),
         "activity_churn": activity_churn(paying, population="paying customers", source=source),
     }
