@@ -134,6 +134,7 @@ def _batch(args: argparse.Namespace) -> int:
         max_output_mb=args.max_output_mb,
         max_memory_mb=args.max_memory_mb,
         source=str(args.params_from),
+        constants=dict(args.param or []),
     )
     print(result.summary())
     return 1 if result.failed else 0
@@ -272,6 +273,14 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
     )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter for every row (a row's own value wins), e.g. -p source warehouse",
+    )
     _add_limits(p)
     p.set_defaults(func=_batch)
 

@@ -275,10 +275,13 @@ def freshness(
     loc = locate(source, table=mapping.table, connections=connections)
     if loc.kind not in DATABASES:
         return None
-    _, raw = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=[])
-    column = mapping.freshness or (
-        mapping.column("time") if mapping.column("time") in raw.columns else None
-    )
-    rows = int(raw.count().to_pyarrow().as_py())
-    latest = _latest(raw, column, loc.name) if column else None
+    backend, raw = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=[])
+    try:
+        column = mapping.freshness or (
+            mapping.column("time") if mapping.column("time") in raw.columns else None
+        )
+        rows = int(raw.count().to_pyarrow().as_py())
+        latest = _latest(raw, column, loc.name) if column else None
+    finally:
+        backend.disconnect()  # a DuckDB file stays free for its writer
     return {"source": loc.name, "kind": loc.kind, "freshness": latest, "rows": rows}
