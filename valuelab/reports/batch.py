@@ -347,6 +347,18 @@ def _prepare(out: str | Path, quiet: bool) -> tuple[Manifest, list[str]]:
     return manifest, warnings
 
 
+def _checked(
+    template: Path, rows: list[dict[str, Any]], constants: Any, name: str | None, source: str
+) -> tuple[list[dict[str, Any]], dict[str, Any], str | None, list[str]]:
+    """(specs, constants, label column, file names): passwords and unknown columns refused."""
+    specs = fields(template)
+    constants = dict(constants or {})
+    refuse_passwords(rows, source)
+    refuse_passwords([constants], "-p")
+    label_col = _label_column(template, specs, [constants, *rows], name, source)
+    return specs, constants, label_col, output_names(rows, name)
+
+
 def run_batch(
     template: str | Path,
     rows: list[dict[str, Any]],
@@ -369,34 +381,28 @@ def run_batch(
     Parameters
     ----------
     rows : list of dict
-        Parameter values per report (strings are converted to the declared types).
+        Parameter values per report (text converted to the declared types).
     name : str, optional
         A column naming each file, or a pattern such as ``"{customer_id}-{year}"``
-        (:func:`valuelab.reports.output.output_names`; default: the row's values).
+        (:func:`~valuelab.reports.output.output_names`; default: the row's values).
     dask : str, optional
-        ``"local"`` (a LocalCluster of ``workers`` processes) or a scheduler's address.
+        ``"local"`` (a LocalCluster of ``workers`` processes), or a scheduler's address.
     only : list of dict, optional
-        A subset of ``rows`` to render (``read_rows(path, where)``); files are named
-        over all rows, and the manifest and index keep the other rows' reports.
+        A subset of ``rows`` to render (``read_rows(path, where)``); files are named over
+        all rows, and the manifest and index keep the other rows' reports.
     timeout, max_output_mb, max_memory_mb
-        Limits per report (see :class:`valuelab.reports.engine.KernelWorker`).
+        Limits per report (:class:`~valuelab.reports.engine.KernelWorker`).
     constants : mapping, optional
-        Parameters every row gets (the CLI's ``-p NAME VALUE``); a row's own value wins.
+        Parameters of every row (``-p NAME VALUE``); a row's own value wins.
 
     Raises
     ------
     InputError
-        Before any kernel: unknown columns, a bad ``name``, a URL with a
-        password in any value, an output folder that cannot be written or that
-        another batch holds (failed rows do not raise).
+        Before any kernel: unknown columns, a bad ``name``, a URL with a password, an output
+        folder that cannot be written or that another batch holds (failed rows do not raise).
     """
     template = Path(template).resolve()
-    specs = fields(template)
-    constants = dict(constants or {})
-    refuse_passwords(rows, source)
-    refuse_passwords([constants], "-p")
-    label_col = _label_column(template, specs, [constants, *rows], name, source)
-    names = output_names(rows, name)
+    specs, constants, label_col, names = _checked(template, rows, constants, name, source)
     chosen = _positions(rows, only)
     out = check_writable(out)
     with lock_folder(out):
@@ -407,8 +413,7 @@ def run_batch(
         bar = _progress(len(todo), quiet)
         finished = _finisher(out, manifest, items, bar, on_done)
         try:
-            limits = (timeout, max_output_mb, max_memory_mb)
-            _run(template, todo, finished, workers, dask, limits)
+            _run(template, todo, finished, workers, dask, (timeout, max_output_mb, max_memory_mb))
         finally:
             bar.close()
         listed = _listed(items, manifest, names, out)

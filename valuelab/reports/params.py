@@ -32,7 +32,7 @@ Examples
 --------
 >>> from valuelab.apps.report_launcher import REPORTS
 >>> [(p["name"], p["type"]) for p in fields(REPORTS / "spotify_year.ipynb")]
-[('year', 'int')]
+[('year', 'int'), ('source', 'str'), ('mapping', 'str')]
 >>> coerce(fields(REPORTS / "spotify_year.ipynb"), {"year": "2021"}, "spotify_year.ipynb")
 {'year': 2021}
 >>> [

@@ -5,10 +5,11 @@ column of one type (for an event log :data:`~valuelab.data.sources.mapping.ROLES
 identifiers and labels as text (an integer id ``7`` becomes ``"7"``, a float
 id ``7.0`` too), ``time`` as the reporting zone's wall clock (see
 :mod:`~valuelab.data.sources.times`), ``amount`` as float64 in the declared
-currency, a ``boolean`` role as booleans (or as the words the source wrote,
-for the topic's own reading of ``yes``/``no``). Every problem — a mapped column the source lacks (with a
-did-you-mean among its real columns), ids missing on some rows, unreadable
-times, refused refunds, an empty table — is gathered and raised as one
+currency, a ``boolean`` role as booleans (or as the words the source
+wrote, for the topic's own reading of ``yes``/``no``). Every problem — a
+mapped column the source lacks (with a did-you-mean among its real columns),
+keys missing on some rows, unreadable times, refused refunds, an empty table
+— is gathered and raised as one
 :class:`~valuelab.core.InputError`, with example values and what was expected.
 """
 
@@ -133,7 +134,13 @@ def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, 
     if "time" in roles:
         checks += [
             ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
-            ("missing_time", table[roles["time"]].isnull(), roles["time"], "times missing", "a time"),
+            (
+                "missing_time",
+                table[roles["time"]].isnull(),
+                roles["time"],
+                "times missing",
+                "a time",
+            ),
         ]
     if mapping.refunds == "refuse" and "amount" in exprs:
         checks.append(

@@ -3,7 +3,7 @@
 A mapping's ``kind`` says which roles the source's columns can play:
 
 - ``events`` (the default): an event log, roles
-  :data:`~valuelab.data.sources.mapping.ROLES`; ``user`` and ``time`` required;
+  :data:`ROLES`; ``user`` and ``time`` required;
 - ``accounts``, ``account_inputs``, ``spotify_annual``: a table in the layout of
   the shipped dataset of that name (``datasets/README.md``); the roles are that
   dataset's columns, typed as it types them, and the canonical table has those
@@ -29,7 +29,25 @@ from dataclasses import dataclass
 
 from valuelab.core import InputError
 
-__all__ = ["KINDS", "TableKind", "table_kind"]
+__all__ = ["KINDS", "ROLES", "TableKind", "table_kind"]
+
+#: An event log's roles -> the ibis type of each canonical column.
+ROLES: dict[str, str] = {
+    "user": "string",
+    "time": "timestamp",
+    "event": "string",
+    "amount": "float64",
+    "account": "string",
+    "artist": "string",
+    "streams": "int64",
+    "segment": "string",
+    "market": "string",
+    "tier": "string",
+    "country": "string",
+    "product": "string",
+    "order": "string",
+    "quantity": "float64",
+}
 
 #: Kind -> (key role, roles the shipped layout may lack); ``events`` is the event log.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -110,13 +128,9 @@ def table_kind(name: str) -> TableKind:
     if name not in KINDS:
         near = difflib.get_close_matches(str(name), list(KINDS), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise InputError(
-            f"unknown kind '{name}'{hint}", column="kind", expected=" or ".join(KINDS)
-        )
+        raise InputError(f"unknown kind '{name}'{hint}", column="kind", expected=" or ".join(KINDS))
     key, optional = KINDS[name]
     if name == "events":
-        from valuelab.data.sources.mapping import ROLES
-
         return TableKind(name, dict(ROLES), ("user", "time"), key)
     from valuelab.data import datasets  # pandas: only for a shipped layout
 

@@ -42,27 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError
-from valuelab.data.sources.kinds import table_kind
+from valuelab.data.sources.kinds import ROLES, table_kind
 
 __all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping"]
-
-#: Role -> the ibis type of its canonical column.
-ROLES: dict[str, str] = {
-    "user": "string",
-    "time": "timestamp",
-    "event": "string",
-    "amount": "float64",
-    "account": "string",
-    "artist": "string",
-    "streams": "int64",
-    "segment": "string",
-    "market": "string",
-    "tier": "string",
-    "country": "string",
-    "product": "string",
-    "order": "string",
-    "quantity": "float64",
-}
 
 #: Named date formats besides strftime patterns.
 DATE_FORMATS = ("yyyymmdd", "excel-serial", "epoch-s", "epoch-ms")

@@ -146,7 +146,11 @@ def _latest(raw: Any, column: str, name: str) -> str | None:
 
         raise missing_column("freshness", column, list(raw.columns), name, True)
     value = raw.aggregate(v=raw[column].max()).to_pyarrow()["v"][0].as_py()
-    return value.isoformat() if hasattr(value, "isoformat") else (None if value is None else str(value))
+    return (
+        value.isoformat()
+        if hasattr(value, "isoformat")
+        else (None if value is None else str(value))
+    )
 
 
 def _ibis_table(source: Any) -> Any | None:
