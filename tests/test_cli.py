@@ -295,3 +295,19 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
     assert main([*batch, "--out", str(tmp_path / "never"), "-p", "source", secret_url]) == 2
     err = capsys.readouterr().err
     assert "refused" in err and "hunter2" not in err and not (tmp_path / "never").exists()
+
+
+@pytest.mark.slow
+def test_a_report_on_data_it_cannot_use_is_one_line_and_exit_2(tmp_path, capsys):
+    import pandas as pd
+
+    from valuelab.data.datasets import path
+
+    mine = tmp_path / "crm.csv"
+    pd.read_csv(path("accounts")).rename(columns={"segment": "Segmnt"}).to_csv(mine, index=False)
+    out = tmp_path / "r.html"
+    template = "notebooks/reports/portfolio_review.ipynb"
+    assert main(["report", template, "-p", "source", str(mine), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no column for 'segment'; did you mean 'Segmnt'?" in err
+    assert not out.exists()  # nothing half-written

@@ -2,8 +2,8 @@
 
 Every failure prints one line ``error: ...`` to stderr, never a traceback:
 bad input (a file, an argument, an output that cannot be written, a
-non-UTF-8 file or argument) exits with code 2, a report that failed with 1,
-and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
+non-UTF-8 file or argument, data a report refuses) exits with code 2, a
+report that failed otherwise with 1, and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
 written is whole (files are written by rename, a batch's manifest after
 every report), so a re-run goes on where it stopped. Set
 ``VALUELAB_DEBUG=1`` to see the traceback of an unexpected error. Each
@@ -93,6 +93,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from valuelab.reports import (
         KernelWorker,
+        ReportError,
         check_writable,
         coerce,
         fields,
@@ -108,7 +109,12 @@ def _report(args: argparse.Namespace) -> int:
     check_writable(out.parent)  # before any kernel
     limits = (args.timeout, args.max_output_mb, args.max_memory_mb)
     with KernelWorker(*limits) as worker:
-        nb = worker.run(template, params)
+        try:
+            nb = worker.run(template, params)
+        except ReportError as err:  # the report refused its input (the data): bad input
+            if err.ename != "InputError":
+                raise
+            raise InputError(err.evalue, source=template.name) from None
     write_atomic(out, to_html(nb))
     if args.keep_notebook:
         write_atomic(out.with_suffix(".ipynb"), nbformat.writes(nb))
