@@ -3,9 +3,10 @@
 Every failure prints one line ``error: ...`` to stderr, never a traceback:
 bad input (a file, an argument, an output that cannot be written, a
 non-UTF-8 file or argument, data a report refuses) exits with code 2, a
-report that failed otherwise with 1, and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
-written is whole (files are written by rename, a batch's manifest after
-every report), so a re-run goes on where it stopped. Set
+report that failed otherwise with 1, and Ctrl-C (SIGINT) with 130 — at
+once, even while kernels run: what is written is whole (files are written
+by rename, a batch's manifest after every report), so a re-run goes on
+where it stopped. Set
 ``VALUELAB_DEBUG=1`` to see the traceback of an unexpected error. Each
 sub-command lives in a small function here that calls the package.
 """

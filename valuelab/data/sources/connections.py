@@ -68,7 +68,9 @@ _WHERE_PASSWORDS_GO = (
     "~/.config/valuelab/connections.yaml (or $VALUELAB_CONNECTIONS) with password: ${VARIABLE}"
 )
 _ENV_REF = re.compile(r"\$\{(\w+)\}")
-_URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]*@", re.IGNORECASE)
+_URL_PASSWORD = re.compile(
+    r"[a-z][a-z0-9+.-]*://([^/@\s:]*:[^/@\s]*@|\S*[?&]password=)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class Locator:
 
 
 def has_password(text: object) -> bool:
-    """Whether ``text`` holds a URL with a password (``scheme://user:secret@host``).
+    """Whether ``text`` holds a URL with a password (``scheme://user:secret@host``, ``?password=``).
 
     Examples
     --------
@@ -173,7 +175,7 @@ def _redacted(url: str) -> str:
 
 def _postgres(url: str, *, table: str | None, allow_password: bool) -> Locator:
     parts = urlsplit(url)
-    if parts.password is not None and not allow_password:
+    if (parts.password is not None or has_password(url)) and not allow_password:
         raise InputError(
             "a password in a database URL is refused (it would be kept in logs, manifests "
             f"and shell history): {_WHERE_PASSWORDS_GO}",
