@@ -61,6 +61,8 @@ def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str,
             roles[role] = column
         elif role in mapping.columns or role in kind.required:
             problems.append(missing_column(role, column, columns, where, role in mapping.columns))
+    if mapping.freshness and mapping.freshness not in columns:
+        problems.append(missing_column("freshness", mapping.freshness, columns, where, True))
     if problems:
         raise InputError(source=where, problems=problems)
     return roles
