@@ -317,3 +317,90 @@ def test_serve_start_silences_upstream_noise_and_encrypts_its_kernels():
     )
     other = log.makeRecord(log.name, logging.WARNING, "f", 1, "Kernel %s died", ("a",), None)
     assert [log.filter(quiet), bool(log.filter(other))] == [False, True]
+
+
+@pytest.mark.slow
+def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
+    postgres_db, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    import pandas as pd
+
+    from valuelab.data.datasets import path
+    from valuelab.reports import read_rows, run_batch
+    from valuelab.scoring import accounts_frame, score_accounts, segment_portfolio
+
+    frame = pd.read_csv(path("accounts")).rename(columns={"arr_eur": "ARR"})
+    frame["updated_at"] = pd.Timestamp("2025-01-31 08:00")
+    postgres_db.upload("crm_accounts", frame)
+    conf = tmp_path / "connections.yaml"
+    conf.write_text(
+        f"warehouse: {{url: '{postgres_db.url_without_password}', table: crm_accounts}}\n"
+        "nowhere: {url: 'postgresql://valuelab@127.0.0.1:1/x', table: t}\n"
+        f"badpass: {{url: '{postgres_db.url_without_password}', password: '${{WRONG}}'}}\n"
+    )
+    for name, value in {**postgres_db.env, "VALUELAB_CONNECTIONS": str(conf)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WRONG", "not-the-password")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("kind: accounts\nfreshness: updated_at\ncolumns: {arr_eur: ARR}\n")
+    segments = tmp_path / "segments.csv"
+    segments.write_text("segment\nSMB\nEnterprise\n")
+    template, out = "notebooks/reports/portfolio_review.ipynb", tmp_path / "out"
+    batch = ["batch", template, "--params-from", str(segments), "--out", str(out)]
+
+    assert main([*batch, "-p", "source", "warehouse", "-p", "mapping", str(mapping)]) == 0
+    assert "2 rendered, 0 up to date, 0 failed" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text())
+    sample = accounts_frame(pd.read_csv(path("accounts")))
+    for segment in ("SMB", "Enterprise"):
+        entry = manifest[f"{segment}.html"]
+        oracle = sample[sample["segment"] == segment]  # plain pandas picks the segment
+        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr_eur"]
+        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk_eur": risk}
+        assert entry["source"]["freshness"] == "2025-01-31T08:00:00"
+        assert entry["source"]["rows"] == len(frame)
+        assert entry["source"]["source"].startswith("@warehouse (postgresql://valuelab@")
+    assert "Data: @warehouse" in (out / "SMB.html").read_text()
+
+    rows = read_rows(segments)
+    again = {"source": "warehouse", "mapping": str(mapping)}
+    skipped = run_batch(template, rows, out, quiet=True, constants=again)
+    assert [i.status for i in skipped.items] == ["skipped", "skipped"]
+    with postgres_db.connect() as con:  # new data arrives: the declared freshness moves
+        con.execute("UPDATE crm_accounts SET updated_at = '2025-02-28 08:00' WHERE segment = 'SMB'")
+    moved = run_batch(template, rows, out, quiet=True, constants=again, only=rows[:1])
+    assert [i.status for i in moved.items] == ["ok"]
+    assert moved.items[0].source["freshness"] == "2025-02-28T08:00:00"
+    secret = postgres_db.passfile.read_text().strip().rsplit(":", 1)[1]
+    assert not any(secret in f.read_text() for f in out.iterdir() if f.is_file())
+
+    for name, message in [("nowhere", "database unreachable"), ("badpass", "wrong user name")]:
+        bad = run_batch(
+            template, rows, out, quiet=True, name="{segment}-" + name, constants={"source": name}
+        )
+        assert [i.status for i in bad.items] == ["failed", "failed"]  # no kernel started
+        page = (out / f"SMB-{name}.html").read_text()
+        assert message in bad.items[0].error and message in page
+        assert "not-the-password" not in page + bad.items[0].error
+    secret_url = "postgresql://valuelab:hunter2@127.0.0.1/valuelab"
+    assert main([*batch, "--out", str(tmp_path / "never"), "-p", "source", secret_url]) == 2
+    err = capsys.readouterr().err
+    assert "refused" in err and "hunter2" not in err and not (tmp_path / "never").exists()
+
+
+@pytest.mark.slow
+def test_a_report_on_data_it_cannot_use_is_one_line_and_exit_2(tmp_path, capsys):
+    import pandas as pd
+
+    from valuelab.data.datasets import path
+
+    mine = tmp_path / "crm.csv"
+    pd.read_csv(path("accounts")).rename(columns={"segment": "Segmnt"}).to_csv(mine, index=False)
+    out = tmp_path / "r.html"
+    template = "notebooks/reports/portfolio_review.ipynb"
+    assert main(["report", template, "-p", "source", str(mine), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no column for 'segment'; did you mean 'Segmnt'?" in err
+    assert not out.exists()  # nothing half-written

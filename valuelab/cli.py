@@ -2,10 +2,11 @@
 
 Every failure prints one line ``error: ...`` to stderr, never a traceback:
 bad input (a file, an argument, an output that cannot be written, a
-non-UTF-8 file or argument) exits with code 2, a report that failed with 1,
-and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
-written is whole (files are written by rename, a batch's manifest after
-every report), so a re-run goes on where it stopped. Set
+non-UTF-8 file or argument, data a report refuses) exits with code 2, a
+report that failed otherwise with 1, and Ctrl-C (SIGINT) with 130 — at
+once, even while kernels run: what is written is whole (files are written
+by rename, a batch's manifest after every report), so a re-run goes on
+where it stopped. Set
 ``VALUELAB_DEBUG=1`` to see the traceback of an unexpected error. Each
 sub-command lives in a small function here that calls the package.
 
@@ -101,6 +102,7 @@ def _report(args: argparse.Namespace) -> int:
     from valuelab.core import find_template
     from valuelab.reports import (
         KernelWorker,
+        ReportError,
         check_writable,
         coerce,
         fields,
@@ -116,7 +118,12 @@ def _report(args: argparse.Namespace) -> int:
     check_writable(out.parent)  # before any kernel
     limits = (args.timeout, args.max_output_mb, args.max_memory_mb)
     with KernelWorker(*limits) as worker:
-        nb = worker.run(template, params)
+        try:
+            nb = worker.run(template, params)
+        except ReportError as err:  # the report refused its input (the data): bad input
+            if err.ename != "InputError":
+                raise
+            raise InputError(err.evalue, source=template.name) from None
     write_atomic(out, to_html(nb))
     if args.keep_notebook:
         write_atomic(out.with_suffix(".ipynb"), nbformat.writes(nb))
@@ -144,6 +151,7 @@ def _batch(args: argparse.Namespace) -> int:
         max_output_mb=args.max_output_mb,
         max_memory_mb=args.max_memory_mb,
         source=str(args.params_from),
+        constants=dict(args.param or []),
     )
     print(result.summary())
     return 1 if result.failed else 0
@@ -431,6 +439,14 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
     )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter for every row (a row's own value wins), e.g. -p source warehouse",
+    )
     _add_limits(p)
     p.set_defaults(func=_batch)
 

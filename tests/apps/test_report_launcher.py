@@ -31,7 +31,7 @@ def test_values_are_coerced_or_every_problem_named():
         coerce(specs, {"year": "twenty", "yaer": 1}, "spotify_year.ipynb")
     msg = str(info.value)
     assert "year='twenty' is not a valid int" in msg
-    assert "unknown parameter 'yaer'; did you mean 'year'? (valid: year)" in msg
+    assert "unknown parameter 'yaer'; did you mean 'year'? (valid: year, source, mapping)" in msg
     assert msg.startswith("spotify_year.ipynb: ")
 
 
