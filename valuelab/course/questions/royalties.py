@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from valuelab import royalties as r
-from valuelab.course.registry import close, question
+from valuelab.course.registry import expect
 from valuelab.data import load, load_spotify_annual
 
 #: The two-listener log of the exercise (the same as the hand-computed test case).
@@ -14,64 +14,67 @@ TWO_LISTENERS = pd.DataFrame(
 )
 
 
-@question(
+@expect(
     "royalties.q1",
     variable="x_pro_rata",
     hint="Pro-rata: X's share of all streams times the pool of EUR 20.",
+    tol=0.005,
 )
-def _q1(answer) -> bool:
-    return close(answer, float(r.pro_rata(TWO_LISTENERS, 20)["X"]))
+def _q1() -> float:
+    return float(r.pro_rata(TWO_LISTENERS, 20)["X"])
 
 
-@question(
+@expect(
     "royalties.q2",
     variable="y_user_centric",
     hint="User-centric: each listener's half of the pool goes to what that listener played.",
+    tol=0.005,
 )
-def _q2(answer) -> bool:
-    return close(answer, float(r.user_centric(TWO_LISTENERS, 20)["Y"]))
+def _q2() -> float:
+    return float(r.user_centric(TWO_LISTENERS, 20)["Y"])
 
 
-@question(
+@expect(
     "royalties.q3",
     variable="pool_2024_eur_bn",
     hint="royalty_pool() of the 2024 revenue in EUR bn (the revenue column is in EUR m).",
+    tol=0.005,
 )
-def _q3(answer) -> bool:
+def _q3() -> float:
     revenue = load_spotify_annual().set_index("year").loc[2024, "total_revenue_eur_m"]
-    return close(answer, r.royalty_pool(float(revenue) / 1000))
+    return r.royalty_pool(float(revenue) / 1000)
 
 
-@question(
+@expect(
     "royalties.q4",
     variable="artist_cents",
     hint="euro_path() with the default shares: the artist's row, in cents.",
+    tol=0.05,
 )
-def _q4(answer) -> bool:
+def _q4() -> float:
     path = r.euro_path().set_index("recipient")["eur"]
-    return close(answer, float(path["artist"]) * 100)
+    return float(path["artist"]) * 100
 
 
-@question(
+@expect(
     "royalties.q5",
     variable="streams_for_1000",
     hint="streams_needed() with rate 0.003 and the artist's share of the payout in a major deal.",
+    kind="integer",
 )
-def _q5(answer) -> bool:
+def _q5() -> int:
     share = r.DEFAULT_RECORDING_SHARE * r.DEFAULT_ARTIST_ROYALTY_RATE
-    return int(answer) == r.streams_needed(1000, 0.003, share)
+    return int(r.streams_needed(1000, 0.003, share))
 
 
-@question(
+@expect(
     "royalties.q6",
     variable="top10_change_pct",
     hint="compare() then by_tier() on the shipped listening log; the pool is two-thirds of "
     "log_revenue(). Read the user_centric row of the top 10 (percent).",
+    tol=0.05,
 )
-def _q6(answer) -> bool:
+def _q6() -> float:
     log = load("listening_log")
     tiers = r.by_tier(r.compare(log, r.royalty_pool(r.log_revenue(log))))
-    return close(
-        answer,
-        float(tiers.set_index(["rule", "tier"]).loc[("user_centric", "top 10"), "change_pct"]),
-    )
+    return float(tiers.set_index(["rule", "tier"]).loc[("user_centric", "top 10"), "change_pct"])
