@@ -1,4 +1,10 @@
-"""Grading a cohort, honest and hostile: each submission gets its honest row and nothing more."""
+"""Grading a cohort, honest and hostile: each submission gets its honest row and nothing more.
+
+The cohort holds the six kinds of submission of issue 24 (a right one, a partial one, an empty
+one, one whose cell raises, one whose cell runs over the time limit or kills its kernel, an
+unreadable file), a learner with two notebooks, and the hostile ones (a cheater, a snoop, a
+notebook that sets its own variant).
+"""
 
 import csv
 import shutil
@@ -86,7 +92,7 @@ def test_answers_that_are_not_json_fail_their_row_only():
 
 def test_feedback_escapes_what_learners_control():
     row = {"learner": "<b>", "notebook": "<img src=x onerror=alert(1)>.ipynb", "topic": "kpis"}
-    row |= {"status": "graded", "error": "<script>x</script>", "results": []}
+    row |= {"status": "graded", "error": "", "notes": ["<script>x</script>"], "results": []}
     page = grading._feedback("<b>", [row])
     assert "<img" not in page and "<script>" not in page and "&lt;script&gt;" in page
 
@@ -127,6 +133,12 @@ def _cohort(subs, tmp_path):
         "    try:\n        open(target, 'w').write('{}')\n    except OSError:\n        pass"
     )
     (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6"}, snoop))
+    (subs / "failing.ipynb").write_text(
+        _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "6.0"})
+    )
+    (subs / "twice").mkdir()
+    (subs / "twice" / "03_kpis.ipynb").write_text(_fill({"vital_features": "'6'"}))
+    shutil.copy(EXERCISES / "00_start" / "solution.ipynb", subs / "twice" / "00_start.ipynb")
     own = SOLUTION.read_text().replace("set_variant(variant)", "set_variant(0)")
     (subs / "own_variant.ipynb").write_text(own)
     loop = "while True:\n    pass"
@@ -140,34 +152,75 @@ def _cohort(subs, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_hostile_cohort_gets_honest_rows(tmp_path):
+def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
     if not sandbox.available() and not IN_CI:
         pytest.skip("bubblewrap cannot start here; `make test` installs it")
     subs = tmp_path / "submissions"
     subs.mkdir()
     victim, before, outside = _cohort(subs, tmp_path)
     table = grading.grade(subs, tmp_path / "out", timeout=15)
-    rows = {r["learner"]: r for r in csv.DictReader(table.open())}
-    points = {k: float(r["points"]) for k, r in rows.items()}
+    rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
+    points = {k[0] if k[0] != "twice" else k: float(r["points"]) for k, r in rows.items()}
     assert points == {
         "perfect": 7.0,
         "empty": 0.0,
         "partial": 1.0,  # Q1 right, Q7 wrong
         "broken": 0.0,
+        "failing": 2.0,  # Q2's cell raises: Q1 and Q7 still count
+        ("twice", "03_kpis.ipynb"): 0.0,  # the text '6' is not a count
+        ("twice", "00_start.ipynb"): 4.0,
         "cheater": 0.0,  # replacing the checks inside its kernel changes nothing outside
         "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
         "own_variant": 4.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
         "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
     }
-    assert rows["broken"]["status"] == "unreadable" and rows["snoop"]["error"] == ""
-    assert rows["looper"]["error"] == "cell 5 ran over 15 s; cell 7 stopped the kernel"
-    assert rows["perfect"]["percent"] == "100.0" and rows["perfect"]["status"] == "graded"
+    by = {k[0]: r for k, r in rows.items()}
+    assert by["broken"]["status"] == "unreadable" and by["snoop"]["error"] == ""
+    assert by["looper"]["error"] == "cell 5 ran over the 15 s limit; cell 7 stopped the kernel"
+    assert by["failing"]["error"] == "cell 8: ZeroDivisionError: division by zero"
+    assert by["perfect"]["percent"] == "100.0" and by["perfect"]["status"] == "graded"
     assert victim.read_bytes() == before and not outside.exists()
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["feedback", "grades.csv"]
-    feedback = (tmp_path / "out" / "feedback" / "partial.html").read_text()
-    assert "✅ kpis.q1" in feedback and "❌ kpis.q7" in feedback and "Hint:" in feedback
-    looper = (tmp_path / "out" / "feedback" / "looper.html").read_text()
-    assert "cell 5 ran over 15 s" in looper
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "grades.csv", "manifest.json"]
+    _assert_feedback(out / "feedback")
+    _assert_regrade_grades_only_what_changed(subs, out, monkeypatch)
+
+
+def _assert_feedback(folder):
+    partial = (folder / "partial.html").read_text()
+    assert "✅ kpis.q1" in partial and "❌ kpis.q7" in partial and "Hint:" in partial
+    assert "<h2>Exercise 3: KPIs and their trade-offs</h2>" in partial
+    assert "⬜ kpis.q2: no answer yet" in partial
+    looper = (folder / "looper.html").read_text()
+    assert "cell 5 (`while True:`) ran longer than the 15 s limit per cell" in looper
+    assert "CellTimeoutError" not in looper and "---" not in looper
+    assert "stopped the Python kernel" in looper
+    failing = (folder / "failing.html").read_text()
+    assert "kpis.q2: no answer, because cell 8 (`ltv_eur = 1 / 0`) raised ZeroDivisionError" in (
+        failing
+    )
+    twice = (folder / "twice.html").read_text()
+    assert twice.count("<section>") == 2 and "Exercise 0: warm-up with a sourced dataset" in twice
+    assert "expected a whole number (an int), got the text &#x27;6&#x27;" in twice
+    broken = (folder / "broken.html").read_text()
+    assert "broken.ipynb could not be opened as a Jupyter notebook" in broken
+    assert "JSON" not in broken and "?:" not in broken
+
+
+def _assert_regrade_grades_only_what_changed(subs, out, monkeypatch):
+    graded = []
+    real = grading._grade_one
+    monkeypatch.setattr(
+        grading, "_grade_one", lambda item, *a: graded.append(item) or real(item, *a)
+    )
+    (subs / "partial.ipynb").write_text(
+        _fill({"nps_score": "kpis.nps(answers())", "vital_features": "6"})
+    )
+    table = grading.grade(subs, out, timeout=15)
+    assert [s.learner for s in graded] == ["partial"]
+    rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
+    assert len(rows) == 12 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
+    assert rows[("looper", "looper.ipynb")]["points"] == "2.0"
 
 
 @pytest.mark.slow

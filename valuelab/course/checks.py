@@ -37,7 +37,16 @@ import valuelab.course.questions as _questions_pkg
 from valuelab.core import InputError
 from valuelab.course.registry import _REGISTRY, Question
 
-__all__ = ["CheckError", "Checked", "Summary", "check", "grade_namespace", "questions", "topics"]
+__all__ = [
+    "CheckError",
+    "Checked",
+    "Summary",
+    "check",
+    "grade_namespace",
+    "questions",
+    "title",
+    "topics",
+]
 
 
 class CheckError(InputError):
@@ -66,6 +75,14 @@ def _load_topic(topic: str) -> None:
             expected="one of " + ", ".join(topics()),
         )
     importlib.import_module(f"valuelab.course.questions.{topic}")
+
+
+def title(topic: str) -> str:
+    """The exercise's title for a topic, e.g. ``"Exercise 3: KPIs and their trade-offs"``."""
+    _load_topic(topic)
+    return str(
+        getattr(importlib.import_module(f"valuelab.course.questions.{topic}"), "TITLE", topic)
+    )
 
 
 def questions(topic: str) -> list[Question]:

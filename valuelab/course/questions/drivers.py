@@ -9,6 +9,9 @@ from valuelab.course.material import INITIATIVES, STATEMENTS
 from valuelab.course.registry import close, expect, question
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 1: value drivers and driver trees"
+
 #: Q2: points at which the learner's tree is compared with the answer.
 SHOP_POINTS = [
     {"visitors": 50_000, "conversion": 0.02, "aov": 60, "gross_margin": 0.4, "fixed_costs": 15_000},

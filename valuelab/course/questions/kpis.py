@@ -12,6 +12,9 @@ from valuelab.course.material import answers, ltv_inputs
 from valuelab.course.registry import expect, question
 from valuelab.data import load
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 3: KPIs and their trade-offs"
+
 
 @expect(
     "kpis.q1",

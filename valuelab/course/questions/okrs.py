@@ -9,6 +9,9 @@ from valuelab.course.material import BACKLOG
 from valuelab.course.registry import expect, question, within
 from valuelab.data import data_file
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 4: OKRs and initiatives"
+
 
 def _team() -> dict:
     return okrs.load(data_file("okrs_product_team.yaml"))

@@ -8,6 +8,9 @@ from valuelab import royalties as r
 from valuelab.course.registry import expect
 from valuelab.data import load, load_spotify_annual
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 2: streaming royalties"
+
 #: The two-listener log of the exercise (the same as the hand-computed test case).
 TWO_LISTENERS = pd.DataFrame(
     {"user_id": ["u1", "u2"], "artist_id": ["X", "Y"], "streams": [90, 10]}

@@ -7,6 +7,9 @@ from valuelab.course.material import EQUAL, QUARTER
 from valuelab.course.registry import expect, question
 from valuelab.data import load
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 5: customer value scoring"
+
 
 @expect(
     "scoring.q1",

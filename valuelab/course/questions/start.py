@@ -5,6 +5,9 @@ from __future__ import annotations
 from valuelab.course.registry import expect
 from valuelab.data import load_spotify_annual
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 0: warm-up with a sourced dataset"
+
 
 def _year(year: int):
     df = load_spotify_annual().set_index("year")
