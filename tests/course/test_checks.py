@@ -125,3 +125,16 @@ def test_inside_the_grading_sandbox_checks_wait_for_the_grader(monkeypatch, caps
     assert check("start.q1", 15673) is None and check("no.such", 1) is None
     assert check.all({"revenue_2024": 15673}, "start").table.empty
     assert capsys.readouterr().out == ""
+
+
+def test_ipython_shows_an_unknown_key_as_one_line(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell('from valuelab import check\ncheck("start.q11", 1)')
+    finally:
+        InteractiveShell.clear_instance()
+    captured = capsys.readouterr()
+    shown = [line for line in (captured.out + captured.err).splitlines() if line.strip()]
+    assert shown == ["CheckError: check: unknown question 'start.q11'; did you mean 'start.q1'?"]

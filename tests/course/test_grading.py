@@ -173,7 +173,7 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
         "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
         "own_variant": 4.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
         "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
-    }
+    }, {k: r["error"] for k, r in rows.items()}
     by = {k[0]: r for k, r in rows.items()}
     assert by["broken"]["status"] == "unreadable" and by["snoop"]["error"] == ""
     assert by["looper"]["error"] == "cell 5 ran over the 15 s limit; cell 7 stopped the kernel"
