@@ -24,6 +24,7 @@ def test_check_pass_and_fail_messages():
 def test_a_check_cell_shows_only_the_message_and_prints_nothing(capsys):
     result = check("start.q1", 15673)
     assert capsys.readouterr().out == "" and bool(result) is True and result.passed
+    assert result == True and check("start.q1", 1) == False  # noqa: E712
     assert check("start.q1", 15673, quiet=True) is True
 
 

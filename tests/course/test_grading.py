@@ -1,12 +1,14 @@
 """Grading a cohort, honest and hostile: each submission gets its honest row and nothing more.
 
-The cohort holds the six kinds of submission of issue 24 (a right one, a partial one, an empty
-one, one whose cell raises, one whose cell runs over the time limit or kills its kernel, an
-unreadable file), a learner with two notebooks, and the hostile ones (a cheater, a snoop, a
-notebook that sets its own variant).
+The cohort holds the six kinds of submission of issue 24 (a right one; a partial one, with a
+wrong answer and a cell that raises; an empty one; one whose cells run over the time limit and
+kill the kernel; an unreadable file; a learner with two notebooks, one answered with the wrong
+type) and the hostile ones (a cheater, a snoop, a notebook that sets its own variant); then a
+re-grade after one learner resubmits grades only that notebook.
 """
 
 import csv
+import os
 import shutil
 
 import nbformat
@@ -17,6 +19,9 @@ from valuelab.core import InputError
 from valuelab.course import grading, learner_variant, sandbox
 
 STUDENT = EXERCISES / "03_kpis" / "student" / "exercise.ipynb"
+#: The cohort's per-cell limit: the looping cell costs this much; raise it on a loaded machine,
+#: where even the imports cell may take longer.
+CELL_TIMEOUT = int(os.environ.get("VALUELAB_TEST_CELL_TIMEOUT", "15"))
 SOLUTION = EXERCISES / "03_kpis" / "solution.ipynb"
 
 
@@ -112,8 +117,8 @@ def _cohort(subs, tmp_path):
     """Honest and hostile submissions of the kpis exercise; returns the paths they attack."""
     shutil.copy(SOLUTION, subs / "perfect.ipynb")
     shutil.copy(STUDENT, subs / "empty.ipynb")
-    (subs / "partial.ipynb").write_text(
-        _fill({"nps_score": "kpis.nps(answers())", "vital_features": "99"})
+    (subs / "partial.ipynb").write_text(  # Q1 right, Q2's cell raises, Q7 wrong
+        _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "99"})
     )
     (subs / "broken.ipynb").write_text('{"cells": [ not json')
     cheat = (
@@ -133,9 +138,6 @@ def _cohort(subs, tmp_path):
         "    try:\n        open(target, 'w').write('{}')\n    except OSError:\n        pass"
     )
     (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6"}, snoop))
-    (subs / "failing.ipynb").write_text(
-        _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "6.0"})
-    )
     (subs / "twice").mkdir()
     (subs / "twice" / "03_kpis.ipynb").write_text(_fill({"vital_features": "'6'"}))
     shutil.copy(EXERCISES / "00_start" / "solution.ipynb", subs / "twice" / "00_start.ipynb")
@@ -158,15 +160,14 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
     subs = tmp_path / "submissions"
     subs.mkdir()
     victim, before, outside = _cohort(subs, tmp_path)
-    table = grading.grade(subs, tmp_path / "out", timeout=15)
+    table = grading.grade(subs, tmp_path / "out", timeout=CELL_TIMEOUT)
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
     points = {k[0] if k[0] != "twice" else k: float(r["points"]) for k, r in rows.items()}
     assert points == {
         "perfect": 7.0,
         "empty": 0.0,
-        "partial": 1.0,  # Q1 right, Q7 wrong
+        "partial": 1.0,  # Q1 right; Q2's cell raises, Q7 wrong: the others still count
         "broken": 0.0,
-        "failing": 2.0,  # Q2's cell raises: Q1 and Q7 still count
         ("twice", "03_kpis.ipynb"): 0.0,  # the text '6' is not a count
         ("twice", "00_start.ipynb"): 4.0,
         "cheater": 0.0,  # replacing the checks inside its kernel changes nothing outside
@@ -176,8 +177,10 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
     }, {k: r["error"] for k, r in rows.items()}
     by = {k[0]: r for k, r in rows.items()}
     assert by["broken"]["status"] == "unreadable" and by["snoop"]["error"] == ""
-    assert by["looper"]["error"] == "cell 5 ran over the 15 s limit; cell 7 stopped the kernel"
-    assert by["failing"]["error"] == "cell 8: ZeroDivisionError: division by zero"
+    assert by["looper"]["error"] == (
+        f"cell 5 ran over the {CELL_TIMEOUT} s limit; cell 7 stopped the kernel"
+    )
+    assert by["partial"]["error"] == "cell 8: ZeroDivisionError: division by zero"
     assert by["perfect"]["percent"] == "100.0" and by["perfect"]["status"] == "graded"
     assert victim.read_bytes() == before and not outside.exists()
     out = tmp_path / "out"
@@ -190,14 +193,13 @@ def _assert_feedback(folder):
     partial = (folder / "partial.html").read_text()
     assert "✅ kpis.q1" in partial and "❌ kpis.q7" in partial and "Hint:" in partial
     assert "<h2>Exercise 3: KPIs and their trade-offs</h2>" in partial
-    assert "⬜ kpis.q2: no answer yet" in partial
+    assert "⬜ kpis.q3: no answer yet" in partial
     looper = (folder / "looper.html").read_text()
-    assert "cell 5 (`while True:`) ran longer than the 15 s limit per cell" in looper
+    assert f"cell 5 (`while True:`) ran longer than the {CELL_TIMEOUT} s limit per cell" in looper
     assert "CellTimeoutError" not in looper and "---" not in looper
     assert "stopped the Python kernel" in looper
-    failing = (folder / "failing.html").read_text()
     assert "kpis.q2: no answer, because cell 8 (`ltv_eur = 1 / 0`) raised ZeroDivisionError" in (
-        failing
+        partial
     )
     twice = (folder / "twice.html").read_text()
     assert twice.count("<section>") == 2 and "Exercise 0: warm-up with a sourced dataset" in twice
@@ -214,12 +216,12 @@ def _assert_regrade_grades_only_what_changed(subs, out, monkeypatch):
         grading, "_grade_one", lambda item, *a: graded.append(item) or real(item, *a)
     )
     (subs / "partial.ipynb").write_text(
-        _fill({"nps_score": "kpis.nps(answers())", "vital_features": "6"})
+        _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "6.0"})
     )
-    table = grading.grade(subs, out, timeout=15)
+    table = grading.grade(subs, out, timeout=CELL_TIMEOUT)
     assert [s.learner for s in graded] == ["partial"]
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
-    assert len(rows) == 12 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
+    assert len(rows) == 11 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
     assert rows[("looper", "looper.ipynb")]["points"] == "2.0"
 
 

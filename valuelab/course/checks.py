@@ -214,6 +214,14 @@ class Checked:
     def __bool__(self) -> bool:
         return self.passed
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Checked):
+            return (self.passed, self.message) == (other.passed, other.message)
+        return self.passed == other if isinstance(other, bool) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.passed, self.message))
+
     def __repr__(self) -> str:
         return self.message
 
