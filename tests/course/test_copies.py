@@ -75,5 +75,9 @@ def test_a_learner_copy_carries_its_variant_and_its_solution_passes(tmp_path, ru
     assert f"variant = {learner_variant('ada@example.org')}" in nb.cells[1].source
     solution = EXERCISES / "03_kpis" / "solution.ipynb"
     executed, _ = run_notebook(solution, variant=learner_variant("ada@example.org"))
-    text = "\n".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    text = "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "")
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
     assert "kpis: 7/7 passed" in text
