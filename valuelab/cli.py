@@ -158,16 +158,12 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _course(args: argparse.Namespace) -> int:
-    from valuelab.course import copies as course
     from valuelab.course import grading
 
     if args.action == "init":
         return _course_init(args)
     if args.action == "build":
-        written = course.build_students(args.exercises, args.learner_id, args.out)
-        for path in written:
-            print(f"wrote {path}")
-        return 0
+        return _course_build(args)
     if not args.submissions or not args.out:
         raise InputError("needs SUBMISSIONS and --out", source="valuelab course grade")
     table = grading.grade(
@@ -176,6 +172,8 @@ def _course(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         sandboxed=not args.no_sandbox,
         memory_mb=args.memory_mb,
+        force=args.force,
+        progress=True,
     )
     print(f"wrote {table} and {table.parent / 'feedback'}/")
     return 0
@@ -193,6 +191,27 @@ def _course_init(args: argparse.Namespace) -> int:
             print(f"{outcome:<8} {path}{note}")
     counts = ", ".join(f"{len(v)} {k}" for k, v in report.items())
     print(f"{args.submissions}: {counts}. Open it with: jupyter lab {args.submissions}")
+    return 0
+
+
+def _course_build(args: argparse.Namespace) -> int:
+    from valuelab.course import copies, roster
+
+    if args.roster:
+        if not args.out or args.learner_id or args.in_place:
+            raise InputError(
+                "--roster needs --out DIR (and no --learner-id or --in-place)",
+                source="valuelab course build",
+            )
+        built = roster.build_cohort(args.exercises, args.roster, args.out, progress=True)
+        count = sum(map(len, built.values()))
+        print(f"wrote {count} notebooks for {len(built)} learners in {args.out}/")
+        return 0
+    written = copies.build_students(
+        args.exercises, args.learner_id, args.out, in_place=args.in_place
+    )
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -476,8 +495,22 @@ def _add_course_command(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--exercises", default="exercises", help="exercises folder (for build)")
     p.add_argument("--learner-id", help="build one learner's copies with their own numbers")
-    p.add_argument("--out", help="output folder (grade: required; build: for --learner-id)")
-    p.add_argument("--timeout", type=int, default=60, help="seconds a cell may run when grading")
+    p.add_argument(
+        "--roster", help="build: a CSV with a learner_id column; every learner's copies in one run"
+    )
+    p.add_argument(
+        "--out",
+        help="output folder (required; build: the copies go there, DIR/<learner>/ with --roster)",
+    )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="build: rewrite the repository's exercises/*/student/ copies (maintainers)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="grade: grade every submission, changed or not"
+    )
+    p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
     p.add_argument(
         "--memory-mb", type=int, default=4096, help="MB of memory each graded kernel may use"
     )
