@@ -180,14 +180,57 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from valuelab.apps import server as serve
+    import secrets
 
+    from valuelab.apps import server as serve
+    from valuelab.apps.serving.access import is_loopback
+    from valuelab.apps.serving.config import load_config
+
+    flags = {k: getattr(args, k) for k in _SERVE_FLAGS}
+    config = load_config(args.config, source=args.source, **flags)
+    token = config.token
+    if not is_loopback(config.host) and not token:
+        token = secrets.token_urlsafe(24)
     argv = serve.voila_argv(
-        args.apps, port=args.port, host=args.host, open_browser=not args.no_browser
+        config.apps,
+        port=config.port,
+        host=config.host,
+        open_browser=not args.no_browser,
+        cull_idle_seconds=config.cull_idle_seconds,
+        serve=config,
     )
-    print(f"valuelab apps: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    scheme = "https" if config.certfile else "http"
+    url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
+    if token:
+        os.environ[serve.TOKEN_ENV] = token
+        url += f"?token={token}"
+    if not is_loopback(config.host):
+        print(
+            f"warning: listening on {config.host} (beyond this machine): visitors need the "
+            "token once; see README 'Serving to others'",
+            file=sys.stderr,
+        )
+    print(f"valuelab apps: {url}  (Ctrl-C to stop)", flush=True)
     serve.main(argv)
     return 0
+
+
+#: ``valuelab serve`` flags that override the config file (None: not given).
+_SERVE_FLAGS = (
+    "apps",
+    "host",
+    "port",
+    "public_url",
+    "token",
+    "certfile",
+    "keyfile",
+    "max_kernels",
+    "client_kernels",
+    "max_memory_mb",
+    "messages_per_second",
+    "client_header",
+    "cull_idle_seconds",
+)
 
 
 def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
@@ -215,11 +258,41 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_build)
 
     p = sub.add_parser("serve", help="serve the stakeholder apps (Voila) with a gallery")
-    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
+    _add_serve_flags(p)
     p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
+
+
+def _add_serve_flags(p: argparse.ArgumentParser) -> None:
+    """``valuelab serve``'s flags; None (not given) leaves the config file's or the default."""
+    p.add_argument("--config", help="YAML file of these settings and the data sources")
+    p.add_argument("--port", type=int, help="port (default: 8866)")
+    p.add_argument("--host", help="address to bind (default: 127.0.0.1; others need a token)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--apps", help="folder of app notebooks (default: notebooks/apps)")
+    p.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME=TARGET",
+        help="a data source the report launcher offers by NAME (a file, glob, database URL or "
+        "@connection); repeat for more",
+    )
+    p.add_argument("--public-url", help="the URL visitors use (its host and origin are allowed)")
+    p.add_argument("--token", help="the visitors' token (default beyond loopback: generated)")
+    p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
+    p.add_argument("--keyfile", help="TLS private key (PEM)")
+    p.add_argument("--max-kernels", type=int, help="kernels at once, all apps (default: 24)")
+    p.add_argument("--client-kernels", type=int, help="kernels per visitor (default: 4)")
+    p.add_argument("--max-memory-mb", type=int, help="MB per kernel, 0 for none (default: 8192)")
+    p.add_argument(
+        "--messages-per-second", type=int, help="widget messages per page a second (default: 30)"
+    )
+    p.add_argument(
+        "--client-header",
+        help="header a trusted reverse proxy on this machine sets to the visitor's address",
+    )
+    p.add_argument(
+        "--cull-idle-seconds", type=int, help="idle kernels without a page are shut down after"
+    )
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
