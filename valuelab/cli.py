@@ -180,23 +180,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import secrets
-
     from valuelab.apps import server as serve
-    from valuelab.apps.serving.access import is_loopback
-    from valuelab.apps.serving.config import load_config
+    from valuelab.apps.serving import is_loopback, load_config, visitor_token
 
     flags = {k: getattr(args, k) for k in _SERVE_FLAGS}
     config = load_config(args.config, source=args.source, **flags)
-    token = config.token
-    if not is_loopback(config.host) and not token:
-        token = secrets.token_urlsafe(24)
+    token = visitor_token(config.host, config.token)
     argv = serve.voila_argv(
         config.apps,
         port=config.port,
         host=config.host,
         open_browser=not args.no_browser,
         cull_idle_seconds=config.cull_idle_seconds,
+        cull_interval_seconds=config.cull_interval_seconds,
         serve=config,
     )
     scheme = "https" if config.certfile else "http"

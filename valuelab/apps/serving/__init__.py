@@ -14,6 +14,7 @@ from valuelab.apps.serving.access import (
     client_key,
     guarded,
     is_loopback,
+    visitor_token,
     without_token,
 )
 from valuelab.apps.serving.capacity import (
@@ -43,5 +44,6 @@ __all__ = [
     "limit_memory",
     "load_config",
     "parse_source",
+    "visitor_token",
     "without_token",
 ]

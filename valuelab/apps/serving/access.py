@@ -31,7 +31,15 @@ from urllib.parse import parse_qsl, urlencode, urlparse
 
 from tornado import web
 
-__all__ = ["Guard", "access_settings", "client_key", "guarded", "is_loopback", "without_token"]
+__all__ = [
+    "Guard",
+    "access_settings",
+    "client_key",
+    "guarded",
+    "is_loopback",
+    "visitor_token",
+    "without_token",
+]
 
 
 def is_loopback(host: str) -> bool:
@@ -48,6 +56,21 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def visitor_token(host: str, token: str = "") -> str:
+    """The token visitors need: the one given, a new one beyond loopback, else "" (none).
+
+    Examples
+    --------
+    >>> visitor_token("127.0.0.1"), visitor_token("127.0.0.1", "abc"), len(visitor_token("0.0.0.0"))
+    ('', 'abc', 32)
+    """
+    if token or is_loopback(host):
+        return token
+    import secrets
+
+    return secrets.token_urlsafe(24)
 
 
 def access_settings(public_url: str = "", client_header: str = "") -> dict[str, Any]:
@@ -151,10 +174,11 @@ _REASONS = {
 
 
 class _NotFound:
-    """A file handler that fails on a path it cannot parse answers 404, not 500."""
+    """A file handler answers 404 to a path it refuses (403) or cannot parse (500)."""
 
     def _handle_request_exception(self, e: BaseException) -> None:
-        if not isinstance(e, web.HTTPError):
+        known = getattr(self, "current_user", None) is not None  # else Guard's own 403
+        if not isinstance(e, web.HTTPError) or (e.status_code == 403 and known):
             e = web.HTTPError(404)
         super()._handle_request_exception(e)  # type: ignore[misc]
 

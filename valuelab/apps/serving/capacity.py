@@ -138,6 +138,22 @@ class ServeKernels(AsyncMappingKernelManager):
             limit_memory(pid, self.max_memory_mb)
         return kernel_id
 
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """Cull an idle kernel, but not a preheated one still waiting for its page.
+
+        (Culled, a preheated kernel would not be replaced until a page takes one,
+        so every page after an idle spell would start a cold kernel.)
+        """
+        pools = getattr(self, "_pools", {})
+        waiting = {
+            task.result().get("kernel_id")
+            for pool in pools.values()
+            for task in pool
+            if task.done() and not task.cancelled() and task.exception() is None
+        }
+        if kernel_id not in waiting:
+            await super().cull_kernel_if_idle(kernel_id)
+
 
 class ServeConnection(ZMQChannelsWebsocketConnection):
     """A page's websocket: widget messages rate-limited, errors and stderr kept in the log."""

@@ -55,6 +55,7 @@ class ServeConfig:
     messages_per_second: int = MESSAGES_PER_SECOND
     client_header: str = ""
     cull_idle_seconds: int = 300
+    cull_interval_seconds: int = 60
     sources: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def check(self) -> ServeConfig:
@@ -65,7 +66,8 @@ class ServeConfig:
         InputError
             Naming the setting and what was expected.
         """
-        for name in ("max_kernels", "client_kernels", "messages_per_second", "cull_idle_seconds"):
+        positive = ("max_kernels", "client_kernels", "messages_per_second")
+        for name in (*positive, "cull_idle_seconds", "cull_interval_seconds"):
             if int(getattr(self, name)) < 1:
                 raise InputError(f"{name}={getattr(self, name)}", expected="1 or more")
         if self.max_memory_mb < 0:
