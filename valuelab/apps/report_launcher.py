@@ -134,7 +134,7 @@ def _help_html(specs: list[dict[str, Any]]) -> str:
 
 def _download_html(template: str, params: dict[str, Any], body: str) -> str:
     """A download link for a rendered report, named after the template and its parameters."""
-    slug = "_".join(str(v) for v in params.values())
+    slug = "_".join(str(v) for v in params.values() if str(v) != "")
     name = f"{Path(template).stem}_{slug}.html".replace(" ", "_")
     data = base64.b64encode(body.encode("utf-8")).decode("ascii")
     return (
