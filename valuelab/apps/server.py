@@ -61,6 +61,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -506,7 +507,8 @@ def voila_argv(
             "--preheat_kernel=True",
             f"--pool_size={int(pool_size)}",
             f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}",
-            "--VoilaKernelManager.preheat_denylist=.*/",  # gallery apps only
+            # gallery apps only (Voila matches the pattern against absolute paths)
+            f"--VoilaKernelManager.preheat_denylist={re.escape(str(folder.resolve()))}/.+/",
         ]
     if not open_browser:
         argv.append("--no-browser")
