@@ -45,6 +45,19 @@ def _status(url, headers=None, method="GET"):
         return err.code
 
 
+def test_only_gallery_apps_are_preheated(guarded_server):
+    import time
+
+    from support import kernel_pids
+
+    deadline = time.monotonic() + 60
+    while len(kernel_pids(guarded_server.proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1)
+    # errors.ipynb and hello.ipynb, not sub/private.ipynb
+    assert len(kernel_pids(guarded_server.proc.pid)) == 2
+
+
 def test_without_the_token_or_its_cookie_everything_is_403(guarded_server):
     url = guarded_server.url
     for path in ["", "voila/render/hello.ipynb", "valuelab/static/charts.js", "voila/static/x"]:
@@ -61,7 +74,7 @@ def test_the_token_is_exchanged_for_a_signed_cookie_and_dropped_from_the_url(gua
     status, kernel_id, _ = visitor.view("hello.ipynb", f"token={guarded_server.token}&value=4")
     assert status == 200 and kernel_id
     (cookie,) = list(visitor.jar)
-    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.value.startswith('"2|')
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.value.strip('"').startswith("2|")
     assert cookie.get_nonstandard_attr("SameSite") == "Lax"
     # the redirect dropped the token: the page the visitor is on has no token in its URL
     final = visitor.opener.open(
