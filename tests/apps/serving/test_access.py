@@ -25,6 +25,27 @@ def test_loopback_hosts_and_the_settings_from_the_public_url():
     assert proxied["valuelab_client_header"] == "X-Real-IP"
 
 
+def test_a_visitor_is_their_cookie_or_a_trusted_local_proxys_header():
+    from types import SimpleNamespace
+
+    from valuelab.apps.serving import client_key
+
+    def handler(remote_ip, header="", user="anon-1", value="203.0.113.9"):
+        request = SimpleNamespace(remote_ip=remote_ip, headers={"X-Real-IP": value})
+        settings = {"valuelab_client_header": header, "cookie_secret": b"k"}
+        return SimpleNamespace(
+            request=request, settings=settings, current_user=SimpleNamespace(username=user)
+        )
+
+    cookie = client_key(handler("127.0.0.1"))
+    assert len(cookie) == 16 and int(cookie, 16) >= 0
+    assert client_key(handler("127.0.0.1", user="anon-2")) != cookie
+    proxied = client_key(handler("127.0.0.1", "X-Real-IP"))
+    assert proxied != cookie and proxied == client_key(handler("::1", "X-Real-IP", "anon-2"))
+    # the header counts only from a proxy on this machine: a visitor cannot set it
+    assert client_key(handler("198.51.100.7", "X-Real-IP")) == cookie
+
+
 def test_a_token_is_needed_beyond_loopback_and_never_stays_in_a_link():
     assert visitor_token("127.0.0.1") == "" and visitor_token("::1", "given") == "given"
     made = {visitor_token("0.0.0.0") for _ in range(3)}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextvars
 import html
-import json
 import re
 import resource
 import secrets
@@ -176,12 +175,12 @@ class ServeConnection(ZMQChannelsWebsocketConnection):
 
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
         _, parts = self.session.feed_identities(outgoing_msg)
-        header = json.loads(bytes(parts[1]))
-        kind = header.get("msg_type")
-        if kind == "stream" and json.loads(bytes(parts[4])).get("name") == "stderr":
-            text = json.loads(bytes(parts[4])).get("text", "")
-            self.log.warning("kernel %s wrote to stderr (not sent):\n%s", self.kernel_id, text)
-            return
+        if self.session.unpack(parts[1]).get("msg_type") == "stream":
+            content = self.session.unpack(parts[4])
+            if content.get("name") == "stderr":
+                text = content.get("text", "")
+                self.log.warning("kernel %s wrote to stderr (not sent):\n%s", self.kernel_id, text)
+                return
         super().handle_outgoing_message(stream, outgoing_msg)
 
     def _on_error(self, channel: Any, msg: dict, msg_list: list[Any]) -> None:
