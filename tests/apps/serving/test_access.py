@@ -104,7 +104,8 @@ def test_the_token_is_exchanged_for_a_signed_cookie_and_dropped_from_the_url(gua
     )
     assert final.url == guarded_server.url + "voila/render/hello.ipynb?value=4"
     for kernel in [kernel_id, *_kernel_ids(final.read().decode())]:
-        assert visitor.shutdown(kernel) == 204  # the beacon: authorised by the cookie
+        # the beacon, authorised by the cookie (404: idle-culled already, 3 s here)
+        assert visitor.shutdown(kernel) in (204, 404)
     # a forged cookie is no cookie
     forged = Visitor(guarded_server.url)
     status, _, _ = forged.get("", {"Cookie": cookie.name + '="2|1:0|10:1|x|y|z"'})
