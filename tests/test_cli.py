@@ -404,3 +404,46 @@ def test_a_report_on_data_it_cannot_use_is_one_line_and_exit_2(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no column for 'segment'; did you mean 'Segmnt'?" in err
     assert not out.exists()  # nothing half-written
+
+
+def test_serve_beyond_loopback_makes_a_token_and_warns(monkeypatch, capsys, tmp_path):
+    import os
+
+    from valuelab.apps import server
+
+    started = []
+    monkeypatch.setattr(server, "main", started.append)
+    monkeypatch.delenv(server.TOKEN_ENV, raising=False)
+    (tmp_path / "eu.csv").write_text("account_id\nA1\n", encoding="utf-8")
+    source = f"EU accounts={tmp_path / 'eu.csv'}"
+    code = main(
+        ["serve", "--host", "0.0.0.0", "--no-browser", "--max-kernels", "9", "--source", source]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0 and err.startswith("warning: listening on 0.0.0.0 (beyond this machine)")
+    token = out.split("?token=")[1].split()[0]
+    assert len(token) == 32 and os.environ.pop(server.TOKEN_ENV) == token
+    (argv,) = started
+    assert "--Voila.ip=0.0.0.0" in argv and "--ValueLabVoila.max_kernels=9" in argv
+    assert not any(token in a for a in argv), "the token is not on the command line"
+    assert f'--ValueLabVoila.sources_json={{"EU accounts": "{tmp_path / "eu.csv"}"}}' in argv
+    started.clear()
+    assert main(["serve", "--no-browser"]) == 0  # loopback: no token, no warning
+    out, err = capsys.readouterr()
+    assert "token" not in out and err == "" and server.TOKEN_ENV not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--source", "EU"], "NAME=PATH or NAME=@connection"),
+        (["--source", "EU=/nowhere/eu.csv"], "no such file or named connection"),
+        (["--max-kernels", "0"], "max_kernels=0"),
+        (["--certfile", "c.pem"], "certfile and keyfile go together"),
+        (["--config", "/nowhere/serve.yaml"], "cannot read"),
+    ],
+)
+def test_serve_settings_are_checked_before_the_server_starts(args, needle, capsys):
+    assert main(["serve", "--no-browser", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and needle in err and len(err.strip().splitlines()) == 1

@@ -288,14 +288,33 @@ def _quiet_start() -> list[str]:
 
 def _serve(args: argparse.Namespace) -> int:
     from valuelab.apps import server as serve
-    from valuelab.core import shipped
+    from valuelab.apps.serving import is_loopback, load_config, visitor_token
 
-    folder = args.apps or shipped("apps")
+    flags = {k: getattr(args, k) for k in _SERVE_FLAGS}
+    config = load_config(args.config, source=args.source, **flags)
+    token = visitor_token(config.host, config.token)
     argv = serve.voila_argv(
-        folder, port=args.port, host=args.host, open_browser=not args.no_browser
+        config.apps,
+        port=config.port,
+        host=config.host,
+        open_browser=not args.no_browser,
+        cull_idle_seconds=config.cull_idle_seconds,
+        cull_interval_seconds=config.cull_interval_seconds,
+        serve=config,
     )
     argv += _quiet_start()
-    print(f"valuelab apps: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    scheme = "https" if config.certfile else "http"
+    url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
+    if token:
+        os.environ[serve.TOKEN_ENV] = token
+        url += f"?token={token}"
+    if not is_loopback(config.host):
+        print(
+            f"warning: listening on {config.host} (beyond this machine): visitors need the "
+            "token once; see README 'Serving to others'",
+            file=sys.stderr,
+        )
+    print(f"valuelab apps: {url}  (Ctrl-C to stop)", flush=True)
     serve.main(argv)
     return 0
 
@@ -308,6 +327,24 @@ def _command(
     return sub.add_parser(
         name, help=purpose, description=f"{purpose}.", epilog=f"examples:\n{lines}"
     )
+
+
+#: ``valuelab serve`` flags that override the config file (None: not given).
+_SERVE_FLAGS = (
+    "apps",
+    "host",
+    "port",
+    "public_url",
+    "token",
+    "certfile",
+    "keyfile",
+    "max_kernels",
+    "client_kernels",
+    "max_memory_mb",
+    "messages_per_second",
+    "client_header",
+    "cull_idle_seconds",
+)
 
 
 def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
@@ -369,17 +406,48 @@ def _add_serve_command(sub: argparse._SubParsersAction) -> None:
         "serve the stakeholder apps (Voila) with a gallery",
         "valuelab serve",
         "valuelab serve --port 8870 --no-browser",
-        "valuelab serve --apps my_apps/",
+        "valuelab serve --source warehouse=@warehouse --source 'Sales 2025=data/sales.parquet'",
+        "valuelab serve --host 0.0.0.0 --public-url https://apps.example.com/ --config serve.yaml",
     )
-    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    _add_serve_flags(p)
+    p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
+
+
+def _add_serve_flags(p: argparse.ArgumentParser) -> None:
+    """``valuelab serve``'s flags; None (not given) leaves the config file's or the default."""
+    p.add_argument("--config", help="YAML file of these settings and the data sources")
+    p.add_argument("--port", type=int, help="port (default: 8866)")
+    p.add_argument("--host", help="address to bind (default: 127.0.0.1; others need a token)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument(
         "--apps",
         help="folder of app notebooks (default: the course's apps, whatever the current folder: "
         "notebooks/apps/ of the checkout valuelab runs from, else those installed with it)",
     )
-    p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
+    p.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME=TARGET",
+        help="a data source the report launcher offers by NAME (a file, glob, database URL or "
+        "@connection); repeat for more",
+    )
+    p.add_argument("--public-url", help="the URL visitors use (its host and origin are allowed)")
+    p.add_argument("--token", help="the visitors' token (default beyond loopback: generated)")
+    p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
+    p.add_argument("--keyfile", help="TLS private key (PEM)")
+    p.add_argument("--max-kernels", type=int, help="kernels at once, all apps (default: 24)")
+    p.add_argument("--client-kernels", type=int, help="kernels per visitor (default: 4)")
+    p.add_argument("--max-memory-mb", type=int, help="MB per kernel, 0 for none (default: 8192)")
+    p.add_argument(
+        "--messages-per-second", type=int, help="widget messages per page a second (default: 30)"
+    )
+    p.add_argument(
+        "--client-header",
+        help="header a trusted reverse proxy on this machine sets to the visitor's address",
+    )
+    p.add_argument(
+        "--cull-idle-seconds", type=int, help="idle kernels without a page are shut down after"
+    )
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:

@@ -129,3 +129,91 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+@pytest.fixture
+def served_sources(monkeypatch, tmp_path):
+    """The operator's sources as ``valuelab serve`` hands them to the kernel."""
+    from valuelab.apps.kit import served
+
+    monkeypatch.setenv(served.SOURCES_ENV, '{"EU accounts": "/srv/eu.csv", "Warehouse": "@wh"}')
+    monkeypatch.setenv(served.RUNTIME_ENV, str(tmp_path / "locks"))
+    monkeypatch.setenv(served.CLIENT_ENV, "00112233445566aa")
+    write_template(
+        tmp_path / "scorecard.ipynb",
+        'customer_id = "A0002"  # the account\naccounts_file = ""  # accounts CSV (empty: sample)',
+    )
+    return tmp_path
+
+
+def _form(app):
+    return {
+        c.description: c
+        for c in _walk(app)
+        if getattr(c, "description", "") in {"customer_id", "accounts_file"}
+    }
+
+
+def test_a_data_parameter_offers_the_operators_sources_by_name(served_sources, monkeypatch):
+    from valuelab.apps import report_launcher
+
+    ran = []
+    monkeypatch.setattr(report_launcher, "render", lambda t, p, **kw: ran.append((p, kw)) or "ok")
+    app = build_app(folder=served_sources)
+    form = _form(app)
+    data = form["accounts_file"]
+    assert isinstance(data, w.Dropdown) and isinstance(form["customer_id"], w.Text)
+    assert data.options == (
+        ("The template's own data", ""),
+        ("EU accounts", "EU accounts"),
+        ("Warehouse", "Warehouse"),
+    )
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    run.click()
+    data.value = "EU accounts"
+    run.click()
+    assert [p["accounts_file"] for p, _ in ran] == ["", "/srv/eu.csv"]  # the target, by name
+    link = next(c for c in _walk(app) if isinstance(c, w.HTML) and "vl-download" in c.value)
+    assert "scorecard_A0002_EU_accounts.html" in link.value and "/srv" not in link.value
+    assert report_launcher.is_data_parameter({"name": "source", "type": "str"})
+    assert not report_launcher.is_data_parameter({"name": "year_file", "type": "int"})
+    with pytest.raises(InputError, match="unknown source"):
+        report_launcher._chosen(
+            [{"name": "source", "type": "str", "default": ""}], {"source": "/etc/passwd"}, {}
+        )
+
+
+def test_a_failed_report_shows_an_error_id_not_the_data(served_sources, monkeypatch, capfd):
+    import sys
+
+    from valuelab.apps import report_launcher
+
+    def fails(template, params, **limits):
+        raise InputError("customer 'A0002' not in rows 'Z9,secret-row'", source="/srv/eu.csv")
+
+    monkeypatch.setattr(report_launcher, "render", fails)
+    monkeypatch.setattr(sys, "__stderr__", sys.stderr)  # capfd sees the "server log"
+    app = build_app(folder=served_sources)
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    run.click()
+    shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
+    error_id = re.search(r"the report could not be made \(error id ([0-9a-f]{8})", shown)[1]
+    assert "secret-row" not in shown and "/srv" not in shown and "A0002' not in" not in shown
+    log = capfd.readouterr().err
+    assert f"valuelab error {error_id}: report scorecard.ipynb failed" in log
+    assert "secret-row" in log
+
+
+def test_one_report_at_a_time_per_visitor(served_sources, monkeypatch):
+    from valuelab.apps import report_launcher
+    from valuelab.apps.kit import served
+
+    monkeypatch.setattr(report_launcher, "render", lambda t, p, **kw: "ok")
+    app = build_app(folder=served_sources)
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    with served.one_at_a_time("report"):  # this visitor's report in another tab
+        run.click()
+        shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
+        assert "your previous report is still being made" in shown
+    run.click()
+    assert any("vl-download" in c.value for c in _walk(app) if isinstance(c, w.HTML))

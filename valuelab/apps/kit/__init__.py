@@ -16,7 +16,10 @@ and composes these pieces, so that every app looks and behaves the same:
 - :mod:`~valuelab.apps.kit.urlstate` — :func:`url_params`: the app's starting
   state from the page URL (``?customer_id=C042``), so a view is a link;
 - :mod:`~valuelab.apps.kit.launch` — :func:`launch` builds the app before the
-  request (preheated kernels) and applies the URL's state.
+  request (preheated kernels) and applies the URL's state;
+- :mod:`~valuelab.apps.kit.served` — what a kernel knows of ``valuelab serve``:
+  the operator's data sources by name, report limits, one report at a time per
+  visitor, errors written to the server's log under an id.
 
 Examples
 --------
