@@ -578,7 +578,7 @@ def _add_course_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force", action="store_true", help="grade: grade every submission, changed or not"
     )
-    p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
+    p.add_argument("--timeout", type=int, default=60, help="seconds a cell may run when grading")
     p.add_argument(
         "--memory-mb", type=int, default=4096, help="MB of memory each graded kernel may use"
     )

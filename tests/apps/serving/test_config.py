@@ -3,6 +3,7 @@
 import pytest
 
 from valuelab.apps.serving import ServeConfig, load_config, parse_source
+from valuelab.core import shipped
 from valuelab.core.errors import InputError
 
 
@@ -31,7 +32,8 @@ def test_flags_override_the_file_and_sources_are_read_from_its_folder(data, monk
     mapping = data / "mapping.yaml"
     mapping.write_text("sources:\n  EU accounts: eu.csv\n", encoding="utf-8")
     assert load_config(mapping).sources == {"EU accounts": str(data / "eu.csv")}
-    assert load_config(None) == ServeConfig()  # the defaults: loopback, no sources
+    # the defaults: loopback, no sources, the course's own apps from any folder
+    assert load_config(None) == ServeConfig(apps=str(shipped("apps")))
     assert ServeConfig().max_kernels == 24 and ServeConfig().client_kernels == 4
 
 
