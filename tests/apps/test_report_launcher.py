@@ -217,3 +217,23 @@ def test_one_report_at_a_time_per_visitor(served_sources, monkeypatch):
         assert "your previous report is still being made" in shown
     run.click()
     assert any("vl-download" in c.value for c in _walk(app) if isinstance(c, w.HTML))
+
+
+def test_a_mapping_parameter_is_never_the_visitors(tmp_path):
+    from valuelab.apps import report_launcher
+
+    specs = [
+        {"name": "source", "type": "str", "default": ""},
+        {"name": "mapping", "type": "str", "default": ""},
+        {"name": "inputs_mapping", "type": "str", "default": ""},
+    ]
+    # whatever a forged form says, a mapping is the template's default, never a visitor's path
+    shown = {"source": "", "mapping": "/etc/passwd", "inputs_mapping": "../x.yaml"}
+    assert report_launcher._chosen(specs, shown, {}) == {
+        "source": "",
+        "mapping": "",
+        "inputs_mapping": "",
+    }
+    app = build_app(report="customer_scorecard.ipynb")
+    assert any(isinstance(c, w.Text) and c.description == "customer_id" for c in _walk(app))
+    assert not any(isinstance(c, w.Text) and "mapping" in (c.description or "") for c in _walk(app))

@@ -37,6 +37,7 @@ __all__ = [
     "coerce",
     "fields",
     "is_data_parameter",
+    "is_mapping_parameter",
     "render",
     "templates",
 ]
@@ -63,6 +64,21 @@ def is_data_parameter(spec: dict[str, Any]) -> bool:
     name = spec["name"]
     named = name == "source" or name.endswith(("_source", "_file"))
     return named and spec["type"] == "str"
+
+
+def is_mapping_parameter(spec: dict[str, Any]) -> bool:
+    """Whether a parameter names a mapping file (``mapping``, ``*_mapping``).
+
+    A visitor never sets one: it is a path on the server, so the launcher shows
+    no field for it and runs the template with its default (the sources the
+    operator offers are in the template's own layout).
+
+    Examples
+    --------
+    >>> is_mapping_parameter({"name": "inputs_mapping", "type": "str"})
+    True
+    """
+    return spec["name"] == "mapping" or spec["name"].endswith("_mapping")
 
 
 def templates(folder: str | Path = REPORTS) -> dict[str, str]:
@@ -147,6 +163,9 @@ def _chosen(specs: list[dict[str, Any]], shown: dict[str, Any], sources: dict[st
     """The parameters to run with: a data parameter's source name becomes its target."""
     params = {}
     for spec in specs:
+        if is_mapping_parameter(spec):  # a server path: never the visitor's
+            params[spec["name"]] = spec["default"]
+            continue
         value = shown[spec["name"]]
         if is_data_parameter(spec):
             if value and value not in sources:
@@ -198,9 +217,11 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
         with errors.guard():
             specs = fields(Path(folder) / picker.value)
             state["specs"] = specs
-            state["widgets"] = {s["name"]: _widget(s, list(sources)) for s in specs}
+            state["widgets"] = {
+                s["name"]: _widget(s, list(sources)) for s in specs if not is_mapping_parameter(s)
+            }
             form.children = list(state["widgets"].values())
-            helps.value = _help_html(specs)
+            helps.value = _help_html([s for s in specs if not is_mapping_parameter(s)])
             download.value = ""
 
     def on_run(_: object) -> None:
