@@ -503,6 +503,11 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     _add_limits(p)
     p.set_defaults(func=_report)
 
+    _add_batch_command(sub)
+
+
+def _add_batch_command(sub: argparse._SubParsersAction) -> None:
+    """``batch``: one report per row."""
     p = _command(
         sub,
         "batch",
