@@ -38,7 +38,7 @@ CSS = f"""
 .vl-body {{flex: 1 1 auto; min-width: 0; gap: 8px;}}
 .vl-body .vl-output, .vl-body .jp-OutputArea-output {{min-width: 0; max-width: 100%;}}
 .vl-cards {{gap: 8px;}}
-.vl-cards > .widget-html {{flex: 1 1 150px; min-width: 0; max-width: 100%;}}
+.vl-cards > .widget-html {{flex: 1 1 150px; min-width: min-content; max-width: 100%;}}
 .vl-chart {{width: 100%;}}
 .vl-controls .widget-inline-hbox {{height: auto; min-height: var(--jp-widgets-inline-height);
                                    align-items: center; max-width: 100%; margin-left: 0;
