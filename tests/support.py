@@ -246,3 +246,108 @@ def kernel_pids(server_pid: int) -> list[int]:
     """The kernel processes under a server process."""
     out = subprocess.run(["pgrep", "-f", "ipykernel", "-P", str(server_pid)], capture_output=True)
     return [int(p) for p in out.stdout.split()]
+
+
+# --- app pages on a phone and a desktop -----------------------------------
+
+#: What an app page measures of its own layout (see :func:`assert_fits_screen`).
+#: Exempt from the "cut" and "outside" checks, by design: plotly's internals (SVG
+#: layers, the mode bar; a chart is checked as one box) and noUiSlider's track
+#: (its handles sit half over the track's ends; the track's margins keep them on
+#: screen).
+_FIT_JS = """
+() => {
+  const W = window.innerWidth, doc = document.documentElement;
+  const exempt = (el) =>
+    el instanceof SVGElement || el.closest('.js-plotly-plot, .slider-container');
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const name = (el) => el.tagName.toLowerCase() + '.' + [...el.classList].slice(0, 3).join('.')
+    + ' "' + (el.innerText || el.value || '').trim().slice(0, 40) + '"';
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, width: r.width, height: r.height,
+            top: r.top + window.scrollY, bottom: r.bottom + window.scrollY};
+  };
+  const cut = [], outside = [], selects = [];
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const el of document.querySelectorAll('.vl-row, .vl-row *')) {
+    if (exempt(el) || !shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1) cut.push(name(el));
+    if (r.left < -0.5 || r.right > W + 0.5) outside.push(name(el));
+    if (el.tagName === 'SELECT' && el.selectedIndex >= 0) {
+      const s = getComputedStyle(el);
+      ctx.font = s.font;
+      const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+      const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      if (text > room + 1) selects.push(name(el));
+    }
+  }
+  return {
+    width: W, clientWidth: doc.clientWidth,
+    scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
+    cut, outside, selects,
+    controls: box(document.querySelector('.vl-controls')),
+    body: box(document.querySelector('.vl-body')),
+    chart: box(document.querySelector('.js-plotly-plot')),
+  };
+}
+"""
+
+#: Scrolls each of the first chart and the KPI cards into view; says which is
+#: then not inside the viewport (a chart taller than the screen: filling it) or
+#: is covered at the centre of its visible part. Each is found again after the
+#: scroll: an app may redraw its cards meanwhile.
+_IN_VIEW_JS = """
+async () => {
+  const hidden = [];
+  const selectors = ['.js-plotly-plot', ...[...document.querySelectorAll('.vl-kpi')].map(
+    (card) => `.vl-kpi[data-kpi="${card.dataset.kpi}"]`)];
+  for (const selector of selectors) {
+    document.querySelector(selector).scrollIntoView({block: 'center', inline: 'nearest'});
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const el = document.querySelector(selector);
+    const r = el.getBoundingClientRect(), H = window.innerHeight;
+    const across = r.left >= -0.5 && r.right <= window.innerWidth + 0.5 && r.width > 0;
+    const down = r.height <= H ? r.top >= -0.5 && r.bottom <= H + 0.5 : r.top <= 0 && r.bottom >= H;
+    const y = (Math.max(r.top, 0) + Math.min(r.bottom, H)) / 2;
+    const hit = document.elementFromPoint(r.left + r.width / 2, y);
+    if (!across || !down || !hit || !el.contains(hit)) hidden.push(selector);
+  }
+  window.scrollTo(0, 0);
+  return {count: selectors.length, hidden};
+}
+"""
+
+
+def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, Any]:
+    """Assert an app page fits a ``width`` px screen; return its measures.
+
+    No sideways scrolling; no element of the app cut (``scrollWidth`` over
+    ``clientWidth``) or beyond the screen's edges; each dropdown shows its
+    whole choice. Under 760 px the controls stack above the body (cards and
+    charts), above it they sit beside it. With ``charts``: the first chart
+    and every KPI card, scrolled to, are wholly in the viewport and uncovered.
+    """
+    fit = page.evaluate(_FIT_JS)
+    assert fit["width"] == width, "the page is not laid out at the screen's width"
+    assert fit["scrollWidth"] <= fit["clientWidth"], f"sideways scroll: {fit['scrollWidth']} px"
+    assert fit["cut"] == [], f"cut at {width} px: {fit['cut']}"
+    assert fit["outside"] == [], f"beyond the screen at {width} px: {fit['outside']}"
+    assert fit["selects"] == [], f"dropdowns cut at {width} px: {fit['selects']}"
+    side, body = fit["controls"], fit["body"]
+    if width < 760:
+        assert side["bottom"] <= body["top"] + 1 and side["width"] >= width - 60, "not stacked"
+    else:
+        assert side["right"] <= body["left"] and abs(side["top"] - body["top"]) < 2, "not beside"
+    if charts:
+        chart = fit["chart"]
+        assert chart["left"] >= 0 and chart["right"] <= width
+        assert chart["width"] >= min(width - 60, 600) and chart["height"] >= 300
+        seen = page.evaluate(_IN_VIEW_JS)
+        assert seen["count"] >= 2 and seen["hidden"] == [], f"not in view: {seen['hidden']}"
+    return fit

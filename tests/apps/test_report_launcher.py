@@ -4,7 +4,7 @@ import re
 
 import ipywidgets as w
 import pytest
-from support import NOTEBOOKS, ROOT, find_widget, write_template
+from support import NOTEBOOKS, ROOT, assert_fits_screen, find_widget, write_template
 
 from valuelab.apps.report_launcher import REPORTS, build_app, coerce, fields, render, templates
 from valuelab.core.errors import InputError
@@ -57,6 +57,7 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert "fiscal year to report" in page.inner_text("body")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
+    assert_fits_screen(page, 1280, charts=False)
     year.fill("2016")
     year.press("Enter")
     page.get_by_role("button", name="Run report").click()
