@@ -303,6 +303,8 @@ def _serve(args: argparse.Namespace) -> int:
         serve=config,
     )
     argv += _quiet_start()
+    if config.public_url:  # the apps' saved reports link back to the view there (kit.snapshot)
+        os.environ["VALUELAB_PUBLIC_URL"] = config.public_url
     scheme = "https" if config.certfile else "http"
     url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
     if token:
