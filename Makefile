@@ -9,13 +9,14 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build demo serve test lint format chromium bubblewrap postgresql bench thumbnails page widgets regenerate clean
+.PHONY: help setup setup-test build demo serve test nbval lint format chromium bubblewrap postgresql bench thumbnails page widgets regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
 	@echo "make build   - the same without serving"
 	@echo "make test    - install test needs (incl. Debian chromium, bubblewrap, postgresql), lint, run every test"
 	@echo "make lint    - ruff check + format check (notebooks included) + the architecture contracts"
+	@echo "make nbval   - every lesson and student exercise runs without an error (pytest --nbval-lax)"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make serve   - serve the stakeholder apps on http://127.0.0.1:$(PORT)/"
 	@echo "make thumbnails - screenshot every app for the gallery (notebooks/apps/thumbnails/)"
@@ -92,6 +93,15 @@ format: setup-test
 
 test: setup-test chromium bubblewrap postgresql lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory nbval
+
+# Instructors' standard check (exercises/README.md, "Adding a lesson"): every cell of the lessons
+# and of the learners' copies runs without an error; outputs are not compared. The suite's own
+# runner (tests/test_notebooks.py) executes the same notebooks on warm kernels and asserts their
+# numbers; this runs them as a learner's Jupyter would, one fresh kernel per notebook.
+NBVAL_NOTEBOOKS ?= notebooks/[0-9]*.ipynb exercises/*/student/exercise.ipynb
+nbval: setup-test
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -q $(NBVAL_NOTEBOOKS)
 
 bench: setup-test chromium
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

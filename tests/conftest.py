@@ -183,20 +183,37 @@ def _diagnose(request: pytest.FixtureRequest, pg: Any) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser page; console errors are collected in ``page.errors``.
+#: The desktop the browser tests use (CSS px).
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+#: A phone: 390 x 844 CSS px (iPhone 12-16), touch, and a mobile viewport that
+#: honours the page's viewport meta tag (without one a phone lays out 980 px).
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
-    When the test fails, a screenshot, the page's text and the Voila logs of the
-    test are written to stderr (and ``build/screenshots/failures``).
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
+
+def _browser_page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
+    ctx = browser.new_context(**context)
+    pg = ctx.new_page()
     pg.errors = []
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
     yield pg
     _diagnose(request, pg)
-    context.close()
+    ctx.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser page at 1280 x 900; console errors are collected in ``page.errors``.
+
+    When the test fails, a screenshot, the page's text and the Voila logs of the
+    test are written to stderr (and ``build/screenshots/failures``).
+    """
+    yield from _browser_page(browser, request, **DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page on a phone (:data:`PHONE`), otherwise as :func:`page`."""
+    yield from _browser_page(browser, request, **PHONE)
 
 
 # --- PostgreSQL --------------------------------------------------------------

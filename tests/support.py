@@ -7,12 +7,18 @@ pyproject.toml puts ``tests/`` on the path).
 
 from __future__ import annotations
 
+import asyncio
+import http.cookiejar
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +90,10 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status < 500:
                     return
+        except urllib.error.HTTPError as err:
+            if err.code < 500:  # answering (a guarded server: 403 without the cookie)
+                return
+            time.sleep(0.25)
         except OSError:
             time.sleep(0.25)
     raise TimeoutError(f"voila did not answer {url} within {timeout:.0f} s")
@@ -130,11 +140,214 @@ class VoilaServer(_ServerProcess):
 
 
 class AppServer(_ServerProcess):
-    """``valuelab serve`` (gallery, preheated kernels)."""
+    """``valuelab serve`` (gallery, preheated kernels); ``extra``: more flags.
 
-    def __init__(self, log: Path, apps: Path | None = None) -> None:
+    With ``--token`` in ``extra`` the readiness probe presents it.
+    """
+
+    def __init__(self, log: Path, apps: Path | None = None, extra: tuple[str, ...] = ()) -> None:
         argv = [sys.executable, "-m", "valuelab", "serve", "--port", "{port}", "--no-browser"]
-        super().__init__(argv + (["--apps", str(apps)] if apps else []), ROOT, log)
+        argv += (["--apps", str(apps)] if apps else []) + list(extra)
+        token = extra[extra.index("--token") + 1] if "--token" in extra else ""
+        super().__init__(argv, ROOT, log, probe=f"?token={token}" if token else "")
+        self.token = token
 
     def app_url(self, name: str, query: str = "") -> str:
         return f"{self.url}voila/render/{name}" + (f"?{query}" if query else "")
+
+
+# --- visitors of a running server ---------------------------------------------
+
+
+class Visitor:
+    """A browser without JavaScript: its own cookie jar, page views, websockets, the beacon."""
+
+    def __init__(self, base: str, token: str = "") -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        if token:
+            status, _, _ = self.get(f"?token={token}")
+            assert status == 200 and len(self.jar) == 1, "the token gives a cookie"
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, str, dict]:
+        """GET ``path``: status, body, headers (of the last response after redirects)."""
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=60) as r:
+                return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8", "replace"), dict(err.headers)
+
+    def view(self, app: str, query: str = "") -> tuple[int, str | None, str]:
+        """Open an app's page: status, its kernel id (None when refused), the page."""
+        status, page, _ = self.get(f"voila/render/{app}" + (f"?{query}" if query else ""))
+        found = re.search(r'"kernelId": "([^"]+)"', page)
+        return status, found.group(1) if found else None, page
+
+    def shutdown(self, kernel_id: str, headers: dict | None = None) -> int:
+        """The tab-close beacon (a same-origin POST with the cookie): its status."""
+        origin = {"Origin": self.base.rstrip("/")}
+        request = urllib.request.Request(
+            self.base + f"voila/api/shutdown/{kernel_id}",
+            method="POST",
+            data=b"",
+            headers={**origin, **(headers or {})},
+        )
+        try:
+            with self.opener.open(request, timeout=30) as r:
+                return r.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    async def channels(self, kernel_id: str, headers: dict | None = None) -> Any:
+        """The page's kernel websocket (tornado's client), with this visitor's cookie."""
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        url = self.base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
+        sent = {"Cookie": self.cookie(), **(headers or {})}
+        return await websocket_connect(HTTPRequest(url + "?session_id=test", headers=sent))
+
+
+def kernel_message(msg_type: str, content: dict | None = None, channel: str = "shell") -> str:
+    """A Jupyter message for the websocket (JSON protocol)."""
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "test"}
+    header.update(username="", date="", version="5.3")
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content or {},
+            "channel": channel,
+            "buffers": [],
+        }
+    )
+
+
+async def read_messages(conn: Any, seconds: float) -> list[dict]:
+    """Every message the websocket delivers within ``seconds`` (quiet for that long: stop)."""
+    found = []
+    while True:
+        try:
+            text = await asyncio.wait_for(conn.read_message(), seconds)
+        except TimeoutError:
+            return found
+        if text is None:
+            return found
+        found.append(json.loads(text))
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """The kernel processes under a server process."""
+    out = subprocess.run(["pgrep", "-f", "ipykernel", "-P", str(server_pid)], capture_output=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+# --- app pages on a phone and a desktop -----------------------------------
+
+#: What an app page measures of its own layout (see :func:`assert_fits_screen`).
+#: Exempt from the "cut" and "outside" checks, by design: plotly's internals (SVG
+#: layers, the mode bar; a chart is checked as one box) and noUiSlider's track
+#: (its handles sit half over the track's ends; the track's margins keep them on
+#: screen).
+_FIT_JS = """
+() => {
+  const W = window.innerWidth, doc = document.documentElement;
+  const exempt = (el) =>
+    el instanceof SVGElement || el.closest('.js-plotly-plot, .slider-container');
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const name = (el) => el.tagName.toLowerCase() + '.' + [...el.classList].slice(0, 3).join('.')
+    + ' "' + (el.innerText || el.value || '').trim().slice(0, 40) + '"';
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, width: r.width, height: r.height,
+            top: r.top + window.scrollY, bottom: r.bottom + window.scrollY};
+  };
+  const cut = [], outside = [], selects = [];
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const el of document.querySelectorAll('.vl-row, .vl-row *')) {
+    if (exempt(el) || !shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1) cut.push(name(el));
+    if (r.left < -0.5 || r.right > W + 0.5) outside.push(name(el));
+    if (el.tagName === 'SELECT' && el.selectedIndex >= 0) {
+      const s = getComputedStyle(el);
+      ctx.font = s.font;
+      const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+      const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      if (text > room + 1) selects.push(name(el));
+    }
+  }
+  return {
+    width: W, clientWidth: doc.clientWidth,
+    scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
+    cut, outside, selects,
+    controls: box(document.querySelector('.vl-controls')),
+    body: box(document.querySelector('.vl-body')),
+    chart: box(document.querySelector('.js-plotly-plot')),
+  };
+}
+"""
+
+#: Scrolls each of the first chart and the KPI cards into view; says which is
+#: then not inside the viewport (a chart taller than the screen: filling it) or
+#: is covered at the centre of its visible part. Each is found again after the
+#: scroll: an app may redraw its cards meanwhile.
+_IN_VIEW_JS = """
+async () => {
+  const hidden = [];
+  const selectors = ['.js-plotly-plot', ...[...document.querySelectorAll('.vl-kpi')].map(
+    (card) => `.vl-kpi[data-kpi="${card.dataset.kpi}"]`)];
+  for (const selector of selectors) {
+    document.querySelector(selector).scrollIntoView({block: 'center', inline: 'nearest'});
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const el = document.querySelector(selector);
+    const r = el.getBoundingClientRect(), H = window.innerHeight;
+    const across = r.left >= -0.5 && r.right <= window.innerWidth + 0.5 && r.width > 0;
+    const down = r.height <= H ? r.top >= -0.5 && r.bottom <= H + 0.5 : r.top <= 0 && r.bottom >= H;
+    const y = (Math.max(r.top, 0) + Math.min(r.bottom, H)) / 2;
+    const hit = document.elementFromPoint(r.left + r.width / 2, y);
+    if (!across || !down || !hit || !el.contains(hit)) hidden.push(selector);
+  }
+  window.scrollTo(0, 0);
+  return {count: selectors.length, hidden};
+}
+"""
+
+
+def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, Any]:
+    """Assert an app page fits a ``width`` px screen; return its measures.
+
+    No sideways scrolling; no element of the app cut (``scrollWidth`` over
+    ``clientWidth``) or beyond the screen's edges; each dropdown shows its
+    whole choice. Under 760 px the controls stack above the body (cards and
+    charts), above it they sit beside it. With ``charts``: the first chart
+    and every KPI card, scrolled to, are wholly in the viewport and uncovered.
+    """
+    fit = page.evaluate(_FIT_JS)
+    assert fit["width"] == width, "the page is not laid out at the screen's width"
+    assert fit["scrollWidth"] <= fit["clientWidth"], f"sideways scroll: {fit['scrollWidth']} px"
+    assert fit["cut"] == [], f"cut at {width} px: {fit['cut']}"
+    assert fit["outside"] == [], f"beyond the screen at {width} px: {fit['outside']}"
+    assert fit["selects"] == [], f"dropdowns cut at {width} px: {fit['selects']}"
+    side, body = fit["controls"], fit["body"]
+    if width < 760:
+        assert side["bottom"] <= body["top"] + 1 and side["width"] >= width - 60, "not stacked"
+    else:
+        assert side["right"] <= body["left"] and abs(side["top"] - body["top"]) < 2, "not beside"
+    if charts:
+        chart = fit["chart"]
+        assert chart["left"] >= 0 and chart["right"] <= width
+        assert chart["width"] >= min(width - 60, 600) and chart["height"] >= 300
+        seen = page.evaluate(_IN_VIEW_JS)
+        assert seen["count"] >= 2 and seen["hidden"] == [], f"not in view: {seen['hidden']}"
+    return fit

@@ -224,3 +224,226 @@ def test_data_check_prints_the_report_or_one_error_line(tmp_path, capsys):
     assert main(["data", "check", "postgresql://me:hunter2@db/shop?table=t"]) == 2
     err = capsys.readouterr().err
     assert "hunter2" not in err and "PGPASSWORD" in err
+
+
+def _commands() -> dict:
+    """Sub-command name -> (its parser, the one line ``valuelab --help`` shows for it)."""
+    import argparse
+
+    from valuelab.cli import _parser
+
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    lines = {a.dest: a.help for a in action._choices_actions}
+    return {name: (p, lines[name]) for name, p in action.choices.items()}
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_sub_command_says_its_purpose_an_example_and_its_defaults(name, capsys):
+    import argparse
+
+    sub, purpose = _commands()[name]
+    with pytest.raises(SystemExit) as exit_:
+        main([name, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())  # argparse wraps long lines
+    assert purpose and "\n" not in purpose and f"{purpose}." in flat  # the purpose, one line
+    examples = out.split("examples:\n", 1)[1].splitlines()
+    assert examples and all(e.startswith(f"  valuelab {name}") for e in examples)
+    for action in sub._actions:
+        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
+            assert f"(default: {action.default})" in flat, f"{action.dest}: no default shown"
+
+
+def test_the_hidden_defaults_are_in_the_help(capsys):
+    def helped(*args):
+        with pytest.raises(SystemExit):
+            main([*args, "--help"])
+        return " ".join(capsys.readouterr().out.split())
+
+    assert "seconds a cell may run when grading (default: 60)" in helped("course")
+    for command, option in (("serve", "--apps"), ("build", "--notebooks")):
+        text = helped(command).split(f"{option} {option[2:].upper()} ", 1)[1]  # not the usage
+        assert text.startswith(("folder of app notebooks (default: the course's apps", "lessons"))
+        assert "whatever the current folder" in text and "installed with" in text
+    assert "a shipped template's name (spotify_year" in helped("report")
+    overview = " ".join(run("--help").stdout.split())
+    for name, (_, purpose) in _commands().items():
+        assert f"{name} {purpose}" in overview
+
+
+def test_params_and_course_init_work_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["params", "spotify_year"]) == 0
+    assert "year" in capsys.readouterr().out
+    assert main(["course", "init", "mine"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "added    notebooks/00_start_here.ipynb" in out
+    assert "added    exercises/03_kpis/student/exercise.ipynb" in out
+    assert (
+        out[-1] == "mine: 12 added, 0 updated, 0 unchanged, 0 kept. Open it with: jupyter lab mine"
+    )
+    (tmp_path / "mine/exercises/03_kpis/student/exercise.ipynb").write_text("{}")
+    assert main(["course", "init", "mine"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "kept     exercises/03_kpis/student/exercise.ipynb  (changed by you: left as it is)",
+        "mine: 0 added, 0 updated, 11 unchanged, 1 kept. Open it with: jupyter lab mine",
+    ]
+    assert main(["course", "init"]) == 2
+    assert "needs the learner's FOLDER" in capsys.readouterr().err
+
+
+def test_serve_start_silences_upstream_noise_and_encrypts_its_kernels():
+    import logging
+    import warnings
+
+    from valuelab.cli import _quiet_start
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        extra = _quiet_start()
+        warnings.warn(  # traitlets' words for the form Voila documents
+            '--resources={"valuelab": {}} for dict-traits is deprecated in traitlets 5.0.',
+            DeprecationWarning,
+            stacklevel=1,
+        )
+        warnings.warn("--other={} for dict-traits is deprecated", DeprecationWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["--other={} for dict-traits is deprecated"]
+    assert extra == ["--KernelManager.transport_encryption=auto"]
+    log = logging.getLogger("ValueLabVoila")
+    quiet = log.makeRecord(
+        log.name, logging.WARNING, "f", 1, "Notebook %s is not trusted", ("a",), None
+    )
+    other = log.makeRecord(log.name, logging.WARNING, "f", 1, "Kernel %s died", ("a",), None)
+    assert [log.filter(quiet), bool(log.filter(other))] == [False, True]
+
+
+@pytest.mark.slow
+def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
+    postgres_db, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    import pandas as pd
+
+    from valuelab.data.datasets import path
+    from valuelab.reports import read_rows, run_batch
+    from valuelab.scoring import accounts_frame, score_accounts, segment_portfolio
+
+    frame = pd.read_csv(path("accounts")).rename(columns={"arr_eur": "ARR"})
+    frame["updated_at"] = pd.Timestamp("2025-01-31 08:00")
+    postgres_db.upload("crm_accounts", frame)
+    conf = tmp_path / "connections.yaml"
+    conf.write_text(
+        f"warehouse: {{url: '{postgres_db.url_without_password}', table: crm_accounts}}\n"
+        "nowhere: {url: 'postgresql://valuelab@127.0.0.1:1/x', table: t}\n"
+        f"badpass: {{url: '{postgres_db.url_without_password}', password: '${{WRONG}}'}}\n"
+    )
+    for name, value in {**postgres_db.env, "VALUELAB_CONNECTIONS": str(conf)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WRONG", "not-the-password")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("kind: accounts\nfreshness: updated_at\ncolumns: {arr_eur: ARR}\n")
+    segments = tmp_path / "segments.csv"
+    segments.write_text("segment\nSMB\nEnterprise\n")
+    template, out = "notebooks/reports/portfolio_review.ipynb", tmp_path / "out"
+    batch = ["batch", template, "--params-from", str(segments), "--out", str(out)]
+
+    assert main([*batch, "-p", "source", "warehouse", "-p", "mapping", str(mapping)]) == 0
+    assert "2 rendered, 0 up to date, 0 failed" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text())
+    sample = accounts_frame(pd.read_csv(path("accounts")))
+    for segment in ("SMB", "Enterprise"):
+        entry = manifest[f"{segment}.html"]
+        oracle = sample[sample["segment"] == segment]  # plain pandas picks the segment
+        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr_eur"]
+        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk_eur": risk}
+        assert entry["source"]["freshness"] == "2025-01-31T08:00:00"
+        assert entry["source"]["rows"] == len(frame)
+        assert entry["source"]["source"].startswith("@warehouse (postgresql://valuelab@")
+    assert "Data: @warehouse" in (out / "SMB.html").read_text()
+
+    rows = read_rows(segments)
+    again = {"source": "warehouse", "mapping": str(mapping)}
+    skipped = run_batch(template, rows, out, quiet=True, constants=again)
+    assert [i.status for i in skipped.items] == ["skipped", "skipped"]
+    with postgres_db.connect() as con:  # new data arrives: the declared freshness moves
+        con.execute("UPDATE crm_accounts SET updated_at = '2025-02-28 08:00' WHERE segment = 'SMB'")
+    moved = run_batch(template, rows, out, quiet=True, constants=again, only=rows[:1])
+    assert [i.status for i in moved.items] == ["ok"]
+    assert moved.items[0].source["freshness"] == "2025-02-28T08:00:00"
+    secret = postgres_db.passfile.read_text().strip().rsplit(":", 1)[1]
+    assert not any(secret in f.read_text() for f in out.iterdir() if f.is_file())
+
+    for name, message in [("nowhere", "database unreachable"), ("badpass", "wrong user name")]:
+        bad = run_batch(
+            template, rows, out, quiet=True, name="{segment}-" + name, constants={"source": name}
+        )
+        assert [i.status for i in bad.items] == ["failed", "failed"]  # no kernel started
+        page = (out / f"SMB-{name}.html").read_text()
+        assert message in bad.items[0].error and message in page
+        assert "not-the-password" not in page + bad.items[0].error
+    secret_url = "postgresql://valuelab:hunter2@127.0.0.1/valuelab"
+    assert main([*batch, "--out", str(tmp_path / "never"), "-p", "source", secret_url]) == 2
+    err = capsys.readouterr().err
+    assert "refused" in err and "hunter2" not in err and not (tmp_path / "never").exists()
+
+
+@pytest.mark.slow
+def test_a_report_on_data_it_cannot_use_is_one_line_and_exit_2(tmp_path, capsys):
+    import pandas as pd
+
+    from valuelab.data.datasets import path
+
+    mine = tmp_path / "crm.csv"
+    pd.read_csv(path("accounts")).rename(columns={"segment": "Segmnt"}).to_csv(mine, index=False)
+    out = tmp_path / "r.html"
+    template = "notebooks/reports/portfolio_review.ipynb"
+    assert main(["report", template, "-p", "source", str(mine), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no column for 'segment'; did you mean 'Segmnt'?" in err
+    assert not out.exists()  # nothing half-written
+
+
+def test_serve_beyond_loopback_makes_a_token_and_warns(monkeypatch, capsys, tmp_path):
+    import os
+
+    from valuelab.apps import server
+
+    started = []
+    monkeypatch.setattr(server, "main", started.append)
+    monkeypatch.delenv(server.TOKEN_ENV, raising=False)
+    (tmp_path / "eu.csv").write_text("account_id\nA1\n", encoding="utf-8")
+    source = f"EU accounts={tmp_path / 'eu.csv'}"
+    code = main(
+        ["serve", "--host", "0.0.0.0", "--no-browser", "--max-kernels", "9", "--source", source]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0 and err.startswith("warning: listening on 0.0.0.0 (beyond this machine)")
+    token = out.split("?token=")[1].split()[0]
+    assert len(token) == 32 and os.environ.pop(server.TOKEN_ENV) == token
+    (argv,) = started
+    assert "--Voila.ip=0.0.0.0" in argv and "--ValueLabVoila.max_kernels=9" in argv
+    assert not any(token in a for a in argv), "the token is not on the command line"
+    assert f'--ValueLabVoila.sources_json={{"EU accounts": "{tmp_path / "eu.csv"}"}}' in argv
+    started.clear()
+    assert main(["serve", "--no-browser"]) == 0  # loopback: no token, no warning
+    out, err = capsys.readouterr()
+    assert "token" not in out and err == "" and server.TOKEN_ENV not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--source", "EU"], "NAME=PATH or NAME=@connection"),
+        (["--source", "EU=/nowhere/eu.csv"], "no such file or named connection"),
+        (["--max-kernels", "0"], "max_kernels=0"),
+        (["--certfile", "c.pem"], "certfile and keyfile go together"),
+        (["--config", "/nowhere/serve.yaml"], "cannot read"),
+    ],
+)
+def test_serve_settings_are_checked_before_the_server_starts(args, needle, capsys):
+    assert main(["serve", "--no-browser", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and needle in err and len(err.strip().splitlines()) == 1

@@ -102,3 +102,20 @@ def test_notebook_executes_with_its_defaults(path: Path, run_notebook):
             assert out.output_type != "error", f"cell {i} raised {out.get('ename')}"
             if out.output_type == "stream" and out.name == "stderr":
                 assert "Traceback" not in out.text, f"cell {i} printed a traceback"
+
+
+def test_make_test_checks_lessons_and_student_copies_with_nbval():
+    """Issue 24, item 8: instructors' standard check runs in CI beside the suite's own runner."""
+    import glob
+    import re
+
+    makefile = (ROOT / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "$(MAKE) --no-print-directory nbval" in test_recipe
+    (patterns,) = re.findall(r"^NBVAL_NOTEBOOKS \?= (.+)$", makefile, re.M)
+    assert "--nbval-lax $(NBVAL_NOTEBOOKS)" in makefile.replace("-p no:cacheprovider -q ", "")
+    found = {Path(p) for pattern in patterns.split() for p in glob.glob(str(ROOT / pattern))}
+    expected = {p for p in NOTEBOOKS if kind(p) == "lesson" or p.parent.name == "student"}
+    assert found == expected
+    guide = (ROOT / "exercises" / "README.md").read_text()
+    assert "pytest --nbval-lax notebooks/NN_topic.ipynb" in guide

@@ -49,21 +49,21 @@ def test_columns_have_proper_types(postgres_db):
     assert types["shop_events", "date"] == "timestamp without time zone"
     assert types["shop_events", "revenue_eur"] == "numeric"
     assert types["listening_log", "streams"] == "bigint"
-    assert types["listening_log", "user_revenue"] == "numeric"
+    assert types["listening_log", "tier"] == "text"
 
 
 def test_sums_agree_to_the_cent(postgres_db, csv):
     shop, log = csv["shop_events"], csv["listening_log"]
-    revenue, cogs, streams, paid = _one(
+    revenue, cogs, streams, premium = _one(
         postgres_db,
         "SELECT (SELECT sum(revenue_eur) FROM shop_events), (SELECT sum(cogs_eur) FROM "
         "shop_events), (SELECT sum(streams) FROM listening_log), "
-        "(SELECT sum(user_revenue) FROM listening_log)",
+        "(SELECT count(DISTINCT user_id) FROM listening_log WHERE tier = 'premium')",
     )
     assert isinstance(revenue, Decimal)  # exact, not float
     assert int(revenue * 100) == _cents(shop["revenue_eur"])
     assert int(cogs * 100) == _cents(shop["cogs_eur"])
-    assert int(paid * 100) == _cents(log["user_revenue"])
+    assert int(premium) == log.loc[log["tier"] == "premium", "user_id"].nunique()
     assert int(streams) == int(log["streams"].sum())
     assert _cents(pd.Series([40.09, 24.25])) == 6434  # the helper itself, by hand
 

@@ -2,12 +2,19 @@
 
 Every failure prints one line ``error: ...`` to stderr, never a traceback:
 bad input (a file, an argument, an output that cannot be written, a
-non-UTF-8 file or argument) exits with code 2, a report that failed with 1,
-and Ctrl-C (SIGINT) with 130 — at once, even while kernels run: what is
-written is whole (files are written by rename, a batch's manifest after
-every report), so a re-run goes on where it stopped. Set
+non-UTF-8 file or argument, data a report refuses) exits with code 2, a
+report that failed otherwise with 1, and Ctrl-C (SIGINT) with 130 — at
+once, even while kernels run: what is written is whole (files are written
+by rename, a batch's manifest after every report), so a re-run goes on
+where it stopped. Set
 ``VALUELAB_DEBUG=1`` to see the traceback of an unexpected error. Each
 sub-command lives in a small function here that calls the package.
+
+The course's files (lessons, apps, report templates) are found by
+:func:`valuelab.core.shipped`: the repository checkout valuelab runs from,
+else the copy installed with the package, so every command works from any
+folder. ``valuelab <command> --help`` shows each command's purpose, an
+example and its defaults.
 """
 
 from __future__ import annotations
@@ -55,15 +62,16 @@ def _data(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from valuelab.course import site
 
-    index = site.build(args.out, notebooks_dir=args.notebooks)
+    index = site.build(args.out, notebooks_dir=args.notebooks)  # None: the course's own
     print(f"Open {index} in a browser.")
     return 0
 
 
 def _params(args: argparse.Namespace) -> int:
+    from valuelab.core import find_template
     from valuelab.reports import fields, table
 
-    print(table(fields(args.template)))
+    print(table(fields(find_template(args.template))))
     return 0
 
 
@@ -91,8 +99,10 @@ def _values(args: argparse.Namespace) -> dict:
 def _report(args: argparse.Namespace) -> int:
     import nbformat
 
+    from valuelab.core import find_template
     from valuelab.reports import (
         KernelWorker,
+        ReportError,
         check_writable,
         coerce,
         fields,
@@ -100,7 +110,7 @@ def _report(args: argparse.Namespace) -> int:
         write_atomic,
     )
 
-    template = Path(args.template)
+    template = find_template(args.template)
     params = coerce(fields(template), _values(args), template.name)  # before any kernel
     out = Path(args.out)
     if out.is_dir():
@@ -108,7 +118,12 @@ def _report(args: argparse.Namespace) -> int:
     check_writable(out.parent)  # before any kernel
     limits = (args.timeout, args.max_output_mb, args.max_memory_mb)
     with KernelWorker(*limits) as worker:
-        nb = worker.run(template, params)
+        try:
+            nb = worker.run(template, params)
+        except ReportError as err:  # the report refused its input (the data): bad input
+            if err.ename != "InputError":
+                raise
+            raise InputError(err.evalue, source=template.name) from None
     write_atomic(out, to_html(nb))
     if args.keep_notebook:
         write_atomic(out.with_suffix(".ipynb"), nbformat.writes(nb))
@@ -121,8 +136,10 @@ def _batch(args: argparse.Namespace) -> int:
 
     rows = _utf8(read_rows, args.params_from)
     only = _utf8(read_rows, args.params_from, args.where) if args.where else None
+    from valuelab.core import find_template
+
     result = run_batch(
-        args.template,
+        find_template(args.template),
         rows,
         args.out,
         only=only,
@@ -134,20 +151,19 @@ def _batch(args: argparse.Namespace) -> int:
         max_output_mb=args.max_output_mb,
         max_memory_mb=args.max_memory_mb,
         source=str(args.params_from),
+        constants=dict(args.param or []),
     )
     print(result.summary())
     return 1 if result.failed else 0
 
 
 def _course(args: argparse.Namespace) -> int:
-    from valuelab.course import copies as course
     from valuelab.course import grading
 
+    if args.action == "init":
+        return _course_init(args)
     if args.action == "build":
-        written = course.build_students(args.exercises, args.learner_id, args.out)
-        for path in written:
-            print(f"wrote {path}")
-        return 0
+        return _course_build(args)
     if not args.submissions or not args.out:
         raise InputError("needs SUBMISSIONS and --out", source="valuelab course grade")
     table = grading.grade(
@@ -156,8 +172,46 @@ def _course(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         sandboxed=not args.no_sandbox,
         memory_mb=args.memory_mb,
+        force=args.force,
+        progress=True,
     )
     print(f"wrote {table} and {table.parent / 'feedback'}/")
+    return 0
+
+
+def _course_init(args: argparse.Namespace) -> int:
+    from valuelab.course import init_workspace
+
+    if not args.submissions:
+        raise InputError("needs the learner's FOLDER", source="valuelab course init")
+    report = init_workspace(args.submissions)
+    for outcome in ("added", "updated", "kept"):
+        for path in report[outcome]:
+            note = "  (changed by you: left as it is)" if outcome == "kept" else ""
+            print(f"{outcome:<8} {path}{note}")
+    counts = ", ".join(f"{len(v)} {k}" for k, v in report.items())
+    print(f"{args.submissions}: {counts}. Open it with: jupyter lab {args.submissions}")
+    return 0
+
+
+def _course_build(args: argparse.Namespace) -> int:
+    from valuelab.course import copies, roster
+
+    if args.roster:
+        if not args.out or args.learner_id or args.in_place:
+            raise InputError(
+                "--roster needs --out DIR (and no --learner-id or --in-place)",
+                source="valuelab course build",
+            )
+        built = roster.build_cohort(args.exercises, args.roster, args.out, progress=True)
+        count = sum(map(len, built.values()))
+        print(f"wrote {count} notebooks for {len(built)} learners in {args.out}/")
+        return 0
+    written = copies.build_students(
+        args.exercises, args.learner_id, args.out, in_place=args.in_place
+    )
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -171,34 +225,152 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help as written (examples keep their lines), every option's default shown.
+
+    Like :class:`argparse.ArgumentDefaultsHelpFormatter`, but a help text that
+    already says ``(default: ...)`` in words is left as it is, and flags and
+    options without a default (``None``, ``False``) get no ``(default: None)``.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "(default" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        if action.option_strings or action.nargs in ("?", "*"):
+            return f"{text} (default: %(default)s)"
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``error: ...`` on stderr, exit code 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
         sys.exit(2)
 
 
+def _quiet_start() -> list[str]:
+    """Silence the upstream noise of a server start; return the options that avoid the rest.
+
+    - traitlets warns (DeprecationWarning) about the ``--VoilaConfiguration.resources={...}``
+      form Voila documents for its dict option: filtered by its message.
+    - jupyter_server logs "Notebook X is not trusted" per app: trust decides whether a
+      notebook's saved outputs are shown, and the apps are committed without outputs and run
+      afresh: filtered by that message on the server's logger.
+    - ipykernel 7 warns that a kernel "is running over TCP without encryption" unless it gets
+      CurveZMQ keys: jupyter_client provisions them with
+      ``KernelManager.transport_encryption=auto`` (ipykernel's kernelspec declares curve), so
+      the kernels are encrypted rather than the warning hidden (older versions do not warn).
+    """
+    import logging
+    import warnings
+
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    warnings.filterwarnings(
+        "ignore",
+        message=r"--resources=\{.* for dict-traits is deprecated",
+        category=DeprecationWarning,
+    )
+    logging.getLogger("ValueLabVoila").addFilter(
+        lambda record: record.msg != "Notebook %s is not trusted"
+    )
+    if "transport_encryption" in KernelManager.class_trait_names() and zmq.has("curve"):
+        return ["--KernelManager.transport_encryption=auto"]
+    return []
+
+
 def _serve(args: argparse.Namespace) -> int:
     from valuelab.apps import server as serve
+    from valuelab.apps.serving import is_loopback, load_config, visitor_token
 
+    flags = {k: getattr(args, k) for k in _SERVE_FLAGS}
+    config = load_config(args.config, source=args.source, **flags)
+    token = visitor_token(config.host, config.token)
     argv = serve.voila_argv(
-        args.apps, port=args.port, host=args.host, open_browser=not args.no_browser
+        config.apps,
+        port=config.port,
+        host=config.host,
+        open_browser=not args.no_browser,
+        cull_idle_seconds=config.cull_idle_seconds,
+        cull_interval_seconds=config.cull_interval_seconds,
+        serve=config,
     )
-    print(f"valuelab apps: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    argv += _quiet_start()
+    if config.public_url:  # the apps' saved reports link back to the view there (kit.snapshot)
+        os.environ["VALUELAB_PUBLIC_URL"] = config.public_url
+    scheme = "https" if config.certfile else "http"
+    url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
+    if token:
+        os.environ[serve.TOKEN_ENV] = token
+        url += f"?token={token}"
+    if not is_loopback(config.host):
+        print(
+            f"warning: listening on {config.host} (beyond this machine): visitors need the "
+            "token once; see README 'Serving to others'",
+            file=sys.stderr,
+        )
+    print(f"valuelab apps: {url}  (Ctrl-C to stop)", flush=True)
     serve.main(argv)
     return 0
 
 
+def _command(
+    sub: argparse._SubParsersAction, name: str, purpose: str, *examples: str
+) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` starts with its purpose and ends with examples."""
+    lines = "\n".join(f"  {e}" for e in examples)
+    return sub.add_parser(
+        name, help=purpose, description=f"{purpose}.", epilog=f"examples:\n{lines}"
+    )
+
+
+#: ``valuelab serve`` flags that override the config file (None: not given).
+_SERVE_FLAGS = (
+    "apps",
+    "host",
+    "port",
+    "public_url",
+    "token",
+    "certfile",
+    "keyfile",
+    "max_kernels",
+    "client_kernels",
+    "max_memory_mb",
+    "messages_per_second",
+    "client_header",
+    "cull_idle_seconds",
+)
+
+
 def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     """``datasets``, ``build`` and ``serve``: the data, the course site and the apps."""
-    p = sub.add_parser("datasets", help="list, show or regenerate the shipped datasets")
+    p = _command(
+        sub,
+        "datasets",
+        "list, show or regenerate the shipped datasets",
+        "valuelab datasets list",
+        "valuelab datasets show spotify_annual",
+        "valuelab datasets regenerate --out /tmp/datasets",
+    )
     p.add_argument("action", choices=["list", "show", "regenerate"])
     p.add_argument("name", nargs="?", help="dataset name (for show)")
     p.add_argument("--out", default=None, help="folder for regenerate (default: the data folder)")
     p.set_defaults(func=_datasets)
 
-    p = sub.add_parser("data", help="check the analyst's own data: roles, rows, dates, problems")
+    p = _command(
+        sub,
+        "data",
+        "check the analyst's own data: roles, rows, dates, problems",
+        "valuelab data check orders.csv --mapping orders.yaml",
+        "valuelab data check 'postgresql://me@db.example.org/shop?table=orders' -m orders.yaml",
+    )
     p.add_argument("action", choices=["check"])
     p.add_argument(
         "source",
@@ -209,17 +381,75 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--connections", help="named connections file (default: the user's config)")
     p.set_defaults(func=_data)
 
-    p = sub.add_parser("build", help="execute the course notebooks and sample reports to HTML")
+    p = _command(
+        sub,
+        "build",
+        "execute the course notebooks and sample reports to HTML",
+        "valuelab build --out build",
+        "valuelab build --notebooks my_course/notebooks --out my_site",
+    )
     p.add_argument("--out", default="build", help="output folder (default: build)")
-    p.add_argument("--notebooks", default="notebooks", help="notebooks folder")
+    p.add_argument(
+        "--notebooks",
+        help="lessons folder, reports/ and apps/ below it (default: the course's own, whatever "
+        "the current folder: notebooks/ of the checkout valuelab runs from, else the copy "
+        "installed with it)",
+    )
     p.set_defaults(func=_build)
 
-    p = sub.add_parser("serve", help="serve the stakeholder apps (Voila) with a gallery")
-    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--apps", default="notebooks/apps", help="folder of app notebooks")
+    _add_serve_command(sub)
+
+
+def _add_serve_command(sub: argparse._SubParsersAction) -> None:
+    """``serve``: the stakeholder apps."""
+    p = _command(
+        sub,
+        "serve",
+        "serve the stakeholder apps (Voila) with a gallery",
+        "valuelab serve",
+        "valuelab serve --port 8870 --no-browser",
+        "valuelab serve --source warehouse=@warehouse --source 'Sales 2025=data/sales.parquet'",
+        "valuelab serve --host 0.0.0.0 --public-url https://apps.example.com/ --config serve.yaml",
+    )
+    _add_serve_flags(p)
     p.set_defaults(func=_serve, main_thread=True)  # the server takes Ctrl-C itself
+
+
+def _add_serve_flags(p: argparse.ArgumentParser) -> None:
+    """``valuelab serve``'s flags; None (not given) leaves the config file's or the default."""
+    p.add_argument("--config", help="YAML file of these settings and the data sources")
+    p.add_argument("--port", type=int, help="port (default: 8866)")
+    p.add_argument("--host", help="address to bind (default: 127.0.0.1; others need a token)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--apps",
+        help="folder of app notebooks (default: the course's apps, whatever the current folder: "
+        "notebooks/apps/ of the checkout valuelab runs from, else those installed with it)",
+    )
+    p.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME=TARGET",
+        help="a data source the report launcher offers by NAME (a file, glob, database URL or "
+        "@connection); repeat for more",
+    )
+    p.add_argument("--public-url", help="the URL visitors use (its host and origin are allowed)")
+    p.add_argument("--token", help="the visitors' token (default beyond loopback: generated)")
+    p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
+    p.add_argument("--keyfile", help="TLS private key (PEM)")
+    p.add_argument("--max-kernels", type=int, help="kernels at once, all apps (default: 24)")
+    p.add_argument("--client-kernels", type=int, help="kernels per visitor (default: 4)")
+    p.add_argument("--max-memory-mb", type=int, help="MB per kernel, 0 for none (default: 8192)")
+    p.add_argument(
+        "--messages-per-second", type=int, help="widget messages per page a second (default: 30)"
+    )
+    p.add_argument(
+        "--client-header",
+        help="header a trusted reverse proxy on this machine sets to the visitor's address",
+    )
+    p.add_argument(
+        "--cull-idle-seconds", type=int, help="idle kernels without a page are shut down after"
+    )
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
@@ -239,14 +469,33 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: A report template argument: a file, or the name of a shipped template.
+_TEMPLATE = (
+    "report notebook: a file, or a shipped template's name (spotify_year, customer_scorecard, "
+    "portfolio_review), found from any folder"
+)
+
+
 def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     """``params``, ``report`` and ``batch``: parameterized report templates."""
-    p = sub.add_parser("params", help="a report template's parameters: name, type, default, help")
-    p.add_argument("template", help="report notebook, e.g. notebooks/reports/spotify_year.ipynb")
+    p = _command(
+        sub,
+        "params",
+        "a report template's parameters: name, type, default, help",
+        "valuelab params spotify_year",
+        "valuelab params my_reports/churn.ipynb",
+    )
+    p.add_argument("template", help=_TEMPLATE)
     p.set_defaults(func=_params)
 
-    p = sub.add_parser("report", help="render one report to a stakeholder HTML file")
-    p.add_argument("template", help="report notebook")
+    p = _command(
+        sub,
+        "report",
+        "render one report to a stakeholder HTML file",
+        "valuelab report spotify_year -p year 2021 -o spotify_2021.html",
+        "valuelab report customer_scorecard -f params.yaml -o scorecard.html --timeout 120",
+    )
+    p.add_argument("template", help=_TEMPLATE)
     p.add_argument(
         "-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="a parameter"
     )
@@ -256,8 +505,20 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     _add_limits(p)
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("batch", help="one report per row of a CSV or YAML file, with an index")
-    p.add_argument("template", help="report notebook")
+    _add_batch_command(sub)
+
+
+def _add_batch_command(sub: argparse._SubParsersAction) -> None:
+    """``batch``: one report per row."""
+    p = _command(
+        sub,
+        "batch",
+        "one report per row of a CSV or YAML file, with an index",
+        "valuelab batch customer_scorecard --params-from ids.csv --name customer_id "
+        "--out scorecards",
+        "valuelab batch spotify_year --params-from years.yaml --out years --where year!=2015",
+    )
+    p.add_argument("template", help=_TEMPLATE)
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
     p.add_argument(
         "--where",
@@ -272,21 +533,61 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         help="column or pattern of plain {column} fields naming each file, e.g. '{id}-{year}'",
     )
     p.add_argument("--dask", help="'local' or a scheduler address tcp://HOST:PORT")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter for every row (a row's own value wins), e.g. -p source warehouse",
+    )
     _add_limits(p)
     p.set_defaults(func=_batch)
 
 
 def _add_course_command(sub: argparse._SubParsersAction) -> None:
     """``course``: student copies per learner and grading of submissions."""
-    p = sub.add_parser("course", help="student copies (per learner) and grading of submissions")
-    p.add_argument("action", choices=["build", "grade"])
-    p.add_argument("submissions", nargs="?", help="folder of submitted notebooks (for grade)")
+    p = _command(
+        sub,
+        "course",
+        "a learner's working folder, student copies per learner, grading of submissions",
+        "valuelab course init my_course      # learner: lessons + exercises, keeps your changes",
+        "valuelab course build --learner-id ada@example.org --out handout",
+        "valuelab course grade submissions --out grades --timeout 120",
+    )
+    p.add_argument(
+        "action",
+        choices=["init", "build", "grade"],
+        help="init: copy the lessons and exercises into FOLDER (a file you changed is kept); "
+        "build: student copies from the solutions (instructors, in the repository); "
+        "grade: grade the submissions in FOLDER",
+    )
+    p.add_argument(
+        "submissions",
+        nargs="?",
+        metavar="FOLDER",
+        help="init: the learner's folder; grade: folder of submitted notebooks",
+    )
     p.add_argument("--exercises", default="exercises", help="exercises folder (for build)")
     p.add_argument("--learner-id", help="build one learner's copies with their own numbers")
-    p.add_argument("--out", help="output folder (grade: required; build: for --learner-id)")
-    p.add_argument("--timeout", type=int, default=60, help="seconds per cell when grading")
     p.add_argument(
-        "--memory-mb", type=int, default=4096, help="memory limit of each graded kernel (MB)"
+        "--roster", help="build: a CSV with a learner_id column; every learner's copies in one run"
+    )
+    p.add_argument(
+        "--out",
+        help="output folder (required; build: the copies go there, DIR/<learner>/ with --roster)",
+    )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="build: rewrite the repository's exercises/*/student/ copies (maintainers)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="grade: grade every submission, changed or not"
+    )
+    p.add_argument("--timeout", type=int, default=60, help="seconds a cell may run when grading")
+    p.add_argument(
+        "--memory-mb", type=int, default=4096, help="MB of memory each graded kernel may use"
     )
     p.add_argument(
         "--no-sandbox",
@@ -300,6 +601,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="valuelab",
         description="Customer value and product metrics: datasets, course notebooks, reports.",
+        epilog="valuelab COMMAND --help shows a command's purpose, examples and defaults.",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -54,6 +54,10 @@ def test_argv_binds_loopback_and_culls_idle_kernels():
     assert f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}" in argv
     assert "--preheat_kernel=True" not in voila_argv(APPS, pool_size=0)
     assert "--Voila.ip=0.0.0.0" in voila_argv(APPS, host="0.0.0.0")
+    deny = next(a for a in argv if a.startswith("--VoilaKernelManager.preheat_denylist="))
+    pattern = re.compile(deny.split("=", 1)[1])
+    assert pattern.match(str(APPS.resolve() / "sub" / "private.ipynb"))
+    assert not pattern.match(str(APPS.resolve() / "spotify_at_a_glance.ipynb"))
 
 
 def test_argv_uses_the_valuelab_page_with_its_assets_digests():

@@ -171,19 +171,26 @@ def test_url_parameters_set_the_starting_state_and_bursts_settle_on_the_last_cho
 
 
 @pytest.mark.browser
-def test_save_as_report_downloads_the_current_view_with_a_reopen_link(voila, page, tmp_path):
+def test_save_as_report_downloads_the_view_in_one_click(voila, page, tmp_path, monkeypatch):
+    # plain Voila (JupyterLab's front end) runs the download script as valuelab serve does;
+    # its kernels inherit the public address a server is given
+    monkeypatch.setenv(kit.PUBLIC_URL_ENV, "https://apps.example.org/")
     server = voila(APP)
     page.goto(server.url + "?metric=mau_m", wait_until="commit")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=90_000)
-    page.get_by_role("button", name="Save as report").click()
-    with page.expect_download(timeout=30_000) as info:
-        page.locator("a.vl-download").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Save as report").click()  # one click, no link after
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    assert path.name == "spotify_at_a_glance.html"
+    assert re.fullmatch(
+        r"spotify-at-a-glance_monthly-active-users-2015-2024_[\d-]{10}\.html", path.name
+    )
     report = path.read_text(encoding="utf-8")
-    assert "<td>metric</td><td>mau_m</td>" in report
-    assert "metric=mau_m&amp;start=2015&amp;end=2024" in report
+    assert "<th>Metric</th><td>Monthly active users</td>" in report and "mau_m</td>" not in report
+    assert "<th>Years</th><td>2015 – 2024</td>" in report
+    link = "https://apps.example.org/voila/render/spotify_at_a_glance.ipynb?metric=mau_m&amp;start=2015&amp;end=2024"
+    assert f'Reopen this view: <a href="{link}">' in report
+    assert len(report.encode("utf-8")) < 1.5e6  # plotly-basic, not the 4.8 MB bundle
     expected = summary(load_spotify_annual(), "mau_m", 2015, 2024)
     assert format_value("mau_m", expected["end_value"]) in report
 

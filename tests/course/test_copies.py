@@ -7,6 +7,7 @@ import pytest
 from support import EXERCISES
 
 from valuelab import kpis
+from valuelab.core import InputError
 from valuelab.course import build_students, check, learner_variant, set_variant
 from valuelab.course.material import ANSWERS, answers, ltv_inputs
 
@@ -14,10 +15,25 @@ from valuelab.course.material import ANSWERS, answers, ltv_inputs
 def test_committed_student_copies_are_up_to_date(tmp_path):
     copy = tmp_path / "exercises"
     shutil.copytree(EXERCISES, copy, ignore=shutil.ignore_patterns("student"))
-    for path in build_students(copy):
+    for path in build_students(copy, in_place=True):
         committed = EXERCISES / path.parent.parent.name / "student" / "exercise.ipynb"
-        assert committed.exists(), f"run `valuelab course build`: {committed} is missing"
+        assert committed.exists(), f"run `valuelab course build --in-place`: {committed} is missing"
         assert committed.read_text() == path.read_text(), f"{committed} is out of date"
+
+
+def test_out_is_always_honoured_and_the_repository_copies_need_in_place(tmp_path):
+    before = {p: p.read_bytes() for p in EXERCISES.glob("*/student/exercise.ipynb")}
+    plain = build_students(EXERCISES, out=tmp_path / "plain")
+    assert [p.parent for p in plain] == [tmp_path / "plain"] * len(before)
+    assert plain[0].name == "00_start.ipynb"
+    alice = build_students(EXERCISES, "alice", tmp_path / "alice")
+    assert {p.parent for p in alice} == {tmp_path / "alice"}, "not alice/alice/"
+    assert "variant = 0" in plain[3].read_text() and "variant = 0" not in alice[3].read_text()
+    with pytest.raises(InputError, match="say where the copies go"):
+        build_students(EXERCISES)
+    with pytest.raises(InputError, match="--in-place"):
+        build_students(EXERCISES, "alice", in_place=True)
+    assert {p: p.read_bytes() for p in before} == before, "the repository's copies unchanged"
 
 
 def test_student_copies_hide_solutions_hidden_checks_and_expected_values():
@@ -59,5 +75,9 @@ def test_a_learner_copy_carries_its_variant_and_its_solution_passes(tmp_path, ru
     assert f"variant = {learner_variant('ada@example.org')}" in nb.cells[1].source
     solution = EXERCISES / "03_kpis" / "solution.ipynb"
     executed, _ = run_notebook(solution, variant=learner_variant("ada@example.org"))
-    text = "\n".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    text = "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "")
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
     assert "kpis: 7/7 passed" in text

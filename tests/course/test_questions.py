@@ -135,3 +135,16 @@ def test_kpi_numbers_change_with_the_learner_variant():
         assert not check("kpis.q2", BY_HAND["kpis.q2"], quiet=True)
     finally:
         set_variant(0)
+
+
+def test_each_topic_title_is_its_exercise_notebooks_heading():
+    import nbformat
+    from support import EXERCISES
+
+    from valuelab.course.checks import title
+
+    for path in sorted(EXERCISES.glob("*/solution.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        heading = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
+        keys = re.findall(r'check\("(\w+)\.', "".join(c.source for c in nb.cells))
+        assert title(keys[0]) == heading, path.parent.name

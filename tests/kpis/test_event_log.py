@@ -6,7 +6,6 @@ import pytest
 
 from valuelab import kpis
 from valuelab.core.errors import InputError
-from valuelab.kpis import event_log
 
 
 def _log():
@@ -66,16 +65,21 @@ def test_event_log_errors():
         kpis.cohort_retention(_log(), period="year")
 
 
-def test_dense_and_hashed_counting_agree(monkeypatch):
+def test_the_lesson_functions_delegate_to_the_event_metrics():
+    """Written once: the lesson's functions are views of valuelab.kpis.events' results."""
     from valuelab.data import datasets
+    from valuelab.kpis import events as metrics
 
-    events = datasets.load("shop_events")
-    dense = (kpis.cohort_retention(events), kpis.dau(events), kpis.mau(events))
-    monkeypatch.setattr(event_log, "_DENSE_LIMIT", 0)
-    hashed = (kpis.cohort_retention(events), kpis.dau(events), kpis.mau(events))
-    pd.testing.assert_frame_equal(dense[0], hashed[0])
-    pd.testing.assert_series_equal(dense[1], hashed[1])
-    pd.testing.assert_series_equal(dense[2], hashed[2])
+    log = datasets.load("shop_events")
+    canonical = log.rename(columns={"user_id": "user", "date": "time"})
+    table = metrics.cohort_retention(canonical, include_incomplete=True)
+    legacy = kpis.cohort_retention(log)
+    assert legacy.index[0] == "2024-01" and legacy.columns.name == "months since sign-up"
+    np.testing.assert_array_equal(legacy.to_numpy(), table.to_numpy())
+    assert kpis.dau(log).tolist() == metrics.actives(canonical, "day")["actives"].tolist()
+    assert kpis.mau(log).tolist() == metrics.actives(canonical, "month")["actives"].tolist()
+    sticky = metrics.stickiness(canonical)["stickiness"]
+    assert kpis.stickiness(log).tolist() == sticky.tolist()
 
 
 def test_activity_churn_is_typed_and_refused_by_the_simple_ltv():

@@ -10,6 +10,7 @@ from valuelab.plots.kpis import (
     frontier_chart,
     holdout_chart,
     pareto_chart,
+    period_chart,
     tradeoff_chart,
 )
 
@@ -113,3 +114,18 @@ def test_survival_chart_draws_the_step_curve_and_its_band_in_percent():
     ]
     assert two.layout.yaxis.title.text == "Still subscribed (%)"
     assert two.layout.xaxis.title.text == "Tenure (months)"
+
+
+def test_period_chart_draws_incomplete_periods_apart():
+    table = pd.DataFrame(
+        {"actives": [4, 7, 9, 1], "complete": [False, True, True, False]},
+        index=pd.date_range("2024-01-01", periods=4, freq="MS", name="period_start"),
+    )
+    fig = period_chart(table, "actives", "Monthly active users (users)")
+    whole, links, partial = fig.data
+    assert list(whole.y) == [7, 9] and whole.line.dash is None and whole.mode == "lines+markers"
+    assert list(partial.y) == [4, 1] and partial.marker.symbol == "circle-open"
+    assert partial.name == "actives, incomplete period"
+    # dotted from the partial first and last months to their whole neighbours only
+    assert links.line.dash == "dot" and list(links.y) == [4, 7, None, 9, 1, None]
+    assert fig.layout.yaxis.title.text == "Monthly active users (users)"

@@ -295,3 +295,66 @@ def test_the_fingerprint_changes_with_valuelabs_version(toy, monkeypatch):
     assert fingerprint(toy, {"n": 1}) == before
     monkeypatch.setattr(valuelab, "__version__", "99.0", raising=False)
     assert fingerprint(toy, {"n": 1}) != before, "an upgrade re-renders"
+
+
+# --- batches on the analyst's databases ---------------------------------------------------
+
+#: A template reading accounts from a ``source`` the way the report templates do.
+_ACCOUNTS_TEMPLATE = (
+    'segment = "SMB"  # a segment\nsource = ""  # accounts\nmapping = ""  # a mapping',
+    "from valuelab.data.sources import open_source\nfrom valuelab.reports import record\n"
+    "src = open_source(source, mapping or None, kind='accounts')\n"
+    "t = src.table.filter(src.table.segment == segment)\n"
+    "record('arr', float(t.arr_eur.sum().to_pyarrow().as_py()))",
+)
+
+
+def _accounts(n: int = 6):
+    from valuelab.data.datasets import load
+
+    return load("accounts").groupby("segment", observed=True).head(n // 3).reset_index(drop=True)
+
+
+@pytest.mark.slow
+def test_a_database_source_re_renders_only_the_reports_on_the_table_that_changed(tmp_path):
+    import duckdb
+
+    template = write_template(tmp_path / "t.ipynb", *_ACCOUNTS_TEMPLATE)
+    db = tmp_path / "crm.duckdb"
+    accounts = _accounts()
+    with duckdb.connect(str(db)) as con:
+        for table in ("east", "west"):
+            con.register("frame", accounts)
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
+    rows = [{"segment": "SMB", "source": f"duckdb://{db}?table={t}"} for t in ("east", "west")]
+    rows.append({"segment": "SMB", "source": f"duckdb://{db}?table=north"})  # no such table
+    out = tmp_path / "out"
+    first = run_batch(template, rows, out, workers=1, name="source", quiet=True)
+    assert [i.status for i in first.items] == ["ok", "ok", "failed"]  # one bad item, the rest go on
+    assert "no table 'north'" in first.items[2].error
+    smb = accounts.query("segment == 'SMB'")["arr_eur"]
+    assert first.items[0].records["arr"] == pytest.approx(smb.sum())  # the oracle: pandas
+    entry = json.loads((out / "manifest.json").read_text())[first.items[1].name]
+    assert entry["source"] == {
+        "source": f"duckdb:///{str(db).lstrip('/')}",
+        "kind": "duckdb",
+        "freshness": None,  # accounts declare no freshness column: the row count stands in
+        "rows": len(accounts),
+    }
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM west WHERE arr_eur = ?", [smb.max()])
+    again = run_batch(template, rows[:2], out, workers=1, name="source", quiet=True)
+    assert [i.status for i in again.items] == ["skipped", "ok"]  # east is up to date
+    assert again.items[1].records["arr"] == pytest.approx(smb.sum() - smb.max())
+
+
+def test_a_url_with_a_password_is_refused_and_never_echoed(toy, tmp_path):
+    out = tmp_path / "out"
+    secret = "postgresql://analyst:hunter2@db.example.com/shop"
+    with pytest.raises(InputError) as err:
+        run_batch(toy, [{"n": 1}, {"n": 2, "label": secret}], out, quiet=True)
+    assert "parameter 'label' holds a URL with a password: refused" in str(err.value)
+    assert "row 2" in str(err.value) and "hunter2" not in str(err.value)
+    with pytest.raises(InputError, match="-p: .*'label' holds a URL") as err:
+        run_batch(toy, [{"n": 1}], out, quiet=True, constants={"label": secret})
+    assert "hunter2" not in str(err.value) and not out.exists()  # nothing written

@@ -130,7 +130,7 @@ def test_an_account_id_that_is_html_renders_as_text_in_a_real_report(tmp_path):
     with KernelWorker() as worker:
         card = worker.run(
             NOTEBOOKS / "reports" / "customer_scorecard.ipynb",
-            {"customer_id": HOSTILE, "accounts_file": str(own)},
+            {"customer_id": HOSTILE, "source": str(own)},
         )
         year = worker.run(NOTEBOOKS / "reports" / "spotify_year.ipynb", {"year": 2021})
     page = _outside_scripts(to_html(card))

@@ -362,3 +362,23 @@ def test_property_any_cell_is_parameters_or_an_input_error(source):
         assert "\n" not in str(err)
     else:
         assert all(s["type"] in ("int", "float", "bool", "str", "list", "dict") for s in specs)
+
+
+def test_every_report_template_takes_a_source_and_a_mapping_with_help():
+    from support import NOTEBOOKS
+
+    for template in sorted((NOTEBOOKS / "reports").glob("*.ipynb")):
+        specs = {s["name"]: s for s in fields(template)}
+        assert specs["source"]["default"] == "" and specs["mapping"]["default"] == ""
+        assert "named connection" in specs["source"]["help"], template.name
+        assert "mapping" in specs["mapping"]["help"], template.name
+        assert "source" in table(list(specs.values()))
+
+
+def test_a_url_with_a_password_is_refused_without_echoing_it():
+    specs = parse_parameters('source = ""  # data', "t.ipynb")
+    with pytest.raises(InputError) as err:
+        coerce(specs, {"source": "postgresql://me:hunter2@db/shop?table=t"}, "t.ipynb")
+    assert "parameter 'source' holds a URL with a password: refused" in str(err.value)
+    assert "hunter2" not in str(err.value) and "PGPASSWORD" in str(err.value)
+    assert coerce(specs, {"source": "postgresql://me@db/shop?table=t"}, "t.ipynb")

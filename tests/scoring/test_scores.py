@@ -263,7 +263,7 @@ def test_scorecard_and_portfolio_reports(tmp_path):
         datasets.load("accounts").head(5).to_csv(accounts, index=False)
         own = worker.run(
             REPORTS / "customer_scorecard.ipynb",
-            {"customer_id": "A0004", "accounts_file": str(accounts)},
+            {"customer_id": "A0004", "source": str(accounts)},
         )
     rec = read_records(card)
     row = scoring.score_accounts(datasets.load("accounts")).set_index("account_id").loc["A0011"]
@@ -306,3 +306,13 @@ def test_goal_progress_refuses_text_and_flags():
         goal_progress(50, True, 1, 12)
     with pytest.raises(InputError, match="horizon: 0 out of range"):
         goal_progress(50, 3, 3, 0)
+
+
+def test_accounts_frame_reads_any_readers_frame_as_read_accounts_reads_a_csv(tmp_path):
+    sample = pd.read_csv(datasets.path("accounts"))  # plain dtypes: floats, True/False
+    sample["open_to_buy"] = sample["open_to_buy"].map({True: "yes", False: "no"})
+    frame = scoring.accounts_frame(sample, "crm")
+    assert str(frame["outcome_evidence"].dtype) == "Int64" and frame["open_to_buy"].dtype == bool
+    assert frame["open_to_buy"].sum() == datasets.load("accounts")["open_to_buy"].sum()
+    with pytest.raises(InputError, match="^crm: column 'segment'"):
+        scoring.accounts_frame(sample.assign(segment="Tiny"), "crm")

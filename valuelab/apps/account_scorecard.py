@@ -90,6 +90,17 @@ def _show(view: dict[str, w.Widget], state: dict[str, Any]) -> None:
     view["quadrant"].show(score_quadrant(state["scored"], highlight=state["account_id"]))
 
 
+def _save_button(state: Any, controls: list[w.Widget]) -> kit.SaveReport:
+    """Save as report: the view named by its account, the settings read from ``controls``."""
+    return kit.SaveReport(
+        "Account scorecard",
+        state,
+        app="account_scorecard.ipynb",
+        view=("account",),
+        controls=controls,
+    )
+
+
 def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
     """The scorecard: account picker, CSV upload, weight sliders, cards, bars and quadrant.
 
@@ -132,7 +143,7 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
         params = {"account": picker.value, "policy": policy_box.value}
         return params, view["cards"], [view["bars"].figure, view["quadrant"].figure]
 
-    save = kit.SaveReport("Account scorecard", state, app="account_scorecard.ipynb")
+    save = _save_button(state, [picker, policy_box, sliders])
     set_options(account)
     upload.observe(uploaded, names="value")
     policy_box.observe(refresh, names="value")

@@ -172,7 +172,13 @@ def build_app(
         }
         return params, view["cards"], [view["frontier"].figure, view["sweep"].figure]
 
-    save = kit.SaveReport("KPI trade-off explorer", state, app="kpi_tradeoff_explorer.ipynb")
+    save = kit.SaveReport(
+        "KPI trade-off explorer",
+        state,
+        app="kpi_tradeoff_explorer.ipynb",
+        view=("lever", "kpi_a", "kpi_b"),
+        controls=[lever_box, a_box, b_box, sliders],
+    )
     reset.on_click(lambda _: sliders.set(FUNNEL_DEFAULTS))
     for box in (lever_box, a_box, b_box):
         box.observe(refresh, names="value")

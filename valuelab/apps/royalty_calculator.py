@@ -138,7 +138,13 @@ def build_app(
     def state() -> tuple:
         return {key: boxes[key].value for key in _URL_PARAMS}, cards, [chart.figure]
 
-    save = kit.SaveReport("Royalty calculator", state, app="royalty_calculator.ipynb")
+    save = kit.SaveReport(
+        "Royalty calculator",
+        state,
+        app="royalty_calculator.ipynb",
+        view=("rule",),
+        controls=list(boxes.values()),
+    )
     for box in boxes.values():
         box.observe(refresh, names="value")
     refresh()

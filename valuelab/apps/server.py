@@ -44,6 +44,14 @@ What it changes from a plain ``voila notebooks/apps``:
   digests). Switching template from the URL is refused, and the page loads
   nothing from third-party hosts.
 - Bound to 127.0.0.1 unless ``host`` says otherwise.
+- **Safe to serve to others** (:mod:`valuelab.apps.serving`): host and origin
+  allowlist, a token exchanged for a signed cookie beyond loopback, every
+  handler guarded (403 without the token or the cookie, a visitor's kernels
+  are theirs), only gallery apps render (any other path 404), a global and a
+  per-visitor kernel cap with a "busy, try again" page, a memory cap per
+  kernel, a widget-message rate limit per websocket, error text and stderr
+  kept in the server log. The operator's data sources (``--source``) reach
+  the kernels by name (:mod:`valuelab.apps.kit.served`).
 """
 
 from __future__ import annotations
@@ -53,17 +61,27 @@ import hashlib
 import html
 import json
 import os
+import re
+import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlparse
 
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
+from traitlets import Int, Unicode
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from valuelab.apps.kit import CHARTS_ENV
-from valuelab.core import InputError
+from valuelab.apps.kit import CHARTS_ENV, served
+from valuelab.apps.serving.access import Guard, access_settings, client_key, guarded, is_loopback
+from valuelab.apps.serving.capacity import VIEW, Capacity, busy_page
+from valuelab.apps.serving.config import ServeConfig
+from valuelab.core import InputError, shipped
 from valuelab.course import notebook_title
 from valuelab.reports import plotly_bundles
 
@@ -73,6 +91,9 @@ __all__ = [
     "CULL_INTERVAL_SECONDS",
     "FILL_DELAY_SECONDS",
     "POOL_SIZE",
+    "TOKEN_ENV",
+    "ValueLabVoila",
+    "app_weights",
     "apps",
     "chart_bundles",
     "charts_js",
@@ -97,10 +118,15 @@ FILL_DELAY_SECONDS = 2
 #: What a stakeholder reads after Voila's "There was an error when executing
 #: cell [N]." (Voila's own text tells them to rerun Voila with --show_tracebacks).
 CELL_ERROR_MESSAGE = "This part of the app could not be shown."
+#: The environment variable ``valuelab serve`` hands its token to the server in
+#: (not the command line, which other users of the machine can read); the
+#: server removes it before any kernel starts.
+TOKEN_ENV = "VALUELAB_SERVE_TOKEN"
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
 
-DEFAULT_APPS = Path(__file__).resolve().parents[2] / "notebooks" / "apps"
+#: The course's apps: the checkout's ``notebooks/apps``, else the installed copy.
+DEFAULT_APPS = shipped("apps")
 STATIC = Path(__file__).resolve().parent / "static"
 #: Where the ``valuelab`` Voila template lives (a Jupyter data folder).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -179,17 +205,17 @@ def _url(base_url: str, route: str, name: str) -> str:
     return html.escape(f"{base_url}{route}/{quote(name)}")
 
 
-class _GalleryHandler(web.RequestHandler):
+class _GalleryHandler(Guard, JupyterHandler):
     def initialize(self, apps_dir: Path, base_url: str) -> None:
         self.apps_dir = apps_dir
-        self.base_url = base_url
+        self.page_base = base_url
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.write(gallery_html(apps(self.apps_dir), self.base_url))
+        self.write(gallery_html(apps(self.apps_dir), self.page_base))
 
 
-class _StaticHandler(web.RequestHandler):
+class _StaticHandler(Guard, JupyterHandler):
     """The page's scripts, styles and fonts (:func:`page_assets`).
 
     ``charts.js`` and an asset asked for without its current digest
@@ -198,11 +224,11 @@ class _StaticHandler(web.RequestHandler):
     """
 
     def initialize(self, base_url: str) -> None:
-        self.base_url = base_url
+        self.page_base = base_url
 
     def get(self, name: str) -> None:
         if name == "charts.js":
-            body, immutable = charts_js(self.base_url).encode(), False
+            body, immutable = charts_js(self.page_base).encode(), False
         elif (bundle := _bundle_bytes(name)) is not None:
             body, immutable = bundle, True  # the version is in the name
         elif (path := page_assets().get(name)) is not None:
@@ -267,12 +293,13 @@ def _bundle_bytes(name: str) -> bytes | None:
     return path.read_bytes() if path is not None and path.is_file() else None
 
 
-class _SameOriginShutdownHandler(VoilaShutdownKernelHandler):
+class _SameOriginShutdownHandler(Guard, VoilaShutdownKernelHandler):
     """Kernel shutdown on tab close that works (voila issue #1458).
 
     ``navigator.sendBeacon`` cannot add the ``_xsrf`` token, so the token
     check is replaced by a same-origin check: the request must come from a
-    page served by this server.
+    page served by this server. It is authorised by the visitor's signed
+    cookie (which the beacon carries) and shuts down only that visitor's kernel.
     """
 
     def check_xsrf_cookie(self) -> None:
@@ -286,11 +313,69 @@ class _SameOriginShutdownHandler(VoilaShutdownKernelHandler):
             return
         super().check_xsrf_cookie()
 
+    async def post(self, kernel_id: str) -> None:
+        capacity = self.settings["valuelab_capacity"]
+        if capacity.owner(kernel_id) != client_key(self):
+            raise web.HTTPError(403, "not this visitor's kernel")
+        await super().post(kernel_id)
+
+
+class _RenderHandler(Guard, TornadoVoilaHandler):
+    """A gallery app's page (any other path: 404), within the kernel caps.
+
+    Over a cap the visitor gets :func:`~valuelab.apps.serving.capacity.busy_page`
+    (503) and no kernel. The page's kernel is recorded as the visitor's, and
+    the visitor's id reaches the kernel (``served.CLIENT_ENV``).
+    """
+
+    async def get(self, path: str | None = None) -> None:
+        if path not in self.settings["valuelab_apps"]:
+            raise web.HTTPError(404)
+        capacity: Capacity = self.settings["valuelab_capacity"]
+        client = client_key(self)
+        reason = capacity.refusal(self.kernel_manager, client, path)
+        if reason is not None:
+            self.log.warning("busy page for %s: %s", path, reason)
+            self.set_status(503)
+            self.set_header("Retry-After", "30")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(busy_page(reason))
+            return
+        self.request.headers[served.CLIENT_HEADER] = client  # replaces any sent
+        weight = capacity.weights.get(path, 1)
+        capacity.reserved += weight
+        view = VIEW.set((capacity, client, path))
+        try:
+            await super().get(path)
+        finally:
+            VIEW.reset(view)
+            capacity.reserved -= weight
+
+
+class _LocalRequestInfo(RequestInfoSocketHandler):
+    """Voila's request-info socket, for the server's own kernels (loopback) only."""
+
+    def prepare(self) -> None:
+        if not is_loopback(self.request.remote_ip or ""):
+            raise web.HTTPError(403)
+
+
+#: Voila routes the server does not offer (a page here needs none of them).
+_DROPPED = ("/voila/api/contents", "/voila/tree", "/login", "/logout", "/voila/api/themes")
+
 
 class ValueLabVoila(Voila):
-    """Voila with the gallery, the working shutdown and nothing else routed."""
+    """Voila with the gallery, the working shutdown, guarded handlers and bounded kernels."""
 
     name = "valuelab-serve"
+    max_kernels = Int(24, config=True, help="kernels at once, preheated and report ones included")
+    client_kernels = Int(4, config=True, help="kernels one visitor (signed cookie) may hold")
+    max_memory_mb = Int(8192, config=True, help="MB of address space per kernel (0: no cap)")
+    public_url = Unicode("", config=True, help="the URL visitors use (host and origin allowed)")
+    client_header = Unicode("", config=True, help="header a trusted local proxy sets per visitor")
+    certfile = Unicode("", config=True, help="TLS certificate (PEM)")
+    keyfile = Unicode("", config=True, help="TLS private key (PEM)")
+    sources_json = Unicode("{}", config=True, help="the operator's data sources, name -> target")
 
     def initialize(self, argv: list[str] | None = None) -> None:
         # the ``valuelab`` page template is found through JUPYTER_PATH, and the
@@ -298,17 +383,42 @@ class ValueLabVoila(Voila):
         paths = os.environ.get("JUPYTER_PATH", "")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), paths) if p)
         os.environ[CHARTS_ENV] = "1"
+        token = os.environ.pop(TOKEN_ENV, "")  # kernels must not inherit it
         super().initialize(argv)
+        if token:
+            self.token = token
+        os.environ[served.SOURCES_ENV] = self.sources_json
+        os.environ[served.LIMITS_ENV] = json.dumps({"max_memory_mb": self.max_memory_mb})
+        os.environ[served.RUNTIME_ENV] = tempfile.mkdtemp(prefix="valuelab-serve-")
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        root = Path(self.root_dir)
+        capacity = Capacity(self.max_kernels, self.client_kernels, app_weights(root))
+        _track(self.kernel_manager, capacity)
+        settings.update(access_settings(self.public_url, self.client_header))
+        settings.update(
+            valuelab_capacity=capacity,
+            valuelab_apps={p.name for p in root.glob("*.ipynb")},
+        )
+        # the visitor's signed cookie: sent with same-site requests (the close
+        # beacon) and with a shared link followed from elsewhere, never to scripts
+        self.identity_provider.cookie_options = {"samesite": "Lax", "httponly": True}
+        return settings
 
     def init_handlers(self) -> list:
+        replaced = {
+            TornadoVoilaHandler: _RenderHandler,
+            VoilaShutdownKernelHandler: _SameOriginShutdownHandler,
+            RequestInfoSocketHandler: _LocalRequestInfo,
+        }
         handlers = []
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]
-            if handler is TornadoVoilaTreeHandler or "/voila/api/contents" in pattern:
-                continue  # no directory listing, no contents API
-            if handler is VoilaShutdownKernelHandler:
-                spec = (pattern, _SameOriginShutdownHandler, *spec[2:])
-            handlers.append(spec)
+            if handler is TornadoVoilaTreeHandler or any(d in pattern for d in _DROPPED):
+                continue  # no directory listing, no contents API, no login form
+            handler = replaced.get(handler) or guarded(handler)
+            handlers.append((pattern, handler, *spec[2:]))
         handlers[:0] = [
             (
                 self.server_url,
@@ -323,6 +433,42 @@ class ValueLabVoila(Voila):
         ]
         return handlers
 
+    def listen(self) -> None:
+        if self.certfile:
+            import ssl
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certfile, self.keyfile)
+            self.app.listen = functools.partial(self.app.listen, ssl_options=context)
+        super().listen()
+
+
+def _track(km: Any, capacity: Capacity) -> None:
+    """Record the visitor of each preheated kernel a page takes."""
+    original = getattr(km, "get_rendered_notebook", None)
+    if original is None:
+        return
+
+    async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
+        render_task, rendered, kernel_id = await original(*args, **kwargs)
+        capacity.claim(kernel_id)
+        return render_task, rendered, kernel_id
+
+    km.get_rendered_notebook = get_rendered_notebook
+
+
+def app_weights(apps_dir: str | Path) -> dict[str, int]:
+    """ServeKernels one view of each app may run: 1, plus ``metadata.valuelab.report_kernels``.
+
+    The report launcher's notebook declares ``report_kernels: 1`` (a report
+    renders on a kernel of its own), so the global cap counts it twice.
+    """
+    found = {}
+    for nb in sorted(Path(apps_dir).glob("*.ipynb")):
+        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
+        found[nb.name] = 1 + int(meta.get("valuelab", {}).get("report_kernels", 0))
+    return found
+
 
 def voila_argv(
     apps_dir: str | Path = DEFAULT_APPS,
@@ -333,8 +479,9 @@ def voila_argv(
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
     pool_size: int = POOL_SIZE,
+    serve: ServeConfig | None = None,
 ) -> list[str]:
-    """Command-line arguments for :class:`ValueLabVoila` (also usable with ``voila``)."""
+    """Command-line arguments for :class:`ValueLabVoila` (``serve``: limits, access, sources)."""
     folder = Path(apps_dir)
     if not folder.is_dir():
         raise InputError("no such folder", source=str(folder), expected="a folder of app notebooks")
@@ -354,16 +501,38 @@ def voila_argv(
         f"--MappingKernelManager.cull_interval={int(cull_interval_seconds)}",
         "--MappingKernelManager.cull_connected=False",
         f"--VoilaConfiguration.resources={json.dumps({'valuelab': page_resources()})}",
+        *_guard_argv(serve or ServeConfig()),
     ]
-    if pool_size > 0:
+    if pool_size > 0 and not (serve and serve.certfile):
         argv += [
             "--preheat_kernel=True",
             f"--pool_size={int(pool_size)}",
             f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}",
+            # gallery apps only (Voila matches the pattern against absolute paths)
+            f"--VoilaKernelManager.preheat_denylist={re.escape(str(folder.resolve()))}/.+/",
         ]
     if not open_browser:
         argv.append("--no-browser")
     return argv
+
+
+def _guard_argv(serve: ServeConfig) -> list[str]:
+    """The arguments of the kernel caps, access checks and sources of ``serve``."""
+    return [
+        "--VoilaConfiguration.multi_kernel_manager_class=valuelab.apps.serving.capacity.ServeKernels",
+        "--Voila.kernel_websocket_connection_class=valuelab.apps.serving.capacity.ServeConnection",
+        f"--VoilaConfiguration.http_header_envs={served.CLIENT_HEADER}",
+        f"--ValueLabVoila.max_kernels={serve.max_kernels}",
+        f"--ValueLabVoila.client_kernels={serve.client_kernels}",
+        f"--ValueLabVoila.max_memory_mb={serve.max_memory_mb}",
+        f"--ServeKernels.max_memory_mb={serve.max_memory_mb}",
+        f"--ServeConnection.messages_per_second={serve.messages_per_second}",
+        f"--ValueLabVoila.public_url={serve.public_url}",
+        f"--ValueLabVoila.client_header={serve.client_header}",
+        f"--ValueLabVoila.certfile={serve.certfile}",
+        f"--ValueLabVoila.keyfile={serve.keyfile}",
+        f"--ValueLabVoila.sources_json={json.dumps(serve.sources)}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -101,7 +101,13 @@ def build_app(metric: str = _DEFAULT_METRIC, start: int = 0, end: int = 0) -> w.
         params = {"metric": metric_box.value, "start": first, "end": last}
         return params, cards, [chart.figure]
 
-    save = kit.SaveReport("Spotify at a glance", state, app="spotify_at_a_glance.ipynb")
+    save = kit.SaveReport(
+        "Spotify at a glance",
+        state,
+        app="spotify_at_a_glance.ipynb",
+        view=("metric", "start", "end"),
+        controls=[metric_box, span],
+    )
     metric_box.observe(refresh, names="value")
     span.observe(refresh, names="value")
     refresh()

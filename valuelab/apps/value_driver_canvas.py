@@ -137,6 +137,17 @@ def _swing_box(swing: float) -> w.Widget:
     )
 
 
+def _save_button(state: Any, controls: list[w.Widget]) -> kit.SaveReport:
+    """Save as report: the view named by its platform, the settings read from ``controls``."""
+    return kit.SaveReport(
+        "Value driver canvas",
+        state,
+        app="value_driver_canvas.ipynb",
+        view=("platform",),
+        controls=controls,
+    )
+
+
 def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") -> w.Widget:
     """The canvas: a platform picker, one slider per driver, KPI cards, tree and tornado.
 
@@ -184,7 +195,7 @@ def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") 
         }
         return params, view["cards"], [view["tree"].figure, view["tornado"].figure]
 
-    save = kit.SaveReport("Value driver canvas", state, app="value_driver_canvas.ipynb")
+    save = _save_button(state, [picker, swing_box, slider_box])
     reset.on_click(lambda _: current["sliders"].set(current["template"].tree.defaults()))
     picker.observe(load, names="value")
     swing_box.observe(refresh, names="value")

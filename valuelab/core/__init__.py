@@ -1,4 +1,5 @@
-"""The ground every wing stands on: errors, input checks, codes, quantities, provenance.
+"""The ground every wing stands on: errors, input checks, codes, quantities, provenance,
+where the course files are.
 
 :mod:`~valuelab.core.errors` is plain Python and loads at once; the other
 modules need numpy or pandas, so their names load on first use (PEP 562) and
@@ -23,6 +24,9 @@ _LAZY = {
     "format_change": "quantities",
     "format_value": "quantities",
     "quantity": "quantities",
+    "course_root": "paths",
+    "find_template": "paths",
+    "shipped": "paths",
     "Column": "validation",
     "aligned": "validation",
     "check_number": "validation",
@@ -43,6 +47,8 @@ __all__ = [
     "aligned",
     "check_number",
     "check_numbers",
+    "course_root",
+    "find_template",
     "format_change",
     "format_rows",
     "format_value",
@@ -50,6 +56,7 @@ __all__ = [
     "parse_bool",
     "quantity",
     "shaped_like",
+    "shipped",
     "sources_table",
     "validate_frame",
 ]

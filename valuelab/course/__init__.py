@@ -1,6 +1,7 @@
-"""The course kit: answer checks, questions, student copies, grading and the course site."""
+"""The course kit: answer checks, questions, student copies, grading, the course site and the
+learner's working folder."""
 
-from valuelab.course.checks import check, grade_namespace, questions, topics
+from valuelab.course.checks import CheckError, check, grade_namespace, questions, topics
 from valuelab.course.copies import (
     PLACEHOLDER,
     build_students,
@@ -9,21 +10,33 @@ from valuelab.course.copies import (
     student_notebook,
 )
 from valuelab.course.grading import grade
-from valuelab.course.registry import Question, close, question, set_variant, variant_rng
+from valuelab.course.registry import (
+    Question,
+    close,
+    expect,
+    question,
+    set_variant,
+    variant_rng,
+    within,
+)
 from valuelab.course.site import BuildError, Page, build, notebook_title
+from valuelab.course.workspace import init_workspace, working_set
 
 __all__ = [
     "PLACEHOLDER",
     "BuildError",
+    "CheckError",
     "Page",
     "Question",
     "build",
     "build_students",
     "check",
     "close",
+    "expect",
     "first_error",
     "grade",
     "grade_namespace",
+    "init_workspace",
     "learner_variant",
     "notebook_title",
     "question",
@@ -32,4 +45,6 @@ __all__ = [
     "student_notebook",
     "topics",
     "variant_rng",
+    "within",
+    "working_set",
 ]

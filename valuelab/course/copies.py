@@ -4,7 +4,9 @@ One source per exercise: ``exercises/<NN_topic>/solution.ipynb``. In it,
 ``# BEGIN SOLUTION`` / ``# END SOLUTION`` mark the lines a learner writes, and
 cells tagged ``hidden`` hold checks only the grader runs.
 
-- :func:`build_students` writes ``exercises/<NN_topic>/student/exercise.ipynb``:
+- :func:`build_students` writes one learner's copies, ``<out>/<NN_topic>.ipynb``
+  (with ``in_place``: the repository's ``exercises/<NN_topic>/student/exercise.ipynb``,
+  for maintainers); :mod:`valuelab.course.roster` a whole cohort's. In a copy
   each solution block becomes ``name = ...  # your answer`` for the variables
   the cell's ``check(...)`` calls read, hidden cells are dropped, outputs are
   cleared. Self-checks print a message and a hint, never the expected value
@@ -37,6 +39,7 @@ __all__ = [
     "PLACEHOLDER",
     "build_students",
     "first_error",
+    "learner_folder",
     "learner_variant",
     "student_notebook",
 ]
@@ -93,28 +96,74 @@ def _solutions(exercises: Path) -> list[Path]:
     return found
 
 
+def learner_folder(learner_id: str) -> str:
+    """The folder name of a learner's copies: the id, with characters unsafe in a path as ``_``.
+
+    Letters, digits and ``_ . @ -`` are kept, so an e-mail address stays as it is.
+
+    Examples
+    --------
+    >>> learner_folder("ada@example.org"), learner_folder("Bo Li/x")
+    ('ada@example.org', 'Bo_Li_x')
+    """
+    name = re.sub(r"[^A-Za-z0-9_.@-]+", "_", str(learner_id).strip())
+    if name.strip(".") == "":
+        raise InputError(
+            f"learner id {learner_id!r} gives no folder name",
+            expected="letters, digits, _ . @ or -",
+        )
+    return name
+
+
 def build_students(
     exercises: str | Path = "exercises",
     learner_id: str | None = None,
     out: str | Path | None = None,
+    *,
+    in_place: bool = False,
 ) -> list[Path]:
-    """Write the student copies; with ``learner_id`` into ``out/<learner>/`` with their variant.
+    """Write student copies into ``out`` (one notebook per exercise), or the repository's own.
+
+    Parameters
+    ----------
+    exercises : str or Path
+        The folder of ``<NN_topic>/solution.ipynb``.
+    learner_id : str, optional
+        Whose copies: their variant comes from the id; without it, variant 0
+        (the lessons' numbers).
+    out : str or Path, optional
+        The folder to write ``<NN_topic>.ipynb`` into (created if needed).
+    in_place : bool
+        Instead of ``out``, rewrite ``exercises/<NN_topic>/student/exercise.ipynb``
+        (variant 0), the copies committed to the repository: for maintainers
+        after editing a solution.
 
     Returns
     -------
     list of Path
         The notebooks written.
+
+    Raises
+    ------
+    InputError
+        Neither ``out`` nor ``in_place``, or both, or ``in_place`` with a learner id;
+        no solution notebooks.
     """
     exercises = Path(exercises)
+    if in_place == (out is not None) or (in_place and learner_id):
+        raise InputError(
+            "say where the copies go",
+            source="course build",
+            expected="--out DIR, or --in-place (alone) to rewrite the repository's student copies",
+        )
     variant = learner_variant(learner_id) if learner_id else 0
     written = []
     for solution in _solutions(exercises):
         nb = student_notebook(nbformat.read(str(solution), as_version=4), variant)
-        if learner_id:
-            safe = re.sub(r"[^A-Za-z0-9_.@-]+", "_", learner_id)
-            target = Path(out or "build/students") / safe / f"{solution.parent.name}.ipynb"
-        else:
+        if in_place:
             target = solution.parent / "student" / "exercise.ipynb"
+        else:
+            target = Path(out) / f"{solution.parent.name}.ipynb"
         write_atomic(target, nbformat.writes(nb) + "\n")
         written.append(target)
     return written

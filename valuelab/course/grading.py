@@ -14,19 +14,27 @@
    in a fresh kernel without it (:mod:`valuelab.course.runner`).
 3. **Check.** Only the values of the topic's answer variables come back, as
    JSON (:mod:`valuelab.course.values`); the grader runs every public and
-   hidden check on them with the learner's variant.
+   hidden check on them with the learner's variant. Grading is per question:
+   a question whose answer cell raised, ran over the limit or killed its
+   kernel says so (the cell, the limit, what to do), the others count.
 4. **Write.** ``grades.csv`` (one row per notebook; text cells that a
-   spreadsheet would read as a formula are neutralised) and
-   ``feedback/<learner>.html`` (every notebook of the learner: messages and
-   hints, never expected values). A looping, crashing or unreadable
-   submission gets its row; the others are graded; the table is always written.
+   spreadsheet would read as a formula are neutralised),
+   ``feedback/<learner>.html`` (one page for every notebook of the learner,
+   titled with the exercises' names: messages and hints, never expected
+   values; :mod:`valuelab.course.feedback`) and ``manifest.json`` (each
+   submission's hash and result). A looping, crashing or unreadable
+   submission gets its row and a plain sentence; the others are graded; the
+   table is always written.
+5. **Re-grade.** The next run with the same checks and limits grades only the
+   submissions whose hash changed (or every one with ``force``).
 """
 
 from __future__ import annotations
 
 import csv
-import html
+import hashlib
 import io
+import json
 import re
 import tempfile
 from dataclasses import dataclass
@@ -37,15 +45,25 @@ import nbformat
 
 from valuelab.core import InputError
 from valuelab.course import sandbox, values
-from valuelab.course.checks import grade_namespace, questions
+from valuelab.course.checks import grade_namespace, questions, title
 from valuelab.course.copies import learner_variant
+from valuelab.course.feedback import (
+    cell_label,
+    dead_kernel_note,
+    error_note,
+    timeout_note,
+    unreadable_note,
+)
+from valuelab.course.feedback import page as feedback_page
 from valuelab.course.registry import set_variant
 from valuelab.reports import write_atomic
 
-__all__ = ["COLUMNS", "Submission", "find_submissions", "grade", "safe_cell"]
+__all__ = ["COLUMNS", "MANIFEST", "Submission", "find_submissions", "grade", "safe_cell"]
 
 #: The columns of ``grades.csv``.
 COLUMNS = ["learner", "notebook", "topic", "points", "max_points", "percent", "status", "error"]
+#: The hash manifest of the last run, in the grades folder: a re-grade skips what is unchanged.
+MANIFEST = "manifest.json"
 #: A submitted notebook larger than this is not read.
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _CHECK = re.compile(r"""check\(\s*["']([\w.]+)["']""")
@@ -107,15 +125,18 @@ def find_submissions(folder: str | Path) -> list[Submission]:
 def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str]:
     """The notebook with the learner's variant, and its topic; InputError if it cannot be."""
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise InputError(f"over {MAX_NOTEBOOK_BYTES // 2**20} MB", source=path.name)
+        raise InputError(unreadable_note(path.name, "big"), source=path.name)
     try:
         nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
-    except Exception as err:  # any malformed file is unreadable, whatever the parser says
-        raise InputError(f"not a notebook ({type(err).__name__})", source=path.name) from None
+    except Exception:  # any malformed file is unreadable, whatever the parser says
+        raise InputError(unreadable_note(path.name, "damaged"), source=path.name) from None
     keys = [k for c in code for k in _CHECK.findall(str(c.source))]
     if not keys:
-        raise InputError("no check(...) calls: not an exercise notebook", source=path.name)
+        raise InputError(
+            unreadable_note(path.name, "not_exercise") + " (not an exercise notebook)",
+            source=path.name,
+        )
     topic = keys[0].split(".", 1)[0]
     questions(topic)  # an unknown topic is an InputError here
     line = f"variant = {int(variant)}  # set by the grader from the learner id"
@@ -123,7 +144,9 @@ def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str]:
     if params and re.search(r"^variant\s*=", params[0].source, re.M):
         params[0].source = re.sub(r"^variant\s*=.*$", line, params[0].source, count=1, flags=re.M)
     else:
-        nb.cells.insert(0, nbformat.v4.new_code_cell(line))
+        cell = nbformat.v4.new_code_cell(line)
+        cell.metadata["valuelab"] = {"inserted": True}
+        nb.cells.insert(0, cell)
     return nb, topic
 
 
@@ -151,21 +174,108 @@ def _outcome(result: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
         return "failed", "; ".join(n for n in [error, "its answers were not JSON"] if n), None
 
 
+def _label(nb: nbformat.NotebookNode, index: int) -> str:
+    """Cell ``index`` of the prepared notebook as the learner numbers it (no grader cell)."""
+    first = nb.cells[0] if nb.cells else None
+    inserted = bool(first is not None and first.metadata.get("valuelab", {}).get("inserted"))
+    return cell_label(index + (0 if inserted else 1), nb.cells[index].source)
+
+
+def _notes(
+    nb: nbformat.NotebookNode, result: dict[str, Any], timeout: int
+) -> dict[int, tuple[str, bool]]:
+    """Cell index -> (what went wrong with it in plain words, whether it is a first cause).
+
+    A cell stopped by the time limit or a dead kernel, or one that raised, is a first
+    cause; a later ``NameError`` after one of those is its consequence and says so.
+    """
+    notes: dict[int, tuple[str, bool]] = {}
+    for index, reason in result.get("stopped", []):
+        label = _label(nb, index)
+        ran_over = "ran over" in str(reason)
+        notes[index] = (timeout_note(label, timeout) if ran_over else dead_kernel_note(label), True)
+    for index, error in sorted(result.get("errors", [])):
+        if index in notes:
+            continue
+        roots = [i for i, (_, root) in notes.items() if root and i < index]
+        if str(error).startswith("NameError") and roots:
+            cause = _label(nb, max(roots)).split(" (", 1)[0]
+            text = f"{_label(nb, index)} could not run ({error}) because {cause} did not finish."
+            notes[index] = (text, False)
+        else:
+            notes[index] = (error_note(_label(nb, index), str(error)), True)
+    return notes
+
+
+def _assigning_cell(nb: nbformat.NotebookNode, variable: str) -> int | None:
+    """The index of the first code cell that assigns ``variable``."""
+    pattern = re.compile(rf"^\s*{re.escape(variable)}\s*(?::[^=\n]*)?=(?!=)", re.M)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and pattern.search(str(cell.source)):
+            return index
+    return None
+
+
+def _blame(
+    nb: nbformat.NotebookNode, results: list[dict[str, Any]], notes: dict[int, tuple[str, bool]]
+) -> list[dict[str, Any]]:
+    """An unanswered question whose cell failed or was stopped says so, instead of "no answer"."""
+    for r in results:
+        if r["passed"] or r.get("answered"):
+            continue
+        index = _assigning_cell(nb, str(r.get("variable", "")))
+        if index is not None and index in notes:
+            r["message"] = f"no answer, because {notes[index][0]}"
+    return results
+
+
 def _grade_one(item: Submission, options: dict[str, Any], tmp: Path) -> dict[str, Any]:
-    """One submission's row, with ``results`` (one dict per question) for its feedback."""
+    """One submission's row, with ``results`` (one dict per question) and ``notes``."""
     row: dict[str, Any] = {"learner": item.learner, "notebook": item.path.name, "topic": ""}
+    row |= {"title": "", "notes": [], "results": []}
     try:
         nb, topic = _prepare(item.path, learner_variant(item.learner))
     except InputError as err:
-        return {**row, "status": "unreadable", "error": str(err).splitlines()[0], "results": []}
-    row["topic"] = topic
+        sentence = err.problem.removesuffix(" (not an exercise notebook)")
+        return {**row, "status": "unreadable", "error": sentence, "notes": [sentence]}
+    row |= {"topic": topic, "title": title(topic)}
     names = sorted({q.variable for q in questions(topic)})
     prepared = tmp / "submission.ipynb"
     prepared.write_text(nbformat.writes(nb), encoding="utf-8")
-    result = sandbox.run_submission(prepared, names, **options)
+    result = sandbox.run_submission(prepared, names, **_run_options(options))
+    if "unreadable" in result:
+        sentence = unreadable_note(item.path.name, "damaged")
+        return {**row, "status": "unreadable", "error": sentence, "notes": [sentence]}
     status, error, answers = _outcome(result)
-    results = _check(answers if answers is not None else {}, topic, item.learner)
-    return {**row, "status": status, "error": error, "results": results}
+    notes = _notes(nb, result, options["timeout"])
+    results = _blame(nb, _check(answers if answers is not None else {}, topic, item.learner), notes)
+    roots = [i for i in sorted(notes) if notes[i][1]]
+    row_notes = [notes[i][0] for i in roots]
+    later = [_label(nb, i).split(" (", 1)[0] for i in sorted(notes) if not notes[i][1]]
+    if later:
+        row_notes.append(f"Cells that needed it could not run: {', '.join(later)}.")
+    if status == "failed":
+        row_notes.append(f"The grader could not read your answers ({error}). {_ASK}")
+    error = "; ".join(_short(nb, i, notes[i][0]) for i in roots) or error
+    return {**row, "status": status, "error": error, "notes": row_notes, "results": results}
+
+
+_ASK = "Run the whole notebook yourself; if it runs, ask your instructor."
+
+
+def _short(nb: nbformat.NotebookNode, index: int, note: str) -> str:
+    """The CSV's short form of a cell note: "cell 5 ran over the 60 s limit"."""
+    number = _label(nb, index).split(" (", 1)[0]
+    found = re.search(r"ran longer than the (\d+) s limit", note)
+    if found:
+        return f"{number} ran over the {found.group(1)} s limit"
+    if "stopped the Python kernel" in note:
+        return f"{number} stopped the kernel"
+    return f"{number}: " + note.split(" raised ", 1)[-1].split(". Fix it", 1)[0]
+
+
+def _run_options(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: options[k] for k in ("timeout", "memory_mb", "sandbox", "wall")}
 
 
 def _score(row: dict[str, Any]) -> dict[str, Any]:
@@ -178,35 +288,9 @@ def _score(row: dict[str, Any]) -> dict[str, Any]:
     return out | {"status": row["status"], "error": row["error"]}
 
 
-def _section(row: dict[str, Any]) -> str:
-    e = html.escape
-    items = "".join(
-        f"<li>{'✅' if r['passed'] else '❌'} {e(r['question'])}"
-        f"{' (hidden)' if r['hidden'] else ''}: {e(r['message'])} "
-        f"— {r['points']:g}/{r['max_points']:g}</li>"
-        for r in row["results"]
-    )
-    s = _score(row)
-    note = (
-        f"<p><b>Your notebook stopped with an error:</b> {e(row['error'])}</p>"
-        if row["error"]
-        else ""
-    )
-    return (
-        f"<section><h2>{e(s['topic'] or '?')}: {s['points']:g} / {s['max_points']:g} points</h2>"
-        f"<p>Notebook: {e(row['notebook'])}</p>{note}<ul>{items}</ul></section>"
-    )
-
-
 def _feedback(learner: str, rows: list[dict[str, Any]]) -> str:
     """One learner's page: a section per notebook, messages and hints only."""
-    e = html.escape
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Feedback: {e(learner)}</title><style>body{{font-family:system-ui,sans-serif;"
-        "margin:2em;max-width:800px}li{margin:.4em 0}</style></head><body>"
-        f"<h1>Feedback: {e(learner)}</h1>{''.join(_section(r) for r in rows)}</body></html>"
-    )
+    return feedback_page(learner, rows)
 
 
 def _write_grades(table: Path, rows: list[dict[str, Any]]) -> None:
@@ -218,6 +302,63 @@ def _write_grades(table: Path, rows: list[dict[str, Any]]) -> None:
     write_atomic(table, buffer.getvalue())
 
 
+def _fingerprint(options: dict[str, Any]) -> str:
+    """What a stored grade depends on besides the file: the checks' code and the limits."""
+    digest = hashlib.sha256(json.dumps(_run_options(options), sort_keys=True).encode())
+    folder = Path(__file__).resolve().parent
+    for path in sorted([*folder.glob("*.py"), *(folder / "questions").glob("*.py")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(item: Submission) -> str:
+    data = item.path.read_bytes() if item.path.is_file() else b""
+    return hashlib.sha256(item.learner.encode() + b"\0" + data).hexdigest()
+
+
+def _load_manifest(path: Path, fingerprint: str) -> dict[str, Any]:
+    """The stored rows of the last run, by submission; empty when the checks or limits changed."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+        return {}
+    found = data.get("submissions")
+    return found if isinstance(found, dict) else {}
+
+
+def _native(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _track(items: list[Submission], progress: bool) -> Any:
+    if not progress:
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, description="Grading", console=Console(stderr=True))
+
+
+def _grade_all(
+    items: list[Submission], root: Path, manifest: dict[str, Any], options: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows for every submission: unchanged ones from the manifest, the others graded now."""
+    rows, stored = [], {}
+    with tempfile.TemporaryDirectory(prefix="valuelab-grading-") as tmp:
+        for item in _track(items, options["progress"]):
+            key, digest = item.path.relative_to(root).as_posix(), _digest(item)
+            old = manifest.get(key)
+            if not options["force"] and isinstance(old, dict) and old.get("sha256") == digest:
+                row = old["row"]
+            else:
+                row = json.loads(json.dumps(_grade_one(item, options, Path(tmp)), default=_native))
+            rows.append(row)
+            stored[key] = {"sha256": digest, "row": row}
+    return rows, stored
+
+
 def grade(
     submissions: str | Path,
     out: str | Path,
@@ -226,15 +367,17 @@ def grade(
     sandboxed: bool = True,
     memory_mb: int = 4096,
     wall: float | None = None,
+    force: bool = False,
+    progress: bool = False,
 ) -> Path:
-    """Grade every submission; write ``grades.csv`` and ``feedback/<learner>.html``.
+    """Grade the submissions that changed; write ``grades.csv`` and ``feedback/<learner>.html``.
 
     Parameters
     ----------
     submissions : str or Path
         The folder of submissions (layout in the module docstring).
     out : str or Path
-        Where ``grades.csv`` and ``feedback/`` go.
+        Where ``grades.csv``, ``feedback/`` and ``manifest.json`` go.
     timeout : int
         Seconds per cell; a cell over it is interrupted and left out.
     sandboxed : bool
@@ -243,6 +386,10 @@ def grade(
         Address-space limit of each submission's kernel, in MB.
     wall : float, optional
         Seconds for one whole submission; default ``5 * (timeout + 60)``.
+    force : bool
+        Grade every submission again, even those ``manifest.json`` says are unchanged.
+    progress : bool
+        Show a progress bar on stderr.
 
     Returns
     -------
@@ -266,13 +413,19 @@ def grade(
     out = Path(out)
     options = {"timeout": timeout, "memory_mb": memory_mb, "sandbox": sandboxed}
     options["wall"] = wall if wall is not None else 5.0 * (timeout + 60)
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="valuelab-grading-") as tmp:
-        for item in items:
-            rows.append(_grade_one(item, options, Path(tmp)))
+    fingerprint = _fingerprint(options)
+    manifest = _load_manifest(out / MANIFEST, fingerprint)
+    options |= {"force": force, "progress": progress}
+    rows, stored = _grade_all(items, Path(submissions), manifest, options)
+    return _write(out, rows, {"fingerprint": fingerprint, "submissions": stored})
+
+
+def _write(out: Path, rows: list[dict[str, Any]], manifest: dict[str, Any]) -> Path:
+    """The feedback pages, ``grades.csv`` and the manifest; returns the table's path."""
     for learner in dict.fromkeys(r["learner"] for r in rows):
         mine = [r for r in rows if r["learner"] == learner]
         write_atomic(out / "feedback" / f"{learner}.html", _feedback(learner, mine))
     table = out / "grades.csv"
     _write_grades(table, rows)
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
     return table

@@ -14,7 +14,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Question", "close", "question", "set_variant", "variant_rng"]
+__all__ = [
+    "KINDS",
+    "Question",
+    "close",
+    "expect",
+    "question",
+    "set_variant",
+    "variant_rng",
+    "within",
+]
+
+#: What a question's answer is: a number (with a tolerance), a whole number, a text, or
+#: anything else its own check reads (a tree, a dict, a tuple...).
+KINDS = ("number", "integer", "text", "other")
 
 _REGISTRY: dict[str, Question] = {}
 _VARIANT = {"seed": 0}
@@ -69,6 +82,11 @@ class Question:
         Weight when grading.
     hidden : bool
         Hidden checks run only at grading, never in the student notebook.
+    kind : str
+        One of :data:`KINDS`: what the check explains when the answer has the wrong type.
+    tol : float, optional
+        For numbers: the largest accepted distance from the expected value, in the
+        answer's unit (half a unit of the last digit the lesson prints).
     """
 
     key: str
@@ -77,23 +95,135 @@ class Question:
     hint: str
     points: float = 1.0
     hidden: bool = False
+    kind: str = "other"
+    tol: float | None = None
 
     @property
     def topic(self) -> str:
         """The part of the key before the dot."""
         return self.key.split(".", 1)[0]
 
+    @property
+    def rule(self) -> str:
+        """What is accepted, in words (shown with the hint), e.g. "answers within ±0.05 pass".
+
+        Examples
+        --------
+        >>> Question("a.q1", "x", bool, "h", kind="number", tol=0.05).rule
+        'a number; answers within ±0.05 pass, so 1 decimal is enough'
+        >>> Question("a.q2", "x", bool, "h", kind="integer").rule
+        'a whole number (an int)'
+        """
+        if self.kind == "integer":
+            return "a whole number (an int)"
+        if self.kind == "text":
+            return "a text (str)"
+        if not self.tol:
+            return ""
+        lead = "a number; answers" if self.kind == "number" else "numbers"
+        return f"{lead} within ±{self.tol:g} pass, so {_enough(self.tol)}"
+
+
+def _enough(tol: float) -> str:
+    """How rounded an answer may be for a tolerance, as a clause.
+
+    Examples
+    --------
+    >>> _enough(0.005), _enough(0.05)
+    ('2 decimals are enough', '1 decimal is enough')
+    >>> _enough(0.5), _enough(50)
+    ('a whole number is enough', 'rounding to the nearest 100 is fine')
+    """
+    step = 2 * tol
+    if step >= 10:
+        return f"rounding to the nearest {step:,.0f} is fine"
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    if decimals == 0:
+        return "a whole number is enough"
+    return f"{decimals} decimal{'s are' if decimals > 1 else ' is'} enough"
+
 
 def question(
-    key: str, *, variable: str, hint: str, points: float = 1.0, hidden: bool = False
+    key: str,
+    *,
+    variable: str,
+    hint: str,
+    points: float = 1.0,
+    hidden: bool = False,
+    kind: str = "other",
+    tol: float | None = None,
 ) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
-    """Register ``verify`` as the check of question ``key`` (a decorator)."""
+    """Register ``verify`` as the check of question ``key`` (a decorator).
+
+    ``kind`` and ``tol`` are described in :class:`Question`; a check whose answer is
+    a tuple of numbers reads its own ``tol`` (see :func:`within`).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
 
     def register(verify: Callable[[Any], bool]) -> Callable[[Any], bool]:
-        _REGISTRY[key] = Question(key, variable, verify, hint, points, hidden)
+        _REGISTRY[key] = Question(key, variable, verify, hint, points, hidden, kind, tol)
         return verify
 
     return register
+
+
+def expect(
+    key: str,
+    *,
+    variable: str,
+    hint: str,
+    tol: float | None = None,
+    kind: str = "number",
+    points: float = 1.0,
+    hidden: bool = False,
+) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Register a question whose decorated function returns the expected value.
+
+    A number passes when it is within ``tol`` of it (:func:`within`); a whole number
+    (``kind="integer"``) or a text (``kind="text"``) when it equals it.
+
+    Examples
+    --------
+    >>> @expect("doc.q1", variable="x", hint="Two thirds.", tol=0.005)
+    ... def _doc():
+    ...     return 2 / 3
+    >>> _REGISTRY["doc.q1"].verify(0.67), _REGISTRY["doc.q1"].verify(0.66)
+    (True, False)
+    >>> del _REGISTRY["doc.q1"]
+    """
+    if kind == "number" and tol is None:
+        raise ValueError(f"{key}: a number question declares its tolerance (tol)")
+
+    def register(expected: Callable[[], Any]) -> Callable[[], Any]:
+        def verify(answer: Any) -> bool:
+            if kind == "number":
+                return within(answer, float(expected()), tol)
+            return answer == expected()
+
+        question(
+            key, variable=variable, hint=hint, points=points, hidden=hidden, kind=kind, tol=tol
+        )(verify)
+        return expected
+
+    return register
+
+
+def within(answer: Any, expected: float, tol: float | None) -> bool:
+    """Whether ``answer`` is a number at most ``tol`` from ``expected`` (rounding allowed).
+
+    Examples
+    --------
+    >>> within(8.1, 8.0789, 0.05), within(0.88, 0.8817, 0.005), within(8.2, 8.0789, 0.05)
+    (True, True, False)
+    >>> within("8.08", 8.0789, 0.05)
+    False
+    """
+    if isinstance(answer, bool) or not isinstance(answer, int | float | np.integer | np.floating):
+        return False
+    return math.isfinite(float(answer)) and abs(float(answer) - float(expected)) <= (
+        (tol or 0.0) * (1 + 1e-9) + 1e-12
+    )
 
 
 def close(answer: Any, expected: float, rel: float = 1e-3, abs_tol: float = 1e-9) -> bool:

@@ -8,12 +8,14 @@ that cell; so does a cell that kills its kernel. After more than
 ``--max-stops`` such cells, the run keeps only the cells before the last one.
 The kernel gets an address-space limit (``--memory-mb``). At the end, the
 named variables are encoded by :mod:`valuelab.course.values` in the kernel and
-one JSON object goes to stdout::
+one JSON object goes to stdout (cells are numbered from 0 in ``stopped`` and
+``errors``, every cell counted; ``error`` is the first error)::
 
     {
         "values": "<JSON of the variables>",
-        "stopped": [[3, "cell 3 ran over 60 s"]],
+        "stopped": [[3, "cell 4 ran over 60 s"]],
         "error": "ZeroDivisionError: division by zero",
+        "errors": [[5, "ZeroDivisionError: division by zero"]],
         "values_error": "",
     }
 
@@ -81,7 +83,8 @@ def _attempt(
         nb, timeout=timeout, allow_errors=True, kernel_name="python3", record_timing=False
     )
     client.shutdown_kernel = "immediate"
-    result: dict[str, Any] = {"error": "", "values": "", "values_error": "", "stop": None}
+    result: dict[str, Any] = {"error": "", "errors": [], "values": "", "values_error": ""}
+    result["stop"] = None
     with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or index in skip:
@@ -96,7 +99,10 @@ def _attempt(
             except DeadKernelError:
                 result["stop"] = (index, f"cell {index + 1} stopped the kernel")
                 return result
-            result["error"] = result["error"] or _first_error(cell)
+            error = _first_error(cell)
+            if error:
+                result["errors"].append([index, error])
+            result["error"] = result["error"] or error
             cell.outputs = []  # only the answers leave; keep memory flat
         result["values"], result["values_error"] = _values(client, names, timeout)
     return result

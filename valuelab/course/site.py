@@ -22,7 +22,7 @@ from urllib.parse import quote
 import nbformat
 import yaml
 
-from valuelab.core import InputError, ValueLabError
+from valuelab.core import InputError, ValueLabError, shipped
 from valuelab.reports import (
     KernelWorker,
     ReportError,
@@ -187,7 +187,7 @@ def _pages(src: Path, out: Path) -> list[Page]:
 def build(
     out: str | Path = "build",
     *,
-    notebooks_dir: str | Path = "notebooks",
+    notebooks_dir: str | Path | None = None,
     workers: int = 2,
     timeout: int = 600,
 ) -> Path:
@@ -197,8 +197,10 @@ def build(
     ----------
     out : path
         Output folder (created).
-    notebooks_dir : path
-        Folder with the lessons; ``reports/`` and ``apps/`` below it.
+    notebooks_dir : path, optional
+        Folder with the lessons; ``reports/`` and ``apps/`` below it. Default:
+        the course's own (:func:`valuelab.core.shipped`: the checkout's
+        ``notebooks/``, else the copy installed with valuelab).
     workers : int
         Notebooks executed at once (each on a fresh forked kernel).
     timeout : int
@@ -214,7 +216,7 @@ def build(
     BuildError
         After writing everything, if any notebook failed (names them all).
     """
-    src = Path(notebooks_dir)
+    src = Path(notebooks_dir) if notebooks_dir else shipped("lessons")
     out = Path(out)
     if not src.is_dir():
         raise InputError("no such folder", source=str(src), expected="the notebooks folder")

@@ -41,11 +41,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
+import numpy as np  # noqa: F401 (the doctests use it)
 import pandas as pd
 
-from valuelab.core import Column, InputError, integer_codes, validate_frame
+from valuelab.core import Column, InputError, validate_frame
 from valuelab.kpis.definitions import ActivityChurn
+from valuelab.kpis.events import active_users as _actives
+from valuelab.kpis.events import cohorts as _cohorts
+from valuelab.kpis.events import value as _value
 from valuelab.kpis.payback import cohort_margin_curve, cohort_payback_month, tenure_months
 
 __all__ = [
@@ -61,8 +64,6 @@ __all__ = [
 
 _COLUMNS = [Column("user_id"), Column("date", kind="datetime"), Column("event", kind="str")]
 _PERIODS = {"month": "M", "week": "W"}
-#: Largest bucket x user grid (cells) counted with a dense flag array (~0.5 GB); above, hashing.
-_DENSE_LIMIT = 500_000_000
 
 
 def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str) -> pd.DataFrame:
@@ -83,61 +84,15 @@ def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str)
     return log
 
 
-def _active(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.DataFrame:
-    return log if active_events is None else log[log["event"].isin(set(active_events))]
+def _canonical(log: pd.DataFrame) -> pd.DataFrame:
+    """The log under the role names of ``valuelab.kpis.events`` (which computes every metric)."""
+    return log.rename(columns={"user_id": "user", "date": "time"})
 
 
-def _with_periods(log: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """The log with ``p``, the ordinal of each event's period (``freq`` "M" or "W")."""
-    stamp = log["date"].dt.to_period(freq)
-    ordinal = stamp.map(lambda p: p.ordinal) if stamp.dtype == object else stamp.array.asi8
-    return log.assign(p=np.asarray(ordinal, dtype=np.int64))
-
-
-def _cohorts(log: pd.DataFrame, signup_event: str) -> pd.Series:
-    """Each user's cohort (period ordinal): their first sign-up, else their first event."""
-    signups = log[log["event"] == signup_event].groupby("user_id", observed=True)["p"].min()
-    first = log.groupby("user_id", observed=True)["p"].min()
-    cohort = first.copy()
-    cohort.loc[signups.index] = signups
-    return cohort
-
-
-def _active_since_signup(act: pd.DataFrame, cohort: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """One (cohort, periods since sign-up) pair per user and period the user was active."""
-    codes, users = integer_codes(act["user_id"])
-    n = len(users)
-    user_cohort = cohort.reindex(users).to_numpy(dtype=np.int64)
-    k = act["p"].to_numpy() - user_cohort[codes]
-    keep = k >= 0
-    width = int(k.max()) + 1 if keep.any() else 1
-    if width * n <= _DENSE_LIMIT:  # a user x period grid of flags
-        seen = np.zeros((max(n, 1), width), dtype=bool)
-        seen[codes[keep], k[keep]] = True
-        pair_user, pair_k = np.nonzero(seen)
-    else:
-        pairs = pd.unique(codes[keep] * np.int64(width) + k[keep])  # one per (user, period)
-        pair_user, pair_k = pairs // width, pairs % width
-    return user_cohort[pair_user], pair_k
-
-
-def _retention_table(
-    pair_cohort: np.ndarray, pair_k: np.ndarray, cohort: pd.Series, last: int
-) -> pd.DataFrame:
-    """Share 0-1 of each cohort active k periods on; NaN after ``last`` (the log's last period)."""
-    counts = (
-        pd.DataFrame({"cohort": pair_cohort, "k": pair_k})
-        .groupby(["cohort", "k"])
-        .size()
-        .unstack("k", fill_value=0)
-    )
-    sizes = cohort.value_counts().sort_index()
-    counts = counts.reindex(index=sizes.index, fill_value=0)
-    width = last - int(sizes.index.min()) + 1
-    counts = counts.reindex(columns=range(width), fill_value=0)
-    table = counts.div(sizes, axis=0).astype(float)
-    horizon = last - table.index.to_numpy()[:, None]
-    return table.where(np.arange(width)[None, :] <= horizon)
+def _mau(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.Series:
+    table = _actives.actives(_canonical(log), "month", active_events)
+    index = table.index.to_period("M").rename("month")
+    return pd.Series(table["actives"].to_numpy(), index=index, name="mau")
 
 
 def cohort_retention(
@@ -165,48 +120,14 @@ def cohort_retention(
     """
     if period not in _PERIODS:
         raise InputError(f"unknown period {period!r}", source="period", expected="month or week")
-    freq = _PERIODS[period]
-    log = _with_periods(_log(events, active_events, source), freq)
-    cohort = _cohorts(log, signup_event)
-    pair_cohort, pair_k = _active_since_signup(_active(log, active_events), cohort)
-    table = _retention_table(pair_cohort, pair_k, cohort, int(log["p"].max()))
-    table.index = pd.PeriodIndex.from_ordinals(table.index, freq=freq).astype(str)
+    log = _canonical(_log(events, active_events, source))
+    table = _cohorts.cohort_retention(
+        log, period, active_events, signup_event, include_incomplete=True
+    )
+    labels = table.index.to_period(_PERIODS[period]).astype(str)
+    table = pd.DataFrame(table.to_numpy(), index=labels, columns=table.columns)
     table.index.name, table.columns.name = "cohort", f"{period}s since sign-up"
     return table
-
-
-def _distinct_per(bucket: np.ndarray, users: pd.Series, size: int) -> np.ndarray:
-    """Distinct users per bucket 0..size-1: unique (bucket, user) pairs by hashing, then a count."""
-    codes, labels = integer_codes(users)
-    n = len(labels)
-    if size * n <= _DENSE_LIMIT:  # a bucket x user grid of flags: scattered writes, one sum
-        seen = np.zeros((size, max(n, 1)), dtype=bool)
-        seen[bucket, codes] = True
-        return seen.sum(axis=1)
-    pairs = pd.unique(bucket.astype(np.int64) * max(n, 1) + codes)
-    return np.bincount(pairs // max(n, 1), minlength=size)
-
-
-def _days(log: pd.DataFrame) -> np.ndarray:
-    return log["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-
-
-def _dau(log: pd.DataFrame) -> pd.Series:
-    day = _days(log)
-    first = int(day.min())
-    counts = _distinct_per(day - first, log["user_id"], int(day.max()) - first + 1)
-    span = pd.date_range(np.datetime64(first, "D"), periods=counts.size, freq="D")
-    return pd.Series(counts, index=span, name="dau").rename_axis("date")
-
-
-def _mau(log: pd.DataFrame) -> pd.Series:
-    month = log["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
-    first = int(month.min())
-    counts = _distinct_per(month - first, log["user_id"], int(month.max()) - first + 1)
-    index = pd.period_range(
-        pd.Period(np.datetime64(first, "M"), "M"), periods=counts.size, freq="M"
-    )
-    return pd.Series(counts, index=index, name="mau").rename_axis("month")
 
 
 def dau(
@@ -226,14 +147,16 @@ def dau(
     >>> dau(log).tolist()
     [2, 0, 1]
     """
-    return _dau(_active(_log(events, active_events, source), active_events))
+    log = _canonical(_log(events, active_events, source))
+    table = _actives.actives(log, "day", active_events)
+    return pd.Series(table["actives"].to_numpy(), index=table.index.rename("date"), name="dau")
 
 
 def mau(
     events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
 ) -> pd.Series:
     """Monthly active users: distinct users active in each calendar month."""
-    return _mau(_active(_log(events, active_events, source), active_events))
+    return _mau(_log(events, active_events, source), active_events)
 
 
 def stickiness(
@@ -244,10 +167,10 @@ def stickiness(
     The mean is over the days of the month the log covers. 0.2 means the
     average monthly user shows up about 6 days a month.
     """
-    log = _active(_log(events, active_events, source), active_events)
-    daily, monthly = _dau(log), _mau(log)
-    mean_dau = daily.groupby(daily.index.to_period("M")).mean()
-    return (mean_dau / monthly).rename("dau_mau").dropna()
+    log = _canonical(_log(events, active_events, source))
+    table = _actives.stickiness(log, active_events)
+    index = table.index.to_period("M").rename("date")
+    return pd.Series(table["stickiness"].to_numpy(), index=index, name="dau_mau")
 
 
 def time_to_value(
@@ -266,11 +189,8 @@ def time_to_value(
     log = _log(events, [value_event], source)
     if signup_event not in set(log["event"].unique()):
         raise InputError(f"no '{signup_event}' events", source=source, column="event")
-    signup = log[log["event"] == signup_event].groupby("user_id", observed=True)["date"].min()
-    value = log[log["event"] == value_event].groupby("user_id", observed=True)["date"].min()
-    table = pd.DataFrame({"signup": signup})
-    table["first_value"] = value.reindex(table.index)
-    table["days"] = (table["first_value"] - table["signup"]).dt.days.astype(float)
+    table = _value.time_to_value_by_user(_canonical(log), value_event, signup_event)
+    table = table.rename(columns={"start": "signup"}).rename_axis("user_id")
     return table
 
 
@@ -324,18 +244,14 @@ def activity_churn(
     >>> activity_churn(log)
     ActivityChurn(value=0.5, period='month', population='active users')
     """
-    log = _active(_log(events, active_events, source), active_events)
-    month = log["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
-    pairs = pd.DataFrame({"u": log["user_id"].to_numpy(), "m": month}).drop_duplicates()
-    nxt = pairs.assign(m=pairs["m"] - 1)
-    stayed = pairs.merge(nxt, on=["u", "m"], how="left", indicator=True)
-    stayed = stayed[stayed["m"] < month.max()]
-    if stayed.empty:
+    log = _canonical(_log(events, active_events, source))
+    table = _cohorts.activity_churn(log, "month", active_events)
+    if len(table) < 2:
         raise InputError(
             "the log covers one month only", source=source, expected="two months or more"
         )
-    per_month = (stayed["_merge"] == "left_only").groupby(stayed["m"]).mean()
-    return ActivityChurn(float(per_month.mean()), period="month", population=population)
+    rate = float(table["churn_rate"].mean())
+    return ActivityChurn(rate, period="month", population=population)
 
 
 def _paying_log(log: pd.DataFrame) -> pd.DataFrame:
@@ -439,7 +355,7 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
     revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
     paying = _paying_log(log)
     customers = int(paying["user_id"].nunique())
-    active_months = int(_mau(paying).sum())
+    active_months = int(_mau(paying, None).sum())
     tenure = int(tenure_months(events, source).sum())
     per_month = revenue / tenure
     return {
@@ -449,7 +365,7 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
         "margin_per_paying_customer_eur_month": per_month * kpis.gross_margin(revenue, cogs),
         "active_customer_months": active_months,
         "revenue_per_active_customer_month_eur": revenue / active_months,
-        "log_months": int(_mau(log).size),
+        "log_months": int(_mau(log, None).size),
         "margin_per_paying_customer_eur_log": kpis.margin_per_customer(revenue, cogs, customers),
         "activity_churn": activity_churn(paying, population="paying customers", source=source),
     }

@@ -17,6 +17,7 @@ from valuelab.plots.kpis import (
     frontier_chart,
     holdout_chart,
     pareto_chart,
+    period_chart,
     survival_chart,
     tradeoff_chart,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "indicator_auc",
     "kr_grades",
     "pareto_chart",
+    "period_chart",
     "pool_vs_reported",
     "portfolio_arr",
     "priorities",

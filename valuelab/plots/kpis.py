@@ -18,6 +18,7 @@ __all__ = [
     "frontier_chart",
     "holdout_chart",
     "pareto_chart",
+    "period_chart",
     "survival_chart",
     "tradeoff_chart",
 ]
@@ -298,3 +299,59 @@ def survival_chart(
     fig.update_yaxes(range=[0, 102])
     unit = next(iter(named.values())).unit
     return finish(fig, title=title, x_title=f"Tenure ({unit})", y_title="Still subscribed (%)")
+
+
+def period_chart(
+    table: pd.DataFrame, column: str, y_title: str, title: str | None = None
+) -> go.Figure:
+    """One per-period metric over time; periods the log covers in part drawn apart (dotted, hollow).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A per-period result of ``valuelab.kpis.events`` (index ``period_start``, a ``complete``
+        column).
+    column : str
+        The metric to draw.
+    y_title : str
+        The y-axis title with its unit, e.g. ``"Monthly active users (users)"``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {"actives": [5, 9, 2], "complete": [True, True, False]},
+    ...     index=pd.date_range("2024-01-01", periods=3, freq="MS", name="period_start"),
+    ... )
+    >>> [trace.name for trace in period_chart(t, "actives", "Users (users)").data]
+    ['actives', None, 'actives, incomplete period']
+    """
+    whole = table["complete"].astype(bool).to_numpy()
+    x, y = list(table.index), table[column].tolist()
+    fig = go.Figure()
+    fig.add_scatter(
+        x=table.index[whole], y=table.loc[whole, column], name=column, mode="lines+markers"
+    )
+    xs, ys = _links(x, y, whole)
+    fig.add_scatter(
+        x=xs, y=ys, mode="lines", line={"color": PALETTE[0], "dash": "dot"}, showlegend=False
+    )
+    fig.add_scatter(
+        x=table.index[~whole],
+        y=table.loc[~whole, column],
+        name=f"{column}, incomplete period",
+        mode="markers",
+        marker={"color": PALETTE[0], "symbol": "circle-open", "size": 10},
+    )
+    fig.update_traces(line={"color": PALETTE[0]}, selector={"name": column})
+    finish(fig, title=title or f"{column} per period", x_title="Period start", y_title=y_title)
+    return fig
+
+
+def _links(x: list, y: list, whole) -> tuple[list, list]:
+    """Dotted segments from each incomplete period to its neighbours (None between segments)."""
+    xs, ys = [], []
+    for i in range(len(x) - 1):
+        if not (whole[i] and whole[i + 1]):
+            xs += [x[i], x[i + 1], None]
+            ys += [y[i], y[i + 1], None]
+    return xs, ys

@@ -13,11 +13,18 @@
   report, the others go on, and the run ends with a summary (the CLI exits 1);
 - ``OUT/manifest.json`` remembers what each report was made from (the
   template's bytes, the parameters, the shipped data and any data file a
-  parameter names); it is rewritten atomically after every report, so a
+  parameter names; for a ``source`` parameter naming a database — a DuckDB or
+  SQLite file, a PostgreSQL URL, a named connection — its declared freshness
+  and row count, asked of the database, in place of the file's bytes, so a
+  change to one table re-renders the reports on that table only); it is
+  rewritten atomically after every report, so a
   batch stopped by Ctrl-C resumes where it stopped; a re-run skips reports
   that are up to date unless ``force``; a run on a subset of the rows
   (``only``, the CLI's ``--where``) adds to it; one that cannot be read is
   reported in one line and ignored (:mod:`valuelab.reports.output`);
+- a parameter holding a URL with a password is refused before anything is
+  written (credentials belong in the environment, ``~/.pgpass`` or a named
+  connection: parameters are kept in pages, manifests and logs);
 - the output folder is checked writable and locked before any kernel starts:
   a second batch on it is refused, naming the holder;
 - a report that cannot be written (a full disk, a folder in its place) fails
@@ -54,7 +61,7 @@ from valuelab.reports.engine import (
 )
 from valuelab.reports.html import error_page, referenced_bundles, to_html, write_plotly_asset
 from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
-from valuelab.reports.params import coerce, fields
+from valuelab.reports.params import coerce, fields, refuse_passwords
 from valuelab.reports.records import read_records
 
 __all__ = ["BatchResult", "Item", "fingerprint", "run_batch"]
@@ -74,6 +81,7 @@ class Item:
     records: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     key: str = ""
+    source: dict[str, Any] | None = None
 
 
 @dataclass
@@ -101,8 +109,14 @@ class BatchResult:
         )
 
 
-def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
-    """What a report is made from: valuelab's version, the template, its parameters, its data."""
+def fingerprint(
+    template: Path, params: Mapping[str, Any], source: Mapping[str, Any] | None = None
+) -> str:
+    """What a report is made from: valuelab's version, the template, its parameters, its data.
+
+    ``source`` is the state of a database the ``source`` parameter names
+    (:func:`valuelab.data.sources.freshness`): it stands for that file's bytes.
+    """
     from valuelab import __version__
     from valuelab.data import data_dir
 
@@ -112,10 +126,37 @@ def fingerprint(template: Path, params: Mapping[str, Any]) -> str:
     for f in sorted(Path(data_dir()).glob("*")):
         if f.is_file():
             h.update(f.name.encode() + f.read_bytes())
-    for value in params.values():
-        if _is_file(value):
+    if source is not None:
+        h.update(json.dumps(dict(source), sort_keys=True, default=str).encode())
+    for name, value in params.items():
+        if _is_file(value) and not (source is not None and name == "source"):
             h.update(Path(value).read_bytes())
     return h.hexdigest()
+
+
+def _source_state(params: Mapping[str, Any], cache: dict[tuple, Any]) -> dict[str, Any] | None:
+    """The freshness of the database a ``source`` parameter names (``None``: no database).
+
+    Asked once per (source, mapping) of a batch; a problem (an unreachable
+    database, a wrong password) is raised as :class:`InputError` each time.
+    """
+    value = params.get("source")
+    if not isinstance(value, str) or not value:
+        return None
+    mapping = params.get("mapping") or None
+    key = (value, mapping)
+    if key not in cache:
+        from valuelab.data.sources import freshness
+
+        try:
+            cache[key] = freshness(value, mapping)
+        except InputError as err:
+            cache[key] = err
+        except Exception as err:  # a database driver's own error: the item fails, not the batch
+            cache[key] = InputError(f"cannot ask the database ({type(err).__name__})", source=value)
+    if isinstance(cache[key], InputError):
+        raise cache[key]
+    return cache[key]
 
 
 def _is_file(value: Any) -> bool:
@@ -186,6 +227,7 @@ def _entry(item: Item) -> dict[str, Any]:
         "error": item.error,
         "records": item.records,
         "params": item.params,
+        **({"source": item.source} if item.source else {}),
     }
 
 
@@ -229,6 +271,7 @@ def _plan(
     force: bool,
     source: str,
     manifest: Manifest,
+    constants: Mapping[str, Any],
 ) -> tuple[list[Item], list[Item]]:
     """The chosen rows' items, and those to render.
 
@@ -238,17 +281,19 @@ def _plan(
     defaults = {s["name"]: s["default"] for s in specs}
     items: list[Item] = []
     todo: list[Item] = []
+    states: dict[tuple, Any] = {}
     for i in chosen:
-        values = {k: v for k, v in rows[i].items() if k != label_col}
+        values = {**constants, **{k: v for k, v in rows[i].items() if k != label_col}}
         item = Item(name=names[i], params=values)
         items.append(item)
         try:
             item.params = coerce(specs, values, f"{source} row {i + 1}")
+            item.source = _source_state({**defaults, **item.params}, states)
         except InputError as err:
             item.status, item.error = "failed", str(err)
             _write_page(out, item, error_page(template.name, values, err))
             continue
-        item.key = fingerprint(template, {**defaults, **item.params})  # defaults name data too
+        item.key = fingerprint(template, {**defaults, **item.params}, item.source)
         old = manifest.get(item.name)
         if (
             not force
@@ -302,6 +347,18 @@ def _prepare(out: str | Path, quiet: bool) -> tuple[Manifest, list[str]]:
     return manifest, warnings
 
 
+def _checked(
+    template: Path, rows: list[dict[str, Any]], constants: Any, name: str | None, source: str
+) -> tuple[list[dict[str, Any]], dict[str, Any], str | None, list[str]]:
+    """(specs, constants, label column, file names): passwords and unknown columns refused."""
+    specs = fields(template)
+    constants = dict(constants or {})
+    refuse_passwords(rows, source)
+    refuse_passwords([constants], "-p")
+    label_col = _label_column(template, specs, [constants, *rows], name, source)
+    return specs, constants, label_col, output_names(rows, name)
+
+
 def run_batch(
     template: str | Path,
     rows: list[dict[str, Any]],
@@ -317,46 +374,46 @@ def run_batch(
     only: Iterable[dict[str, Any]] | None = None,
     max_output_mb: float = MAX_OUTPUT_MB,
     max_memory_mb: int = MAX_MEMORY_MB,
+    constants: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     """Render ``template`` once per row into ``out`` (see the module docstring).
 
     Parameters
     ----------
     rows : list of dict
-        Parameter values per report (strings are converted to the declared types).
+        Parameter values per report (text converted to the declared types).
     name : str, optional
         A column naming each file, or a pattern such as ``"{customer_id}-{year}"``
-        (:func:`valuelab.reports.output.output_names`; default: the row's values).
+        (:func:`~valuelab.reports.output.output_names`; default: the row's values).
     dask : str, optional
-        ``"local"`` (a LocalCluster of ``workers`` processes) or a scheduler's address.
+        ``"local"`` (a LocalCluster of ``workers`` processes), or a scheduler's address.
     only : list of dict, optional
-        A subset of ``rows`` to render (``read_rows(path, where)``); files are named
-        over all rows, and the manifest and index keep the other rows' reports.
+        A subset of ``rows`` to render (``read_rows(path, where)``); files are named over
+        all rows, and the manifest and index keep the other rows' reports.
     timeout, max_output_mb, max_memory_mb
-        Limits per report (see :class:`valuelab.reports.engine.KernelWorker`).
+        Limits per report (:class:`~valuelab.reports.engine.KernelWorker`).
+    constants : mapping, optional
+        Parameters of every row (``-p NAME VALUE``); a row's own value wins.
 
     Raises
     ------
     InputError
-        Before any kernel: unknown columns, a bad ``name``, an output folder that
-        cannot be written or that another batch holds (failed rows do not raise).
+        Before any kernel: unknown columns, a bad ``name``, a URL with a password, an output
+        folder that cannot be written or that another batch holds (failed rows do not raise).
     """
     template = Path(template).resolve()
-    specs = fields(template)
-    label_col = _label_column(template, specs, rows, name, source)
-    names = output_names(rows, name)
+    specs, constants, label_col, names = _checked(template, rows, constants, name, source)
     chosen = _positions(rows, only)
     out = check_writable(out)
     with lock_folder(out):
         manifest, warnings = _prepare(out, quiet)
         items, todo = _plan(
-            template, specs, rows, names, chosen, label_col, out, force, source, manifest
+            template, specs, rows, names, chosen, label_col, out, force, source, manifest, constants
         )
         bar = _progress(len(todo), quiet)
         finished = _finisher(out, manifest, items, bar, on_done)
         try:
-            limits = (timeout, max_output_mb, max_memory_mb)
-            _run(template, todo, finished, workers, dask, limits)
+            _run(template, todo, finished, workers, dask, (timeout, max_output_mb, max_memory_mb))
         finally:
             bar.close()
         listed = _listed(items, manifest, names, out)

@@ -34,7 +34,7 @@ Examples
 --------
 >>> from valuelab.apps.report_launcher import REPORTS
 >>> [(p["name"], p["type"]) for p in fields(REPORTS / "spotify_year.ipynb")]
-[('year', 'int')]
+[('year', 'int'), ('source', 'str'), ('mapping', 'str')]
 >>> coerce(fields(REPORTS / "spotify_year.ipynb"), {"year": "2021"}, "spotify_year.ipynb")
 {'year': 2021}
 >>> [
@@ -59,8 +59,16 @@ from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError, parse_bool
+from valuelab.data.sources.connections import has_password
 
-__all__ = ["TYPES", "coerce", "fields", "parse_parameters", "table"]
+#: What a parameter holding a URL with a password is told (the value is never shown).
+_REFUSED = (
+    "parameter '{name}' holds a URL with a password: refused (parameters are kept in reports, "
+    "manifests and logs); name a connection in $VALUELAB_CONNECTIONS with password: ${{VARIABLE}}, "
+    "or set PGPASSWORD or ~/.pgpass"
+)
+
+__all__ = ["TYPES", "coerce", "fields", "parse_parameters", "refuse_passwords", "table"]
 
 #: The parameter types a template may declare.
 TYPES = ("int", "float", "bool", "str", "list", "dict")
@@ -386,7 +394,9 @@ def coerce(
     ------
     InputError
         Unknown names (with the valid ones and a did-you-mean), values that do
-        not convert to the declared type, and required parameters not given.
+        not convert to the declared type, required parameters not given, and a
+        URL with a password (never echoed: credentials do not belong in
+        parameters, which reports, manifests and logs keep).
     """
     known = {s["name"]: s for s in specs}
     out: dict[str, Any] = {}
@@ -398,6 +408,9 @@ def coerce(
             problems.append(
                 f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})"
             )
+            continue
+        if has_password(value):
+            problems.append(_REFUSED.format(name=_short(str(name))))
             continue
         converted, problem = _check(known[name], value)
         if problem:
@@ -414,6 +427,26 @@ def coerce(
     if fill:
         out = {s["name"]: out.get(s["name"], s["default"]) for s in specs}
     return out
+
+
+def refuse_passwords(rows: list[Mapping[str, Any]], source: str) -> None:
+    """Refuse rows of parameters holding a URL with a password, naming rows and names only.
+
+    Raises
+    ------
+    InputError
+        Which rows and parameters (never the values).
+    """
+    found = [
+        (i + 1, str(k)) for i, row in enumerate(rows) for k, v in row.items() if has_password(v)
+    ]
+    if found:
+        names = sorted({k for _, k in found})
+        raise InputError(
+            _REFUSED.format(name="', '".join(names)),
+            source=source,
+            rows=sorted({i for i, _ in found}),
+        )
 
 
 def _type_label(spec: Mapping[str, Any]) -> str:

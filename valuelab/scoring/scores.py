@@ -87,6 +87,7 @@ __all__ = [
     "SCORES",
     "SELF_REPORTED",
     "STATUS_THRESHOLDS",
+    "accounts_frame",
     "band",
     "goal_progress",
     "read_accounts",
@@ -415,10 +416,7 @@ _BOOL_COLUMNS += ("expansion_validated", "unknown_validated")
 def read_accounts(source, name: str | None = None) -> pd.DataFrame:
     """Read an account table from a CSV file, path or bytes (an upload) and validate it.
 
-    Whole-number answers become nullable integers; words for true and false
-    (:func:`~valuelab.core.validation.parse_bool`: ``true/false``, ``yes/no``,
-    ``y/n``, ``on/off``, ``1/0``) become booleans (anything else is reported by
-    the validation).
+    See :func:`accounts_frame` for how answers are read.
 
     Raises
     ------
@@ -434,6 +432,30 @@ def read_accounts(source, name: str | None = None) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError(f"cannot read: {first}", source=label, expected="a CSV file") from None
+    return accounts_frame(df, label)
+
+
+def accounts_frame(df: pd.DataFrame, source: str = "accounts") -> pd.DataFrame:
+    """An account table from any reader (a CSV, a mapped source's ``to_pandas()``), validated.
+
+    Whole-number answers become nullable integers; words for true and false
+    (:func:`~valuelab.core.validation.parse_bool`: ``true/false``, ``yes/no``,
+    ``y/n``, ``on/off``, ``1/0``) become booleans (anything else is reported by
+    the validation).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns :data:`ACCOUNT_COLUMNS`, one row per account.
+    source : str
+        Where it came from, for messages.
+
+    Raises
+    ------
+    InputError
+        Every bad column and account, naming ``source``.
+    """
+    df = df.copy()
     for col in _INT_COLUMNS:
         if col in df.columns:
             numbers = pd.to_numeric(df[col], errors="coerce")
@@ -444,4 +466,4 @@ def read_accounts(source, name: str | None = None) -> pd.DataFrame:
         if col in df.columns and not pd.api.types.is_bool_dtype(df[col]):
             with contextlib.suppress(InputError):  # left as it is: the validation names it
                 df[col] = df[col].map(parse_bool).astype(bool)
-    return validate_accounts(df, source=label).reset_index(drop=True)
+    return validate_accounts(df, source=source).reset_index(drop=True)

@@ -66,6 +66,19 @@ def test_page_layout_puts_controls_beside_the_body():
     assert "<h2>T</h2>" in app.children[1].value
 
 
+def test_the_page_stacks_on_a_narrow_screen_by_its_classes():
+    app = kit.page("T", "P", [w.IntSlider(description="n")], [w.HTML("chart")])
+    css, row = app.children[0].value, app.children[2]
+    side, main = row.children
+    assert row._dom_classes == ("vl-row",) and side._dom_classes == ("vl-controls",)
+    assert main._dom_classes == ("vl-body",)
+    # widths come from the stylesheet, so that its media query can stack them
+    assert side.layout.min_width is None and side.layout.width is None
+    narrow = css[css.index(f"@media (max-width: {kit.NARROW_PX}px)") :]
+    assert ".vl-row {flex-direction: column;" in narrow and "width: 100% !important" in narrow
+    assert "text-overflow: clip" in css and "white-space: normal" in css  # labels wrap
+
+
 def test_a_zero_baseline_gives_the_change_in_units_and_labels_are_escaped():
     cards = kit.KpiCards({"n": Quantity("<Users>", "users", "count", 2)})
     cards.update({"n": 5.0}, baseline={"n": 0.0})

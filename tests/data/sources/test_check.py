@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pandas as pd
+import pytest
 
 from valuelab.data.sources.check import incomplete_months
 from valuelab.data.sources.source import open_source
@@ -39,3 +40,15 @@ def test_a_check_reports_rows_range_and_notes():
     ]
     text = report.to_text()
     assert "roles: user <- id, time <- ts, amount <- amt" in text and "rows: 4" in text
+
+
+def test_a_table_of_a_shipped_layout_is_checked_by_kind_rows_and_freshness():
+    from valuelab.core import InputError
+    from valuelab.data.datasets import path
+
+    crm = pd.read_csv(path("accounts")).assign(loaded=pd.Timestamp("2025-03-01 06:00"))
+    text = open_source(crm, kind="accounts", freshness="loaded").check().to_text()
+    assert "kind: accounts" in text and "rows: 436" in text
+    assert "freshness: 2025-03-01T06:00:00" in text and "date range" not in text
+    with pytest.raises(InputError, match="no column 'loadd' for role 'freshness'"):
+        open_source(crm, kind="accounts", freshness="loadd")

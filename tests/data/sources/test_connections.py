@@ -75,3 +75,13 @@ def test_unknown_names_and_bad_config(tmp_path):
         load_connections(bad)
     with pytest.raises(InputError, match="unknown database scheme 'mysql://'"):
         locate("mysql://u@h/db")
+
+
+def test_has_password_finds_a_password_in_any_url_only():
+    from valuelab.data.sources import has_password
+
+    assert has_password("postgresql://analyst:s3cret@db/shop")
+    assert has_password("see mysql://:pw@host/db")
+    assert has_password("postgresql://me@db/shop?table=t&password=pw")
+    assert not has_password("postgresql://analyst@db:5432/shop?table=t")
+    assert not has_password("http://host:8080/a@b") and not has_password(7)

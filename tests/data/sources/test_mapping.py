@@ -56,3 +56,19 @@ def test_a_file_that_is_not_a_mapping(tmp_path):
         read_mapping(path)
     with pytest.raises(InputError, match="cannot read the mapping"):
         read_mapping(tmp_path / "missing.yaml")
+
+
+def test_a_kind_names_the_roles_and_a_file_of_another_kind_is_refused(tmp_path):
+    m = read_mapping({"account_id": "AccountNo", "freshness": "loaded_at"}, kind="accounts")
+    assert (m.kind, m.columns, m.freshness) == (
+        "accounts",
+        {"account_id": "AccountNo"},
+        "loaded_at",
+    )
+    assert m.roles["arr_eur"] == "float64" and read_mapping(None).kind == "events"
+    with pytest.raises(InputError, match="unknown key 'user'; did you mean 'usage'"):
+        read_mapping({"user": "id"}, kind="accounts")  # an event role is no accounts role
+    path = tmp_path / "events.yaml"
+    path.write_text("kind: events\nuser: customer\n")
+    with pytest.raises(InputError, match="is for a table of kind 'events', this needs kind 'acc"):
+        read_mapping(path, kind="accounts")

@@ -119,3 +119,42 @@ def test_bad_sources_fail_with_one_clear_message():
     mixed = pd.DataFrame({"u": ["a", "b"], "t": ["2024-01-01 10:00+01:00", "2024-01-01 11:00"]})
     with pytest.raises(InputError, match="mixed time zones"):
         open_source(mixed, user="u", time="t")
+
+
+def test_an_ibis_table_is_a_source_computed_where_it_lives(tmp_path):
+    import ibis
+
+    orders = pd.DataFrame({"u": USERS, "t": WALL, "a": AMOUNTS})  # noqa: F841 (read by DuckDB)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as raw:
+        raw.execute("CREATE TABLE orders AS SELECT * FROM orders")
+    con = ibis.duckdb.connect(str(tmp_path / "w.duckdb"))
+    src = open_source(con.table("orders"), user="u", time="t", amount="a")
+    assert (src.kind, src.name, src.backend is con) == ("ibis", "ibis table (duckdb)", True)
+    assert _rows(src) == EXPECTED
+    loose = open_source(ibis.memtable({"user": USERS, "time": WALL}))  # unbound: DuckDB runs it
+    assert loose.table.count().execute() == 4
+
+
+def test_freshness_of_a_database_is_its_declared_column_or_latest_time_and_rows(tmp_path):
+    from valuelab.data.sources import freshness
+
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE log AS SELECT * FROM (VALUES ('u1', TIMESTAMP '2024-01-05')) t")
+        con.execute("ALTER TABLE log RENAME COLUMN col0 TO user")
+        con.execute("ALTER TABLE log RENAME COLUMN col1 TO time")
+        con.execute("CREATE TABLE crm AS SELECT 'A1' AS account_id, DATE '2025-02-01' AS loaded")
+    assert freshness(str(db), {"table": "log"}) == {
+        "source": str(db),
+        "kind": "duckdb",
+        "freshness": "2024-01-05T00:00:00",
+        "rows": 1,
+    }
+    crm = freshness(str(db), {"table": "crm", "kind": "accounts", "freshness": "loaded"})
+    assert (crm["freshness"], crm["rows"]) == ("2025-02-01", 1)
+    assert freshness(str(db), {"table": "crm"})["freshness"] is None  # no time, none declared
+    with pytest.raises(InputError, match="no column 'loadd' for role 'freshness'.*'loaded'"):
+        freshness(str(db), {"table": "crm", "freshness": "loadd"})
+    csv = tmp_path / "log.csv"
+    csv.write_text("user,time\nu1,2024-01-05\n")
+    assert freshness(str(csv)) is None  # a file: its bytes tell

@@ -11,12 +11,16 @@ and composes these pieces, so that every app looks and behaves the same:
   widget events (a dragged slider, a held arrow key) into one recomputation;
 - :mod:`~valuelab.apps.kit.figures` — :class:`FigureBox` shows a plotly figure,
   replaced in a single update and drawn by ``valuelab serve``'s chart loader;
-- :mod:`~valuelab.apps.kit.snapshot` — :class:`SaveReport`: the current view
-  (parameters, cards, interactive charts) as a standalone HTML file;
+- :mod:`~valuelab.apps.kit.snapshot` — :class:`SaveReport`: one click
+  downloads the current view (its settings, cards and interactive charts) as
+  a standalone HTML file named after the app, the view and the date;
 - :mod:`~valuelab.apps.kit.urlstate` — :func:`url_params`: the app's starting
   state from the page URL (``?customer_id=C042``), so a view is a link;
 - :mod:`~valuelab.apps.kit.launch` — :func:`launch` builds the app before the
-  request (preheated kernels) and applies the URL's state.
+  request (preheated kernels) and applies the URL's state;
+- :mod:`~valuelab.apps.kit.served` — what a kernel knows of ``valuelab serve``:
+  the operator's data sources by name, report limits, one report at a time per
+  visitor, errors written to the server's log under an id.
 
 Examples
 --------
@@ -29,8 +33,14 @@ Examples
 from valuelab.apps.kit.debounce import debounced
 from valuelab.apps.kit.figures import BASIC_TRACES, CHARTS_ENV, FigureBox, chart_html
 from valuelab.apps.kit.launch import launch
-from valuelab.apps.kit.layout import CSS, ErrorPanel, KpiCards, ParamSliders, page
-from valuelab.apps.kit.snapshot import SaveReport, snapshot_html
+from valuelab.apps.kit.layout import CSS, NARROW_PX, ErrorPanel, KpiCards, ParamSliders, page
+from valuelab.apps.kit.snapshot import (
+    PUBLIC_URL_ENV,
+    SaveReport,
+    describe_controls,
+    report_name,
+    snapshot_html,
+)
 from valuelab.apps.kit.urlstate import (
     RESERVED_QUERY_NAMES,
     format_drivers,
@@ -43,6 +53,8 @@ __all__ = [
     "BASIC_TRACES",
     "CHARTS_ENV",
     "CSS",
+    "NARROW_PX",
+    "PUBLIC_URL_ENV",
     "RESERVED_QUERY_NAMES",
     "ErrorPanel",
     "FigureBox",
@@ -51,11 +63,13 @@ __all__ = [
     "SaveReport",
     "chart_html",
     "debounced",
+    "describe_controls",
     "format_drivers",
     "launch",
     "page",
     "parse_drivers",
     "parse_query",
+    "report_name",
     "snapshot_html",
     "url_params",
 ]

@@ -11,24 +11,56 @@ import ipywidgets as w
 
 from valuelab.core import Quantity, ValueLabError, quantity
 
-__all__ = ["CSS", "ErrorPanel", "KpiCards", "ParamSliders", "page"]
+__all__ = ["CSS", "NARROW_PX", "ErrorPanel", "KpiCards", "ParamSliders", "page"]
 
-#: Styles shared by all apps (cards, error panel, header).
-CSS = """
+#: Width (CSS px) under which an app's controls stack above its cards and charts.
+NARROW_PX = 760
+
+#: Styles shared by all apps (cards, error panel, header) and the page layout:
+#: controls in a column beside the body on a wide screen, above it on a narrow
+#: one (a phone); labels wrap instead of being cut, and nothing is wider than the page.
+CSS = f"""
 <style>
-.vl-header h2 {margin: 0 0 2px 0;}
-.vl-header p {margin: 0 0 10px 0; color: #555;}
-.vl-kpi {border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; min-width: 150px;
-         background: #fafafa;}
-.vl-kpi-label {font-size: 12px; color: #555;}
-.vl-kpi-value {font-size: 22px; font-weight: 600;}
-.vl-kpi-delta {font-size: 12px;}
-.vl-up {color: #1b7f3b;} .vl-down {color: #b3261e;} .vl-flat {color: #555;}
-.vl-error {border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
-           color: #5f2120;}
-.vl-controls .widget-label {min-width: 11ex;}
-.vl-cards {gap: 8px;} .vl-controls {gap: 4px; --jp-widgets-inline-width: 100%;}
-.vl-body {gap: 8px; padding-left: 16px;}
+.vl-header h2 {{margin: 0 0 2px 0;}}
+.vl-header p {{margin: 0 0 10px 0; color: #555;}}
+.vl-kpi {{border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; min-width: 150px;
+         background: #fafafa; box-sizing: border-box;}}
+.vl-kpi-label {{font-size: 12px; color: #555; line-height: 1.3; overflow-wrap: anywhere;}}
+.vl-kpi-value {{font-size: 22px; font-weight: 600; line-height: 1.3; overflow-wrap: break-word;}}
+.vl-kpi-delta {{font-size: 12px; line-height: 1.3;}}
+.vl-up {{color: #1b7f3b;}} .vl-down {{color: #b3261e;}} .vl-flat {{color: #555;}}
+.vl-error {{border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
+           color: #5f2120; line-height: 1.4; overflow-wrap: anywhere;}}
+.vl-row {{display: flex; flex-flow: row nowrap; align-items: flex-start; gap: 16px;
+          width: 100%; max-width: 100%;}}
+.vl-controls {{flex: 0 0 420px; width: 420px; min-width: 0; gap: 4px;
+               --jp-widgets-inline-width: 100%; --jp-widgets-inline-label-width: 150px;}}
+.vl-body {{flex: 1 1 auto; min-width: 0; gap: 8px;}}
+.vl-body .vl-output, .vl-body .jp-OutputArea-output {{min-width: 0; max-width: 100%;}}
+.vl-cards {{gap: 8px;}}
+.vl-cards > .widget-html {{flex: 1 1 150px; min-width: min-content; max-width: 100%;}}
+.vl-chart {{width: 100%;}}
+.vl-controls .widget-inline-hbox {{height: auto; min-height: var(--jp-widgets-inline-height);
+                                   align-items: center; max-width: 100%; margin-left: 0;
+                                   margin-right: 0;}}
+.vl-controls .widget-label {{white-space: normal; overflow: visible; text-overflow: clip;
+                             overflow-wrap: anywhere; line-height: 1.25; height: auto;
+                             flex-shrink: 1; max-width: 60%;}}
+.vl-controls .widget-readout {{max-width: none; width: auto; overflow: visible;
+                               flex: 0 0 auto;}}
+.vl-controls .widget-html-content {{line-height: 1.4; overflow-wrap: anywhere;}}
+.vl-controls .widget-button, .vl-controls .widget-upload {{max-width: 100%;}}
+@media (max-width: {NARROW_PX}px) {{
+  .vl-row {{flex-direction: column; align-items: stretch; gap: 12px;}}
+  .vl-controls, .vl-body {{flex: 0 0 auto; width: 100%;}}
+  .vl-controls .widget-inline-hbox {{flex-wrap: wrap;}}
+  .vl-controls .widget-inline-hbox > .widget-label {{flex: 0 0 100%; width: 100% !important;
+    max-width: 100%; text-align: left; margin: 4px 0 2px 0; line-height: 1.25;}}
+  .vl-controls .widget-dropdown > select, .vl-controls .widget-text input {{
+    flex: 1 1 auto; width: 100%; min-width: 0; height: 34px;}}
+  .vl-controls .widget-dropdown, .vl-controls .widget-text {{height: auto;}}
+  .vl-kpi-value {{font-size: 18px;}}
+}}
 </style>
 """
 
@@ -233,6 +265,9 @@ def page(
 ) -> w.VBox:
     """The standard app layout: controls on the left, body on the right.
 
+    Under :data:`NARROW_PX` CSS pixels (a phone) the controls stack above the
+    body, each label above its control; labels wrap rather than being cut.
+
     In Voila the app notebook's first markdown cell (title and one-line
     purpose, also shown in the gallery) is the visible header, so the title
     and purpose are rendered here only with ``header=True`` (an app built
@@ -249,8 +284,10 @@ def page(
         if header
         else f'<span aria-label="{html.escape(title)}: {html.escape(purpose)}"></span>'
     )
-    side = w.VBox(controls, layout=w.Layout(min_width="400px", max_width="440px"))
+    side = w.VBox(controls)
     side.add_class("vl-controls")
-    main = w.VBox(body, layout=w.Layout(flex="1 1 auto", min_width="0"))
+    main = w.VBox(body)
     main.add_class("vl-body")
-    return w.VBox([w.HTML(CSS), top, w.HBox([side, main])])
+    row = w.HBox([side, main])
+    row.add_class("vl-row")
+    return w.VBox([w.HTML(CSS), top, row], layout=w.Layout(width="100%"))

@@ -25,6 +25,80 @@
     }
     return loading[bundle];
   }
+  // Under NARROW px (a phone) a chart keeps its content inside its width: the
+  // title wraps instead of running off the right edge, the legend lies in a
+  // row above the plot, side margins shrink and the mode bar (which would sit
+  // over the title on a touch screen) is left out.
+  var NARROW = 560, MIN_HEIGHT = 320;
+  function wrap(text, size) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > size) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+  function legendRows(data) {
+    // a horizontal legend often gives each entry a row on a narrow chart
+    return (data || []).filter(function (t) { return t.showlegend !== false && t.name; }).length;
+  }
+  function axisTitles(layout, width) {
+    Object.keys(layout).forEach(function (key) {
+      var axis = layout[key], title = axis && axis.title;
+      var text = title && (typeof title === "string" ? title : title.text);
+      if (!/^xaxis\d*$/.test(key) || !text) return;
+      var lines = wrap(text.replace(/<br>/g, " "), Math.floor(width / 9));
+      var shaped = typeof title === "string" ? {text: title} : Object.assign({}, title);
+      shaped.text = lines.join("<br>");
+      layout[key] = Object.assign({}, axis, {title: shaped});
+    });
+  }
+  function fit(fig, width) {
+    var layout = Object.assign({autosize: true}, fig.layout);
+    delete layout.width;
+    if (layout.height && layout.height < MIN_HEIGHT) layout.height = MIN_HEIGHT;
+    if (!width || width >= NARROW) return {layout: layout, config: {}};
+    var margin = Object.assign({l: 80, r: 80, t: 100, b: 80}, layout.margin);
+    var title = layout.title || {}, text = typeof title === "string" ? title : title.text;
+    var lines = text ? wrap(text.replace(/<br>/g, " "), Math.floor(width / 9)) : [];
+    if (lines.length) {
+      layout.title = Object.assign({}, typeof title === "string" ? {} : title, {
+        text: lines.join("<br>"), x: 0, xanchor: "left", xref: "container",
+        // plotly anchors a multi-line title's first baseline, not its top: one
+        // line of padding per extra line keeps the first line inside the chart
+        y: 1, yanchor: "top", yref: "container", pad: {t: 8 + 19 * (lines.length - 1), l: 8},
+        font: Object.assign({}, title.font, {size: 15}),
+      });
+    }
+    var rows = layout.showlegend === false ? 0 : legendRows(fig.data);
+    layout.legend = Object.assign({}, layout.legend, {
+      orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom",
+    });
+    margin.l = Math.min(margin.l, 56);
+    margin.r = Math.min(margin.r, 16);
+    margin.t = 16 + 20 * lines.length + 22 * rows;
+    layout.margin = margin;
+    // the plot area keeps its height: the wrapped title and legend rows are added to it
+    layout.height = Math.max(layout.height || 450, MIN_HEIGHT) + Math.max(0, margin.t - 100);
+    layout.annotations = (layout.annotations || []).map(function (note) {
+      var words = note.text ? wrap(note.text.replace(/<br>/g, " "), Math.floor(width / 6)) : [];
+      var font = Object.assign({}, note.font, {size: Math.min((note.font || {}).size || 12, 10)});
+      if (note.yref === "paper" && note.y < 0) margin.b += 13 * Math.max(0, words.length - 1);
+      return Object.assign({}, note, words.length ? {text: words.join("<br>"), font: font} : {});
+    });
+    axisTitles(layout, width);
+    var first = (fig.data || [])[0] || {};
+    // plotly sends numeric arrays as typed data ({dtype, bdata}) or as lists
+    var numeric = first.x && (first.x.bdata !== undefined || typeof first.x[0] === "number");
+    if (numeric) {
+      // numbers on x (years): fewer ticks, so their labels need not turn on end
+      layout.xaxis = Object.assign({}, layout.xaxis, {
+        tickmode: "auto", nticks: Math.floor(width / 70), tickangle: 0,
+      });
+    }
+    return {layout: layout, config: {displayModeBar: false}};
+  }
   function draw(host, fig, bundle) {
     load(bundle).then(function () {
       var frames = 0;
@@ -32,12 +106,14 @@
         // the output may be attached to the page just after its script ran;
         // one replaced before it ever was is given up (about 10 s of frames)
         if (!host.isConnected) { if (++frames < 600) requestAnimationFrame(plot); return; }
-        window.Plotly.newPlot(host, fig.data, fig.layout, {displaylogo: false, responsive: true});
+        var shaped = fit(fig, host.clientWidth);
+        var config = Object.assign({displaylogo: false, responsive: true}, shaped.config);
+        window.Plotly.newPlot(host, fig.data, shaped.layout, config);
       })();
     }, function (err) {
       host.textContent = "This chart could not be drawn (" + err.message + ").";
     });
   }
-  window.valuelabCharts = {draw: draw, load: load, urls: urls};
+  window.valuelabCharts = {draw: draw, fit: fit, load: load, urls: urls};
   window.addEventListener("load", function () { load("basic"); });
 })();

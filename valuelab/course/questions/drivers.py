@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import Any
-
-import numpy as np
 
 from valuelab.core import InputError
 from valuelab.course.material import INITIATIVES, STATEMENTS
-from valuelab.course.registry import close, question
+from valuelab.course.registry import close, expect, question
 from valuelab.drivers import DriverTree, ValueDriverTemplate, roi
+
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 1: value drivers and driver trees"
 
 #: Q2: points at which the learner's tree is compared with the answer.
 SHOP_POINTS = [
@@ -71,14 +74,15 @@ def _q2(answer) -> bool:
     return True
 
 
-@question(
+@expect(
     "drivers.q3",
     variable="elasticity_project_value",
     hint="tree.elasticities() of the marketplace template's tree, at its default inputs.",
+    tol=0.005,
 )
-def _q3(answer) -> bool:
+def _q3() -> float:
     tree = ValueDriverTemplate.load("marketplace_value_drivers.yaml").tree
-    return close(answer, float(tree.elasticities()["avg_project_value"]), rel=1e-3)
+    return float(tree.elasticities()["avg_project_value"])
 
 
 def best_initiative() -> str:
@@ -96,6 +100,7 @@ def best_initiative() -> str:
     variable="best",
     hint="roi(tree, change=..., cost=..., months=24, discount_rate=0.08) for each initiative; "
     "compare the NPVs.",
+    kind="text",
 )
 def _q4(answer) -> bool:
     return _normal(answer) == best_initiative()
@@ -106,39 +111,25 @@ def _q4(answer) -> bool:
     variable="missing_actor",
     hint="Read the value drivers' metrics: who carries the food? That side gets no value "
     "driver because it is not in the actor list.",
+    kind="text",
 )
 def _q5(answer) -> bool:
     return _normal(answer) in _COURIERS
 
 
-@question(
+@expect(
     "drivers.q6",
     variable="arpu_uplift_eur_m_year",
     hint="tree.what_if(changes={'premium_arpu': 0.5}) on the Spotify template; the root is "
     "per month, the answer per year.",
+    tol=0.5,
 )
-def _q6(answer) -> bool:
+def _q6() -> float:
     tree = ValueDriverTemplate.load("spotify_value_drivers.yaml").tree
-    delta = tree.what_if(changes={"premium_arpu": 0.5}).loc[tree.root, "delta"]
-    return close(answer, float(delta) * 12) and bool(np.isfinite(delta))
+    return float(tree.what_if(changes={"premium_arpu": 0.5}).loc[tree.root, "delta"]) * 12
 
 
-#: A point the learner never sees: a tree built to hit the two public points fails here.
-_HIDDEN_POINT = {
-    "visitors": 12_345,
-    "conversion": 0.037,
-    "aov": 71.5,
-    "gross_margin": 0.52,
-    "fixed_costs": 9_876,
-}
-
-
-@question(
-    "drivers.h1",
-    variable="shop_tree",
-    hint="Your tree must follow the description for any inputs, not just the examples.",
-    hidden=True,
-)
-def _h1(answer) -> bool:
-    got = float(answer.evaluate(_HIDDEN_POINT)[answer.root])
-    return close(got, float(_SHOP_TREE.evaluate(_HIDDEN_POINT)["profit"]), rel=1e-9)
+# The hidden check (drivers.h1) lives in ``_hidden.py``: in the repository, for the grader,
+# and not in the wheel a learner installs (tests/test_packaging.py checks).
+if importlib.util.find_spec("valuelab.course.questions._hidden"):
+    importlib.import_module("valuelab.course.questions._hidden")

@@ -9,47 +9,54 @@ from __future__ import annotations
 
 from valuelab import kpis
 from valuelab.course.material import answers, ltv_inputs
-from valuelab.course.registry import close, question
+from valuelab.course.registry import expect, question
 from valuelab.data import load
 
+#: The exercise's title, as its notebook's first heading says it (feedback pages use it).
+TITLE = "Exercise 3: KPIs and their trade-offs"
 
-@question(
+
+@expect(
     "kpis.q1",
     variable="nps_score",
     hint="Promoters answer 9-10, detractors 0-6; NPS = % promoters - % detractors.",
+    tol=0.05,
 )
-def _q1(answer) -> bool:
-    return close(answer, kpis.nps(answers()))
+def _q1() -> float:
+    return kpis.nps(answers())
 
 
-@question(
+@expect(
     "kpis.q2",
     variable="ltv_eur",
     hint="Simple LTV = ARPA x gross margin / monthly (contractual) churn, from ltv_inputs().",
+    tol=0.5,
 )
-def _q2(answer) -> bool:
+def _q2() -> float:
     x = ltv_inputs()
-    return close(answer, kpis.ltv(x["arpa"], x["gross_margin"], x["churn_rate"]))
+    return kpis.ltv(x["arpa"], x["gross_margin"], x["churn_rate"])
 
 
-@question(
+@expect(
     "kpis.q3",
     variable="payback_months",
     hint="Months of margin per paying customer (ARPA x margin) to earn back the CAC.",
+    tol=0.05,
 )
-def _q3(answer) -> bool:
+def _q3() -> float:
     x = ltv_inputs()
-    return close(answer, kpis.cac_payback_months(x["cac"], x["arpa"], x["gross_margin"]))
+    return kpis.cac_payback_months(x["cac"], x["arpa"], x["gross_margin"])
 
 
-@question(
+@expect(
     "kpis.q4",
     variable="conversion_change_pct",
     hint="In the default funnel, what_if a 15 % discount: the conversion row's delta_pct.",
+    tol=0.05,
 )
-def _q4(answer) -> bool:
+def _q4() -> float:
     table = kpis.funnel().what_if(changes={"discount": 0.15})
-    return close(answer, float(table.loc["conversion", "delta_pct"]))
+    return float(table.loc["conversion", "delta_pct"])
 
 
 @question(
@@ -62,21 +69,24 @@ def _q5(answer) -> bool:
     return isinstance(answer, list | tuple | set) and set(answer) == expected
 
 
-@question(
+@expect(
     "kpis.q6",
     variable="march_month1",
     hint="cohort_retention(shop_events): the 2024-03 row, column 1 (a share 0-1).",
+    tol=0.005,
 )
-def _q6(answer) -> bool:
+def _q6() -> float:
     table = kpis.cohort_retention(load("shop_events"))
-    return close(answer, float(table.loc["2024-03", 1]))
+    return float(table.loc["2024-03", 1])
 
 
-@question(
+@expect(
     "kpis.q7",
     variable="vital_features",
     hint="pareto_features(purchase_reasons), then pareto_summary: how many features (a count).",
+    kind="integer",
 )
-def _q7(answer) -> bool:
-    summary = kpis.pareto_summary(kpis.pareto_features(load("purchase_reasons")))
-    return answer == summary["vital_features"]
+def _q7() -> int:
+    return int(
+        kpis.pareto_summary(kpis.pareto_features(load("purchase_reasons")))["vital_features"]
+    )

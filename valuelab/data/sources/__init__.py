@@ -8,22 +8,34 @@ Ibis and DuckDB are imported only when a source is opened.
 """
 
 from valuelab.data.sources.check import CheckReport, check_source, incomplete_months
-from valuelab.data.sources.connections import Locator, connections_file, load_connections, locate
+from valuelab.data.sources.connections import (
+    Locator,
+    connections_file,
+    has_password,
+    load_connections,
+    locate,
+)
+from valuelab.data.sources.kinds import KINDS, TableKind, table_kind
 from valuelab.data.sources.mapping import DATE_FORMATS, ROLES, Mapping, read_mapping
-from valuelab.data.sources.source import Source, open_source
+from valuelab.data.sources.source import Source, freshness, open_source
 
 __all__ = [
     "DATE_FORMATS",
+    "KINDS",
     "ROLES",
     "CheckReport",
     "Locator",
     "Mapping",
     "Source",
+    "TableKind",
     "check_source",
     "connections_file",
+    "freshness",
+    "has_password",
     "incomplete_months",
     "load_connections",
     "locate",
     "open_source",
     "read_mapping",
+    "table_kind",
 ]

@@ -1,12 +1,15 @@
 """The canonical table: the source's columns renamed to roles, typed, and checked at once.
 
-Each role gets one column of one type (:data:`~valuelab.data.sources.mapping.ROLES`):
+Each role of the mapping's kind (:mod:`~valuelab.data.sources.kinds`) gets one
+column of one type (for an event log :data:`~valuelab.data.sources.mapping.ROLES`):
 identifiers and labels as text (an integer id ``7`` becomes ``"7"``, a float
 id ``7.0`` too), ``time`` as the reporting zone's wall clock (see
 :mod:`~valuelab.data.sources.times`), ``amount`` as float64 in the declared
-currency. Every problem — a mapped column the source lacks (with a
-did-you-mean among its real columns), ids missing on some rows, unreadable
-times, refused refunds, an empty table — is gathered and raised as one
+currency, a ``boolean`` role as booleans (or as the words the source
+wrote, for the topic's own reading of ``yes``/``no``). Every problem — a
+mapped column the source lacks (with a did-you-mean among its real columns),
+keys missing on some rows, unreadable times, refused refunds, an empty table
+— is gathered and raised as one
 :class:`~valuelab.core.InputError`, with example values and what was expected.
 """
 
@@ -17,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from valuelab.core import InputError
-from valuelab.data.sources.mapping import ROLES, Mapping
+from valuelab.data.sources.kinds import table_kind
+from valuelab.data.sources.mapping import Mapping
 from valuelab.data.sources.times import time_column
 
 __all__ = ["Canonical", "canonical_table"]
 
-_REQUIRED = ("user", "time")
 _EXAMPLES = 3
 
 
@@ -36,7 +39,8 @@ class Canonical:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _missing(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
+def missing_column(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
+    """The error for a column the source lacks, with a did-you-mean among ``real``."""
     near = difflib.get_close_matches(column, real, n=1, cutoff=0.5)
     hint = f"; did you mean '{near[0]}'?" if near else ""
     problem = f"no column '{column}' for role '{role}'" if mapped else f"no column for '{role}'"
@@ -50,12 +54,15 @@ def _missing(role: str, column: str, real: list[str], where: str, mapped: bool) 
 def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str, str]:
     """Role -> source column; raises every missing column at once (with a did-you-mean)."""
     roles, problems = {}, []
-    for role in ROLES:
+    kind = table_kind(mapping.kind)
+    for role in kind.roles:
         column = mapping.column(role)
         if column in columns:
             roles[role] = column
-        elif role in mapping.columns or role in _REQUIRED:
-            problems.append(_missing(role, column, columns, where, role in mapping.columns))
+        elif role in mapping.columns or role in kind.required:
+            problems.append(missing_column(role, column, columns, where, role in mapping.columns))
+    if mapping.freshness and mapping.freshness not in columns:
+        problems.append(missing_column("freshness", mapping.freshness, columns, where, True))
     if problems:
         raise InputError(source=where, problems=problems)
     return roles
@@ -63,6 +70,11 @@ def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str,
 
 def _typed(col: Any, kind: str, role: str, where: str) -> Any:
     dtype = col.type()
+    if kind == "boolean":
+        if dtype.is_boolean() or dtype.is_string():
+            return col  # words such as yes/no are read by the topic's validation
+        if dtype.is_integer():
+            return col != 0
     if kind == "string":
         if dtype.is_floating():
             return col.cast("int64").cast("string")
@@ -83,7 +95,7 @@ def _columns(table: Any, roles: dict[str, str], mapping: Mapping, where: str) ->
                 found = time_column(table, column, mapping, table_backend(table), where)
                 exprs[role], bad, how = found.expr, found.bad, found.how
             else:
-                exprs[role] = _typed(table[column], ROLES[role], column, where)
+                exprs[role] = _typed(table[column], mapping.roles[role], column, where)
         except InputError as err:
             problems.append(err)
     return exprs, how, bad, problems
@@ -98,13 +110,11 @@ def table_backend(table: Any) -> str:
 
 
 def _counts(table: Any, exprs: dict, bad: Any, roles: dict, mapping: Mapping) -> dict:
-    """One aggregate query: rows, missing ids, unreadable and missing times, negatives."""
-    measures = {
-        "rows": table.count(),
-        "missing_user": table[roles["user"]].isnull().sum(),
-        "bad_time": bad.sum(),
-        "missing_time": table[roles["time"]].isnull().sum(),
-    }
+    """One aggregate query: rows, missing keys, unreadable and missing times, negatives."""
+    key = table_kind(mapping.kind).key
+    measures = {"rows": table.count(), f"missing_{key}": table[roles[key]].isnull().sum()}
+    if "time" in roles:
+        measures |= {"bad_time": bad.sum(), "missing_time": table[roles["time"]].isnull().sum()}
     if "amount" in exprs:
         measures["negative_amount"] = (exprs["amount"] < 0).sum()
     result = table.aggregate(**measures).to_pyarrow().to_pylist()[0]
@@ -117,15 +127,23 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
 
 
 def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
-    problems = []
-    shown = [roles[r] for r in ("user", "time", "amount") if r in roles]
+    problems, key = [], table_kind(mapping.kind).key
+    shown = [roles[r] for r in (key, "time", "amount") if r in roles]
     if counts["rows"] == 0:
-        return [InputError("the table is empty", source=where, expected="at least one event")]
-    checks = [
-        ("missing_user", table[roles["user"]].isnull(), roles["user"], "ids missing", "an id"),
-        ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
-        ("missing_time", table[roles["time"]].isnull(), roles["time"], "times missing", "a time"),
-    ]
+        return [InputError("the table is empty", source=where, expected="at least one row")]
+    what = "ids missing" if key == "user" else f"{key} missing"
+    checks = [(f"missing_{key}", table[roles[key]].isnull(), roles[key], what, "an id")]
+    if "time" in roles:
+        checks += [
+            ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
+            (
+                "missing_time",
+                table[roles["time"]].isnull(),
+                roles["time"],
+                "times missing",
+                "a time",
+            ),
+        ]
     if mapping.refunds == "refuse" and "amount" in exprs:
         checks.append(
             ("negative_amount", exprs["amount"] < 0, roles["amount"], "negative amounts", ">= 0")

@@ -36,6 +36,10 @@ class CheckReport:
         Months the log does not cover whole.
     problems : list of str
         What to know before using it (duplicates, refunds, undeclared currency).
+    kind : str
+        The mapping's kind: ``events`` or a shipped table's layout.
+    freshness : str, optional
+        The declared freshness value (:meth:`Source.provenance`).
     """
 
     source: str
@@ -48,11 +52,17 @@ class CheckReport:
     time_format: str
     incomplete: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    kind: str = "events"
+    freshness: str | None = None
 
     def to_text(self) -> str:
         """The report as lines of text."""
         roles = ", ".join(f"{r} <- {c}" for r, c in self.roles.items())
         span = f"{self.first} to {self.last}" if self.first else "none"
+        if self.kind != "events":  # a table in a shipped layout: no times, no periods
+            lines = [f"source: {self.source}", f"kind: {self.kind}", f"roles: {roles}"]
+            lines += [f"rows: {self.rows:,}", f"freshness: {self.freshness or 'not declared'}"]
+            return "\n".join(lines + [f"problem: {p}" for p in self.problems])
         lines = [
             f"source: {self.source}",
             f"roles: {roles}",
@@ -118,4 +128,6 @@ def check_source(source: Any) -> CheckReport:
         time_format=source.time_format,
         incomplete=incomplete_months(first, last),
         problems=_notes(source),
+        kind=source.mapping.kind,
+        freshness=source.freshness(),
     )

@@ -43,7 +43,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from valuelab.core import InputError
 
-__all__ = ["Locator", "connections_file", "load_connections", "locate"]
+__all__ = ["Locator", "connections_file", "has_password", "load_connections", "locate"]
 
 _SUFFIXES = {
     ".csv": "csv",
@@ -68,6 +68,9 @@ _WHERE_PASSWORDS_GO = (
     "~/.config/valuelab/connections.yaml (or $VALUELAB_CONNECTIONS) with password: ${VARIABLE}"
 )
 _ENV_REF = re.compile(r"\$\{(\w+)\}")
+_URL_PASSWORD = re.compile(
+    r"[a-z][a-z0-9+.-]*://([^/@\s:]*:[^/@\s]*@|\S*[?&]password=)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,17 @@ class Locator:
     table: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     password: str | None = field(default=None, repr=False)
+
+
+def has_password(text: object) -> bool:
+    """Whether ``text`` holds a URL with a password (``scheme://user:secret@host``, ``?password=``).
+
+    Examples
+    --------
+    >>> has_password("postgresql://analyst:s3cret@db/shop"), has_password("postgresql://analyst@db")
+    (True, False)
+    """
+    return isinstance(text, str) and _URL_PASSWORD.search(text) is not None
 
 
 def connections_file() -> Path:
@@ -161,7 +175,7 @@ def _redacted(url: str) -> str:
 
 def _postgres(url: str, *, table: str | None, allow_password: bool) -> Locator:
     parts = urlsplit(url)
-    if parts.password is not None and not allow_password:
+    if (parts.password is not None or has_password(url)) and not allow_password:
         raise InputError(
             "a password in a database URL is refused (it would be kept in logs, manifests "
             f"and shell history): {_WHERE_PASSWORDS_GO}",

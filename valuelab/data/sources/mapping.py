@@ -18,8 +18,13 @@ file or from keyword arguments::
     duplicates: keep                 # or drop (exact duplicate events)
     refunds: net                     # or separate, refuse
     table: orders                    # a database table (or sheet: for an Excel file)
+    kind: events                     # or accounts, account_inputs, spotify_annual
+    freshness: loaded_at             # a column whose latest value says how fresh the data is
 
 A role left out is looked for under its own name (a column called ``user``).
+The ``kind`` names the roles (:mod:`~valuelab.data.sources.kinds`): an event
+log's (:data:`ROLES`), or the columns of a shipped table, so an accounts table
+maps ``account_id: AccountNo``, ``arr_eur: ARR`` and so on.
 
 Examples
 --------
@@ -37,26 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError
+from valuelab.data.sources.kinds import ROLES, table_kind
 
 __all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping"]
-
-#: Role -> the ibis type of its canonical column.
-ROLES: dict[str, str] = {
-    "user": "string",
-    "time": "timestamp",
-    "event": "string",
-    "amount": "float64",
-    "account": "string",
-    "artist": "string",
-    "streams": "int64",
-    "segment": "string",
-    "market": "string",
-    "tier": "string",
-    "country": "string",
-    "product": "string",
-    "order": "string",
-    "quantity": "float64",
-}
 
 #: Named date formats besides strftime patterns.
 DATE_FORMATS = ("yyyymmdd", "excel-serial", "epoch-s", "epoch-ms")
@@ -71,6 +59,8 @@ _SETTINGS = (
     "refunds",
     "table",
     "sheet",
+    "kind",
+    "freshness",
 )
 
 
@@ -100,6 +90,11 @@ class Mapping:
         then holds sales only, 0 on refunds), or refused.
     table, sheet : str, optional
         The database table or Excel sheet to read.
+    kind : str
+        The kind of table (:data:`~valuelab.data.sources.kinds.KINDS`): its roles.
+    freshness : str, optional
+        A source column whose latest value is the data's freshness (a load
+        time, an ``updated_at``); default: the latest event time of an event log.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -111,6 +106,13 @@ class Mapping:
     refunds: str = "net"
     table: str | None = None
     sheet: str | int | None = None
+    kind: str = "events"
+    freshness: str | None = None
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Role -> ibis type of the canonical column, for this mapping's kind."""
+        return table_kind(self.kind).roles
 
     @property
     def source_timezone(self) -> str:
@@ -143,7 +145,9 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _split(data: dict[str, Any], source: str) -> tuple[dict, dict, list[InputError]]:
+def _split(
+    data: dict[str, Any], source: str, roles: dict[str, str]
+) -> tuple[dict, dict, list[InputError]]:
     """Role columns and settings from one flat or ``columns:``-nested dict."""
     columns, settings, problems = {}, {}, []
     nested = data.get("columns") or {}
@@ -152,18 +156,18 @@ def _split(data: dict[str, Any], source: str) -> tuple[dict, dict, list[InputErr
         nested = {}
     for key, value in [*nested.items(), *((k, v) for k, v in data.items() if k != "columns")]:
         key = str(key)
-        if key in ROLES:
+        if key in roles:
             columns[key] = str(value)
         elif key in _SETTINGS:
             settings[key] = value
         else:
-            near = difflib.get_close_matches(key, [*ROLES, *_SETTINGS], n=1)
+            near = difflib.get_close_matches(key, [*roles, *_SETTINGS], n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             problems.append(
                 InputError(
                     f"unknown key '{key}'{hint}",
                     source=source,
-                    expected=f"a role ({', '.join(ROLES)}) or a setting ({', '.join(_SETTINGS)})",
+                    expected=f"a role ({', '.join(roles)}) or a setting ({', '.join(_SETTINGS)})",
                 )
             )
     return columns, settings, problems
@@ -252,8 +256,10 @@ def read_mapping(mapping: Mapping | str | Path | dict | None = None, **kwargs: A
         base, source = _load_yaml(Path(mapping)), str(mapping)
     else:
         base, source = dict(mapping or {}), "mapping"
-    columns, settings, problems = _split(base, source)
-    more_columns, more_settings, more = _split(kwargs, "arguments")
+    kind = _kind(base, kwargs, source)
+    roles = table_kind(kind).roles
+    columns, settings, problems = _split(base, source, roles)
+    more_columns, more_settings, more = _split(kwargs, "arguments", roles)
     columns.update(more_columns)
     settings.update(more_settings)
     problems += more + _settings_problems(settings, source)
@@ -261,9 +267,28 @@ def read_mapping(mapping: Mapping | str | Path | dict | None = None, **kwargs: A
         raise InputError(source=source, problems=problems)
     if settings.get("currency") is not None:
         settings["currency"] = str(settings["currency"]).upper()
-    for key in ("timezone", "reporting_timezone", "date_format", "table"):
+    for key in ("timezone", "reporting_timezone", "date_format", "table", "freshness"):
         if settings.get(key) is not None:
             settings[key] = str(settings[key])
     settings.setdefault("reporting_timezone", "UTC")
     settings["reporting_timezone"] = settings["reporting_timezone"] or "UTC"
+    settings["kind"] = kind
     return Mapping(columns=columns, **settings)
+
+
+def _kind(base: dict[str, Any], kwargs: dict[str, Any], source: str) -> str:
+    """The mapping's kind: the file's, or the caller's; both and different is an error."""
+    given, wanted = base.get("kind"), kwargs.get("kind")
+    if given and wanted and str(given) != str(wanted):
+        raise InputError(
+            f"the mapping is for a table of kind '{given}', this needs kind '{wanted}'",
+            source=source,
+            column="kind",
+            expected=f"a mapping of the {wanted} table's columns (kind: {wanted}, or no kind:)",
+        )
+    kind = str(wanted or given or "events")
+    try:
+        table_kind(kind)
+    except InputError as err:
+        raise InputError(err.problem, source=source, column="kind", expected=err.expected) from None
+    return kind

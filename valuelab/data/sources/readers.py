@@ -16,15 +16,7 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.data.sources.connections import Locator
 
-__all__ = ["duckdb_backend", "open_frame", "open_located", "text_columns"]
-
-#: Roles whose columns are identifiers or labels: read as text from CSV (keeps "007").
-_TEXT_ROLES = ("user", "account", "artist", "segment", "market", "tier", "country", "order")
-
-
-def text_columns(columns: dict[str, str]) -> list[str]:
-    """The mapped columns to read as text (ids and labels), from a role -> column dict."""
-    return [column for role, column in columns.items() if role in _TEXT_ROLES]
+__all__ = ["duckdb_backend", "open_frame", "open_located"]
 
 
 def duckdb_backend(path: str = ":memory:", read_only: bool = False) -> Any:

@@ -25,10 +25,14 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.data.sources.canonical import canonical_table
 from valuelab.data.sources.connections import locate
-from valuelab.data.sources.mapping import ROLES, Mapping, read_mapping
-from valuelab.data.sources.readers import open_frame, open_located, text_columns
+from valuelab.data.sources.kinds import table_kind
+from valuelab.data.sources.mapping import Mapping, read_mapping
+from valuelab.data.sources.readers import duckdb_backend, open_frame, open_located
 
-__all__ = ["Source", "open_source"]
+__all__ = ["Source", "freshness", "open_source"]
+
+#: Kinds of source that live in a database (their freshness is asked, not hashed).
+DATABASES = ("duckdb", "sqlite", "postgres", "ibis")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Source:
         How times were read (a strftime pattern, ``yyyymmdd``, ``timestamp``, …).
     opened_at : str
         When the source was opened (UTC, ISO 8601): the results' as-of time.
+    raw : ibis.Table
+        The source as it is, before mapping (for a declared ``freshness`` column).
     """
 
     table: Any
@@ -69,6 +75,7 @@ class Source:
     time_format: str
     opened_at: str
     counts: dict[str, int] = field(default_factory=dict, repr=False)
+    raw: Any = field(default=None, repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -83,6 +90,8 @@ class Source:
 
     def time_range(self) -> tuple[_dt.datetime | None, _dt.datetime | None]:
         """(first, last) event time, on the reporting zone's clock (one query, cached)."""
+        if "time" not in self.table.columns:
+            return None, None
         if "range" not in self._cache:
             t = self.table
             row = t.aggregate(first=t.time.min(), last=t.time.max()).to_pyarrow().to_pylist()[0]
@@ -97,10 +106,10 @@ class Source:
         dict
             ``source`` (display name), ``kind``, ``mapping`` (roles and settings,
             plus the time format used), ``timezone`` (reporting), ``currency``,
-            ``as_of`` (when opened, UTC) and ``freshness`` (latest event time,
-            reporting wall clock), all ISO 8601 text.
+            ``as_of`` (when opened, UTC), ``rows`` and ``freshness``: the latest
+            value of the mapping's ``freshness`` column, else the latest event
+            time (reporting wall clock, ISO 8601), else ``None``.
         """
-        last = self.time_range()[1]
         mapping = self.mapping.to_dict() | {"columns": dict(self.roles)}
         return {
             "source": self.name,
@@ -109,14 +118,50 @@ class Source:
             "timezone": self.timezone,
             "currency": self.currency,
             "as_of": self.opened_at,
-            "freshness": last.isoformat() if last is not None else None,
+            "rows": self.counts.get("rows"),
+            "freshness": self.freshness(),
         }
+
+    def freshness(self) -> str | None:
+        """The declared freshness value (see :meth:`provenance`), one query, cached."""
+        if "freshness" not in self._cache:
+            if self.mapping.freshness and self.raw is not None:
+                self._cache["freshness"] = _latest(self.raw, self.mapping.freshness, self.name)
+            else:
+                last = self.time_range()[1]
+                self._cache["freshness"] = last.isoformat() if last is not None else None
+        return self._cache["freshness"]
 
     def check(self) -> Any:
         """What :func:`~valuelab.data.sources.check.check_source` reports on this source."""
         from valuelab.data.sources.check import check_source
 
         return check_source(self)
+
+
+def _latest(raw: Any, column: str, name: str) -> str | None:
+    """The latest value of ``raw[column]`` as text (ISO 8601 for a time)."""
+    if column not in raw.columns:
+        from valuelab.data.sources.canonical import missing_column
+
+        raise missing_column("freshness", column, list(raw.columns), name, True)
+    value = raw.aggregate(v=raw[column].max()).to_pyarrow()["v"][0].as_py()
+    return (
+        value.isoformat()
+        if hasattr(value, "isoformat")
+        else (None if value is None else str(value))
+    )
+
+
+def _ibis_table(source: Any) -> Any | None:
+    """``source`` if it is an ibis table (ibis imported only when it already is)."""
+    import sys
+
+    if "ibis" not in sys.modules:
+        return None
+    import ibis.expr.types as ir
+
+    return source if isinstance(source, ir.Table) else None
 
 
 def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple[Any, Any, str, str]:
@@ -126,14 +171,21 @@ def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple[Any, Any, str
     if isinstance(source, pd.DataFrame):
         backend, table = open_frame(source)
         return backend, table, "DataFrame", "frame"
+    if (table := _ibis_table(source)) is not None:
+        try:
+            backend = table.get_backend()
+        except Exception:  # an unbound memtable: DuckDB computes it
+            backend = duckdb_backend()
+        return backend, table, f"ibis table ({backend.name})", "ibis"
     if not isinstance(source, str | Path):
         raise InputError(
             f"cannot open a {type(source).__name__}",
             source="source",
-            expected="a path, a glob, a database URL, a connection name or a pandas DataFrame",
+            expected="a path, a glob, a database URL, a connection name, a pandas DataFrame "
+            "or an ibis table",
         )
     loc = locate(source, table=mapping.table, connections=connections)
-    text = text_columns({role: mapping.column(role) for role in ROLES})
+    text = [mapping.column(r) for r in table_kind(mapping.kind).text_roles()]
     backend, table = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=text)
     return backend, table, loc.name, loc.kind
 
@@ -149,18 +201,21 @@ def open_source(
 
     Parameters
     ----------
-    source : str, Path or pandas.DataFrame
+    source : str, Path, pandas.DataFrame or ibis.Table
         A CSV, Parquet or JSON file or a glob of them; an ``.xlsx`` file (the
         mapping's ``sheet``); a ``.duckdb`` or ``.sqlite`` file (the mapping's
         ``table``, or the only one); ``postgresql://user@host[:port]/db?table=T``;
-        ``@name`` or ``name`` of a named connection; or a DataFrame.
+        ``@name`` or ``name`` of a named connection; a DataFrame; or a table of
+        any ibis backend (a warehouse), computed where it lives.
     mapping : Mapping, str, Path or dict, optional
         A YAML mapping file (see :mod:`valuelab.data.sources.mapping`).
     connections : str, Path or dict, optional
         Named connections (default ``$VALUELAB_CONNECTIONS`` or
         ``~/.config/valuelab/connections.yaml``).
     **mapping_kwargs
-        Roles and settings, over the file's: ``user="customer_id"``, ``currency="USD"``.
+        Roles and settings, over the file's: ``user="customer_id"``, ``currency="USD"``;
+        ``kind="accounts"`` reads a table in a shipped layout
+        (:mod:`~valuelab.data.sources.kinds`; a mapping file of another kind is refused).
 
     Returns
     -------
@@ -188,4 +243,49 @@ def open_source(
         time_format=canonical.time_format,
         opened_at=opened,
         counts=canonical.counts,
+        raw=raw,
     )
+
+
+def freshness(
+    source: str | Path,
+    mapping: Mapping | str | Path | dict | None = None,
+    *,
+    connections: str | Path | dict | None = None,
+) -> dict[str, Any] | None:
+    """What says whether a database source changed, without mapping it: for batches.
+
+    Parameters
+    ----------
+    source : str or Path
+        As :func:`open_source` takes it.
+    mapping : optional
+        Its ``freshness`` column, else its ``time`` column when the table has
+        it, is the column whose latest value is asked (one query, with the row count).
+
+    Returns
+    -------
+    dict or None
+        ``{"source": display name, "kind", "freshness": latest value or None,
+        "rows": int}`` for a DuckDB, SQLite or PostgreSQL source; ``None`` for a
+        file (its bytes say whether it changed).
+
+    Raises
+    ------
+    InputError
+        An unreachable database, a wrong password, an unknown table or column.
+    """
+    mapping = read_mapping(mapping)
+    loc = locate(source, table=mapping.table, connections=connections)
+    if loc.kind not in DATABASES:
+        return None
+    backend, raw = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=[])
+    try:
+        column = mapping.freshness or (
+            mapping.column("time") if mapping.column("time") in raw.columns else None
+        )
+        rows = int(raw.count().to_pyarrow().as_py())
+        latest = _latest(raw, column, loc.name) if column else None
+    finally:
+        backend.disconnect()  # a DuckDB file stays free for its writer
+    return {"source": loc.name, "kind": loc.kind, "freshness": latest, "rows": rows}

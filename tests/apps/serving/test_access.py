@@ -1,0 +1,209 @@
+"""Who may reach ``valuelab serve``: forged Host and Origin, token and cookie, visitors' kernels."""
+
+import asyncio
+import urllib.error
+import urllib.request
+
+import pytest
+from support import Visitor, kernel_message, read_messages
+from tornado.httpclient import HTTPClientError
+
+from valuelab.apps.serving import access_settings, is_loopback, visitor_token, without_token
+
+
+def test_loopback_hosts_and_the_settings_from_the_public_url():
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost")] == [
+        True
+    ] * 5
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "10.0.0.5", "evil.example", "::"))
+    plain = access_settings()
+    assert plain["allow_remote_access"] is False and plain["local_hostnames"] == ["localhost"]
+    assert plain["allow_origin"] == "" and plain["allow_unauthenticated_access"] is True
+    proxied = access_settings("https://apps.example.com:8443/valuelab/", "X-Real-IP")
+    assert proxied["local_hostnames"] == ["localhost", "apps.example.com"]
+    assert proxied["allow_origin"] == "https://apps.example.com:8443"
+    assert proxied["valuelab_client_header"] == "X-Real-IP"
+
+
+def test_a_visitor_is_their_cookie_or_a_trusted_local_proxys_header():
+    from types import SimpleNamespace
+
+    from valuelab.apps.serving import client_key
+
+    def handler(remote_ip, header="", user="anon-1", value="203.0.113.9"):
+        request = SimpleNamespace(remote_ip=remote_ip, headers={"X-Real-IP": value})
+        settings = {"valuelab_client_header": header, "cookie_secret": b"k"}
+        return SimpleNamespace(
+            request=request, settings=settings, current_user=SimpleNamespace(username=user)
+        )
+
+    cookie = client_key(handler("127.0.0.1"))
+    assert len(cookie) == 16 and int(cookie, 16) >= 0
+    assert client_key(handler("127.0.0.1", user="anon-2")) != cookie
+    proxied = client_key(handler("127.0.0.1", "X-Real-IP"))
+    assert proxied != cookie and proxied == client_key(handler("::1", "X-Real-IP", "anon-2"))
+    # the header counts only from a proxy on this machine: a visitor cannot set it
+    assert client_key(handler("198.51.100.7", "X-Real-IP")) == cookie
+
+
+def test_a_token_is_needed_beyond_loopback_and_never_stays_in_a_link():
+    assert visitor_token("127.0.0.1") == "" and visitor_token("::1", "given") == "given"
+    made = {visitor_token("0.0.0.0") for _ in range(3)}
+    assert len(made) == 3 and all(len(t) == 32 for t in made)
+    assert visitor_token("192.168.1.5", "given") == "given"
+    assert without_token("/voila/render/a.ipynb?token=t&year=2020&x=") == (
+        "/voila/render/a.ipynb?year=2020&x="
+    )
+    assert without_token("/?token=t") == "/"
+
+
+def _status(url, headers=None, method="GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_only_gallery_apps_are_preheated(guarded_server):
+    import time
+
+    from support import kernel_pids
+
+    deadline = time.monotonic() + 60
+    while len(kernel_pids(guarded_server.proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1)
+    # errors.ipynb and hello.ipynb, not sub/private.ipynb
+    assert len(kernel_pids(guarded_server.proc.pid)) == 2
+
+
+def test_without_the_token_or_its_cookie_everything_is_403(guarded_server):
+    url = guarded_server.url
+    for path in ["", "voila/render/hello.ipynb", "valuelab/static/charts.js", "voila/static/x"]:
+        assert _status(url + path) == 403, path
+    assert _status(url + "?token=wrong") == 403
+    assert _status(url, {"Authorization": f"token {guarded_server.token}"}) == 200
+    kernels = Visitor(url, guarded_server.token)
+    assert _status(url + "api/kernels") == 404  # the REST API is not routed
+    assert kernels.get("")[0] == 200
+
+
+def test_the_token_is_exchanged_for_a_signed_cookie_and_dropped_from_the_url(guarded_server):
+    visitor = Visitor(guarded_server.url)  # no token yet
+    status, kernel_id, _ = visitor.view("hello.ipynb", f"token={guarded_server.token}&value=4")
+    assert status == 200 and kernel_id
+    (cookie,) = list(visitor.jar)
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.value.strip('"').startswith("2|")
+    assert cookie.get_nonstandard_attr("SameSite") == "Lax"
+    # the redirect dropped the token: the page the visitor is on has no token in its URL
+    final = visitor.opener.open(
+        guarded_server.url + f"voila/render/hello.ipynb?token={guarded_server.token}&value=4",
+        timeout=60,
+    )
+    assert final.url == guarded_server.url + "voila/render/hello.ipynb?value=4"
+    for kernel in [kernel_id, *_kernel_ids(final.read().decode())]:
+        # the beacon, authorised by the cookie (404: idle-culled already, 3 s here)
+        assert visitor.shutdown(kernel) in (204, 404)
+    # a forged cookie is no cookie
+    forged = Visitor(guarded_server.url)
+    status, _, _ = forged.get("", {"Cookie": cookie.name + '="2|1:0|10:1|x|y|z"'})
+    assert status == 403
+
+
+def _kernel_ids(page):
+    import re
+
+    return re.findall(r'"kernelId": "([^"]+)"', page)
+
+
+def test_forged_hosts_and_origins_are_refused(guarded_server):
+    url = guarded_server.url
+    visitor = Visitor(url, guarded_server.token)
+    evil = {"Host": "evil.example"}
+    assert visitor.get("", evil)[0] == 403
+    assert visitor.get("voila/render/hello.ipynb", evil)[0] == 403
+    local = {"Host": f"localhost:{guarded_server.port}"}
+    assert visitor.get("", {**local, "Authorization": f"token {guarded_server.token}"})[0] == 200
+    status, kernel_id, _ = visitor.view("hello.ipynb")
+    assert status == 200
+
+    async def connect(headers):
+        try:
+            conn = await visitor.channels(kernel_id, headers)
+        except HTTPClientError as err:
+            return err.code
+        conn.write_message(kernel_message("kernel_info_request"))
+        got = await read_messages(conn, 3)
+        conn.close()
+        return [m["header"]["msg_type"] for m in got if m["header"]["msg_type"] != "status"]
+
+    async def checks():
+        return [
+            await connect({"Origin": "http://evil.example"}),
+            await connect({"Origin": "http://evil.example", "Host": "evil.example"}),
+            await connect({"Origin": url.rstrip("/")}),
+        ]
+
+    cross_origin, rebinding, same = asyncio.run(checks())
+    assert cross_origin == 403 and rebinding == 403
+    assert same == ["kernel_info_reply"]
+    assert visitor.shutdown(kernel_id, {"Origin": "http://evil.example"}) == 403
+    assert visitor.shutdown(kernel_id, {**evil, "Origin": "http://evil.example"}) == 403
+    assert visitor.shutdown(kernel_id) == 204
+
+
+def test_a_visitor_reaches_only_their_own_kernels(guarded_server):
+    alice, bob = (
+        Visitor(guarded_server.url, guarded_server.token),
+        Visitor(guarded_server.url, guarded_server.token),
+    )
+    status, kernel_id, _ = alice.view("hello.ipynb")
+    assert status == 200
+
+    async def bob_connects():
+        try:
+            await bob.channels(kernel_id)
+        except HTTPClientError as err:
+            return err.code
+        return 101
+
+    assert asyncio.run(bob_connects()) == 403
+    assert bob.shutdown(kernel_id) == 403
+    assert bob.get(f"api/kernels/{kernel_id}")[0] == 403
+    assert alice.get(f"api/kernels/{kernel_id}")[0] == 200
+    assert alice.shutdown(kernel_id) == 204
+    assert alice.shutdown(kernel_id) == 404  # gone
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "voila/render/sub/private.ipynb",
+        "voila/render/sub%2Fprivate.ipynb",
+        "voila/render/../hello.ipynb",
+        "voila/render/missing.ipynb",
+        "voila/render/",
+        "voila/templates/x",
+        "voila/templates/valuelab/static/../../../../etc/passwd",
+        "voila/api/themes/x",
+        "voila/tree",
+        "voila/api/contents/hello.ipynb",
+        "voila/files/hello.ipynb",
+        "voila/files/sub/private.ipynb",
+        "login",
+        "logout",
+        "nothing/here",
+        "api/kernels",
+        "api/sessions",
+    ],
+)
+def test_only_gallery_apps_render_and_unknown_paths_are_404(guarded_server, path):
+    visitor = _VISITORS.setdefault("v", Visitor(guarded_server.url, guarded_server.token))
+    status, body, _ = visitor.get(path)
+    assert status == 404, path
+    assert "private 45" not in body and "Traceback" not in body
+
+
+_VISITORS: dict = {}

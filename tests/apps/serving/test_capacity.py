@@ -1,0 +1,266 @@
+"""Bounded kernels: caps and the busy page, memory, message rate, errors kept in the log."""
+
+import asyncio
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from support import Visitor, kernel_message, kernel_pids, read_messages
+
+from valuelab.apps.serving import VIEW, Capacity, busy_page, limit_memory
+
+
+class _Task:
+    def __init__(self, done):
+        self._done = done
+
+    def done(self):
+        return self._done
+
+
+class _Manager:
+    """What Capacity reads of Voila's kernel manager: kernel ids and pool tasks."""
+
+    def __init__(self, ids, pending=0):
+        self.ids = list(ids)
+        self._pools = {"a.ipynb": [_Task(False)] * pending + [_Task(True)]}
+
+    def list_kernel_ids(self):
+        return list(self.ids)
+
+
+def _open(capacity, km, client, notebook, kernel_id):
+    """A page view as the server serves it: refused (the reason) or its kernel claimed."""
+    reason = capacity.refusal(km, client, notebook)
+    if reason is None:
+        token = VIEW.set((capacity, client, notebook))
+        capacity.claim(kernel_id)
+        VIEW.reset(token)
+        km.ids.append(kernel_id)
+    return reason
+
+
+def test_the_caps_count_every_kernel_and_each_visitors_own():
+    capacity = Capacity(max_kernels=6, client_kernels=2, weights={"launcher.ipynb": 2})
+    km = _Manager(["pool-a", "pool-b"], pending=1)  # 2 preheated, 1 being started
+    assert capacity.total(km) == 3
+    assert _open(capacity, km, "alice", "a.ipynb", "k1") is None  # 4
+    assert _open(capacity, km, "alice", "a.ipynb", "k2") is None  # 5
+    assert "close a tab" in _open(capacity, km, "alice", "a.ipynb", "k3")  # alice holds 2
+    assert capacity.total(km) == 5 and capacity.owner("k1") == "alice"
+    # the launcher counts its report kernel: 5 + 2 > 6
+    assert "as many apps as it may" in _open(capacity, km, "bob", "launcher.ipynb", "k4")
+    assert _open(capacity, km, "bob", "a.ipynb", "k4") is None  # 6: full
+    assert "as many apps as it may" in _open(capacity, km, "carol", "a.ipynb", "k5")
+    km.ids.remove("k1")  # closed or culled: forgotten at the next count
+    assert capacity.total(km) == 5 and capacity.owner("k1") is None
+    assert _open(capacity, km, "alice", "a.ipynb", "k6") is None
+    capacity.reserved = 1  # a view admitted, its kernel not started yet
+    assert capacity.total(km) == 7
+    assert capacity.owner("pool-a") is None  # a preheated kernel is nobody's
+
+
+def test_a_kernel_is_claimed_only_inside_a_page_view():
+    capacity = Capacity(4, 2, {})
+    capacity.claim("outside")
+    assert capacity.owners == {}
+    other = Capacity(4, 2, {})
+    token = VIEW.set((other, "alice", "a.ipynb"))
+    capacity.claim("someone-elses-view")
+    VIEW.reset(token)
+    assert capacity.owners == {}
+
+
+def test_the_busy_page_says_what_happened_and_escapes_it():
+    page = busy_page("you have <3> apps open")
+    assert "<h1>Busy: please try again in a minute</h1>" in page
+    assert "you have &lt;3&gt; apps open" in page and "<3>" not in page
+
+
+def test_a_kernels_address_space_is_capped():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        limit_memory(child.pid, 700)
+        assert _address_limit(child.pid) == 700 * 1024 * 1024
+        limit_memory(child.pid, 0)  # 0: no new cap
+        assert _address_limit(child.pid) == 700 * 1024 * 1024
+    finally:
+        child.kill()
+        child.wait()
+
+
+def _address_limit(pid):
+    text = Path(f"/proc/{pid}/limits").read_text()
+    return int(re.search(r"Max address space\s+(\d+)", text).group(1))
+
+
+def _rss_mb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            total += int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())[1])
+        except (FileNotFoundError, TypeError):
+            pass
+    return total / 1024
+
+
+def _models(page):
+    return re.findall(r'"model_id": "([0-9a-f]+)"', page)
+
+
+def _click(model_id):
+    content = {"comm_id": model_id, "data": {"method": "custom", "content": {"event": "click"}}}
+    return kernel_message("comm_msg", content)
+
+
+def test_tracebacks_and_warnings_stay_in_the_server_log(guarded_server):
+    visitor = Visitor(guarded_server.url, guarded_server.token)
+    status, kernel_id, page = visitor.view("errors.ipynb")
+    assert status == 200
+    fail, warn, _ = _models(page)
+
+    async def session():
+        conn = await visitor.channels(kernel_id)
+        conn.write_message(_click(fail))
+        conn.write_message(_click(warn))
+        got = await read_messages(conn, 4)
+        conn.close()
+        return got
+
+    got = asyncio.run(session())
+    assert visitor.shutdown(kernel_id) == 204
+    sent = repr(got)
+    assert "secret detail" not in sent and "ValueError" not in sent and "Traceback" not in sent
+    assert "secret warning" not in sent and "warnings.warn" not in sent
+    errors = [m["content"] for m in got if m["header"]["msg_type"] == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "Error"
+    error_id = re.fullmatch(
+        r"This part of the app could not be shown \(error id ([0-9a-f]{8})\)\.",
+        errors[0]["evalue"],
+    )[1]
+    assert errors[0]["traceback"] == [errors[0]["evalue"]]
+    printed = [m["content"]["text"] for m in got if m["header"]["msg_type"] == "stream"]
+    assert printed == ["shown 44\n"]  # stdout in the Output widget still shows
+    log = _log_until(guarded_server, "secret warning 43")
+    entry = log[log.index(f"valuelab error {error_id}") :]
+    assert "ValueError: secret detail 42" in entry and "on_fail" in entry
+    assert "\x1b[" not in entry  # colours stripped
+
+
+def _log_until(server, text, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        log = server.log_path.read_text(encoding="utf-8", errors="replace")
+        if text in log or time.monotonic() > deadline:
+            return log
+        time.sleep(0.2)
+
+
+def test_widget_messages_over_the_rate_are_dropped(guarded_server):
+    rate = guarded_server.caps["messages_per_second"]
+    visitor = Visitor(guarded_server.url, guarded_server.token)
+    _, kernel_id, _ = visitor.view("hello.ipynb")
+
+    async def session():
+        conn = await visitor.channels(kernel_id)
+        await read_messages(conn, 1)  # the connection's own kernel_info exchange
+        for _ in range(40):
+            conn.write_message(kernel_message("comm_info_request"))
+        burst = await read_messages(conn, 2)
+        await asyncio.sleep(1)
+        conn.write_message(kernel_message("comm_info_request"))
+        later = await read_messages(conn, 2)
+        conn.close()
+        return burst, later
+
+    burst, later = asyncio.run(session())
+    assert visitor.shutdown(kernel_id) == 204
+    replies = [m for m in burst if m["header"]["msg_type"] == "comm_info_reply"]
+    assert 2 * rate <= len(replies) <= 2 * rate + 3, len(replies)  # the burst, not 40
+    assert [m["header"]["msg_type"] for m in later].count("comm_info_reply") == 1
+
+
+def test_over_a_visitors_cap_the_page_is_busy_and_starts_no_kernel(guarded_server):
+    caps = guarded_server.caps
+    visitor = Visitor(guarded_server.url, guarded_server.token)
+
+    async def session():
+        opened, conns = [], []
+        for _ in range(caps["client_kernels"]):  # pages kept open: not culled
+            status, kernel_id, _ = visitor.view("hello.ipynb")
+            opened.append((status, kernel_id))
+            conns.append(await visitor.channels(kernel_id))
+        before = kernel_pids(guarded_server.proc.pid)
+        refused = visitor.view("hello.ipynb")
+        await asyncio.sleep(1)
+        after = kernel_pids(guarded_server.proc.pid)
+        other = Visitor(guarded_server.url, guarded_server.token).view("hello.ipynb")
+        for conn in conns:
+            conn.close()
+        return opened, before, refused, after, other
+
+    opened, before, (status, kernel_id, page), after, other = asyncio.run(session())
+    assert [status for status, _ in opened] == [200] * caps["client_kernels"]
+    assert status == 503 and kernel_id is None
+    assert "Busy: please try again" in page and "close a tab" in page
+    assert set(after) <= set(before), "no kernel started"
+    limit = caps["max_memory_mb"] * 1024 * 1024
+    assert all(_address_limit(pid) == limit for pid in before)
+    assert other[0] == 200  # another visitor is not refused
+    for _, kid in opened:
+        assert visitor.shutdown(kid) == 204
+
+
+@pytest.mark.slow
+def test_a_hundred_views_from_ten_clients_stay_under_the_caps(guarded_server):
+    """100 page views, no beacon, no websocket: kernels and memory bounded, then every app opens."""
+    caps, server = guarded_server.caps, guarded_server
+    clients = [Visitor(server.url, server.token) for _ in range(10)]
+    samples, statuses, done = [], [], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            pids = kernel_pids(server.proc.pid)
+            samples.append((len(pids), _rss_mb([server.proc.pid, *pids])))
+            time.sleep(0.1)
+
+    def browse(client):
+        for i in range(10):
+            statuses.append(client.view(("hello.ipynb", "errors.ipynb")[i % 2])[0])
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    threads = [threading.Thread(target=browse, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    load_seconds = time.monotonic() - started
+    closed = time.monotonic()
+    reopened = {}
+    for app in ("hello.ipynb", "errors.ipynb"):
+        while time.monotonic() - closed < 10 and app not in reopened:
+            status, kernel_id, _ = Visitor(server.url, server.token).view(app)
+            if status == 200 and kernel_id:
+                reopened[app] = time.monotonic() - closed
+            else:
+                time.sleep(0.5)
+    done.set()
+    watcher.join()
+    assert len(statuses) == 100 and set(statuses) <= {200, 503}
+    admitted = statuses.count(200)
+    assert 4 <= admitted < 100 and load_seconds < 60
+    most = max(n for n, _ in samples)
+    assert most <= caps["max_kernels"], f"{most} kernels"
+    peak_mb = max(mb for _, mb in samples)
+    assert peak_mb < caps["max_kernels"] * 200 + 400, f"{peak_mb:.0f} MB"
+    assert set(reopened) == {"hello.ipynb", "errors.ipynb"}, reopened
+    print(
+        f"{admitted} of 100 views admitted in {load_seconds:.1f} s; at most {most} kernels, "
+        f"{peak_mb:.0f} MB; reopened after {reopened}"
+    )

@@ -1,0 +1,56 @@
+"""Kinds of table: an event log's roles, or a shipped table's columns, typed as it types them."""
+
+import pandas as pd
+import pytest
+
+from valuelab.core import InputError
+from valuelab.data.datasets import load, path
+from valuelab.data.sources import KINDS, open_source, table_kind
+
+
+def test_each_shipped_kind_has_the_datasets_columns_and_key():
+    for name in set(KINDS) - {"events"}:
+        kind = table_kind(name)
+        assert list(kind.roles) == list(load(name).columns)
+        assert kind.key in kind.required
+    accounts = table_kind("accounts")
+    assert set(accounts.roles) - set(accounts.required) == {
+        "usage",
+        "nps_answer",
+        "health_score",
+        "impact_area",
+    }
+    assert (accounts.roles["open_to_buy"], accounts.roles["months_elapsed"]) == ("boolean", "int64")
+    assert table_kind("events").required == ("user", "time") and table_kind("events").events
+
+
+def test_an_unknown_kind_is_named_with_a_did_you_mean():
+    with pytest.raises(InputError, match="unknown kind 'acounts'; did you mean 'accounts'"):
+        table_kind("acounts")
+
+
+def test_an_accounts_table_in_other_names_reads_as_the_sample():
+    sample = pd.read_csv(path("accounts"))
+    theirs = sample.rename(columns={"account_id": "AccountNo", "arr_eur": "ARR"})
+    theirs["AccountNo"] = range(len(theirs))  # integer ids become text
+    theirs["open_to_buy"] = theirs["open_to_buy"].map({True: "yes", False: "no"})
+    src = open_source(theirs, kind="accounts", account_id="AccountNo", arr_eur="ARR")
+    got = src.table.to_pandas()
+    assert list(got.columns) == list(table_kind("accounts").roles)
+    assert got["account_id"].tolist()[:3] == ["0", "1", "2"]
+    assert got["arr_eur"].sum() == pytest.approx(sample["arr_eur"].sum())  # pandas: the oracle
+    assert set(got["open_to_buy"]) == {"yes", "no"}  # words: the scoring's reading parses them
+    assert src.provenance()["rows"] == len(sample) and src.provenance()["freshness"] is None
+
+
+def test_missing_required_columns_and_keys_are_named_at_once():
+    sample = pd.read_csv(path("accounts")).drop(columns=["goal_target", "usage"])
+    sample.loc[[3, 5], "account_id"] = None
+    with pytest.raises(InputError) as err:
+        open_source(sample.drop(columns=["segment"]), kind="accounts")
+    assert "no column for 'segment'" in str(err.value) and "goal_target" in str(err.value)
+    assert "usage" not in str(err.value)  # optional
+    with pytest.raises(InputError, match="account_id missing on 2 of 436 rows"):
+        open_source(sample.assign(goal_target=1.0, segment="SMB"), kind="accounts")
+    with pytest.raises(InputError, match="the table is empty"):
+        open_source(pd.read_csv(path("accounts")).head(0), kind="accounts")

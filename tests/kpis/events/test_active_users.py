@@ -1,0 +1,89 @@
+"""Calendar and rolling actives and stickiness against the pandas oracle, on every backend."""
+
+import event_oracle as oracle
+import numpy as np
+import pandas as pd
+import pytest
+
+from valuelab.core.errors import InputError
+from valuelab.kpis import events as metrics
+
+
+def _by_hand() -> pd.DataFrame:
+    rows = [
+        ("a", "2024-01-03 10:00", "signup"),
+        ("a", "2024-01-03 22:00", "visit"),
+        ("b", "2024-01-04 09:00", "visit"),
+        ("a", "2024-01-08 09:00", "visit"),
+        ("b", "2024-02-01 00:00", "visit"),
+    ]
+    log = pd.DataFrame(rows, columns=["user", "time", "event"])
+    return log.assign(time=pd.to_datetime(log["time"]))
+
+
+def test_actives_by_hand():
+    daily = metrics.actives(_by_hand(), "day")
+    assert daily.index.name == "period_start" and str(daily.index.dtype) == "datetime64[ns]"
+    assert daily["actives"].iloc[:6].tolist() == [1, 1, 0, 0, 0, 1]  # Jan 3 .. Jan 8
+    assert len(daily) == 30 and daily["complete"].all()  # every day of Jan 3 - Feb 1
+    weekly = metrics.actives(_by_hand(), "week")  # weeks start on Monday Jan 1, 8, ...
+    assert weekly["actives"].tolist()[:2] == [2, 1]
+    assert weekly["complete"].tolist()[0] is False  # the log starts on Wednesday
+    monthly = metrics.actives(_by_hand(), "month", active_events=["visit"])
+    assert monthly["actives"].tolist() == [2, 1] and not monthly["complete"].any()
+    assert metrics.actives(_by_hand(), "quarter")["actives"].tolist() == [2]
+
+
+def test_rolling_actives_by_hand():
+    rolling = metrics.rolling_actives(_by_hand(), window=7)
+    # Jan 3: a; Jan 4: a, b; Jan 9 (window Jan 3-9): a, b; Jan 10 (Jan 4-10): a, b; Jan 11: a
+    assert rolling.loc["2024-01-03", "actives"] == 1 and rolling.loc["2024-01-09", "actives"] == 2
+    assert rolling.loc["2024-01-11", "actives"] == 1 and rolling.loc["2024-01-15", "actives"] == 0
+    assert not rolling.loc["2024-01-08", "complete"] and rolling.loc["2024-01-09", "complete"]
+    with pytest.raises(InputError, match="window"):
+        metrics.rolling_actives(_by_hand(), window=0)
+
+
+def test_stickiness_by_hand_flags_the_partial_month():
+    table = metrics.stickiness(_by_hand())
+    # January: 3 user-days over the 29 observed days, 2 users; February: 1 day of data
+    assert table.loc["2024-01-01", "stickiness"] == pytest.approx(3 / 29 / 2)
+    assert table.loc["2024-02-01", "stickiness"] == 1.0
+    assert table["complete"].tolist() == [False, False]
+    assert np.isnan(metrics.period_mean(table, "stickiness"))
+    assert metrics.period_mean(table, "stickiness", include_incomplete=True) == pytest.approx(
+        (3 / 29 / 2 + 1) / 2
+    )
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter"])
+def test_actives_agree_with_pandas(events, log, period):
+    table = metrics.actives(events, period)
+    expected = oracle.expected("actives", period)
+    assert table.index.equals(expected.index)
+    assert table["actives"].tolist() == expected.tolist()
+    flags = [oracle.covered(s, period, log) for s in expected.index]
+    assert table["complete"].tolist() == flags
+
+
+@pytest.mark.parametrize("window", [7, 28, 30])
+def test_rolling_actives_agree_with_pandas(events, log, window):
+    table = metrics.rolling_actives(events, window)
+    assert table["actives"].tolist() == oracle.expected("rolling", window).tolist()
+
+
+def test_stickiness_agrees_with_pandas(events, log):
+    table = metrics.stickiness(events)
+    expected = oracle.expected("stickiness")
+    np.testing.assert_allclose(table["stickiness"].to_numpy(), expected.to_numpy(), rtol=1e-12)
+    assert table["complete"].tolist() == [False, True, True, True, True, False]
+
+
+def test_missing_roles_are_named_with_a_suggestion():
+    log = _by_hand().rename(columns={"user": "users", "time": "date"})
+    with pytest.raises(InputError, match=r"column 'user'.*did you mean 'users'.*column 'time'"):
+        metrics.actives(log)
+    with pytest.raises(InputError, match="unknown period 'year'"):
+        metrics.actives(_by_hand(), "year")
+    with pytest.raises(InputError, match="dtype int64 is not a time"):
+        metrics.actives(_by_hand().assign(time=20240103))

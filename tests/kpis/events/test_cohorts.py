@@ -1,0 +1,72 @@
+"""Cohort retention and activity churn against the pandas oracle, on every backend."""
+
+import event_oracle as oracle
+import numpy as np
+import pandas as pd
+import pytest
+
+from valuelab.kpis import events as metrics
+
+
+def _by_hand() -> pd.DataFrame:
+    rows = [
+        ("a", "2024-01-03", "signup"),
+        ("a", "2024-01-04", "visit"),
+        ("b", "2024-01-20", "signup"),
+        ("a", "2024-02-02", "visit"),
+        ("c", "2024-02-05", "signup"),
+        ("c", "2024-02-06", "purchase"),
+        ("a", "2024-03-01", "purchase"),
+        ("c", "2024-03-02", "visit"),
+        ("b", "2024-04-01", "visit"),
+    ]
+    log = pd.DataFrame(rows, columns=["user", "time", "event"])
+    return log.assign(time=pd.to_datetime(log["time"]))
+
+
+def test_cohort_retention_by_hand():
+    table = metrics.cohort_retention(_by_hand(), include_incomplete=True)
+    assert table.index.name == "cohort_start" and table.columns.tolist() == [0, 1, 2, 3]
+    # January: a, b; Feb: a; Mar: a; Apr: b. February: c; Mar: c; Apr: nobody
+    assert table.loc["2024-01-01"].tolist() == [1.0, 0.5, 0.5, 0.5]
+    assert table.loc["2024-02-01"].tolist()[:3] == [1.0, 1.0, 0.0]
+    assert np.isnan(table.loc["2024-02-01", 3])  # after the log's end
+    assert table.attrs["cohort_users"] == {"2024-01-01": 2, "2024-02-01": 1}
+    assert table.attrs["incomplete_cohorts"] == ["2024-01-01"]  # the log starts on the 3rd
+    # by default April (one day of data) is left out: not observed whole
+    default = metrics.cohort_retention(_by_hand())
+    assert np.isnan(default.loc["2024-01-01", 3]) and np.isnan(default.loc["2024-02-01", 2])
+    assert default.loc["2024-01-01", 2] == 0.5
+
+
+def test_activity_churn_by_hand():
+    table = metrics.activity_churn(_by_hand())
+    # Jan: a, b (new); Feb: a retained, c new, b inactive; Mar: a, c; Apr: b reactivated
+    assert table["actives"].tolist() == [2, 2, 2, 1]
+    assert table["new"].tolist() == [2, 1, 0, 0]
+    assert table["reactivated"].tolist() == [0, 0, 0, 1]
+    assert table["retained"].tolist() == [0, 1, 2, 0]
+    assert table["inactive_next"].tolist() == [1, 0, 2, 1]
+    assert table["churn_rate"].tolist()[:3] == [0.5, 0.0, 1.0]
+    assert np.isnan(table["churn_rate"].iloc[-1])
+    assert table["complete"].tolist() == [False, True, False, False]  # Feb and March whole
+    assert metrics.period_mean(table, "churn_rate") == 0.0
+    assert metrics.period_mean(table, "churn_rate", include_incomplete=True) == 0.5
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter"])
+def test_cohort_retention_agrees_with_pandas(events, log, period):
+    for keep in (True, False):
+        table = metrics.cohort_retention(events, period, include_incomplete=keep)
+        expected = oracle.expected("cohort_retention", period, keep)
+        assert table.index.equals(expected.index.astype("datetime64[ns]"))
+        np.testing.assert_allclose(table.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+def test_activity_churn_agrees_with_pandas(events, log, period):
+    table = metrics.activity_churn(events, period)
+    expected = oracle.expected("activity_churn", period)
+    for col in ["actives", "new", "reactivated", "inactive_next"]:
+        assert table[col].tolist() == expected[col].tolist(), col
+    np.testing.assert_allclose(table["churn_rate"], expected["churn_rate"], rtol=1e-12)

@@ -1,0 +1,60 @@
+"""Time to value and repeat purchase against the pandas oracle, on every backend."""
+
+import event_oracle as oracle
+import numpy as np
+import pandas as pd
+
+from valuelab.kpis import events as metrics
+
+
+def _by_hand() -> pd.DataFrame:
+    rows = [
+        ("a", "2024-01-03 23:00", "signup"),
+        ("a", "2024-01-04 01:00", "purchase"),  # the next calendar day: 1 day
+        ("a", "2024-01-20 10:00", "purchase"),
+        ("b", "2024-01-05 10:00", "signup"),
+        ("b", "2024-01-15 09:00", "purchase"),  # 10 days
+        ("c", "2024-02-01 10:00", "signup"),  # never buys
+        ("d", "2024-02-02 10:00", "purchase"),  # no sign-up: left out of time to value
+        ("d", "2024-02-09 10:00", "purchase"),
+        ("d", "2024-02-10 10:00", "purchase"),
+    ]
+    log = pd.DataFrame(rows, columns=["user", "time", "event"])
+    return log.assign(time=pd.to_datetime(log["time"]))
+
+
+def test_time_to_value_by_hand():
+    table = metrics.time_to_value(_by_hand(), value_event="purchase")
+    jan = table.loc["2024-01-01"]
+    assert (jan["users"], jan["reached"], jan["reached_share"]) == (2, 2, 1.0)
+    assert jan["median_days"] == 5.5 and jan["p90_days"] == 1 + 0.9 * 9
+    feb = table.loc["2024-02-01"]
+    assert (feb["users"], feb["reached"]) == (1, 0) and np.isnan(feb["median_days"])
+    users = metrics.time_to_value_by_user(_by_hand(), value_event="purchase")
+    assert users.loc[["a", "b"], "days"].tolist() == [1.0, 10.0]
+    assert np.isnan(users.loc["c", "days"]) and pd.isna(users.loc["c", "first_value"])
+
+
+def test_repeat_purchase_by_hand():
+    table = metrics.repeat_purchase(_by_hand())
+    assert table["customers"].tolist() == [2, 1]
+    assert table["repeat_customers"].tolist() == [1, 1]
+    assert table["repeat_rate"].tolist() == [0.5, 1.0]
+    assert table["complete"].tolist() == [False, False]
+
+
+def test_time_to_value_agrees_with_pandas(events, log):
+    table = metrics.time_to_value(events, value_event="value", start_event="signup")
+    expected = oracle.expected("time_to_value", "value", "signup")
+    assert table["users"].tolist() == expected["users"].tolist()
+    assert table["reached"].tolist() == expected["reached"].tolist()
+    for col in ["median_days", "p90_days"]:
+        np.testing.assert_allclose(table[col], expected[col], rtol=1e-12)
+
+
+def test_repeat_purchase_agrees_with_pandas(events, log):
+    for period in ("week", "month"):
+        table = metrics.repeat_purchase(events, period)
+        expected = oracle.expected("repeat_purchase", period)
+        assert table["customers"].tolist() == expected["customers"].tolist()
+        assert table["repeat_customers"].tolist() == expected["repeat_customers"].tolist()

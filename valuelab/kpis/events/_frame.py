@@ -1,0 +1,240 @@
+"""What every event-log metric shares: the input as an Ibis table, periods, the span, the result.
+
+Input: a ``Source`` (anything with ``.table``, an Ibis table, and ``.provenance()``), an Ibis table,
+or a pandas DataFrame, each with the canonical role columns ``user`` (an id; text or number),
+``time`` (a timestamp without time zone: the wall clock in the reporting time zone) and, where the
+metric needs it, ``event`` (text). A DataFrame is handed to DuckDB in-process (Arrow, no copy of
+the rows through Python); a database table is queried inside its database. Only the small result
+comes back, with one convention: a pandas DataFrame indexed by period start dates
+(``datetime64[ns]``, named ``period_start``; cohort tables: ``cohort_start``), plain columns, a
+boolean ``complete`` column and ``.attrs["provenance"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from valuelab.core import InputError
+
+#: Period name -> Ibis truncation unit. Weeks run Monday to Sunday (ISO 8601).
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
+_OFFSETS = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(days=7),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+}
+_ROLE_HELP = {
+    "user": "an id per user (text or integer)",
+    "time": "a timestamp (the wall clock in the reporting time zone) or a date",
+    "event": "the event's name (text)",
+    "amount": "a number (money in the declared currency)",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days the log covers: its first and last event's day (both included)."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+
+
+def check_period(period: str) -> str:
+    """The Ibis truncation unit of ``period``; InputError for an unknown one."""
+    if period not in PERIODS:
+        raise InputError(f"unknown period {period!r}", source="period", expected=", ".join(PERIODS))
+    return PERIODS[period]
+
+
+def _frame_time(s: pd.Series, source: str) -> pd.Series:
+    """A DataFrame's ``time`` as naive datetime64: aware times keep their own wall clock."""
+    if isinstance(s.dtype, pd.ArrowDtype):
+        s = s.astype(s.dtype.numpy_dtype) if s.dtype.kind == "M" else s
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+    if s.dtype == object and s.map(lambda v: isinstance(v, dt.date) or v is None).all():
+        return pd.to_datetime(s)
+    raise InputError(
+        f"dtype {s.dtype} is not a time",
+        source=source,
+        column="time",
+        expected=_ROLE_HELP["time"] + "; parse text or integer dates first (valuelab.data)",
+    )
+
+
+def _arrow_ids(s: pd.Series) -> Any:
+    """Ids or event names as an Arrow column: integers stay integers, the rest becomes text."""
+    import pyarrow as pa
+
+    if isinstance(s.dtype, pd.CategoricalDtype):  # decoded by Arrow, not value by value
+        categories = pa.array(s.cat.categories.astype(str), pa.string())
+        codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes < 0).to_numpy())
+        return pa.DictionaryArray.from_arrays(codes, categories).dictionary_decode()
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return pa.array(s, pa.int64(), from_pandas=True)
+    if isinstance(s.dtype, pd.ArrowDtype | pd.StringDtype):
+        return pa.array(s.array, from_pandas=True).cast(pa.string())
+    return pa.array(s.astype("string"), pa.string(), from_pandas=True)
+
+
+def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
+    import pyarrow as pa
+
+    columns = {}
+    for role in roles:
+        s = frame[role]
+        if role == "time":
+            columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
+        elif role in ("user", "event"):
+            columns[role] = _arrow_ids(s)
+        else:
+            columns[role] = pa.array(pd.to_numeric(s).astype("float64"), from_pandas=True)
+    return pa.table(columns)
+
+
+def _check_roles(columns: Iterable[str], roles: tuple[str, ...], source: str) -> None:
+    import difflib
+
+    have = list(columns)
+    problems = []
+    for role in roles:
+        if role not in have:
+            near = difflib.get_close_matches(role, have, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(
+                InputError(f"missing role column{hint}", column=role, expected=_ROLE_HELP[role])
+            )
+    if problems:
+        raise InputError(source=source, problems=problems)
+
+
+def events_table(data: Any, roles: tuple[str, ...], source: str = "events") -> tuple[Any, dict]:
+    """(Ibis table of the ``roles`` columns, provenance) from a Source, table or DataFrame."""
+    import ibis
+
+    if hasattr(data, "table") and hasattr(data, "provenance"):
+        table, provenance = data.table, dict(data.provenance())
+    elif isinstance(data, ibis.expr.types.Table):
+        table, provenance = data, {"source": f"Ibis table ({source})"}
+    elif isinstance(data, pd.DataFrame):
+        _check_roles(data.columns, roles, source)
+        table = ibis.memtable(_arrow(data, roles, source))
+        provenance = {"source": f"pandas DataFrame ({source})"}
+    else:
+        raise InputError(
+            f"cannot read events from a {type(data).__name__}",
+            source=source,
+            expected="a valuelab Source, an Ibis table or a pandas DataFrame",
+        )
+    _check_roles(table.columns, roles, source)
+    if table.schema()["time"].is_date():
+        table = table.mutate(time=table.time.cast("timestamp"))
+    elif not table.schema()["time"].is_timestamp():
+        raise InputError(
+            f"type {table.schema()['time']} is not a time", source=source, column="time"
+        )
+    return table.select(*roles), provenance
+
+
+def active(table: Any, active_events: Iterable[str] | None) -> Any:
+    """The events that count as activity (all when ``active_events`` is None)."""
+    if active_events is None:
+        return table
+    return table.filter(table.event.isin(sorted(set(active_events))))
+
+
+@functools.cache
+def _in_process() -> Any:
+    """The in-process DuckDB that computes DataFrames' metrics (no progress bar in notebooks)."""
+    import ibis
+
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
+def run(expr: Any) -> pd.DataFrame:
+    """Execute ``expr`` where its data lives; the (small) result as pandas."""
+    from ibis.common.exceptions import IbisError
+
+    with warnings.catch_warnings():  # Ibis 12 reads an option pandas 3 deprecated, per result
+        warnings.filterwarnings("ignore", "The 'future.infer_string' option is deprecated")
+        warnings.filterwarnings("ignore", r"fetch_arrow_table\(\) is deprecated")  # DuckDB 1.4
+        try:
+            expr._find_backend(use_default=False)  # a database's or a file's table: run there
+        except IbisError:  # DataFrames only (in-memory tables): the in-process DuckDB
+            return _in_process().to_pandas(expr)
+        return expr.to_pandas()
+
+
+def span(table: Any) -> Span:
+    """The first and last day with an event; InputError on an empty log."""
+    row = run(table.aggregate(first=table.time.min(), last=table.time.max()))
+    first, last = row["first"].iloc[0], row["last"].iloc[0]
+    if pd.isna(first):
+        raise InputError("the log has no events", column="time", expected="one event or more")
+    return Span(pd.Timestamp(first).floor("D"), pd.Timestamp(last).floor("D"))
+
+
+def period_number(time: Any, period: str) -> Any:
+    """An Ibis integer numbering ``time``'s periods so consecutive periods differ by one."""
+    if period == "month":
+        return time.year() * 12 + time.month()
+    if period == "quarter":
+        return time.year() * 4 + time.quarter()
+    days = time.epoch_seconds() // 86400
+    return days // 7 if period == "week" else days
+
+
+def starts(period: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """Start of every ``period`` from the one holding ``first`` to the one holding ``last``."""
+    freq = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}[period]
+    begin = first.to_period({"day": "D", "week": "W", "month": "M", "quarter": "Q"}[period])
+    return pd.date_range(begin.start_time, last, freq=freq, name="period_start").as_unit("ns")
+
+
+def complete(period_start: pd.DatetimeIndex, period: str, covered: Span) -> np.ndarray:
+    """True where the log covers the whole period (from its first day to its last)."""
+    ends = period_start + _OFFSETS[period] - pd.Timedelta(days=1)
+    return np.asarray((period_start >= covered.first) & (ends <= covered.last), dtype=bool)
+
+
+def shifted(period_start: pd.DatetimeIndex, period: str, k: int) -> pd.DatetimeIndex:
+    """``period_start`` moved ``k`` periods on."""
+    return period_start + _OFFSETS[period] * k if k else period_start
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def result(
+    frame: pd.DataFrame, provenance: dict, covered: Span, metric: str, index: str = "period_start"
+) -> pd.DataFrame:
+    """``frame`` under the result convention, with its provenance in ``attrs``."""
+    frame.index = pd.DatetimeIndex(frame.index).as_unit("ns").rename(index)
+    frame.columns.name = None
+    facts = {
+        **provenance,
+        "metric": metric,
+        "log_first_day": covered.first.date().isoformat(),
+        "log_last_day": covered.last.date().isoformat(),
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    frame.attrs["provenance"] = _json_safe(facts)
+    return frame
