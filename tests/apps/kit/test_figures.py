@@ -41,3 +41,10 @@ def test_figure_box_replaces_its_output_as_state_in_one_update(monkeypatch):
     (output,) = box.outputs
     assert list(output["data"]) == ["text/html"]
     assert output["data"]["text/html"].endswith("'basic');</script>")
+
+
+def test_the_light_bundle_traces_are_the_reports_own():
+    from valuelab.apps.kit import BASIC_TRACES
+    from valuelab.reports import BASIC_TRACES as REPORTS_TRACES
+
+    assert BASIC_TRACES == REPORTS_TRACES == {"bar", "pie", "scatter"}

@@ -12,7 +12,9 @@ __all__ = ["BASIC_TRACES", "CHARTS_ENV", "FigureBox", "chart_html"]
 #: Environment variable ``valuelab serve`` sets for its kernels ("1"): charts
 #: are drawn by its page's chart loader (see :func:`chart_html`).
 CHARTS_ENV = "VALUELAB_SERVE_CHARTS"
-#: Trace types the small plotly.js bundle (``plotly-basic``: bar, pie, scatter) draws.
+#: Trace types the small plotly.js bundle (``plotly-basic``: bar, pie, scatter) draws: the
+#: same set as :data:`valuelab.reports.BASIC_TRACES` (a test keeps them equal), held here so
+#: an app's first chart does not import the reports wing.
 BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
 
 

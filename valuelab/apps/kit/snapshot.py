@@ -14,7 +14,6 @@ from typing import Any
 
 import ipywidgets as w
 
-from valuelab.apps.kit.figures import BASIC_TRACES
 from valuelab.apps.kit.layout import CSS, KpiCards
 from valuelab.core import QUANTITIES
 
@@ -136,7 +135,7 @@ def _charts(figures: Iterable[Any]) -> tuple[str, str]:
     """The figures as HTML divs and the smallest plotly.js bundle that draws them (inline)."""
     import plotly.io as pio
 
-    from valuelab.reports import plotly_bundles
+    from valuelab.reports import BASIC_TRACES, plotly_bundles
 
     figures = [fig for fig in figures if fig]
     if not figures:
