@@ -344,7 +344,7 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("WRONG", "not-the-password")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("kind: accounts\nfreshness: updated_at\ncolumns: {arr_eur: ARR}\n")
+    mapping.write_text("kind: accounts\nfreshness: updated_at\ncurrency: EUR\ncolumns: {arr: ARR}\n")
     segments = tmp_path / "segments.csv"
     segments.write_text("segment\nSMB\nEnterprise\n")
     template, out = "notebooks/reports/portfolio_review.ipynb", tmp_path / "out"
@@ -357,8 +357,8 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
     for segment in ("SMB", "Enterprise"):
         entry = manifest[f"{segment}.html"]
         oracle = sample[sample["segment"] == segment]  # plain pandas picks the segment
-        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr_eur"]
-        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk_eur": risk}
+        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr"]
+        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk": risk, "currency": "EUR"}
         assert entry["source"]["freshness"] == "2025-01-31T08:00:00"
         assert entry["source"]["rows"] == len(frame)
         assert entry["source"]["source"].startswith("@warehouse (postgresql://valuelab@")

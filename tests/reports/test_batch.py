@@ -305,7 +305,7 @@ _ACCOUNTS_TEMPLATE = (
     "from valuelab.data.sources import open_source\nfrom valuelab.reports import record\n"
     "src = open_source(source, mapping or None, kind='accounts')\n"
     "t = src.table.filter(src.table.segment == segment)\n"
-    "record('arr', float(t.arr_eur.sum().to_pyarrow().as_py()))",
+    "record('arr', float(t.arr.sum().to_pyarrow().as_py()))",
 )
 
 
