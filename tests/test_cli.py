@@ -344,7 +344,9 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("WRONG", "not-the-password")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("kind: accounts\nfreshness: updated_at\ncurrency: EUR\ncolumns: {arr: ARR}\n")
+    mapping.write_text(
+        "kind: accounts\nfreshness: updated_at\ncurrency: EUR\ncolumns: {arr: ARR}\n"
+    )
     segments = tmp_path / "segments.csv"
     segments.write_text("segment\nSMB\nEnterprise\n")
     template, out = "notebooks/reports/portfolio_review.ipynb", tmp_path / "out"

@@ -196,9 +196,7 @@ def test_lesson_numbers(run_notebook):
     assert shop["revenue_per_paying_customer_month"] == pytest.approx(hand["revenue_month"])
     assert shop["margin_per_paying_customer_month"] == pytest.approx(hand["margin_month"])
     assert (round(hand["revenue_month"], 2), round(hand["margin_month"], 2)) == (23.30, 10.26)
-    assert shop["revenue_per_active_customer_month"] == pytest.approx(
-        hand["active_revenue_month"]
-    )
+    assert shop["revenue_per_active_customer_month"] == pytest.approx(hand["active_revenue_month"])
     assert round(hand["active_revenue_month"], 2) == 41.76  # per active month, not per customer
     # cohort payback: EUR 32.61 in month 0, 43.43 by month 1 >= CAC 35 -> month 1; the flat
     # formula (CAC / margin a month of tenure) says 3.4 months. The "1.9 months" divided

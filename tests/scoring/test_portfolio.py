@@ -81,9 +81,11 @@ def test_trend_arrows():
 
 
 def test_the_escalation_names_the_tables_currency():
-    row = _scored().assign(
-        goal_attainment=1.0, value_unknown=0.0, rbo_validated=True, goal_status="on track"
-    ).iloc[0]  # band red, ARR 10,000
+    row = (
+        _scored()
+        .assign(goal_attainment=1.0, value_unknown=0.0, rbo_validated=True, goal_status="on track")
+        .iloc[0]
+    )  # band red, ARR 10,000
     assert next_actions(row)[0] == "Escalate: churn risk; ARR at stake: 10,000 USD/year."
     bare = _scored(currency=None).assign(
         goal_attainment=1.0, value_unknown=0.0, rbo_validated=True, goal_status="on track"

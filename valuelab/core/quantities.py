@@ -52,8 +52,8 @@ __all__ = [
     "KINDS",
     "QUANTITIES",
     "UNDECLARED",
-    "common_currency",
     "Quantity",
+    "common_currency",
     "format_change",
     "format_value",
     "quantity",
@@ -137,7 +137,9 @@ class Quantity:
             unit = f"{rest}, {UNDECLARED}" if rest else UNDECLARED
             return dataclasses.replace(self, unit=unit, currency=UNDECLARED)
         code = str(currency).upper()
-        return dataclasses.replace(self, unit=self.unit.replace(self.currency, code, 1), currency=code)
+        return dataclasses.replace(
+            self, unit=self.unit.replace(self.currency, code, 1), currency=code
+        )
 
     def relabel(self, label: str) -> Quantity:
         """The same quantity under another label (``"Revenue in 2024"``)."""

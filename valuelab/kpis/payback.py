@@ -108,9 +108,7 @@ def _orders(log: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Series, in
         {
             "user_id": log.loc[is_order, "user_id"].astype(str),
             "month": month[is_order],
-            "margin": (log.loc[is_order, "revenue"] - log.loc[is_order, "cogs"]).astype(
-                float
-            ),
+            "margin": (log.loc[is_order, "revenue"] - log.loc[is_order, "cogs"]).astype(float),
         }
     )
     first = orders.groupby("user_id")["month"].min()

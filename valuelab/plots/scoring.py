@@ -77,9 +77,7 @@ def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
             mode="markers",
             name=name,
             marker={"color": color, "size": size[part], "opacity": 0.7, "line": {"width": 0}},
-            customdata=np.stack(
-                [scored.loc[part, "account_id"], scored.loc[part, "arr"]], axis=-1
-            ),
+            customdata=np.stack([scored.loc[part, "account_id"], scored.loc[part, "arr"]], axis=-1),
             hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
             f"<br>ARR %{{customdata[1]:,.0f}} {unit}<extra></extra>",
         )
