@@ -281,33 +281,27 @@ def shop_summary(
     which the cumulative margin per acquired customer reaches CAC. Sources:
     STRTGY's product KPIs [1]_ and Value Rebels' conversion and basket size [2]_;
     CAC payback and DAU/MAU are the kit's additions. A shop's lifetime value
-    needs a repeat-purchase model (:mod:`valuelab.kpis.repeat_purchase`), not
-    the simple formula.
-
-    Amounts are ``revenue`` and ``cogs`` in the log's currency
-    (``attrs["currency"]``), or the shipped ``revenue_eur`` and ``cogs_eur``
-    in EUR (:func:`valuelab.kpis.payback.shop_money`). ``cac`` (optional) is
-    the cost to acquire one paying customer, in that currency.
+    needs a repeat-purchase model (:mod:`valuelab.kpis.repeat_purchase`). Amounts:
+    ``revenue``, ``cogs`` in ``attrs["currency"]`` (the shipped ``*_eur``: EUR,
+    :func:`~valuelab.kpis.payback.shop_money`); ``cac`` (optional, to acquire one
+    paying customer) in that currency.
 
     Returns
     -------
     dict
-        ``currency`` (ISO 4217 of every amount; ``None``: not declared),
-        ``users``, ``visits``, ``orders``, ``conversion`` (share 0-1),
-        ``revenue``, ``aov``, ``gross_margin`` (share 0-1),
+        ``currency`` (``None``: not declared), ``users``, ``visits``, ``orders``,
+        ``conversion`` (share 0-1), ``revenue``, ``aov``, ``gross_margin`` (share),
         ``paying_customers``, ``customer_tenure_months`` (months since each
         customer's first order, summed), ``revenue_per_paying_customer_month``
         and ``margin_per_paying_customer_month`` (per acquired customer per
-        month of tenure), ``active_customer_months`` (months a customer was
-        active) and ``revenue_per_active_customer_month`` (per active
-        customer-month: not a per-customer figure), ``log_months``,
-        ``margin_per_paying_customer_log`` (over the log's months),
+        month of tenure), ``active_customer_months`` and
+        ``revenue_per_active_customer_month`` (per active customer-month: not a
+        per-customer figure), ``log_months``, ``margin_per_paying_customer_log``,
         ``activity_churn`` (:class:`~valuelab.kpis.definitions.ActivityChurn`),
         ``nps``, ``ttv_median_days`` (sign-up to first order), ``dau_mau``;
         with ``cac``, ``cac_payback_month`` (cohort payback: month since the
         first order, 0 = that month; NaN when not reached within the log) and
-        ``cac_payback_months_flat`` (CAC / margin per customer-month of tenure,
-        the flat formula).
+        ``cac_payback_months_flat`` (CAC / margin per customer-month of tenure).
     """
     from valuelab.kpis import definitions as kpis
 
