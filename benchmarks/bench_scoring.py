@@ -41,7 +41,7 @@ def accounts(rows: int, seed: int = 11) -> pd.DataFrame:
         {
             "account_id": [f"A{i:07d}" for i in range(rows)],
             "segment": rng.choice(["SMB", "Mid-market", "Enterprise"], rows),
-            "arr_eur": rng.lognormal(10, 1, rows).round(-2),
+            "arr": rng.lognormal(10, 1, rows).round(-2),  # no currency declared
             "goal_metric": "revenue growth %",
             "goal_baseline": baseline,
             "goal_target": baseline + rng.uniform(5, 50, rows).round(2),
