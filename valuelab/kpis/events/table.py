@@ -21,6 +21,8 @@ log where it lives (:mod:`valuelab.kpis.events` for the activity metrics, the fo
   Gupta et al. [5]_ without discounting and observed to the log's end: a floor, which grows as
   the log goes on, so compare cohorts of the same age.
 
+A CSV or JSON log is parsed once, into a temporary DuckDB table, for the dozen queries the
+table takes; for a log larger than memory use Parquet (read where it is) or a database.
 Periods the log covers in part are kept and flagged ``complete = False``; averages leave them
 out (:func:`~valuelab.kpis.events.period_mean`).
 
@@ -58,7 +60,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +73,19 @@ from valuelab.kpis import definitions as formulas
 from valuelab.kpis.events import _frame
 from valuelab.kpis.events.active_users import actives
 from valuelab.kpis.events.cohorts import activity_churn
+from valuelab.kpis.events.summary import period_mean
 from valuelab.kpis.events.value import time_to_value
 
-__all__ = ["COLUMNS", "STEPS", "describe", "kpi_source", "kpi_table", "money_unit"]
+__all__ = [
+    "COLUMNS",
+    "HEADLINE",
+    "STEPS",
+    "describe",
+    "kpi_source",
+    "kpi_summary",
+    "kpi_table",
+    "money_unit",
+]
 
 #: Column -> (label, unit); ``{currency}`` stands for :func:`money_unit`.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -95,6 +108,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ltv_to_date": ("Lifetime value to date", "{currency} per customer"),
     "complete": ("The log covers the whole period", ""),
 }
+#: The six product KPIs, in the order the lesson names them.
+HEADLINE = (
+    "dau",
+    "ttv_median_days",
+    "nps",
+    "retention_rate",
+    "ltv_to_date",
+    "margin_per_customer",
+)
 #: The steps of :func:`kpi_table`, in order (what a progress line names).
 STEPS = ("active users", "retention", "time to value", "NPS", "margin", "lifetime value")
 #: The shipped sample's layout (``datasets/shop_events.csv``): role -> column.
@@ -195,6 +217,27 @@ def _events(data: Any) -> tuple[_Events, str | None]:
             expected="an event log with user, time and event roles (see the mapping)",
         )
     return _Events(data.table, facts), currency
+
+
+@contextlib.contextmanager
+def _parsed_once(events: _Events) -> Iterator[_Events]:
+    """A CSV or JSON log parsed once for the dozen queries (a temporary table in DuckDB).
+
+    Text formats are parsed again by every query; Parquet, databases and DataFrames are read
+    where they are.
+    """
+    if events.facts.get("kind") not in ("csv", "json"):
+        yield events
+        return
+    import uuid
+
+    backend = events.table.get_backend()
+    name = f"valuelab_kpis_{uuid.uuid4().hex}"
+    cached = backend.create_table(name, events.table, temp=True)
+    try:
+        yield _Events(cached, events.facts)
+    finally:  # by hand: Ibis 12's release() of a DuckDB temporary table is a syntax error
+        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
 def segments(events: _Events) -> list[str]:
@@ -426,15 +469,50 @@ def kpi_table(
     _frame.check_period(period)
     events, currency = _events(data)
     args = (period, (start_event, value_event), progress)
-    if by_segment:
-        tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
-        out = pd.concat(tables)
-        out.attrs = dict(tables[0].attrs) if tables else {}
-    else:
-        chosen = _narrow(events, segment) if segment else events
-        out = _one(chosen, segment or "all", *args)
+    with _parsed_once(events) as events:
+        if by_segment:
+            tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
+            out = pd.concat(tables)
+            out.attrs = dict(tables[0].attrs) if tables else {}
+        else:
+            chosen = _narrow(events, segment) if segment else events
+            out = _one(chosen, segment or "all", *args)
     facts = dict(out.attrs.get("provenance", {}))
     facts |= {"metric": f"product KPIs per {period}", "period": period, "currency": currency}
     facts["segment"] = "by segment" if by_segment else (segment or "all")
     out.attrs = {"provenance": _frame._json_safe(facts), "currency": currency}
+    return out
+
+
+def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[str, float]:
+    """The six KPIs of :data:`HEADLINE` over a :func:`kpi_table`, complete periods only.
+
+    Each is the mean over the periods (:func:`~valuelab.kpis.events.period_mean`), except
+    ``ltv_to_date``: the margin to date of every customer acquired in those periods per
+    customer (cohorts weighted by their customers).
+
+    Returns
+    -------
+    dict
+        KPI -> float (NaN when no period qualifies); units as in :data:`COLUMNS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "ltv_customers": [1.0, 3.0, 5.0],
+    ...         "ltv_to_date": [10.0, 30.0, 99.0],
+    ...         "complete": [True, True, False],
+    ...     }
+    ... ).assign(**{c: 1.0 for c in HEADLINE if c != "ltv_to_date"})
+    >>> kpi_summary(t)["ltv_to_date"]
+    25.0
+    """
+    out = {c: period_mean(table, c, include_incomplete) for c in HEADLINE}
+    rows = table if include_incomplete else table[table["complete"].astype(bool)]
+    rows = rows[rows["ltv_to_date"].notna()]
+    weight = rows["ltv_customers"].sum()
+    out["ltv_to_date"] = (
+        float((rows["ltv_to_date"] * rows["ltv_customers"]).sum() / weight) if weight else np.nan
+    )
     return out
