@@ -284,8 +284,11 @@ def _active_block(events: _Events, period: str) -> pd.DataFrame:
 
 def _retention_block(events: _Events, period: str) -> pd.DataFrame:
     churn = activity_churn(events, period)
+    facts = churn.attrs["provenance"]
+    covered = _frame.Span(pd.Timestamp(facts["log_first_day"]), pd.Timestamp(facts["log_last_day"]))
+    whole = pd.Series(_frame.complete(churn.index, period, covered), index=churn.index)
     start = churn["actives"].shift(1)
-    ok = churn["complete"].shift(1, fill_value=False).astype(bool) & (start > 0)
+    ok = whole.shift(1, fill_value=False).astype(bool) & (start > 0)  # a whole previous period
     rate = pd.Series(np.nan, index=churn.index)
     if ok.any():
         lost = start[ok] - churn.loc[ok, "retained"]
