@@ -417,6 +417,16 @@ def _one(events: _Events, label: str, period: str, events_of: tuple, progress) -
     return out
 
 
+def _computed(events: _Events, segment: str | None, by_segment: bool, args: tuple) -> pd.DataFrame:
+    if not by_segment:
+        chosen = _narrow(events, segment) if segment else events
+        return _one(chosen, segment or "all", *args)
+    tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
+    out = pd.concat(tables)
+    out.attrs = dict(tables[0].attrs)
+    return out
+
+
 def kpi_table(
     data: Any,
     period: str = "month",
@@ -473,13 +483,7 @@ def kpi_table(
     events, currency = _events(data)
     args = (period, (start_event, value_event), progress)
     with _parsed_once(events) as events:
-        if by_segment:
-            tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
-            out = pd.concat(tables)
-            out.attrs = dict(tables[0].attrs) if tables else {}
-        else:
-            chosen = _narrow(events, segment) if segment else events
-            out = _one(chosen, segment or "all", *args)
+        out = _computed(events, segment, by_segment, args)
     facts = dict(out.attrs.get("provenance", {}))
     facts |= {"metric": f"product KPIs per {period}", "period": period, "currency": currency}
     facts["segment"] = "by segment" if by_segment else (segment or "all")
