@@ -81,6 +81,7 @@ __all__ = [
     "HEADLINE",
     "STEPS",
     "describe",
+    "headline_text",
     "kpi_source",
     "kpi_summary",
     "kpi_table",
@@ -417,6 +418,15 @@ def _one(events: _Events, label: str, period: str, events_of: tuple, progress) -
     return out
 
 
+def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -> pd.DataFrame:
+    """``out`` with its provenance: the source's, the period, the segment and the currency."""
+    facts = dict(out.attrs.get("provenance", {}))
+    facts |= {"metric": f"product KPIs per {period}", "period": period, "segment": who}
+    out.attrs = {"provenance": _frame._json_safe(facts | {"currency": currency})}
+    out.attrs["currency"] = currency
+    return out
+
+
 def _computed(events: _Events, segment: str | None, by_segment: bool, args: tuple) -> pd.DataFrame:
     if not by_segment:
         chosen = _narrow(events, segment) if segment else events
@@ -484,11 +494,7 @@ def kpi_table(
     args = (period, (start_event, value_event), progress)
     with _parsed_once(events) as events:
         out = _computed(events, segment, by_segment, args)
-    facts = dict(out.attrs.get("provenance", {}))
-    facts |= {"metric": f"product KPIs per {period}", "period": period, "currency": currency}
-    facts["segment"] = "by segment" if by_segment else (segment or "all")
-    out.attrs = {"provenance": _frame._json_safe(facts), "currency": currency}
-    return out
+    return _described(out, period, "by segment" if by_segment else (segment or "all"), currency)
 
 
 def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[str, float]:
@@ -523,3 +529,27 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
         float((rows["ltv_to_date"] * rows["ltv_customers"]).sum() / weight) if weight else np.nan
     )
     return out
+
+
+_FORMATS = {
+    "dau": "{:,.1f} users",
+    "ttv_median_days": "{:.1f} days",
+    "nps": "{:+.0f}",
+    "retention_rate": "{:.0%}",
+    "ltv_to_date": "{:,.2f} {unit} per customer",
+    "margin_per_customer": "{:,.2f} {unit} per customer",
+}
+
+
+def headline_text(summary: dict[str, float], currency: str | None) -> dict[str, str]:
+    """Each :func:`kpi_summary` figure as text with its unit; ``"n/a"`` where it is NaN.
+
+    >>> headline_text({"nps": 12.4, "ltv_to_date": float("nan")}, "USD")
+    {'nps': '+12', 'ltv_to_date': 'n/a'}
+    >>> headline_text({"margin_per_customer": 1234.5}, None)["margin_per_customer"]
+    '1,234.50 currency not declared per customer'
+    """
+    unit = money_unit(currency)
+    return {
+        k: "n/a" if pd.isna(v) else _FORMATS[k].format(v, unit=unit) for k, v in summary.items()
+    }
