@@ -551,7 +551,7 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
 #: A report template argument: a file, or the name of a shipped template.
 _TEMPLATE = (
     "report notebook: a file, or a shipped template's name (spotify_year, customer_scorecard, "
-    "portfolio_review), found from any folder"
+    "portfolio_review, product_kpis), found from any folder"
 )
 
 
