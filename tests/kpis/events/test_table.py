@@ -198,6 +198,12 @@ def test_the_same_table_from_a_dataframe_a_parquet_file_and_postgresql(
 def test_the_shipped_sample_and_the_segments_it_has():
     sample = kpi_source()
     assert sample.currency == "EUR" and sample.roles["amount"] == "revenue_eur"
+    import yaml
+    from support import NOTEBOOKS
+
+    samples = yaml.safe_load((NOTEBOOKS / "reports" / "samples.yaml").read_text())
+    wanted = {s["segment"] for s in samples["product_kpis.ipynb"] if s.get("segment")}
+    assert wanted and wanted <= {"organic", "paid", "referral"}  # the sample's channels
     table = kpi_table(sample, "quarter", "paid")
     assert len(table) == 4 and table["complete"].all() and (table["segment"] == "paid").all()
     events = pd.read_csv(kpi_source().name)  # the oracle reads the CSV itself
