@@ -47,6 +47,8 @@ ROLES: dict[str, str] = {
     "time": "timestamp",
     "event": "string",
     "amount": "float64",
+    "cost": "float64",
+    "nps": "float64",
     "account": "string",
     "artist": "string",
     "streams": "int64",

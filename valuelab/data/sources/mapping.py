@@ -21,6 +21,8 @@ file or from keyword arguments::
     kind: events                     # or accounts, account_inputs, spotify_annual
     freshness: loaded_at             # a column whose latest value says how fresh the data is
 
+``cost`` is the cost of serving an event's ``amount`` (cost of goods, fees), in the
+same currency; ``nps`` is a Net Promoter Score answer, a whole number 0-10.
 A role left out is looked for under its own name (a column called ``user``).
 The ``kind`` names the roles (:mod:`~valuelab.data.sources.kinds`): an event
 log's (:data:`ROLES`), or the columns of a shipped table, so an accounts table
