@@ -275,19 +275,28 @@ def test_a_failed_report_shows_an_error_id_not_the_data(served_sources, monkeypa
     assert "secret-row" in log
 
 
-def test_a_report_past_the_servers_limits_is_told_so_in_plain_words(served_sources, monkeypatch):
+@pytest.mark.parametrize(
+    ("ename", "told"),
+    [
+        ("TimeoutError", "The report ran past this server&#x27;s time or memory limit. If it"),
+        ("KernelStartError", "The server could not make the report just now (it may be busy)"),
+    ],
+)
+def test_a_report_the_server_could_not_make_is_told_in_plain_words(
+    served_sources, monkeypatch, ename, told
+):
     from valuelab.apps import report_launcher
     from valuelab.reports import ReportError
 
-    def times_out(template, params, **limits):
-        cause = ReportError("scorecard.ipynb", "x = 1", "TimeoutError", "cell 3 ran over 300 s")
+    def fails(template, params, **limits):
+        cause = ReportError("scorecard.ipynb", "x = 1", ename, "cell 3 ran over 300 s")
         raise InputError("the report failed", source="scorecard.ipynb") from cause
 
-    monkeypatch.setattr(report_launcher, "render", times_out)
+    monkeypatch.setattr(report_launcher, "render", fails)
     app = build_app(folder=served_sources)
     next(c for c in _walk(app) if isinstance(c, w.Button)).click()
     shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
-    assert "⚠️ The report ran past this server&#x27;s time or memory limit. If it keeps" in shown
+    assert f"⚠️ {told}" in shown
     assert "scorecard.ipynb" not in shown and "Error" not in shown
 
 

@@ -254,13 +254,13 @@ def _checked(specs: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, A
 
 def _failed(error_id: str, err: BaseException) -> str:
     """What a visitor is told of a report that failed (the log has the error)."""
-    cause = err.__cause__
-    if getattr(cause, "ename", "") in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
+    ename = getattr(err.__cause__, "ename", "")
+    if ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
         what = "The report ran past this server's time or memory limit."
-    elif isinstance(err, InputError):
+    elif isinstance(err, InputError) and ename != "KernelStartError":
         what = "The report could not be made with these values. Check them and run it again."
     else:
-        what = "The report could not be made: something went wrong on the server."
+        what = "The server could not make the report just now (it may be busy): try again soon."
     return f"{what} If it keeps failing, give this error id to the server's operator: {error_id}."
 
 
