@@ -105,6 +105,7 @@ class _ServerProcess:
     def __init__(self, argv: list[str], cwd: Path, log: Path, probe: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
         self._log = log.open("w")
         self.proc = subprocess.Popen(
             [a.replace("{port}", str(self.port)) for a in argv],
@@ -117,6 +118,21 @@ class _ServerProcess:
         except Exception:
             self.stop()
             raise
+
+    def log_tail(self, lines: int = 60, errors: tuple[str, ...] = ()) -> list[str]:
+        """The log's last ``lines``, after the entries of the ``valuelab error <id>`` in ``errors``.
+
+        An app shows a visitor only an error id; its traceback is in this log,
+        maybe far above its tail on a session's server.
+        """
+        self._log.flush()
+        text = self.log.read_text(errors="replace").splitlines()
+        found = []
+        for error_id in errors:
+            start = next((i for i, t in enumerate(text) if f"valuelab error {error_id}" in t), None)
+            if start is not None:
+                found += [f"--- {self.log.name}: error {error_id}", *text[start : start + 80]]
+        return [*found, f"--- {self.log.name} (last {lines} lines)", *text[-lines:]]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
