@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from support import Visitor, kernel_message, read_messages
+from support import Visitor, kernel_message, read_messages, replies
 from tornado.httpclient import HTTPClientError
 
 from valuelab.apps.serving import access_settings, is_loopback, visitor_token, without_token
@@ -124,8 +124,15 @@ def test_forged_hosts_and_origins_are_refused(guarded_server):
     evil = {"Host": "evil.example"}
     assert visitor.get("", evil)[0] == 403
     assert visitor.get("voila/render/hello.ipynb", evil)[0] == 403
-    local = {"Host": f"localhost:{guarded_server.port}"}
-    assert visitor.get("", {**local, "Authorization": f"token {guarded_server.token}"})[0] == 200
+    auth = {"Authorization": f"token {guarded_server.token}"}
+    for host, expected in [
+        (f"localhost:{guarded_server.port}", 200),
+        ("192.0.2.7", 200),  # --public-url's address (Jupyter's check knows only names)
+        ("192.0.2.7:8080", 200),
+        ("192.0.2.8", 403),  # another address
+        ("[::1]", 200),
+    ]:
+        assert visitor.get("", {"Host": host, **auth})[0] == expected, host
     status, kernel_id, _ = visitor.view("hello.ipynb")
     assert status == 200
 
@@ -135,23 +142,76 @@ def test_forged_hosts_and_origins_are_refused(guarded_server):
         except HTTPClientError as err:
             return err.code
         conn.write_message(kernel_message("kernel_info_request"))
-        got = await read_messages(conn, 3)
+        got = await read_messages(conn, 3, until=replies("kernel_info_reply"))
         conn.close()
         return [m["header"]["msg_type"] for m in got if m["header"]["msg_type"] != "status"]
+
+    async def request_info(headers):
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        ws = url.replace("http", "ws", 1) + f"voila/query/{kernel_id}"
+        try:
+            (await websocket_connect(HTTPRequest(ws, headers=headers))).close()
+        except HTTPClientError as err:
+            return err.code
+        return 101
 
     async def checks():
         return [
             await connect({"Origin": "http://evil.example"}),
             await connect({"Origin": "http://evil.example", "Host": "evil.example"}),
             await connect({"Origin": url.rstrip("/")}),
+            # a page's request, for its preheated kernel: the kernel's only, not a browser's
+            await request_info({"Origin": url.rstrip("/")}),
+            await request_info({"X-Forwarded-For": "203.0.113.9"}),
         ]
 
-    cross_origin, rebinding, same = asyncio.run(checks())
+    cross_origin, rebinding, same, browser, proxied = asyncio.run(checks())
     assert cross_origin == 403 and rebinding == 403
     assert same == ["kernel_info_reply"]
+    assert browser == 403 and proxied == 403
     assert visitor.shutdown(kernel_id, {"Origin": "http://evil.example"}) == 403
     assert visitor.shutdown(kernel_id, {**evil, "Origin": "http://evil.example"}) == 403
-    assert visitor.shutdown(kernel_id) == 204
+    # behind a proxy that keeps Host 127.0.0.1:port, the page's origin is the public URL's
+    assert visitor.shutdown(kernel_id, {"Origin": "http://192.0.2.7"}) == 204
+
+
+def test_new_visitors_are_limited_per_address(guarded_server):
+    """Each cookie-less request with the token makes a visitor: an address may make so many."""
+    limit = guarded_server.caps["new_visitors_per_minute"]
+
+    def new_visitor(address):  # through the trusted local proxy's header (--client-header)
+        request = urllib.request.Request(
+            guarded_server.url + f"?token={guarded_server.token}", headers={"X-Real-IP": address}
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as r:
+                return r.status, r.headers
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers
+
+    import time
+
+    started, admitted = time.monotonic(), 0
+    while (got := new_visitor("203.0.113.5"))[0] == 302 and admitted <= 2 * limit:
+        admitted += 1  # a cookie, and the page again without the token
+    refilled = (time.monotonic() - started) * limit / 60  # the bucket refills meanwhile
+    assert limit <= admitted <= limit + refilled + 1, (admitted, refilled)
+    status, headers = got
+    assert status == 429 and headers["Retry-After"] == "60" and "Set-Cookie" not in headers
+    assert new_visitor("203.0.113.6")[0] == 302  # another address
+    # a visitor with a cookie is not a new one
+    assert (
+        Visitor(guarded_server.url, guarded_server.token).get("", {"X-Real-IP": "203.0.113.5"})[0]
+        == 200
+    )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def test_a_visitor_reaches_only_their_own_kernels(guarded_server):
