@@ -83,6 +83,7 @@ from valuelab.apps.serving.access import (
     ServeIdentity,
     access_settings,
     client_key,
+    cookie_options,
     guarded,
     is_loopback,
 )
@@ -427,9 +428,7 @@ class ValueLabVoila(Voila):
             valuelab_capacity=capacity,
             valuelab_apps={p.name for p in root.glob("*.ipynb")},
         )
-        # the visitor's signed cookie: sent with same-site requests (the close
-        # beacon) and with a shared link followed from elsewhere, never to scripts
-        self.identity_provider.cookie_options = {"samesite": "Lax", "httponly": True}
+        self.identity_provider.cookie_options = cookie_options(self.public_url)
         return settings
 
     def init_handlers(self) -> list:

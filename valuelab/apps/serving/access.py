@@ -49,6 +49,7 @@ __all__ = [
     "ServeIdentity",
     "access_settings",
     "client_key",
+    "cookie_options",
     "guarded",
     "is_loopback",
     "visitor_token",
@@ -135,6 +136,28 @@ def access_settings(
         "valuelab_addresses": addresses,
         "valuelab_new_visitors": NewVisitors(new_visitors),
     }
+
+
+def cookie_options(public_url: str = "") -> dict[str, Any]:
+    """The visitor cookie's flags: ``HttpOnly``, ``SameSite=Lax``, ``Secure`` behind HTTPS.
+
+    Sent with same-site requests (the close beacon) and with a shared link
+    followed from elsewhere, never to scripts. Jupyter Server marks it
+    ``Secure`` when the request itself is HTTPS (``--certfile``); behind a
+    reverse proxy that ends TLS the request is plain HTTP, so an ``https``
+    public URL marks it ``Secure`` here.
+
+    Examples
+    --------
+    >>> cookie_options("https://apps.example.com/")
+    {'samesite': 'Lax', 'httponly': True, 'secure': True}
+    >>> cookie_options()
+    {'samesite': 'Lax', 'httponly': True}
+    """
+    found: dict[str, Any] = {"samesite": "Lax", "httponly": True}
+    if public_url.lower().startswith("https://"):
+        found["secure"] = True
+    return found
 
 
 def _where(handler: web.RequestHandler) -> str:
