@@ -76,6 +76,10 @@ def guarded_server(tmp_path_factory):
     _notebook(apps / "errors.ipynb", "Errors", errors)
     _notebook(apps / "hello.ipynb", "Hello", "import ipywidgets as w\nw.IntSlider(value=3)")
     _notebook(apps / "sub" / "private.ipynb", "Private", "print('private 45')")
+    (apps / "thumbnails").mkdir()
+    (apps / "thumbnails" / "hello.svg").write_text(  # an image that would run a script
+        "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", encoding="utf-8"
+    )
     config = folder / "serve.yaml"
     config.write_text(
         f"apps: {apps}\ntoken: {TOKEN}\nmax_kernels: {MAX_KERNELS}\n"

@@ -215,6 +215,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def test_responses_say_what_they_are_and_where_they_may_be_shown(guarded_server):
+    visitor = Visitor(guarded_server.url, guarded_server.token)
+    for path in ["", "valuelab/static/charts.js", "voila/static/voila.js"]:
+        status, _, headers = visitor.get(path)
+        assert status == 200 and headers["X-Content-Type-Options"] == "nosniff", path
+    _, _, page = visitor.get("")
+    assert "frame-ancestors 'self'" in page["Content-Security-Policy"]  # no framing elsewhere
+    status, _, image = visitor.get("voila/files/thumbnails/hello.svg")
+    assert status == 200 and image["Content-Type"] == "image/svg+xml"
+    # opened on its own, an image runs no script and loads nothing
+    assert image["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
+
+
 def test_a_visitor_reaches_only_their_own_kernels(guarded_server):
     alice, bob = (
         Visitor(guarded_server.url, guarded_server.token),

@@ -303,7 +303,18 @@ _REASONS = {
 
 
 class _NotFound:
-    """A file handler answers 404 to a path it refuses (403) or cannot parse (500)."""
+    """A file handler answers 404 to a path it refuses (403) or cannot parse (500).
+
+    A file it sends cannot act as a page of this server: opened on its own (an
+    SVG image with a script, say) it is sandboxed and may load nothing.
+    """
+
+    def set_extra_headers(self, path: str) -> None:
+        super().set_extra_headers(path)  # type: ignore[misc]
+        handler: Any = self
+        handler.set_header(
+            "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        )
 
     def _handle_request_exception(self, e: BaseException) -> None:
         known = getattr(self, "current_user", None) is not None  # else Guard's own 403
