@@ -63,6 +63,7 @@ import json
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -477,6 +478,9 @@ def _track(km: Any, capacity: Capacity) -> None:
     async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
         render_task, rendered, kernel_id = await original(*args, **kwargs)
         capacity.claim(kernel_id)
+        # idle in the pool is not idle for its page: the culler would take it before
+        # the page connects if it waited there longer than cull_idle_timeout
+        km.get_kernel(kernel_id).last_activity = datetime.now(UTC)
         return render_task, rendered, kernel_id
 
     km.get_rendered_notebook = get_rendered_notebook

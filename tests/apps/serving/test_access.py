@@ -252,6 +252,15 @@ def test_a_visitor_reaches_only_their_own_kernels(guarded_server):
     assert alice.shutdown(kernel_id) == 204
     assert alice.shutdown(kernel_id) == 404  # gone
 
+    async def alice_reconnects():
+        try:
+            await alice.channels(kernel_id)
+        except HTTPClientError as err:
+            return err.code
+        return 101
+
+    assert asyncio.run(alice_reconnects()) == 404  # at once (it used to hang)
+
 
 @pytest.mark.parametrize(
     "path",
@@ -283,3 +292,18 @@ def test_only_gallery_apps_render_and_unknown_paths_are_404(guarded_server, path
 
 
 _VISITORS: dict = {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["voila/files/%ff.png", "voila/static/%ff", "voila/render/%ff", "valuelab/static/%ff"],
+)
+def test_a_path_that_is_not_utf8_is_answered_at_once(guarded_server, path):
+    visitor = _VISITORS.setdefault("v", Visitor(guarded_server.url, guarded_server.token))
+    request = urllib.request.Request(guarded_server.url + path)
+    try:
+        with visitor.opener.open(request, timeout=10) as r:  # (a file handler once hung here)
+            status = r.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    assert status in (400, 404), path

@@ -274,6 +274,8 @@ class Guard:
         if kernel_id and capacity is not None:
             if capacity.owner(kernel_id) != client_key(handler):
                 raise web.HTTPError(403, "not this visitor's kernel")
+            if kernel_id not in handler.kernel_manager:  # closed or culled (a websocket hung)
+                raise web.HTTPError(404, "no such kernel")
         if (
             handler.request.method == "GET"
             and handler.get_query_argument("token", None) is not None
@@ -317,7 +319,10 @@ class _NotFound:
         )
 
     def _handle_request_exception(self, e: BaseException) -> None:
-        known = getattr(self, "current_user", None) is not None  # else Guard's own 403
+        # the user as prepare() found it: a path that cannot be decoded fails before
+        # prepare, and asking for the user then would raise inside this handler
+        # (the request would never be answered)
+        known = getattr(self, "_current_user", None) is not None  # else Guard's own 403
         if not isinstance(e, web.HTTPError) or (e.status_code == 403 and known):
             e = web.HTTPError(404)
         super()._handle_request_exception(e)  # type: ignore[misc]
