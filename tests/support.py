@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -219,14 +220,19 @@ class Visitor:
     def cookie(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
-    async def channels(self, kernel_id: str, headers: dict | None = None) -> Any:
-        """The page's kernel websocket (tornado's client), with this visitor's cookie."""
+    async def channels(
+        self, kernel_id: str, headers: dict | None = None, session: str = "test"
+    ) -> Any:
+        """The page's kernel websocket (tornado's client), with this visitor's cookie.
+
+        A second websocket of one ``session`` replaces the first (Jupyter Server).
+        """
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
         url = self.base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
         sent = {"Cookie": self.cookie(), **(headers or {})}
-        return await websocket_connect(HTTPRequest(url + "?session_id=test", headers=sent))
+        return await websocket_connect(HTTPRequest(url + f"?session_id={session}", headers=sent))
 
 
 def kernel_message(msg_type: str, content: dict | None = None, channel: str = "shell") -> str:
@@ -245,10 +251,16 @@ def kernel_message(msg_type: str, content: dict | None = None, channel: str = "s
     )
 
 
-async def read_messages(conn: Any, seconds: float) -> list[dict]:
-    """Every message the websocket delivers within ``seconds`` (quiet for that long: stop)."""
-    found = []
-    while True:
+async def read_messages(
+    conn: Any, seconds: float, until: Callable[[list[dict]], bool] | None = None
+) -> list[dict]:
+    """Every message the websocket delivers until it is quiet for ``seconds``.
+
+    With ``until``, stop as soon as ``until(messages so far)`` is true (or after
+    ``seconds`` of quiet, whichever comes first).
+    """
+    found: list[dict] = []
+    while until is None or not until(found):
         try:
             text = await asyncio.wait_for(conn.read_message(), seconds)
         except TimeoutError:
@@ -256,6 +268,12 @@ async def read_messages(conn: Any, seconds: float) -> list[dict]:
         if text is None:
             return found
         found.append(json.loads(text))
+    return found
+
+
+def replies(kind: str, count: int = 1) -> Callable[[list[dict]], bool]:
+    """A :func:`read_messages` stop: ``count`` messages of type ``kind`` have arrived."""
+    return lambda got: sum(m["header"]["msg_type"] == kind for m in got) >= count
 
 
 def kernel_pids(server_pid: int) -> list[int]:

@@ -423,12 +423,21 @@ def test_serve_beyond_loopback_makes_a_token_and_warns(monkeypatch, capsys, tmp_
     )
     out, err = capsys.readouterr()
     assert code == 0 and err.startswith("warning: listening on 0.0.0.0 (beyond this machine)")
+    # without --public-url only localhost would pass the host check: the warning says so
+    assert "give --public-url with the address visitors use" in err and err.count("\n") == 1
     token = out.split("?token=")[1].split()[0]
     assert len(token) == 32 and os.environ.pop(server.TOKEN_ENV) == token
     (argv,) = started
     assert "--Voila.ip=0.0.0.0" in argv and "--ValueLabVoila.max_kernels=9" in argv
     assert not any(token in a for a in argv), "the token is not on the command line"
     assert f'--ValueLabVoila.sources_json={{"EU accounts": "{tmp_path / "eu.csv"}"}}' in argv
+    started.clear()
+    public = ["--public-url", "http://192.0.2.7:8866", "--new-visitors-per-minute", "12"]
+    assert main(["serve", "--host", "0.0.0.0", "--no-browser", *public]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("valuelab apps: http://192.0.2.7:8866/?token=")  # the slash added
+    assert "--public-url" not in err and "--ValueLabVoila.new_visitors_per_minute=12" in started[0]
+    os.environ.pop(server.TOKEN_ENV)
     started.clear()
     assert main(["serve", "--no-browser"]) == 0  # loopback: no token, no warning
     out, err = capsys.readouterr()

@@ -336,14 +336,22 @@ def _serve(args: argparse.Namespace) -> int:
     if config.public_url:  # the apps' saved reports link back to the view there (kit.snapshot)
         os.environ["VALUELAB_PUBLIC_URL"] = config.public_url
     scheme = "https" if config.certfile else "http"
-    url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
+    url = config.public_url.rstrip("/") + "/" if config.public_url else ""
+    url = url or f"{scheme}://{config.host}:{config.port}/"
     if token:
         os.environ[serve.TOKEN_ENV] = token
         url += f"?token={token}"
     if not is_loopback(config.host):
+        # a Host the server does not know is refused (DNS rebinding): a wildcard
+        # address needs the public URL to let other machines' visitors in
+        hint = (
+            ""
+            if config.public_url or config.host not in ("0.0.0.0", "::")
+            else ("; give --public-url with the address visitors use, or only localhost gets in")
+        )
         print(
             f"warning: listening on {config.host} (beyond this machine): visitors need the "
-            "token once; see README 'Serving to others'",
+            f"token once{hint}; see README 'Serving to others'",
             file=sys.stderr,
         )
     print(f"valuelab apps: {url}  (Ctrl-C to stop)", flush=True)
@@ -374,6 +382,7 @@ _SERVE_FLAGS = (
     "client_kernels",
     "max_memory_mb",
     "messages_per_second",
+    "new_visitors_per_minute",
     "client_header",
     "cull_idle_seconds",
 )
@@ -521,6 +530,11 @@ def _add_serve_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory-mb", type=int, help="MB per kernel, 0 for none (default: 8192)")
     p.add_argument(
         "--messages-per-second", type=int, help="widget messages per page a second (default: 30)"
+    )
+    p.add_argument(
+        "--new-visitors-per-minute",
+        type=int,
+        help="new visitors (cookies) one address may make a minute (default: 30)",
     )
     p.add_argument(
         "--client-header",
