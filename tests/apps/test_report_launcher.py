@@ -333,3 +333,29 @@ def test_a_mapping_parameter_is_never_the_visitors(tmp_path):
     app = build_app(report="customer_scorecard.ipynb")
     assert any(isinstance(c, w.Text) and c.description == "Account" for c in _walk(app))
     assert not any(isinstance(c, w.Text) and "mapping" in (c.description or "") for c in _walk(app))
+
+
+def test_clicks_queued_during_a_report_do_not_make_more_reports(served_sources, monkeypatch):
+    """ipywidgets delivers clicks a script sent while Run was disabled after the report: dropped."""
+    import time
+
+    from valuelab.apps import report_launcher
+
+    ran = []
+
+    def slow(template, params, **limits):
+        time.sleep(1.05)
+        ran.append(params)
+        return "ok"
+
+    monkeypatch.setattr(report_launcher, "render", slow)
+    monkeypatch.setattr(report_launcher, "QUIET_AFTER", 0.2)
+    app = build_app(folder=served_sources)
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    for _ in range(5):  # one click, then four that queued while it rendered
+        run.click()
+    assert len(ran) == 1
+    assert any("vl-download" in c.value for c in _walk(app) if isinstance(c, w.HTML))
+    time.sleep(0.25)  # a person's next click, once the report is ready
+    run.click()
+    assert len(ran) == 2

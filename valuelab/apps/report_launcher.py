@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import html
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,10 @@ __all__ = [
 
 #: The folder of report templates the launcher offers (the checkout's, else the installed copy).
 REPORTS = shipped("reports")
+#: Seconds after a report (one that took a second or more) during which Run clicks are dropped:
+#: ipywidgets delivers clicks sent while the button was disabled once it is enabled again, so a
+#: script clicking during a render would otherwise queue one report after another.
+QUIET_AFTER = 2.0
 #: The dropdown label of a data parameter's own default (the template's sample).
 DEFAULT_SOURCE = "The template's own data"
 
@@ -314,7 +319,9 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             state["specs"] = specs
 
     def on_run(_: object) -> None:
-        run.disabled = True
+        if time.monotonic() < state.get("quiet_until", 0.0):
+            return  # a click queued while the last report was made (the button was disabled)
+        run.disabled, started = True, time.monotonic()
         download.value = ""
         status.value = "<p>⏳ Rendering the report…</p>"
         with errors.guard():
@@ -323,6 +330,8 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             params = _checked(state["specs"], _chosen(state["specs"], shown, sources))
             body = _make(template, params)
             download.value = _download_html(picker.value, shown, body)
+        if time.monotonic() - started >= 1.0:  # a real render, long enough for clicks to queue
+            state["quiet_until"] = time.monotonic() + QUIET_AFTER
         status.value = "" if errors.message else "<p>✅ Report ready.</p>"
         run.disabled = False
 
