@@ -191,10 +191,35 @@ def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return key.astype(np.int64, copy=False), first
 
 
+#: Label columns coded once per call: sorted ones (the output's and the users' order), others
+#: in order of first appearance.
+_SORTED_LABELS = ("user_id", "artist_id")
+_LABELS = (*_SORTED_LABELS, "tier", "market", "month")
+
+
+def _categorized(streams: pd.DataFrame) -> pd.DataFrame:
+    """``streams`` with each label column factorized once into a categorical (same index).
+
+    Categorical columns are kept as they are. The checks of :func:`validate_log`
+    (missing ids, tiers among the choices) then run over codes and a few
+    categories instead of millions of strings, and every later group-by reuses
+    the codes (``pd.factorize`` once per column, not once per use).
+    """
+    coded = {}
+    for name in _LABELS:
+        if name in streams.columns and not isinstance(streams[name].dtype, pd.CategoricalDtype):
+            codes, uniques = pd.factorize(streams[name], sort=name in _SORTED_LABELS)
+            dtype = pd.CategoricalDtype(uniques)
+            coded[name] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return streams.assign(**coded) if coded else streams
+
+
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
-    validate_log(streams, source=source)
+    if not isinstance(streams, pd.DataFrame):
+        validate_log(streams, source=source)  # raises: not a DataFrame
+    streams = validate_log(_categorized(streams), source=source)
     user, users = integer_codes(streams["user_id"], sort=True)
     artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
@@ -205,8 +230,8 @@ def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     zeros = np.zeros(len(user), dtype=np.int64)
     pool, _ = _codes(zeros if market is None else market, *([] if month is None else [month]))
     row = np.maximum(first, 0)  # payers without rows: weight 0 (payment 0, no streams)
-    paid = row_payments(streams)
-    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float)[row], 0.0)
+    paid = row_payments(streams, rows=row)  # each payer's first row
+    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float), 0.0)
     return _Log(
         user, artist, counts, users, artists, streams, payer, user[row], pool, pool[row], payment
     )
