@@ -109,8 +109,9 @@ def main() -> None:
 
     log = listening_log.generate(n_rows=args.rows)
     strings = log.astype(dict.fromkeys(LABELS, "str"))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"log: {len(log):,} rows, {log['user_id'].nunique():,} listeners, "
+        f"resident memory with both logs, before any rule: {rss:,.0f} MB; log: {len(log):,} rows, {log['user_id'].nunique():,} listeners, "
         f"{log['artist_id'].nunique():,} artists; load average {os.getloadavg()[0]:.1f} at start"
     )
     print(
