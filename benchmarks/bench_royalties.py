@@ -110,9 +110,10 @@ def main() -> None:
     log = listening_log.generate(n_rows=args.rows)
     strings = log.astype(dict.fromkeys(LABELS, "str"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    users, artists = log["user_id"].nunique(), log["artist_id"].nunique()
     print(
-        f"resident memory with both logs, before any rule: {rss:,.0f} MB; log: {len(log):,} rows, {log['user_id'].nunique():,} listeners, "
-        f"{log['artist_id'].nunique():,} artists; load average {os.getloadavg()[0]:.1f} at start"
+        f"log: {len(log):,} rows, {users:,} listeners, {artists:,} artists; resident memory "
+        f"with both logs, before any rule: {rss:,.0f} MB; load {os.getloadavg()[0]:.1f} at start"
     )
     print(
         f"{'rule':<13} {'ids':<12} {'valuelab s':>10} {'(cpu)':>7} {'pandas s':>9} {'(cpu)':>7} "
