@@ -238,12 +238,26 @@ def _factorize(labels: pd.Series, sort: bool, one_value: bool) -> tuple[np.ndarr
     return rank[codes], uniques[order]
 
 
+#: :data:`LOG_COLUMNS` for a log whose ``streams`` are integers >= 0 by dtype and minimum:
+#: the per-value number checks have nothing left to find (only missing values).
+_COUNTED_COLUMNS = tuple(Column("streams") if c.name == "streams" else c for c in LOG_COLUMNS)
+
+
+def _validated(streams: pd.DataFrame, source: str) -> pd.DataFrame:
+    """:func:`validate_log`, skipping the number checks of an integer ``streams`` >= 0."""
+    counts = streams["streams"] if "streams" in streams.columns else None
+    whole = counts is not None and counts.dtype.kind in "iu" and len(counts) > 0
+    if whole and counts.min() >= 0:
+        return validate_frame(streams, _COUNTED_COLUMNS, source=source)
+    return validate_log(streams, source=source)
+
+
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
     if not isinstance(streams, pd.DataFrame):
         validate_log(streams, source=source)  # raises: not a DataFrame
-    streams = validate_log(_categorized(streams), source=source)
+    streams = _validated(_categorized(streams), source)
     user, users = integer_codes(streams["user_id"], sort=True)
     artist, artists = integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
