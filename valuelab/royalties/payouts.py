@@ -200,23 +200,29 @@ _SORTED_LABELS = ("user_id", "artist_id")
 _LABELS = (*_SORTED_LABELS, "tier", "market", "month")
 
 
-def _categorized(streams: pd.DataFrame) -> pd.DataFrame:
-    """``streams`` with each label column factorized once into a categorical (same index).
+def _categorized(
+    streams: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Index]]]:
+    """``streams`` with each label column factorized once, and the ids' codes and labels.
 
-    Categorical columns are kept as they are. The checks of :func:`validate_log`
-    (missing ids, tiers among the choices) then run over codes and a few
-    categories instead of millions of strings, and every later group-by reuses
-    the codes (``pd.factorize`` once per column, not once per use).
+    ``tier``, ``market`` and ``month`` become categoricals (same index), so the
+    checks of :func:`validate_log` (tiers among the choices) and the prices run
+    over codes and a few categories instead of millions of strings; ``user_id``
+    and ``artist_id`` stay as they are (their one check, missing values, is cheap)
+    and their sorted codes are returned. Categorical columns are kept as they are.
     """
-    coded = {}
+    coded, ids = {}, {}
     for name in _LABELS:
         if name in streams.columns and not isinstance(streams[name].dtype, pd.CategoricalDtype):
             codes, uniques = _factorize(
                 streams[name], sort=name in _SORTED_LABELS, one_value=name == "month"
             )
+            if name in _SORTED_LABELS:
+                ids[name] = (codes, uniques)
+                continue
             dtype = pd.CategoricalDtype(uniques)
             coded[name] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-    return streams.assign(**coded) if coded else streams
+    return (streams.assign(**coded) if coded else streams), ids
 
 
 def _factorize(labels: pd.Series, sort: bool, one_value: bool) -> tuple[np.ndarray, pd.Index]:
@@ -257,9 +263,10 @@ def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
         return streams
     if not isinstance(streams, pd.DataFrame):
         validate_log(streams, source=source)  # raises: not a DataFrame
-    streams = _validated(_categorized(streams), source)
-    user, users = integer_codes(streams["user_id"], sort=True)
-    artist, artists = integer_codes(streams["artist_id"], sort=True)
+    streams, ids = _categorized(streams)
+    streams = _validated(streams, source)
+    user, users = ids.get("user_id") or integer_codes(streams["user_id"], sort=True)
+    artist, artists = ids.get("artist_id") or integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
     month = streams["month"].cat.codes.to_numpy() if "month" in streams.columns else None
