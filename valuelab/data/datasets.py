@@ -225,7 +225,7 @@ _register(
     DatasetSpec(
         name="orders_export",
         filename="orders_export.csv",
-        description="Synthetic shop export in its own shape: integer yyyymmdd days, USD, ends mid-June.",
+        description="Synthetic shop export, own shape: integer yyyymmdd days, USD, ends 3 June.",
         dtypes={"CustomerNo": "int64", "Day": "int64", "Action": "string", "Amount": "float64"},
         generator=_analyst_logs.generate_orders,
         seed=_analyst_logs.SEED_ORDERS,
@@ -236,7 +236,7 @@ _register(
     DatasetSpec(
         name="studio_log",
         filename="studio_log.csv",
-        description="Synthetic fitness-studio sign-ins: day/month/year text dates, GBP, starts mid-month.",
+        description="Synthetic studio sign-ins: d/m/Y text dates, GBP, starts 16 September.",
         dtypes={"Member": "string", "Date": "string", "Type": "string", "Fee": "float64"},
         generator=_analyst_logs.generate_studio,
         seed=_analyst_logs.SEED_STUDIO,

@@ -107,7 +107,9 @@ def epoch_note(first: _dt.datetime | None, last: _dt.datetime | None) -> str | N
     Examples
     --------
     >>> from datetime import datetime
-    >>> note = epoch_note(datetime(1970, 1, 1, 0, 0, 0, 20240), datetime(1970, 1, 1, 0, 0, 0, 20250))
+    >>> note = epoch_note(
+    ...     datetime(1970, 1, 1, 0, 0, 0, 20240), datetime(1970, 1, 1, 0, 0, 0, 20250)
+    ... )
     >>> note.split(":")[0]
     'every time falls on 1970-01-01, within 0.02 s of midnight'
     >>> epoch_note(datetime(2024, 1, 1), datetime(2024, 1, 31)) is None

@@ -60,7 +60,10 @@ def _simulate(n: int, seed: int, start: str, end: str) -> pd.DataFrame:
 
 
 def generate_orders(
-    n_customers: int = 300, seed: int = SEED_ORDERS, start: str = "2025-01-01", end: str = "2025-06-03"
+    n_customers: int = 300,
+    seed: int = SEED_ORDERS,
+    start: str = "2025-01-01",
+    end: str = "2025-06-03",
 ) -> pd.DataFrame:
     """A shop's order export with integer ``yyyymmdd`` days and USD amounts.
 
@@ -98,7 +101,10 @@ def generate_orders(
 
 
 def generate_studio(
-    n_members: int = 250, seed: int = SEED_STUDIO, start: str = "2024-09-16", end: str = "2025-02-28"
+    n_members: int = 250,
+    seed: int = SEED_STUDIO,
+    start: str = "2024-09-16",
+    end: str = "2025-02-28",
 ) -> pd.DataFrame:
     """A fitness studio's sign-in log with day/month/year text dates and GBP fees.
 
