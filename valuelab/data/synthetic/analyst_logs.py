@@ -22,7 +22,7 @@ import pandas as pd
 
 __all__ = ["generate_orders", "generate_studio"]
 
-#: The seeds the shipped files were made with.
+#: The seed each shipped file was made with.
 SEED_ORDERS = 20250603
 SEED_STUDIO = 20240916
 
