@@ -80,4 +80,4 @@ def test_a_learner_copy_carries_its_variant_and_its_solution_passes(tmp_path, ru
         for c in executed.cells
         for o in c.get("outputs", [])
     )
-    assert "kpis: 7/7 passed" in text
+    assert "kpis: 9/9 passed" in text

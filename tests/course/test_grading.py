@@ -164,7 +164,7 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
     points = {k[0] if k[0] != "twice" else k: float(r["points"]) for k, r in rows.items()}
     assert points == {
-        "perfect": 7.0,
+        "perfect": 9.0,
         "empty": 0.0,
         "partial": 1.0,  # Q1 right; Q2's cell raises, Q7 wrong: the others still count
         "broken": 0.0,
@@ -172,7 +172,7 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
         ("twice", "00_start.ipynb"): 4.0,
         "cheater": 0.0,  # replacing the checks inside its kernel changes nothing outside
         "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
-        "own_variant": 4.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
+        "own_variant": 6.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
         "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
     }, {k: r["error"] for k, r in rows.items()}
     by = {k[0]: r for k, r in rows.items()}

@@ -5,11 +5,25 @@ One file for the package: each module registers one topic's questions.
 
 import re
 
+import pandas as pd
 import pytest
 
 from valuelab.course import check, questions, set_variant, topics
 from valuelab.course import material as kpis_questions
 from valuelab.drivers import DriverTree
+
+
+def _studio_october_month2() -> float:
+    """studio_log in plain pandas: members who joined in 2024-10 and came in 2024-12."""
+    from valuelab.data import datasets
+
+    log = datasets.load("studio_log")
+    month = pd.to_datetime(log["Date"], format="%d/%m/%Y").dt.to_period("M")
+    joined = month[log["Type"] == "join"].set_axis(log.loc[log["Type"] == "join", "Member"])
+    october = set(joined.index[joined == pd.Period("2024-10")])
+    december = set(log.loc[month == pd.Period("2024-12"), "Member"])
+    return len(october & december) / len(october)
+
 
 #: Answers worked out by hand (or read off a table), question -> answer.
 BY_HAND = {
@@ -41,6 +55,8 @@ BY_HAND = {
         "margin_per_order",
     },
     "kpis.q7": 6,
+    "kpis.q8": "2024-09",  # studio_log starts on 16 September 2024 (datasets/README.md)
+    "kpis.q9": _studio_october_month2(),
     "okrs.q1": (0.060 - 0.057) / (0.060 - 0.045),  # 0.2 of the way
     "okrs.q2": 1.0,  # clipped
     "okrs.q3": 2000 * 2 * 0.8 / 4,  # RICE 800
@@ -66,6 +82,8 @@ WRONG = {
     "royalties.q7": (4.69 + 0.38) * 2 / 3 / 2,  # equal shares: half the pool, 1.69
     "kpis.q1": 50,
     "kpis.q5": ["aov"],
+    "kpis.q8": "2025-02",  # the log's last month, covered to its last day (28 February)
+    "kpis.q9": 0.66,  # the October cohort's month 1, not month 2
     "okrs.q1": 0.8,
     "okrs.q4": (6.0,),
     "okrs.q8": ("met", "sweet spot"),

@@ -10,6 +10,7 @@ from valuelab import royalties as r
 from valuelab.data import datasets
 from valuelab.data.synthetic import (
     accounts,
+    analyst_logs,
     listening_log,
     product_events,
     purchase_reasons,
@@ -140,3 +141,40 @@ def test_account_inputs_are_the_revenue_growth_accounts_funnels():
     won = inputs["deals_won"].replace(0, np.nan)
     deal_size = (inputs["new_revenue_eur"] / won).dropna()
     assert (deal_size % 100 == 0).all() and deal_size.between(10_000, 60_000).all()
+
+
+def test_the_orders_export_is_an_analysts_shape_ending_mid_month():
+    orders = analyst_logs.generate_orders(n_customers=80, seed=3)
+    assert orders.columns.tolist() == ["CustomerNo", "Day", "Action", "Amount"]
+    assert orders[["CustomerNo", "Day"]].dtypes.eq("int64").all()  # as pandas reads them back
+    assert pd.api.types.is_string_dtype(orders["Action"]) and orders["Amount"].dtype == "float64"
+    days = pd.to_datetime(orders["Day"].astype(str), format="%Y%m%d")  # yyyymmdd, every row
+    assert days.min() == pd.Timestamp("2025-01-01")  # the first sign-up opens the export
+    assert days.max() <= pd.Timestamp("2025-06-03") and days.is_monotonic_increasing
+    signups = orders[orders["Action"] == "signup"]
+    assert signups["CustomerNo"].is_unique and len(signups) == 80
+    first = orders.assign(d=days).groupby("CustomerNo")["d"].min()
+    assert (first == days[signups.index].set_axis(signups["CustomerNo"])).all()
+    money = orders["Action"].isin(["purchase", "refund"])
+    assert orders.loc[~money, "Amount"].isna().all()
+    assert orders.loc[orders["Action"] == "purchase", "Amount"].gt(0).all()
+    refunds = orders[orders["Action"] == "refund"]
+    bought = orders[orders["Action"] == "purchase"]
+    for _, row in refunds.iterrows():  # each refund gives back one earlier purchase, whole
+        mine = bought[(bought["CustomerNo"] == row["CustomerNo"]) & (bought["Day"] < row["Day"])]
+        assert -row["Amount"] in mine["Amount"].tolist()
+    pd.testing.assert_frame_equal(orders, analyst_logs.generate_orders(n_customers=80, seed=3))
+
+
+def test_the_studio_log_is_the_same_simulation_in_another_shape():
+    orders = analyst_logs.generate_orders(n_customers=40, seed=9, start="2024-09-16")
+    orders = orders[orders["Action"] != "refund"].reset_index(drop=True)
+    studio = analyst_logs.generate_studio(n_members=40, seed=9, end="2025-06-03")
+    assert studio.columns.tolist() == ["Member", "Date", "Type", "Fee"]
+    assert studio["Member"].tolist() == [f"M{n - 10000:04d}" for n in orders["CustomerNo"]]
+    as_int = pd.to_datetime(studio["Date"], format="%d/%m/%Y").dt.strftime("%Y%m%d").astype(int)
+    assert as_int.tolist() == orders["Day"].tolist()
+    kinds = {"signup": "join", "visit": "class", "purchase": "shop"}
+    assert studio["Type"].tolist() == orders["Action"].map(kinds).tolist()
+    pd.testing.assert_series_equal(studio["Fee"], orders["Amount"], check_names=False)
+    assert studio["Date"].iloc[0] == "16/09/2024"

@@ -26,6 +26,7 @@ import pandas as pd
 
 from valuelab.core import InputError
 from valuelab.data.synthetic import accounts as _accounts
+from valuelab.data.synthetic import analyst_logs as _analyst_logs
 from valuelab.data.synthetic import listening_log as _listening_log
 from valuelab.data.synthetic import product_events
 from valuelab.data.synthetic import purchase_reasons as _purchase_reasons
@@ -217,6 +218,29 @@ _register(
         generator=_purchase_reasons.generate,
         seed=_purchase_reasons.SEED,
         kwargs={"n_deals": 1200},
+    )
+)
+
+_register(
+    DatasetSpec(
+        name="orders_export",
+        filename="orders_export.csv",
+        description="Synthetic shop export, own shape: integer yyyymmdd days, USD, ends 3 June.",
+        dtypes={"CustomerNo": "int64", "Day": "int64", "Action": "string", "Amount": "float64"},
+        generator=_analyst_logs.generate_orders,
+        seed=_analyst_logs.SEED_ORDERS,
+        kwargs={"n_customers": 300, "start": "2025-01-01", "end": "2025-06-03"},
+    )
+)
+_register(
+    DatasetSpec(
+        name="studio_log",
+        filename="studio_log.csv",
+        description="Synthetic studio sign-ins: d/m/Y text dates, GBP, starts 16 September.",
+        dtypes={"Member": "string", "Date": "string", "Type": "string", "Fee": "float64"},
+        generator=_analyst_logs.generate_studio,
+        seed=_analyst_logs.SEED_STUDIO,
+        kwargs={"n_members": 250, "start": "2024-09-16", "end": "2025-02-28"},
     )
 )
 

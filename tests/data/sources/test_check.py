@@ -58,3 +58,22 @@ def test_a_table_of_a_shipped_layout_is_checked_by_kind_rows_and_freshness():
     assert "currency: USD" in usd and "declared currency" not in usd
     with pytest.raises(InputError, match="no column 'loadd' for role 'freshness'"):
         open_source(crm, kind="accounts", freshness="loadd")
+
+
+def test_a_log_on_1970_01_01_is_noted_as_numbers_read_as_time_since_1970():
+    # integer days that became microseconds since 1970 (a database's INTEGER column, say)
+    days = pd.Series([20250101, 20250102, 20250603])
+    log = pd.DataFrame({"id": ["a", "b", "a"], "day": pd.to_datetime(days, unit="us")})
+    report = open_source(log, user="id", time="day").check()
+    assert (report.first, report.last) == (
+        datetime(1970, 1, 1, 0, 0, 20, 250101),
+        datetime(1970, 1, 1, 0, 0, 20, 250603),
+    )
+    assert report.problems == [
+        "every time falls on 1970-01-01, within 20 s of midnight: numbers read as nano- or "
+        "microseconds since 1970? Map the raw column (date_format: yyyymmdd)"
+    ]
+    right = open_source(log.assign(day=days), user="id", time="day").check()
+    assert (right.first, right.last) == (datetime(2025, 1, 1), datetime(2025, 6, 3))
+    assert right.problems == [] and right.time_format == "yyyymmdd"
+    assert right.incomplete == ["last month 2025-06 ends on 2025-06-03"]

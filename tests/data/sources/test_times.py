@@ -6,7 +6,12 @@ import pytest
 from valuelab.core import InputError
 from valuelab.data.sources.mapping import read_mapping
 from valuelab.data.sources.readers import open_frame
-from valuelab.data.sources.times import detect_number_format, detect_text_format, time_column
+from valuelab.data.sources.times import (
+    detect_number_format,
+    detect_text_format,
+    nanosecond_times,
+    time_column,
+)
 
 
 def _times(values, **mapping):
@@ -65,3 +70,18 @@ def test_the_detectors_name_their_formats():
     assert detect_number_format(1.7e9, 1.8e9, "d", "s") == "epoch-s"
     assert detect_text_format(["2024-01-31T10:00:00Z"], "d", "s") == "%Y-%m-%dT%H:%M:%S%z"
     assert detect_text_format(["20240131"], "d", "s") == "%Y%m%d"
+
+
+def test_times_below_a_microsecond_are_refused_naming_column_and_rows():
+    naive = pd.Series(pd.to_datetime([20250101, 20250102]), index=[7, 8])  # pandas' default
+    assert str(naive.iloc[0]) == "1970-01-01 00:00:00.020250101"
+    problem = nanosecond_times(naive, "Day", "orders.csv")
+    assert (problem.column, problem.rows, problem.source) == ("Day", [7, 8], "orders.csv")
+    assert "1970-01-01 00:00:00.020250101" in str(problem) and "yyyymmdd" in str(problem)
+    with pytest.raises(InputError, match="column 'Day', rows 7, 8: times below a microsecond"):
+        open_frame(pd.DataFrame({"Day": naive}))
+    assert (
+        nanosecond_times(pd.Series(pd.to_datetime(["2025-01-01 09:00:00.000001"])), "t", "x")
+        is None
+    )
+    assert nanosecond_times(pd.Series([20250101]), "t", "x") is None  # integers: read by format

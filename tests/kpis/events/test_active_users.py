@@ -87,3 +87,68 @@ def test_missing_roles_are_named_with_a_suggestion():
         metrics.actives(_by_hand(), "year")
     with pytest.raises(InputError, match="dtype int64 is not a time"):
         metrics.actives(_by_hand().assign(time=20240103))
+
+
+# --- lesson 03, section 7: an analyst's own log --------------------------------------------
+
+
+def _orders_by_hand() -> dict:
+    """The orders_export figures lesson 03 states, in plain pandas (the oracle)."""
+    from valuelab.data import datasets
+
+    raw = datasets.load("orders_export")
+    log = raw.assign(day=pd.to_datetime(raw["Day"].astype(str), format="%Y%m%d"))
+    log["month"] = log["day"].dt.to_period("M")
+    days = log[["CustomerNo", "day", "month"]].drop_duplicates()
+    mau = days.groupby("month")["CustomerNo"].nunique()
+    last = log["day"].max()
+    covered = pd.Series({m: m.days_in_month for m in mau.index})
+    covered[last.to_period("M")] = last.day  # the export's last month, in part
+    sticky = days.groupby("month").size() / covered / mau
+    signup = log[log["Action"] == "signup"].set_index("CustomerNo")["month"]
+    may = signup[signup == pd.Period("2025-05")].index
+    june = log[log["month"] == pd.Period("2025-06")]["CustomerNo"]
+    return {
+        "rows": len(raw),
+        "refunds": int((raw["Amount"] < 0).sum()),
+        "first": log["day"].min(),
+        "last": last,
+        "sticky": sticky,
+        "mau": mau,
+        "may_in_june": june[june.isin(may)].nunique() / len(may),
+    }
+
+
+@pytest.mark.slow
+def test_lesson_03_own_log_numbers(run_notebook):
+    from support import NOTEBOOKS
+
+    _, rec = run_notebook(NOTEBOOKS / "03_kpi_tradeoffs.ipynb")
+    hand = _orders_by_hand()
+    assert rec["naive_months"] == ["1970-01"]  # pandas: integers are nanoseconds since 1970
+    assert rec["data_check_exit_code"] == 0
+    assert rec["mapped_log"] == {
+        "rows": hand["rows"],
+        "first": "2025-01-01",
+        "last": "2025-06-03",
+        "time_format": "yyyymmdd",
+        "currency": "USD",
+        "incomplete": ["last month 2025-06 ends on 2025-06-03"],
+        "problems": [f"{hand['refunds']} negative amounts (refunds): netted in amount"],
+    }
+    assert (hand["rows"], hand["first"], hand["last"]) == (
+        2601,
+        *pd.to_datetime(["2025-01-01", "2025-06-03"]),
+    )
+    part, sticky = rec["partial_month"], hand["sticky"]
+    assert part["june_days"] == 3 and part["whole_months"] == 5
+    assert part["june_stickiness"] == pytest.approx(sticky.iloc[-1])
+    assert part["mean_whole_months"] == pytest.approx(sticky.iloc[:-1].mean())
+    assert part["mean_with_june"] == pytest.approx(sticky.mean())
+    assert (part["may_mau"], part["june_mau"]) == tuple(hand["mau"].iloc[-2:])
+    assert part["may_cohort_in_june"] == pytest.approx(hand["may_in_june"])
+    # the lesson's text: 0.42 against 0.12 (0.17 with June kept in), MAU 152 then 40, 24 %
+    assert f"{sticky.iloc[-1]:.2f} {sticky.iloc[:-1].mean():.2f} {sticky.mean():.2f}" == (
+        "0.42 0.12 0.17"
+    )
+    assert tuple(hand["mau"].iloc[-2:]) == (152, 40) and round(hand["may_in_june"], 2) == 0.24

@@ -70,3 +70,13 @@ def test_activity_churn_agrees_with_pandas(events, log, period):
     for col in ["actives", "new", "reactivated", "inactive_next"]:
         assert table[col].tolist() == expected[col].tolist(), col
     np.testing.assert_allclose(table["churn_rate"], expected["churn_rate"], rtol=1e-12)
+
+
+def test_integer_dates_read_as_nanoseconds_are_refused_never_one_1970_cohort():
+    from valuelab.core import InputError
+
+    days = pd.Series([20250101, 20250102, 20250203])
+    log = pd.DataFrame({"user": ["a", "b", "a"], "time": pd.to_datetime(days), "event": "visit"})
+    assert log["time"].dt.to_period("M").astype(str).unique().tolist() == ["1970-01"]  # pandas
+    with pytest.raises(InputError, match="column 'time', rows 0, 1, 2: times below a microsecond"):
+        metrics.cohort_retention(log)

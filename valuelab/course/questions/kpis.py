@@ -2,10 +2,13 @@
 
 Q1-Q3 have per-learner variants: their numbers come from :func:`answers` and
 :func:`ltv_inputs`, which depend on :func:`valuelab.course.registry.set_variant`
-(variant 0 = the numbers in :mod:`valuelab.course.material`).
+(variant 0 = the numbers in :mod:`valuelab.course.material`). Q8-Q9 map an event log in
+its own shape (``studio_log``) with :func:`valuelab.data.sources.open_source`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from valuelab import kpis
 from valuelab.course.material import answers, ltv_inputs
@@ -90,3 +93,40 @@ def _q7() -> int:
     return int(
         kpis.pareto_summary(kpis.pareto_features(load("purchase_reasons")))["vital_features"]
     )
+
+
+def _studio() -> Any:
+    """The studio log mapped as Q8 asks: the expected answers come from the same source."""
+    from valuelab.data.sources import open_source
+
+    return open_source(
+        load("studio_log"), user="Member", time="Date", event="Type", amount="Fee", currency="GBP"
+    )
+
+
+@expect(
+    "kpis.q8",
+    variable="incomplete_month",
+    hint="Map Member, Date, Type and Fee to user, time, event and amount (currency GBP); "
+    "source.check() lists the incomplete periods, and per-month results have a 'complete' column.",
+    kind="text",
+)
+def _q8() -> str:
+    from valuelab.kpis import events
+
+    monthly = events.actives(_studio(), "month")
+    return ", ".join(monthly.index[~monthly["complete"]].strftime("%Y-%m"))
+
+
+@expect(
+    "kpis.q9",
+    variable="october_month2",
+    hint="kpis.events.cohort_retention(source, signup_event='join'): the 2024-10-01 row, "
+    "column 2 (a share 0-1).",
+    tol=0.005,
+)
+def _q9() -> float:
+    from valuelab.kpis import events
+
+    table = events.cohort_retention(_studio(), signup_event="join")
+    return float(table.loc["2024-10-01", 2])

@@ -4,6 +4,11 @@ A month is *incomplete* when the log does not cover it whole: the first month
 when the first event falls after its first day, the last month when the last
 event falls before its last day (days on the reporting zone's clock). Results
 over such a month count fewer days than a whole one, so metrics flag them.
+
+A log whose every time falls on 1970-01-01 is noted too: that is what integer dates
+(``20240105``) become when something upstream took them for nanoseconds since 1970, as
+``pandas.to_datetime`` does with integers by default (pandas documentation,
+"pandas.to_datetime", ``unit`` defaults to ``"ns"``, 2024).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 from valuelab.data.sources.kinds import table_kind
 
-__all__ = ["CheckReport", "check_source", "incomplete_months"]
+__all__ = ["CheckReport", "check_source", "epoch_note", "incomplete_months"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,34 @@ def incomplete_months(first: _dt.datetime | None, last: _dt.datetime | None) -> 
     return found
 
 
-def _notes(source: Any) -> list[str]:
+def epoch_note(first: _dt.datetime | None, last: _dt.datetime | None) -> str | None:
+    """A note when every time falls on 1970-01-01: numbers read as time since 1970.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> note = epoch_note(
+    ...     datetime(1970, 1, 1, 0, 0, 0, 20240), datetime(1970, 1, 1, 0, 0, 0, 20250)
+    ... )
+    >>> note.split(":")[0]
+    'every time falls on 1970-01-01, within 0.02 s of midnight'
+    >>> epoch_note(datetime(2024, 1, 1), datetime(2024, 1, 31)) is None
+    True
+    """
+    day = _dt.date(1970, 1, 1)
+    if first is None or last is None or first.date() != day or last.date() != day:
+        return None
+    seconds = (last - _dt.datetime(1970, 1, 1)).total_seconds()
+    return (
+        f"every time falls on 1970-01-01, within {seconds:.2g} s of midnight: numbers read as "
+        "nano- or microseconds since 1970? Map the raw column (date_format: yyyymmdd)"
+    )
+
+
+def _notes(source: Any, first: Any = None, last: Any = None) -> list[str]:
     t, notes = source.table, []
+    if (epoch := epoch_note(first, last)) is not None:
+        notes.append(epoch)
     counts = source.counts
     money = {"amount", *table_kind(source.mapping.kind).shipped}  # arr, new_revenue
     if money & set(t.columns) and source.currency is None:
@@ -131,7 +162,7 @@ def check_source(source: Any) -> CheckReport:
         currency=source.currency,
         time_format=source.time_format,
         incomplete=incomplete_months(first, last),
-        problems=_notes(source),
+        problems=_notes(source, first, last),
         kind=source.mapping.kind,
         freshness=source.freshness(),
     )

@@ -66,13 +66,23 @@ def open_frame(frame: Any, name: str = "DataFrame") -> tuple[Any, Any]:
     Categorical columns become their categories' type; Arrow-backed columns
     pass through; object columns of datetimes with offsets in several zones
     become UTC instants (naive and zoned datetimes mixed are refused later).
+
+    Raises
+    ------
+    InputError
+        A time column with parts below a microsecond (integer dates read as
+        nanoseconds since 1970, :func:`~valuelab.data.sources.times.nanosecond_times`).
     """
     import ibis
     import pandas as pd
 
+    from valuelab.data.sources.times import nanosecond_times
+
     frame = frame.copy(deep=False)
     for column in frame.columns:
         values = frame[column]
+        if (problem := nanosecond_times(values, str(column), name)) is not None:
+            raise problem
         if isinstance(values.dtype, pd.CategoricalDtype):
             frame[column] = values.astype(values.cat.categories.dtype)
         elif values.dtype == object and _zoned_datetimes(values):

@@ -23,7 +23,13 @@ from typing import Any
 
 from valuelab.core import InputError
 
-__all__ = ["TimeColumn", "detect_number_format", "detect_text_format", "time_column"]
+__all__ = [
+    "TimeColumn",
+    "detect_number_format",
+    "detect_text_format",
+    "nanosecond_times",
+    "time_column",
+]
 
 #: Candidate text formats, tried in this order (ISO first).
 TEXT_FORMATS = (
@@ -153,6 +159,54 @@ def detect_number_format(low: float, high: float, column: str, source: str) -> s
         column=column,
         expected="date_format: yyyymmdd, excel-serial, epoch-s or epoch-ms in the mapping "
         "(numbers are never read as nanoseconds since 1970)",
+    )
+
+
+def nanosecond_times(values: Any, column: str, source: str) -> InputError | None:
+    """The problem with a pandas time column that has parts below a microsecond, or None.
+
+    DuckDB and Arrow keep microseconds, so such times cannot be read without
+    losing data. They are nearly always integer dates that were read as
+    nanoseconds since 1970: ``pandas.to_datetime(20240105)`` is
+    ``1970-01-01 00:00:00.020240105`` (its ``unit`` defaults to ``"ns"``).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        A column of a DataFrame (any dtype: only ``datetime64[ns]`` ones are looked at).
+    column, source : str
+        Names for the message.
+
+    Returns
+    -------
+    InputError or None
+        Naming the column, the first rows and the first value, with what to do instead.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> naive = pd.Series(pd.to_datetime([20240105, 20240131]))
+    >>> print(nanosecond_times(naive, "Day", "DataFrame").problem)
+    times below a microsecond (1970-01-01 00:00:00.020240105): integer dates read as \
+nanoseconds since 1970?
+    >>> nanosecond_times(pd.Series(pd.to_datetime(["2024-01-05"])), "Day", "x") is None
+    True
+    """
+    import pandas as pd
+
+    if not (pd.api.types.is_datetime64_any_dtype(values.dtype) and values.dt.unit == "ns"):
+        return None
+    fine = values.dt.nanosecond.ne(0) & values.notna()
+    if not fine.any():
+        return None
+    first = values[fine].iloc[0]
+    return InputError(
+        f"times below a microsecond ({first}): integer dates read as nanoseconds since 1970?",
+        source=source,
+        column=column,
+        rows=list(values.index[fine][:3]),
+        expected="the column as written (integers yyyymmdd or text; date_format: in the "
+        "mapping), or times rounded to microseconds",
     )
 
 

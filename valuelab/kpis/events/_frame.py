@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import InputError
+from valuelab.data.sources.times import nanosecond_times
 
 #: Period name -> Ibis truncation unit. Weeks run Monday to Sunday (ISO 8601).
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
@@ -93,6 +94,8 @@ def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
     for role in roles:
         s = frame[role]
         if role == "time":
+            if (problem := nanosecond_times(s, role, source)) is not None:
+                raise problem  # Arrow keeps microseconds: never truncate them silently
             columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
         elif role in ("user", "event"):
             columns[role] = _arrow_ids(s)
