@@ -80,9 +80,10 @@ def actives(
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
-    counts = _frame.run(
-        act.group_by(period_start=act.time.truncate(unit)).aggregate(actives=act.user.nunique())
-    )
+    # distinct (user, period) pairs first, then a plain count: no per-group distinct sets, so
+    # the engine's ordinary hash aggregate runs in parallel and spills past its memory limit
+    seen = act.select(user=act.user, period_start=act.time.truncate(unit)).distinct()
+    counts = _frame.run(seen.group_by("period_start").aggregate(actives=seen.count()))
     index = _frame.starts(period, covered.first, covered.last)
     out = pd.DataFrame(index=index)
     found = counts.set_index(pd.DatetimeIndex(counts["period_start"]).as_unit("ns"))["actives"]
@@ -160,9 +161,12 @@ def stickiness(data: Any, active_events: Iterable[str] | None = None) -> pd.Data
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
     days = act.select(user=act.user, day=act.time.truncate("D")).distinct()
+    per_user = days.group_by(period_start=days.day.truncate("M"), user=days.user).aggregate(
+        days=days.count()
+    )  # active days per user and month; then sums, no distinct set per month
     months = _frame.run(
-        days.group_by(period_start=days.day.truncate("M")).aggregate(
-            user_days=days.count(), mau=days.user.nunique()
+        per_user.group_by("period_start").aggregate(
+            user_days=per_user.days.sum(), mau=per_user.count()
         )
     ).sort_values("period_start")
     index = pd.DatetimeIndex(months["period_start"]).as_unit("ns")

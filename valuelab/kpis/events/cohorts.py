@@ -29,22 +29,29 @@ __all__ = ["activity_churn", "cohort_retention"]
 
 
 def _cohort_counts(table: Any, period: str, active_events, signup_event: str) -> Any:
-    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size."""
+    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size.
+
+    One scan of the log: its distinct (user, period) pairs, each knowing whether it holds a
+    sign-up and an activity event; cohorts and activity both come from those (far fewer) rows,
+    since the period of the first event is the first period with an event.
+    """
     import ibis
 
     unit = _frame.check_period(period)
-    starts = table.group_by("user").aggregate(
-        first=table.time.min(), signup=table.time.min(where=table.event == signup_event)
+    flags = {"signup": (table.event == signup_event).any()}
+    if active_events is not None:
+        flags["act"] = table.event.isin(sorted(set(active_events))).any()
+    pairs = table.group_by(user=table.user, period=table.time.truncate(unit)).aggregate(**flags)
+    starts = pairs.group_by("user").aggregate(
+        start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min())
     )
-    cohort = starts.select("user", start=starts.signup.coalesce(starts.first).truncate(unit))
-    sizes = cohort.group_by(cohort_start=cohort.start).aggregate(users=cohort.count())
-    act = _frame.active(table, active_events)
-    seen = act.select(user=act.user, period=act.time.truncate(unit)).distinct()
-    joined = seen.join(cohort, "user")
+    sizes = starts.group_by(cohort_start=starts.start).aggregate(users=starts.count())
+    seen = pairs.filter(pairs.act) if active_events is not None else pairs
+    joined = seen.join(starts, "user")
     k = _frame.period_number(joined.period, period) - _frame.period_number(joined.start, period)
-    pairs = joined.select(cohort_start=joined.start, k=k).filter(lambda t: t.k >= 0)
-    pairs = pairs.group_by("cohort_start", "k").aggregate(users=pairs.count())
-    return pairs.union(sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users"))
+    found = joined.select(cohort_start=joined.start, k=k).filter(lambda t: t.k >= 0)
+    found = found.group_by("cohort_start", "k").aggregate(users=found.count())
+    return found.union(sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users"))
 
 
 def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool) -> pd.DataFrame:
