@@ -115,7 +115,7 @@ def test_kpi_axis_titles_come_from_the_registry():
     from valuelab.plots import tradeoff_chart
 
     fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
-    assert fig.layout.yaxis.title.text == quantity("conversion").title
+    assert fig.layout.yaxis.title.text == quantity("conversion").display_title  # in %
     assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"
 
 

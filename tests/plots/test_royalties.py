@@ -65,9 +65,10 @@ def test_euro_flow_one_bar_per_recipient():
     (bars,) = fig.data
     assert bars.orientation == "h" and list(bars.y) == list(path["recipient"])
     assert list(bars.x) == pytest.approx([0.5, 0.4, 0.1, 0.0, 0.0])
-    assert list(bars.text) == ["0.500", "0.400", "0.100", "0.000", "0.000"]
+    assert list(bars.text) == ["0.500 EUR", "0.400 EUR", "0.100 EUR", "0.000 EUR", "0.000 EUR"]
     assert fig.layout.title.text == "One euro"
-    assert fig.layout.xaxis.title.text == "EUR" and fig.layout.yaxis.title.text == "Recipient"
+    assert fig.layout.xaxis.title.text == "EUR of each euro of revenue"
+    assert fig.layout.yaxis.title.text == "Recipient"
     assert fig.layout.yaxis.autorange == "reversed"  # the service first, from the top
 
 

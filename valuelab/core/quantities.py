@@ -218,6 +218,10 @@ QUANTITIES: dict[str, Quantity] = {
     "artist_income_per_stream": _money("Artist income per stream", "USD", 5),
     "artist_income_month": _money("Artist income per month", "USD", 2),
     "streams_needed_month": Quantity("Streams a month for the target", "streams", "count", 0),
+    "monthly_streams": Quantity("Monthly streams", "streams/month", "count", 0),
+    "target_income": _money("Target income", "USD/month", 0),
+    "rate_per_stream": _money("Rate per stream, recording side", "USD", 4),
+    "tracks": Quantity("Tracks", "tracks", "count", 0),
     # the shop funnel's KPIs (lesson 03)
     "conversion": Quantity("Conversion rate", "share 0-1", "share", 2),
     "orders": Quantity("Orders", "orders/month", "count", 0),
@@ -272,11 +276,11 @@ def _precision(typical: float | None) -> int:
 
 
 def named_quantity(
-    key: str, unit: str = "", typical: float | None = None, label: str | None = None
+    key: str, unit: str | None = None, typical: float | None = None, label: str | None = None
 ) -> Quantity:
     """The quantity of a named value that brings its own unit (a driver tree's node or input).
 
-    The registered quantity ``key`` when its unit is ``unit``; else a
+    The registered quantity ``key`` when its unit is ``unit`` (or ``unit`` is None); else a
     quantity in ``unit`` named by the registry (the same name everywhere),
     else by ``label`` (a template's own name), else by ``key`` in words. A
     unit of ``"share 0-1"`` is a share (shown in %), a unit starting with a
@@ -294,8 +298,9 @@ def named_quantity(
     '62.0 %'
     """
     known = QUANTITIES.get(key)
-    if known is not None and known.unit == unit:
+    if known is not None and unit in (None, known.unit):
         return known
+    unit = unit or ""
     name = known.label if known is not None else (label or _words(key))
     if unit == "share 0-1":
         return Quantity(name, unit, "share", 1)

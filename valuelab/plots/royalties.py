@@ -118,12 +118,14 @@ def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figu
             y=path["recipient"],
             orientation="h",
             marker_color=PALETTE[: len(path)],
-            text=[f"{v:.3f}" for v in path["eur"]],
+            text=[f"{v:.3f} EUR" for v in path["eur"]],
             textposition="auto",
+            hovertemplate="%{y}: %{x:.3f} EUR of each euro<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return finish(fig, title=title, x_title="EUR", y_title="Recipient")
+    fig.update_xaxes(tickformat=".2f")
+    return finish(fig, title=title, x_title="EUR of each euro of revenue", y_title="Recipient")
 
 
 def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") -> go.Figure:
