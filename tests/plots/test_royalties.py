@@ -105,7 +105,9 @@ def test_one_line_per_column_with_its_label_and_unit():
     assert fig.layout.title.text == "Spotify revenue"
     assert fig.layout.xaxis.title.text == "Year" and fig.layout.yaxis.title.text == "EUR m"
     assert fig.layout.xaxis.dtick == 1
-    assert fig.data[0].hovertemplate == "Total revenue: %{y:,.2f} EUR m<extra></extra>"
+    # registered columns keep their precision: 15,673 EUR m, never 15,673.00
+    assert fig.data[0].hovertemplate == "Total revenue: %{y:,.0f} EUR m<extra></extra>"
+    assert fig.layout.yaxis.tickformat == ",.0f"
 
 
 def test_text_that_is_not_a_number_becomes_a_gap():

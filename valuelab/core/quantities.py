@@ -46,6 +46,7 @@ __all__ = [
     "Quantity",
     "format_change",
     "format_value",
+    "in_words",
     "named_quantity",
     "quantity",
 ]
@@ -260,6 +261,22 @@ QUANTITIES: dict[str, Quantity] = {
 
 #: Currencies a unit may start with (``"EUR m/month"`` is money in EUR).
 _CURRENCY = re.compile(r"^(EUR|USD|GBP|SEK)\b")
+
+
+_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def in_words(text: str) -> str:
+    """``text`` with every registered key in it replaced by its quantity's label.
+
+    For text written for analysts (a dataset's basis column) shown to a person.
+
+    Examples
+    --------
+    >>> in_words("estimated input(s): gross_profit_eur_m, not_a_key")
+    'estimated input(s): Gross profit, not_a_key'
+    """
+    return _KEY.sub(lambda m: QUANTITIES[m[0]].label if m[0] in QUANTITIES else m[0], text)
 
 
 def _words(key: str) -> str:
