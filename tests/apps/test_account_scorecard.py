@@ -28,10 +28,10 @@ def test_app_state_and_build():
 
 
 def test_the_scorecard_says_when_its_weights_are_normalised():
+    import ipywidgets as w
+
     from valuelab.apps import kit
     from valuelab.apps.account_scorecard import build_app
-
-    import ipywidgets as w
 
     app = build_app(account="A0068", policy="exclude")
     sliders = find_widget(app, kit.ParamSliders)

@@ -271,7 +271,10 @@ def test_a_margin_card_changes_in_points_and_money_shows_its_currency():
     from valuelab.core import Quantity
 
     cards = kit.KpiCards({"gross_margin_pct": "gross_margin_pct", "revenue": "revenue"})
-    cards.update({"gross_margin_pct": 41.2, "revenue": 1000.0}, baseline={"gross_margin_pct": 45.0, "revenue": 900.0})
+    cards.update(
+        {"gross_margin_pct": 41.2, "revenue": 1000.0},
+        baseline={"gross_margin_pct": 45.0, "revenue": 900.0},
+    )
     assert card_problems(cards) == []
     assert "-3.8 pp vs baseline" in cards.cards["gross_margin_pct"].value
     wrong = kit.KpiCards({"margin": Quantity("Gross margin", "", "number", 1)})

@@ -46,10 +46,15 @@ def test_canvas_builds_and_a_slider_moves_the_cards():
     expected = tree.evaluate({"fill_rate": 0.5})["operating_profit"]
     assert cards.values["root"] == pytest.approx(expected)
     # the card and the tree's box read the same (they once said 0.6 and 0.64)
-    box = find_widget(app, kit.FigureBox).figure
-    root_text = next(t for t in box.data if t.name == "root").text[0]
     card_text = cards.specs["root"].format(cards.values["root"])
-    assert card_text in root_text and "Operating profit" in cards.cards["root"].value
+    box = find_widget(app, kit.FigureBox)
+
+    def root_text():
+        return next(t for t in box.figure.data if t.name == "root").text[0]
+
+    while card_text not in root_text() and time.monotonic() < deadline + 5:
+        time.sleep(0.05)  # the tree is drawn just after the cards
+    assert card_text in root_text() and "Operating profit" in cards.cards["root"].value
 
 
 @pytest.mark.browser

@@ -48,8 +48,10 @@ def test_tree_graph_draws_layers_edges_and_the_kinds_of_node(tree):
     assert moved.layout.title.text == "Twice the users"
     assert "45.0 EUR/month" in {t.name: t for t in moved.data}["root"].text[0]
     named = tree_graph(tree, actors={"listeners": "Listeners"})
-    assert {t.name: t for t in named.data}["value driver (input)"].customdata[0].endswith(
-        "driver of Listeners"
+    assert (
+        {t.name: t for t in named.data}["value driver (input)"]
+        .customdata[0]
+        .endswith("driver of Listeners")
     )
 
 

@@ -104,7 +104,9 @@ def _controls(
         "rate": w.FloatText(
             value=DEFAULT_RATE_USD, step=0.0005, description=quantity("rate_per_stream").title
         ),
-        "tracks": w.BoundedIntText(value=10, min=1, max=10_000, description=quantity("tracks").label),
+        "tracks": w.BoundedIntText(
+            value=10, min=1, max=10_000, description=quantity("tracks").label
+        ),
         "writes_songs": w.Checkbox(value=False, description="Writes own songs"),
     }
     for box in boxes.values():

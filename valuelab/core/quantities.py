@@ -286,7 +286,7 @@ def _words(key: str) -> str:
 
 
 def _precision(typical: float | None) -> int:
-    """Decimals for a number of about ``typical``: three significant digits, at most two decimals."""
+    """Decimals for a number near ``typical``: three significant digits, at most two decimals."""
     if typical is None or typical != typical or typical == 0:
         return 1
     return max(0, min(2, 2 - math.floor(math.log10(abs(typical)))))

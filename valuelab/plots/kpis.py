@@ -105,24 +105,8 @@ def frontier_chart(
     >>> [t.name for t in fig.data]
     ['all points', 'Pareto frontier']
     """
-    lever = str(sweep["lever"].iloc[0])
-    x, a, b = _shown(lever), _shown(kpi_a), _shown(kpi_b)
     fig = go.Figure()
-    fig.add_scatter(
-        x=sweep[kpi_a],
-        y=sweep[kpi_b],
-        mode="markers",
-        name="all points",
-        marker={
-            "color": sweep[lever],
-            "colorscale": "Viridis",
-            "size": 9,
-            "colorbar": {"title": x.display_title, "tickformat": x.d3_format},
-        },
-        customdata=sweep[lever],
-        hovertemplate=f"{x.label}: {x.hover('customdata')}<br>{a.label}: {a.hover('x')}"
-        f"<br>{b.label}: {b.hover('y')}<extra></extra>",
-    )
+    a, b = _swept_points(fig, sweep, kpi_a, kpi_b)
     fig.add_scatter(
         x=efficient[kpi_a],
         y=efficient[kpi_b],
@@ -148,6 +132,30 @@ def frontier_chart(
     _axis(fig, a, "x")
     _axis(fig, b, "y")
     return fig
+
+
+def _swept_points(
+    fig: go.Figure, sweep: pd.DataFrame, kpi_a: str, kpi_b: str
+) -> tuple[Quantity, Quantity]:
+    """Every swept point, coloured by the lever's value; the two KPIs' quantities."""
+    lever = str(sweep["lever"].iloc[0])
+    x, a, b = _shown(lever), _shown(kpi_a), _shown(kpi_b)
+    fig.add_scatter(
+        x=sweep[kpi_a],
+        y=sweep[kpi_b],
+        mode="markers",
+        name="all points",
+        marker={
+            "color": sweep[lever],
+            "colorscale": "Viridis",
+            "size": 9,
+            "colorbar": {"title": x.display_title, "tickformat": x.d3_format},
+        },
+        customdata=sweep[lever],
+        hovertemplate=f"{x.label}: {x.hover('customdata')}<br>{a.label}: {a.hover('x')}"
+        f"<br>{b.label}: {b.hover('y')}<extra></extra>",
+    )
+    return a, b
 
 
 def pareto_chart(
