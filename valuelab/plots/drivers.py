@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -189,7 +190,7 @@ def tornado(
             for n, v in zip(names, sens[f"{side}_input"], strict=True)
         ]
         fig.add_bar(
-            y=[shown[n].label if n in shown else n for n in names],
+            y=[_wrap(shown[n].label) if n in shown else n for n in names],
             x=sens[side] - base,
             base=base,
             orientation="h",
@@ -203,12 +204,19 @@ def tornado(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=target.d3_format)
     fig.update_layout(barmode="overlay", hovermode="closest")
+    # names and the axis title on two lines when long: the chart keeps its width on a phone
+    x_title = f"{target.label}<br>({target.unit})" if len(target.title) > 24 else target.title
     return finish(
         fig,
-        title=title or f"What moves {target.label} most",
-        x_title=target.title,
+        title=title or f"What moves {_wrap(target.label, 28)} most",
+        x_title=x_title,
         y_title="Input",
     )
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """``text`` broken into lines of about ``width`` characters (plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def what_if_waterfall(
