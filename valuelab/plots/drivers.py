@@ -73,7 +73,10 @@ def tree_graph(
     drivers = {n: (actors or {}).get(a, a) for n, a in tree.drivers().items()}
     for label, names in _node_groups(tree, pos, drivers).items():
         if names:
-            text = {n: f"<b>{shown[n].label}</b><br>{shown[n].format(values[n])}" for n in names}
+            text = {
+                n: f"<b>{_wrap(shown[n].label, 16)}</b><br>{shown[n].format(values[n])}"
+                for n in names
+            }
             _add_nodes(fig, text, pos, drivers, label, names)
     levels = max(-y for _, y in pos.values())
     fig.update_xaxes(visible=False, range=[-0.05, 1.05])
