@@ -6,6 +6,7 @@ Plain helpers (paths, servers, ``find_widget``) are in ``tests/support.py``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -160,7 +161,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     """Keep each phase's report on the item, so fixtures can tell a failed test."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
+    if report.failed and report.when == "call":
+        _server_logs(item, report)
     return report
+
+
+def _server_logs(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Add the log of the test's ``valuelab serve`` to its failure report.
+
+    A session's server logs elsewhere than the test's ``tmp_path``; an app shows
+    a visitor only an error id, so the entries of the ids on the page come first.
+    """
+    funcargs = getattr(item, "funcargs", {})
+    servers = [v for v in funcargs.values() if isinstance(v, AppServer)]
+    if not servers:
+        return
+    text = ""
+    for name in ("page", "phone_page"):
+        pg = funcargs.get(name)
+        if pg is not None and not pg.is_closed():
+            try:
+                text += pg.inner_text("body", timeout=5_000)
+            except Exception:  # the diagnosis must not hide the failure
+                pass
+    error_ids = tuple(dict.fromkeys(re.findall(r"error id ([0-9a-f]{8})", text)))
+    for server in servers:
+        report.sections.append(("valuelab serve log", "\n".join(server.log_tail(60, error_ids))))
 
 
 def _diagnose(request: pytest.FixtureRequest, pg: Any) -> None:

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,7 @@ class _ServerProcess:
     def __init__(self, argv: list[str], cwd: Path, log: Path, probe: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
         self._log = log.open("w")
         self.proc = subprocess.Popen(
             [a.replace("{port}", str(self.port)) for a in argv],
@@ -117,6 +119,21 @@ class _ServerProcess:
         except Exception:
             self.stop()
             raise
+
+    def log_tail(self, lines: int = 60, errors: tuple[str, ...] = ()) -> list[str]:
+        """The log's last ``lines``, after the entries of the ``valuelab error <id>`` in ``errors``.
+
+        An app shows a visitor only an error id; its traceback is in this log,
+        maybe far above its tail on a session's server.
+        """
+        self._log.flush()
+        text = self.log.read_text(errors="replace").splitlines()
+        found = []
+        for error_id in errors:
+            start = next((i for i, t in enumerate(text) if f"valuelab error {error_id}" in t), None)
+            if start is not None:
+                found += [f"--- {self.log.name}: error {error_id}", *text[start : start + 80]]
+        return [*found, f"--- {self.log.name} (last {lines} lines)", *text[-lines:]]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -203,14 +220,19 @@ class Visitor:
     def cookie(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
-    async def channels(self, kernel_id: str, headers: dict | None = None) -> Any:
-        """The page's kernel websocket (tornado's client), with this visitor's cookie."""
+    async def channels(
+        self, kernel_id: str, headers: dict | None = None, session: str = "test"
+    ) -> Any:
+        """The page's kernel websocket (tornado's client), with this visitor's cookie.
+
+        A second websocket of one ``session`` replaces the first (Jupyter Server).
+        """
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
         url = self.base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
         sent = {"Cookie": self.cookie(), **(headers or {})}
-        return await websocket_connect(HTTPRequest(url + "?session_id=test", headers=sent))
+        return await websocket_connect(HTTPRequest(url + f"?session_id={session}", headers=sent))
 
 
 def kernel_message(msg_type: str, content: dict | None = None, channel: str = "shell") -> str:
@@ -229,10 +251,16 @@ def kernel_message(msg_type: str, content: dict | None = None, channel: str = "s
     )
 
 
-async def read_messages(conn: Any, seconds: float) -> list[dict]:
-    """Every message the websocket delivers within ``seconds`` (quiet for that long: stop)."""
-    found = []
-    while True:
+async def read_messages(
+    conn: Any, seconds: float, until: Callable[[list[dict]], bool] | None = None
+) -> list[dict]:
+    """Every message the websocket delivers until it is quiet for ``seconds``.
+
+    With ``until``, stop as soon as ``until(messages so far)`` is true (or after
+    ``seconds`` of quiet, whichever comes first).
+    """
+    found: list[dict] = []
+    while until is None or not until(found):
         try:
             text = await asyncio.wait_for(conn.read_message(), seconds)
         except TimeoutError:
@@ -240,6 +268,12 @@ async def read_messages(conn: Any, seconds: float) -> list[dict]:
         if text is None:
             return found
         found.append(json.loads(text))
+    return found
+
+
+def replies(kind: str, count: int = 1) -> Callable[[list[dict]], bool]:
+    """A :func:`read_messages` stop: ``count`` messages of type ``kind`` have arrived."""
+    return lambda got: sum(m["header"]["msg_type"] == kind for m in got) >= count
 
 
 def kernel_pids(server_pid: int) -> list[int]:

@@ -344,7 +344,9 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("WRONG", "not-the-password")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("kind: accounts\nfreshness: updated_at\ncolumns: {arr_eur: ARR}\n")
+    mapping.write_text(
+        "kind: accounts\nfreshness: updated_at\ncurrency: EUR\ncolumns: {arr: ARR}\n"
+    )
     segments = tmp_path / "segments.csv"
     segments.write_text("segment\nSMB\nEnterprise\n")
     template, out = "notebooks/reports/portfolio_review.ipynb", tmp_path / "out"
@@ -357,8 +359,8 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
     for segment in ("SMB", "Enterprise"):
         entry = manifest[f"{segment}.html"]
         oracle = sample[sample["segment"] == segment]  # plain pandas picks the segment
-        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr_eur"]
-        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk_eur": risk}
+        risk = segment_portfolio(score_accounts(oracle)).loc["churn risk", "arr"]
+        assert entry["records"] == {"accounts": len(oracle), "arr_at_risk": risk, "currency": "EUR"}
         assert entry["source"]["freshness"] == "2025-01-31T08:00:00"
         assert entry["source"]["rows"] == len(frame)
         assert entry["source"]["source"].startswith("@warehouse (postgresql://valuelab@")
@@ -421,12 +423,21 @@ def test_serve_beyond_loopback_makes_a_token_and_warns(monkeypatch, capsys, tmp_
     )
     out, err = capsys.readouterr()
     assert code == 0 and err.startswith("warning: listening on 0.0.0.0 (beyond this machine)")
+    # without --public-url only localhost would pass the host check: the warning says so
+    assert "give --public-url with the address visitors use" in err and err.count("\n") == 1
     token = out.split("?token=")[1].split()[0]
     assert len(token) == 32 and os.environ.pop(server.TOKEN_ENV) == token
     (argv,) = started
     assert "--Voila.ip=0.0.0.0" in argv and "--ValueLabVoila.max_kernels=9" in argv
     assert not any(token in a for a in argv), "the token is not on the command line"
     assert f'--ValueLabVoila.sources_json={{"EU accounts": "{tmp_path / "eu.csv"}"}}' in argv
+    started.clear()
+    public = ["--public-url", "http://192.0.2.7:8866", "--new-visitors-per-minute", "12"]
+    assert main(["serve", "--host", "0.0.0.0", "--no-browser", *public]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("valuelab apps: http://192.0.2.7:8866/?token=")  # the slash added
+    assert "--public-url" not in err and "--ValueLabVoila.new_visitors_per_minute=12" in started[0]
+    os.environ.pop(server.TOKEN_ENV)
     started.clear()
     assert main(["serve", "--no-browser"]) == 0  # loopback: no token, no warning
     out, err = capsys.readouterr()
@@ -447,3 +458,127 @@ def test_serve_settings_are_checked_before_the_server_starts(args, needle, capsy
     assert main(["serve", "--no-browser", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and needle in err and len(err.strip().splitlines()) == 1
+
+
+_ORDERS = """cust_id,day,what,usd,fees,score,tier
+007,20240115,signup,,,,gold
+007,20240116,buy,100.0,40.0,,gold
+12,20240120,signup,,,,silver
+12,20240210,buy,30.0,10.0,,silver
+12,20240220,survey,,,9,silver
+007,20240301,buy,50.0,20.0,,gold
+"""
+_ORDERS_MAPPING = (
+    "user: cust_id\ntime: day\nevent: what\namount: usd\ncost: fees\nnps: score\n"
+    "segment: tier\ncurrency: USD\nreporting_timezone: Europe/Madrid\n"
+)
+
+
+@pytest.fixture
+def orders(tmp_path):
+    log, mapping = tmp_path / "orders.csv", tmp_path / "orders.yaml"
+    log.write_text(_ORDERS, encoding="utf-8")
+    mapping.write_text(_ORDERS_MAPPING, encoding="utf-8")
+    return log, mapping
+
+
+def _read_back(path):
+    import pandas as pd
+
+    if path.suffix == ".csv":
+        return pd.read_csv(path, index_col=0, parse_dates=[0])
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_excel(path, sheet_name="data", index_col=0)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_kpis_writes_the_table_in_the_suffix_format_with_its_provenance(
+    orders, tmp_path, capsys, suffix
+):
+    import pandas as pd
+
+    from valuelab.data.sources import open_source
+    from valuelab.kpis.events import kpi_table
+
+    log, mapping = orders
+    out = tmp_path / f"kpis{suffix}"
+    assert main(["kpis", str(log), "-m", str(mapping), "--value-event", "buy", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""  # quiet when stderr is no terminal
+    want = kpi_table(open_source(log, mapping), "month", value_event="buy")
+    back = _read_back(out)
+    back.index = pd.DatetimeIndex(back.index).as_unit("ns")
+    pd.testing.assert_frame_equal(
+        back.astype(want.dtypes), want, check_freq=False, check_names=False
+    )
+    assert want["revenue"].tolist() == [100.0, 30.0, 50.0]  # USD, January 15 to March 1
+    assert want["complete"].tolist() == [False, True, False]
+    if suffix == ".parquet":
+        facts = back.attrs["provenance"]
+    elif suffix == ".xlsx":
+        about = pd.read_excel(out, sheet_name="about")
+        facts = dict(zip(about["key"], about["value"], strict=True))
+        assert facts["mapping.columns.time"] == "day"
+    else:
+        import json
+
+        facts = json.loads((tmp_path / "kpis.csv-metadata.json").read_text())["notes"][0]
+        assert (
+            "Margin per customer (USD per customer)"
+            in (tmp_path / out.name).with_name("kpis.csv-metadata.json").read_text()
+        )
+    assert facts["source"] == str(log) and facts["currency"] == "USD"
+    assert facts["timezone"] == "Europe/Madrid" and facts["as_of"]
+
+
+def test_kpis_shows_its_steps_when_asked_and_takes_a_period_and_segment(orders, tmp_path, capsys):
+    import pandas as pd
+
+    log, mapping = orders
+    out = tmp_path / "gold.csv"
+    args = ["kpis", str(log), "-m", str(mapping), "--period", "week", "--segment", "gold"]
+    assert main([*args, "-o", str(out), "--progress"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "opening the source…" and err[-1] == "computing gold: lifetime value (6/6)…"
+    assert "computing gold: retention (2/6)…" in err and len(err) == 7
+    table = pd.read_csv(out, index_col=0)
+    assert table.index[0] == "2024-01-15" and set(table["segment"]) == {"gold"}  # Monday weeks
+    assert table["revenue"].sum() == 150.0
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (
+            ("user: cust_id", "user: cust"),
+            "no column 'cust' for role 'user'; did you mean 'cust_id'?",
+        ),
+        (("20240210", "2024-02-10"), "column 'day': unparseable dates: '2024-02-10'"),
+        (("", ""), "cannot tell the format from the suffix '.txt'"),
+        (("orders.csv", "postgresql://me@127.0.0.1:9/shop?table=t"), "127.0.0.1"),
+        (("", "empty"), "the table is empty"),
+    ],
+)
+def test_kpis_bad_input_is_one_line_exit_2_and_nothing_written(
+    orders, tmp_path, capsys, change, needle
+):
+    log, mapping = orders
+    source, out = str(log), tmp_path / "kpis.csv"
+    if change[0].startswith("user"):
+        mapping.write_text(_ORDERS_MAPPING.replace(*change))
+    elif change[0] == "20240210":
+        log.write_text(_ORDERS.replace(*change))
+    elif change[1] == "":
+        out = tmp_path / "kpis.txt"
+    elif change[1] == "empty":  # typed columns, no rows
+        import pandas as pd
+
+        source = str(tmp_path / "empty.parquet")
+        pd.read_csv(log, dtype={"cust_id": str}).iloc[:0].to_parquet(source)
+    else:
+        source = change[1]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["kpis", source, "-m", str(mapping), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and needle in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written

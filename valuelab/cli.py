@@ -59,6 +59,36 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kpis(args: argparse.Namespace) -> int:
+    from valuelab.data.export import export_format, write_table
+    from valuelab.kpis.events import table as kpi
+
+    out = Path(args.out)
+    export_format(out)  # an unknown suffix is refused before any work
+    if out.is_dir() or not out.parent.resolve().is_dir():
+        raise InputError("not a file in an existing folder", source=str(out), expected="OUT.csv")
+    shown = args.progress or sys.stderr.isatty()
+
+    def progress(step: str, i: int, n: int) -> None:
+        print(f"computing {step} ({i}/{n})…", file=sys.stderr, flush=True)
+
+    if shown:
+        print("opening the source…", file=sys.stderr, flush=True)
+    source = kpi.kpi_source(args.source, args.mapping or "", connections=args.connections)
+    table = kpi.kpi_table(
+        source,
+        args.period,
+        args.segment or None,
+        by_segment=args.by_segment,
+        start_event=args.start_event,
+        value_event=args.value_event,
+        progress=progress if shown else None,
+    )
+    for path in write_table(table, out, columns=kpi.describe(source.currency)):
+        print(f"wrote {path}")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from valuelab.course import site
 
@@ -306,14 +336,22 @@ def _serve(args: argparse.Namespace) -> int:
     if config.public_url:  # the apps' saved reports link back to the view there (kit.snapshot)
         os.environ["VALUELAB_PUBLIC_URL"] = config.public_url
     scheme = "https" if config.certfile else "http"
-    url = config.public_url or f"{scheme}://{config.host}:{config.port}/"
+    url = config.public_url.rstrip("/") + "/" if config.public_url else ""
+    url = url or f"{scheme}://{config.host}:{config.port}/"
     if token:
         os.environ[serve.TOKEN_ENV] = token
         url += f"?token={token}"
     if not is_loopback(config.host):
+        # a Host the server does not know is refused (DNS rebinding): a wildcard
+        # address needs the public URL to let other machines' visitors in
+        hint = (
+            ""
+            if config.public_url or config.host not in ("0.0.0.0", "::")
+            else ("; give --public-url with the address visitors use, or only localhost gets in")
+        )
         print(
             f"warning: listening on {config.host} (beyond this machine): visitors need the "
-            "token once; see README 'Serving to others'",
+            f"token once{hint}; see README 'Serving to others'",
             file=sys.stderr,
         )
     print(f"valuelab apps: {url}  (Ctrl-C to stop)", flush=True)
@@ -344,6 +382,7 @@ _SERVE_FLAGS = (
     "client_kernels",
     "max_memory_mb",
     "messages_per_second",
+    "new_visitors_per_minute",
     "client_header",
     "cull_idle_seconds",
 )
@@ -400,6 +439,55 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     _add_serve_command(sub)
 
 
+def _add_kpis_command(sub: argparse._SubParsersAction) -> None:
+    """``kpis``: lesson 03's product KPI table without a notebook."""
+    p = _command(
+        sub,
+        "kpis",
+        "compute the product KPI table (DAU, retention, time to value, NPS, margin, LTV)",
+        "valuelab kpis orders.parquet --mapping orders.yaml --period month -o kpis.xlsx",
+        "valuelab kpis @warehouse -m shop.yaml --period week --segment paid -o paid.csv",
+        "valuelab kpis -o sample_kpis.parquet --by-segment",
+    )
+    p.add_argument(
+        "source",
+        nargs="?",
+        default="",
+        help="event log: CSV/Parquet/JSON file or glob, .xlsx, .duckdb/.sqlite file, "
+        "postgresql://user@host/db?table=T or @name of a named connection "
+        "(default: the shipped sample shop, EUR)",
+    )
+    p.add_argument(
+        "--mapping",
+        "-m",
+        help="YAML mapping: role: column, currency, timezone, … (default: the "
+        "shipped layout's column names, no currency declared)",
+    )
+    p.add_argument(
+        "--period",
+        default="month",
+        choices=["day", "week", "month", "quarter"],
+        help="calendar period of each row",
+    )
+    p.add_argument("--segment", help="only this segment's events (the mapping's segment role)")
+    p.add_argument("--by-segment", action="store_true", help="one row per period and segment")
+    p.add_argument("--start-event", default="signup", help="time to value starts at this event")
+    p.add_argument("--value-event", default="purchase", help="the first event that counts as value")
+    p.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        help="output file: .csv (with a CSVW sidecar OUT.csv-metadata.json), .parquet or .xlsx",
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="one line per step on stderr (default: only when stderr is a terminal)",
+    )
+    p.add_argument("--connections", help="named connections file (default: the user's config)")
+    p.set_defaults(func=_kpis)
+
+
 def _add_serve_command(sub: argparse._SubParsersAction) -> None:
     """``serve``: the stakeholder apps."""
     p = _command(
@@ -444,6 +532,11 @@ def _add_serve_flags(p: argparse.ArgumentParser) -> None:
         "--messages-per-second", type=int, help="widget messages per page a second (default: 30)"
     )
     p.add_argument(
+        "--new-visitors-per-minute",
+        type=int,
+        help="new visitors (cookies) one address may make a minute (default: 30)",
+    )
+    p.add_argument(
         "--client-header",
         help="header a trusted reverse proxy on this machine sets to the visitor's address",
     )
@@ -472,7 +565,7 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
 #: A report template argument: a file, or the name of a shipped template.
 _TEMPLATE = (
     "report notebook: a file, or a shipped template's name (spotify_year, customer_scorecard, "
-    "portfolio_review), found from any folder"
+    "portfolio_review, product_kpis), found from any folder"
 )
 
 
@@ -606,6 +699,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_kit_commands(sub)
+    _add_kpis_command(sub)
     _add_report_commands(sub)
     _add_course_command(sub)
     return parser

@@ -51,10 +51,11 @@ def test_a_failing_report_is_an_input_error_naming_the_template():
 @pytest.mark.browser
 def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_path):
     page.goto(apps_server.app_url(APP, "report=spotify_year.ipynb"), wait_until="commit")
-    year = page.locator(".widget-inline-hbox:has(label:text-is('year')) input")
+    year = page.locator(".widget-inline-hbox:has(label:text-is('Fiscal year')) input")
     year.wait_for(timeout=90_000)
     assert year.input_value() == "2024"
-    assert "fiscal year to report" in page.inner_text("body")
+    _assert_labelled(page.inner_text("body"), ["Fiscal year", "Yearly figures"])
+    assert "Fiscal year to report (2016-2024)" in page.inner_text(".vl-field")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
     assert_fits_screen(page, 1280, charts=False)
@@ -72,6 +73,31 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert re.search(r"\b2016\b", report) and "from valuelab" not in report
     assert "Traceback" not in page.inner_text("body")
     assert (NOTEBOOKS / "apps" / APP).exists()
+
+
+#: A raw parameter shown as ``name (type)``, the way the form used to list them.
+_RAW = re.compile(r"\b[a-z]+(?:_[a-z]+)*\s*\((?:str|int|float|bool|list|dict)\)")
+
+
+def _assert_labelled(text, labels):
+    for label in labels:
+        assert re.search(rf"^{re.escape(label)}$", text, re.M), f"no field labelled {label!r}"
+    assert not _RAW.search(text), _RAW.search(text)[0]
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_form_is_labelled_with_a_choice_list(apps_server, phone_page):
+    page = phone_page
+    page.goto(apps_server.app_url(APP, "report=customer_scorecard.ipynb"), wait_until="commit")
+    policy = page.locator(".widget-dropdown:has(label:text-is('Missing answers')) select")
+    policy.wait_for(timeout=90_000)
+    assert policy.locator("option").all_inner_texts() == ["neutral", "penalize", "exclude"]
+    text = page.inner_text("body")
+    _assert_labelled(text, ["Account", "Accounts", "Sales funnel", "Missing answers"])
+    assert "The account to report (an account_id)" in text and "customer_id" not in text
+    assert_fits_screen(page, 390, charts=False)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "report_launcher_390.png"), full_page=True)
 
 
 @pytest.mark.slow
@@ -93,9 +119,10 @@ def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
     write_template(
         tmp_path / "b_account.ipynb",
         'customer_id = "A0011"  # the account\nweeks = 4  # weeks back\nshare = 0.5\n'
-        "detail = False  # show every row",
+        "detail = False  # show every row\n"
+        'policy = "neutral"  # missing answers: how they score; one of: neutral, penalize, exclude',
     )
-    write_template(tmp_path / "a_year.ipynb", "year = 2024  # fiscal year")
+    write_template(tmp_path / "a_year.ipynb", "year = 2024  # fiscal year to report (2016-2024)")
     app = build_app(report="b_account.ipynb", folder=tmp_path)
     picker = find_widget(app, w.Dropdown)
     assert picker.value == "b_account.ipynb" and [v for _, v in picker.options] == [
@@ -103,22 +130,60 @@ def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
         "b_account.ipynb",
     ]
     controls = next(box for box in _walk(app) if picker in getattr(box, "children", ()))
-    form = controls.children[1]  # picker, form, run button
-    widgets = {c.description: c for c in form.children}
-    assert [type(c).__name__ for c in widgets.values()] == [
-        "Text",
-        "IntText",
-        "FloatText",
-        "Checkbox",
-    ]
-    assert widgets["customer_id"].value == "A0011" and widgets["weeks"].value == 4
-    assert widgets["weeks"].tooltip == "weeks back" and widgets["share"].tooltip == "share"
-    helps = next(c for c in _walk(app) if isinstance(c, w.HTML) and "vl-help" in c.value)
-    assert "<code>detail</code> (bool): show every row" in helps.value
+    form = controls.children[2]  # style, picker, form, run button
+    widgets = {box.children[0].description: box.children[0] for box in form.children}
+    assert {k: type(c).__name__ for k, c in widgets.items()} == {
+        "Account": "Text",
+        "Weeks back": "IntText",
+        "Share": "FloatText",
+        "Show every row": "Checkbox",
+        "Missing answers": "Dropdown",
+    }
+    assert widgets["Account"].value == "A0011" and widgets["Weeks back"].value == 4
+    assert widgets["Missing answers"].options == (
+        ("neutral", "neutral"),
+        ("penalize", "penalize"),
+        ("exclude", "exclude"),
+    )
+    assert widgets["Missing answers"].value == "neutral"
+    assert widgets["Account"].tooltip == "The account" and widgets["Share"].tooltip == "Share"
+    helps = [box.children[1].value for box in form.children if len(box.children) == 2]
+    assert ["The account" in helps[0], "How they score" in helps[1]] == [True, True]
+    shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
+    assert "customer_id" not in shown and "(str)" not in shown and "<code>" not in shown
     picker.value = "a_year.ipynb"
-    assert [c.description for c in form.children] == ["year"]
+    (year,) = form.children
+    assert year.children[0].description == "Fiscal year"
+    assert "Fiscal year to report (2016-2024)" in year.children[1].value
     fallback = find_widget(build_app(report="nope.ipynb", folder=tmp_path), w.Dropdown)
     assert fallback.value == "a_year.ipynb"  # an unknown report: the first one
+
+
+def test_the_shipped_templates_offer_their_closed_sets_as_choices():
+    app = build_app(report="portfolio_review.ipynb")
+    found = {c.description: c for c in _walk(app) if isinstance(c, w.Dropdown)}
+    assert found["Segment"].options == tuple(
+        (s, s) for s in ("all", "SMB", "Mid-market", "Enterprise")
+    )
+    assert [v for _, v in found["Missing answers"].options] == ["neutral", "penalize", "exclude"]
+    top = next(c for c in _walk(app) if getattr(c, "description", "") == "Number of accounts")
+    assert isinstance(top, w.IntText) and top.value == 10
+
+
+def test_the_values_of_the_form_are_checked_in_plain_words():
+    from valuelab.apps import report_launcher
+
+    specs = fields(REPORTS / "portfolio_review.ipynb")
+    assert report_launcher._checked(specs, {"segment": "SMB", "top": 5}) == {
+        "segment": "SMB",
+        "top": 5,
+    }
+    with pytest.raises(InputError) as info:
+        report_launcher._checked(specs, {"segment": "EU", "top": "ten"})
+    assert str(info.value) == (
+        "Segment: choose one of all, SMB, Mid-market, Enterprise; "
+        "Number of accounts: expected a whole number"
+    )
 
 
 def test_an_empty_folder_is_named(tmp_path):
@@ -151,7 +216,7 @@ def _form(app):
     return {
         c.description: c
         for c in _walk(app)
-        if getattr(c, "description", "") in {"customer_id", "accounts_file"}
+        if getattr(c, "description", "") in {"Account", "Accounts CSV"}
     }
 
 
@@ -162,8 +227,8 @@ def test_a_data_parameter_offers_the_operators_sources_by_name(served_sources, m
     monkeypatch.setattr(report_launcher, "render", lambda t, p, **kw: ran.append((p, kw)) or "ok")
     app = build_app(folder=served_sources)
     form = _form(app)
-    data = form["accounts_file"]
-    assert isinstance(data, w.Dropdown) and isinstance(form["customer_id"], w.Text)
+    data = form["Accounts CSV"]
+    assert isinstance(data, w.Dropdown) and isinstance(form["Account"], w.Text)
     assert data.options == (
         ("The template's own data", ""),
         ("EU accounts", "EU accounts"),
@@ -178,7 +243,7 @@ def test_a_data_parameter_offers_the_operators_sources_by_name(served_sources, m
     assert "scorecard_A0002_EU_accounts.html" in link.value and "/srv" not in link.value
     assert report_launcher.is_data_parameter({"name": "source", "type": "str"})
     assert not report_launcher.is_data_parameter({"name": "year_file", "type": "int"})
-    with pytest.raises(InputError, match="unknown source"):
+    with pytest.raises(InputError, match="^source: pick one of the data sources listed$"):
         report_launcher._chosen(
             [{"name": "source", "type": "str", "default": ""}], {"source": "/etc/passwd"}, {}
         )
@@ -198,11 +263,41 @@ def test_a_failed_report_shows_an_error_id_not_the_data(served_sources, monkeypa
     run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
     run.click()
     shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
-    error_id = re.search(r"the report could not be made \(error id ([0-9a-f]{8})", shown)[1]
+    said = re.search(r"⚠️ (The report could not be made.*: ([0-9a-f]{8})\.)</div>", shown)
+    assert said[1] == (
+        "The report could not be made with these values. Check them and run it again. "
+        f"If it keeps failing, give this error id to the server&#x27;s operator: {said[2]}."
+    )  # plain words: no file name, no exception class
+    error_id = said[2]
     assert "secret-row" not in shown and "/srv" not in shown and "A0002' not in" not in shown
     log = capfd.readouterr().err
     assert f"valuelab error {error_id}: report scorecard.ipynb failed" in log
     assert "secret-row" in log
+
+
+@pytest.mark.parametrize(
+    ("ename", "told"),
+    [
+        ("TimeoutError", "The report ran past this server&#x27;s time or memory limit. If it"),
+        ("KernelStartError", "The server could not make the report just now (it may be busy)"),
+    ],
+)
+def test_a_report_the_server_could_not_make_is_told_in_plain_words(
+    served_sources, monkeypatch, ename, told
+):
+    from valuelab.apps import report_launcher
+    from valuelab.reports import ReportError
+
+    def fails(template, params, **limits):
+        cause = ReportError("scorecard.ipynb", "x = 1", ename, "cell 3 ran over 300 s")
+        raise InputError("the report failed", source="scorecard.ipynb") from cause
+
+    monkeypatch.setattr(report_launcher, "render", fails)
+    app = build_app(folder=served_sources)
+    next(c for c in _walk(app) if isinstance(c, w.Button)).click()
+    shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
+    assert f"⚠️ {told}" in shown
+    assert "scorecard.ipynb" not in shown and "Error" not in shown
 
 
 def test_one_report_at_a_time_per_visitor(served_sources, monkeypatch):
@@ -215,7 +310,7 @@ def test_one_report_at_a_time_per_visitor(served_sources, monkeypatch):
     with served.one_at_a_time("report"):  # this visitor's report in another tab
         run.click()
         shown = " ".join(c.value for c in _walk(app) if isinstance(c, w.HTML))
-        assert "your previous report is still being made" in shown
+        assert "Your previous report is still being made: one report at a time." in shown
     run.click()
     assert any("vl-download" in c.value for c in _walk(app) if isinstance(c, w.HTML))
 
@@ -236,5 +331,31 @@ def test_a_mapping_parameter_is_never_the_visitors(tmp_path):
         "inputs_mapping": "",
     }
     app = build_app(report="customer_scorecard.ipynb")
-    assert any(isinstance(c, w.Text) and c.description == "customer_id" for c in _walk(app))
+    assert any(isinstance(c, w.Text) and c.description == "Account" for c in _walk(app))
     assert not any(isinstance(c, w.Text) and "mapping" in (c.description or "") for c in _walk(app))
+
+
+def test_clicks_queued_during_a_report_do_not_make_more_reports(served_sources, monkeypatch):
+    """ipywidgets delivers clicks a script sent while Run was disabled after the report: dropped."""
+    import time
+
+    from valuelab.apps import report_launcher
+
+    ran = []
+
+    def slow(template, params, **limits):
+        time.sleep(1.05)
+        ran.append(params)
+        return "ok"
+
+    monkeypatch.setattr(report_launcher, "render", slow)
+    monkeypatch.setattr(report_launcher, "QUIET_AFTER", 0.2)
+    app = build_app(folder=served_sources)
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    for _ in range(5):  # one click, then four that queued while it rendered
+        run.click()
+    assert len(ran) == 1
+    assert any("vl-download" in c.value for c in _walk(app) if isinstance(c, w.HTML))
+    time.sleep(0.25)  # a person's next click, once the report is ready
+    run.click()
+    assert len(ran) == 2

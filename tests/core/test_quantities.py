@@ -172,3 +172,27 @@ def test_registered_keys_in_a_text_become_names():
 
     basis = "gross_profit_eur_m / total_revenue_eur_m * 100; see not_registered"
     assert in_words(basis) == "Gross profit / Total revenue * 100; see not_registered"
+
+
+def test_money_is_shown_in_the_datas_currency():
+    from valuelab.core import common_currency
+    from valuelab.core.quantities import UNDECLARED
+
+    assert format_value("revenue", 266_666.67, currency="usd") == "266,667 USD/month"
+    assert quantity("arr", currency="USD").title == "ARR (USD/year)"
+    assert quantity("arr").title == "ARR (EUR/year)"  # the registry's: the sample's currency
+    assert format_value("premium_revenue_eur_m", 1234, currency="EUR") == "1,234 EUR m"
+    bare = quantity("arr", currency=None)
+    assert bare.title == "ARR (per year, currency not declared)" and "EUR" not in bare.title
+    assert bare.currency == UNDECLARED
+    assert format_value("aov", 57.5, currency=None) == "57.50 currency not declared"
+    assert quantity("total_revenue_eur_m", currency=None).title == (
+        "Total revenue (million, currency not declared)"
+    )
+    assert format_value("conversion", 0.0247, currency="USD") == "2.47 %"  # not money: as is
+    assert common_currency("USD", "usd") == "USD"
+    assert common_currency() is None and common_currency(None, None) is None
+    with pytest.raises(InputError, match="amounts in EUR and USD cannot be added"):
+        common_currency("EUR", "USD")
+    with pytest.raises(InputError, match="USD and currency not declared"):
+        common_currency("USD", None)

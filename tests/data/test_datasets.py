@@ -197,3 +197,25 @@ def test_lesson_00_numbers_and_sources(run_notebook):
         "Premium share of revenue, 2024": ("88.2 %", "derived"),
         "Revenue growth a year since 2015": ("26.1 % a year", "derived"),
     }
+
+
+def test_spotify_figures_keep_the_currency_spotify_reported():
+    """EUR financials (Spotify reports in euros) and USD payouts where Spotify said them in USD."""
+    from valuelab.core import QUANTITIES
+
+    sources = pd.read_csv(datasets.path("spotify_annual_sources"))
+    documents = pd.read_csv(datasets.path("spotify_documents")).set_index("id")["document"]
+    money = [c for c in datasets.info("spotify_annual").dtypes if "_eur" in c or "_usd" in c]
+    for column in money:  # the column's name, its label's currency and its unit agree
+        code = "USD" if "_usd" in column else "EUR"
+        assert QUANTITIES[column].currency == code and code in QUANTITIES[column].unit, column
+    usd = sources[sources["column"].str.contains("_usd_")]
+    assert len(usd) == 10 and set(usd["kind"]) == {"reported"}  # never converted from EUR
+    for row in usd.itertuples():
+        quoted = [documents[s] for s in row.sources.split(";")] + [row.basis]
+        assert any("$" in text for text in quoted), (row.year, row.column)
+    eur = sources[sources["column"].str.contains("_eur_")]
+    derived = eur[eur["kind"] == "derived"]
+    # a derived EUR figure sums EUR figures of the same filing: no exchange rate anywhere
+    assert derived["formula"].str.fullmatch(r"[\d .+-]+").all()
+    assert not sources["basis"].fillna("").str.contains("exchange rate|USD/EUR|EUR/USD").any()

@@ -126,10 +126,10 @@ def _shop_oracle(events: pd.DataFrame, cac: float) -> dict:
         "paying_customers": len(first),
         "customer_tenure_months": tenure,
         "active_customer_months": len(active),
-        "revenue_per_paying_customer_eur_month": per_month,
-        "margin_per_paying_customer_eur_month": per_month * margin,
-        "revenue_per_active_customer_month_eur": revenue / len(active),
-        "margin_per_paying_customer_eur_log": (revenue - cogs) / len(first),
+        "revenue_per_paying_customer_month": per_month,
+        "margin_per_paying_customer_month": per_month * margin,
+        "revenue_per_active_customer_month": revenue / len(active),
+        "margin_per_paying_customer_log": (revenue - cogs) / len(first),
         "cac_payback_month": payback,
         "cac_payback_months_flat": cac / (per_month * margin),
     }
@@ -142,8 +142,8 @@ def test_shop_summary_is_per_acquired_customer():
     s = kpis.shop_summary(events, cac=35)
     orders = events[events["event"] == "purchase"]
     assert s["orders"] == len(orders) == 1880
-    assert s["revenue_eur"] == pytest.approx(orders["revenue_eur"].sum())
-    assert s["aov_eur"] == pytest.approx(s["revenue_eur"] / s["orders"])
+    assert s["revenue"] == pytest.approx(orders["revenue_eur"].sum())
+    assert s["aov"] == pytest.approx(s["revenue"] / s["orders"])
     oracle = _shop_oracle(events, 35)
     assert {k: s[k] for k in oracle} == pytest.approx(oracle)
     # the lesson's numbers: 746 buyers, 4,870 customer-months of tenure (2,717 of them
@@ -151,8 +151,8 @@ def test_shop_summary_is_per_acquired_customer():
     # month 1 after the first order; the flat formula says 3.4 months
     assert (s["paying_customers"], s["customer_tenure_months"]) == (746, 4870)
     assert (s["active_customer_months"], s["log_months"]) == (2717, 12)
-    assert s["revenue_per_paying_customer_eur_month"] == pytest.approx(23.297, abs=1e-3)
-    assert s["revenue_per_active_customer_month_eur"] == pytest.approx(41.758, abs=1e-3)
+    assert s["revenue_per_paying_customer_month"] == pytest.approx(23.297, abs=1e-3)
+    assert s["revenue_per_active_customer_month"] == pytest.approx(41.758, abs=1e-3)
     assert s["cac_payback_month"] == 1
     assert s["cac_payback_months_flat"] == pytest.approx(3.410, abs=1e-3)
     assert np.isnan(kpis.shop_summary(events, cac=500)["cac_payback_month"])  # not in the log
@@ -161,3 +161,18 @@ def test_shop_summary_is_per_acquired_customer():
     assert "ltv_eur" not in s  # a shop's customers need a repeat-purchase model
     assert s["nps"] == pytest.approx(kpis.nps(events["nps_score"].dropna()))
     assert -100 <= s["nps"] <= 100 and 0 < s["dau_mau"] < 1
+    assert s["currency"] == "EUR"  # the shipped log's revenue_eur and cogs_eur
+    assert not [k for k in s if "eur" in k]  # keys name no currency
+
+
+def test_shop_summary_amounts_are_in_the_logs_currency():
+    from valuelab.data import datasets
+
+    events = datasets.load("shop_events")
+    usd = events.rename(columns={"revenue_eur": "revenue", "cogs_eur": "cogs"})
+    usd.attrs["currency"] = "USD"
+    s = kpis.shop_summary(usd, cac=35)
+    assert s["currency"] == "USD"
+    assert s["revenue"] == pytest.approx(events["revenue_eur"].sum())  # the same numbers
+    assert s["revenue_per_paying_customer_month"] == pytest.approx(23.297, abs=1e-3)
+    assert s["cac_payback_month"] == 1  # CAC 35 in the log's currency

@@ -30,7 +30,7 @@ def test_the_curve_averages_over_every_acquired_customer_the_log_covers():
     # month 0: a 20, b 6, c 3 -> 29 / 3; month 1: a 20, b 6 (c not covered) -> 13;
     # month 2: only a is covered, 20 + 10 = 30
     assert curve["customers"].tolist() == [3, 2, 1]
-    assert curve["cumulative_margin_eur"].tolist() == pytest.approx([29 / 3, 13.0, 30.0])
+    assert curve["cumulative_margin"].tolist() == pytest.approx([29 / 3, 13.0, 30.0])
     assert cohort_payback_month(curve, 10.0) == 1
     assert cohort_payback_month(curve, 9.0) == 0
     assert cohort_payback_month(curve, 31.0) is None
@@ -39,15 +39,32 @@ def test_the_curve_averages_over_every_acquired_customer_the_log_covers():
 def test_shop_events_pays_back_in_month_1():
     curve = cohort_margin_curve(datasets.load("shop_events"))
     # plain pandas: EUR 32.61 in month 0, 43.43 by month 1 (censored at December 2024)
-    assert curve["cumulative_margin_eur"].round(2).tolist()[:2] == [32.61, 43.43]
+    assert curve["cumulative_margin"].round(2).tolist()[:2] == [32.61, 43.43]
     assert curve["customers"].iloc[0] == 746
     assert cohort_payback_month(curve, 35.0) == 1
 
 
 def test_bad_logs_are_named():
-    with pytest.raises(InputError, match="missing columns cogs_eur"):
+    with pytest.raises(InputError, match="missing columns cogs"):
         tenure_months(_log().drop(columns="cogs_eur"), source="shop.csv")
     with pytest.raises(InputError, match="no purchase events"):
         cohort_margin_curve(_log().assign(event="visit"))
     with pytest.raises(InputError):
         cohort_payback_month(cohort_margin_curve(_log()), -1.0)
+
+
+def test_amounts_keep_the_logs_currency():
+    shipped = cohort_margin_curve(_log())  # revenue_eur, cogs_eur: the shipped layout, EUR
+    assert shipped.attrs["currency"] == "EUR"
+    usd = _log().rename(columns={"revenue_eur": "revenue", "cogs_eur": "cogs"})
+    usd.attrs["currency"] = "USD"
+    curve = cohort_margin_curve(usd)
+    assert curve.attrs["currency"] == "USD" and "cumulative_margin_eur" not in curve
+    assert curve["cumulative_margin"].tolist() == pytest.approx([29 / 3, 13.0, 30.0])
+    undeclared = cohort_margin_curve(usd.copy().assign(date=usd["date"]).pipe(_no_attrs))
+    assert undeclared.attrs["currency"] is None
+
+
+def _no_attrs(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.attrs = {}
+    return frame

@@ -151,3 +151,23 @@ def test_period_chart_draws_incomplete_periods_apart():
     # dotted from the partial first and last months to their whole neighbours only
     assert links.line.dash == "dot" and list(links.y) == [4, 7, None, 9, 1, None]
     assert fig.layout.yaxis.title.text == "Monthly active users (users)"
+
+
+def test_segment_chart_draws_one_line_per_segment_and_incomplete_periods_apart():
+    from valuelab.plots import segment_chart
+
+    table = pd.DataFrame(
+        {
+            "segment": ["paid"] * 3 + ["organic"] * 3,
+            "margin_per_customer": [5.0, 6.0, 1.0, 7.0, 8.0, 2.0],
+            "complete": [True, True, False] * 2,
+        },
+        index=pd.DatetimeIndex(["2024-01-01", "2024-02-01", "2024-03-01"] * 2, name="period_start"),
+    )
+    fig = segment_chart(table, "margin_per_customer", "Margin per customer (USD per customer)")
+    organic, links, partial = fig.data[:3]  # segments sorted: organic first
+    assert organic.name == "organic" and list(organic.y) == [7.0, 8.0]
+    assert links.line.dash == "dot" and list(links.y) == [8.0, 2.0, None]
+    assert partial.marker.symbol == "circle-open" and list(partial.y) == [2.0]
+    assert fig.data[3].name == "paid" and fig.data[3].line.color != organic.line.color
+    assert fig.layout.yaxis.title.text == "Margin per customer (USD per customer)"

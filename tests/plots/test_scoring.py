@@ -14,15 +14,17 @@ from valuelab.plots.style import PALETTE
 
 
 def _scored():
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "account_id": ["A", "B", "C"],
             "value_perceived": [80.0, 20.0, 60.0],
             "rbo": [90.0, 10.0, 30.0],
             "band": ["green", "red", "green"],
-            "arr_eur": [40_000.0, 10_000.0, 10_000.0],
+            "arr": [40_000.0, 10_000.0, 10_000.0],
         }
     )
+    table.attrs["currency"] = "USD"
+    return table
 
 
 def test_score_quadrant_one_trace_per_band_sized_by_arr():
@@ -34,6 +36,7 @@ def test_score_quadrant_one_trace_per_band_sized_by_arr():
     # marker size 8 + 22 x sqrt(ARR / largest ARR): 30 for A, 19 for a quarter of it
     assert list(green.marker.size) == pytest.approx([30.0, 19.0])
     assert ring.x == (20.0,) and ring.text == ("B",)
+    assert "ARR %{customdata[1]:,.0f} USD/year" in green.hovertemplate
     assert [a.text for a in fig.layout.annotations] == [
         "advocates",
         "tell them: value not perceived",
@@ -103,21 +106,30 @@ def test_goal_trajectory_projects_the_pace_so_far():
     assert just_set.data[2].name == "projected" and just_set.data[2].x == ()  # no pace yet
 
 
-def test_portfolio_arr_per_group_in_eur_a_year():
+def test_portfolio_arr_per_group_in_the_tables_currency_a_year():
     table = pd.DataFrame(
-        {"arr_eur": [30_000.0, 100_000.0, 70_000.0], "accounts": [2, 1, 2]},
+        {"arr": [30_000.0, 100_000.0, 70_000.0], "accounts": [2, 1, 2]},
         index=pd.Index(["churn risk", "expansion", "healthy"], name="group"),
     )
+    table.attrs["currency"] = "EUR"
     fig = portfolio_arr(table)
     (bars,) = fig.data
     assert list(bars.x) == ["churn risk", "expansion", "healthy"]
     assert list(bars.y) == [30_000.0, 100_000.0, 70_000.0]
     assert list(bars.marker.color) == [PALETTE[3], PALETTE[2], PALETTE[0]]
-    assert bars.text[0] == "30,000 EUR · 2 accounts"
+    assert bars.text[0] == "30,000 EUR/year · 2 accounts"
     assert fig.layout.title.text == "ARR by group"
     assert (
         fig.layout.xaxis.title.text == "Group" and fig.layout.yaxis.title.text == "ARR (EUR/year)"
     )
+    table.attrs["currency"] = "USD"
+    usd = portfolio_arr(table)
+    assert usd.data[0].text[0] == "30,000 USD/year · 2 accounts"
+    assert usd.layout.yaxis.title.text == "ARR (USD/year)"
+    table.attrs = {}  # no currency declared: the labels say so, never EUR
+    bare = portfolio_arr(table)
+    assert bare.layout.yaxis.title.text == "ARR (per year, currency not declared)"
+    assert "EUR" not in bare.data[0].text[0]
 
 
 def test_indicator_auc_bars_by_kind_against_chance():

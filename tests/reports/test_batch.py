@@ -305,7 +305,7 @@ _ACCOUNTS_TEMPLATE = (
     "from valuelab.data.sources import open_source\nfrom valuelab.reports import record\n"
     "src = open_source(source, mapping or None, kind='accounts')\n"
     "t = src.table.filter(src.table.segment == segment)\n"
-    "record('arr', float(t.arr_eur.sum().to_pyarrow().as_py()))",
+    "record('arr', float(t.arr.sum().to_pyarrow().as_py()))",
 )
 
 
@@ -358,3 +358,60 @@ def test_a_url_with_a_password_is_refused_and_never_echoed(toy, tmp_path):
     with pytest.raises(InputError, match="-p: .*'label' holds a URL") as err:
         run_batch(toy, [{"n": 1}], out, quiet=True, constants={"label": secret})
     assert "hunter2" not in str(err.value) and not out.exists()  # nothing written
+
+
+_USD_LOG = """cust_id,day,what,usd,fees,score,tier
+007,20240115,signup,,,,gold
+007,20240116,buy,100.0,40.0,,gold
+12,20240120,signup,,,,silver
+12,20240210,buy,30.0,10.0,,silver
+12,20240220,survey,,,9,silver
+007,20240222,buy,10.0,4.0,,gold
+007,20240301,buy,50.0,20.0,,gold
+"""
+
+
+@pytest.mark.slow
+def test_product_kpis_renders_one_report_per_segment_in_the_declared_currency(tmp_path):
+    """`valuelab batch product_kpis --params-from segments.csv` on a mapped USD log."""
+    from support import NOTEBOOKS
+
+    log, mapping = tmp_path / "orders.csv", tmp_path / "orders.yaml"
+    log.write_text(_USD_LOG)
+    mapping.write_text(
+        "user: cust_id\ntime: day\nevent: what\namount: usd\ncost: fees\nnps: score\n"
+        "segment: tier\ncurrency: USD\n"
+    )
+    template = NOTEBOOKS / "reports" / "product_kpis.ipynb"
+    constants = {"source": str(log), "mapping": str(mapping), "value_event": "buy"}
+    rows = [{"segment": "gold"}, {"segment": "silver"}]
+    result = run_batch(template, rows, tmp_path / "out", constants=constants, quiet=True)
+    assert not result.failed
+    for segment, months in (("gold", "3 months (1 complete)"), ("silver", "2 months (0 complete)")):
+        page = (tmp_path / "out" / f"{segment}.html").read_text()
+        assert f"<strong>{segment}</strong> · {months}" in page
+        assert "money in <strong>USD</strong>" in page and "EUR" not in page
+        assert "Margin per customer (USD per customer)" in page
+        assert '"circle-open"' in page  # the partial first and last months, drawn hollow
+    gold = (tmp_path / "out" / "gold.html").read_text()  # February, its one complete month
+    assert "margin per customer <strong>6.00 USD per customer</strong>" in gold
+    assert "NPS <strong>n/a</strong>" in gold  # no answer from gold in February
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "margin_per_customer" in index  # headline figures recorded per report
+
+
+@pytest.mark.slow
+def test_product_kpis_on_the_shipped_sample_records_its_figures_in_eur(run_notebook):
+    from support import NOTEBOOKS
+
+    from valuelab.kpis.events import kpi_source, kpi_summary, kpi_table
+    from valuelab.reports import to_html
+
+    nb, recorded = run_notebook(NOTEBOOKS / "reports" / "product_kpis.ipynb")  # its defaults
+    want = kpi_summary(kpi_table(kpi_source()))
+    assert {k: recorded[k] for k in want} == pytest.approx(want)
+    assert 60 < want["ltv_to_date"] < 75 and -30 < want["nps"] < 0  # the sample shop, EUR
+    page = to_html(nb)
+    assert "<strong>All segments</strong> · 12 months (12 complete)" in page
+    assert "money in <strong>EUR</strong>" in page and "currency not declared" not in page
+    assert "Margin per customer (EUR per customer) by segment" in page  # channels side by side

@@ -223,3 +223,37 @@ def test_a_kernel_that_exits_is_not_blamed_on_memory_alone(tmp_path):
         worker.run(template, {})
     message = str(info.value)
     assert "the kernel died: the cell ended its kernel (an exit, a crash or a kill" in message
+
+
+def test_a_kernel_whose_port_was_taken_is_started_again_on_new_ports(tmp_path, monkeypatch):
+    import socket
+
+    from valuelab.reports import engine, kernels
+
+    template = write_template(
+        tmp_path / "t.ipynb",
+        "n = 1  # n",
+        "from valuelab.reports import record\nrecord('twice', 2 * n)",
+    )
+    taken: list[socket.socket] = []
+    launch = kernels.ForkProvisioner.launch_kernel
+
+    async def busy_port(self, cmd, **kwargs):  # another process binds the kernel's shell port
+        if len(taken) < tries:  # after jupyter_client chose it, before the kernel binds it
+            taken.append(socket.create_server(("127.0.0.1", self.parent.shell_port)))
+        return await launch(self, cmd, **kwargs)
+
+    monkeypatch.setattr(kernels.ForkProvisioner, "launch_kernel", busy_port)
+    monkeypatch.setattr(engine, "START_ATTEMPTS", 2)  # each failed start costs ~1 s
+    tries = 1
+    with KernelWorker() as worker:
+        nb = worker.run(template, {"n": 21})
+        assert read_records(nb)["twice"] == 42 and len(taken) == 1  # the second kernel ran it
+        tries = engine.START_ATTEMPTS + 1  # every kernel of the next report finds its port taken
+        with pytest.raises(ReportError) as info:
+            worker.run(template, {"n": 1})
+    assert info.value.ename == "KernelStartError"
+    assert info.value.evalue.startswith(f"the kernel did not start ({engine.START_ATTEMPTS} tries")
+    assert len(taken) == 1 + engine.START_ATTEMPTS
+    for sock in taken:
+        sock.close()

@@ -382,3 +382,116 @@ def test_a_url_with_a_password_is_refused_without_echoing_it():
     assert "parameter 'source' holds a URL with a password: refused" in str(err.value)
     assert "hunter2" not in str(err.value) and "PGPASSWORD" in str(err.value)
     assert coerce(specs, {"source": "postgresql://me@db/shop?table=t"}, "t.ipynb")
+
+
+# --- labels and choices: a person's words from the help comment ---------------
+
+
+@pytest.mark.parametrize(
+    ("help_", "label", "description", "choices"),
+    [
+        (
+            "fiscal year to report (2016-2024)",
+            "Fiscal year",
+            "Fiscal year to report (2016-2024)",
+            None,
+        ),
+        (
+            "the account to report (an account_id)",
+            "Account",
+            "The account to report (an account_id)",
+            None,
+        ),
+        (
+            "accounts: file or connection (empty: sample)",
+            "Accounts",
+            "File or connection (empty: sample)",
+            None,
+        ),
+        (
+            "number of accounts to list first",
+            "Number of accounts",
+            "Number of accounts to list first",
+            None,
+        ),
+        ("weeks back", "Weeks back", "", None),
+        (
+            "one of: neutral, penalize, exclude",
+            "Policy mode",
+            "",
+            ["neutral", "penalize", "exclude"],
+        ),
+        (
+            "missing answers: how they score; one of: a, b",
+            "Missing answers",
+            "How they score",
+            ["a", "b"],
+        ),
+        ("segment (one of: all, SMB)", "Segment", "", ["all", "SMB"]),
+        ("", "Policy mode", "", None),
+    ],
+)
+def test_the_help_gives_a_label_a_description_and_choices(help_, label, description, choices):
+    from valuelab.reports.params import describe
+
+    assert describe("policy_mode", help_) == {
+        "label": label,
+        "description": description,
+        "choices": choices,
+    }
+
+
+def test_choices_are_typed_and_every_other_value_is_refused(tmp_path):
+    specs = parse_parameters(
+        'policy = "neutral"  # one of: neutral, penalize, exclude\n'
+        "top = 10  # accounts listed; one of: 5, 10, 20\n"
+        "share = 0.5  # (one of: 0.25, 0.5)",
+        "t.ipynb",
+    )
+    assert [s["choices"] for s in specs] == [
+        ["neutral", "penalize", "exclude"],
+        [5, 10, 20],
+        [0.25, 0.5],
+    ]
+    assert coerce(specs, {"policy": "exclude", "top": "20", "share": "0.25"}, "t") == {
+        "policy": "exclude",
+        "top": 20,
+        "share": 0.25,
+    }
+    with pytest.raises(InputError) as info:
+        coerce(specs, {"policy": "bogus", "top": 7}, "t.ipynb")
+    assert str(info.value) == (
+        "t.ipynb: policy='bogus' is not one of: neutral, penalize, exclude; "
+        "top=7 is not one of: 5, 10, 20 (expected the template's parameters and types)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        (
+            'policy = "other"  # one of: neutral, exclude',
+            "the default of 'policy' is not one of its choices",
+        ),
+        ("top = 10  # one of: 10, ten", "a choice of 'top' is not a valid int"),
+        ('policy = "a"  # one of: a', "'policy' needs two or more different choices"),
+        ('policy = "a"  # one of: a, a', "'policy' needs two or more different choices"),
+        (
+            "detail = True  # one of: True, False",
+            "'detail' is a bool: choices are for int, float or str",
+        ),
+    ],
+)
+def test_choices_the_template_gets_wrong_are_named_with_the_line(cell, problem):
+    with pytest.raises(InputError, match=f"parameters cell line 1: {problem}"):
+        parse_parameters(cell, "t.ipynb")
+
+
+def test_the_cli_refuses_a_value_that_is_not_a_choice(tmp_path, capsys):
+    from valuelab.cli import main
+
+    out = tmp_path / "r.html"
+    code = main(["report", "customer_scorecard", "-p", "policy", "bogus", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not out.exists()  # before any kernel
+    assert "policy='bogus' is not one of: neutral, penalize, exclude" in err

@@ -107,3 +107,6 @@ def test_for_account_reads_its_row_of_the_funnel_table():
     assert table.loc["proposal_rate", "shortfall"] == pytest.approx(135_000 / 2)
     assert table.attrs["outcome_actual"] == pytest.approx(75_000)
     assert for_account("nobody", inputs) is None
+    # a mapped source's funnel names the revenue without a currency: the same reading
+    mapped = inputs.rename(columns={"new_revenue_eur": "new_revenue"})
+    assert for_account("Z1", mapped).equals(table)

@@ -5,11 +5,17 @@ import pandas as pd
 import pytest
 
 from valuelab.core.errors import InputError
-from valuelab.scoring.portfolio import by_impact_area, classify, score_trends, segment_portfolio
+from valuelab.scoring.portfolio import (
+    by_impact_area,
+    classify,
+    next_actions,
+    score_trends,
+    segment_portfolio,
+)
 
 
-def _scored():
-    return pd.DataFrame(
+def _scored(currency="USD"):
+    table = pd.DataFrame(
         {
             "account_id": ["A", "B", "C", "D", "E"],
             "segment": ["SMB", "SMB", "Enterprise", "Enterprise", "SMB"],
@@ -18,12 +24,14 @@ def _scored():
             "value_perceived": [70, 30, 90, 60, 80],
             "value_expansion": [90, 10, 80, 70, 65],
             "open_to_buy": [True, False, True, False, False],
-            "arr_eur": [10_000.0, 20_000.0, 100_000.0, 50_000.0, 20_000.0],
+            "arr": [10_000.0, 20_000.0, 100_000.0, 50_000.0, 20_000.0],
             "value_realized": [30.0, 45.0, 85.0, 55.0, 72.0],
             "rbo": [20.0, 40.0, 90.0, 50.0, 70.0],
             "impact_area": ["product", "people", "product", "community", "people"],
         }
     )
+    table.attrs["currency"] = currency
+    return table
 
 
 def test_groups_follow_the_documented_rules():
@@ -39,18 +47,20 @@ def test_groups_follow_the_documented_rules():
 def test_arr_at_stake_per_group_and_segment():
     table = segment_portfolio(_scored())
     assert table["accounts"].tolist() == [2, 1, 2]
-    assert table["arr_eur"].tolist() == [30_000, 100_000, 70_000]
+    assert table["arr"].tolist() == [30_000, 100_000, 70_000]
+    assert table.attrs["currency"] == "USD"  # carried from the scored table
     assert table["arr_pct"].tolist() == pytest.approx([15, 50, 35])
     by_seg = segment_portfolio(_scored(), by="segment")
-    assert by_seg.loc[("churn risk", "SMB"), "arr_eur"] == 30_000
+    assert by_seg.loc[("churn risk", "SMB"), "arr"] == 30_000
     with pytest.raises(InputError, match="missing columns band"):
-        segment_portfolio(pd.DataFrame({"arr_eur": [1.0], "value_realized": [1.0]}))
+        segment_portfolio(pd.DataFrame({"arr": [1.0], "value_realized": [1.0]}))
 
 
 def test_areas_of_impact():
     table = by_impact_area(_scored())
     assert table.index[0] == "community"  # lowest mean value realized first
-    assert table.loc["product", "accounts"] == 2 and table.loc["product", "arr_eur"] == 110_000
+    assert table.loc["product", "accounts"] == 2 and table.loc["product", "arr"] == 110_000
+    assert table.attrs["currency"] == "USD"
     assert table.loc["people", "at_risk_pct"] == 50
     assert table.loc["go-to-market", "accounts"] == 0  # every area shows, even empty
 
@@ -68,3 +78,18 @@ def test_trend_arrows():
     assert t.loc["B", "trend"] == "→"
     assert t.loc["C", "trend"] == "" and np.isnan(t.loc["C", "previous"])
     assert t.loc["D", "quarter"] == "2024Q1"  # an account that left keeps its last quarter
+
+
+def test_the_escalation_names_the_tables_currency():
+    row = (
+        _scored()
+        .assign(goal_attainment=1.0, value_unknown=0.0, rbo_validated=True, goal_status="on track")
+        .iloc[0]
+    )  # band red, ARR 10,000
+    assert next_actions(row)[0] == "Escalate: churn risk; ARR at stake: 10,000 USD/year."
+    bare = _scored(currency=None).assign(
+        goal_attainment=1.0, value_unknown=0.0, rbo_validated=True, goal_status="on track"
+    )
+    assert next_actions(bare.iloc[0])[0] == (
+        "Escalate: churn risk; ARR at stake: 10,000 per year, currency not declared."
+    )

@@ -168,7 +168,7 @@ def test_lesson_numbers(run_notebook):
         .to_dict()
     )
     groups = scoring.segment_portfolio(scored)
-    assert rec["arr_at_risk_eur"] == pytest.approx(groups.loc["churn risk", "arr_eur"])
+    assert rec["arr_at_risk"] == pytest.approx(groups.loc["churn risk", "arr"])
     churn = scoring.evaluate_indicators(datasets.load("accounts_history"), "churned", 2)
     assert rec["churn_auc"] == pytest.approx(churn["auc"].to_dict())
     assert rec["churn_auc"]["value_realized"] > rec["churn_auc"]["health_score"] + 0.15
@@ -195,7 +195,7 @@ def test_lesson_numbers(run_notebook):
     assert sources["Example: expected by month 3"] == ("12.5 %", "derived")
     assert sources["Example: projected at month 12"] == ("12.0 %", "derived")
     assert sources["ARR at churn risk"] == (
-        f"{groups.loc['churn risk', 'arr_eur']:,.0f} EUR",
+        f"{groups.loc['churn risk', 'arr']:,.0f} EUR",  # the sample's currency
         "derived",
     )
     assert sources["Churn AUC, Value Realized"][0] == (
@@ -256,7 +256,19 @@ def test_scorecard_and_portfolio_reports(tmp_path):
     from valuelab.reports.engine import KernelWorker
     from valuelab.reports.html import to_html
 
+    data, mapping = _usd_accounts(tmp_path)  # a US CRM's accounts: other names, USD
+    (tmp_path / "bare").mkdir()
+    bare_data, bare_mapping = _usd_accounts(tmp_path / "bare", currency=None)
+    usd = {"source": str(data), "mapping": str(mapping)}
     with KernelWorker() as worker:
+        usd_card = worker.run(
+            REPORTS / "customer_scorecard.ipynb", {"customer_id": "US-A0002", **usd}
+        )
+        usd_review = worker.run(REPORTS / "portfolio_review.ipynb", usd)
+        bare = worker.run(
+            REPORTS / "portfolio_review.ipynb",
+            {"source": str(bare_data), "mapping": str(bare_mapping)},
+        )
         card = worker.run(REPORTS / "customer_scorecard.ipynb", {"customer_id": "A0011"})
         review = worker.run(REPORTS / "portfolio_review.ipynb", {"segment": "Enterprise"})
         accounts = tmp_path / "mine.csv"
@@ -274,7 +286,22 @@ def test_scorecard_and_portfolio_reports(tmp_path):
     assert "Recommended next actions" in page and "A0011" in page and "plotly-graph-div" in page
     enterprise = scoring.score_accounts(datasets.load("accounts").query("segment == 'Enterprise'"))
     assert read_records(review)["accounts"] == len(enterprise)
+    assert read_records(review)["currency"] == "EUR" and "EUR" in to_html(review)  # the sample
     assert read_records(own)["band"] in {"green", "amber", "red"}
+    # USD accounts: the figures are the sample's (plain pandas: the oracle), said in USD only
+    oracle = score_accounts(datasets.load("accounts").head(40))
+    risk = oracle[scoring.classify(oracle) == "churn risk"]["arr"].sum()
+    rec = read_records(usd_review)
+    assert rec["currency"] == "USD" and rec["arr_at_risk"] == pytest.approx(risk)
+    arr = oracle.set_index("account_id").loc["A0002", "arr"]
+    card_page, review_page = to_html(usd_card), to_html(usd_review)
+    assert f"ARR {arr:,.0f} USD/year" in card_page and "EUR" not in card_page
+    assert f"{risk:,.0f} USD/year" in review_page and "EUR" not in review_page
+    assert "ARR (USD/year)" in review_page  # the chart's axis and the table's column
+    # no currency declared: said so, never EUR
+    bare_page = to_html(bare)
+    assert read_records(bare)["currency"] is None
+    assert "currency not declared" in bare_page and "EUR" not in bare_page
 
 
 def test_reading_an_uploaded_csv(tmp_path):
@@ -288,6 +315,51 @@ def test_reading_an_uploaded_csv(tmp_path):
     assert str(info.value).startswith("mine.csv: column 'segment', row ")
     with pytest.raises(InputError, match="mine.bin: cannot read"):
         scoring.read_accounts(b"\x00\xff\xfe garbage", name="mine.bin")
+
+
+# --- the accounts' currency --------------------------------------------------------------
+
+_USD_COLUMNS = {"account_id": "AccountNo", "arr_eur": "AnnualRecurringRevenue", "segment": "Tier"}
+
+
+def _usd_accounts(tmp_path: Path, currency: str | None = "USD") -> tuple[Path, Path]:
+    """The sample's first 40 accounts under a US CRM's names, string ids; its mapping."""
+    frame = datasets.load("accounts").head(40).rename(columns=_USD_COLUMNS)
+    frame["AccountNo"] = "US-" + frame["AccountNo"].astype(str)
+    data, mapping = tmp_path / "us_accounts.csv", tmp_path / "us.yaml"
+    frame.to_csv(data, index=False)
+    roles = {"account_id": "AccountNo", "arr": "AnnualRecurringRevenue", "segment": "Tier"}
+    lines = ["kind: accounts", *(f"{r}: {c}" for r, c in roles.items())]
+    mapping.write_text("\n".join(lines + ([f"currency: {currency}"] if currency else [])) + "\n")
+    return data, mapping
+
+
+def test_arr_carries_its_currency_through_the_scores(tmp_path):
+    from valuelab.data.sources import open_source
+
+    sample = datasets.load("accounts")
+    shipped = score_accounts(sample)  # arr_eur: the shipped name, read as arr in EUR
+    assert shipped.attrs["currency"] == "EUR" and "arr" in shipped and "arr_eur" not in shipped
+    data, mapping = _usd_accounts(tmp_path)
+    src = open_source(data, mapping, kind="accounts")
+    usd = scoring.accounts_frame(src.to_pandas(), src.name)
+    scored = score_accounts(usd)
+    assert scored.attrs["currency"] == "USD"
+    # the same numbers as the sample's first 40 (plain pandas: the oracle), now in USD
+    oracle = shipped.head(40)
+    assert scored["value_realized"].tolist() == pytest.approx(oracle["value_realized"].tolist())
+    groups = scoring.segment_portfolio(scored)
+    assert groups.attrs["currency"] == "USD"
+    risk = oracle[scoring.classify(oracle) == "churn risk"]["arr"].sum()
+    assert groups.loc["churn risk", "arr"] == pytest.approx(risk)
+    state = scoring.scorecard_state(usd, "US-A0002", strict=True)
+    assert state["row"].attrs["currency"] == "USD"
+    assert all("EUR" not in action for action in state["actions"])
+    with pytest.raises(InputError, match="ARR is in USD, not EUR"):
+        scoring.accounts_frame(usd, currency="EUR")
+    assert (
+        scoring.with_currency(sample.rename(columns={"arr_eur": "arr"})).attrs["currency"] is None
+    )
 
 
 def test_sample_accounts_in_samples_yaml_exist():

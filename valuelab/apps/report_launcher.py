@@ -14,12 +14,20 @@ sources the operator configured for ``valuelab serve`` (shown by name,
 :func:`valuelab.apps.kit.served.operator_sources`) plus the template's default.
 A report that fails shows a generic message with an error id; its error (which
 may quote the data) goes to the server log. One report at a time per visitor.
+
+Each field is labelled in a person's words from the parameter's ``# help``
+(:func:`valuelab.reports.params.describe`: "fiscal year to report (2016-2024)"
+is the field "Fiscal year" with the help under it), and a parameter whose help
+declares ``one of: a, b, c`` is a dropdown of those choices. What a visitor is
+told is plain words: no file name, exception class or traceback (the error id
+names the server log's entry for the operator).
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +52,10 @@ __all__ = [
 
 #: The folder of report templates the launcher offers (the checkout's, else the installed copy).
 REPORTS = shipped("reports")
+#: Seconds after a report (one that took a second or more) during which Run clicks are dropped:
+#: ipywidgets delivers clicks sent while the button was disabled once it is enabled again, so a
+#: script clicking during a render would otherwise queue one report after another.
+QUIET_AFTER = 2.0
 #: The dropdown label of a data parameter's own default (the template's sample).
 DEFAULT_SOURCE = "The template's own data"
 
@@ -105,7 +117,8 @@ def render(
     ------
     InputError
         Unknown or mistyped parameters (before any kernel starts), or a cell
-        of the template failed (the message names the error).
+        of the template failed (the message names the error; the
+        :class:`~valuelab.reports.ReportError` is its ``__cause__``).
     """
     from valuelab.reports import KernelWorker, ReportError, to_html
 
@@ -117,35 +130,62 @@ def render(
     except ReportError as err:
         raise InputError(
             f"the report failed: {err.ename}: {err.evalue}", source=template.name
-        ) from None
+        ) from err
     return to_html(nb)
 
 
-def _widget(spec: dict[str, Any], sources: list[str]) -> w.Widget:
-    kind, default, label = spec["type"], spec["default"], spec["name"]
-    style = {"description_width": "initial"}
-    tip = spec["help"] or label
+#: What a visitor is told a field expects, by parameter type.
+_EXPECTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "yes or no",
+    "str": "text",
+    "list": "a list such as ['a', 'b']",
+    "dict": "a mapping such as {'a': 1}",
+}
+#: The help under a data field: a visitor picks a source by name, never a file.
+_DATA_HELP = "Pick one of the data sources this server offers."
+#: The help under each field: under its input beside the label, under both on a phone.
+_CSS = f"""<style>
+.vl-field {{margin: 0 0 6px 0;}}
+.vl-field-help {{font-size: 12px; color: #555; line-height: 1.3; overflow-wrap: anywhere;
+                 margin: 0 0 2px calc(var(--jp-widgets-inline-label-width) + 8px);}}
+@media (max-width: {kit.NARROW_PX}px) {{.vl-field-help {{margin-left: 2px;}}}}
+</style>"""
+
+
+def _control(spec: dict[str, Any], sources: list[str]) -> w.Widget:
+    """The input of one parameter, described by its label."""
+    kind, default = spec["type"], spec["default"]
+    label, tip = spec["label"], spec["description"] or spec["label"]
+    common = {"description": label, "tooltip": tip}
     if is_data_parameter(spec):  # a name from the operator's list, never a path
         options = [(DEFAULT_SOURCE, ""), *((name, name) for name in sources)]
-        return w.Dropdown(options=options, value="", description=label, tooltip=tip, style=style)
+        return w.Dropdown(options=options, value="", **common)
+    if spec.get("choices"):
+        options = [(str(c), c) for c in spec["choices"]]
+        value = default if default in spec["choices"] else spec["choices"][0]
+        return w.Dropdown(options=options, value=value, **common)
     if kind == "bool":
-        return w.Checkbox(value=bool(default), description=label, tooltip=tip, style=style)
+        return w.Checkbox(value=bool(default), **common)
     if kind == "int":
-        return w.IntText(value=int(default), description=label, tooltip=tip, style=style)
+        return w.IntText(value=int(default or 0), **common)
     if kind == "float":
-        return w.FloatText(value=float(default), description=label, tooltip=tip, style=style)
+        return w.FloatText(value=float(default or 0.0), **common)
     text = "" if default is None else str(default)
-    return w.Text(value=text, description=label, tooltip=tip, style=style)
+    return w.Text(value=text, **common)
 
 
-def _help_html(specs: list[dict[str, Any]]) -> str:
-    """The parameters of a template with their types and help, as a list."""
-    items = "".join(
-        f"<li><code>{html.escape(s['name'])}</code> ({s['type']}): "
-        f"{html.escape(s['help'] or '–')}</li>"
-        for s in specs
-    )
-    return f"<ul class='vl-help'>{items}</ul>"
+def _field(spec: dict[str, Any], sources: list[str]) -> tuple[w.Widget, w.Widget]:
+    """A parameter's input (labelled) and the box that shows it with its help under it."""
+    control = _control(spec, sources)
+    words = _DATA_HELP if is_data_parameter(spec) else spec["description"]
+    parts = [control]
+    if words:
+        parts.append(w.HTML(f'<div class="vl-field-help">{html.escape(words)}</div>'))
+    box = w.VBox(parts)
+    box.add_class("vl-field")
+    return control, box
 
 
 def _download_html(template: str, params: dict[str, Any], body: str) -> str:
@@ -169,26 +209,84 @@ def _chosen(specs: list[dict[str, Any]], shown: dict[str, Any], sources: dict[st
         value = shown[spec["name"]]
         if is_data_parameter(spec):
             if value and value not in sources:
-                raise InputError(
-                    f"{spec['name']}: unknown source", expected="one of the sources listed"
-                )
+                label = spec.get("label", spec["name"])
+                raise InputError(f"{label}: pick one of the data sources listed")
             value = sources[value] if value else spec["default"]
         params[spec["name"]] = value
     return params
 
 
+def _form(template: Path, sources: dict[str, str]) -> tuple[list, dict[str, w.Widget], list]:
+    """A template's parameters, their inputs by name, and the boxes of the form.
+
+    Raises
+    ------
+    InputError
+        In plain words, when the template's parameters cannot be read (the
+        operator's log has why, under the error id given).
+    """
+    try:
+        specs = fields(template)
+    except Exception as err:  # a template's own mistake: the operator's log has it
+        error_id = served.log_error(f"the form of {template.name} failed", err)
+        raise InputError(
+            "This report's form could not be made. Pick another report, or give this "
+            f"error id to the server's operator: {error_id}."
+        ) from None
+    made = {s["name"]: _field(s, list(sources)) for s in specs if not is_mapping_parameter(s)}
+    return specs, {k: c for k, (c, _) in made.items()}, [box for _, box in made.values()]
+
+
+def _checked(specs: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` converted to their types; one plain message naming each field that is not."""
+    out, problems = {}, []
+    for spec in specs:
+        if spec["name"] not in params:
+            continue
+        try:
+            out.update(coerce([spec], {spec["name"]: params[spec["name"]]}, "the form"))
+        except InputError:
+            label = spec.get("label", spec["name"])
+            if spec.get("choices"):
+                listed = ", ".join(str(c) for c in spec["choices"])
+                problems.append(f"{label}: choose one of {listed}")
+            else:
+                problems.append(f"{label}: expected {_EXPECTED.get(spec['type'], 'a value')}")
+    if problems:
+        raise InputError("; ".join(problems))
+    return out
+
+
+def _failed(error_id: str, err: BaseException) -> str:
+    """What a visitor is told of a report that failed (the log has the error)."""
+    ename = getattr(err.__cause__, "ename", "")
+    if ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
+        what = "The report ran past this server's time or memory limit."
+    elif isinstance(err, InputError) and ename != "KernelStartError":
+        what = "The report could not be made with these values. Check them and run it again."
+    else:
+        what = "The server could not make the report just now (it may be busy): try again soon."
+    return f"{what} If it keeps failing, give this error id to the server's operator: {error_id}."
+
+
 def _make(template: Path, params: dict[str, Any]) -> str:
     """Render one report for a visitor: one at a time; a failure logged, shown only by id."""
-    with served.one_at_a_time("report"):
-        try:
-            return render(template, params, **served.report_limits())
-        except Exception as err:  # its text may quote the data: the log has it
-            error_id = served.log_error(f"report {template.name} failed", err)
-            raise InputError(
-                f"the report could not be made (error id {error_id}; the server's log "
-                "has the details)",
-                source=template.name,
-            ) from None
+    started = False
+    try:
+        with served.one_at_a_time("report"):
+            started = True
+            try:
+                return render(template, params, **served.report_limits())
+            except Exception as err:  # its text may quote the data: the log has it
+                error_id = served.log_error(f"report {template.name} failed", err)
+                raise InputError(_failed(error_id, err)) from None
+    except InputError:
+        if started:
+            raise
+        raise InputError(
+            "Your previous report is still being made: one report at a time. "
+            "Run this one when it is ready."
+        ) from None
 
 
 def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
@@ -205,7 +303,6 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
         description="Report",
     )
     form = w.VBox()
-    helps = w.HTML()
     run = w.Button(description="Run report", button_style="primary", icon="play")
     status = w.HTML()
     errors = kit.ErrorPanel()
@@ -214,26 +311,27 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
     sources = served.operator_sources()
 
     def show_form(*_: object) -> None:
+        download.value = ""
         with errors.guard():
-            specs = fields(Path(folder) / picker.value)
+            state.update(specs=[], widgets={})
+            form.children = []
+            specs, state["widgets"], form.children = _form(Path(folder) / picker.value, sources)
             state["specs"] = specs
-            state["widgets"] = {
-                s["name"]: _widget(s, list(sources)) for s in specs if not is_mapping_parameter(s)
-            }
-            form.children = list(state["widgets"].values())
-            helps.value = _help_html([s for s in specs if not is_mapping_parameter(s)])
-            download.value = ""
 
     def on_run(_: object) -> None:
-        run.disabled = True
+        if time.monotonic() < state.get("quiet_until", 0.0):
+            return  # a click queued while the last report was made (the button was disabled)
+        run.disabled, started = True, time.monotonic()
         download.value = ""
         status.value = "<p>⏳ Rendering the report…</p>"
         with errors.guard():
             shown = {k: wid.value for k, wid in state["widgets"].items()}
             template = Path(folder) / picker.value
-            params = coerce(state["specs"], _chosen(state["specs"], shown, sources), template.name)
+            params = _checked(state["specs"], _chosen(state["specs"], shown, sources))
             body = _make(template, params)
             download.value = _download_html(picker.value, shown, body)
+        if time.monotonic() - started >= 1.0:  # a real render, long enough for clicks to queue
+            state["quiet_until"] = time.monotonic() + QUIET_AFTER
         status.value = "" if errors.message else "<p>✅ Report ready.</p>"
         run.disabled = False
 
@@ -243,6 +341,6 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
     return kit.page(
         "Report launcher",
         "Pick a report, fill in its parameters, run it and download the HTML.",
-        [picker, form, run],
-        [errors, status, download, helps],
+        [w.HTML(_CSS, layout=w.Layout(display="none")), picker, form, run],
+        [errors, status, download],
     )

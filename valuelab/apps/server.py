@@ -63,6 +63,7 @@ import json
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -70,7 +71,7 @@ from urllib.parse import quote, urlparse
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Int, Unicode
+from traitlets import Int, Unicode, default
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -78,7 +79,15 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from valuelab.apps.kit import CHARTS_ENV, served
-from valuelab.apps.serving.access import Guard, access_settings, client_key, guarded, is_loopback
+from valuelab.apps.serving.access import (
+    Guard,
+    ServeIdentity,
+    access_settings,
+    client_key,
+    cookie_options,
+    guarded,
+    is_loopback,
+)
 from valuelab.apps.serving.capacity import VIEW, Capacity, busy_page
 from valuelab.apps.serving.config import ServeConfig
 from valuelab.core import InputError, shipped
@@ -298,15 +307,18 @@ class _SameOriginShutdownHandler(Guard, VoilaShutdownKernelHandler):
 
     ``navigator.sendBeacon`` cannot add the ``_xsrf`` token, so the token
     check is replaced by a same-origin check: the request must come from a
-    page served by this server. It is authorised by the visitor's signed
-    cookie (which the beacon carries) and shuts down only that visitor's kernel.
+    page served by this server (its ``Origin`` is the ``Host``, or the origin
+    of ``--public-url`` behind a proxy that rewrites ``Host``). It is
+    authorised by the visitor's signed cookie (which the beacon carries) and
+    shuts down only that visitor's kernel.
     """
 
     def check_xsrf_cookie(self) -> None:
         headers = self.request.headers
         origin = headers.get("Origin")
         if origin:
-            if urlparse(origin).netloc == headers.get("Host"):
+            public = self.settings.get("allow_origin", "")
+            if urlparse(origin).netloc == headers.get("Host") or origin.lower() == public:
                 return
             raise web.HTTPError(403, "cross-origin kernel shutdown refused")
         if headers.get("Sec-Fetch-Site") == "same-origin":
@@ -353,10 +365,17 @@ class _RenderHandler(Guard, TornadoVoilaHandler):
 
 
 class _LocalRequestInfo(RequestInfoSocketHandler):
-    """Voila's request-info socket, for the server's own kernels (loopback) only."""
+    """Voila's request-info socket, for the server's own kernels only.
+
+    A kernel connects over loopback with no ``Origin`` (not a browser) and not
+    through a proxy (no forwarding header); anything else gets 403.
+    """
 
     def prepare(self) -> None:
-        if not is_loopback(self.request.remote_ip or ""):
+        headers = self.request.headers
+        forwarded = {"Origin", "Forwarded", "X-Forwarded-For", "X-Real-IP"}
+        forwarded.add(self.settings.get("valuelab_client_header") or "Origin")
+        if not is_loopback(self.request.remote_ip or "") or any(h in headers for h in forwarded):
             raise web.HTTPError(403)
 
 
@@ -376,6 +395,11 @@ class ValueLabVoila(Voila):
     certfile = Unicode("", config=True, help="TLS certificate (PEM)")
     keyfile = Unicode("", config=True, help="TLS private key (PEM)")
     sources_json = Unicode("{}", config=True, help="the operator's data sources, name -> target")
+    new_visitors_per_minute = Int(30, config=True, help="new visitors an address may make a minute")
+
+    @default("identity_provider_class")
+    def _default_identity_provider_class(self) -> type:
+        return ServeIdentity
 
     def initialize(self, argv: list[str] | None = None) -> None:
         # the ``valuelab`` page template is found through JUPYTER_PATH, and the
@@ -396,14 +420,16 @@ class ValueLabVoila(Voila):
         root = Path(self.root_dir)
         capacity = Capacity(self.max_kernels, self.client_kernels, app_weights(root))
         _track(self.kernel_manager, capacity)
-        settings.update(access_settings(self.public_url, self.client_header))
+        settings.update(
+            access_settings(
+                self.public_url, self.client_header, self.ip, self.new_visitors_per_minute
+            )
+        )
         settings.update(
             valuelab_capacity=capacity,
             valuelab_apps={p.name for p in root.glob("*.ipynb")},
         )
-        # the visitor's signed cookie: sent with same-site requests (the close
-        # beacon) and with a shared link followed from elsewhere, never to scripts
-        self.identity_provider.cookie_options = {"samesite": "Lax", "httponly": True}
+        self.identity_provider.cookie_options = cookie_options(self.public_url)
         return settings
 
     def init_handlers(self) -> list:
@@ -452,6 +478,9 @@ def _track(km: Any, capacity: Capacity) -> None:
     async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
         render_task, rendered, kernel_id = await original(*args, **kwargs)
         capacity.claim(kernel_id)
+        # idle in the pool is not idle for its page: the culler would take it before
+        # the page connects if it waited there longer than cull_idle_timeout
+        km.get_kernel(kernel_id).last_activity = datetime.now(UTC)
         return render_task, rendered, kernel_id
 
     km.get_rendered_notebook = get_rendered_notebook
@@ -527,6 +556,7 @@ def _guard_argv(serve: ServeConfig) -> list[str]:
         f"--ValueLabVoila.max_memory_mb={serve.max_memory_mb}",
         f"--ServeKernels.max_memory_mb={serve.max_memory_mb}",
         f"--ServeConnection.messages_per_second={serve.messages_per_second}",
+        f"--ValueLabVoila.new_visitors_per_minute={serve.new_visitors_per_minute}",
         f"--ValueLabVoila.public_url={serve.public_url}",
         f"--ValueLabVoila.client_header={serve.client_header}",
         f"--ValueLabVoila.certfile={serve.certfile}",

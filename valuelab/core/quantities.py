@@ -29,6 +29,16 @@ Examples
 '+0.47 pp'
 >>> format_change("revenue", 266_666.67, 240_000)
 '+11.1 %'
+
+A money quantity is shown in the currency of the data it describes: the
+registry's currency is the teaching models' (EUR), and results on an analyst's
+data carry theirs (``df.attrs["currency"]``; ``None`` when the mapping did not
+declare one)::
+
+>>> format_value("revenue", 266_666.67, currency="USD")
+'266,667 USD/month'
+>>> quantity("aov", currency=None).title
+'Average order value (currency not declared)'
 """
 
 from __future__ import annotations
@@ -43,7 +53,9 @@ from valuelab.core.errors import InputError
 __all__ = [
     "KINDS",
     "QUANTITIES",
+    "UNDECLARED",
     "Quantity",
+    "common_currency",
     "format_change",
     "format_value",
     "in_words",
@@ -53,6 +65,10 @@ __all__ = [
 
 #: How a quantity is stored and shown (see the module docstring).
 KINDS = ("money", "count", "number", "score", "share", "percent", "growth", "points")
+#: How an amount whose currency the data did not declare is labelled.
+UNDECLARED = "currency not declared"
+#: ``currency=`` left out: the registered currency.
+_REGISTERED = "registered"
 #: Kinds whose change is a difference in percentage points: kind -> pp per stored unit.
 _POINTS_PER_UNIT = {"share": 100.0, "percent": 1.0, "growth": 1.0, "points": 1.0}
 
@@ -143,6 +159,33 @@ class Quantity:
         if self.kind == "points":
             return f"{text} pp"
         return f"{text} {self.unit}" if self.unit else text
+
+    def in_currency(self, currency: str | None) -> Quantity:
+        """The same money quantity in ``currency`` (ISO 4217; ``None``: not declared).
+
+        The unit's currency code is replaced (``"EUR/month"`` -> ``"USD/month"``);
+        with no currency the unit says so (``"per month, currency not declared"``).
+        Any other kind is returned as it is.
+
+        Examples
+        --------
+        >>> QUANTITIES["revenue"].in_currency("USD").title
+        'Revenue (USD/month)'
+        >>> QUANTITIES["revenue"].in_currency(None).format(1500)
+        '1,500 per month, currency not declared'
+        """
+        if self.kind != "money" or currency == self.currency:
+            return self
+        if currency is None:
+            rest = self.unit.replace(self.currency or "", "", 1).strip()
+            rest = {"m": "million", "bn": "billion"}.get(rest, rest)
+            rest = "per " + rest[1:] if rest.startswith("/") else rest
+            unit = f"{rest}, {UNDECLARED}" if rest else UNDECLARED
+            return dataclasses.replace(self, unit=unit, currency=UNDECLARED)
+        code = str(currency).upper()
+        return dataclasses.replace(
+            self, unit=self.unit.replace(self.currency, code, 1), currency=code
+        )
 
     def relabel(self, label: str) -> Quantity:
         """The same quantity under another label (``"Revenue in 2024"``)."""
@@ -248,7 +291,6 @@ QUANTITIES: dict[str, Quantity] = {
     "value_unknown": Quantity("Value Unknown", "/100", "score", 0),
     "value_realized": Quantity("Value Realized", "/100", "score", 0),
     "confidence": Quantity("Confidence", "share 0-1", "share", 0),
-    "score_weight": Quantity("Weight", "share 0-1", "share", 0),
     # the shipped driver trees' nodes a template does not name (datasets/*_value_drivers.yaml)
     "gmv": _money("Gross merchandise value", "EUR m/month", 2),
     "mau": Quantity("Monthly active users", "million users", "count", 1),
@@ -257,6 +299,8 @@ QUANTITIES: dict[str, Quantity] = {
     "tornado_swing": Quantity("Swing of each input in the tornado", "share 0-1", "share", 0),
     "fan_intensity": Quantity("Fans' listening", "x the average listener", "number", 2),
     "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
+    # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
+    "arr": _money("ARR", "EUR/year", 0),
 }
 
 #: Currencies a unit may start with (``"EUR m/month"`` is money in EUR).
@@ -326,8 +370,12 @@ def named_quantity(
     return Quantity(name, unit, kind, _precision(typical), currency=currency)
 
 
-def quantity(key: str | Quantity) -> Quantity:
+def quantity(key: str | Quantity, currency: str | None = _REGISTERED) -> Quantity:
     """The registered quantity ``key`` (a :class:`Quantity` is returned as is).
+
+    ``currency`` (ISO 4217, or ``None`` for not declared) shows a money
+    quantity in that currency (:meth:`Quantity.in_currency`); left out, the
+    registered one.
 
     Raises
     ------
@@ -340,23 +388,29 @@ def quantity(key: str | Quantity) -> Quantity:
     'Average order value (EUR)'
     """
     if isinstance(key, Quantity):
-        return key
-    if key not in QUANTITIES:
+        found = key
+    elif key not in QUANTITIES:
         raise InputError(
             f"unknown quantity '{key}'", source="quantity", expected="a key of QUANTITIES"
         )
-    return QUANTITIES[key]
+    else:
+        found = QUANTITIES[key]
+    return found if currency == _REGISTERED else found.in_currency(currency)
 
 
-def format_value(key: str | Quantity, value: float | None) -> str:
+def format_value(
+    key: str | Quantity, value: float | None, currency: str | None = _REGISTERED
+) -> str:
     """``value`` of the quantity ``key`` as text with its unit and precision.
+
+    ``currency``: as :func:`quantity` takes it (money in the data's currency).
 
     Examples
     --------
     >>> format_value("premium_arpu_eur_month", 4.69), format_value("rbo", None)
     ('4.69 EUR/month', '–')
     """
-    return quantity(key).format(value)
+    return quantity(key, currency).format(value)
 
 
 def format_change(key: str | Quantity, value: float, base: float) -> str:
@@ -373,3 +427,49 @@ def format_change(key: str | Quantity, value: float, base: float) -> str:
     ('-33.0 %', '+5 orders/month')
     """
     return quantity(key).format_change(value, base)
+
+
+def common_currency(*items: object) -> str | None:
+    """The one currency of several amounts' sources; refused when they differ.
+
+    Parameters
+    ----------
+    *items : str, None, or an object with ``attrs["currency"]`` or ``.currency``
+        ISO 4217 codes (``None``: not declared), DataFrames or sources.
+
+    Returns
+    -------
+    str or None
+        The common code (``None``: none declared anywhere).
+
+    Raises
+    ------
+    InputError
+        Two currencies, or a declared and an undeclared one, naming both.
+
+    Examples
+    --------
+    >>> common_currency("EUR", "eur")
+    'EUR'
+    >>> try:
+    ...     common_currency("EUR", "USD")
+    ... except InputError as err:
+    ...     print(err.problem)
+    amounts in EUR and USD cannot be added
+    """
+    found = []
+    for item in items:
+        if hasattr(item, "attrs"):
+            item = item.attrs.get("currency")
+        elif hasattr(item, "currency"):
+            item = item.currency
+        found.append(None if item is None else str(item).upper())
+    distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1:
+        names = " and ".join(UNDECLARED if c is None else c for c in distinct)
+        raise InputError(
+            f"amounts in {names} cannot be added",
+            source="currency",
+            expected="one currency: convert first, at a stated rate",
+        )
+    return distinct[0] if distinct else None

@@ -1,4 +1,5 @@
-"""The data: the shipped datasets (loaded by name) and their seeded synthetic generators."""
+"""The data: the shipped datasets (loaded by name), their seeded synthetic generators, and
+result tables written out (:mod:`valuelab.data.export`)."""
 
 from valuelab.data.datasets import (
     DatasetSpec,

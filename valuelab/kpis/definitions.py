@@ -157,7 +157,7 @@ def conversion_rate(orders: Any, visitors: Any) -> Any:
 
 
 def average_order_value(revenue: Any, orders: Any) -> Any:
-    """Revenue per order (EUR per order; revenue in EUR, orders > 0).
+    """Revenue per order (revenue's currency per order; orders > 0).
 
     Examples
     --------
@@ -165,13 +165,13 @@ def average_order_value(revenue: Any, orders: Any) -> Any:
     60.0
     """
     revenue, orders = aligned(revenue=revenue, orders=orders)
-    r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
+    r = check_numbers(revenue, "revenue", min=0, expected="an amount >= 0")
     o = check_numbers(orders, "orders", positive=True, expected="a count > 0")
     return shaped_like(r / o, revenue, orders)
 
 
 def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
-    """Visitors × conversion (share 0-1) × average order value (EUR) = revenue (EUR).
+    """Visitors × conversion (share 0-1) × average order value = revenue (one currency).
 
     Examples
     --------
@@ -181,7 +181,7 @@ def revenue(visitors: Any, conversion: Any, aov: Any) -> Any:
     visitors, conversion, aov = aligned(visitors=visitors, conversion=conversion, aov=aov)
     v = check_numbers(visitors, "visitors", min=0, expected="a count >= 0")
     c = check_numbers(conversion, "conversion", min=0, max=1, expected="a share 0-1")
-    a = check_numbers(aov, "aov", min=0, expected="EUR >= 0")
+    a = check_numbers(aov, "aov", min=0, expected="an amount >= 0")
     return shaped_like(v * c * a, visitors, conversion, aov)
 
 
@@ -194,8 +194,8 @@ def gross_margin(revenue: Any, cogs: Any) -> Any:
     0.45
     """
     revenue, cogs = aligned(revenue=revenue, cogs=cogs)
-    r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
-    c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
+    r = check_numbers(revenue, "revenue", positive=True, expected="an amount > 0")
+    c = check_numbers(cogs, "cogs", min=0, expected="an amount >= 0")
     return shaped_like((r - c) / r, revenue, cogs)
 
 
@@ -203,7 +203,7 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
     """(Revenue - COGS - other variable costs) / revenue, share of revenue.
 
     Variable costs are those that grow with each order: shipping, payment
-    fees, support per order (EUR).
+    fees, support per order (the revenue's currency).
 
     Examples
     --------
@@ -213,14 +213,14 @@ def contribution_margin(revenue: Any, cogs: Any, variable_costs: Any) -> Any:
     revenue, cogs, variable_costs = aligned(
         revenue=revenue, cogs=cogs, variable_costs=variable_costs
     )
-    r = check_numbers(revenue, "revenue", positive=True, expected="EUR > 0")
-    c = check_numbers(cogs, "cogs", min=0, expected="EUR >= 0")
-    v = check_numbers(variable_costs, "variable_costs", min=0, expected="EUR >= 0")
+    r = check_numbers(revenue, "revenue", positive=True, expected="an amount > 0")
+    c = check_numbers(cogs, "cogs", min=0, expected="an amount >= 0")
+    v = check_numbers(variable_costs, "variable_costs", min=0, expected="an amount >= 0")
     return shaped_like((r - c - v) / r, revenue, cogs, variable_costs)
 
 
 def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
-    """(Revenue - costs to serve) / customers, EUR per customer over the period of the inputs.
+    """(Revenue - costs to serve) / customers, per customer over the period of the inputs.
 
     Revenue and costs of one period (a month, a year) give the margin per
     customer in that period: say which. Source: a product KPI of STRTGY's
@@ -232,8 +232,8 @@ def margin_per_customer(revenue: Any, costs: Any, customers: Any) -> Any:
     50.0
     """
     revenue, costs, customers = aligned(revenue=revenue, costs=costs, customers=customers)
-    r = check_numbers(revenue, "revenue", min=0, expected="EUR >= 0")
-    c = check_numbers(costs, "costs", min=0, expected="EUR >= 0")
+    r = check_numbers(revenue, "revenue", min=0, expected="an amount >= 0")
+    c = check_numbers(costs, "costs", min=0, expected="an amount >= 0")
     n = check_numbers(customers, "customers", positive=True, expected="a count > 0")
     return shaped_like((r - c) / n, revenue, costs, customers)
 
@@ -269,7 +269,7 @@ def retention_rate(lost: Any, start_customers: Any) -> Any:
 
 
 def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
-    """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (EUR per customer).
+    """Simple lifetime value: ``arpa * gross_margin / churn_rate`` (in the currency of ``arpa``).
 
     Holds only under its assumptions ([4]_ in the module's References):
     *contractual* customers (a departure is observed: a cancelled
@@ -283,7 +283,7 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     Parameters
     ----------
     arpa : float
-        Revenue per paying customer (account) per period (EUR per month, say).
+        Revenue per paying customer (account) per period (USD per month, say).
     gross_margin : float
         Share 0-1 of revenue kept after the cost of serving it.
     churn_rate : float
@@ -313,7 +313,7 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
     arpa, gross_margin, churn_rate = aligned(
         arpa=arpa, gross_margin=gross_margin, churn_rate=churn_rate
     )
-    a = check_numbers(arpa, "arpa", min=0, expected="EUR >= 0")
+    a = check_numbers(arpa, "arpa", min=0, expected="an amount >= 0")
     m = check_numbers(gross_margin, "gross_margin", min=0, max=1, expected="a share 0-1")
     c = check_numbers(
         churn_rate, "churn_rate", min=0, max=1, positive=True, expected="a share 0-1, > 0"
@@ -336,7 +336,7 @@ def ltv_cohort(
         Share 0-1 of a cohort active in period 0, 1, 2, ... (e.g. a row of
         :func:`valuelab.kpis.event_log.cohort_retention`, or its mean).
     arpa : float
-        Revenue per active account per period (EUR).
+        Revenue per active account per period (any currency).
     gross_margin : float
         Share 0-1.
     discount_rate : float
@@ -348,7 +348,7 @@ def ltv_cohort(
     140.0
     """
     ret = check_numbers(retention, "retention", min=0, max=1, expected="shares 0-1")
-    a = float(check_numbers(arpa, "arpa", min=0, expected="EUR >= 0"))
+    a = float(check_numbers(arpa, "arpa", min=0, expected="an amount >= 0"))
     m = float(check_numbers(gross_margin, "gross_margin", min=0, max=1, expected="a share 0-1"))
     r = float(check_numbers(discount_rate, "discount_rate", min=0, max=1, expected="a share 0-1"))
     t = np.arange(np.atleast_1d(ret).size)
@@ -358,8 +358,8 @@ def ltv_cohort(
 def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     """Months of gross margin needed to earn back the cost of acquiring a customer.
 
-    ``cac / (arpa * gross_margin)``: ``cac`` in EUR per acquired (paying)
-    customer and ``arpa`` in EUR per paying customer per month — the same
+    ``cac / (arpa * gross_margin)``: ``cac`` per acquired (paying)
+    customer and ``arpa`` per paying customer per month, in one currency — the same
     population. Source: Skok, "SaaS Metrics 2.0" (see the module's References).
 
     Examples
@@ -368,8 +368,8 @@ def cac_payback_months(cac: Any, arpa: Any, gross_margin: Any) -> Any:
     15.0
     """
     cac, arpa, gross_margin = aligned(cac=cac, arpa=arpa, gross_margin=gross_margin)
-    c = check_numbers(cac, "cac", min=0, expected="EUR >= 0")
-    a = check_numbers(arpa, "arpa", positive=True, expected="EUR per month > 0")
+    c = check_numbers(cac, "cac", min=0, expected="an amount >= 0")
+    a = check_numbers(arpa, "arpa", positive=True, expected="an amount per month > 0")
     m = check_numbers(
         gross_margin, "gross_margin", min=0, max=1, positive=True, expected="a share 0-1, > 0"
     )

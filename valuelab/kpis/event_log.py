@@ -49,7 +49,12 @@ from valuelab.kpis.definitions import ActivityChurn
 from valuelab.kpis.events import active_users as _actives
 from valuelab.kpis.events import cohorts as _cohorts
 from valuelab.kpis.events import value as _value
-from valuelab.kpis.payback import cohort_margin_curve, cohort_payback_month, tenure_months
+from valuelab.kpis.payback import (
+    cohort_margin_curve,
+    cohort_payback_month,
+    shop_money,
+    tenure_months,
+)
 
 __all__ = [
     "activity_churn",
@@ -265,7 +270,7 @@ def _paying_log(log: pd.DataFrame) -> pd.DataFrame:
 
 def shop_summary(
     events: pd.DataFrame, cac: float | None = None, source: str = "events"
-) -> dict[str, float]:
+) -> dict[str, float | str | None]:
     """Product KPIs from an online shop's log (the ``shop_events`` layout), one population each.
 
     Conversion is per visit, AOV per order; revenue, margin, activity churn
@@ -276,43 +281,43 @@ def shop_summary(
     which the cumulative margin per acquired customer reaches CAC. Sources:
     STRTGY's product KPIs [1]_ and Value Rebels' conversion and basket size [2]_;
     CAC payback and DAU/MAU are the kit's additions. A shop's lifetime value
-    needs a repeat-purchase model (:mod:`valuelab.kpis.repeat_purchase`), not
-    the simple formula.
-
-    ``cac`` (optional) is the cost to acquire one paying customer, EUR.
+    needs a repeat-purchase model (:mod:`valuelab.kpis.repeat_purchase`). Amounts:
+    ``revenue``, ``cogs`` in ``attrs["currency"]`` (the shipped ``*_eur``: EUR,
+    :func:`~valuelab.kpis.payback.shop_money`); ``cac`` (optional, to acquire one
+    paying customer) in that currency.
 
     Returns
     -------
     dict
-        ``users``, ``visits``, ``orders``, ``conversion`` (share 0-1),
-        ``revenue_eur``, ``aov_eur``, ``gross_margin`` (share 0-1),
+        ``currency`` (``None``: not declared), ``users``, ``visits``, ``orders``,
+        ``conversion`` (share 0-1), ``revenue``, ``aov``, ``gross_margin`` (share),
         ``paying_customers``, ``customer_tenure_months`` (months since each
-        customer's first order, summed), ``revenue_per_paying_customer_eur_month``
-        and ``margin_per_paying_customer_eur_month`` (EUR per acquired customer
-        per month of tenure), ``active_customer_months`` (months a customer was
-        active) and ``revenue_per_active_customer_month_eur`` (EUR per active
-        customer-month: not a per-customer figure), ``log_months``,
-        ``margin_per_paying_customer_eur_log`` (over the log's months),
+        customer's first order, summed), ``revenue_per_paying_customer_month``
+        and ``margin_per_paying_customer_month`` (per acquired customer per
+        month of tenure), ``active_customer_months`` and
+        ``revenue_per_active_customer_month`` (per active customer-month: not a
+        per-customer figure), ``log_months``, ``margin_per_paying_customer_log``,
         ``activity_churn`` (:class:`~valuelab.kpis.definitions.ActivityChurn`),
         ``nps``, ``ttv_median_days`` (sign-up to first order), ``dau_mau``;
         with ``cac``, ``cac_payback_month`` (cohort payback: month since the
         first order, 0 = that month; NaN when not reached within the log) and
-        ``cac_payback_months_flat`` (CAC / margin per customer-month of tenure,
-        the flat formula).
+        ``cac_payback_months_flat`` (CAC / margin per customer-month of tenure).
     """
     from valuelab.kpis import definitions as kpis
 
+    events = shop_money(events)
     log = _shop_log(events, source)
     kind = events["event"].astype(str)
     visits, orders = int((kind == "visit").sum()), int((kind == "purchase").sum())
-    revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
+    revenue, cogs = float(events["revenue"].sum()), float(events["cogs"].sum())
     out = {
+        "currency": events.attrs["currency"],
         "users": int(log["user_id"].nunique()),
         "visits": visits,
         "orders": orders,
         "conversion": kpis.conversion_rate(orders, visits),
-        "revenue_eur": revenue,
-        "aov_eur": kpis.average_order_value(revenue, orders),
+        "revenue": revenue,
+        "aov": kpis.average_order_value(revenue, orders),
         "gross_margin": kpis.gross_margin(revenue, cogs),
         **_per_paying_customer(log, events, source),
         "nps": kpis.nps(events["nps_score"].dropna()),
@@ -330,7 +335,7 @@ def _payback(events: pd.DataFrame, cac: float, out: dict, source: str) -> dict:
 
     month = cohort_payback_month(cohort_margin_curve(events, source), cac)
     flat = kpis.cac_payback_months(
-        cac, out["revenue_per_paying_customer_eur_month"], out["gross_margin"]
+        cac, out["revenue_per_paying_customer_month"], out["gross_margin"]
     )
     return {
         "cac_payback_month": float("nan") if month is None else month,
@@ -340,7 +345,7 @@ def _payback(events: pd.DataFrame, cac: float, out: dict, source: str) -> dict:
 
 def _shop_log(events: pd.DataFrame, source: str) -> pd.DataFrame:
     log = _log(events, None, source)
-    for col in ("revenue_eur", "cogs_eur", "nps_score"):
+    for col in ("revenue", "cogs", "nps_score"):
         if col not in events.columns:
             raise InputError(
                 f"missing column {col}", source=source, expected="the shop_events layout"
@@ -352,7 +357,7 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
     """Revenue, margin and activity churn per paying customer (see :func:`shop_summary`)."""
     from valuelab.kpis import definitions as kpis
 
-    revenue, cogs = float(events["revenue_eur"].sum()), float(events["cogs_eur"].sum())
+    revenue, cogs = float(events["revenue"].sum()), float(events["cogs"].sum())
     paying = _paying_log(log)
     customers = int(paying["user_id"].nunique())
     active_months = int(_mau(paying, None).sum())
@@ -361,11 +366,11 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
     return {
         "paying_customers": customers,
         "customer_tenure_months": tenure,
-        "revenue_per_paying_customer_eur_month": per_month,
-        "margin_per_paying_customer_eur_month": per_month * kpis.gross_margin(revenue, cogs),
+        "revenue_per_paying_customer_month": per_month,
+        "margin_per_paying_customer_month": per_month * kpis.gross_margin(revenue, cogs),
         "active_customer_months": active_months,
-        "revenue_per_active_customer_month_eur": revenue / active_months,
+        "revenue_per_active_customer_month": revenue / active_months,
         "log_months": int(_mau(log, None).size),
-        "margin_per_paying_customer_eur_log": kpis.margin_per_customer(revenue, cogs, customers),
+        "margin_per_paying_customer_log": kpis.margin_per_customer(revenue, cogs, customers),
         "activity_churn": activity_churn(paying, population="paying customers", source=source),
     }

@@ -15,6 +15,11 @@ assumes a constant margin a month instead.
   in month ``k`` only if the log covers their ``k``-th month).
 - :func:`cohort_payback_month` reads the payback month off that curve.
 
+Amounts are ``revenue`` and ``cogs`` in the log's currency
+(``attrs["currency"]``; ``None``: not declared); the shipped ``shop_events``
+log's ``revenue_eur`` and ``cogs_eur`` are read as those, in EUR
+(:func:`shop_money`).
+
 References
 ----------
 .. [1] SaaSGrid, "CAC Payback Period" (documentation page, undated; read 2026):
@@ -34,12 +39,14 @@ Examples
 ...         "user_id": ["a", "a", "b"],
 ...         "date": pd.to_datetime(["2024-01-05", "2024-02-03", "2024-02-10"]),
 ...         "event": ["purchase", "purchase", "purchase"],
-...         "revenue_eur": [30.0, 20.0, 10.0],
-...         "cogs_eur": [10.0, 10.0, 5.0],
+...         "revenue": [30.0, 20.0, 10.0],
+...         "cogs": [10.0, 10.0, 5.0],
 ...     }
 ... )
->>> cohort_margin_curve(log)["cumulative_margin_eur"].tolist()
-[12.5, 30.0]
+>>> log.attrs["currency"] = "USD"
+>>> curve = cohort_margin_curve(log)
+>>> curve["cumulative_margin"].tolist(), curve.attrs["currency"]
+([12.5, 30.0], 'USD')
 >>> cohort_payback_month(cohort_margin_curve(log), cac=20.0)
 1
 """
@@ -51,9 +58,32 @@ import pandas as pd
 from valuelab.core.errors import InputError
 from valuelab.core.validation import check_number
 
-__all__ = ["cohort_margin_curve", "cohort_payback_month", "tenure_months"]
+__all__ = ["cohort_margin_curve", "cohort_payback_month", "shop_money", "tenure_months"]
 
-_COLUMNS = ("user_id", "date", "event", "revenue_eur", "cogs_eur")
+_COLUMNS = ("user_id", "date", "event", "revenue", "cogs")
+#: The shipped shop log's money columns (EUR) -> the currency-free names.
+_SHIPPED = {"revenue_eur": "revenue", "cogs_eur": "cogs"}
+
+
+def shop_money(log: pd.DataFrame) -> pd.DataFrame:
+    """The log with ``revenue`` and ``cogs`` and ``attrs["currency"]`` set.
+
+    The shipped layout's ``revenue_eur`` and ``cogs_eur`` become ``revenue``
+    and ``cogs`` in EUR; a log that has ``revenue`` keeps its own
+    ``attrs["currency"]`` (``None`` when it carries none: not declared).
+
+    Examples
+    --------
+    >>> shop_money(pd.DataFrame({"revenue_eur": [1.0], "cogs_eur": [0.5]})).attrs["currency"]
+    'EUR'
+    """
+    if "revenue" not in log.columns and set(_SHIPPED) & set(log.columns):
+        out = log.rename(columns=_SHIPPED)
+        out.attrs["currency"] = "EUR"
+        return out
+    out = log.copy(deep=False)
+    out.attrs["currency"] = log.attrs.get("currency")
+    return out
 
 
 def _month_index(dates: pd.Series) -> pd.Series:
@@ -64,6 +94,7 @@ def _month_index(dates: pd.Series) -> pd.Series:
 
 def _orders(log: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Series, int]:
     """The orders with their month and margin, each buyer's first month, the log's last month."""
+    log = shop_money(log)
     missing = [c for c in _COLUMNS if c not in log.columns]
     if missing:
         raise InputError(
@@ -77,9 +108,7 @@ def _orders(log: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Series, in
         {
             "user_id": log.loc[is_order, "user_id"].astype(str),
             "month": month[is_order],
-            "margin": (log.loc[is_order, "revenue_eur"] - log.loc[is_order, "cogs_eur"]).astype(
-                float
-            ),
+            "margin": (log.loc[is_order, "revenue"] - log.loc[is_order, "cogs"]).astype(float),
         }
     )
     first = orders.groupby("user_id")["month"].min()
@@ -111,17 +140,18 @@ def cohort_margin_curve(log: pd.DataFrame, source: str = "events") -> pd.DataFra
     ----------
     log : pandas.DataFrame
         A purchase log in the ``shop_events`` layout (``user_id``, ``date``,
-        ``event``, ``revenue_eur``, ``cogs_eur``, EUR); a customer is acquired in
-        the month of their first ``purchase``.
+        ``event``, ``revenue``, ``cogs`` in ``attrs["currency"]``, or the
+        shipped ``revenue_eur``, ``cogs_eur``: :func:`shop_money`); a customer
+        is acquired in the month of their first ``purchase``.
 
     Returns
     -------
     pandas.DataFrame
         One row per month since acquisition ``month`` (0 = the month of the first
         order): ``customers`` (acquired customers the log still covers that
-        month: censored at its end) and ``cumulative_margin_eur`` (EUR per
-        acquired customer, orders of months 0..``month``, averaged over those
-        customers, quiet ones included).
+        month: censored at its end) and ``cumulative_margin`` (per acquired
+        customer, in the log's currency, ``attrs["currency"]``: orders of
+        months 0..``month``, averaged over those customers, quiet ones included).
 
     Raises
     ------
@@ -137,13 +167,15 @@ def cohort_margin_curve(log: pd.DataFrame, source: str = "events") -> pd.DataFra
     per_customer = per_customer.reindex(index=first.index, columns=range(horizon + 1)).fillna(0.0)
     cumulative = per_customer.cumsum(axis=1)
     covered = pd.DataFrame({k: (first + k) <= last for k in range(horizon + 1)}, index=first.index)
-    return pd.DataFrame(
+    curve = pd.DataFrame(
         {
             "month": range(horizon + 1),
             "customers": covered.sum().to_numpy(),
-            "cumulative_margin_eur": (cumulative.where(covered).mean()).to_numpy(),
+            "cumulative_margin": (cumulative.where(covered).mean()).to_numpy(),
         }
     )
+    curve.attrs["currency"] = shop_money(log).attrs["currency"]
+    return curve
 
 
 def cohort_payback_month(curve: pd.DataFrame, cac: float) -> int | None:
@@ -154,7 +186,7 @@ def cohort_payback_month(curve: pd.DataFrame, cac: float) -> int | None:
     curve : pandas.DataFrame
         From :func:`cohort_margin_curve`.
     cac : float
-        Cost to acquire one paying customer, EUR (>= 0).
+        Cost to acquire one paying customer (>= 0), in the curve's currency.
 
     Returns
     -------
@@ -163,5 +195,5 @@ def cohort_payback_month(curve: pd.DataFrame, cac: float) -> int | None:
         not reach ``cac`` within the log.
     """
     check_number(cac, "cac", min=0)
-    reached = curve.loc[curve["cumulative_margin_eur"] >= cac, "month"]
+    reached = curve.loc[curve["cumulative_margin"] >= cac, "month"]
     return int(reached.iloc[0]) if len(reached) else None

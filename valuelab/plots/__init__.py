@@ -18,6 +18,7 @@ from valuelab.plots.kpis import (
     holdout_chart,
     pareto_chart,
     period_chart,
+    segment_chart,
     survival_chart,
     tradeoff_chart,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "priorities",
     "roi_cashflow",
     "score_quadrant",
+    "segment_chart",
     "survival_chart",
     "tier_change",
     "tornado",

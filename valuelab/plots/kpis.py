@@ -1,5 +1,5 @@
 """Figures for KPIs: trade-off sweeps, the Pareto frontier, the 80/20 chart, retention cohorts,
-subscription survival, holdout purchases."""
+subscription survival, holdout purchases, per-period metrics (whole and per segment)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ __all__ = [
     "holdout_chart",
     "pareto_chart",
     "period_chart",
+    "segment_chart",
     "survival_chart",
     "tradeoff_chart",
 ]
@@ -388,3 +389,64 @@ def _links(x: list, y: list, whole) -> tuple[list, list]:
             xs += [x[i], x[i + 1], None]
             ys += [y[i], y[i + 1], None]
     return xs, ys
+
+
+def segment_chart(
+    table: pd.DataFrame, column: str, y_title: str, title: str | None = None
+) -> go.Figure:
+    """One per-period metric, one line per segment; incomplete periods dotted and hollow.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows per period and segment (index ``period_start``, columns ``segment``, ``complete``
+        and ``column``), e.g. ``kpi_table(source, by_segment=True)``.
+    column : str
+        The metric to draw.
+    y_title : str
+        The y-axis title with its unit, e.g. ``"Margin per customer (USD per customer)"``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "segment": ["a", "a", "b", "b"],
+    ...         "nps": [10, 20, -5, 0],
+    ...         "complete": [True, False, True, False],
+    ...     },
+    ...     index=pd.DatetimeIndex(["2024-01-01", "2024-02-01"] * 2, name="period_start"),
+    ... )
+    >>> [tr.name for tr in segment_chart(t, "nps", "NPS (-100 to 100)").data]
+    ['a', None, 'a, incomplete period', 'b', None, 'b, incomplete period']
+    """
+    fig = go.Figure()
+    for i, (segment, rows) in enumerate(table.groupby("segment", sort=True)):
+        color = PALETTE[i % len(PALETTE)]
+        whole = rows["complete"].astype(bool).to_numpy()
+        xs, ys = _links(list(rows.index), rows[column].tolist(), whole)
+        fig.add_scatter(
+            x=rows.index[whole],
+            y=rows.loc[whole, column],
+            name=str(segment),
+            mode="lines+markers",
+            line={"color": color},
+            legendgroup=str(segment),
+        )
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": color, "dash": "dot"},
+            showlegend=False,
+            legendgroup=str(segment),
+        )
+        fig.add_scatter(
+            x=rows.index[~whole],
+            y=rows.loc[~whole, column],
+            mode="markers",
+            name=f"{segment}, incomplete period",
+            legendgroup=str(segment),
+            marker={"color": color, "symbol": "circle-open", "size": 10},
+        )
+    finish(fig, title=title or f"{column} per segment", x_title="Period start", y_title=y_title)
+    return fig

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from valuelab.core import QUANTITIES
+from valuelab.core import QUANTITIES, quantity
 from valuelab.plots.style import PALETTE, finish
 from valuelab.scoring import BANDS, SCORES
 
@@ -24,7 +24,8 @@ def score_quadrant(
     Quadrants at 50: both high — advocates; outcome without perception —
     tell them (value not communicated); perception without outcome — at risk
     of disillusion; neither — churn risk. Dots are coloured by band and sized
-    by ARR; ``highlight`` (an ``account_id``) is ringed.
+    by ARR (shown in the table's ``attrs["currency"]``); ``highlight`` (an
+    ``account_id``) is ringed.
 
     Examples
     --------
@@ -34,7 +35,7 @@ def score_quadrant(
     ...         "value_perceived": [80.0],
     ...         "rbo": [30.0],
     ...         "band": ["amber"],
-    ...         "arr_eur": [1e4],
+    ...         "arr": [1e4],
     ...     }
     ... )
     >>> score_quadrant(df, highlight="A").layout.xaxis.title.text
@@ -63,8 +64,9 @@ def score_quadrant(
 
 
 def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
-    """One trace of accounts per band, dots sized by ARR (EUR)."""
-    size = 8 + 22 * np.sqrt(scored["arr_eur"] / max(float(scored["arr_eur"].max()), 1.0))
+    """One trace of accounts per band, dots sized by ARR (in the table's currency)."""
+    size = 8 + 22 * np.sqrt(scored["arr"] / max(float(scored["arr"].max()), 1.0))
+    unit = quantity("arr", currency=scored.attrs.get("currency")).unit
     for name, color in _BAND_COLORS.items():
         part = scored["band"] == name
         if not part.any():
@@ -75,11 +77,9 @@ def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
             mode="markers",
             name=name,
             marker={"color": color, "size": size[part], "opacity": 0.7, "line": {"width": 0}},
-            customdata=np.stack(
-                [scored.loc[part, "account_id"], scored.loc[part, "arr_eur"]], axis=-1
-            ),
+            customdata=np.stack([scored.loc[part, "account_id"], scored.loc[part, "arr"]], axis=-1),
             hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
-            "<br>ARR %{customdata[1]:,.0f} EUR<extra></extra>",
+            f"<br>ARR %{{customdata[1]:,.0f}} {unit}<extra></extra>",
         )
 
 
@@ -209,10 +209,13 @@ def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:
 def portfolio_arr(table: pd.DataFrame, title: str = "ARR by group") -> go.Figure:
     """ARR at stake per portfolio group, from :func:`valuelab.scoring.portfolio.segment_portfolio`.
 
+    Amounts are labelled in the table's ``attrs["currency"]`` ("currency not
+    declared" without one).
+
     Examples
     --------
     >>> t = pd.DataFrame(
-    ...     {"arr_eur": [3.0, 1.0, 6.0], "accounts": [1, 1, 2]},
+    ...     {"arr": [3.0, 1.0, 6.0], "accounts": [1, 1, 2]},
     ...     index=pd.Index(["churn risk", "expansion", "healthy"], name="group"),
     ... )
     >>> portfolio_arr(t).data[0].y.tolist()
@@ -220,20 +223,21 @@ def portfolio_arr(table: pd.DataFrame, title: str = "ARR by group") -> go.Figure
     """
     colors = {"churn risk": PALETTE[3], "expansion": PALETTE[2], "healthy": PALETTE[0]}
     groups = [str(g) for g in table.index.get_level_values(0)]
+    arr = quantity("arr", currency=table.attrs.get("currency"))
     fig = go.Figure(
         go.Bar(
             x=groups,
-            y=table["arr_eur"].astype(float),
+            y=table["arr"].astype(float),
             marker_color=[colors.get(g, "#999") for g in groups],
             text=[
-                f"{a:,.0f} EUR · {n} accounts"
-                for a, n in zip(table["arr_eur"], table["accounts"], strict=True)
+                f"{arr.format(a)} · {n} accounts"
+                for a, n in zip(table["arr"], table["accounts"], strict=True)
             ],
             textposition="outside",
         )
     )
     fig.update_layout(showlegend=False, hovermode="closest")
-    return finish(fig, title=title, x_title="Group", y_title="ARR (EUR/year)")
+    return finish(fig, title=title, x_title="Group", y_title=arr.title)
 
 
 def indicator_auc(

@@ -19,11 +19,21 @@ producing a report of that size; a kernel may map at most ``max_memory_mb``
 of address space (``RLIMIT_AS``), so a runaway allocation fails its report with
 a ``MemoryError`` instead of the machine.
 
+A kernel that does not start is replaced: jupyter_client picks a kernel's
+ports, closes them and writes them to its connection file, and the kernel binds
+them when it starts; on a loaded machine another process can take one in
+between, and the kernel dies with "Address already in use" before it answers
+(jupyter/jupyter_client issue #154; nteract/nteract pull request #2278, 2026,
+retries the same way). So a kernel that dies or stays silent before the first
+cell runs is started again on new ports, up to :data:`START_ATTEMPTS` times,
+before the report fails with "the kernel did not start".
+
 The HTML export is :mod:`valuelab.reports.html`.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -39,6 +49,7 @@ from valuelab.core import InputError, ValueLabError
 __all__ = [
     "MAX_MEMORY_MB",
     "MAX_OUTPUT_MB",
+    "START_ATTEMPTS",
     "TIMEOUT",
     "KernelWorker",
     "ReportError",
@@ -52,10 +63,16 @@ TIMEOUT = 300
 MAX_OUTPUT_MB = 100
 #: MB of address space a report's kernel may map (0: no limit).
 MAX_MEMORY_MB = 8192
+#: Kernels a report tries before it fails because none started (each on new ports).
+START_ATTEMPTS = 3
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _INJECTED = "injected-parameters"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+class _NotStarted(Exception):
+    """The kernel died or stayed silent before the first cell: start another."""
 
 
 class ReportError(ValueLabError):
@@ -163,13 +180,32 @@ class KernelWorker:
             When a cell raises, runs over the timeout, or the output or memory
             limit is passed; the next report gets a new kernel anyway.
         """
+        template = Path(template).resolve()
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                nb = self._attempt(template, dict(params or {}), allow_errors)
+            except _NotStarted as err:
+                if attempt == START_ATTEMPTS:
+                    why = " ".join(str(err.__cause__ or err).split())[:200]
+                    raise ReportError(
+                        template.name,
+                        "",
+                        "KernelStartError",
+                        f"the kernel did not start ({START_ATTEMPTS} tries; the last: {why})",
+                    ) from None
+            else:
+                self.reports += 1
+                return nb
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, template: Path, params: dict[str, Any], allow_errors: bool) -> Any:
+        """One run of ``template`` on a new kernel; :class:`_NotStarted` if it did not start."""
         import papermill as pm
 
         from valuelab.reports.kernels import fork_kernel_manager
 
-        template = Path(template).resolve()
         nb = pm.iorw.load_notebook_node(str(template))  # gives every cell a tags list
-        nb = pm.parameterize.parameterize_notebook(nb, dict(params or {}))
+        nb = pm.parameterize.parameterize_notebook(nb, params)
         km = fork_kernel_manager(max_memory_mb=self.max_memory_mb)
         client = _notebook_client()(
             nb, km=km, timeout=self.timeout, kernel_name="python3", allow_errors=allow_errors
@@ -180,18 +216,30 @@ class KernelWorker:
             self._execute(client, template, nb)
         finally:
             self._stop(client, km)
-        self.reports += 1
         return nb
 
     def _execute(self, client: Any, template: Path, nb: Any) -> None:
-        from jupyter_core.utils import run_sync
-        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from nbclient.exceptions import DeadKernelError
 
         try:
             client.execute(cwd=str(template.parent))
             if client.overflow:  # the cell ended before the kernel's death was noticed
                 raise DeadKernelError("output limit")
-        except CellTimeoutError:
+        except Exception as err:
+            if client.running is None and not client.overflow:  # no cell ran: start another
+                raise _NotStarted(str(err)) from err
+            self._raise(client, template, nb, err)
+        finally:
+            km = client.km
+            if km is not None and km.provisioner is not None and km.provisioner.pid:
+                self.pids.append(km.provisioner.pid)
+
+    def _raise(self, client: Any, template: Path, nb: Any, err: Exception) -> None:
+        """The :class:`ReportError` of a report whose cell failed, ran over or killed its kernel."""
+        from jupyter_core.utils import run_sync
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        if isinstance(err, CellTimeoutError):
             run_sync(client.km.interrupt_kernel)()  # then the kernel is replaced (killed)
             number = _cell_number(nb, client.running or 0)
             raise ReportError(
@@ -200,13 +248,11 @@ class KernelWorker:
                 "TimeoutError",
                 f"cell {number} ran over {self.timeout} s",
             ) from None
-        except DeadKernelError as err:
+        if isinstance(err, DeadKernelError):
             raise self._dead(template, nb, client, err) from None
-        except CellExecutionError as err:
+        if isinstance(err, CellExecutionError):
             raise self._failure(template, nb, err) from None
-        finally:
-            if client.km.provisioner is not None and client.km.provisioner.pid:
-                self.pids.append(client.km.provisioner.pid)
+        raise err
 
     def _dead(self, template: Path, nb: Any, client: Any, err: Exception) -> ReportError:
         cell = nb.cells[client.running].source if client.running is not None else ""
@@ -238,6 +284,7 @@ class KernelWorker:
         """Close the client and kill the kernel with its process group."""
         from jupyter_core.utils import run_sync
 
+        atexit.unregister(client._cleanup_kernel)  # nbclient's, left when the start failed
         if client.kc is not None:
             client.kc.stop_channels()
             client.kc = None

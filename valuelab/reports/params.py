@@ -30,6 +30,23 @@ YAML file, or a Python value):
   says so (``region: str | None = None``); a plain ``customer_id = None`` is
   required, and ``null`` for it counts as not given.
 
+The help comment also gives a person's words for the parameter (what the
+report launcher shows; :func:`describe`):
+
+- choices: a help ending in ``one of: a, b, c`` (after the text, or alone:
+  ``policy = "neutral"  # one of: neutral, penalize, exclude``; also in
+  brackets, ``(one of: a, b)``) declares the only values an ``int``,
+  ``float`` or ``str`` parameter takes, converted to its type; the default
+  must be one of them, and :func:`coerce` refuses any other value, naming
+  the choices;
+- a label: the words before a colon (``# Accounts: file or connection``),
+  else the help's first phrase, up to a bracket, a comma or a linking word
+  (to, for, per, in, from, with, by, at, on, as), without a leading article:
+  ``# fiscal year to report (2016-2024)`` is labelled "Fiscal year"; a
+  parameter without help is labelled by its name (``top_n``: "Top n");
+- a description: the rest of the help, without the choices (empty when the
+  label is all the help says).
+
 Examples
 --------
 >>> from valuelab.apps.report_launcher import REPORTS
@@ -42,6 +59,8 @@ Examples
 ...     for p in parse_parameters('label = "a=b"  # (default=a=b)', "t")
 ... ]
 [('label', 'a=b', '(default=a=b)')]
+>>> [(p["label"], p["choices"]) for p in parse_parameters('p = "a"  # policy; one of: a, b', "t")]
+[('Policy', ['a', 'b'])]
 """
 
 from __future__ import annotations
@@ -51,6 +70,7 @@ import difflib
 import io
 import math
 import numbers
+import re
 import tokenize
 import warnings
 from collections.abc import Mapping
@@ -68,13 +88,30 @@ _REFUSED = (
     "or set PGPASSWORD or ~/.pgpass"
 )
 
-__all__ = ["TYPES", "coerce", "fields", "parse_parameters", "refuse_passwords", "table"]
+__all__ = [
+    "TYPES",
+    "coerce",
+    "describe",
+    "fields",
+    "parse_parameters",
+    "refuse_passwords",
+    "table",
+]
 
 #: The parameter types a template may declare.
 TYPES = ("int", "float", "bool", "str", "list", "dict")
 _SCALARS = ("int", "float", "bool", "str")
 _CELL = "name = literal  # help, one per line"
 _MAX_DIGITS = 4300  # Python's own limit for int <-> text
+
+
+#: ``one of: a, b, c`` at the end of a help comment (or in brackets there).
+_ONE_OF = re.compile(r"[\s;,.:(—–-]*\bone of:\s*(?P<items>[^()]*?)\s*\)?\s*\.?$", re.IGNORECASE)
+#: Where a help's first phrase (its label) ends: a bracket, a comma, a linking word.
+_PHRASE_END = re.compile(r"\s*[(,;]|\s+(?:to|for|per|in|from|with|by|at|on|as)\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+#: A label written out: a few words, then a colon (``Accounts: a file or a connection``).
+_NAMED = re.compile(r"^(?P<label>[^:()]{1,40}?):\s+(?P<rest>.*)$")
 
 
 class _Bad(ValueError):
@@ -208,14 +245,70 @@ def _spec(stmt: ast.stmt, comments: dict[int, str], where: str) -> dict[str, Any
                 where, stmt.lineno, f"the default of '{name}' is not a valid {kind}"
             ) from None
     end = stmt.end_lineno or stmt.lineno
-    return {
+    help_ = comments.get(end, comments.get(stmt.lineno, ""))
+    spec = {
         "name": name,
         "type": kind,
         "default": default,
-        "help": comments.get(end, comments.get(stmt.lineno, "")),
+        "help": help_,
         "required": default is None and not _optional(annotation),
         "items": items,
     }
+    spec.update(describe(name, help_))
+    spec["choices"] = _choices(spec, where, stmt.lineno)
+    return spec
+
+
+def describe(name: str, help_: str) -> dict[str, Any]:
+    """A person's words for a parameter: ``label``, ``description`` and the raw ``choices``.
+
+    See the module docstring for the convention; ``choices`` is the list of
+    texts after ``one of:`` (``None`` when the help declares none).
+
+    Examples
+    --------
+    >>> describe("year", "fiscal year to report (2016-2024)")
+    {'label': 'Fiscal year', 'description': 'Fiscal year to report (2016-2024)', 'choices': None}
+    >>> describe("policy", "missing answers; one of: neutral, penalize, exclude")
+    {'label': 'Missing answers', 'description': '', 'choices': ['neutral', 'penalize', 'exclude']}
+    >>> describe("top_n", "")["label"]
+    'Top n'
+    """
+    text, choices = " ".join(help_.split()), None
+    found = _ONE_OF.search(text)
+    if found:
+        text = text[: found.start()].strip()
+        choices = [c.strip() for c in found["items"].split(",")]
+    named = _NAMED.match(text)
+    if named:
+        label, text = named["label"], named["rest"]
+    else:
+        label = _ARTICLE.sub("", _PHRASE_END.split(text, maxsplit=1)[0].strip())
+    label = label.strip() or name.replace("_", " ").strip()
+    text = "" if text.strip().lower() == label.lower() else text  # the label says it all
+    return {"label": _capital(label), "description": _capital(text), "choices": choices}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _choices(spec: Mapping[str, Any], where: str, line: int) -> list[Any] | None:
+    """The declared choices converted to the parameter's type; the default must be one."""
+    name, kind, raw = spec["name"], spec["type"], spec["choices"]
+    if raw is None:
+        return None
+    if kind not in ("int", "float", "str"):
+        raise _cell_error(where, line, f"'{name}' is a {kind}: choices are for int, float or str")
+    try:
+        choices = [_scalar(kind, c) for c in raw if c != ""]
+    except (_Bad, TypeError, ValueError, OverflowError):
+        raise _cell_error(where, line, f"a choice of '{name}' is not a valid {kind}") from None
+    if len(choices) < 2 or len(set(choices)) != len(choices):
+        raise _cell_error(where, line, f"'{name}' needs two or more different choices")
+    if spec["default"] is not None and spec["default"] not in choices:
+        raise _cell_error(where, line, f"the default of '{name}' is not one of its choices")
+    return choices
 
 
 def _common(values: Any) -> str | None:
@@ -363,11 +456,17 @@ def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             return None, None
         return None, f"{name}=None is not a valid {kind} (null only where the default is None)"
     try:
-        return _convert(kind, spec.get("items"), value), None
+        converted = _convert(kind, spec.get("items"), value)
     except _Bad as err:
         reason = f" ({err})" if str(err) else ""
     except (TypeError, ValueError, OverflowError):
         reason = ""
+    else:
+        choices = spec.get("choices")
+        if choices and converted not in choices:
+            listed = ", ".join(str(c) for c in choices)
+            return None, f"{name}={_short(repr(value))} is not one of: {listed}"
+        return converted, None
     return None, f"{name}={_short(repr(value))} is not a valid {kind}{reason}"
 
 

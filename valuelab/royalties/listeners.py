@@ -151,8 +151,13 @@ def price(market: str, tier: str) -> float:
     return float(PRICES[market, tier].value)
 
 
-def _priced(streams: pd.DataFrame) -> pd.Series:
-    """Each row's payment from ``tier`` and ``market`` (EUR a month); unknown pairs raise."""
+def _priced(streams: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Series:
+    """Each row's payment from ``tier`` and ``market`` (EUR a month); unknown pairs raise.
+
+    With ``rows`` (positions), only those rows are priced; every row is still
+    checked, at the cost of one pass only when some market and tier of the log
+    have no price.
+    """
     if "market" in streams.columns:
         market, markets = integer_codes(streams["market"])  # categoricals: their own codes
     else:
@@ -163,6 +168,9 @@ def _priced(streams: pd.DataFrame) -> pd.Series:
     table = np.array(
         [prices.get((str(m), str(t)), np.nan) for m in markets for t in tiers] + [np.nan]
     )
+    every = not np.isnan(table[:-1]).any() and market.min(initial=0) >= 0 and tier.min() >= 0
+    if rows is not None and every:
+        return pd.Series(table[market[rows] * len(tiers) + tier[rows]], index=streams.index[rows])
     flat = np.where((market < 0) | (tier < 0), len(table) - 1, market * len(tiers) + tier)
     pay = table[flat]
     bad = np.flatnonzero(np.isnan(pay))
@@ -174,10 +182,11 @@ def _priced(streams: pd.DataFrame) -> pd.Series:
             rows=bad.tolist(),
             expected=f"tiers {', '.join(LISTENER_TIERS)} in markets {', '.join(MARKETS)}",
         )
-    return pd.Series(pay, index=streams.index, dtype=float)
+    out = pd.Series(pay, index=streams.index, dtype=float)
+    return out if rows is None else out.iloc[rows]
 
 
-def row_payments(streams: pd.DataFrame) -> pd.Series | None:
+def row_payments(streams: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Series | None:
     """The monthly payment (EUR) of each row's listener; None when the log says nothing of it.
 
     A ``user_revenue`` column (EUR a month, net of VAT) is used as it is;
@@ -188,11 +197,14 @@ def row_payments(streams: pd.DataFrame) -> pd.Series | None:
     ----------
     streams : pandas.DataFrame
         A listening log (:func:`valuelab.royalties.payouts.validate_log`).
+    rows : numpy.ndarray of int, optional
+        Positions of the rows wanted (default: all). Every row of the log is
+        still checked for a price.
 
     Returns
     -------
     pandas.Series or None
-        EUR a month, aligned with the rows of ``streams``.
+        EUR a month, aligned with the rows of ``streams`` (or ``rows``).
 
     Raises
     ------
@@ -204,11 +216,14 @@ def row_payments(streams: pd.DataFrame) -> pd.Series | None:
     >>> log = pd.DataFrame({"user_id": ["a"], "artist_id": ["X"], "streams": [1]})
     >>> row_payments(log) is None
     True
+    >>> row_payments(log.assign(tier=["free"]), rows=[0]).tolist()
+    [0.38]
     """
     if "user_revenue" in streams.columns:
-        return streams["user_revenue"].astype(float)
+        paid = streams["user_revenue"].astype(float)
+        return paid if rows is None else paid.iloc[rows]
     if "tier" in streams.columns:
-        return _priced(streams)
+        return _priced(streams, None if rows is None else np.asarray(rows, dtype=np.intp))
     return None
 
 

@@ -172,13 +172,14 @@ class _Log:
     payment: np.ndarray | None
 
 
-def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the tuples of integer columns, and each code's first row (-1: no row).
+def _codes(*columns: np.ndarray, rows: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Codes of the tuples of integer columns, and each code's first row (-1: no row;
+    None unless ``rows``).
 
     Dense keys are their own codes (codes without rows are allowed: their first
     row is -1); sparse ones are factorized.
     """
-    key = columns[0]
+    key = columns[0].astype(np.int64, copy=False)
     for col in columns[1:]:
         width = int(col.max(initial=0)) + 1
         key = key * width + col if width > 1 else key
@@ -186,27 +187,98 @@ def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if size > 4 * len(key) + 1024:
         key, uniques = pd.factorize(key, sort=True)
         size = len(uniques)
+    if not rows:
+        return key.astype(np.int64, copy=False), None
     first = np.full(size, -1, dtype=np.int64)
     first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
     return key.astype(np.int64, copy=False), first
 
 
+#: Label columns coded once per call: sorted ones (the output's and the users' order), others
+#: in order of first appearance.
+_SORTED_LABELS = ("user_id", "artist_id")
+_LABELS = (*_SORTED_LABELS, "tier", "market", "month")
+
+
+def _categorized(
+    streams: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Index]]]:
+    """``streams`` with each label column factorized once, and the ids' codes and labels.
+
+    ``tier``, ``market`` and ``month`` become categoricals (same index), so the
+    checks of :func:`validate_log` (tiers among the choices) and the prices run
+    over codes and a few categories instead of millions of strings; ``user_id``
+    and ``artist_id`` stay as they are (their one check, missing values, is cheap)
+    and their sorted codes are returned. Categorical columns are kept as they are.
+    """
+    coded, ids = {}, {}
+    for name in _LABELS:
+        if name in streams.columns and not isinstance(streams[name].dtype, pd.CategoricalDtype):
+            codes, uniques = _factorize(
+                streams[name], sort=name in _SORTED_LABELS, one_value=name == "month"
+            )
+            if name in _SORTED_LABELS:
+                ids[name] = (codes, uniques)
+                continue
+            dtype = pd.CategoricalDtype(uniques)
+            coded[name] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return (streams.assign(**coded) if coded else streams), ids
+
+
+def _factorize(labels: pd.Series, sort: bool, one_value: bool) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize``; with ``one_value``, first a cheap test for a column of one value
+    (a monthly log's ``month``); with ``sort``, the distinct labels sorted and the codes
+    renumbered (cheaper than sorting inside ``pd.factorize``)."""
+    if one_value and len(labels) and pd.notna(first := labels.iloc[0]):
+        if bool((labels == first).all()):
+            return np.zeros(len(labels), dtype=np.int64), pd.Index([first], dtype=labels.dtype)
+    codes, uniques = pd.factorize(labels)
+    if not sort:
+        return codes, uniques
+    try:
+        order = uniques.argsort()
+    except TypeError:  # labels of mixed types: pandas' own order
+        return pd.factorize(labels, sort=True)
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order], rank[-1] = np.arange(len(order)), -1  # code -1 (missing) stays -1
+    return rank[codes], uniques[order]
+
+
+#: :data:`LOG_COLUMNS` for a log whose ``streams`` are integers >= 0 by dtype and minimum:
+#: the per-value number checks have nothing left to find (only missing values).
+_COUNTED_COLUMNS = tuple(Column("streams") if c.name == "streams" else c for c in LOG_COLUMNS)
+
+
+def _validated(streams: pd.DataFrame, source: str) -> pd.DataFrame:
+    """:func:`validate_log`, skipping the number checks of an integer ``streams`` >= 0."""
+    counts = streams["streams"] if "streams" in streams.columns else None
+    whole = counts is not None and counts.dtype.kind in "iu" and len(counts) > 0
+    if whole and counts.min() >= 0:
+        return validate_frame(streams, _COUNTED_COLUMNS, source=source)
+    return validate_log(streams, source=source)
+
+
 def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
     if isinstance(streams, _Log):
         return streams
-    validate_log(streams, source=source)
-    user, users = integer_codes(streams["user_id"], sort=True)
-    artist, artists = integer_codes(streams["artist_id"], sort=True)
+    if not isinstance(streams, pd.DataFrame):
+        validate_log(streams, source=source)  # raises: not a DataFrame
+    streams, ids = _categorized(streams)
+    streams = _validated(streams, source)
+    user, users = ids.get("user_id") or integer_codes(streams["user_id"], sort=True)
+    artist, artists = ids.get("artist_id") or integer_codes(streams["artist_id"], sort=True)
     counts = streams["streams"].to_numpy()
     counts = counts.astype(np.int64) if counts.dtype.kind != "i" else counts
-    month = integer_codes(streams["month"])[0] if "month" in streams.columns else None
-    market = integer_codes(streams["market"])[0] if "market" in streams.columns else None
+    month = streams["month"].cat.codes.to_numpy() if "month" in streams.columns else None
+    market = streams["market"].cat.codes.to_numpy() if "market" in streams.columns else None
     payer, first = _codes(user, *([] if month is None else [month]))
     zeros = np.zeros(len(user), dtype=np.int64)
-    pool, _ = _codes(zeros if market is None else market, *([] if month is None else [month]))
+    pool, _ = _codes(
+        zeros if market is None else market, *([] if month is None else [month]), rows=False
+    )
     row = np.maximum(first, 0)  # payers without rows: weight 0 (payment 0, no streams)
-    paid = row_payments(streams)
-    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float)[row], 0.0)
+    paid = row_payments(streams, rows=row)  # each payer's first row
+    payment = None if paid is None else np.where(first >= 0, paid.to_numpy(dtype=float), 0.0)
     return _Log(
         user, artist, counts, users, artists, streams, payer, user[row], pool, pool[row], payment
     )

@@ -50,6 +50,7 @@ from valuelab.scoring.scores import (
     read_accounts,
     score_accounts,
     validate_accounts,
+    with_currency,
 )
 
 __all__ = [
@@ -92,4 +93,5 @@ __all__ = [
     "segment_portfolio",
     "validate_accounts",
     "validation_test",
+    "with_currency",
 ]

@@ -73,7 +73,9 @@ def funnel_actuals(
     deals_won: float,
     new_revenue: float,
 ) -> dict[str, float]:
-    """Counted stages of a quarter -> the revenue tree's inputs (counts, rates 0-1, EUR/deal).
+    """Counted stages of a quarter -> the revenue tree's inputs (counts, rates 0-1, money/deal).
+
+    ``new_revenue`` and so ``deal_size`` are in the funnel table's currency.
 
     A stage after an empty one has rate 0. ``deal_size`` = revenue / deals won
     (0 without deals).
@@ -163,7 +165,8 @@ def for_account(account_id: str, inputs: pd.DataFrame | None = None) -> pd.DataF
     """:func:`inputs_behind` for one account from a funnel table (default ``account_inputs``).
 
     Returns None when the table has no row for the account (its goal is not
-    revenue growth, or no input metrics were recorded).
+    revenue growth, or no input metrics were recorded). The revenue column is
+    ``new_revenue`` (a mapped source's role), or the shipped ``new_revenue_eur``.
 
     Examples
     --------
@@ -191,6 +194,6 @@ def for_account(account_id: str, inputs: pd.DataFrame | None = None) -> pd.DataF
         r["demos"],
         r["proposals"],
         r["deals_won"],
-        r["new_revenue_eur"],
+        r["new_revenue"] if "new_revenue" in r.index else r["new_revenue_eur"],
     )
     return inputs_behind(outcome_tree(), actual)

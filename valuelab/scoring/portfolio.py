@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, format_value
 
 __all__ = [
     "EXPANSION_CUTOFF",
@@ -105,7 +105,8 @@ def segment_portfolio(scored: pd.DataFrame, by: str | None = None) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        ``accounts`` (count), ``arr_eur`` (EUR/year at stake), ``arr_pct``
+        ``accounts`` (count), ``arr`` (ARR at stake, a year's, in the scored
+        table's currency: ``attrs["currency"]``, carried over), ``arr_pct``
         (percent of the portfolio's ARR), ``value_realized`` (mean, 0-100).
 
     Examples
@@ -117,46 +118,50 @@ def segment_portfolio(scored: pd.DataFrame, by: str | None = None) -> pd.DataFra
     ...         "value_perceived": [80, 80],
     ...         "value_expansion": [10, 10],
     ...         "open_to_buy": [True, True],
-    ...         "arr_eur": [300.0, 100.0],
+    ...         "arr": [300.0, 100.0],
     ...         "value_realized": [20, 80],
     ...     }
     ... )
     >>> segment_portfolio(s)["arr_pct"].tolist()
     [75.0, 0.0, 25.0]
     """
-    _need(scored, ["arr_eur", "value_realized"], "scored")
+    _need(scored, ["arr", "value_realized"], "scored")
     frame = scored.assign(group=pd.Categorical(classify(scored), categories=GROUPS))
     keys = ["group"] + ([by] if by else [])
     if by:
         _need(scored, [by], "scored")
     table = frame.groupby(keys, observed=False).agg(
-        accounts=("arr_eur", "size"),
-        arr_eur=("arr_eur", "sum"),
+        accounts=("arr", "size"),
+        arr=("arr", "sum"),
         value_realized=("value_realized", "mean"),
     )
-    table.insert(2, "arr_pct", table["arr_eur"] / float(scored["arr_eur"].sum()) * 100)
+    table.insert(2, "arr_pct", table["arr"] / float(scored["arr"].sum()) * 100)
+    table.attrs["currency"] = scored.attrs.get("currency")
     return table
 
 
 def by_impact_area(scored: pd.DataFrame) -> pd.DataFrame:
     """Per area of impact: accounts, ARR, mean scores and the share at churn risk (percent).
 
+    ``arr`` is in the scored table's currency (``attrs["currency"]``, carried over).
+
     Source: VCubed's areas of impact (see the module's References).
     """
-    _need(scored, ["impact_area", "arr_eur", "value_realized", "rbo", "value_perceived"], "scored")
+    _need(scored, ["impact_area", "arr", "value_realized", "rbo", "value_perceived"], "scored")
     frame = scored.assign(
         at_risk=classify(scored) == GROUPS[0],
         area=pd.Categorical(scored["impact_area"], categories=IMPACT_AREAS),
     )
     table = frame.groupby("area", observed=False).agg(
-        accounts=("arr_eur", "size"),
-        arr_eur=("arr_eur", "sum"),
+        accounts=("arr", "size"),
+        arr=("arr", "sum"),
         value_realized=("value_realized", "mean"),
         rbo=("rbo", "mean"),
         value_perceived=("value_perceived", "mean"),
         at_risk_pct=("at_risk", "mean"),
     )
     table["at_risk_pct"] *= 100
+    table.attrs["currency"] = scored.attrs.get("currency")
     return table.sort_values("value_realized", kind="stable")
 
 
@@ -204,7 +209,9 @@ def next_actions(row: pd.Series) -> list[str]:
     self-reported outcome needs validating with the customer persona;
     whitespace (expansion >= 60 and open to buy) gets the next best value; a
     high value-unknown score (>= 60) feeds product and marketing. With none of
-    these: keep the quarterly value review.
+    these: keep the quarterly value review. ARR is written in the row's
+    currency (``row.attrs["currency"]``, which a scored table's rows carry;
+    "currency not declared" without one).
 
     Examples
     --------
@@ -219,7 +226,7 @@ def next_actions(row: pd.Series) -> list[str]:
     ...         "value_unknown": 10,
     ...         "open_to_buy": False,
     ...         "rbo_validated": True,
-    ...         "arr_eur": 1000.0,
+    ...         "arr": 1000.0,
     ...     }
     ... )
     >>> next_actions(row)
@@ -227,7 +234,8 @@ def next_actions(row: pd.Series) -> list[str]:
     """
     actions = []
     if row["band"] == "red":
-        actions.append(f"Escalate: churn risk, {float(row['arr_eur']):,.0f} EUR ARR at stake.")
+        arr = format_value("arr", float(row["arr"]), currency=row.attrs.get("currency"))
+        actions.append(f"Escalate: churn risk; ARR at stake: {arr}.")
     if row["goal_status"] == "off track":
         pct = float(row["goal_attainment"]) * 100
         actions.append(

@@ -5,7 +5,10 @@ VCubed [2]_ (the five perceived-value scores) propose them as *leading*
 indicators of churn and expansion but give no formulas; valuelab defines them
 here, explicitly. Every score is on 0-100 (higher is better).
 
-Input (one row per account, :data:`ACCOUNT_COLUMNS`): id, segment, ARR; the
+Input (one row per account, :data:`ACCOUNT_COLUMNS`): id, segment, ARR
+(``arr``, a year's recurring revenue in the table's currency,
+``attrs["currency"]``; the shipped sample's ``arr_eur`` is read as ``arr`` in
+EUR, :func:`with_currency`); the
 customer's goal (metric, baseline, target, current, months elapsed, horizon);
 survey or validation answers per score; whether each answer was *validated*
 with a customer persona or only *self-reported*; optionally usage, an NPS
@@ -93,6 +96,7 @@ __all__ = [
     "read_accounts",
     "score_accounts",
     "validate_accounts",
+    "with_currency",
 ]
 
 #: Projected attainment (share 0-1 of the target) at or above which a goal is
@@ -193,7 +197,7 @@ _SEGMENTS = ("SMB", "Mid-market", "Enterprise")
 ACCOUNT_COLUMNS = (
     Column("account_id", kind="str", unique=True),
     Column("segment", kind="str", choices=_SEGMENTS),
-    Column("arr_eur", kind="number", min=0, unit="EUR/year"),
+    Column("arr", kind="number", min=0, unit="currency per year (attrs currency)"),
     Column("goal_metric", kind="str", unit="text"),
     Column("goal_baseline", kind="number", unit="goal unit"),
     Column("goal_target", kind="number", unit="goal unit"),
@@ -221,6 +225,49 @@ _VALIDATED = {
 }
 
 
+#: The shipped sample's money column -> the role it plays; the sample is in EUR.
+_SHIPPED_MONEY = {"arr_eur": "arr"}
+
+
+def with_currency(
+    df: pd.DataFrame, currency: str | None = None, source: str = "accounts"
+) -> pd.DataFrame:
+    """The account table with ``arr`` and ``attrs["currency"]`` set.
+
+    A shipped-layout ``arr_eur`` column (the sample, an old file) becomes
+    ``arr`` in EUR; otherwise the currency is ``currency``, else the table's
+    own ``attrs["currency"]`` (a mapped source's :meth:`to_pandas` sets it),
+    else ``None`` (not declared: labels say so).
+
+    Raises
+    ------
+    InputError
+        ``currency`` differing from the one the table carries (or EUR for
+        ``arr_eur``): one amount in two currencies.
+
+    Examples
+    --------
+    >>> t = with_currency(pd.DataFrame({"arr_eur": [1.0]}))
+    >>> list(t.columns), t.attrs["currency"]
+    (['arr'], 'EUR')
+    """
+    carried = df.attrs.get("currency")
+    if "arr" not in df.columns and set(_SHIPPED_MONEY) & set(df.columns):
+        df, carried = df.rename(columns=_SHIPPED_MONEY), "EUR"
+    else:
+        df = df.copy(deep=False)
+    given = carried if currency is None else str(currency).upper()
+    if carried is not None and given != carried:
+        raise InputError(
+            f"ARR is in {carried}, not {given}",
+            source=source,
+            column="arr",
+            expected=f"one currency: {carried}",
+        )
+    df.attrs["currency"] = given
+    return df
+
+
 def validate_accounts(df: pd.DataFrame, source: str = "accounts") -> pd.DataFrame:
     """Check an account table against :data:`ACCOUNT_COLUMNS`; every problem at once.
 
@@ -233,6 +280,8 @@ def validate_accounts(df: pd.DataFrame, source: str = "accounts") -> pd.DataFram
     InputError
         Naming each bad column and the accounts (rows) concerned.
     """
+    if isinstance(df, pd.DataFrame):
+        df = with_currency(df, source=source)
     if isinstance(df, pd.DataFrame) and "account_id" in df.columns:
         df = df.set_index(pd.Index(df["account_id"].astype(str), name="account_id"))
     problems: list[InputError] = []
@@ -348,7 +397,8 @@ def score_accounts(
         The input rows (same index) with ``goal_attainment`` (share 0-1,
         clipped), ``goal_status``, the five scores ``rbo``,
         ``value_perceived``, ``value_expansion``, ``value_unknown``,
-        ``value_realized`` (0-100), ``confidence`` (0-1) and ``band`` added.
+        ``value_realized`` (0-100), ``confidence`` (0-1) and ``band`` added;
+        ``arr`` in ``attrs["currency"]`` (:func:`with_currency`).
 
     Examples
     --------
@@ -363,6 +413,7 @@ def score_accounts(
             f"unknown policy {policy!r}", source="policy", expected=", ".join(POLICIES)
         )
     w = _weights(weights)
+    df = with_currency(df, source=source)
     validate_accounts(df, source=source)
     out = df.copy()
     attainment = _add_goal_progress(df, out)
@@ -435,7 +486,9 @@ def read_accounts(source, name: str | None = None) -> pd.DataFrame:
     return accounts_frame(df, label)
 
 
-def accounts_frame(df: pd.DataFrame, source: str = "accounts") -> pd.DataFrame:
+def accounts_frame(
+    df: pd.DataFrame, source: str = "accounts", currency: str | None = None
+) -> pd.DataFrame:
     """An account table from any reader (a CSV, a mapped source's ``to_pandas()``), validated.
 
     Whole-number answers become nullable integers; words for true and false
@@ -449,13 +502,22 @@ def accounts_frame(df: pd.DataFrame, source: str = "accounts") -> pd.DataFrame:
         Columns :data:`ACCOUNT_COLUMNS`, one row per account.
     source : str
         Where it came from, for messages.
+    currency : str, optional
+        ISO 4217 code of ``arr`` when the table does not carry it
+        (:func:`with_currency`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Validated, ``arr`` in ``attrs["currency"]`` (``None``: not declared).
 
     Raises
     ------
     InputError
-        Every bad column and account, naming ``source``.
+        Every bad column and account, naming ``source``; a currency other than
+        the one the table carries.
     """
-    df = df.copy()
+    df = with_currency(df, currency, source).copy()
     for col in _INT_COLUMNS:
         if col in df.columns:
             numbers = pd.to_numeric(df[col], errors="coerce")

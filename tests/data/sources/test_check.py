@@ -50,5 +50,11 @@ def test_a_table_of_a_shipped_layout_is_checked_by_kind_rows_and_freshness():
     text = open_source(crm, kind="accounts", freshness="loaded").check().to_text()
     assert "kind: accounts" in text and "rows: 436" in text
     assert "freshness: 2025-03-01T06:00:00" in text and "date range" not in text
+    assert "currency: EUR" in text  # the shipped arr_eur column declares it
+    theirs = crm.head(5).rename(columns={"arr_eur": "ARR"})
+    bare = open_source(theirs, kind="accounts", arr="ARR").check().to_text()
+    assert "currency: not declared" in bare and "amounts carry no declared currency" in bare
+    usd = open_source(theirs, kind="accounts", arr="ARR", currency="USD").check().to_text()
+    assert "currency: USD" in usd and "declared currency" not in usd
     with pytest.raises(InputError, match="no column 'loadd' for role 'freshness'"):
         open_source(crm, kind="accounts", freshness="loadd")

@@ -4,8 +4,12 @@ Jupyter Server's own checks do the work, configured here
 (:func:`access_settings`):
 
 - **Host allowlist** (``allow_remote_access=False``): a request whose ``Host``
-  is not a loopback address, ``localhost`` or the host of ``--public-url``
-  (``local_hostnames``) gets 403 — a DNS-rebinding page cannot drive the apps.
+  is not a loopback address, ``localhost``, the host of ``--public-url``
+  (``local_hostnames``) or the address given to ``--host`` gets 403 — a
+  DNS-rebinding page cannot drive the apps. (Jupyter Server compares only
+  names with ``local_hostnames``: :meth:`Guard.check_host` also lets through
+  the IP address of ``--public-url`` or ``--host``, which no rebinding page
+  can send as its ``Host``.)
 - **Origin** (websockets): the ``Origin`` must be the ``Host`` or the origin of
   ``--public-url`` (``allow_origin``, for a reverse proxy that rewrites ``Host``).
 - **Token** (Jupyter Server's ``IdentityProvider``): ``?token=`` on a first
@@ -13,6 +17,11 @@ Jupyter Server's own checks do the work, configured here
   the page is reloaded without the token (:class:`Guard`), so shared links and
   saved reports never carry it. Without a token configured, every browser still
   gets a signed cookie with an anonymous id.
+- **New visitors per address** (:class:`ServeIdentity`): each request without
+  a cookie (with the token, or on loopback without one) makes a new visitor;
+  an address may make ``--new-visitors-per-minute`` of them (bursts of as
+  many), then gets 429 — dropping the cookie does not buy a fresh per-visitor
+  cap at will.
 
 :class:`Guard`, mixed into every handler the server routes, answers 403 (not
 a login redirect) to a request with neither the token nor the cookie, and 403
@@ -26,15 +35,21 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
+import time
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit
 
+from jupyter_server.auth.identity import PasswordIdentityProvider, User
 from tornado import web
 
 __all__ = [
     "Guard",
+    "NewVisitors",
+    "ServeIdentity",
     "access_settings",
     "client_key",
+    "cookie_options",
     "guarded",
     "is_loopback",
     "visitor_token",
@@ -73,22 +88,44 @@ def visitor_token(host: str, token: str = "") -> str:
     return secrets.token_urlsafe(24)
 
 
-def access_settings(public_url: str = "", client_header: str = "") -> dict[str, Any]:
+def _address(host: str) -> str | None:
+    """``host`` as a normalised IP address (None: a name)."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+def access_settings(
+    public_url: str = "", client_header: str = "", host: str = "", new_visitors: int = 0
+) -> dict[str, Any]:
     """The tornado settings of the host, origin and visitor checks.
+
+    ``host`` is the address the server listens on (allowed as a ``Host`` when
+    it is one address, not a wildcard); ``new_visitors`` the visitors an
+    address may make a minute (0: no limit).
 
     Examples
     --------
     >>> s = access_settings("https://apps.example.com/")
     >>> s["allow_remote_access"], s["local_hostnames"], s["allow_origin"]
     (False, ['localhost', 'apps.example.com'], 'https://apps.example.com')
+    >>> access_settings("http://192.0.2.7:8866/", host="0.0.0.0")["valuelab_addresses"]
+    ['192.0.2.7']
     """
-    names = ["localhost"]
+    names, addresses = ["localhost"], []
     origin = ""
     if public_url:
         parsed = urlparse(public_url)
-        if parsed.hostname and parsed.hostname not in names:
-            names.append(parsed.hostname)
-        origin = f"{parsed.scheme}://{parsed.netloc}"
+        name = (parsed.hostname or "").lower()
+        if _address(name):
+            addresses.append(_address(name))
+        elif name and name not in names:
+            names.append(name)
+        origin = f"{parsed.scheme}://{parsed.netloc}".lower()
+    bound = _address(host)
+    if bound and not ipaddress.ip_address(bound).is_unspecified and bound not in addresses:
+        addresses.append(bound)
     return {
         "allow_remote_access": False,
         "local_hostnames": names,
@@ -96,7 +133,40 @@ def access_settings(public_url: str = "", client_header: str = "") -> dict[str, 
         # Guard answers 403 itself: no redirect to a login page
         "allow_unauthenticated_access": True,
         "valuelab_client_header": client_header,
+        "valuelab_addresses": addresses,
+        "valuelab_new_visitors": NewVisitors(new_visitors),
     }
+
+
+def cookie_options(public_url: str = "") -> dict[str, Any]:
+    """The visitor cookie's flags: ``HttpOnly``, ``SameSite=Lax``, ``Secure`` behind HTTPS.
+
+    Sent with same-site requests (the close beacon) and with a shared link
+    followed from elsewhere, never to scripts. Jupyter Server marks it
+    ``Secure`` when the request itself is HTTPS (``--certfile``); behind a
+    reverse proxy that ends TLS the request is plain HTTP, so an ``https``
+    public URL marks it ``Secure`` here.
+
+    Examples
+    --------
+    >>> cookie_options("https://apps.example.com/")
+    {'samesite': 'Lax', 'httponly': True, 'secure': True}
+    >>> cookie_options()
+    {'samesite': 'Lax', 'httponly': True}
+    """
+    found: dict[str, Any] = {"samesite": "Lax", "httponly": True}
+    if public_url.lower().startswith("https://"):
+        found["secure"] = True
+    return found
+
+
+def _where(handler: web.RequestHandler) -> str:
+    """The address a request comes from: a trusted local proxy's header, else the peer."""
+    header = handler.settings.get("valuelab_client_header", "")
+    value = handler.request.headers.get(header, "") if header else ""
+    if value and is_loopback(handler.request.remote_ip or ""):
+        return value.split(",")[0].strip()
+    return handler.request.remote_ip or ""
 
 
 def client_key(handler: web.RequestHandler) -> str:
@@ -107,7 +177,7 @@ def client_key(handler: web.RequestHandler) -> str:
     header = handler.settings.get("valuelab_client_header", "")
     value = handler.request.headers.get(header, "") if header else ""
     if value and is_loopback(handler.request.remote_ip or ""):
-        key = "address:" + value.split(",")[0].strip()
+        key = "address:" + _where(handler)
     else:
         user = handler.current_user
         key = "cookie:" + (getattr(user, "username", "") or "")
@@ -123,9 +193,57 @@ def without_token(uri: str) -> str:
     >>> without_token("/voila/render/a.ipynb?token=s3cret&year=2020")
     '/voila/render/a.ipynb?year=2020'
     """
-    parsed = urlparse(uri)
+    parsed = urlsplit(uri)  # (urlparse would drop a path's ";params")
     query = [(k, v) for k, v in parse_qsl(parsed.query, keep_blank_values=True) if k != "token"]
     return parsed.path + (f"?{urlencode(query)}" if query else "")
+
+
+class NewVisitors:
+    """How many new visitors each address may make: ``per_minute``, in bursts of as many.
+
+    A token bucket per address (0: no limit).
+
+    Examples
+    --------
+    >>> limit = NewVisitors(2)
+    >>> [limit.admit("203.0.113.9", now=0.0) for _ in range(3)], limit.admit("198.51.100.7", 0.0)
+    ([True, True, False], True)
+    >>> limit.admit("203.0.113.9", now=30.0)  # one more after half a minute
+    True
+    """
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = int(per_minute)
+        self.buckets: dict[str, tuple[float, float]] = {}  # address -> (time, tokens)
+
+    def admit(self, address: str, now: float | None = None) -> bool:
+        """Whether ``address`` may make one more visitor now (and count it)."""
+        if self.per_minute <= 0:
+            return True
+        now = time.monotonic() if now is None else now
+        full = float(self.per_minute)
+        last, tokens = self.buckets.get(address, (now, full))
+        tokens = min(full, tokens + (now - last) * full / 60)
+        if len(self.buckets) > 10_000:  # forget addresses whose buckets are full again
+            self.buckets = {a: b for a, b in self.buckets.items() if now - b[0] < 60}
+        if tokens < 1:
+            self.buckets[address] = (now, tokens)
+            return False
+        self.buckets[address] = (now, tokens - 1)
+        return True
+
+
+class ServeIdentity(PasswordIdentityProvider):
+    """Jupyter Server's token identity; new visitors limited per address (:class:`NewVisitors`).
+
+    Over the limit a request gets 429 and no cookie.
+    """
+
+    def generate_anonymous_user(self, handler: web.RequestHandler) -> User:
+        limit = handler.settings.get("valuelab_new_visitors")
+        if limit is not None and not limit.admit(_where(handler)):
+            raise web.HTTPError(429, "too many new visitors from %s", _where(handler))
+        return super().generate_anonymous_user(handler)
 
 
 class Guard:
@@ -133,6 +251,14 @@ class Guard:
 
     Put it first in the bases of a :class:`jupyter_server.base.handlers.JupyterHandler`.
     """
+
+    def check_host(self) -> bool:
+        """Jupyter Server's check, and the IP address of ``--public-url`` or ``--host``."""
+        handler: Any = self
+        name = re.sub(r":\d+$", "", handler.request.host or "")
+        if _address(name) in handler.settings.get("valuelab_addresses", ()):
+            return True
+        return bool(super().check_host())  # type: ignore[misc]
 
     async def prepare(self) -> None:
         handler: Any = self
@@ -148,6 +274,8 @@ class Guard:
         if kernel_id and capacity is not None:
             if capacity.owner(kernel_id) != client_key(handler):
                 raise web.HTTPError(403, "not this visitor's kernel")
+            if kernel_id not in handler.kernel_manager:  # closed or culled (a websocket hung)
+                raise web.HTTPError(404, "no such kernel")
         if (
             handler.request.method == "GET"
             and handler.get_query_argument("token", None) is not None
@@ -160,6 +288,8 @@ class Guard:
         handler: Any = self
         reason = _REASONS.get(status_code, "Something went wrong")
         handler.set_header("Content-Type", "text/html; charset=UTF-8")
+        if status_code == 429:
+            handler.set_header("Retry-After", "60")
         handler.finish(
             f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{status_code}"
             f"</title></head><body><h1>{status_code}: {reason}</h1></body></html>"
@@ -170,14 +300,29 @@ _REASONS = {
     403: "Forbidden (open the link you were given, with its token, once)",
     404: "Not found",
     405: "Method not allowed",
+    429: "Too many new visitors from your address: try again in a minute",
 }
 
 
 class _NotFound:
-    """A file handler answers 404 to a path it refuses (403) or cannot parse (500)."""
+    """A file handler answers 404 to a path it refuses (403) or cannot parse (500).
+
+    A file it sends cannot act as a page of this server: opened on its own (an
+    SVG image with a script, say) it is sandboxed and may load nothing.
+    """
+
+    def set_extra_headers(self, path: str) -> None:
+        super().set_extra_headers(path)  # type: ignore[misc]
+        handler: Any = self
+        handler.set_header(
+            "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        )
 
     def _handle_request_exception(self, e: BaseException) -> None:
-        known = getattr(self, "current_user", None) is not None  # else Guard's own 403
+        # the user as prepare() found it: a path that cannot be decoded fails before
+        # prepare, and asking for the user then would raise inside this handler
+        # (the request would never be answered)
+        known = getattr(self, "_current_user", None) is not None  # else Guard's own 403
         if not isinstance(e, web.HTTPError) or (e.status_code == 403 and known):
             e = web.HTTPError(404)
         super()._handle_request_exception(e)  # type: ignore[misc]

@@ -5,12 +5,15 @@
   its report kernel) against a global cap and each visitor's kernels against a
   per-visitor cap; over either, a page view gets :func:`busy_page` (503) and
   no kernel.
-- :class:`ServeKernels` (the server's kernel manager) caps each kernel's address
-  space (``RLIMIT_AS``, as the report engine does for report kernels) and
-  remembers which visitor's page started it.
+- :class:`ServeKernels` (the server's kernel manager) remembers which visitor's
+  page started each kernel; its kernels (:class:`ServeKernel`) have their
+  address space capped (``RLIMIT_AS``, as the report engine does for report
+  kernels) each time they start, a restart included.
 - :class:`ServeConnection` (each page's websocket) passes at most
-  ``messages_per_second`` widget messages a second from the page to its kernel
-  (bursts of twice that), and keeps error text in the server log: an ``error``
+  ``messages_per_second`` widget messages a second from the pages of a kernel
+  to it (bursts of twice that; a second websocket to the kernel shares the
+  budget), shuts a restarted kernel down (its app is gone: the page says so
+  and offers a reload), and keeps error text in the server log: an ``error``
   message reaches the page as a generic line with an error id, its traceback
   only the log; text a kernel writes to stderr (warnings, in an ``Output``
   widget or not) is logged and not sent.
@@ -18,6 +21,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import html
 import re
@@ -28,14 +32,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Int
+from jupyter_server.services.kernels.kernelmanager import (
+    AsyncMappingKernelManager,
+    ServerKernelManager,
+)
+from traitlets import Int, default
 
 __all__ = [
     "ERROR_MESSAGE",
     "VIEW",
     "Capacity",
     "ServeConnection",
+    "ServeKernel",
     "ServeKernels",
     "busy_page",
     "limit_memory",
@@ -121,20 +129,36 @@ def limit_memory(pid: int, max_memory_mb: int) -> None:
         resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
 
 
+class ServeKernel(ServerKernelManager):
+    """One kernel of the server: its address space capped each time its process starts.
+
+    The cap is its parent's (:class:`ServeKernels`) ``max_memory_mb``; a restart
+    (after a crash, or a ``shutdown_request`` with ``restart``) starts a new
+    process, capped as the first.
+    """
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(self.provisioner, "pid", None)
+        if pid:
+            limit_memory(pid, int(getattr(self.parent, "max_memory_mb", 0)))
+
+
 class ServeKernels(AsyncMappingKernelManager):
-    """The server's kernel manager: each kernel's memory capped, each page's visitor kept."""
+    """The server's kernel manager: memory-capped kernels (:class:`ServeKernel`), visitors kept."""
 
     max_memory_mb = Int(0, config=True, help="MB of address space per kernel (0: no cap)")
+
+    @default("kernel_manager_class")
+    def _default_kernel_manager_class(self) -> str:
+        return "valuelab.apps.serving.capacity.ServeKernel"
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         kernel_id = await super().start_kernel(*args, **kwargs)
         view = VIEW.get()
         if view is not None and kwargs.get("env", {}).get("VOILA_PREHEAT") == "False":
             view[0].claim(kernel_id)  # a page's own kernel (the pool was empty)
-        provisioner = getattr(self.get_kernel(kernel_id), "provisioner", None)
-        pid = getattr(provisioner, "pid", None)
-        if pid:
-            limit_memory(pid, self.max_memory_mb)
+            self.log.info("kernel %s started for a page of %s", kernel_id, view[2])
         return kernel_id
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
@@ -160,18 +184,32 @@ class ServeConnection(ZMQChannelsWebsocketConnection):
     messages_per_second = Int(30, config=True, help="widget messages a page may send a second")
 
     def handle_incoming_message(self, incoming_msg: Any) -> None:
+        # the budget is the kernel's (kept on its manager): a new websocket does not refill it
+        holder = self.multi_kernel_manager.get_kernel(self.kernel_id)
         now = time.monotonic()
         rate = float(self.messages_per_second)
-        last, tokens = getattr(self, "_bucket", (now, 2 * rate))
+        last, tokens = getattr(holder, "_valuelab_bucket", (now, 2 * rate))
         tokens = min(2 * rate, tokens + (now - last) * rate)
         if tokens < 1:
-            self._bucket = (now, tokens)
+            holder._valuelab_bucket = (now, tokens)
             if not getattr(self, "_warned", False):
                 self.log.warning("kernel %s: widget messages over the rate limit", self.kernel_id)
                 self._warned = True
             return
-        self._bucket = (now, tokens - 1)
+        holder._valuelab_bucket = (now, tokens - 1)
         super().handle_incoming_message(incoming_msg)
+
+    def on_kernel_restarted(self) -> None:
+        """A restarted kernel has lost its app: shut it down, the page says so (status dead)."""
+        self.log.warning("kernel %s restarted: its app is gone, shutting it down", self.kernel_id)
+        self._send_status_message("dead")
+        km = self.multi_kernel_manager
+        holder = km.get_kernel(self.kernel_id) if self.kernel_id in km else None
+        if holder is not None and not getattr(holder, "_valuelab_closing", False):
+            # once, whatever the pages connected; the task is kept until it is done
+            holder._valuelab_closing = asyncio.ensure_future(
+                km.shutdown_kernel(self.kernel_id, now=True)
+            )
 
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
         _, parts = self.session.feed_identities(outgoing_msg)

@@ -33,8 +33,10 @@ MAX_KERNELS = 24
 CLIENT_KERNELS = 4
 #: MB of address space one kernel may map (the report engine's default).
 MAX_MEMORY_MB = 8192
-#: Widget messages per second one websocket may send (bursts of twice that pass).
+#: Widget messages per second a kernel's pages may send (bursts of twice that pass).
 MESSAGES_PER_SECOND = 30
+#: New visitors (signed cookies) one address may make a minute (bursts of as many).
+NEW_VISITORS_PER_MINUTE = 30
 _NAME = re.compile(r"^\w[\w .,&()+-]{0,59}$")
 
 
@@ -53,6 +55,7 @@ class ServeConfig:
     client_kernels: int = CLIENT_KERNELS
     max_memory_mb: int = MAX_MEMORY_MB
     messages_per_second: int = MESSAGES_PER_SECOND
+    new_visitors_per_minute: int = NEW_VISITORS_PER_MINUTE
     client_header: str = ""
     cull_idle_seconds: int = 300
     cull_interval_seconds: int = 60
@@ -66,7 +69,12 @@ class ServeConfig:
         InputError
             Naming the setting and what was expected.
         """
-        positive = ("max_kernels", "client_kernels", "messages_per_second")
+        positive = (
+            "max_kernels",
+            "client_kernels",
+            "messages_per_second",
+            "new_visitors_per_minute",
+        )
         for name in (*positive, "cull_idle_seconds", "cull_interval_seconds"):
             if int(getattr(self, name)) < 1:
                 raise InputError(f"{name}={getattr(self, name)}", expected="1 or more")

@@ -55,12 +55,12 @@ def _q4() -> float:
 @expect(
     "scoring.q5",
     variable="enterprise_arr_at_risk",
-    hint="segment_portfolio(scored, by='segment'): the churn-risk row of Enterprise, arr_eur.",
+    hint="segment_portfolio(scored, by='segment'): the churn-risk row of Enterprise, arr.",
     tol=0.5,
 )
 def _q5() -> float:
     table = scoring.segment_portfolio(scoring.score_accounts(load("accounts")), by="segment")
-    return float(table.loc[("churn risk", "Enterprise"), "arr_eur"])
+    return float(table.loc[("churn risk", "Enterprise"), "arr"])
 
 
 @question(

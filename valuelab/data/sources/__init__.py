@@ -15,13 +15,14 @@ from valuelab.data.sources.connections import (
     load_connections,
     locate,
 )
-from valuelab.data.sources.kinds import KINDS, TableKind, table_kind
+from valuelab.data.sources.kinds import KINDS, MONEY_ROLES, TableKind, table_kind
 from valuelab.data.sources.mapping import DATE_FORMATS, ROLES, Mapping, read_mapping
-from valuelab.data.sources.source import Source, freshness, open_source
+from valuelab.data.sources.source import Source, concat_frames, freshness, open_source
 
 __all__ = [
     "DATE_FORMATS",
     "KINDS",
+    "MONEY_ROLES",
     "ROLES",
     "CheckReport",
     "Locator",
@@ -29,6 +30,7 @@ __all__ = [
     "Source",
     "TableKind",
     "check_source",
+    "concat_frames",
     "connections_file",
     "freshness",
     "has_password",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from valuelab.core import InputError
-from valuelab.data.sources.kinds import table_kind
+from valuelab.data.sources.kinds import SHIPPED_CURRENCY, table_kind
 from valuelab.data.sources.mapping import Mapping
 from valuelab.data.sources.times import time_column
 
@@ -37,6 +37,7 @@ class Canonical:
     roles: dict[str, str]
     time_format: str
     counts: dict[str, int] = field(default_factory=dict)
+    currency: str | None = None
 
 
 def missing_column(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
@@ -57,6 +58,8 @@ def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str,
     kind = table_kind(mapping.kind)
     for role in kind.roles:
         column = mapping.column(role)
+        if column not in columns and role not in mapping.columns:
+            column = kind.shipped.get(role, column)  # a shipped table's name (arr_eur)
         if column in columns:
             roles[role] = column
         elif role in mapping.columns or role in kind.required:
@@ -66,6 +69,32 @@ def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str,
     if problems:
         raise InputError(source=where, problems=problems)
     return roles
+
+
+def declared_currency(mapping: Mapping, roles: dict[str, str], where: str) -> str | None:
+    """The amounts' currency: the mapping's, or EUR when found under a shipped ``*_eur`` name.
+
+    Raises
+    ------
+    InputError
+        A shipped EUR column (``arr_eur``) taken for a role while the mapping
+        declares another currency.
+    """
+    shipped = table_kind(mapping.kind).shipped
+    named = [r for r, c in roles.items() if r not in mapping.columns and shipped.get(r) == c]
+    if not named:
+        return mapping.currency
+    if mapping.currency not in (None, SHIPPED_CURRENCY):
+        role = named[0]
+        raise InputError(
+            f"column '{roles[role]}' is named in {SHIPPED_CURRENCY} but the mapping declares "
+            f"{mapping.currency}",
+            source=where,
+            column=roles[role],
+            expected=f"a mapping {role}: COLUMN naming the {mapping.currency} amounts, "
+            f"or currency: {SHIPPED_CURRENCY}",
+        )
+    return SHIPPED_CURRENCY
 
 
 def _typed(col: Any, kind: str, role: str, where: str) -> Any:
@@ -192,7 +221,8 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     Canonical
         The table (``user``, ``time``, then the other roles present; ``refund``
         under ``refunds="separate"``), the role -> column map, the time format
-        used and the counts the checks found.
+        used, the counts the checks found and the amounts' currency
+        (:func:`declared_currency`).
 
     Raises
     ------
@@ -201,10 +231,14 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     """
     roles = resolve_roles(list(table.columns), mapping, where)
     exprs, how, bad, problems = _columns(table, roles, mapping, where)
+    try:
+        currency = declared_currency(mapping, roles, where)
+    except InputError as err:
+        problems.append(err)
     if problems:
         raise InputError(source=where, problems=problems)
     counts = _counts(table, exprs, bad, roles, mapping)
     problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
     if problems:
         raise InputError(source=where, problems=problems)
-    return Canonical(_finish(table, exprs, mapping), roles, how, counts)
+    return Canonical(_finish(table, exprs, mapping), roles, how, counts, currency)

@@ -13,6 +13,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from valuelab.data.sources.kinds import table_kind
+
 __all__ = ["CheckReport", "check_source", "incomplete_months"]
 
 
@@ -62,6 +64,7 @@ class CheckReport:
         if self.kind != "events":  # a table in a shipped layout: no times, no periods
             lines = [f"source: {self.source}", f"kind: {self.kind}", f"roles: {roles}"]
             lines += [f"rows: {self.rows:,}", f"freshness: {self.freshness or 'not declared'}"]
+            lines += [f"currency: {self.currency or 'not declared'}"]
             return "\n".join(lines + [f"problem: {p}" for p in self.problems])
         lines = [
             f"source: {self.source}",
@@ -99,7 +102,8 @@ def incomplete_months(first: _dt.datetime | None, last: _dt.datetime | None) -> 
 def _notes(source: Any) -> list[str]:
     t, notes = source.table, []
     counts = source.counts
-    if "amount" in t.columns and source.currency is None:
+    money = {"amount", *table_kind(source.mapping.kind).shipped}  # arr, new_revenue
+    if money & set(t.columns) and source.currency is None:
         notes.append("amounts carry no declared currency (currency: in the mapping)")
     if counts.get("negative_amount"):
         policy = source.mapping.refunds

@@ -12,11 +12,21 @@ A mapping's ``kind`` says which roles the source's columns can play:
 A role left out of the mapping is looked for under its own name; a required
 role found nowhere is an error (with a did-you-mean among the real columns).
 
+Money roles carry no currency (``arr``, ``new_revenue``, ``amount``): the
+mapping declares it. The shipped tables keep their columns' names (``arr_eur``:
+they are in EUR), so a money role left out of the mapping is looked for under
+its own name, then under the shipped column's (:data:`MONEY_ROLES`), which
+declares EUR. The old role names (``arr_eur: ARR``) are still read, as the new
+role, with a :class:`DeprecationWarning`; they do not declare a currency.
+Spotify's annual figures keep the currency Spotify reported each one in (EUR
+financials, USD payouts): their roles name it, and a mapping of that kind
+declares none.
+
 Examples
 --------
 >>> k = table_kind("accounts")
->>> k.key, k.roles["arr_eur"], "usage" in k.required
-('account_id', 'float64', False)
+>>> k.key, k.roles["arr"], "usage" in k.required, k.shipped["arr"]
+('account_id', 'float64', False, 'arr_eur')
 >>> table_kind("events").required
 ('user', 'time')
 """
@@ -25,11 +35,11 @@ from __future__ import annotations
 
 import difflib
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from valuelab.core import InputError
 
-__all__ = ["KINDS", "ROLES", "TableKind", "table_kind"]
+__all__ = ["KINDS", "MONEY_ROLES", "ROLES", "SHIPPED_CURRENCY", "TableKind", "table_kind"]
 
 #: An event log's roles -> the ibis type of each canonical column.
 ROLES: dict[str, str] = {
@@ -37,6 +47,8 @@ ROLES: dict[str, str] = {
     "time": "timestamp",
     "event": "string",
     "amount": "float64",
+    "cost": "float64",
+    "nps": "float64",
     "account": "string",
     "artist": "string",
     "streams": "int64",
@@ -70,6 +82,14 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
+#: Kind -> {the shipped dataset's money column: the currency-free role it plays}.
+MONEY_ROLES: dict[str, dict[str, str]] = {
+    "accounts": {"arr_eur": "arr"},
+    "account_inputs": {"new_revenue_eur": "new_revenue"},
+}
+#: The currency of the shipped tables' money columns (named ``*_eur``).
+SHIPPED_CURRENCY = "EUR"
+
 #: pandas dtypes of the shipped datasets -> ibis types of the canonical columns.
 _IBIS_TYPES = {
     "string": "string",
@@ -99,12 +119,20 @@ class TableKind:
         Roles the source must have.
     key : str
         The role naming a row (a user, an account, a year): missing on no row.
+    shipped : dict
+        Money role -> the shipped dataset's column for it (named in EUR).
     """
 
     name: str
     roles: dict[str, str]
     required: tuple[str, ...]
     key: str
+    shipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Old role names (the shipped money columns) -> the role they now name."""
+        return {column: role for role, column in self.shipped.items()}
 
     @property
     def events(self) -> bool:
@@ -134,6 +162,7 @@ def table_kind(name: str) -> TableKind:
         return TableKind(name, dict(ROLES), ("user", "time"), key)
     from valuelab.data import datasets  # pandas: only for a shipped layout
 
-    roles = {c: _IBIS_TYPES[t] for c, t in datasets.info(name).dtypes.items()}
+    money = MONEY_ROLES.get(name, {})
+    roles = {money.get(c, c): _IBIS_TYPES[t] for c, t in datasets.info(name).dtypes.items()}
     required = tuple(r for r in roles if r not in optional)
-    return TableKind(name, roles, required, key)
+    return TableKind(name, roles, required, key, {r: c for c, r in money.items()})

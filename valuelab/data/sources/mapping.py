@@ -21,10 +21,15 @@ file or from keyword arguments::
     kind: events                     # or accounts, account_inputs, spotify_annual
     freshness: loaded_at             # a column whose latest value says how fresh the data is
 
+``cost`` is the cost of serving an event's ``amount`` (cost of goods, fees), in the
+same currency; ``nps`` is a Net Promoter Score answer, a whole number 0-10.
 A role left out is looked for under its own name (a column called ``user``).
 The ``kind`` names the roles (:mod:`~valuelab.data.sources.kinds`): an event
 log's (:data:`ROLES`), or the columns of a shipped table, so an accounts table
-maps ``account_id: AccountNo``, ``arr_eur: ARR`` and so on.
+maps ``account_id: AccountNo``, ``arr: ARR`` and so on. Money roles carry no
+currency: ``currency:`` declares it, and results and labels say it (without
+one they say "currency not declared"). The old role names (``arr_eur: ARR``)
+are read as the new ones with a :class:`DeprecationWarning`.
 
 Examples
 --------
@@ -36,6 +41,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import warnings
 import zoneinfo
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -145,8 +151,21 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _renamed(key: str, aliases: dict[str, str], source: str) -> str:
+    """The role an old role name (``arr_eur``) now is, with a deprecation warning."""
+    if key not in aliases:
+        return key
+    warnings.warn(
+        f"{source}: role '{key}' is now '{aliases[key]}' (declare the amounts' currency with "
+        f"currency:); '{key}' will stop being read",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    return aliases[key]
+
+
 def _split(
-    data: dict[str, Any], source: str, roles: dict[str, str]
+    data: dict[str, Any], source: str, roles: dict[str, str], aliases: dict[str, str]
 ) -> tuple[dict, dict, list[InputError]]:
     """Role columns and settings from one flat or ``columns:``-nested dict."""
     columns, settings, problems = {}, {}, []
@@ -155,7 +174,7 @@ def _split(
         problems.append(InputError("not a mapping", source=source, column="columns"))
         nested = {}
     for key, value in [*nested.items(), *((k, v) for k, v in data.items() if k != "columns")]:
-        key = str(key)
+        key = _renamed(str(key), aliases, source)
         if key in roles:
             columns[key] = str(value)
         elif key in _SETTINGS:
@@ -257,12 +276,21 @@ def read_mapping(mapping: Mapping | str | Path | dict | None = None, **kwargs: A
     else:
         base, source = dict(mapping or {}), "mapping"
     kind = _kind(base, kwargs, source)
-    roles = table_kind(kind).roles
-    columns, settings, problems = _split(base, source, roles)
-    more_columns, more_settings, more = _split(kwargs, "arguments", roles)
+    roles, aliases = table_kind(kind).roles, table_kind(kind).aliases
+    columns, settings, problems = _split(base, source, roles, aliases)
+    more_columns, more_settings, more = _split(kwargs, "arguments", roles, aliases)
     columns.update(more_columns)
     settings.update(more_settings)
     problems += more + _settings_problems(settings, source)
+    if kind == "spotify_annual" and settings.get("currency") is not None:
+        problems.append(
+            InputError(
+                "Spotify's figures keep the currency each was reported in (named by its column)",
+                source=source,
+                column="currency",
+                expected="no currency: for kind spotify_annual",
+            )
+        )
     if problems:
         raise InputError(source=source, problems=problems)
     if settings.get("currency") is not None:

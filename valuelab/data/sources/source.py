@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from valuelab.data.sources.kinds import table_kind
 from valuelab.data.sources.mapping import Mapping, read_mapping
 from valuelab.data.sources.readers import duckdb_backend, open_frame, open_located
 
-__all__ = ["Source", "freshness", "open_source"]
+__all__ = ["Source", "concat_frames", "freshness", "open_source"]
 
 #: Kinds of source that live in a database (their freshness is asked, not hashed).
 DATABASES = ("duckdb", "sqlite", "postgres", "ibis")
@@ -132,6 +133,26 @@ class Source:
                 self._cache["freshness"] = last.isoformat() if last is not None else None
         return self._cache["freshness"]
 
+    def to_pandas(self, table: Any = None) -> Any:
+        """``table`` (default: the whole canonical table) as pandas, carrying its currency.
+
+        Parameters
+        ----------
+        table : ibis.Table, optional
+            An expression on :attr:`table` (a segment's rows), computed where
+            the data lives; only its result comes back.
+
+        Returns
+        -------
+        pandas.DataFrame
+            With ``attrs["currency"]`` (ISO 4217 of the money roles, ``None``
+            when undeclared) and ``attrs["provenance"]`` (:meth:`provenance`).
+        """
+        frame = (self.table if table is None else table).to_pandas()
+        frame.attrs["currency"] = self.currency
+        frame.attrs["provenance"] = self.provenance()
+        return frame
+
     def check(self) -> Any:
         """What :func:`~valuelab.data.sources.check.check_source` reports on this source."""
         from valuelab.data.sources.check import check_source
@@ -232,6 +253,7 @@ def open_source(
     mapping = read_mapping(mapping, **mapping_kwargs)
     backend, raw, name, kind = _raw(source, mapping, connections)
     canonical = canonical_table(raw, mapping, name)
+    mapping = dataclasses.replace(mapping, currency=canonical.currency)
     opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     return Source(
         table=canonical.table,
@@ -245,6 +267,36 @@ def open_source(
         counts=canonical.counts,
         raw=raw,
     )
+
+
+def concat_frames(*frames: Any) -> Any:
+    """Rows of several sources' frames (:meth:`Source.to_pandas`) as one, in one currency.
+
+    Parameters
+    ----------
+    *frames : pandas.DataFrame
+        Each with ``attrs["currency"]`` (ISO 4217, or ``None``: not declared).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows in order (a new 0..n-1 index), ``attrs["currency"]`` the
+        common currency and ``attrs["provenance"]`` the list of the frames'.
+
+    Raises
+    ------
+    InputError
+        Frames in two currencies, or one declared and one not: amounts are
+        never added across currencies (convert first, at a rate you state).
+    """
+    import pandas as pd
+
+    from valuelab.core.quantities import common_currency
+
+    currency = common_currency(*frames)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs = {"currency": currency, "provenance": [f.attrs.get("provenance") for f in frames]}
+    return out
 
 
 def freshness(

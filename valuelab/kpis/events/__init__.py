@@ -9,6 +9,7 @@ start as int columns), with a ``complete`` flag per period and ``attrs["provenan
 from valuelab.kpis.events.active_users import actives, rolling_actives, stickiness
 from valuelab.kpis.events.cohorts import activity_churn, cohort_retention
 from valuelab.kpis.events.summary import period_mean
+from valuelab.kpis.events.table import kpi_source, kpi_summary, kpi_table
 from valuelab.kpis.events.value import (
     repeat_purchase,
     time_to_value,
@@ -19,6 +20,9 @@ __all__ = [
     "actives",
     "activity_churn",
     "cohort_retention",
+    "kpi_source",
+    "kpi_summary",
+    "kpi_table",
     "period_mean",
     "repeat_purchase",
     "rolling_actives",

@@ -1,0 +1,226 @@
+"""The product KPI table: hand-computed on a tiny log in another shape, and a plain pandas oracle.
+
+The log: string ids with leading zeros, integer yyyymmdd dates, its own column names and event
+names, amounts in USD with a refund, costs, NPS answers and a tier as the segment. It runs from
+Monday 2024-01-15 to Sunday 2024-03-10: January and March are covered in part.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from valuelab.core.errors import InputError
+from valuelab.data.sources import open_source
+from valuelab.kpis.events import kpi_source, kpi_summary, kpi_table
+from valuelab.kpis.events.table import COLUMNS, describe
+
+ROWS = [  # cust_id, day, what, usd, fees, score, tier
+    ("007", 20240115, "signup", None, None, None, "gold"),
+    ("007", 20240116, "buy", 100.0, 40.0, None, "gold"),
+    ("12", 20240120, "signup", None, None, None, "silver"),
+    ("12", 20240131, "visit", None, None, None, "silver"),
+    ("007", 20240205, "buy", 50.0, 20.0, None, "gold"),
+    ("12", 20240210, "buy", 30.0, 10.0, None, "silver"),
+    ("A9", 20240214, "signup", None, None, None, "silver"),
+    ("12", 20240220, "survey", None, None, 9.0, "silver"),
+    ("A9", 20240225, "survey", None, None, 3.0, "silver"),
+    ("007", 20240301, "survey", None, None, 10.0, "gold"),
+    ("A9", 20240305, "buy", 80.0, 60.0, None, "silver"),
+    ("007", 20240310, "buy", -20.0, None, None, "gold"),  # a refund, netted
+]
+MAPPING = {
+    "user": "cust_id",
+    "time": "day",
+    "event": "what",
+    "amount": "usd",
+    "cost": "fees",
+    "nps": "score",
+    "segment": "tier",
+    "currency": "USD",
+}
+EVENTS = {"start_event": "signup", "value_event": "buy"}
+MONTHS = pd.DatetimeIndex(["2024-01-01", "2024-02-01", "2024-03-01"], name="period_start")
+
+
+@pytest.fixture(scope="module")
+def shaped() -> pd.DataFrame:
+    return pd.DataFrame(ROWS, columns=["cust_id", "day", "what", "usd", "fees", "score", "tier"])
+
+
+@pytest.fixture(scope="module")
+def month(shaped) -> pd.DataFrame:
+    return kpi_table(open_source(shaped, MAPPING), "month", **EVENTS)
+
+
+def test_hand_computed_months(month):
+    assert month.index.equals(MONTHS) and month["complete"].tolist() == [False, True, False]
+    assert month["active_users"].tolist() == [2, 3, 2]
+    # user-days over the days the log covers: Jan 15-31 (17), February (29), Mar 1-10 (10)
+    assert month["dau"].tolist() == pytest.approx([4 / 17, 5 / 29, 3 / 10])
+    assert month["stickiness"].tolist() == pytest.approx([4 / 17 / 2, 5 / 29 / 3, 3 / 10 / 2])
+    # February follows a partial January: no rate; March: 2 of February's 3 users came back
+    assert np.isnan(month["retention_rate"].iloc[:2]).all()
+    assert month["retention_rate"].iloc[2] == pytest.approx(2 / 3)
+    # signup -> first buy: 007 1 day, 12 21 days (January); A9 20 days (February)
+    assert month["ttv_users"].tolist() == [2, 1, 0]
+    assert month["ttv_median_days"].iloc[:2].tolist() == [11.0, 20.0]
+    assert np.isnan(month["nps"].iloc[0]) and month["nps"].iloc[1:].tolist() == [0.0, 100.0]
+    assert month["nps_answers"].tolist() == [0, 2, 1]
+    # March: 80 + the -20 refund; only A9 paid (a refund is not a purchase)
+    assert month["revenue"].tolist() == [100.0, 80.0, 60.0]
+    assert month["cost"].tolist() == [40.0, 30.0, 60.0]
+    assert month["customers"].tolist() == [1, 2, 1]
+    assert month["margin_per_customer"].tolist() == [60.0, 25.0, 0.0]
+    assert month["gross_margin"].tolist() == pytest.approx([0.6, 50 / 80, 0.0])
+    # margin to date per customer by first purchase: 007 130-60, 12 30-10, A9 80-60
+    assert month["ltv_customers"].tolist() == [1, 1, 1]
+    assert month["ltv_to_date"].tolist() == [70.0, 20.0, 20.0]
+    assert (month["segment"] == "all").all() and list(month.columns) == list(COLUMNS)
+
+
+def test_currency_and_provenance_travel_with_the_table(month):
+    facts = month.attrs["provenance"]
+    assert month.attrs["currency"] == "USD" and facts["currency"] == "USD"
+    assert facts["source"] == "DataFrame" and facts["timezone"] == "UTC" and facts["as_of"]
+    assert facts["mapping"]["columns"]["time"] == "day"
+    assert facts["mapping"]["time_format"] == "yyyymmdd"
+    assert (facts["period"], facts["segment"]) == ("month", "all")
+    assert (facts["log_first_day"], facts["log_last_day"]) == ("2024-01-15", "2024-03-10")
+    assert describe("USD")["margin_per_customer"] == "Margin per customer (USD per customer)"
+    assert describe(None)["ltv_to_date"].endswith("(currency not declared per customer)")
+
+
+def test_averages_leave_out_incomplete_months(month):
+    summary = kpi_summary(month)
+    assert summary["dau"] == pytest.approx(5 / 29) and summary["nps"] == 0.0
+    assert summary["ltv_to_date"] == 20.0 and np.isnan(summary["retention_rate"])
+    assert kpi_summary(month, include_incomplete=True)["ltv_to_date"] == pytest.approx(110 / 3)
+
+
+def test_one_segment_and_every_segment(shaped):
+    source = open_source(shaped, MAPPING)
+    gold = kpi_table(source, "month", "gold", **EVENTS)
+    assert gold["active_users"].tolist() == [1, 1, 1] and (gold["segment"] == "gold").all()
+    assert gold["revenue"].tolist() == [100.0, 50.0, -20.0]
+    assert gold["customers"].tolist() == [1, 1, 0] and np.isnan(gold["margin_per_customer"].iloc[2])
+    both = kpi_table(source, "month", by_segment=True, **EVENTS)
+    assert both["segment"].tolist() == ["gold"] * 3 + ["silver"] * 3
+    assert both.attrs["provenance"]["segment"] == "by segment"
+    with pytest.raises(InputError, match="no events in segment 'silvr'; did you mean 'silver'"):
+        kpi_table(source, "month", "silvr")
+
+
+# --- a plain pandas oracle ---------------------------------------------------------------------
+
+FREQ = {"week": "W", "month": "M", "quarter": "Q"}
+
+
+def _canonical(shaped: pd.DataFrame) -> pd.DataFrame:
+    log = shaped.rename(columns={v: k for k, v in MAPPING.items() if k != "currency"})
+    return log.assign(time=pd.to_datetime(log["time"].astype(str), format="%Y%m%d"))
+
+
+def _start(time: pd.Series, period: str) -> pd.Series:
+    return time.dt.to_period(FREQ[period]).dt.start_time
+
+
+def oracle(shaped: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The KPI table the straightforward pandas way (sets and group-bys)."""
+    log = _canonical(shaped)
+    log["p"] = _start(log["time"], period)
+    starts = pd.period_range(log["time"].min(), log["time"].max(), freq=FREQ[period]).start_time
+    found = log.groupby("p")["user"].agg(set)
+    users = pd.Series([found.get(s, set()) for s in starts], index=starts)
+    days = pd.date_range(log["time"].min(), log["time"].max(), freq="D")
+    daily = log.groupby("time")["user"].nunique().reindex(days, fill_value=0)
+    out = pd.DataFrame(index=starts)
+    out["active_users"] = [len(u) for u in users]
+    out["dau"] = daily.groupby(_start(days.to_series(), period)).mean().to_numpy()
+    first, last = log["time"].min(), log["time"].max()
+    ends = [
+        p.end_time.floor("D") for p in pd.period_range(starts[0], starts[-1], freq=FREQ[period])
+    ]
+    out["complete"] = [(s >= first) and (e <= last) for s, e in zip(starts, ends, strict=True)]
+    prev_ok = [False, *out["complete"].iloc[:-1]]
+    out["retention_rate"] = [
+        len(users.iloc[i - 1] & users.iloc[i]) / len(users.iloc[i - 1])
+        if i and prev_ok[i] and users.iloc[i - 1]
+        else np.nan
+        for i in range(len(starts))
+    ]
+    paid = log[log["amount"] > 0]
+    money = log.groupby("p").agg(revenue=("amount", "sum"), cost=("cost", "sum"))
+    money["customers"] = paid.groupby("p")["user"].nunique()
+    money = money.reindex(starts).fillna({"customers": 0})
+    out["margin_per_customer"] = (money["revenue"] - money["cost"]) / money["customers"].where(
+        money["customers"] > 0
+    )
+    answers = log.dropna(subset=["nps"]).groupby("p")["nps"]
+    out["nps"] = (answers.apply(lambda s: ((s >= 9).mean() - (s <= 6).mean()) * 100)).reindex(
+        starts
+    )
+    acquired = paid.groupby("user")["p"].min()
+    margin = log.groupby("user")["amount"].sum() - log.groupby("user")["cost"].sum()
+    out["ltv_to_date"] = margin[acquired.index].groupby(acquired).mean().reindex(starts)
+    signup = log[log["event"] == "signup"].groupby("user")["time"].min()
+    bought = log[log["event"] == "buy"].groupby("user")["time"].min()
+    wait = (bought.reindex(signup.index) - signup).dt.days
+    out["ttv_median_days"] = wait.groupby(_start(signup, period)).median().reindex(starts)
+    return out.rename_axis("period_start")
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+def test_the_table_agrees_with_a_plain_pandas_oracle(shaped, period):
+    got = kpi_table(open_source(shaped, MAPPING), period, **EVENTS)
+    want = oracle(shaped, period)
+    pd.testing.assert_frame_equal(
+        got[want.columns], want, check_dtype=False, check_freq=False, check_index_type=False
+    )
+
+
+# --- where the log lives ---------------------------------------------------------------------
+
+
+def test_the_same_table_from_a_dataframe_a_parquet_file_and_postgresql(
+    shaped, month, tmp_path, postgres_db
+):
+    path = tmp_path / "log.parquet"
+    shaped.to_parquet(path)
+    parquet = kpi_table(open_source(path, MAPPING), "month", **EVENTS)
+    database = kpi_table(
+        open_source(postgres_db.upload("kpi_table_log", shaped), MAPPING), "month", **EVENTS
+    )
+    for other in (parquet, database):
+        pd.testing.assert_frame_equal(other, month, check_freq=False)
+    assert database.attrs["provenance"]["kind"] == "ibis"
+
+
+def test_the_shipped_sample_and_the_segments_it_has():
+    sample = kpi_source()
+    assert sample.currency == "EUR" and sample.roles["amount"] == "revenue_eur"
+    import yaml
+    from support import NOTEBOOKS
+
+    samples = yaml.safe_load((NOTEBOOKS / "reports" / "samples.yaml").read_text())
+    wanted = {s["segment"] for s in samples["product_kpis.ipynb"] if s.get("segment")}
+    assert wanted and wanted <= {"organic", "paid", "referral"}  # the sample's channels
+    table = kpi_table(sample, "quarter", "paid")
+    assert len(table) == 4 and table["complete"].all() and (table["segment"] == "paid").all()
+    events = pd.read_csv(kpi_source().name)  # the oracle reads the CSV itself
+    paid = events[events["channel"] == "paid"]
+    q1 = paid[paid["date"] < "2024-04-01"]
+    assert table["active_users"].iloc[0] == q1["user_id"].nunique()
+    assert table["revenue"].iloc[0] == pytest.approx(q1["revenue_eur"].sum())
+
+
+def test_bad_input_is_named():
+    with pytest.raises(InputError, match="unknown period 'fortnight'"):
+        kpi_table(pd.DataFrame(), "fortnight")
+    log = pd.DataFrame({"user": ["a"], "time": pd.to_datetime(["2024-01-01"])})
+    with pytest.raises(InputError, match="no event column"):
+        kpi_table(log)
+    with pytest.raises(InputError, match="no segment column"):
+        kpi_table(log.assign(event="visit"), segment="paid")
+    own = pd.DataFrame({"cust_id": ["a"], "day": [20240101], "what": ["visit"]})
+    with pytest.raises(InputError, match="did you mean 'cust_id'"):
+        kpi_source(own, {"user": "cust", "time": "day", "event": "what"})
