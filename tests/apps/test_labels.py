@@ -216,20 +216,7 @@ def instant(monkeypatch):
     monkeypatch.setattr(kit, "debounced", lambda wait=0.15: original(0))
 
 
-#: Apps whose labels another branch of issue 24 fixes (item 5: the launcher's
-#: labelled fields); strict, so the mark goes once they read in words.
-ELSEWHERE = {"report_launcher": "issue 24 item 5: the launcher's fields are labelled on its branch"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(a, marks=pytest.mark.xfail(reason=ELSEWHERE[a], strict=True))
-        if a in ELSEWHERE
-        else a
-        for a in APPS
-    ],
-)
+@pytest.mark.parametrize("name", APPS)
 def test_every_view_of_every_app_reads_in_words_with_units(name, instant):
     module = importlib.import_module(f"valuelab.apps.{name}")
     app = module.build_app()
