@@ -358,6 +358,47 @@ async () => {
 """
 
 
+#: Every label-like element of an app (control labels, slider readouts, card
+#: texts, notes, buttons, dropdown choices, the charts' titles and legends) whose
+#: text is cut: wider than its box, or taller than a box that hides overflow, or
+#: ending in an ellipsis. Plotly's SVG text has no overflow: its titles, axis
+#: titles and legend entries are measured against the chart's own box instead.
+_CUT_LABELS_JS = """
+() => {
+  const cut = [];
+  const name = (el) => el.tagName.toLowerCase() + '.' + [...el.classList].slice(0, 2).join('.')
+    + ' "' + (el.innerText || el.textContent || el.value || '').trim().slice(0, 50) + '"';
+  const labels = document.querySelectorAll(
+    '.vl-row :is(.widget-label, .widget-readout, .vl-kpi-label, .vl-kpi-value, .vl-kpi-delta,'
+    + ' .widget-html-content, .widget-button, label, select)');
+  for (const el of labels) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const s = getComputedStyle(el);
+    const hides = s.overflow !== 'visible' || s.overflowY !== 'visible';
+    if (el.scrollWidth > el.clientWidth + 1) cut.push('wide ' + name(el));
+    else if (hides && el.tagName !== 'SELECT' && el.scrollHeight > el.clientHeight + 2)
+      cut.push('tall ' + name(el));
+  }
+  for (const gd of document.querySelectorAll('.vl-row .js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
+    for (const t of gd.querySelectorAll('.gtitle, .xtitle, .ytitle, .y2title, .legendtext')) {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+        cut.push('chart text ' + name(t));
+    }
+  }
+  return cut;
+}
+"""
+
+
+def assert_labels_whole(page: Any, width: int) -> None:
+    """Assert no label of an app page is cut at this screen ``width`` (see ``_CUT_LABELS_JS``)."""
+    cut = page.evaluate(_CUT_LABELS_JS)
+    assert cut == [], f"labels cut at {width} px: {cut}"
+
+
 def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, Any]:
     """Assert an app page fits a ``width`` px screen; return its measures.
 

@@ -27,6 +27,32 @@ def test_app_state_and_build():
     assert cards.values["value_realized"] == pytest.approx(row["value_realized"])
 
 
+def test_the_scorecard_says_when_its_weights_are_normalised():
+    import ipywidgets as w
+
+    from valuelab.apps import kit
+    from valuelab.apps.account_scorecard import build_app
+
+    app = build_app(account="A0068", policy="exclude")
+    sliders = find_widget(app, kit.ParamSliders)
+    controls = find_widget(app, kit.ParamSliders)
+    side = next(b for b in _boxes(app) if controls in getattr(b, "children", ()))
+    note = side.children[list(side.children).index(controls) + 1]
+    assert isinstance(note, w.HTML) and note.value == "<small>The weights add to 1.</small>"
+    sliders.set({"rbo": 0.55})  # 0.55 + 0.3 + 0.15 + 0.15 = 1.15
+    assert "The weights add to 1.15; Value Realized uses them normalised" in note.value
+    assert "Realized Business Outcome 48 %, Value Perceived 26 %" in note.value  # 0.55 / 1.15
+    policy = next(b for b in _boxes(app) if getattr(b, "description", "") == "Missing answers")
+    assert policy.value == "exclude" and policy.label == "Leave out"
+
+
+def _boxes(widget):
+    """Every widget under ``widget``, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _boxes(child)
+
+
 def _upload(page, path):
     """Click the upload button and answer its file chooser, as a user does."""
     with page.expect_file_chooser(timeout=30_000) as chooser:

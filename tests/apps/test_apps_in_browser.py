@@ -6,8 +6,9 @@ value, "Save as report" downloads the view in one click, and a screenshot is
 saved under ``build/screenshots/`` (the gallery thumbnails are made from them:
 ``make thumbnails``). Every app also fits a 390 px phone and a 1280 px desktop
 (:func:`support.assert_fits_screen`; phone screenshots in
-``build/screenshots/phone/``). App-specific behaviour (a bad upload, the report
-launcher) is tested beside each app's module.
+``build/screenshots/phone/``), with no label, readout, card text or chart title
+cut at either width (:func:`support.assert_labels_whole`). App-specific
+behaviour (a bad upload, the report launcher) is tested beside each app's module.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import NOTEBOOKS, ROOT, assert_fits_screen
+from support import NOTEBOOKS, ROOT, assert_fits_screen, assert_labels_whole
 
 APPS = sorted(p.name for p in (NOTEBOOKS / "apps").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -123,6 +124,7 @@ def test_app_renders_responds_and_shows_no_code(apps_server, page, app):
     assert "Traceback" not in page.inner_text("body")
     page.wait_for_timeout(500)  # a second key press may still be redrawing
     assert_fits_screen(page, 1280)
+    assert_labels_whole(page, 1280)
     _save_as_report(page, app)
     assert page.errors == []
 
@@ -137,6 +139,7 @@ def test_app_fits_a_phone(apps_server, phone_page, app):
     path = SCREENSHOTS / "phone" / f"{app.removesuffix('.ipynb')}.png"
     page.screenshot(path=str(path), full_page=True)
     assert_fits_screen(page, 390, charts=app not in NO_CARDS)
+    assert_labels_whole(page, 390)
     if app not in NO_CARDS:
         _save_as_report(page, app)
     assert page.errors == []

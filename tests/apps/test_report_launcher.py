@@ -94,7 +94,8 @@ def test_on_a_phone_the_form_is_labelled_with_a_choice_list(apps_server, phone_p
     assert policy.locator("option").all_inner_texts() == ["neutral", "penalize", "exclude"]
     text = page.inner_text("body")
     _assert_labelled(text, ["Account", "Accounts", "Sales funnel", "Missing answers"])
-    assert "The account to report (an account_id)" in text and "customer_id" not in text
+    assert "The account to report (its id in the accounts file)" in text
+    assert "customer_id" not in text
     assert_fits_screen(page, 390, charts=False)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher_390.png"), full_page=True)

@@ -115,7 +115,7 @@ def test_kpi_axis_titles_come_from_the_registry():
     from valuelab.plots import tradeoff_chart
 
     fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
-    assert fig.layout.yaxis.title.text == quantity("conversion").title
+    assert fig.layout.yaxis.title.text == quantity("conversion").display_title  # in %
     assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"
 
 
@@ -130,6 +130,48 @@ def test_a_gross_margin_change_reads_in_percentage_points():
     assert columns <= set(QUANTITIES), "every Spotify figure has a label and a unit"
     assert QUANTITIES["royalties_paid_usd_bn"].currency == "USD"
     assert QUANTITIES["royalties_paid_eur_bn"].currency == "EUR"
+
+
+def test_a_named_value_takes_the_registry_name_and_its_own_unit():
+    from valuelab.core.quantities import named_quantity
+
+    # registered with this unit: the entry itself
+    assert named_quantity("revenue", "EUR/month") is QUANTITIES["revenue"]
+    assert named_quantity("revenue") is QUANTITIES["revenue"]
+    # registered in another unit (a driver tree's EUR m/month): the name, the tree's unit
+    spotify = named_quantity("revenue", "EUR m/month", typical=1324.7)
+    assert (spotify.title, spotify.kind, spotify.currency) == (
+        "Revenue (EUR m/month)",
+        "money",
+        "EUR",
+    )
+    assert spotify.format(1324.7) == "1,325 EUR m/month"  # three significant digits
+    small = named_quantity("operating_profit", "EUR m/month", typical=0.64)
+    assert small.format(0.6396) == "0.64 EUR m/month"  # not 0.6
+    assert named_quantity("fill_rate", "share 0-1", label="Fill rate").format(0.62) == "62.0 %"
+    assert named_quantity("free_users", "million", typical=389.0).title == "Free users (million)"
+    assert named_quantity("x", "users", typical=12_000).format(12_000) == "12,000 users"
+
+
+def test_plotly_formats_and_hover_text_follow_the_quantity():
+    assert quantity("discount").d3_format == ".0%" and quantity("aov").d3_format == ",.2f"
+    assert quantity("change_pp").d3_format == "+,.1f"
+    assert quantity("conversion").hover() == "%{y:.2%}"
+    assert quantity("revenue").hover("x") == "%{x:,.0f} EUR/month"
+    assert quantity("change_pp").hover() == "%{y:+,.1f} pp"
+    assert quantity("cagr_pct").hover() == "%{y:+,.1f} %"
+    assert quantity("discount").display_title == "Discount (%)"
+    assert quantity("orders").display_title == "Orders (orders/month)"
+    # python's format writes what d3 writes for these: 12,000 never 1.2e+04
+    assert format(12_000.0, quantity("revenue").d3_format) == "12,000"
+    assert format(0.0391, quantity("base_conversion").d3_format) == "3.9%"
+
+
+def test_registered_keys_in_a_text_become_names():
+    from valuelab.core.quantities import in_words
+
+    basis = "gross_profit_eur_m / total_revenue_eur_m * 100; see not_registered"
+    assert in_words(basis) == "Gross profit / Total revenue * 100; see not_registered"
 
 
 def test_money_is_shown_in_the_datas_currency():

@@ -216,3 +216,17 @@ def test_bad_flow_amounts_and_checks_are_named():
     assert "flows[2].amount: -5" in msg and "checks[0].node: the tree has no node 'profit'" in msg
     with pytest.raises(InputError, match="stand.yaml: not a mapping"):
         ValueDriverTemplate.from_dict(["not", "a", "template"], source="stand.yaml")
+
+
+def test_the_templates_name_their_drivers_and_north_star_in_words():
+    for name in ("spotify_value_drivers.yaml", "marketplace_value_drivers.yaml"):
+        template = ValueDriverTemplate.load(name)
+        shown = template.quantities()
+        assert set(shown) == set(template.tree.evaluate().index)
+        for key, q in shown.items():
+            assert "_" not in q.title and q.label[0].isupper(), (name, key, q.title)
+    spotify = ValueDriverTemplate.load("spotify_value_drivers.yaml").quantities()
+    assert spotify["listening_hours"].label == "Time spent listening"  # the North Star's name
+    assert spotify["premium_arpu"].title == "Premium ARPU (EUR/month)"  # the driver's name
+    assert spotify["mau"].title == "Monthly active users (million users)"  # the registry's
+    assert spotify["operating_income"].format(118.8) == "119 EUR m/month"

@@ -270,3 +270,26 @@ def test_inputs_carry_their_kind_into_the_sources_table():
     assert "kind" not in tree.to_dict()["inputs"]["arpu"]  # the default is not written
     with pytest.raises(InputError, match="kind 'guessed'"):
         DriverTree.from_dict({"r": "a"}, inputs={"a": {"value": 1, "kind": "guessed"}})
+
+
+def test_quantities_name_every_node_and_input_once_for_cards_and_charts():
+    tree = DriverTree.from_dict(
+        {
+            "revenue": {"formula": "users * arpu", "unit": "EUR m/month"},
+            "profit": {"formula": "revenue - costs", "unit": "EUR m/month"},
+        },
+        inputs={
+            "users": {"value": 12_000, "unit": "users"},
+            "arpu": {"value": 0.0001, "unit": "EUR m/month"},
+            "costs": {"value": 0.56, "unit": "EUR m/month"},
+            "churn_share": {"value": 0.02, "unit": "share 0-1"},
+        },
+    )
+    shown = tree.quantities({"arpu": "Revenue per user"})
+    assert set(shown) == {"users", "arpu", "costs", "churn_share", "revenue", "profit"}
+    # 12,000 x 0.0001 = 1.2; profit 1.2 - 0.56 = 0.64: two decimals, as on the tree's box
+    assert shown["profit"].format(0.64) == "0.64 EUR m/month"
+    assert shown["revenue"].title == "Revenue (EUR m/month)"  # the registry's name
+    assert shown["arpu"].label == "Revenue per user"  # the template's
+    assert shown["users"].format(12_000) == "12,000 users"  # never 1.2e+04
+    assert shown["churn_share"].format(0.02) == "2.0 %"

@@ -35,17 +35,24 @@ def test_tree_graph_draws_layers_edges_and_the_kinds_of_node(tree):
     assert [t.name for t in groups] == ["North Star", "root", "value driver (input)", "other input"]
     assert list(edges.x).count(None) == 4  # profit-revenue, profit-costs, revenue-users, -arpu
     by_name = {t.name: t for t in groups}
-    assert list(by_name["root"].text) == ["<b>profit</b><br>20.00 EUR/month"]
-    assert list(by_name["North Star"].text) == ["<b>revenue</b><br>25.00 EUR/month"]
+    # names in words, three significant digits of the default value (tree.quantities())
+    assert list(by_name["root"].text) == ["<b>Profit</b><br>20.0 EUR/month"]
+    assert list(by_name["North Star"].text) == ["<b>Revenue</b><br>25 EUR/month"]  # registered
     assert by_name["North Star"].marker.symbol == "star"
     assert by_name["value driver (input)"].customdata[0].endswith("driver of listeners")
     assert sorted(by_name["other input"].y) == [-2.0, -1.0]  # costs one level up, arpu two
     assert by_name["root"].y == (0.0,)
-    assert fig.layout.title.text == "Driver tree: profit = 20.00 EUR/month"
+    assert fig.layout.title.text == "Driver tree: Profit = 20.0 EUR/month"
     assert fig.layout.height == 420 and fig.layout.xaxis.visible is False
     moved = tree_graph(tree, {"users": 20}, title="Twice the users")
     assert moved.layout.title.text == "Twice the users"
-    assert "45.00 EUR/month" in {t.name: t for t in moved.data}["root"].text[0]
+    assert "45.0 EUR/month" in {t.name: t for t in moved.data}["root"].text[0]
+    named = tree_graph(tree, actors={"listeners": "Listeners"})
+    assert (
+        {t.name: t for t in named.data}["value driver (input)"]
+        .customdata[0]
+        .endswith("driver of Listeners")
+    )
 
 
 def test_tornado_bars_start_at_the_base_and_biggest_come_first(tree):
@@ -62,6 +69,13 @@ def test_tornado_bars_start_at_the_base_and_biggest_come_first(tree):
     assert fig.layout.xaxis.title.text == "profit (EUR/month)"
     assert fig.layout.yaxis.title.text == "Input"
     assert fig.layout.shapes[0].x0 == 20.0  # the base line
+    shown = tornado(sens, quantities=tree.quantities({"arpu": "Revenue per user"}))
+    assert list(shown.data[0].y) == ["Revenue per user", "Users", "Costs"]
+    assert shown.data[0].customdata[0] == "2.25 EUR/user"  # arpu 2.5 - 10 %
+    assert shown.layout.xaxis.title.text == "Profit (EUR/month)"
+    assert shown.layout.xaxis.tickformat == ",.1f"
+    assert "Profit: %{x:,.1f} EUR/month" in shown.data[0].hovertemplate
+    assert shown.layout.annotations[0].text == "base 20.0 EUR/month"
 
 
 def test_what_if_waterfall_from_before_through_each_change_to_after(tree):
@@ -120,5 +134,5 @@ def test_tree_graph_of_the_shipped_template_shows_every_node():
     groups = {t.name: t for t in fig.data[1:]}
     assert sum(len(t.x) for t in groups.values()) == len(tree.evaluate())
     assert len(groups["value driver (input)"].x) == len(tree.drivers())
-    assert groups["North Star"].text[0].startswith("<b>listening_hours</b>")
-    assert groups["root"].text[0].startswith("<b>operating_income</b>")
+    assert groups["North Star"].text[0].startswith("<b>Listening hours</b>")
+    assert groups["root"].text[0].startswith("<b>Operating income</b>")

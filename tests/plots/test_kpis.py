@@ -23,11 +23,31 @@ def test_tradeoff_chart_puts_each_kpi_on_its_own_axis_with_its_unit():
     assert list(a.x) == [0.0, 0.1, 0.2] and a.y[0] == pytest.approx(0.02)
     assert b.y[0] == pytest.approx(84_000) and b.yaxis == "y2"
     assert fig.layout.title.text == "Moving discount: Conversion rate vs Contribution"
-    assert fig.layout.xaxis.title.text == "discount (share 0-1)"
-    assert fig.layout.yaxis.title.text == "Conversion rate (share 0-1)"
+    # shares read in %, money with its currency, never an e+ or SI tick (55.5k)
+    assert fig.layout.xaxis.title.text == "Discount (%)" and fig.layout.xaxis.tickformat == ".0%"
+    assert fig.layout.yaxis.title.text == "Conversion rate (%)"
+    assert fig.layout.yaxis.tickformat == ".2%"
     assert fig.layout.yaxis2.title.text == "Contribution (EUR/month)"
+    assert fig.layout.yaxis2.tickformat == ",.0f" and b.line.dash == "dash"
+    assert b.hovertemplate == "Contribution: %{y:,.0f} EUR/month<extra></extra>"
     prices = tradeoff_chart(tradeoff(funnel(), "list_price", [30, 40]), "revenue", "orders", "P")
-    assert prices.layout.xaxis.title.text == "list_price" and prices.layout.title.text == "P"
+    assert prices.layout.xaxis.title.text == "List price (EUR/item)"
+    assert prices.layout.title.text == "P"
+
+
+def test_two_kpis_in_one_unit_share_one_axis_so_neither_line_hides():
+    """Revenue and contribution along the basket size: one EUR/month axis from 0."""
+    sweep = tradeoff(funnel(), "basket_size", [1.0, 2.0, 4.0])
+    fig = tradeoff_chart(sweep, "revenue", "contribution")
+    revenue, contribution = fig.data
+    assert {revenue.yaxis, contribution.yaxis} <= {None, "y"}
+    assert "yaxis2" not in fig.to_dict()["layout"]
+    assert fig.layout.title.text == "Moving basket size: Revenue vs Contribution"
+    assert fig.layout.xaxis.title.text == "Basket size (items/order)"
+    assert fig.layout.yaxis.title.text == "Revenue and Contribution (EUR/month)"
+    assert fig.layout.yaxis.rangemode == "tozero"
+    # a plain pandas check: revenue is above contribution at every point
+    assert (sweep["revenue"] > sweep["contribution"]).all()
 
 
 def test_frontier_chart_shows_every_point_the_frontier_and_the_current_one():
@@ -43,6 +63,8 @@ def test_frontier_chart_shows_every_point_the_frontier_and_the_current_one():
     assert fig.layout.title.text == "Trade-off frontier"
     assert fig.layout.xaxis.title.text == "Revenue (EUR/month)"
     assert fig.layout.yaxis.title.text == "Contribution (EUR/month)"
+    assert points.marker.colorbar.title.text == "List price (EUR/item)"
+    assert "List price: %{customdata:,.2f} EUR/item" in points.hovertemplate
 
 
 def test_pareto_chart_colours_the_vital_few_and_draws_the_80_percent_line():

@@ -65,9 +65,10 @@ def test_euro_flow_one_bar_per_recipient():
     (bars,) = fig.data
     assert bars.orientation == "h" and list(bars.y) == list(path["recipient"])
     assert list(bars.x) == pytest.approx([0.5, 0.4, 0.1, 0.0, 0.0])
-    assert list(bars.text) == ["0.500", "0.400", "0.100", "0.000", "0.000"]
+    assert list(bars.text) == ["0.500 EUR", "0.400 EUR", "0.100 EUR", "0.000 EUR", "0.000 EUR"]
     assert fig.layout.title.text == "One euro"
-    assert fig.layout.xaxis.title.text == "EUR" and fig.layout.yaxis.title.text == "Recipient"
+    assert fig.layout.xaxis.title.text == "EUR of each euro of revenue"
+    assert fig.layout.yaxis.title.text == "Recipient"
     assert fig.layout.yaxis.autorange == "reversed"  # the service first, from the top
 
 
@@ -104,7 +105,9 @@ def test_one_line_per_column_with_its_label_and_unit():
     assert fig.layout.title.text == "Spotify revenue"
     assert fig.layout.xaxis.title.text == "Year" and fig.layout.yaxis.title.text == "EUR m"
     assert fig.layout.xaxis.dtick == 1
-    assert fig.data[0].hovertemplate == "Total revenue: %{y:,.2f} EUR m<extra></extra>"
+    # registered columns keep their precision: 15,673 EUR m, never 15,673.00
+    assert fig.data[0].hovertemplate == "Total revenue: %{y:,.0f} EUR m<extra></extra>"
+    assert fig.layout.yaxis.tickformat == ",.0f"
 
 
 def test_text_that_is_not_a_number_becomes_a_gap():

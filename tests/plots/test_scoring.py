@@ -75,6 +75,10 @@ def test_account_scores_bars_coloured_by_band():
     assert [s.y0 for s in fig.layout.shapes] == [70.0, 40.0]
     assert fig.layout.title.text == "Value scores of A0011"
     assert fig.layout.yaxis.title.text == "Score (0-100)"
+    # the band labels sit right of the plot (x beyond 1), never on a bar's value
+    labels = {a.text: a for a in fig.layout.annotations}
+    assert set(labels) == {"green ≥ 70", "amber ≥ 40"}
+    assert all(a.xanchor == "left" and a.x >= 1 for a in labels.values())
 
 
 def test_goal_trajectory_projects_the_pace_so_far():

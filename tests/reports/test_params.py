@@ -397,9 +397,9 @@ def test_a_url_with_a_password_is_refused_without_echoing_it():
             None,
         ),
         (
-            "the account to report (an account_id)",
+            "the account to report (its id in the accounts file)",
             "Account",
-            "The account to report (an account_id)",
+            "The account to report (its id in the accounts file)",
             None,
         ),
         (

@@ -27,7 +27,7 @@ from valuelab.scoring import (
     scorecard_state,
 )
 
-__all__ = ["build_app"]
+__all__ = ["POLICY_LABELS", "build_app", "weights_note"]
 
 
 def _account_controls() -> tuple[w.Widget, w.Widget, w.Widget]:
@@ -37,9 +37,17 @@ def _account_controls() -> tuple[w.Widget, w.Widget, w.Widget]:
     return picker, upload, w.HTML()
 
 
+#: What each missing-answers policy does, in words.
+POLICY_LABELS = {
+    "neutral": "Count as neutral (50)",
+    "penalize": "Count as 0",
+    "exclude": "Leave out",
+}
+
+
 def _policy_box(policy: str) -> w.Widget:
     return w.Dropdown(
-        options=list(POLICIES),
+        options=[(POLICY_LABELS.get(p, p), p) for p in POLICIES],
         value=policy if policy in POLICIES else "neutral",
         description="Missing answers",
         style={"description_width": "initial"},
@@ -56,6 +64,30 @@ def _weight_sliders() -> kit.ParamSliders:
         s.layout = w.Layout(width="98%")
         s.style.description_width = "230px"
     return sliders
+
+
+def weights_note(weights: dict[str, float]) -> str:
+    """What the weights do: their sum and, when it is not 1, the normalised shares used.
+
+    Examples
+    --------
+    >>> weights_note({"rbo": 0.4, "value_perceived": 0.3})
+    '<small>The weights add to 0.70; Value Realized uses them normalised to add to 1: Realized Business Outcome 57 %, Value Perceived 43 %.</small>'
+    >>> weights_note({"rbo": 0.5, "value_perceived": 0.5})
+    '<small>The weights add to 1.</small>'
+    """  # noqa: E501
+    total = sum(weights.values())
+    if abs(total - 1) < 1e-9:
+        return "<small>The weights add to 1.</small>"
+    if total <= 0:
+        return "<small>Give at least one weight above 0.</small>"
+    shares = ", ".join(
+        f"{html.escape(quantity(k).label)} {v / total * 100:.0f} %" for k, v in weights.items()
+    )
+    return (
+        f"<small>The weights add to {total:.2f}; Value Realized uses them normalised to add "
+        f"to 1: {shares}.</small>"
+    )
 
 
 def _actions_html(state: dict[str, Any]) -> str:
@@ -111,6 +143,8 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
     picker, upload, source = _account_controls()
     policy_box = _policy_box(policy)
     sliders = _weight_sliders()
+    note = w.HTML(weights_note(sliders.values))
+    sliders.observe_all(lambda _: setattr(note, "value", weights_note(sliders.values)))
     view = _view()
 
     def set_options(keep: str) -> None:
@@ -153,6 +187,6 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
         "Account scorecard",
         "Choose an account or upload your own CSV, weigh the scores: the scorecard, the "
         "next actions and the portfolio quadrant follow.",
-        [picker, upload, source, policy_box, sliders, save],
+        [picker, upload, source, policy_box, sliders, note, save],
         [w.VBox(list(view.values()))],
     )

@@ -89,9 +89,9 @@ def explorer_state(
 
 def _pickers(lever: str, kpi_a: str, kpi_b: str) -> tuple[w.Widget, w.Widget, w.Widget]:
     """The lever and the two KPI dropdowns, at valid starting values."""
-    kpi_options = [(quantity(key).title, key) for key in KPIS]
+    kpi_options = [(quantity(key).display_title, key) for key in KPIS]
     lever_box = w.Dropdown(
-        options=[(quantity(k).title, k) for k in LEVERS],
+        options=[(quantity(k).display_title, k) for k in LEVERS],
         value=lever if lever in LEVERS else "discount",
         description="Lever",
     )
@@ -110,14 +110,17 @@ def _sliders(inputs: str) -> kit.ParamSliders:
         if k in SLIDERS
     }
     sliders = kit.ParamSliders(
-        {k: (quantity(k).title, *bounds) for k, bounds in SLIDERS.items()}, start
+        {k: (quantity(k).display_title, *bounds) for k, bounds in SLIDERS.items()}, start
     )
-    for s in sliders.sliders.values():
+    for key, s in sliders.sliders.items():
         s.layout = w.Layout(width="98%")
-        s.style.description_width = "200px"
-    sliders.sliders["traffic"].readout_format = ",.0f"
-    sliders.sliders["base_conversion"].readout_format = ".3f"
+        s.readout_format = quantity(key).d3_format  # a share in %, money to the cent
     return sliders
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: ``"List price"`` -> ``"list price"``."""
+    return label[:1].lower() + label[1:]
 
 
 def _show(state: dict[str, Any], lever: str, kpi_a: str, kpi_b: str, view: dict) -> None:
@@ -133,7 +136,8 @@ def _show(state: dict[str, Any], lever: str, kpi_a: str, kpi_b: str, view: dict)
             kpi_a,
             kpi_b,
             current=current,
-            title=f"Sweeping {lever}: every point, the frontier, you (star)",
+            title=f"Sweeping {_lower(quantity(lever).label)}: every point, the frontier, "
+            "you (star)",
         )
     )
     view["sweep"].show(tradeoff_chart(state["sweep"], kpi_a, kpi_b))

@@ -11,13 +11,13 @@ from __future__ import annotations
 import ipywidgets as w
 
 from valuelab.apps import kit
+from valuelab.core import quantity
 from valuelab.plots import euro_flow
 from valuelab.royalties import (
     CALCULATOR_RULES,
     DEALS,
     DEFAULT_RATE_USD,
     PAYOUT_RULES,
-    RATE_SIDE,
     artist_income,
     euro_path,
 )
@@ -49,15 +49,23 @@ _NOTE = (
     "payment; Premium fans > 1, free fans < 1).</small>"
 )
 
+#: Says which figures are in which currency: the artist's income in USD (the
+#: per-stream rates are quoted in USD), the split of revenue in EUR (Spotify reports in EUR).
+_CURRENCIES = (
+    '<div class="vl-note"><b>The artist\'s income, in USD</b> (stream rates are quoted in '
+    "USD). The chart below is in EUR: how Spotify's revenue, reported in EUR, is split.</div>"
+)
 
-def _slider(value: float, low: float, high: float, description: str) -> w.FloatSlider:
+
+def _slider(value: float, low: float, high: float, key: str) -> w.FloatSlider:
     """A slider of multiples of the average (x); a value out of range starts at 1."""
     return w.FloatSlider(
         value=value if low <= value <= high else 1.0,
         min=low,
         max=high,
         step=0.05 if high <= 2 else 0.25,
-        description=description,
+        description=quantity(key).title,
+        readout_format=quantity(key).d3_format,
         continuous_update=False,
     )
 
@@ -76,7 +84,7 @@ def _controls(
             min=0,
             max=10**10,
             step=10_000,
-            description="Monthly streams",
+            description=quantity("monthly_streams").title,
         ),
         "deal": w.Dropdown(
             options=list(DEALS),
@@ -88,17 +96,21 @@ def _controls(
             value=rule if rule in CALCULATOR_RULES else "pro_rata",
             description="Payout rule",
         ),
-        "fan_intensity": _slider(fans[0], 0.25, 4.0, "Fans' listening (x average)"),
-        "fan_payment": _slider(fans[1], 0.05, 2.0, "Fans' payment (x average)"),
-        "target_income": w.FloatText(value=target_income, description="Target (USD/month)"),
-        "rate": w.FloatText(
-            value=DEFAULT_RATE_USD, step=0.0005, description=f"Rate per stream, {RATE_SIDE} (USD)"
+        "fan_intensity": _slider(fans[0], 0.25, 4.0, "fan_intensity"),
+        "fan_payment": _slider(fans[1], 0.05, 2.0, "fan_payment"),
+        "target_income": w.FloatText(
+            value=target_income, description=quantity("target_income").title
         ),
-        "tracks": w.BoundedIntText(value=10, min=1, max=10_000, description="Tracks"),
+        "rate": w.FloatText(
+            value=DEFAULT_RATE_USD, step=0.0005, description=quantity("rate_per_stream").title
+        ),
+        "tracks": w.BoundedIntText(
+            value=10, min=1, max=10_000, description=quantity("tracks").label
+        ),
         "writes_songs": w.Checkbox(value=False, description="Writes own songs"),
     }
     for box in boxes.values():
-        box.style.description_width = "170px"
+        box.style.description_width = "initial"  # the whole label, wrapped on a phone
     return boxes
 
 
@@ -109,7 +121,7 @@ def _show(boxes: dict[str, w.Widget], cards: kit.KpiCards, chart: kit.FigureBox)
     base = artist_income(**{**inputs, "rule": "pro_rata"}) if inputs["rule"] != "pro_rata" else None
     cards.update(now, baseline=base)
     path = euro_path(artist_royalty_rate=DEALS[inputs["deal"]])
-    chart.show(euro_flow(path, title="Where each euro of revenue goes"))
+    chart.show(euro_flow(path, title="Where each euro of Spotify's revenue goes (EUR)"))
 
 
 def build_app(
@@ -127,6 +139,7 @@ def build_app(
     """
     boxes = _controls(monthly_streams, deal, rule, target_income, (fan_intensity, fan_payment))
     cards = kit.KpiCards(CARDS)
+    income = w.HTML(_CURRENCIES)
     errors = kit.ErrorPanel()
     chart = kit.FigureBox()
 
@@ -152,5 +165,5 @@ def build_app(
         "Royalty calculator",
         "An artist's streams, deal and payout rule in; income per stream and per month out.",
         [*boxes.values(), w.HTML(_NOTE), save],
-        [errors, cards, chart],
+        [errors, income, cards, chart],
     )

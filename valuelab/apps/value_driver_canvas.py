@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from valuelab.apps import kit
-from valuelab.core import InputError, Quantity
+from valuelab.core import InputError, Quantity, quantity
 from valuelab.drivers import ValueDriverTemplate
 from valuelab.plots import tornado, tree_graph
 
@@ -40,21 +40,25 @@ def _template(platform: str) -> ValueDriverTemplate:
 
 
 def slider_specs(template: ValueDriverTemplate) -> dict[str, tuple[str, float, float, float]]:
-    """One slider per tree input: label with unit and owner actor, bounds, 1/200 steps.
+    """One slider per tree input: its name and unit, the actor it serves, bounds, 1/200 steps.
+
+    Names and units come from :meth:`ValueDriverTemplate.quantities` (a share reads in %).
 
     Examples
     --------
     >>> specs = slider_specs(ValueDriverTemplate.load("marketplace_value_drivers.yaml"))
     >>> specs["fill_rate"]
-    ('fill_rate (share 0-1) · freelancers', 0.2, 0.95, 0.00375)
+    ('Fill rate (%) · Freelancers', 0.2, 0.95, 0.00375)
     """
     specs = {}
+    shown = template.quantities()
+    actors = {a.id: a.name for a in template.actors}
     for name, spec in template.tree.inputs.items():
         lo = spec.min if spec.min is not None else 0.0
         hi = spec.max if spec.max is not None else max(2 * spec.value, 1.0)
-        label = f"{name} ({spec.unit})" if spec.unit else name
+        label = shown[name].display_title
         if spec.actor:
-            label += f" · {spec.actor}"
+            label += f" · {actors.get(spec.actor, spec.actor)}"
         specs[name] = (label, float(lo), float(hi), (float(hi) - float(lo)) / 200)
     return specs
 
@@ -94,17 +98,11 @@ def _sliders(template: ValueDriverTemplate, start: Mapping[str, float]) -> kit.P
     values = {**template.tree.defaults(), **start}
     values = {k: min(max(v, specs[k][1]), specs[k][2]) for k, v in values.items() if k in specs}
     sliders = kit.ParamSliders(specs, values)
-    for s in sliders.sliders.values():
+    shown = template.quantities()
+    for name, s in sliders.sliders.items():
         s.layout = w.Layout(width="98%")
-        s.tooltip = s.description  # the full label when it is cut short
-        s.style.description_width = "190px"
-        s.readout_format = ".4g"
+        s.readout_format = shown[name].d3_format  # never 1.200e+4
     return sliders
-
-
-def _node(label: str, unit: str) -> Quantity:
-    """A tree node as a card: the template gives its unit."""
-    return Quantity(label, unit, "number", 1)
 
 
 def _show(
@@ -113,25 +111,26 @@ def _show(
     """North Star and root cards (vs the template's defaults), the tree and the tornado."""
     state = canvas_state(template, inputs, swing)
     tree, nsm, root = template.tree, state["nsm"], state["root"]
+    shown = template.quantities()
     view["cards"].update(
         {"nsm": state["values"][nsm], "root": state["values"][root]},
         baseline={"nsm": state["baseline"][nsm], "root": state["baseline"][root]},
-        specs={
-            "nsm": _node(f"North Star: {nsm}", tree.units.get(nsm, "")),
-            "root": _node(root, tree.units.get(root, "")),
-        },
+        specs={"nsm": shown[nsm].relabel(f"North Star: {shown[nsm].label}"), "root": shown[root]},
     )
-    view["tree"].show(tree_graph(tree, inputs))
-    view["tornado"].show(tornado(state["sensitivity"], unit=tree.units.get(root, "")))
+    actors = {a.id: a.name for a in template.actors}
+    view["tree"].show(tree_graph(tree, inputs, quantities=shown, actors=actors))
+    view["tornado"].show(tornado(state["sensitivity"], quantities=shown))
 
 
 def _swing_box(swing: float) -> w.Widget:
+    shown = quantity("tornado_swing")
     return w.FloatSlider(
         value=swing if 0 < swing < 1 else 0.1,
         min=0.05,
         max=0.5,
         step=0.05,
-        description="Tornado swing (±share)",
+        description=shown.display_title,
+        readout_format=shown.d3_format,
         continuous_update=False,
         style={"description_width": "initial"},
     )
@@ -166,7 +165,7 @@ def build_app(platform: str = "spotify", swing: float = 0.1, drivers: str = "") 
     slider_box = w.VBox()
     view = {
         "errors": kit.ErrorPanel(),
-        "cards": kit.KpiCards({"nsm": _node("North Star", ""), "root": _node("Root", "")}),
+        "cards": kit.KpiCards({"nsm": Quantity("North Star"), "root": Quantity("Result")}),
         "tree": kit.FigureBox(),
         "tornado": kit.FigureBox(),
     }

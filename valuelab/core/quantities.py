@@ -44,6 +44,8 @@ declare one)::
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 from dataclasses import dataclass
 
 from valuelab.core.errors import InputError
@@ -56,6 +58,8 @@ __all__ = [
     "common_currency",
     "format_change",
     "format_value",
+    "in_words",
+    "named_quantity",
     "quantity",
 ]
 
@@ -113,6 +117,48 @@ class Quantity:
     def title(self) -> str:
         """Label and unit, for an axis, a dropdown or a slider: ``"Revenue (EUR/month)"``."""
         return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    @property
+    def display_title(self) -> str:
+        """Label and the unit values are shown in: a share reads in % (``"Discount (%)"``).
+
+        For a slider or an axis whose numbers are formatted with :attr:`d3_format`.
+
+        Examples
+        --------
+        >>> quantity("discount").display_title, quantity("aov").display_title
+        ('Discount (%)', 'Average order value (EUR)')
+        """
+        return f"{self.label} (%)" if self.kind == "share" else self.title
+
+    @property
+    def d3_format(self) -> str:
+        """The d3 format plotly uses to show a value like :meth:`format` (no unit, never ``e+``).
+
+        Examples
+        --------
+        >>> quantity("conversion").d3_format, quantity("revenue").d3_format
+        ('.2%', ',.0f')
+        """
+        if self.kind == "share":
+            return f".{self.precision}%"
+        sign = "+" if self.kind in ("growth", "points") else ""
+        return f"{sign},.{self.precision}f"
+
+    def hover(self, axis: str = "y") -> str:
+        """A plotly hover fragment showing ``axis``'s value with its unit (``"%{y:,.0f} EUR"``).
+
+        Examples
+        --------
+        >>> quantity("aov").hover("x")
+        '%{x:,.2f} EUR'
+        """
+        text = f"%{{{axis}:{self.d3_format}}}"
+        if self.kind in ("share", "growth"):
+            return text if self.kind == "share" else f"{text} %"
+        if self.kind == "points":
+            return f"{text} pp"
+        return f"{text} {self.unit}" if self.unit else text
 
     def in_currency(self, currency: str | None) -> Quantity:
         """The same money quantity in ``currency`` (ISO 4217; ``None``: not declared).
@@ -216,12 +262,16 @@ QUANTITIES: dict[str, Quantity] = {
     "artist_income_per_stream": _money("Artist income per stream", "USD", 5),
     "artist_income_month": _money("Artist income per month", "USD", 2),
     "streams_needed_month": Quantity("Streams a month for the target", "streams", "count", 0),
+    "monthly_streams": Quantity("Monthly streams", "streams/month", "count", 0),
+    "target_income": _money("Target income", "USD/month", 0),
+    "rate_per_stream": _money("Rate per stream, recording side", "USD", 4),
+    "tracks": Quantity("Tracks", "tracks", "count", 0),
     # the shop funnel's KPIs (lesson 03)
     "conversion": Quantity("Conversion rate", "share 0-1", "share", 2),
     "orders": Quantity("Orders", "orders/month", "count", 0),
     "aov": _money("Average order value", "EUR", 2),
     "revenue": _money("Revenue", "EUR/month", 0),
-    "gross_margin": _money("Gross margin", "EUR/month", 0),
+    "gross_margin": _money("Gross profit", "EUR/month", 0),
     "contribution": _money("Contribution", "EUR/month", 0),
     "contribution_margin_pct": Quantity("Contribution margin", "% of revenue", "percent", 1),
     "margin_per_order": _money("Contribution per order", "EUR", 2),
@@ -241,9 +291,83 @@ QUANTITIES: dict[str, Quantity] = {
     "value_unknown": Quantity("Value Unknown", "/100", "score", 0),
     "value_realized": Quantity("Value Realized", "/100", "score", 0),
     "confidence": Quantity("Confidence", "share 0-1", "share", 0),
+    # the shipped driver trees' nodes a template does not name (datasets/*_value_drivers.yaml)
+    "gmv": _money("Gross merchandise value", "EUR m/month", 2),
+    "mau": Quantity("Monthly active users", "million users", "count", 1),
+    "other_cost_share": Quantity("Other cost of revenue", "share 0-1", "share", 1),
+    # the apps' own settings
+    "tornado_swing": Quantity("Swing of each input in the tornado", "share 0-1", "share", 0),
+    "fan_intensity": Quantity("Fans' listening", "x the average listener", "number", 2),
+    "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
     # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
     "arr": _money("ARR", "EUR/year", 0),
 }
+
+#: Currencies a unit may start with (``"EUR m/month"`` is money in EUR).
+_CURRENCY = re.compile(r"^(EUR|USD|GBP|SEK)\b")
+
+
+_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def in_words(text: str) -> str:
+    """``text`` with every registered key in it replaced by its quantity's label.
+
+    For text written for analysts (a dataset's basis column) shown to a person.
+
+    Examples
+    --------
+    >>> in_words("estimated input(s): gross_profit_eur_m, not_a_key")
+    'estimated input(s): Gross profit, not_a_key'
+    """
+    return _KEY.sub(lambda m: QUANTITIES[m[0]].label if m[0] in QUANTITIES else m[0], text)
+
+
+def _words(key: str) -> str:
+    """A key as words: ``"free_users"`` -> ``"Free users"``."""
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _precision(typical: float | None) -> int:
+    """Decimals for a number near ``typical``: three significant digits, at most two decimals."""
+    if typical is None or typical != typical or typical == 0:
+        return 1
+    return max(0, min(2, 2 - math.floor(math.log10(abs(typical)))))
+
+
+def named_quantity(
+    key: str, unit: str | None = None, typical: float | None = None, label: str | None = None
+) -> Quantity:
+    """The quantity of a named value that brings its own unit (a driver tree's node or input).
+
+    The registered quantity ``key`` when its unit is ``unit`` (or ``unit`` is None); else a
+    quantity in ``unit`` named by the registry (the same name everywhere),
+    else by ``label`` (a template's own name), else by ``key`` in words. A
+    unit of ``"share 0-1"`` is a share (shown in %), a unit starting with a
+    currency (``"EUR m/month"``) is money; the precision gives about three
+    significant digits of ``typical`` (a default value), so a card and a
+    chart showing the same node read alike.
+
+    Examples
+    --------
+    >>> named_quantity("revenue", "EUR m/month", typical=1306.4).format(1306.4)
+    '1,306 EUR m/month'
+    >>> named_quantity("operating_profit", "EUR m/month", typical=0.64).title
+    'Operating profit (EUR m/month)'
+    >>> named_quantity("fill_rate", "share 0-1", label="Fill rate").format(0.62)
+    '62.0 %'
+    """
+    known = QUANTITIES.get(key)
+    if known is not None and unit in (None, known.unit):
+        return known
+    unit = unit or ""
+    name = known.label if known is not None else (label or _words(key))
+    if unit == "share 0-1":
+        return Quantity(name, unit, "share", 1)
+    found = _CURRENCY.match(unit)
+    kind, currency = ("money", found.group(1)) if found else ("number", None)
+    return Quantity(name, unit, kind, _precision(typical), currency=currency)
 
 
 def quantity(key: str | Quantity, currency: str | None = _REGISTERED) -> Quantity:

@@ -383,6 +383,26 @@ class ValueDriverTemplate:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
+    def quantities(self) -> dict[str, Any]:
+        """How each node and input of the tree is shown, named by the template where it can.
+
+        A value driver's input takes the driver's name, the North Star node the
+        North Star's name (see :meth:`DriverTree.quantities`).
+
+        Examples
+        --------
+        >>> t = ValueDriverTemplate.load("spotify_value_drivers.yaml")
+        >>> q = t.quantities()
+        >>> q["premium_share"].title, q["listening_hours"].label
+        ('Premium conversion (share 0-1)', 'Time spent listening')
+        """
+        if self.tree is None:
+            return {}
+        labels = {d.input: d.name for d in self.drivers if d.input}
+        if self.tree.nsm and self.north_star.get("name"):
+            labels[self.tree.nsm] = self.north_star["name"]
+        return self.tree.quantities(labels)
+
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id."""
         for a in self.actors:

@@ -50,6 +50,7 @@ import pandas as pd
 import yaml
 
 from valuelab.core import FIGURE_KINDS, InputError, SourcedValue, aligned, check_numbers
+from valuelab.core.quantities import Quantity, named_quantity
 from valuelab.drivers.formula import Formula
 
 __all__ = ["DriverTree", "InputSpec"]
@@ -406,6 +407,34 @@ class DriverTree:
                 SourcedValue(name, spec.value, spec.unit, spec.kind, cited, basis, precision)
             )
         return rows
+
+    def quantities(self, labels: Mapping[str, str] | None = None) -> dict[str, Quantity]:
+        """How each node and input is shown: its name, its unit and a precision.
+
+        Names come from :data:`valuelab.core.quantities.QUANTITIES`, else from
+        ``labels`` (a template's names of its drivers), else from the key in
+        words (:func:`~valuelab.core.quantities.named_quantity`); the precision
+        gives about three significant digits of the default value, so every
+        card, box and axis showing a node reads it alike.
+
+        Examples
+        --------
+        >>> tree = DriverTree.from_dict(
+        ...     {"revenue": {"formula": "users * arpu", "unit": "EUR/month"}},
+        ...     inputs={"users": 10, "arpu": {"value": 2.5, "unit": "EUR/month"}},
+        ... )
+        >>> q = tree.quantities({"arpu": "Revenue per user"})
+        >>> q["arpu"].format(2.5), q["revenue"].title
+        ('2.50 EUR/month', 'Revenue (EUR/month)')
+        """
+        labels = dict(labels or {})
+        typical = self.evaluate()
+        units = {**{n: s.unit for n, s in self.inputs.items()}, **self.units}
+        return {
+            name: named_quantity(name, units.get(name, ""), float(typical[name]), labels.get(name))
+            for name in self.evaluate_names()
+            if name in typical
+        }
 
     def drivers(self) -> dict[str, str]:
         """Inputs tagged as an actor's value driver: input -> actor."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from valuelab.core import Quantity
 from valuelab.drivers import DriverTree, RoiResult, ValueDriverTemplate
 from valuelab.plots.style import PALETTE, finish
 
@@ -44,12 +46,19 @@ def _layers(tree: DriverTree) -> dict[str, tuple[float, float]]:
 
 
 def tree_graph(
-    tree: DriverTree, inputs: Mapping[str, Any] | None = None, title: str | None = None
+    tree: DriverTree,
+    inputs: Mapping[str, Any] | None = None,
+    title: str | None = None,
+    quantities: Mapping[str, Quantity] | None = None,
+    actors: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """The driver tree as a layered graph: top nodes above, value drivers at the bottom.
 
     Each box shows the name and its value with the unit; the North Star node
     is marked, inputs tagged as an actor's value driver are coloured.
+    ``quantities`` names and formats each node (default:
+    :meth:`DriverTree.quantities`; a template's: ``template.quantities()``);
+    ``actors`` maps actor ids to the names the hover text shows.
 
     Examples
     --------
@@ -58,21 +67,24 @@ def tree_graph(
     ['root', 'other input']
     """
     values = tree.evaluate(inputs)
+    shown = dict(quantities or tree.quantities())
     pos = _layers(tree)
     fig = go.Figure(_edges(tree, pos))
-    drivers = tree.drivers()
+    drivers = {n: (actors or {}).get(a, a) for n, a in tree.drivers().items()}
     for label, names in _node_groups(tree, pos, drivers).items():
         if names:
-            _add_nodes(fig, tree, values, pos, drivers, label, names)
+            text = {
+                n: f"<b>{_wrap(shown[n].label, 16)}</b><br>{shown[n].format(values[n])}"
+                for n in names
+            }
+            _add_nodes(fig, text, pos, drivers, label, names)
     levels = max(-y for _, y in pos.values())
     fig.update_xaxes(visible=False, range=[-0.05, 1.05])
     fig.update_yaxes(visible=False, range=[-levels - 0.6, 0.4])
     fig.update_layout(hovermode="closest", height=max(420, 130 * (levels + 1)))
-    root_unit = tree.units.get(tree.root, "")
+    root = shown[tree.root]
     return finish(
-        fig,
-        title=title
-        or f"Driver tree: {tree.root} = {_short(values[tree.root])} {root_unit}".strip(),
+        fig, title=title or f"Driver tree: {root.label} = {root.format(values[tree.root])}"
     )
 
 
@@ -118,18 +130,14 @@ def _node_groups(
 
 def _add_nodes(
     fig: go.Figure,
-    tree: DriverTree,
-    values: pd.Series,
+    texts: Mapping[str, str],
     pos: Mapping[str, tuple[float, float]],
     drivers: Mapping[str, str],
     label: str,
     names: list[str],
 ) -> None:
     """One marker trace for a group: each name with its value and unit, hover names the actor."""
-    unit = {
-        n: tree.units.get(n) or (tree.inputs[n].unit if n in tree.inputs else "") for n in names
-    }
-    text = [f"<b>{n}</b><br>{_short(values[n])} {unit[n]}".strip() for n in names]
+    text = [texts[n] for n in names]
     actor = [f"<br>driver of {drivers[n]}" if n in drivers else "" for n in names]
     fig.add_scatter(
         x=[pos[n][0] for n in names],
@@ -149,8 +157,17 @@ def _add_nodes(
     )
 
 
-def tornado(sens: pd.DataFrame, unit: str = "", title: str | None = None) -> go.Figure:
+def tornado(
+    sens: pd.DataFrame,
+    unit: str = "",
+    title: str | None = None,
+    quantities: Mapping[str, Quantity] | None = None,
+) -> go.Figure:
     """Tornado chart from :meth:`DriverTree.sensitivity`: biggest impact on top.
+
+    ``quantities`` (:meth:`DriverTree.quantities`) names the inputs and the
+    target and formats their values; without it the names are shown as they
+    are and ``unit`` is the target's.
 
     Examples
     --------
@@ -160,28 +177,49 @@ def tornado(sens: pd.DataFrame, unit: str = "", title: str | None = None) -> go.
     'revenue (EUR)'
     """
     base = float(sens["base"].iloc[0])
-    target = sens.attrs.get("of", "root")
+    key = str(sens.attrs.get("of", "root"))
+    shown = dict(quantities or {})
+    names = [str(n) for n in sens["input"]]
+    fallback = Quantity(key, unit, "number", 2)
+    target = shown.get(key, fallback)
     swing = sens.attrs.get("swing")
     fig = go.Figure()
     for side, name, color in (
         ("low", "input -swing", PALETTE[1]),
         ("high", "input +swing", PALETTE[0]),
     ):
+        moved = [
+            shown[n].format(v) if n in shown else f"{v:,.4f}"
+            for n, v in zip(names, sens[f"{side}_input"], strict=True)
+        ]
         fig.add_bar(
-            y=sens["input"],
+            y=[_wrap(shown[n].label) if n in shown else n for n in names],
             x=sens[side] - base,
             base=base,
             orientation="h",
             name=name if swing is None else name.replace("swing", f"{swing:.0%}"),
             marker_color=color,
-            customdata=sens[f"{side}_input"],
-            hovertemplate="%{y} = %{customdata:.4g}<br>" + target + " %{x:,.4g}<extra></extra>",
+            customdata=moved,
+            hovertemplate="%{y} = %{customdata}<br>"
+            + f"{target.label}: {target.hover('x')}<extra></extra>",
         )
-    fig.add_vline(x=base, line_color="#333", annotation_text=f"base {_short(base)}")
+    fig.add_vline(x=base, line_color="#333", annotation_text=f"base {target.format(base)}")
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat=target.d3_format)
     fig.update_layout(barmode="overlay", hovermode="closest")
-    x_title = f"{target} ({unit})" if unit else target
-    return finish(fig, title=title or f"What moves {target} most", x_title=x_title, y_title="Input")
+    # names and the axis title on two lines when long: the chart keeps its width on a phone
+    x_title = f"{target.label}<br>({target.unit})" if len(target.title) > 24 else target.title
+    return finish(
+        fig,
+        title=title or f"What moves {_wrap(target.label, 28)} most",
+        x_title=x_title,
+        y_title="Input",
+    )
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """``text`` broken into lines of about ``width`` characters (plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def what_if_waterfall(

@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from valuelab.core import QUANTITIES
+from valuelab.core import QUANTITIES, Quantity
+from valuelab.core.quantities import named_quantity
 from valuelab.kpis.survival import SurvivalCurve
 from valuelab.plots.style import PALETTE, finish
 
@@ -33,6 +34,17 @@ def _label(kpi: str) -> str:
     return QUANTITIES[kpi].title if kpi in QUANTITIES else kpi
 
 
+def _shown(key: str) -> Quantity:
+    """The registered quantity ``key``, else ``key`` in words."""
+    return named_quantity(key)
+
+
+def _axis(fig: go.Figure, q: Quantity, axis: str, **kwargs: object) -> None:
+    """An axis titled with the quantity's name and shown unit, its numbers formatted alike."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(title_text=q.display_title, tickformat=q.d3_format, **kwargs)
+
+
 def tradeoff_chart(
     sweep: pd.DataFrame, kpi_a: str, kpi_b: str, title: str | None = None
 ) -> go.Figure:
@@ -44,25 +56,35 @@ def tradeoff_chart(
     >>> fig = tradeoff_chart(tradeoff(funnel()), "conversion", "contribution")
     >>> fig.layout.yaxis2.title.text
     'Contribution (EUR/month)'
+
+    Two KPIs in the same unit share one axis (revenue above contribution,
+    never one line hidden under the other); otherwise the second has its own
+    axis on the right and a dashed line. Names, units and number formats come
+    from :data:`~valuelab.core.quantities.QUANTITIES`.
     """
     lever = str(sweep["lever"].iloc[0])
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_scatter(x=sweep[lever], y=sweep[kpi_a], name=_label(kpi_a), line={"color": PALETTE[0]})
-    fig.add_scatter(
-        x=sweep[lever],
-        y=sweep[kpi_b],
-        name=_label(kpi_b),
-        line={"color": PALETTE[3]},
-        secondary_y=True,
-    )
-    x_title = f"{lever} (share 0-1)" if lever == "discount" else lever
-    finish(
-        fig,
-        title=title or f"Moving {lever}: {_name(kpi_a)} vs {_name(kpi_b)}",
-        x_title=x_title,
-        y_title=_label(kpi_a),
-    )
-    fig.update_yaxes(title_text=_label(kpi_b), secondary_y=True)  # finish() set both
+    x, a, b = _shown(lever), _shown(kpi_a), _shown(kpi_b)
+    shared = a.unit == b.unit and a.kind == b.kind
+    fig = make_subplots(specs=[[{"secondary_y": not shared}]])
+    for q, key, color, dash in ((a, kpi_a, PALETTE[0], "solid"), (b, kpi_b, PALETTE[3], "dash")):
+        fig.add_scatter(
+            x=sweep[lever],
+            y=sweep[key],
+            name=q.title,
+            line={"color": color, "dash": dash},
+            hovertemplate=f"{q.label}: {q.hover('y')}<extra></extra>",
+            secondary_y=None if shared else key == kpi_b and key != kpi_a,
+        )
+    finish(fig, title=title or f"Moving {x.label[:1].lower()}{x.label[1:]}: {a.label} vs {b.label}")
+    _axis(fig, x, "x", hoverformat=x.d3_format)
+    if shared:
+        _axis(fig, a, "y", rangemode="tozero")
+        fig.update_yaxes(title_text=f"{a.label} and {b.label} ({a.unit})")
+    else:
+        fig.update_yaxes(title_text=a.display_title, tickformat=a.d3_format, secondary_y=False)
+        fig.update_yaxes(
+            title_text=b.display_title, tickformat=b.d3_format, secondary_y=True, showgrid=False
+        )
     return fig
 
 
@@ -84,22 +106,8 @@ def frontier_chart(
     >>> [t.name for t in fig.data]
     ['all points', 'Pareto frontier']
     """
-    lever = str(sweep["lever"].iloc[0])
     fig = go.Figure()
-    fig.add_scatter(
-        x=sweep[kpi_a],
-        y=sweep[kpi_b],
-        mode="markers",
-        name="all points",
-        marker={
-            "color": sweep[lever],
-            "colorscale": "Viridis",
-            "size": 9,
-            "colorbar": {"title": lever},
-        },
-        customdata=sweep[lever],
-        hovertemplate=f"{lever} %{{customdata:.3g}}<br>%{{x:,.4g}} / %{{y:,.4g}}<extra></extra>",
-    )
+    a, b = _swept_points(fig, sweep, kpi_a, kpi_b)
     fig.add_scatter(
         x=efficient[kpi_a],
         y=efficient[kpi_b],
@@ -121,9 +129,34 @@ def frontier_chart(
             },
         )
     fig.update_layout(hovermode="closest")
-    return finish(
-        fig, title=title or "Trade-off frontier", x_title=_label(kpi_a), y_title=_label(kpi_b)
+    finish(fig, title=title or "Trade-off frontier")
+    _axis(fig, a, "x")
+    _axis(fig, b, "y")
+    return fig
+
+
+def _swept_points(
+    fig: go.Figure, sweep: pd.DataFrame, kpi_a: str, kpi_b: str
+) -> tuple[Quantity, Quantity]:
+    """Every swept point, coloured by the lever's value; the two KPIs' quantities."""
+    lever = str(sweep["lever"].iloc[0])
+    x, a, b = _shown(lever), _shown(kpi_a), _shown(kpi_b)
+    fig.add_scatter(
+        x=sweep[kpi_a],
+        y=sweep[kpi_b],
+        mode="markers",
+        name="all points",
+        marker={
+            "color": sweep[lever],
+            "colorscale": "Viridis",
+            "size": 9,
+            "colorbar": {"title": x.display_title, "tickformat": x.d3_format},
+        },
+        customdata=sweep[lever],
+        hovertemplate=f"{x.label}: {x.hover('customdata')}<br>{a.label}: {a.hover('x')}"
+        f"<br>{b.label}: {b.hover('y')}<extra></extra>",
     )
+    return a, b
 
 
 def pareto_chart(

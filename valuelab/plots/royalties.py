@@ -8,7 +8,8 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from valuelab.core import InputError
+from valuelab.core import QUANTITIES, InputError
+from valuelab.core.quantities import in_words
 from valuelab.plots.style import PALETTE, finish
 from valuelab.royalties.rules import PAYOUT_RULES
 
@@ -118,12 +119,14 @@ def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figu
             y=path["recipient"],
             orientation="h",
             marker_color=PALETTE[: len(path)],
-            text=[f"{v:.3f}" for v in path["eur"]],
+            text=[f"{v:.3f} EUR" for v in path["eur"]],
             textposition="auto",
+            hovertemplate="%{y}: %{x:.3f} EUR of each euro<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return finish(fig, title=title, x_title="EUR", y_title="Recipient")
+    fig.update_xaxes(tickformat=".2f")
+    return finish(fig, title=title, x_title="EUR of each euro of revenue", y_title="Recipient")
 
 
 def tier_change(tiers: pd.DataFrame, title: str = "Change vs pro-rata by tier") -> go.Figure:
@@ -178,7 +181,7 @@ def _hover(kinds: pd.DataFrame | None, years: pd.Series) -> list[str] | None:
             continue
         row = by_year.loc[year]
         docs = [d.rsplit(", http", 1)[0] for d in str(row["source"]).split("; ")]
-        basis = f" ({html.escape(str(row['basis']))})" if row.get("basis", "") else ""
+        basis = f" ({html.escape(in_words(str(row['basis'])))})" if row.get("basis", "") else ""
         texts.append(
             f"<br>{html.escape(str(row['kind']))}{basis}<br>source: "
             + "<br>".join(html.escape(d) for d in docs)
@@ -189,14 +192,20 @@ def _hover(kinds: pd.DataFrame | None, years: pd.Series) -> list[str] | None:
 def _yearly_trace(
     years: pd.Series, column: pd.Series, label: str, unit: str, kinds: pd.DataFrame | None
 ) -> go.Scatter:
-    """One line; with ``kinds``, markers by kind and hover text with the source."""
+    """One line; with ``kinds``, markers by kind and hover text with the source.
+
+    A registered column (:data:`~valuelab.core.quantities.QUANTITIES`) shows its
+    values with its own precision (675 million, not 675.00).
+    """
+    known = QUANTITIES.get(str(column.name))
+    value = known.hover("y") if known is not None else f"%{{y:,.2f}} {unit}"
     trace = go.Scatter(
         x=years,
         y=pd.to_numeric(column, errors="coerce").astype(float),
         name=label,
         mode="lines+markers",
         text=_hover(kinds, years),
-        hovertemplate=f"{label}: %{{y:,.2f}} {unit}"
+        hovertemplate=f"{label}: {value}"
         + ("%{text}" if kinds is not None else "")
         + "<extra></extra>",
     )
@@ -263,4 +272,6 @@ def yearly(
             font={"size": 11},
         )
     fig.update_xaxes(dtick=1)
+    formats = {QUANTITIES[c].d3_format if c in QUANTITIES else ",.2f" for c in columns}
+    fig.update_yaxes(tickformat=formats.pop() if len(formats) == 1 else ",")
     return finish(fig, title=title, x_title="Year", y_title=unit)

@@ -136,15 +136,24 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
             textposition="outside",
         )
     )
-    fig.add_hline(y=BANDS["green"], line_dash="dot", annotation_text="green")
-    fig.add_hline(y=BANDS["amber"], line_dash="dot", annotation_text="amber")
+    for band in ("green", "amber"):
+        # the band's name right of the plot, never on a bar's value
+        fig.add_hline(
+            y=BANDS[band],
+            line_dash="dot",
+            annotation_text=f"{band} ≥ {BANDS[band]:.0f}",
+            annotation_position="right",
+            annotation_font_size=11,
+        )
     fig.update_yaxes(range=[0, 110])
     fig.update_layout(showlegend=False, hovermode="closest")
-    return finish(
+    finish(
         fig,
         title=title or f"Value scores of {row.get('account_id', 'the account')}",
         y_title="Score (0-100)",
     )
+    fig.update_layout(margin_r=80)
+    return fig
 
 
 def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:

@@ -99,6 +99,21 @@
     }
     return {layout: layout, config: {displayModeBar: false}};
   }
+  // An x-axis title is centred on the plot area, which long category names on
+  // the y axis (a tornado's inputs) make narrower than the chart: once drawn, a
+  // title wider than its plot area is wrapped to it, so no word runs off the chart.
+  function fitAxisTitles(gd) {
+    var update = {}, full = gd._fullLayout || {};
+    Object.keys(full).forEach(function (key) {
+      var axis = full[key], title = axis && axis.title;
+      if (!/^xaxis\d*$/.test(key) || !title || !title.text || !axis._length) return;
+      var node = gd.querySelector("." + axis._id + "title");
+      if (!node || node.getBBox().width <= axis._length) return;
+      var size = Math.max(8, Math.floor(axis._length / (0.6 * ((title.font || {}).size || 14))));
+      update[key + ".title.text"] = wrap(title.text.replace(/<br>/g, " "), size).join("<br>");
+    });
+    if (Object.keys(update).length) return window.Plotly.relayout(gd, update);
+  }
   function draw(host, fig, bundle) {
     load(bundle).then(function () {
       var frames = 0;
@@ -108,12 +123,13 @@
         if (!host.isConnected) { if (++frames < 600) requestAnimationFrame(plot); return; }
         var shaped = fit(fig, host.clientWidth);
         var config = Object.assign({displaylogo: false, responsive: true}, shaped.config);
-        window.Plotly.newPlot(host, fig.data, shaped.layout, config);
+        window.Plotly.newPlot(host, fig.data, shaped.layout, config).then(fitAxisTitles);
       })();
     }, function (err) {
       host.textContent = "This chart could not be drawn (" + err.message + ").";
     });
   }
-  window.valuelabCharts = {draw: draw, fit: fit, load: load, urls: urls};
+  window.valuelabCharts = {draw: draw, fit: fit, fitAxisTitles: fitAxisTitles, load: load,
+                           urls: urls};
   window.addEventListener("load", function () { load("basic"); });
 })();
