@@ -87,3 +87,18 @@ def test_missing_roles_are_named_with_a_suggestion():
         metrics.actives(_by_hand(), "year")
     with pytest.raises(InputError, match="dtype int64 is not a time"):
         metrics.actives(_by_hand().assign(time=20240103))
+
+
+def test_rolling_actives_on_sqlite_agree_with_pandas(log, tmp_path):
+    """SQLite has no interval arithmetic: the windows count whole day numbers."""
+    import sqlite3
+
+    from valuelab.data.sources import open_source
+
+    path = tmp_path / "log.sqlite"
+    with sqlite3.connect(path) as con:
+        log.assign(time=log["time"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_sql("events", con)
+    source = open_source(path, user="user", time="time", event="event")
+    for window in (7, 28):
+        found = metrics.rolling_actives(source, window)["actives"]
+        assert found.tolist() == oracle.rolling(log, window).tolist()

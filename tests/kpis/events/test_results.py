@@ -107,7 +107,9 @@ def test_one_calendar_for_a_dataframe_and_its_source(log):
     assert metrics.actives(aware, "month")["actives"].tolist() == expected
     assert metrics.actives(open_source(aware), "month")["actives"].tolist() == expected
     local = open_source(aware, reporting_timezone="America/Sao_Paulo")
-    assert metrics.actives(local, "month")["actives"].tolist() == oracle.actives(log, "month").tolist()
+    assert (
+        metrics.actives(local, "month")["actives"].tolist() == oracle.actives(log, "month").tolist()
+    )
 
 
 def test_aware_and_naive_times_mixed_are_refused(log):
@@ -115,7 +117,9 @@ def test_aware_and_naive_times_mixed_are_refused(log):
 
     times = [dt.datetime(2024, 1, 31, 23, tzinfo=dt.UTC), dt.datetime(2024, 2, 1, 1), None]
     mixed = pd.DataFrame({"user": ["a", "b", "c"], "time": pd.Series(times, dtype=object)})
-    with pytest.raises(InputError, match=r"column 'time': mixed time zones: 1 of 2 times carry a zone \(e.g. row 0"):
+    with pytest.raises(
+        InputError, match=r"column 'time': mixed time zones: 1 of 2 times carry a zone \(e.g. row 0"
+    ):
         metrics.actives(mixed, "month")
 
 

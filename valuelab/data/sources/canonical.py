@@ -162,8 +162,6 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
 def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
-    if counts["rows"] == 0:
-        return [InputError("the table is empty", source=where, expected="at least one row")]
     what = "ids missing" if key == "user" else f"{key} missing"
     checks = [(f"missing_{key}", table[roles[key]].isnull(), roles[key], what, "an id")]
     if "time" in roles:
@@ -244,6 +242,8 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     if problems:
         raise InputError(source=where, problems=problems)
     counts = _counts(table, exprs, bad, roles, mapping)
+    if counts["rows"] == 0:
+        raise InputError("the table is empty", source=where, expected="at least one row")
     problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
     if problems:
         raise InputError(source=where, problems=problems)

@@ -77,9 +77,7 @@ def _as_text(con: Any, loc: Locator, table: Any, text: list[str], times: list[st
         return con.read_csv(loc.target, types=dict.fromkeys(wanted, "string"))
     from ibis.backends.sql.datatypes import DuckDBType
 
-    columns = {
-        c: "VARCHAR" if c in wanted else DuckDBType.to_string(t) for c, t in schema.items()
-    }
+    columns = {c: "VARCHAR" if c in wanted else DuckDBType.to_string(t) for c, t in schema.items()}
     return con.read_json(loc.target, columns=columns)
 
 

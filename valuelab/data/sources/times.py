@@ -324,7 +324,10 @@ def _mixed_zones(table: Any, column: str, where: str) -> None:
     row = table.aggregate(n=present.sum(), zoned=zoned.sum()).to_pyarrow().to_pylist()[0]
     n, k = int(row["n"] or 0), int(row["zoned"] or 0)
     if 0 < k < n:
-        with_, without = examples(table, zoned, [column], 2), examples(table, present & ~zoned, [column], 2)
+        with_, without = (
+            examples(table, zoned, [column], 2),
+            examples(table, present & ~zoned, [column], 2),
+        )
         raise InputError(
             f"mixed time zones: {k} of {n} times carry a UTC offset (e.g. "
             + "; ".join(with_)
