@@ -226,6 +226,16 @@ def _sheet_names(path: str) -> list[str]:
         return [str(n) for n in book.sheet_names]
 
 
+def _canonical(raw: Any, mapping: Mapping, name: str, sheets: list[str]) -> Any:
+    """:func:`canonical_table`, its error naming a workbook's other sheets when it has some."""
+    try:
+        return canonical_table(raw, mapping, name)
+    except InputError as err:
+        if len(sheets) > 1:  # the events may be on another sheet than the first, read
+            raise _other_sheets(err, sheets, name) from None
+        raise
+
+
 def _other_sheets(err: InputError, sheets: list[str], name: str) -> InputError:
     """``err`` with a note that the workbook's first sheet was read and which others it has."""
     note = InputError(
@@ -278,12 +288,7 @@ def open_source(
     """
     mapping = read_mapping(mapping, **mapping_kwargs)
     backend, raw, name, kind, sheets = _raw(source, mapping, connections)
-    try:
-        canonical = canonical_table(raw, mapping, name)
-    except InputError as err:
-        if len(sheets) > 1:  # the events may be on another sheet than the first, read
-            raise _other_sheets(err, sheets, name) from None
-        raise
+    canonical = _canonical(raw, mapping, name, sheets)
     mapping = dataclasses.replace(mapping, currency=canonical.currency)
     opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     return Source(
