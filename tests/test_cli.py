@@ -553,7 +553,11 @@ def test_kpis_shows_its_steps_when_asked_and_takes_a_period_and_segment(orders, 
             ("user: cust_id", "user: cust"),
             "no column 'cust' for role 'user'; did you mean 'cust_id'?",
         ),
-        (("20240210", "2024-02-10"), "column 'day': unparseable dates: '2024-02-10'"),
+        (
+            ("20240210", "2024-02-10"),
+            "column 'day': unparseable times on 1 of 6 rows (e.g. row 4: cust_id='12', "
+            "day='2024-02-10'",
+        ),
         (("", ""), "cannot tell the format from the suffix '.txt'"),
         (("orders.csv", "postgresql://me@127.0.0.1:9/shop?table=t"), "127.0.0.1"),
         (("", "empty"), "the table is empty"),

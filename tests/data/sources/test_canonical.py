@@ -59,7 +59,7 @@ def test_refund_policies(refunds, amounts, refund):
 
 
 def test_refused_refunds_and_dropped_duplicates():
-    with pytest.raises(InputError, match=r"negative amounts on 1 of 4 rows \(e.g. cust=9.0"):
+    with pytest.raises(InputError, match=r"negative amounts on 1 of 4 rows \(e.g. row 3: cust=9.0"):
         _canonical(refunds="refuse")
     assert _canonical(duplicates="drop").table.count().execute() == len(LOG.drop_duplicates()) == 3
 
@@ -70,7 +70,9 @@ def test_every_problem_at_once_with_examples():
         _canonical(bad)
     text = str(err.value)
     assert "column 'cust': ids missing on 2 of 4 rows" in text
-    assert "column 'day': unparseable times on 1 of 4 rows (e.g. cust=9.0, day=20241399" in text
+    assert (
+        "column 'day': unparseable times on 1 of 4 rows (e.g. row 3: cust=9.0, day=20241399" in text
+    )
 
 
 def test_missing_columns_get_a_did_you_mean():

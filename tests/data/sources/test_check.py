@@ -36,10 +36,37 @@ def test_a_check_reports_rows_range_and_notes():
     assert report.problems == [
         "amounts carry no declared currency (currency: in the mapping)",
         "1 negative amounts (refunds): netted in amount",
-        "1 exact duplicate events kept (duplicates: drop removes them)",
+        "1 exact duplicate rows (every one of the source's 3 columns repeated) kept "
+        "(duplicates: drop removes them)",
     ]
     text = report.to_text()
     assert "roles: user <- id, time <- ts, amount <- amt" in text and "rows: 4" in text
+
+
+def test_duplicates_are_judged_on_whole_source_rows():
+    """Rows equal on the mapped columns but with their own order id are real events."""
+    log = pd.DataFrame(
+        {
+            "id": ["a", "a", "a", "b"],
+            "ts": ["2024-01-01 09:00"] * 3 + ["2024-01-02 10:00"],
+            "order_id": [1, 2, 2, 3],  # rows 1 and 2 repeat wholly; row 0 differs in order_id
+        }
+    )
+    exact = len(log) - len(log.drop_duplicates())  # pandas oracle: whole rows
+    assert exact == 1
+    report = open_source(log, user="id", time="ts").check()
+    assert report.problems == [
+        "1 exact duplicate rows (every one of the source's 3 columns repeated) kept "
+        "(duplicates: drop removes them)",
+        "1 events repeat another's user, time but differ in other columns of the source: "
+        "kept as separate events (not exact duplicates)",
+    ]
+    dropped = open_source(log, user="id", time="ts", duplicates="drop")
+    assert dropped.table.count().execute() == len(log.drop_duplicates()) == 3
+    unique = log.assign(order_id=[1, 2, 3, 4])
+    notes = open_source(unique, user="id", time="ts").check().problems
+    assert not any("drop" in n for n in notes)
+    assert open_source(unique, user="id", time="ts", duplicates="drop").table.count().execute() == 4
 
 
 def test_a_table_of_a_shipped_layout_is_checked_by_kind_rows_and_freshness():

@@ -158,3 +158,103 @@ def test_freshness_of_a_database_is_its_declared_column_or_latest_time_and_rows(
     csv = tmp_path / "log.csv"
     csv.write_text("user,time\nu1,2024-01-05\n")
     assert freshness(str(csv)) is None  # a file: its bytes tell
+
+
+# --- Issue 20 review: files in shapes valuelab did not make -------------------------------------
+
+#: Day-first text dates; 03/02/2024 is 3 February (every day <= 12: ambiguous unless declared).
+DMY = ["03/02/2024", "04/02/2024", "11/03/2024", "12/04/2024"]
+
+
+def _csv(tmp_path, name, **columns):
+    path = tmp_path / name
+    pd.DataFrame(columns).to_csv(path, index=False)
+    return path
+
+
+def test_csv_dates_are_parsed_by_valuelab_not_sniffed_by_duckdb(tmp_path):
+    path = _csv(tmp_path, "log.csv", cust=[1, 2, 3, 4], d=DMY, price=AMOUNTS)
+    with pytest.raises(InputError, match="column 'd': day and month are ambiguous"):
+        open_source(path, user="cust", time="d", amount="price")
+    src = open_source(path, user="cust", time="d", amount="price", date_format="%d/%m/%Y")
+    oracle = pd.to_datetime(pd.Series(DMY), format="%d/%m/%Y")  # plain pandas
+    assert src.table.execute()["time"].tolist() == oracle.tolist()
+    assert oracle.dt.month.tolist() == [2, 2, 3, 4]
+    us = open_source(path, user="cust", time="d", amount="price", date_format="%m/%d/%Y")
+    assert us.table.execute()["time"].dt.month.tolist() == [3, 4, 11, 12]
+
+
+def test_json_dates_are_parsed_by_valuelab_too(tmp_path):
+    path = tmp_path / "log.json"
+    pd.DataFrame({"cust": [1, 2, 3, 4], "d": DMY}).to_json(path, orient="records", lines=True)
+    with pytest.raises(InputError, match="day and month are ambiguous"):
+        open_source(path, user="cust", time="d")
+    src = open_source(path, user="cust", time="d", date_format="%d/%m/%Y")
+    assert src.table.execute()["time"].tolist() == pd.to_datetime(DMY, format="%d/%m/%Y").tolist()
+
+
+def test_offsets_on_some_rows_only_are_refused_naming_counts_and_rows(tmp_path):
+    times = ["2024-01-01 01:25:00+01:00", "2024-01-01 09:00:00", "2024-01-02 10:00:00"]
+    path = _csv(tmp_path, "log.csv", cust=[1, 2, 3], ts=times)
+    with pytest.raises(InputError) as err:
+        open_source(path, user="cust", time="ts", timezone="Europe/Berlin")
+    text = str(err.value)
+    assert "column 'ts': mixed time zones: 1 of 3 times carry a UTC offset" in text
+    assert "row 1: ts='2024-01-01 01:25:00+01:00'" in text and "2 do not (e.g. row 2" in text
+    naive = _csv(tmp_path, "naive.csv", cust=[1, 2], ts=times[1:])  # the declared zone applies
+    src = open_source(naive, user="cust", time="ts", timezone="Europe/Berlin")
+    oracle = pd.to_datetime(times[1:]).tz_localize("Europe/Berlin").tz_convert("UTC")
+    assert src.table.execute()["time"].tolist() == oracle.tz_localize(None).tolist()
+
+
+def test_a_mixed_zone_csv_exits_2_on_the_cli(tmp_path, capsys):
+    from valuelab.cli import main
+
+    path = _csv(tmp_path, "log.csv", cust=[1, 2], ts=["2024-01-01 10:00+01:00", "2024-01-01 11:00"])
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  user: cust\n  time: ts\n")
+    assert main(["data", "check", str(path), "--mapping", str(mapping)]) == 2
+    assert "mixed time zones: 1 of 2" in capsys.readouterr().err
+
+
+def test_an_empty_table_says_so_first(tmp_path):
+    header = tmp_path / "empty.csv"
+    header.write_text("cust,ts,price\n")  # header only: DuckDB types every column as text
+    with pytest.raises(InputError) as err:
+        open_source(header, user="cust", time="ts", amount="price")
+    assert str(err.value).endswith("empty.csv: the table is empty (expected at least one row)")
+    db = tmp_path / "log.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE orders (cust TEXT, ts TEXT, price REAL)")
+    with pytest.raises(InputError) as err:  # before "SQLite cannot convert time zones"
+        open_source(db, user="cust", time="ts", amount="price", timezone="Europe/Berlin")
+    assert str(err.value).endswith("log.sqlite: the table is empty (expected at least one row)")
+
+
+def test_unparseable_times_are_counted_with_row_numbers(tmp_path):
+    good = pd.date_range("2024-01-01", periods=700, freq="h").strftime("%Y-%m-%d %H:%M:%S")
+    times = list(good)
+    bad = {5: "yesterday", 77: "2024-13-45 10:00:00", 600: "n/a"}  # more values than the sample
+    for row, value in bad.items():
+        times[row] = value
+    path = _csv(tmp_path, "log.csv", cust=range(700), ts=times)
+    with pytest.raises(InputError) as err:
+        open_source(path, user="cust", time="ts")
+    text = str(err.value)
+    assert "column 'ts': unparseable times on 3 of 700 rows" in text
+    for row, value in bad.items():  # data rows numbered from 1
+        assert f"row {row + 1}: cust='{row}', ts='{value}'" in text
+
+
+def test_an_excel_workbook_read_at_its_first_sheet_names_the_others(tmp_path):
+    path = tmp_path / "log.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"note": ["read me"]}).to_excel(book, sheet_name="readme", index=False)
+        pd.DataFrame({"cust": [1], "ts": ["2024-01-05"]}).to_excel(book, sheet_name="events")
+    with pytest.raises(InputError) as err:
+        open_source(path, user="cust", time="ts")
+    text = str(err.value)
+    assert "no column 'cust' for role 'user'" in text
+    assert "read the first sheet 'readme'; the workbook also has 'events'" in text
+    assert "sheet: NAME in the mapping" in text
+    assert open_source(path, user="cust", time="ts", sheet="events").table.count().execute() == 1

@@ -44,7 +44,10 @@ def test_text_formats_detected_declared_or_refused():
     with pytest.raises(InputError, match="day and month are ambiguous"):
         _times(["03/04/2024", "05/06/2024"])
     with pytest.raises(InputError, match="unparseable dates: 'soon'"):
-        _times(["2024-01-31", "soon"])
+        detect_text_format(["2024-01-31", "soon"], "t", "log")
+    assert _times(["2024-01-31", "soon"])[1] == ["2024-01-31 00:00:00", None]  # counted later
+    with pytest.raises(InputError, match="day and month are ambiguous"):  # a bad value too
+        _times(["03/04/2024", "05/06/2024", "soon"])
     with pytest.raises(InputError, match="mixed time zones"):
         _times(["2024-01-31 10:00+01:00", "2024-01-31 10:00"])
 

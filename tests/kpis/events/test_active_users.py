@@ -152,3 +152,18 @@ def test_lesson_03_own_log_numbers(run_notebook):
         "0.42 0.12 0.17"
     )
     assert tuple(hand["mau"].iloc[-2:]) == (152, 40) and round(hand["may_in_june"], 2) == 0.24
+
+
+def test_rolling_actives_on_sqlite_agree_with_pandas(log, tmp_path):
+    """SQLite has no interval arithmetic: the windows count whole day numbers."""
+    import sqlite3
+
+    from valuelab.data.sources import open_source
+
+    path = tmp_path / "log.sqlite"
+    with sqlite3.connect(path) as con:
+        log.assign(time=log["time"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_sql("events", con)
+    source = open_source(path, user="user", time="time", event="event")
+    for window in (7, 28):
+        found = metrics.rolling_actives(source, window)["actives"]
+        assert found.tolist() == oracle.rolling(log, window).tolist()

@@ -79,7 +79,7 @@ def _shapes(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
         }
     )
     return {
-        "aware": log.assign(time=log["time"].dt.tz_localize("America/Sao_Paulo")),
+        "aware": log.assign(time=log["time"].dt.tz_localize("UTC")),  # UTC: the clock unchanged
         "arrow": arrow,
         "categorical": log.astype({"user": "category", "event": "category"}),
         "integer ids": log.assign(user=log["user"].str[5:9].astype("int64")),
@@ -94,6 +94,33 @@ def test_inputs_of_other_shapes_give_the_same_counts(log):
         pd.testing.assert_frame_equal(metrics.cohort_retention(shaped, "month"), retention)
     days = log.assign(time=log["time"].dt.date)  # dates, no time of day
     assert metrics.actives(days, "day")["actives"].tolist() == oracle.actives(log, "day").tolist()
+
+
+def test_one_calendar_for_a_dataframe_and_its_source(log):
+    """Aware times: a DataFrame passed directly and open_source(df) both report on UTC's clock."""
+    from valuelab.data.sources import open_source
+
+    aware = log.assign(time=log["time"].dt.tz_localize("America/Sao_Paulo"))
+    on_utc = log.assign(time=aware["time"].dt.tz_convert("UTC").dt.tz_localize(None))
+    expected = oracle.actives(on_utc, "month").tolist()
+    assert expected != oracle.actives(log, "month").tolist()  # the zones differ here
+    assert metrics.actives(aware, "month")["actives"].tolist() == expected
+    assert metrics.actives(open_source(aware), "month")["actives"].tolist() == expected
+    local = open_source(aware, reporting_timezone="America/Sao_Paulo")
+    assert (
+        metrics.actives(local, "month")["actives"].tolist() == oracle.actives(log, "month").tolist()
+    )
+
+
+def test_aware_and_naive_times_mixed_are_refused(log):
+    import datetime as dt
+
+    times = [dt.datetime(2024, 1, 31, 23, tzinfo=dt.UTC), dt.datetime(2024, 2, 1, 1), None]
+    mixed = pd.DataFrame({"user": ["a", "b", "c"], "time": pd.Series(times, dtype=object)})
+    with pytest.raises(
+        InputError, match=r"column 'time': mixed time zones: 1 of 2 times carry a zone \(e.g. row 0"
+    ):
+        metrics.actives(mixed, "month")
 
 
 def test_unreadable_inputs_are_refused():

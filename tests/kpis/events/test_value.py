@@ -58,3 +58,46 @@ def test_repeat_purchase_agrees_with_pandas(events, log):
         expected = oracle.expected("repeat_purchase", period)
         assert table["customers"].tolist() == expected["customers"].tolist()
         assert table["repeat_customers"].tolist() == expected["repeat_customers"].tolist()
+
+
+def _sqlite(log, tmp_path):
+    """The log in an analyst's SQLite file, opened as a source (computed inside SQLite)."""
+    import sqlite3
+
+    from valuelab.data.sources import open_source
+
+    path = tmp_path / "log.sqlite"
+    with sqlite3.connect(path) as con:
+        log.assign(time=log["time"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_sql("events", con)
+    return open_source(path, user="user", time="time", event="event")
+
+
+def test_time_to_value_on_sqlite_agrees_with_pandas(log, tmp_path):
+    """SQLite has no quantiles: the per-user days come back, pandas takes the quantiles."""
+    found = metrics.time_to_value(_sqlite(log, tmp_path), value_event="purchase")
+    expected = oracle.time_to_value(log, "purchase", "signup")
+    assert found["users"].tolist() == expected["users"].tolist()
+    assert found["reached"].tolist() == expected["reached"].tolist()
+    np.testing.assert_allclose(found["median_days"], expected["median_days"])
+    np.testing.assert_allclose(found["p90_days"], expected["p90_days"])
+
+
+def test_an_engine_error_is_an_input_error_naming_source_and_metric(log, tmp_path, monkeypatch):
+    import pytest
+    from ibis.common.exceptions import OperationNotDefinedError
+
+    from valuelab.core import InputError
+    from valuelab.kpis.events import _frame
+
+    source = _sqlite(log, tmp_path)
+
+    def refuse(expr):
+        raise OperationNotDefinedError("Quantile")
+
+    monkeypatch.setattr(_frame, "run", refuse)
+    with pytest.raises(
+        InputError,
+        match=r"log.sqlite: repeat purchase could not be computed by "
+        r"sqlite \(OperationNotDefinedError: Quantile\)",
+    ):
+        metrics.repeat_purchase(source)

@@ -5,6 +5,12 @@
 >>> src.table, src.backend, src.provenance(), src.check()  # doctest: +SKIP
 
 Ibis and DuckDB are imported only when a source is opened.
+
+One calendar: the canonical ``time`` is the wall clock of the mapping's ``reporting_timezone``
+(UTC when it names none) for every kind of source, so a period starts at that zone's midnight;
+:mod:`valuelab.kpis.events` reads a DataFrame passed to it directly by the same rule. Text times
+(CSV and JSON files included: DuckDB's own date sniffing is bypassed) are parsed by
+:mod:`~valuelab.data.sources.times`.
 """
 
 from valuelab.data.sources.check import CheckReport, check_source, incomplete_months

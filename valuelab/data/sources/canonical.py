@@ -22,7 +22,7 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.data.sources.kinds import SHIPPED_CURRENCY, table_kind
 from valuelab.data.sources.mapping import Mapping
-from valuelab.data.sources.times import time_column
+from valuelab.data.sources.times import examples, time_column
 
 __all__ = ["Canonical", "canonical_table"]
 
@@ -150,16 +150,18 @@ def _counts(table: Any, exprs: dict, bad: Any, roles: dict, mapping: Mapping) ->
     return {k: int(v or 0) for k, v in result.items()}
 
 
+def _empty(table: Any) -> bool:
+    """Whether ``table`` has no rows (one small query)."""
+    return not table.limit(1).count().to_pyarrow().as_py()
+
+
 def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
-    rows = table.filter(condition).select(*columns).limit(_EXAMPLES).to_pyarrow().to_pylist()
-    return [", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows]
+    return examples(table, condition, columns, _EXAMPLES)
 
 
 def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
-    if counts["rows"] == 0:
-        return [InputError("the table is empty", source=where, expected="at least one row")]
     what = "ids missing" if key == "user" else f"{key} missing"
     checks = [(f"missing_{key}", table[roles[key]].isnull(), roles[key], what, "an id")]
     if "time" in roles:
@@ -192,15 +194,13 @@ def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, 
 
 
 def _finish(table: Any, exprs: dict, mapping: Mapping) -> Any:
-    """The canonical table: role columns in order, refunds and duplicates by policy."""
+    """The canonical table: role columns in order, refunds by policy."""
     out = table.select(**exprs)
     if "amount" in exprs and mapping.refunds == "separate":
         negative = out.amount < 0
         out = out.mutate(
             refund=negative.ifelse(out.amount, 0.0), amount=negative.ifelse(0.0, out.amount)
         )
-    if mapping.duplicates == "drop":
-        out = out.distinct()
     return out
 
 
@@ -230,14 +230,20 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
         All the problems at once.
     """
     roles = resolve_roles(list(table.columns), mapping, where)
+    if mapping.duplicates == "drop":  # whole source rows: events differing anywhere stay
+        table = table.distinct()
     exprs, how, bad, problems = _columns(table, roles, mapping, where)
     try:
         currency = declared_currency(mapping, roles, where)
     except InputError as err:
         problems.append(err)
+    if problems and _empty(table):  # a header-only file types every column as text
+        raise InputError("the table is empty", source=where, expected="at least one row")
     if problems:
         raise InputError(source=where, problems=problems)
     counts = _counts(table, exprs, bad, roles, mapping)
+    if counts["rows"] == 0:
+        raise InputError("the table is empty", source=where, expected="at least one row")
     problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
     if problems:
         raise InputError(source=where, problems=problems)

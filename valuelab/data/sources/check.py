@@ -141,10 +141,31 @@ def _notes(source: Any, first: Any = None, last: Any = None) -> list[str]:
         kept = "netted in amount" if policy == "net" else "kept apart in refund"
         notes.append(f"{counts['negative_amount']} negative amounts (refunds): {kept}")
     if source.mapping.duplicates == "keep":
-        distinct = t.distinct().count().to_pyarrow().as_py()
-        if distinct < counts.get("rows", distinct):
-            extra = counts["rows"] - distinct
-            notes.append(f"{extra} exact duplicate events kept (duplicates: drop removes them)")
+        notes += _duplicates(source, counts.get("rows"))
+    return notes
+
+
+def _duplicates(source: Any, rows: int | None) -> list[str]:
+    """Exact duplicates judged on whole source rows; mapped-column repeats only described."""
+    t = source.table
+    rows = rows if rows is not None else t.count().to_pyarrow().as_py()
+    mapped = rows - t.distinct().count().to_pyarrow().as_py()
+    if not mapped:
+        return []
+    raw = source.raw
+    exact = rows - raw.distinct().count().to_pyarrow().as_py() if raw is not None else 0
+    notes = []
+    if exact:
+        notes.append(
+            f"{exact} exact duplicate rows (every one of the source's {len(raw.columns)} "
+            "columns repeated) kept (duplicates: drop removes them)"
+        )
+    if mapped > exact:
+        same = ", ".join(t.columns)
+        notes.append(
+            f"{mapped - exact} events repeat another's {same} but differ in other columns of "
+            "the source: kept as separate events (not exact duplicates)"
+        )
     return notes
 
 

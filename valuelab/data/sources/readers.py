@@ -16,7 +16,7 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.data.sources.connections import Locator
 
-__all__ = ["duckdb_backend", "open_frame", "open_located"]
+__all__ = ["duckdb_backend", "mixed_zones_error", "open_frame", "open_located"]
 
 
 def duckdb_backend(path: str = ":memory:", read_only: bool = False) -> Any:
@@ -45,33 +45,56 @@ def _pick_table(con: Any, table: str | None, name: str) -> Any:
     )
 
 
-def _read_file(con: Any, loc: Locator, text: list[str]) -> Any:
+def _read_file(con: Any, loc: Locator, text: list[str], times: list[str]) -> Any:
+    """A file as a DuckDB view; identifiers, and times DuckDB would sniff itself, as text.
+
+    DuckDB's CSV and JSON readers guess date formats on their own (``03/02/2024``
+    read day first, offsets applied to some rows and not others); valuelab reads
+    those columns as text and parses them by its own rules (declared format,
+    ambiguity refused, mixed zones refused) in :mod:`~valuelab.data.sources.times`.
+    """
     import duckdb
 
     readers = {"csv": con.read_csv, "parquet": con.read_parquet, "json": con.read_json}
     try:
         table = readers[loc.kind](loc.target)
-        if loc.kind == "csv" and text:
-            types = {c: "string" for c in text if c in table.columns}
-            table = con.read_csv(loc.target, types=types) if types else table
+        if loc.kind in ("csv", "json"):
+            table = _as_text(con, loc, table, text, times)
     except (duckdb.Error, OSError) as err:
         first = str(err).splitlines()[0][:300]
         raise InputError(f"cannot read it: {first}", source=loc.name) from None
     return table
 
 
-def open_frame(frame: Any, name: str = "DataFrame") -> tuple[Any, Any]:
+def _as_text(con: Any, loc: Locator, table: Any, text: list[str], times: list[str]) -> Any:
+    """Re-read ``table`` with ``text`` columns and sniffed date/time ``times`` columns as text."""
+    schema = table.schema()
+    sniffed = [c for c in times if c in schema and (schema[c].is_temporal())]
+    wanted = [c for c in dict.fromkeys([*text, *sniffed]) if c in schema]
+    if not wanted:
+        return table
+    if loc.kind == "csv":
+        return con.read_csv(loc.target, types=dict.fromkeys(wanted, "string"))
+    from ibis.backends.sql.datatypes import DuckDBType
+
+    columns = {c: "VARCHAR" if c in wanted else DuckDBType.to_string(t) for c, t in schema.items()}
+    return con.read_json(loc.target, columns=columns)
+
+
+def open_frame(frame: Any, name: str = "DataFrame", times: Any = ()) -> tuple[Any, Any]:
     """A pandas DataFrame as (DuckDB backend, ibis table), scanned in place via Arrow.
 
     Categorical columns become their categories' type; Arrow-backed columns
     pass through; object columns of datetimes with offsets in several zones
-    become UTC instants (naive and zoned datetimes mixed are refused later).
+    become UTC instants.
 
     Raises
     ------
     InputError
         A time column with parts below a microsecond (integer dates read as
-        nanoseconds since 1970, :func:`~valuelab.data.sources.times.nanosecond_times`).
+        nanoseconds since 1970, :func:`~valuelab.data.sources.times.nanosecond_times`);
+        a ``times`` column whose datetimes carry a zone on some rows and none on
+        others ("mixed time zones", with counts and example rows).
     """
     import ibis
     import pandas as pd
@@ -85,7 +108,7 @@ def open_frame(frame: Any, name: str = "DataFrame") -> tuple[Any, Any]:
             raise problem
         if isinstance(values.dtype, pd.CategoricalDtype):
             frame[column] = values.astype(values.cat.categories.dtype)
-        elif values.dtype == object and _zoned_datetimes(values):
+        elif values.dtype == object and _zoned_datetimes(values, str(column) in times, name):
             frame[column] = pd.to_datetime(values, utc=True)
     frame.columns = [str(c) for c in frame.columns]
     con = duckdb_backend()
@@ -98,14 +121,37 @@ def _view_name(name: str) -> str:
     return "source_" + (re.sub(r"\W+", "_", name).strip("_") or "frame")
 
 
-def _zoned_datetimes(values: Any) -> bool:
-    """Whether an object column holds only datetimes with offsets, in several zones."""
+def _zoned_datetimes(values: Any, check: bool = False, name: str = "DataFrame") -> bool:
+    """Whether an object column holds only datetimes, every one with a zone.
+
+    With ``check``, datetimes with a zone on some rows and none on others are refused.
+    """
     import datetime as dt
 
-    sample = values.dropna().head(10_000)
-    if sample.empty or not all(isinstance(v, dt.datetime) for v in sample):
+    present = values.dropna()
+    if present.empty or not all(isinstance(v, dt.datetime) for v in present.head(10_000)):
         return False
-    return all(v.tzinfo is not None for v in sample)
+    aware = present.map(lambda v: isinstance(v, dt.datetime) and v.tzinfo is not None)
+    if check and aware.any() and not aware.all():
+        raise mixed_zones_error(present, aware, str(values.name), name)
+    return bool(aware.all())
+
+
+def mixed_zones_error(values: Any, aware: Any, column: str, name: str) -> InputError:
+    """The "mixed time zones" error for a pandas column: counts and example rows (labels)."""
+
+    def shown(part: Any) -> str:
+        return "; ".join(f"row {i}: {v}" for i, v in part.head(2).items())
+
+    k, n = int(aware.sum()), len(values)
+    return InputError(
+        f"mixed time zones: {k} of {n} times carry a zone (e.g. {shown(values[aware])}) and "
+        f"{n - k} do not (e.g. {shown(values[~aware])})",
+        source=name,
+        column=column,
+        expected="every time with a zone, or none (their zone then declared as timezone: "
+        "in the mapping)",
+    )
 
 
 def _postgres(loc: Locator) -> Any:
@@ -138,7 +184,7 @@ def _postgres_problem(message: str) -> str:
     return f"database unreachable ({first})"
 
 
-def _excel(loc: Locator, sheet: str | int | None) -> tuple[Any, Any]:
+def _excel(loc: Locator, sheet: str | int | None, times: Any = ()) -> tuple[Any, Any]:
     import pandas as pd
 
     try:
@@ -147,10 +193,12 @@ def _excel(loc: Locator, sheet: str | int | None) -> tuple[Any, Any]:
         raise InputError(f"{err}", source=loc.name, column="sheet") from None
     except OSError as err:
         raise InputError(f"cannot read it ({err.strerror})", source=loc.name) from None
-    return open_frame(frame, loc.name)
+    return open_frame(frame, loc.name, times)
 
 
-def open_located(loc: Locator, *, table: str | None, sheet: Any, text: list[str]) -> tuple:
+def open_located(
+    loc: Locator, *, table: str | None, sheet: Any, text: list[str], times: list[str] = ()
+) -> tuple:
     """(ibis backend, raw ibis table) for a located source.
 
     Parameters
@@ -161,6 +209,9 @@ def open_located(loc: Locator, *, table: str | None, sheet: Any, text: list[str]
         The mapping's table (databases) and sheet (Excel); the locator's table wins.
     text : list of str
         Columns to read as text from a CSV file (identifiers).
+    times : list of str
+        Time columns: read as text from a CSV or JSON file when DuckDB would
+        otherwise parse them by its own guess (valuelab parses them instead).
 
     Raises
     ------
@@ -172,9 +223,9 @@ def open_located(loc: Locator, *, table: str | None, sheet: Any, text: list[str]
 
     if loc.kind in ("csv", "parquet", "json"):
         con = duckdb_backend()
-        return con, _read_file(con, loc, text)
+        return con, _read_file(con, loc, text, list(times))
     if loc.kind == "excel":
-        return _excel(loc, sheet if sheet is not None else loc.table)
+        return _excel(loc, sheet if sheet is not None else loc.table, times)
     if loc.kind == "duckdb":
         con = duckdb_backend(loc.target, read_only=True)
     elif loc.kind == "sqlite":

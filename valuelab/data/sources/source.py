@@ -185,19 +185,20 @@ def _ibis_table(source: Any) -> Any | None:
     return source if isinstance(source, ir.Table) else None
 
 
-def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple[Any, Any, str, str]:
-    """(backend, raw table, display name, kind)."""
+def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple:
+    """(backend, raw table, display name, kind, sheet names of a workbook read at its first)."""
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
-        backend, table = open_frame(source)
-        return backend, table, "DataFrame", "frame"
+        times = [mapping.column("time")] if "time" in table_kind(mapping.kind).roles else []
+        backend, table = open_frame(source, times=times)
+        return backend, table, "DataFrame", "frame", []
     if (table := _ibis_table(source)) is not None:
         try:
             backend = table.get_backend()
         except Exception:  # an unbound memtable: DuckDB computes it
             backend = duckdb_backend()
-        return backend, table, f"ibis table ({backend.name})", "ibis"
+        return backend, table, f"ibis table ({backend.name})", "ibis", []
     if not isinstance(source, str | Path):
         raise InputError(
             f"cannot open a {type(source).__name__}",
@@ -206,9 +207,44 @@ def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple[Any, Any, str
             "or an ibis table",
         )
     loc = locate(source, table=mapping.table, connections=connections)
-    text = [mapping.column(r) for r in table_kind(mapping.kind).text_roles()]
-    backend, table = open_located(loc, table=mapping.table, sheet=mapping.sheet, text=text)
-    return backend, table, loc.name, loc.kind
+    kind = table_kind(mapping.kind)
+    text = [mapping.column(r) for r in kind.text_roles()]
+    times = [mapping.column("time")] if "time" in kind.roles else []
+    backend, table = open_located(
+        loc, table=mapping.table, sheet=mapping.sheet, text=text, times=times
+    )
+    if loc.kind == "excel" and mapping.sheet is None and loc.table is None:
+        return backend, table, loc.name, loc.kind, _sheet_names(loc.target)
+    return backend, table, loc.name, loc.kind, []
+
+
+def _sheet_names(path: str) -> list[str]:
+    """The sheets of an Excel workbook, in order (openpyxl reads only the workbook part)."""
+    import pandas as pd
+
+    with pd.ExcelFile(path) as book:
+        return [str(n) for n in book.sheet_names]
+
+
+def _canonical(raw: Any, mapping: Mapping, name: str, sheets: list[str]) -> Any:
+    """:func:`canonical_table`, its error naming a workbook's other sheets when it has some."""
+    try:
+        return canonical_table(raw, mapping, name)
+    except InputError as err:
+        if len(sheets) > 1:  # the events may be on another sheet than the first, read
+            raise _other_sheets(err, sheets, name) from None
+        raise
+
+
+def _other_sheets(err: InputError, sheets: list[str], name: str) -> InputError:
+    """``err`` with a note that the workbook's first sheet was read and which others it has."""
+    note = InputError(
+        f"read the first sheet '{sheets[0]}'; the workbook also has "
+        + ", ".join(f"'{s}'" for s in sheets[1:]),
+        source=name,
+        expected="sheet: NAME in the mapping (or sheet=NAME) for the sheet holding the data",
+    )
+    return InputError(source=name, problems=[*(err.problems or [err]), note])
 
 
 def open_source(
@@ -251,8 +287,8 @@ def open_source(
         wrong password, a password inside a URL.
     """
     mapping = read_mapping(mapping, **mapping_kwargs)
-    backend, raw, name, kind = _raw(source, mapping, connections)
-    canonical = canonical_table(raw, mapping, name)
+    backend, raw, name, kind, sheets = _raw(source, mapping, connections)
+    canonical = _canonical(raw, mapping, name, sheets)
     mapping = dataclasses.replace(mapping, currency=canonical.currency)
     opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     return Source(

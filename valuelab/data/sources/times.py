@@ -27,6 +27,7 @@ __all__ = [
     "TimeColumn",
     "detect_number_format",
     "detect_text_format",
+    "examples",
     "nanosecond_times",
     "time_column",
 ]
@@ -93,14 +94,34 @@ def _parses(value: str, fmt: str) -> bool:
     return True
 
 
-def detect_text_format(values: list[str], column: str, source: str) -> str:
-    """The one format every sampled text time parses with.
+def _ambiguous(values: list[str], column: str, source: str) -> InputError:
+    return InputError(
+        "day and month are ambiguous (e.g. " + ", ".join(values[:3]) + ")",
+        source=source,
+        column=column,
+        expected="date_format: %d/%m/%Y or %m/%d/%Y declared in the mapping",
+    )
+
+
+def detect_text_format(values: list[str], column: str, source: str, strict: bool = True) -> str:
+    """The one format the sampled text times parse with.
+
+    Parameters
+    ----------
+    values : list of str
+        A sample of the column's values.
+    column, source : str
+        For messages.
+    strict : bool
+        When no format reads every value: raise (``True``), or return the format
+        that reads the most of them (``False``; the caller counts the rest).
 
     Raises
     ------
     InputError
         None fits (with the values that fit no format), day and month are
-        ambiguous (``03/04/2024``), or some times carry an offset and some do not.
+        ambiguous (``03/04/2024``; also when some values fit neither), or some
+        times carry an offset and some do not.
 
     Examples
     --------
@@ -108,18 +129,16 @@ def detect_text_format(values: list[str], column: str, source: str) -> str:
     '%Y-%m-%d'
     >>> detect_text_format(["31/01/2024", "01/02/2024"], "day", "log.csv")
     '%d/%m/%Y'
+    >>> detect_text_format(["2024-01-31", "yesterday"], "day", "log.csv", strict=False)
+    '%Y-%m-%d'
     """
     values = [v.strip() for v in values if v is not None and v.strip()]
-    fits = [f for f in TEXT_FORMATS if all(_parses(v, f) for v in values)]
-    if fits and _swap(fits[0]) != fits[0] and _swap(fits[0]) in fits:
-        raise InputError(
-            "day and month are ambiguous (e.g. " + ", ".join(values[:3]) + ")",
-            source=source,
-            column=column,
-            expected="date_format: %d/%m/%Y or %m/%d/%Y declared in the mapping",
-        )
-    if fits:
-        return fits[0]
+    score = {f: sum(_parses(v, f) for v in values) for f in TEXT_FORMATS}
+    best = max(TEXT_FORMATS, key=lambda f: score[f])  # the first of the best, ISO first
+    if score[best] and _swap(best) != best and score.get(_swap(best)) == score[best]:
+        raise _ambiguous([v for v in values if _parses(v, best)], column, source)
+    if score[best] == len(values) or (not strict and score[best]):
+        return best
     zoned = [v for v in values if any(_parses(v, f) for f in TEXT_FORMATS if "%z" in f)]
     if zoned and len(zoned) < len(values):
         naive = [v for v in values if v not in zoned]
@@ -130,7 +149,8 @@ def detect_text_format(values: list[str], column: str, source: str) -> str:
             column=column,
             expected="every time with an offset, or none (and timezone: in the mapping)",
         )
-    best = max(TEXT_FORMATS, key=lambda f: sum(_parses(v, f) for v in values))
+    if not strict:
+        return best  # nothing parses: every row is counted as unparseable
     bad = [v for v in values if not _parses(v, best)][:3]
     raise InputError(
         "unparseable dates: " + ", ".join(repr(v) for v in bad),
@@ -324,13 +344,60 @@ def _number_format(table: Any, column: str, declared: str | None, where: str) ->
     return detect_number_format(float(low), float(high), column, where)
 
 
+#: A time of day followed by a UTC offset (``... 10:00+01:00``, ``...T10:00:00Z``).
+_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$"
+
+
+def examples(table: Any, condition: Any, columns: list[str], n: int = 3) -> list[str]:
+    """Up to ``n`` rows where ``condition`` holds: ``row 7: col='value', ...``.
+
+    Rows are numbered from 1 in the order the backend scans the source (a
+    file's data rows in order; a database table's order is its own).
+    """
+    import ibis
+
+    numbered = table.mutate(_valuelab_row=ibis.row_number() + 1)
+    picked = numbered.filter(condition).order_by("_valuelab_row").limit(n)
+    rows = picked.select("_valuelab_row", *columns).to_pyarrow().to_pylist()
+    return [
+        f"row {row.pop('_valuelab_row')}: " + ", ".join(f"{k}={v!r}" for k, v in row.items())
+        for row in rows
+    ]
+
+
+def _mixed_zones(table: Any, column: str, where: str) -> None:
+    """Refuse a text column whose times carry an offset on some rows and not on others."""
+    col = table[column]
+    present = col.notnull() & (col.strip() != "")
+    zoned = present & col.re_search(_OFFSET)
+    row = table.aggregate(n=present.sum(), zoned=zoned.sum()).to_pyarrow().to_pylist()[0]
+    n, k = int(row["n"] or 0), int(row["zoned"] or 0)
+    if 0 < k < n:
+        with_, without = (
+            examples(table, zoned, [column], 2),
+            examples(table, present & ~zoned, [column], 2),
+        )
+        raise InputError(
+            f"mixed time zones: {k} of {n} times carry a UTC offset (e.g. "
+            + "; ".join(with_)
+            + f") and {n - k} do not (e.g. "
+            + "; ".join(without)
+            + ")",
+            source=where,
+            column=column,
+            expected="every time with an offset, or none (their zone then declared as "
+            "timezone: in the mapping)",
+        )
+
+
 def _text_format(table: Any, column: str, declared: str | None, where: str) -> str:
+    _mixed_zones(table, column, where)
     if declared:
         return declared
     col = table[column]
     sample = table.filter(col.notnull()).select(v=col).distinct().limit(_SAMPLE)
     values = [v for v in sample.to_pyarrow()["v"].to_pylist() if v is not None]
-    return detect_text_format(values, column, where)
+    return detect_text_format(values, column, where, strict=False)
 
 
 def time_column(table: Any, column: str, mapping: Any, backend: str, where: str) -> TimeColumn:

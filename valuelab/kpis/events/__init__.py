@@ -4,6 +4,13 @@ DuckDB computes them for files and DataFrames, the database itself for a databas
 the small result comes back, as a pandas DataFrame indexed by period start dates
 (``period_start``, ``datetime64[ns]``; cohort tables ``cohort_start`` with periods since the
 start as int columns), with a ``complete`` flag per period and ``attrs["provenance"]``.
+
+One calendar: periods start at the reporting time zone's midnight, that zone being the source
+mapping's ``reporting_timezone`` (UTC when it names none). A DataFrame passed directly is read as
+``open_source(df)`` reads it: times with a zone on UTC's clock, naive times as they are. Engine
+errors (Ibis, DuckDB, SQLite, PostgreSQL) reach the caller as one ``InputError`` naming the source
+and the metric; a backend without quantiles or interval arithmetic (SQLite) computes per-user days
+and whole day numbers, and pandas finishes the small result.
 """
 
 from valuelab.kpis.events.active_users import actives, rolling_actives, stickiness

@@ -25,6 +25,8 @@ import pandas as pd
 from valuelab.core import InputError
 from valuelab.data.sources.times import nanosecond_times
 
+#: The reporting zone of a DataFrame passed directly (open_source's default: one calendar).
+REPORTING_ZONE = "UTC"
 #: Period name -> Ibis truncation unit. Weeks run Monday to Sunday (ISO 8601).
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
 _OFFSETS = {
@@ -57,12 +59,28 @@ def check_period(period: str) -> str:
 
 
 def _frame_time(s: pd.Series, source: str) -> pd.Series:
-    """A DataFrame's ``time`` as naive datetime64: aware times keep their own wall clock."""
+    """A DataFrame's ``time`` as naive datetime64 on the reporting zone's clock.
+
+    A DataFrame passed directly is read as :func:`valuelab.data.open_source` reads it
+    without a mapping: the reporting zone is UTC, so times with a zone are shown on UTC's
+    clock and naive times are taken as already on it. To report on another zone, open the
+    DataFrame with ``open_source(df, reporting_timezone="Europe/Berlin")``.
+    """
     if isinstance(s.dtype, pd.ArrowDtype):
         s = s.astype(s.dtype.numpy_dtype) if s.dtype.kind == "M" else s
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+        if getattr(s.dt, "tz", None) is not None:
+            return s.dt.tz_convert(REPORTING_ZONE).dt.tz_localize(None)
+        return s
     if s.dtype == object and s.map(lambda v: isinstance(v, dt.date) or v is None).all():
+        aware = s.map(lambda v: isinstance(v, dt.datetime) and v.tzinfo is not None)
+        if aware.any() and not aware[s.notna()].all():
+            from valuelab.data.sources.readers import mixed_zones_error
+
+            present = s.notna()
+            raise mixed_zones_error(s[present], aware[present], "time", source)
+        if aware.any():
+            return pd.to_datetime(s, utc=True).dt.tz_localize(None)
         return pd.to_datetime(s)
     raise InputError(
         f"dtype {s.dtype} is not a time",
@@ -146,6 +164,45 @@ def events_table(data: Any, roles: tuple[str, ...], source: str = "events") -> t
             f"type {table.schema()['time']} is not a time", source=source, column="time"
         )
     return table.select(*roles), provenance
+
+
+#: Modules whose exceptions are the engine's, not valuelab's: turned into an InputError.
+_ENGINES = ("ibis", "duckdb", "sqlite3", "psycopg", "pyarrow", "sqlglot")
+
+
+def guarded(metric: str) -> Any:
+    """Decorate a metric so an engine's exception (Ibis, DuckDB, SQLite, PostgreSQL)
+    reaches the caller as one :class:`~valuelab.core.InputError` naming the source and metric.
+    """
+
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def metric_fn(data: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(data, *args, **kwargs)
+            except Exception as err:
+                if not type(err).__module__.startswith(_ENGINES):
+                    raise
+                raise _engine_error(err, data, metric) from err
+
+        return metric_fn
+
+    return wrap
+
+
+def _engine_error(err: Exception, data: Any, metric: str) -> InputError:
+    name = getattr(data, "name", None) or f"a {type(data).__name__}"
+    try:
+        backend = data.table.get_backend().name if hasattr(data, "table") else "duckdb"
+    except Exception:  # an unbound table: the in-process DuckDB
+        backend = "duckdb"
+    first = (str(err).strip().splitlines() or [""])[0][:200]
+    return InputError(
+        f"{metric} could not be computed by {backend} ({type(err).__name__}: {first})",
+        source=str(name),
+        expected="a source DuckDB or PostgreSQL computes (copy the table into a DuckDB or "
+        "Parquet file), or report the case to valuelab",
+    )
 
 
 def active(table: Any, active_events: Iterable[str] | None) -> Any:

@@ -51,6 +51,7 @@ def _roles(active_events: Iterable[str] | None) -> tuple[str, ...]:
     return _ROLES if active_events is not None else ("user", "time")
 
 
+@_frame.guarded("actives")
 def actives(
     data: Any, period: str = "day", active_events: Iterable[str] | None = None
 ) -> pd.DataFrame:
@@ -93,12 +94,16 @@ def actives(
 
 
 def _window_edges(table: Any, window: int) -> Any:
-    """+1 on the day a user's activity starts counting, -1 on the day it stops (one query)."""
+    """+1 on the day a user's activity starts counting, -1 on the day it stops (one query).
+
+    Days are whole numbers (days since 1970-01-01 on the reporting clock), so the
+    arithmetic needs no interval types (SQLite has none).
+    """
     import ibis
 
-    days = table.select(user=table.user, day=table.time.truncate("D")).distinct()
+    days = table.select(user=table.user, day=table.time.epoch_seconds() // 86400).distinct()
     after = days.day.lead().over(ibis.window(group_by=days.user, order_by=days.day))
-    end = days.day + ibis.interval(days=window)
+    end = days.day + window
     spans = days.select(
         start=days.day, stop=ibis.ifelse(after.notnull() & (after < end), after, end)
     )
@@ -108,6 +113,7 @@ def _window_edges(table: Any, window: int) -> Any:
     return both.group_by("day").aggregate(change=both.change.sum())
 
 
+@_frame.guarded("rolling actives")
 def rolling_actives(
     data: Any, window: int = 28, active_events: Iterable[str] | None = None
 ) -> pd.DataFrame:
@@ -138,13 +144,15 @@ def rolling_actives(
     covered = _frame.span(table)
     edges = _frame.run(_window_edges(_frame.active(table, active_events), int(window)))
     index = _frame.starts("day", covered.first, covered.last)
-    change = edges.set_index(pd.DatetimeIndex(edges["day"]).as_unit("ns"))["change"]
+    when = pd.to_datetime(edges["day"].astype("int64").to_numpy(), unit="D").as_unit("ns")
+    change = edges.set_index(pd.DatetimeIndex(when))["change"]
     counts = change.reindex(index.union(change.index), fill_value=0).sort_index().cumsum()
     out = pd.DataFrame({"actives": counts.reindex(index).astype("int64").to_numpy()}, index=index)
     out["complete"] = np.asarray(index - pd.Timedelta(days=window - 1) >= covered.first)
     return _frame.result(out, provenance, covered, f"rolling {window}-day actives")
 
 
+@_frame.guarded("stickiness")
 def stickiness(data: Any, active_events: Iterable[str] | None = None) -> pd.DataFrame:
     """DAU/MAU per calendar month: the month's average DAU divided by its MAU, share 0-1.
 

@@ -65,6 +65,7 @@ def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool
     return table
 
 
+@_frame.guarded("cohort retention")
 def cohort_retention(
     data: Any,
     period: str = "month",
@@ -132,6 +133,7 @@ def _churn_expr(table: Any, period: str, active_events) -> Any:
     )
 
 
+@_frame.guarded("activity churn")
 def activity_churn(
     data: Any, period: str = "month", active_events: Iterable[str] | None = None
 ) -> pd.DataFrame:

@@ -42,6 +42,7 @@ def user_days_to_value(table: Any, value_event: str, start_event: str) -> Any:
     return firsts.mutate(days=days)
 
 
+@_frame.guarded("time to value by user")
 def time_to_value_by_user(
     data: Any, value_event: str = "value", start_event: str = "signup"
 ) -> pd.DataFrame:
@@ -65,6 +66,33 @@ def time_to_value_by_user(
     return out.set_index("user")
 
 
+def _cohort_days(users: Any, unit: str) -> pd.DataFrame:
+    """Per cohort: users, reached and the day quantiles; in the database when it has quantiles.
+
+    A backend without quantiles (SQLite) computes the per-user days; pandas takes the
+    quantiles of that small result (linear interpolation, as the databases' ``quantile_cont``).
+    """
+    from ibis.common.exceptions import OperationNotDefinedError, UnsupportedOperationError
+
+    stats = {name: users.days.quantile(q) for name, q in _QUANTILES.items()}
+    cohort = users.start.truncate(unit)
+    try:
+        found = _frame.run(
+            users.group_by(period_start=cohort).aggregate(
+                users=users.count(), reached=users.days.count(), **stats
+            )
+        )
+    except (OperationNotDefinedError, UnsupportedOperationError):
+        each = _frame.run(users.select(period_start=cohort, days=users.days))
+        groups = each.groupby("period_start")["days"]
+        found = pd.DataFrame({"users": groups.size(), "reached": groups.count()})
+        for name, q in _QUANTILES.items():
+            found[name] = groups.quantile(q)
+        found = found.reset_index()
+    return found.sort_values("period_start")
+
+
+@_frame.guarded("time to value")
 def time_to_value(
     data: Any, value_event: str = "value", start_event: str = "signup", period: str = "month"
 ) -> pd.DataFrame:
@@ -92,13 +120,7 @@ def time_to_value(
     unit = _frame.check_period(period)
     table, provenance = _frame.events_table(data, ("user", "time", "event"))
     covered = _frame.span(table)
-    users = user_days_to_value(table, value_event, start_event)
-    stats = {name: users.days.quantile(q) for name, q in _QUANTILES.items()}
-    found = _frame.run(
-        users.group_by(period_start=users.start.truncate(unit)).aggregate(
-            users=users.count(), reached=users.days.count(), **stats
-        )
-    ).sort_values("period_start")
+    found = _cohort_days(user_days_to_value(table, value_event, start_event), unit)
     out = found.set_index(pd.DatetimeIndex(found["period_start"]).as_unit("ns"))
     out = out[["users", "reached", *_QUANTILES]].astype({"users": "int64", "reached": "int64"})
     out.insert(2, "reached_share", out["reached"] / out["users"])
@@ -109,6 +131,7 @@ def time_to_value(
     )
 
 
+@_frame.guarded("repeat purchase")
 def repeat_purchase(
     data: Any, period: str = "month", purchase_event: str = "purchase"
 ) -> pd.DataFrame:
