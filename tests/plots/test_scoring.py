@@ -98,7 +98,7 @@ def test_goal_trajectory_projects_the_pace_so_far():
     assert (so_far.x, so_far.y) == ((0, 3.0), (0.0, 3.0))
     assert projected.x == (3.0, 12.0) and projected.y == (3.0, 12.0)  # +3 % a quarter -> +12 %
     assert fig.layout.title.text == "Goal: revenue growth %"
-    assert fig.layout.xaxis.title.text == "Months since the goal was set"
+    assert fig.layout.xaxis.title.text == "Time since the goal was set (months)"
     assert fig.layout.yaxis.title.text == "revenue growth %"
     just_set = goal_trajectory(
         pd.concat([row.drop("months_elapsed"), pd.Series({"months_elapsed": 0})])
@@ -142,12 +142,13 @@ def test_indicator_auc_bars_by_kind_against_chance():
     )
     fig = indicator_auc(table, outcome="expanded")
     assert [t.name for t in fig.data] == ["value score", "goal progress", "usual metric"]
-    assert list(fig.data[2].y) == ["usage", "nps_answer"] and list(fig.data[2].x) == [0.55, 0.6]
+    nps = "Likelihood to recommend (NPS answer)"  # the registry's names, the key in words
+    assert list(fig.data[2].y) == ["Usage", nps] and list(fig.data[2].x) == [0.55, 0.6]
     assert list(fig.layout.yaxis.categoryarray) == [
-        "usage",
-        "nps_answer",
-        "goal_attainment",
-        "value_realized",
+        "Usage",
+        nps,
+        "Goal attainment",
+        "Value Realized",
     ]
     assert fig.layout.shapes[0].x0 == 0.5
     assert fig.layout.title.text == "Which indicator predicts expanded?"

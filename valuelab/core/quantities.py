@@ -291,6 +291,9 @@ QUANTITIES: dict[str, Quantity] = {
     "value_unknown": Quantity("Value Unknown", "/100", "score", 0),
     "value_realized": Quantity("Value Realized", "/100", "score", 0),
     "confidence": Quantity("Confidence", "share 0-1", "share", 0),
+    "goal_attainment": Quantity("Goal attainment", "share 0-1", "share", 0),
+    "health_score": Quantity("Health score", "/100", "score", 0),
+    "nps_answer": Quantity("Likelihood to recommend (NPS answer)", "0-10", "number", 0),
     # the shipped driver trees' nodes a template does not name (datasets/*_value_drivers.yaml)
     "gmv": _money("Gross merchandise value", "EUR m/month", 2),
     "mau": Quantity("Monthly active users", "million users", "count", 1),

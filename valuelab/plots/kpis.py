@@ -325,7 +325,7 @@ def survival_chart(
             line={"color": color, "shape": "hv"},
             name=name,
             customdata=t[["at_risk", "churned", "censored"]].to_numpy(),
-            hovertemplate=f"{name}: %{{y:.1f}} % after %{{x:g}} {curve.unit} "
+            hovertemplate=f"{name}: %{{y:.1f}} % after %{{x:,.1~f}} {curve.unit} "
             "(at risk %{customdata[0]}, churned %{customdata[1]}, censored %{customdata[2]})"
             "<extra></extra>",
         )

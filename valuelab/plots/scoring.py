@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from valuelab.core import QUANTITIES, quantity
+from valuelab.core.quantities import named_quantity
 from valuelab.plots.style import PALETTE, finish
 from valuelab.scoring import BANDS, SCORES
 
@@ -201,7 +202,7 @@ def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:
     return finish(
         fig,
         title=title or f"Goal: {metric}",
-        x_title="Months since the goal was set",
+        x_title="Time since the goal was set (months)",
         y_title=metric,
     )
 
@@ -259,9 +260,17 @@ def indicator_auc(
     for kind, color in colors.items():
         part = table[table["kind"] == kind]
         if len(part):
-            fig.add_bar(y=part.index, x=part["auc"], orientation="h", name=kind, marker_color=color)
+            fig.add_bar(
+                y=[named_quantity(str(k)).label for k in part.index],
+                x=part["auc"],
+                orientation="h",
+                name=kind,
+                marker_color=color,
+                hovertemplate="%{y}: ROC AUC %{x:.2f}<extra></extra>",
+            )
     fig.add_vline(x=0.5, line_dash="dash", annotation_text="chance")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(table.sort_values("auc").index))
+    order = [named_quantity(str(k)).label for k in table.sort_values("auc").index]
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_xaxes(range=[0.3, 1.0])
     fig.update_layout(hovermode="closest")
     return finish(
