@@ -44,8 +44,10 @@ def test_score_quadrant_one_trace_per_band_sized_by_arr():
         "churn risk",
     ]
     assert fig.layout.title.text == "Perceived vs realized value"
-    assert fig.layout.xaxis.title.text == "Value Perceived (0-100)"
-    assert fig.layout.yaxis.title.text == "Realized Business Outcome (0-100)"
+    # one unit text for scores: the registry's, as the scorecard's cards show it ("72 /100")
+    assert fig.layout.xaxis.title.text == "Value Perceived (/100)"
+    assert fig.layout.yaxis.title.text == "Realized Business Outcome (/100)"
+    assert "0-100" not in fig.data[0].hovertemplate and "/100" in fig.data[0].hovertemplate
     assert len(score_quadrant(_scored(), highlight="nobody").data) == 2
 
 
@@ -74,7 +76,7 @@ def test_account_scores_bars_coloured_by_band():
     assert list(bars.marker.color) == [PALETTE[2], PALETTE[1], PALETTE[3], PALETTE[3], PALETTE[2]]
     assert [s.y0 for s in fig.layout.shapes] == [70.0, 40.0]
     assert fig.layout.title.text == "Value scores of A0011"
-    assert fig.layout.yaxis.title.text == "Score (0-100)"
+    assert fig.layout.yaxis.title.text == "Score (/100)"
     # the band labels sit right of the plot (x beyond 1), never on a bar's value
     labels = {a.text: a for a in fig.layout.annotations}
     assert set(labels) == {"green ≥ 70", "amber ≥ 40"}

@@ -285,6 +285,7 @@ QUANTITIES: dict[str, Quantity] = {
     "unit_cost": _money("Unit cost", "EUR/item", 2),
     "cost_per_order": _money("Cost per order", "EUR", 2),
     # the value scores (lesson 05)
+    "score": Quantity("Score", "/100", "score", 0),
     "rbo": Quantity("Realized Business Outcome", "/100", "score", 0),
     "value_perceived": Quantity("Value Perceived", "/100", "score", 0),
     "value_expansion": Quantity("Value Expansion", "/100", "score", 0),

@@ -40,7 +40,7 @@ def score_quadrant(
     ...     }
     ... )
     >>> score_quadrant(df, highlight="A").layout.xaxis.title.text
-    'Value Perceived (0-100)'
+    'Value Perceived (/100)'
     """
     fig = go.Figure()
     _add_band_dots(fig, scored)
@@ -59,8 +59,8 @@ def score_quadrant(
     return finish(
         fig,
         title=title or "Perceived vs realized value",
-        x_title="Value Perceived (0-100)",
-        y_title="Realized Business Outcome (0-100)",
+        x_title=QUANTITIES["value_perceived"].title,
+        y_title=QUANTITIES["rbo"].title,
     )
 
 
@@ -79,13 +79,15 @@ def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
             name=name,
             marker={"color": color, "size": size[part], "opacity": 0.7, "line": {"width": 0}},
             customdata=np.stack([scored.loc[part, "account_id"], scored.loc[part, "arr"]], axis=-1),
-            hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
+            hovertemplate="%{customdata[0]}<br>"
+            f"{QUANTITIES['value_perceived'].label} {QUANTITIES['value_perceived'].hover('x')}<br>"
+            f"{QUANTITIES['rbo'].label} {QUANTITIES['rbo'].hover('y')}"
             f"<br>ARR %{{customdata[1]:,.0f}} {unit}<extra></extra>",
         )
 
 
 def _add_quadrants(fig: go.Figure) -> None:
-    """The quadrant names, the lines at 50 and the 0-100 axes."""
+    """The quadrant names, the lines at 50 and the score axes (0 to 100, :data:`QUANTITIES`)."""
     for x, y, text in [
         (75, 97, "advocates"),
         (25, 97, "tell them: value not perceived"),
@@ -135,6 +137,7 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
             marker_color=colors,
             text=[f"{v:.0f}" for v in values],
             textposition="outside",
+            hovertemplate=f"%{{x}}: {QUANTITIES['score'].hover('y')}<extra></extra>",
         )
     )
     for band in ("green", "amber"):
@@ -151,7 +154,7 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
     finish(
         fig,
         title=title or f"Value scores of {row.get('account_id', 'the account')}",
-        y_title="Score (0-100)",
+        y_title=QUANTITIES["score"].title,
     )
     fig.update_layout(margin_r=80)
     return fig
