@@ -393,10 +393,47 @@ _CUT_LABELS_JS = """
 """
 
 
+#: Texts inside each chart that overlap one another: the title, the legend (as
+#: one box), annotations and, in a chart without axes (a driver tree), its
+#: points' text labels. Two boxes intersecting by more than 2 px each way
+#: overlap; a text over the plot's lines is not checked (only text on text).
+_CHART_OVERLAP_JS = """
+() => {
+  const found = [];
+  const text = (el) => (el.textContent || '').trim().slice(0, 40);
+  for (const gd of document.querySelectorAll('.vl-row .js-plotly-plot')) {
+    const boxes = [];
+    const add = (kind, el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) boxes.push({kind, text: text(el), r});
+    };
+    gd.querySelectorAll('.gtitle').forEach((el) => add('title', el));
+    gd.querySelectorAll('.legend .bg').forEach((el) => add('legend', el));
+    gd.querySelectorAll('.annotation-text-g').forEach((el) => add('annotation', el));
+    gd.querySelectorAll('.scatterlayer .textpoint').forEach((el) => add('point text', el));
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (dx > 2 && dy > 2)
+          found.push(`${boxes[i].kind} "${boxes[i].text}" x ${boxes[j].kind} "${boxes[j].text}"`);
+      }
+  }
+  return found;
+}
+"""
+
+
 def assert_labels_whole(page: Any, width: int) -> None:
-    """Assert no label of an app page is cut at this screen ``width`` (see ``_CUT_LABELS_JS``)."""
+    """Assert no label of an app page is cut, nor any chart text on another, at ``width`` px.
+
+    Cut: see ``_CUT_LABELS_JS``; overlapping: see ``_CHART_OVERLAP_JS``.
+    """
     cut = page.evaluate(_CUT_LABELS_JS)
     assert cut == [], f"labels cut at {width} px: {cut}"
+    overlap = page.evaluate(_CHART_OVERLAP_JS)
+    assert overlap == [], f"chart texts overlap at {width} px: {overlap}"
 
 
 def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, Any]:

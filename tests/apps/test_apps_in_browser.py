@@ -20,7 +20,13 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import NOTEBOOKS, ROOT, assert_fits_screen, assert_labels_whole
+from support import (
+    _CHART_OVERLAP_JS,
+    NOTEBOOKS,
+    ROOT,
+    assert_fits_screen,
+    assert_labels_whole,
+)
 
 APPS = sorted(p.name for p in (NOTEBOOKS / "apps").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -143,6 +149,40 @@ def test_app_fits_a_phone(apps_server, phone_page, app):
     if app not in NO_CARDS:
         _save_as_report(page, app)
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_wrapped_title_and_legend_stay_apart_and_overlapping_texts_are_caught(
+    apps_server, phone_page
+):
+    """The phone layout of a chart (charts.js) and the check of texts on one another."""
+    import plotly.graph_objects as go
+
+    page, app = phone_page, "spotify_at_a_glance.ipynb"
+    page.goto(apps_server.app_url(app), wait_until="commit")
+    _wait_for_app(page, app)
+    names = ("Revenue (EUR/month)", "Contribution (EUR/month)", "Orders (orders/month)")
+    fig = go.Figure([go.Scatter(x=[1, 2], y=[3, i], name=n) for i, n in enumerate(names)])
+    fig.update_layout(title="Moving the discount: revenue against contribution, and orders")
+    fig.add_annotation(x=1.5, y=1, text="a note here", showarrow=False)
+    fig.add_annotation(x=1.5, y=1, text="another note", showarrow=False)
+    page.evaluate(
+        "fig => { const d = document.createElement('div'); d.id = 'vl-probe';"
+        " document.querySelector('.vl-row').appendChild(d);"
+        " window.valuelabCharts.draw(d, fig, 'basic'); }",
+        json.loads(fig.to_json()),
+    )
+    page.locator("#vl-probe .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    # two lines of title, three of legend: apart; the two notes on one spot: caught
+    assert page.evaluate(_CHART_OVERLAP_JS) == [
+        'annotation "a note here" x annotation "another note"'
+    ]
+    title, legend = page.evaluate(
+        "() => ['.gtitle', '.legend'].map(s => document.querySelector('#vl-probe ' + s)"
+        ".getBoundingClientRect().toJSON())"
+    )
+    assert title["height"] > 30 and legend["top"] > title["bottom"] + 200  # legend at the foot
 
 
 @pytest.mark.browser

@@ -139,6 +139,8 @@ def _numbers(values: Any) -> list[float]:
 
 
 def _flat(value: Any) -> Iterator[Any]:
+    if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # dates: not numbers
+        value = value.astype(str)
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, list | tuple):

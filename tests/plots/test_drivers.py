@@ -82,14 +82,34 @@ def test_what_if_waterfall_from_before_through_each_change_to_after(tree):
     parts = tree.contributions(changes={"arpu": 1.0, "users": 2})
     fig = what_if_waterfall(20.0, parts, unit="EUR/month")
     (fall,) = fig.data
-    assert list(fall.x) == ["before", "arpu", "users", "after"]
+    assert list(fall.x) == ["Before", "arpu", "users", "After"]
     assert list(fall.measure) == ["absolute", "relative", "relative", "total"]
     # arpu +1 adds 10 users x 1 EUR = 10; then 2 more users at 3.5 EUR add 7: 20 -> 37
     assert list(fall.y) == [20.0, 10.0, 7.0, 0.0]
-    assert list(fall.text) == ["20.00", "+10", "+7", "37.00"]
+    assert list(fall.text) == ["20.00", "+10.00", "+7.00", "37.00"]
     assert fig.layout.title.text == "What if: profit"
     assert fig.layout.yaxis.title.text == "profit (EUR/month)"
     assert fig.layout.xaxis.title.text == "Change"
+
+
+def test_what_if_waterfall_names_inputs_and_target_from_the_quantities(tree):
+    """Lesson 01's call: the template's names, the target's unit and precision, never e+."""
+    from valuelab.core import Quantity
+
+    parts = tree.contributions(changes={"arpu": 1.0})
+    shown = {
+        "profit": Quantity("Monthly profit", "EUR/month", "money", 0, currency="EUR"),
+        "arpu": Quantity("Revenue per user", "EUR/month", "money", 2, currency="EUR"),
+    }
+    fig = what_if_waterfall(20_000.0, parts, quantities=shown)
+    (fall,) = fig.data
+    assert list(fall.x) == ["Before", "Revenue per user", "After"]
+    assert list(fall.text) == ["20,000", "+10", "20,010"]
+    assert fig.layout.yaxis.title.text == "Monthly profit (EUR/month)"
+    assert fig.layout.yaxis.tickformat == ",.0f" and fall.hovertemplate.endswith(
+        "EUR/month<extra></extra>"
+    )
+    assert fig.layout.title.text == "What if: Monthly profit"
 
 
 def test_actor_flows_is_a_sankey_of_the_money():

@@ -147,7 +147,7 @@ def test_period_chart_draws_incomplete_periods_apart():
     whole, links, partial = fig.data
     assert list(whole.y) == [7, 9] and whole.line.dash is None and whole.mode == "lines+markers"
     assert list(partial.y) == [4, 1] and partial.marker.symbol == "circle-open"
-    assert partial.name == "actives, incomplete period"
+    assert partial.name == "Monthly active users, incomplete period" and whole.name != "actives"
     # dotted from the partial first and last months to their whole neighbours only
     assert links.line.dash == "dot" and list(links.y) == [4, 7, None, 9, 1, None]
     assert fig.layout.yaxis.title.text == "Monthly active users (users)"
@@ -171,3 +171,35 @@ def test_segment_chart_draws_one_line_per_segment_and_incomplete_periods_apart()
     assert partial.marker.symbol == "circle-open" and list(partial.y) == [2.0]
     assert fig.data[3].name == "paid" and fig.data[3].line.color != organic.line.color
     assert fig.layout.yaxis.title.text == "Margin per customer (USD per customer)"
+
+
+def test_period_and_segment_charts_read_the_product_kpis_from_the_registry():
+    """Legends, hovers and axes in words and units from kpis.events.table.quantities."""
+    from valuelab.kpis.events.table import quantities
+    from valuelab.plots import segment_chart
+
+    shown = quantities("USD")
+    table = pd.DataFrame(
+        {
+            "segment": ["paid", "paid", "organic", "organic"],
+            "retention_rate": [0.4, 0.5, 0.3, 0.35],
+            "margin_per_customer": [1234.5, 6.0, 7.0, 8.0],
+            "complete": [True, False] * 2,
+        },
+        index=pd.DatetimeIndex(["2024-01-01", "2024-02-01"] * 2, name="period_start"),
+    )
+    fig = period_chart(table.iloc[:2], "retention_rate", shown["retention_rate"])
+    assert [t.name for t in fig.data] == [
+        "Retention rate (active again)",
+        None,
+        "Retention rate (active again), incomplete period",
+    ]
+    assert fig.layout.yaxis.title.text == "Retention rate (active again) (%)"
+    assert fig.layout.yaxis.tickformat == ".1%" and fig.data[0].hovertemplate.startswith("%{y:.1%}")
+    money = segment_chart(table, "margin_per_customer", shown["margin_per_customer"])
+    assert money.layout.yaxis.title.text == "Margin per customer (USD per customer)"
+    assert money.data[0].hovertemplate.startswith("%{y:,.2f} USD per customer")
+    assert money.layout.yaxis.tickformat == ",.2f"  # 1,234.50, never 1.23k
+    counts = quantities(None)
+    assert counts["customers"].format(12.0) == "12 customers"
+    assert counts["revenue"].title == "Revenue (currency not declared)"

@@ -44,8 +44,10 @@ def test_score_quadrant_one_trace_per_band_sized_by_arr():
         "churn risk",
     ]
     assert fig.layout.title.text == "Perceived vs realized value"
-    assert fig.layout.xaxis.title.text == "Value Perceived (0-100)"
-    assert fig.layout.yaxis.title.text == "Realized Business Outcome (0-100)"
+    # one unit text for scores: the registry's, as the scorecard's cards show it ("72 /100")
+    assert fig.layout.xaxis.title.text == "Value Perceived (/100)"
+    assert fig.layout.yaxis.title.text == "Realized Business Outcome (/100)"
+    assert "0-100" not in fig.data[0].hovertemplate and "/100" in fig.data[0].hovertemplate
     assert len(score_quadrant(_scored(), highlight="nobody").data) == 2
 
 
@@ -74,7 +76,7 @@ def test_account_scores_bars_coloured_by_band():
     assert list(bars.marker.color) == [PALETTE[2], PALETTE[1], PALETTE[3], PALETTE[3], PALETTE[2]]
     assert [s.y0 for s in fig.layout.shapes] == [70.0, 40.0]
     assert fig.layout.title.text == "Value scores of A0011"
-    assert fig.layout.yaxis.title.text == "Score (0-100)"
+    assert fig.layout.yaxis.title.text == "Score (/100)"
     # the band labels sit right of the plot (x beyond 1), never on a bar's value
     labels = {a.text: a for a in fig.layout.annotations}
     assert set(labels) == {"green ≥ 70", "amber ≥ 40"}
@@ -98,7 +100,7 @@ def test_goal_trajectory_projects_the_pace_so_far():
     assert (so_far.x, so_far.y) == ((0, 3.0), (0.0, 3.0))
     assert projected.x == (3.0, 12.0) and projected.y == (3.0, 12.0)  # +3 % a quarter -> +12 %
     assert fig.layout.title.text == "Goal: revenue growth %"
-    assert fig.layout.xaxis.title.text == "Months since the goal was set"
+    assert fig.layout.xaxis.title.text == "Time since the goal was set (months)"
     assert fig.layout.yaxis.title.text == "revenue growth %"
     just_set = goal_trajectory(
         pd.concat([row.drop("months_elapsed"), pd.Series({"months_elapsed": 0})])
@@ -142,12 +144,13 @@ def test_indicator_auc_bars_by_kind_against_chance():
     )
     fig = indicator_auc(table, outcome="expanded")
     assert [t.name for t in fig.data] == ["value score", "goal progress", "usual metric"]
-    assert list(fig.data[2].y) == ["usage", "nps_answer"] and list(fig.data[2].x) == [0.55, 0.6]
+    nps = "Likelihood to recommend (NPS answer)"  # the registry's names, the key in words
+    assert list(fig.data[2].y) == ["Usage", nps] and list(fig.data[2].x) == [0.55, 0.6]
     assert list(fig.layout.yaxis.categoryarray) == [
-        "usage",
-        "nps_answer",
-        "goal_attainment",
-        "value_realized",
+        "Usage",
+        nps,
+        "Goal attainment",
+        "Value Realized",
     ]
     assert fig.layout.shapes[0].x0 == 0.5
     assert fig.layout.title.text == "Which indicator predicts expanded?"

@@ -285,12 +285,16 @@ QUANTITIES: dict[str, Quantity] = {
     "unit_cost": _money("Unit cost", "EUR/item", 2),
     "cost_per_order": _money("Cost per order", "EUR", 2),
     # the value scores (lesson 05)
+    "score": Quantity("Score", "/100", "score", 0),
     "rbo": Quantity("Realized Business Outcome", "/100", "score", 0),
     "value_perceived": Quantity("Value Perceived", "/100", "score", 0),
     "value_expansion": Quantity("Value Expansion", "/100", "score", 0),
     "value_unknown": Quantity("Value Unknown", "/100", "score", 0),
     "value_realized": Quantity("Value Realized", "/100", "score", 0),
     "confidence": Quantity("Confidence", "share 0-1", "share", 0),
+    "goal_attainment": Quantity("Goal attainment", "share 0-1", "share", 0),
+    "health_score": Quantity("Health score", "/100", "score", 0),
+    "nps_answer": Quantity("Likelihood to recommend (NPS answer)", "0-10", "number", 0),
     # the shipped driver trees' nodes a template does not name (datasets/*_value_drivers.yaml)
     "gmv": _money("Gross merchandise value", "EUR m/month", 2),
     "mau": Quantity("Monthly active users", "million users", "count", 1),
@@ -301,6 +305,26 @@ QUANTITIES: dict[str, Quantity] = {
     "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
     # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
     "arr": _money("ARR", "EUR/year", 0),
+    # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS; its
+    # money in the event log's currency, EUR in the shipped sample)
+    "segment": Quantity("Segment"),
+    "active_users": Quantity("Active users in the period", "users", "count", 0),
+    "dau": Quantity("Daily active users (average)", "users", "count", 1),
+    "stickiness": Quantity("Stickiness DAU/MAU", "share 0-1", "share", 1),
+    "retention_rate": Quantity("Retention rate (active again)", "share 0-1", "share", 1),
+    "ttv_users": Quantity("Users who started", "users", "count", 0),
+    "ttv_reached_share": Quantity("Reached value", "share 0-1", "share", 1),
+    "ttv_median_days": Quantity("Time to value (median)", "days", "number", 1),
+    "nps": Quantity("Net Promoter Score (-100 to 100)", "", "number", 0),
+    "nps_answers": Quantity("NPS answers", "answers", "count", 0),
+    "period_revenue": _money("Revenue", "EUR", 0),
+    "period_cost": _money("Cost", "EUR", 0),
+    "customers": Quantity("Paying customers", "customers", "count", 0),
+    "period_gross_margin": Quantity("Gross margin", "share 0-1", "share", 1),
+    "margin_per_customer": _money("Margin per customer", "EUR per customer", 2),
+    "ltv_customers": Quantity("Customers acquired", "customers", "count", 0),
+    "ltv_to_date": _money("Lifetime value to date", "EUR per customer", 2),
+    "period_complete": Quantity("The log covers the whole period"),
 }
 
 #: Currencies a unit may start with (``"EUR m/month"`` is money in EUR).

@@ -17,15 +17,6 @@ from valuelab.plots.style import PALETTE, finish
 __all__ = ["actor_flows", "roi_cashflow", "tornado", "tree_graph", "what_if_waterfall"]
 
 
-def _short(value: float) -> str:
-    size = abs(value)
-    if size >= 100:
-        return f"{value:,.0f}"
-    if size >= 1:
-        return f"{value:,.2f}"
-    return f"{value:.3g}"
-
-
 def _layers(tree: DriverTree) -> dict[str, tuple[float, float]]:
     """x, y of every name: layers by depth, ordered by the mean x of their parents."""
     depth = tree.depth()
@@ -223,40 +214,52 @@ def _wrap(text: str, width: int = 18) -> str:
 
 
 def what_if_waterfall(
-    before: float, contributions: pd.Series, unit: str = "", title: str | None = None
+    before: float,
+    contributions: pd.Series,
+    unit: str = "",
+    title: str | None = None,
+    quantities: Mapping[str, Quantity] | None = None,
 ) -> go.Figure:
     """Waterfall from the value before, through each change's part, to the value after.
 
-    ``contributions`` comes from :meth:`DriverTree.contributions`.
+    ``contributions`` comes from :meth:`DriverTree.contributions`; ``quantities``
+    (:meth:`DriverTree.quantities`) names the changed inputs and the target and
+    formats the values; without it the names are shown as they are and
+    ``unit`` is the target's.
 
     Examples
     --------
     >>> fig = what_if_waterfall(100.0, pd.Series({"price": 5.0, "users": -2.0}), unit="EUR")
-    >>> list(fig.data[0].measure)
-    ['absolute', 'relative', 'relative', 'total']
+    >>> list(fig.data[0].measure), list(fig.data[0].text)
+    (['absolute', 'relative', 'relative', 'total'], ['100.00', '+5.00', '-2.00', '103.00'])
     """
-    target = str(contributions.name or "value").replace("change of ", "")
-    x = ["before", *[f"{k}" for k in contributions.index], "after"]
-    y = [before, *contributions.to_numpy(dtype=float), 0.0]
+    key = str(contributions.name or "value").replace("change of ", "")
+    shown = dict(quantities or {})
+    target = shown.get(key, Quantity(key, unit, "number", 2))
+    digits = f",.{target.precision}f"
+    x = ["Before", *[shown[k].label if k in shown else str(k) for k in contributions.index]]
     fig = go.Figure(
         go.Waterfall(
-            x=x,
-            y=y,
+            x=[*x, "After"],
+            y=[before, *contributions.to_numpy(dtype=float), 0.0],
             measure=["absolute", *["relative"] * len(contributions), "total"],
             text=[
-                _short(before),
-                *[f"{v:+,.4g}" for v in contributions],
-                _short(before + float(contributions.sum())),
+                format(before, digits),
+                *[format(v, "+" + digits) for v in contributions],
+                format(before + float(contributions.sum()), digits),
             ],
             textposition="outside",
             increasing={"marker": {"color": PALETTE[2]}},
             decreasing={"marker": {"color": PALETTE[3]}},
             totals={"marker": {"color": PALETTE[0]}},
+            hovertemplate=f"%{{x}}: {target.hover('y')}<extra></extra>",
         )
     )
     fig.update_layout(hovermode="closest", showlegend=False)
-    y_title = f"{target} ({unit})" if unit else target
-    return finish(fig, title=title or f"What if: {target}", x_title="Change", y_title=y_title)
+    fig.update_yaxes(tickformat=target.d3_format)
+    return finish(
+        fig, title=title or f"What if: {target.label}", x_title="Change", y_title=target.title
+    )
 
 
 def actor_flows(

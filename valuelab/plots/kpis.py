@@ -3,6 +3,7 @@ subscription survival, holdout purchases, per-period metrics (whole and per segm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -128,7 +129,6 @@ def frontier_chart(
                 "line": {"width": 1, "color": "#333"},
             },
         )
-    fig.update_layout(hovermode="closest")
     finish(fig, title=title or "Trade-off frontier")
     _axis(fig, a, "x")
     _axis(fig, b, "y")
@@ -224,7 +224,6 @@ def cohort_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(hovermode="closest")
     return finish(
         fig, title=title, x_title=f"{unit.capitalize()}s since sign-up", y_title="Sign-up cohort"
     )
@@ -326,7 +325,7 @@ def survival_chart(
             line={"color": color, "shape": "hv"},
             name=name,
             customdata=t[["at_risk", "churned", "censored"]].to_numpy(),
-            hovertemplate=f"{name}: %{{y:.1f}} % after %{{x:g}} {curve.unit} "
+            hovertemplate=f"{name}: %{{y:.1f}} % after %{{x:,.1~f}} {curve.unit} "
             "(at risk %{customdata[0]}, churned %{customdata[1]}, censored %{customdata[2]})"
             "<extra></extra>",
         )
@@ -336,7 +335,7 @@ def survival_chart(
 
 
 def period_chart(
-    table: pd.DataFrame, column: str, y_title: str, title: str | None = None
+    table: pd.DataFrame, column: str, y_title: str | Quantity, title: str | None = None
 ) -> go.Figure:
     """One per-period metric over time; periods the log covers in part drawn apart (dotted, hollow).
 
@@ -347,8 +346,10 @@ def period_chart(
         column).
     column : str
         The metric to draw.
-    y_title : str
-        The y-axis title with its unit, e.g. ``"Monthly active users (users)"``.
+    y_title : str or Quantity
+        The metric's quantity (e.g. ``kpis.events.table.quantities(currency)[column]``): its
+        label names the line, its unit the axis and hover; or just the y-axis title with its
+        unit, e.g. ``"Monthly active users (users)"``, whose words before the unit name the line.
 
     Examples
     --------
@@ -357,13 +358,14 @@ def period_chart(
     ...     index=pd.date_range("2024-01-01", periods=3, freq="MS", name="period_start"),
     ... )
     >>> [trace.name for trace in period_chart(t, "actives", "Users (users)").data]
-    ['actives', None, 'actives, incomplete period']
+    ['Users', None, 'Users, incomplete period']
     """
+    shown = _metric(y_title)
     whole = table["complete"].astype(bool).to_numpy()
     x, y = list(table.index), table[column].tolist()
     fig = go.Figure()
     fig.add_scatter(
-        x=table.index[whole], y=table.loc[whole, column], name=column, mode="lines+markers"
+        x=table.index[whole], y=table.loc[whole, column], name=shown.label, mode="lines+markers"
     )
     xs, ys = _links(x, y, whole)
     fig.add_scatter(
@@ -372,12 +374,29 @@ def period_chart(
     fig.add_scatter(
         x=table.index[~whole],
         y=table.loc[~whole, column],
-        name=f"{column}, incomplete period",
+        name=f"{shown.label}, incomplete period",
         mode="markers",
         marker={"color": PALETTE[0], "symbol": "circle-open", "size": 10},
     )
-    fig.update_traces(line={"color": PALETTE[0]}, selector={"name": column})
-    finish(fig, title=title or f"{column} per period", x_title="Period start", y_title=y_title)
+    fig.update_traces(line={"color": PALETTE[0]}, selector={"name": shown.label})
+    return _period_axes(fig, shown, title or f"{shown.label} per period")
+
+
+def _metric(y_title: str | Quantity) -> Quantity:
+    """The quantity a per-period chart draws: given, or named by an axis title's words."""
+    if isinstance(y_title, Quantity):
+        return y_title
+    label, unit = re.fullmatch(r"(.*?)(?:\s*\(([^()]*)\))?", y_title).groups()
+    return named_quantity(label, unit, label=label) if unit else Quantity(label)
+
+
+def _period_axes(fig: go.Figure, shown: Quantity, title: str) -> go.Figure:
+    """Hovers and the y axis in ``shown``'s unit and format (never ``e+``, a share in %)."""
+    hover = f"{shown.hover()}<extra>%{{fullData.name}}</extra>"
+    fig.update_traces(hovertemplate=hover, selector={"mode": "lines+markers"})
+    fig.update_traces(hovertemplate=hover, selector={"mode": "markers"})
+    finish(fig, title=title, x_title="Period start", y_title=shown.display_title)
+    fig.update_yaxes(tickformat=shown.d3_format)
     return fig
 
 
@@ -392,7 +411,7 @@ def _links(x: list, y: list, whole) -> tuple[list, list]:
 
 
 def segment_chart(
-    table: pd.DataFrame, column: str, y_title: str, title: str | None = None
+    table: pd.DataFrame, column: str, y_title: str | Quantity, title: str | None = None
 ) -> go.Figure:
     """One per-period metric, one line per segment; incomplete periods dotted and hollow.
 
@@ -403,8 +422,9 @@ def segment_chart(
         and ``column``), e.g. ``kpi_table(source, by_segment=True)``.
     column : str
         The metric to draw.
-    y_title : str
-        The y-axis title with its unit, e.g. ``"Margin per customer (USD per customer)"``.
+    y_title : str or Quantity
+        The metric's quantity (its unit on the axis and in the hovers), or the y-axis title
+        with its unit, e.g. ``"Margin per customer (USD per customer)"``.
 
     Examples
     --------
@@ -448,5 +468,5 @@ def segment_chart(
             legendgroup=str(segment),
             marker={"color": color, "symbol": "circle-open", "size": 10},
         )
-    finish(fig, title=title or f"{column} per segment", x_title="Period start", y_title=y_title)
-    return fig
+    shown = _metric(y_title)
+    return _period_axes(fig, shown, title or f"{shown.label} per segment")

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from valuelab.core import QUANTITIES, quantity
+from valuelab.core.quantities import named_quantity
 from valuelab.plots.style import PALETTE, finish
 from valuelab.scoring import BANDS, SCORES
 
@@ -39,7 +40,7 @@ def score_quadrant(
     ...     }
     ... )
     >>> score_quadrant(df, highlight="A").layout.xaxis.title.text
-    'Value Perceived (0-100)'
+    'Value Perceived (/100)'
     """
     fig = go.Figure()
     _add_band_dots(fig, scored)
@@ -58,8 +59,8 @@ def score_quadrant(
     return finish(
         fig,
         title=title or "Perceived vs realized value",
-        x_title="Value Perceived (0-100)",
-        y_title="Realized Business Outcome (0-100)",
+        x_title=QUANTITIES["value_perceived"].title,
+        y_title=QUANTITIES["rbo"].title,
     )
 
 
@@ -78,13 +79,15 @@ def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
             name=name,
             marker={"color": color, "size": size[part], "opacity": 0.7, "line": {"width": 0}},
             customdata=np.stack([scored.loc[part, "account_id"], scored.loc[part, "arr"]], axis=-1),
-            hovertemplate="%{customdata[0]}<br>perceived %{x:.0f}, outcome %{y:.0f}"
+            hovertemplate="%{customdata[0]}<br>"
+            f"{QUANTITIES['value_perceived'].label} {QUANTITIES['value_perceived'].hover('x')}<br>"
+            f"{QUANTITIES['rbo'].label} {QUANTITIES['rbo'].hover('y')}"
             f"<br>ARR %{{customdata[1]:,.0f}} {unit}<extra></extra>",
         )
 
 
 def _add_quadrants(fig: go.Figure) -> None:
-    """The quadrant names, the lines at 50 and the 0-100 axes."""
+    """The quadrant names, the lines at 50 and the score axes (0 to 100, :data:`QUANTITIES`)."""
     for x, y, text in [
         (75, 97, "advocates"),
         (25, 97, "tell them: value not perceived"),
@@ -134,6 +137,7 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
             marker_color=colors,
             text=[f"{v:.0f}" for v in values],
             textposition="outside",
+            hovertemplate=f"%{{x}}: {QUANTITIES['score'].hover('y')}<extra></extra>",
         )
     )
     for band in ("green", "amber"):
@@ -150,7 +154,7 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
     finish(
         fig,
         title=title or f"Value scores of {row.get('account_id', 'the account')}",
-        y_title="Score (0-100)",
+        y_title=QUANTITIES["score"].title,
     )
     fig.update_layout(margin_r=80)
     return fig
@@ -201,7 +205,7 @@ def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:
     return finish(
         fig,
         title=title or f"Goal: {metric}",
-        x_title="Months since the goal was set",
+        x_title="Time since the goal was set (months)",
         y_title=metric,
     )
 
@@ -259,9 +263,17 @@ def indicator_auc(
     for kind, color in colors.items():
         part = table[table["kind"] == kind]
         if len(part):
-            fig.add_bar(y=part.index, x=part["auc"], orientation="h", name=kind, marker_color=color)
+            fig.add_bar(
+                y=[named_quantity(str(k)).label for k in part.index],
+                x=part["auc"],
+                orientation="h",
+                name=kind,
+                marker_color=color,
+                hovertemplate="%{y}: ROC AUC %{x:.2f}<extra></extra>",
+            )
     fig.add_vline(x=0.5, line_dash="dash", annotation_text="chance")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(table.sort_values("auc").index))
+    order = [named_quantity(str(k)).label for k in table.sort_values("auc").index]
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_xaxes(range=[0.3, 1.0])
     fig.update_layout(hovermode="closest")
     return finish(

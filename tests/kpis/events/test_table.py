@@ -87,7 +87,7 @@ def test_currency_and_provenance_travel_with_the_table(month):
     assert (facts["period"], facts["segment"]) == ("month", "all")
     assert (facts["log_first_day"], facts["log_last_day"]) == ("2024-01-15", "2024-03-10")
     assert describe("USD")["margin_per_customer"] == "Margin per customer (USD per customer)"
-    assert describe(None)["ltv_to_date"].endswith("(currency not declared per customer)")
+    assert describe(None)["ltv_to_date"].endswith("(per customer, currency not declared)")
 
 
 def test_averages_leave_out_incomplete_months(month):

@@ -71,16 +71,21 @@
         font: Object.assign({}, title.font, {size: 15}),
       });
     }
+    // the legend lies below the plot and its axis title, at the chart's foot: never
+    // under a wrapped title, whatever the number of its lines
     var rows = layout.showlegend === false ? 0 : legendRows(fig.data);
     layout.legend = Object.assign({}, layout.legend, {
-      orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom",
+      orientation: "h", x: 0, xanchor: "left", xref: "container",
+      y: 0, yanchor: "bottom", yref: "container",
     });
     margin.l = Math.min(margin.l, 56);
     margin.r = Math.min(margin.r, 16);
-    margin.t = 16 + 20 * lines.length + 22 * rows;
+    margin.t = 24 + 20 * lines.length;
+    margin.b = Math.max(margin.b, 60) + 22 * rows;
     layout.margin = margin;
     // the plot area keeps its height: the wrapped title and legend rows are added to it
-    layout.height = Math.max(layout.height || 450, MIN_HEIGHT) + Math.max(0, margin.t - 100);
+    layout.height = Math.max(layout.height || 450, MIN_HEIGHT) + Math.max(0, margin.t - 70)
+      + 22 * rows;
     layout.annotations = (layout.annotations || []).map(function (note) {
       var words = note.text ? wrap(note.text.replace(/<br>/g, " "), Math.floor(width / 6)) : [];
       var font = Object.assign({}, note.font, {size: Math.min((note.font || {}).size || 12, 10)});
@@ -88,6 +93,11 @@
       return Object.assign({}, note, words.length ? {text: words.join("<br>"), font: font} : {});
     });
     axisTitles(layout, width);
+    // horizontal bars (a tornado): room for each category's wrapped name
+    var bars = (fig.data || []).filter(function (t) { return t.orientation === "h"; });
+    if (bars.length && Array.isArray(bars[0].y)) {
+      layout.height = Math.max(layout.height, margin.t + margin.b + 48 * bars[0].y.length);
+    }
     var first = (fig.data || [])[0] || {};
     // plotly sends numeric arrays as typed data ({dtype, bdata}) or as lists
     var numeric = first.x && (first.x.bdata !== undefined || typeof first.x[0] === "number");
@@ -114,6 +124,48 @@
     });
     if (Object.keys(update).length) return window.Plotly.relayout(gd, update);
   }
+  // A chart without axes whose points carry text (a driver tree's boxes) on a
+  // narrow screen: names wrapped shorter, neighbours in a row labelled below
+  // and above in turn, and more height, so no box runs into the next.
+  function rewrap(text, size) {
+    var found = /^<b>(.*?)<\/b>(.*)$/.exec(String(text));
+    var parts = found ? found[2].split("<br>").filter(Boolean) : String(text).split("<br>");
+    var tail = [];
+    parts.forEach(function (part) { tail = tail.concat(wrap(part, size + 4)); });
+    var head = found ? "<b>" + wrap(found[1].replace(/<br>/g, " "), size).join("<br>") + "</b>" : "";
+    return [head].concat(tail).filter(Boolean).join("<br>");
+  }
+  function spreadBoxes(gd) {
+    var full = gd._fullLayout || {}, rows = {}, place = {};
+    if (gd.clientWidth >= NARROW || !full.xaxis || full.xaxis.visible !== false) return;
+    (gd._fullData || []).forEach(function (t) {
+      if (String(t.mode).indexOf("text") < 0 || !t.text || !t.text.length) return;
+      for (var j = 0; j < t.x.length; j++) {
+        (rows[t.y[j]] = rows[t.y[j]] || []).push({t: t.index, j: j, x: t.x[j]});
+      }
+    });
+    Object.keys(rows).forEach(function (y) {
+      rows[y].sort(function (a, b) { return a.x - b.x; }).forEach(function (p, k) {
+        (place[p.t] = place[p.t] || [])[p.j] = k % 2 ? "top center" : "bottom center";
+      });
+    });
+    var traces = Object.keys(place).map(Number);
+    if (!traces.length) return;
+    var size = Math.max(8, Math.floor(gd.clientWidth / 30));
+    return window.Plotly.restyle(gd, {
+      text: traces.map(function (i) {
+        return [].concat(gd.data[i].text).map(function (t) { return rewrap(t, size); });
+      }),
+      textposition: traces.map(function (i) { return place[i]; }),
+      "textfont.size": 10,
+    }, traces).then(function () {
+      // the top row's names set above their boxes get room under the title
+      var range = full.yaxis.range || [];
+      return window.Plotly.relayout(gd, {
+        height: Math.round(full.height * 1.4), "yaxis.range": [range[0], range[1] + 0.35],
+      });
+    });
+  }
   function draw(host, fig, bundle) {
     load(bundle).then(function () {
       var frames = 0;
@@ -123,13 +175,14 @@
         if (!host.isConnected) { if (++frames < 600) requestAnimationFrame(plot); return; }
         var shaped = fit(fig, host.clientWidth);
         var config = Object.assign({displaylogo: false, responsive: true}, shaped.config);
-        window.Plotly.newPlot(host, fig.data, shaped.layout, config).then(fitAxisTitles);
+        window.Plotly.newPlot(host, fig.data, shaped.layout, config)
+          .then(fitAxisTitles).then(function () { return spreadBoxes(host); });
       })();
     }, function (err) {
       host.textContent = "This chart could not be drawn (" + err.message + ").";
     });
   }
   window.valuelabCharts = {draw: draw, fit: fit, fitAxisTitles: fitAxisTitles, load: load,
-                           urls: urls};
+                           spreadBoxes: spreadBoxes, urls: urls};
   window.addEventListener("load", function () { load("basic"); });
 })();

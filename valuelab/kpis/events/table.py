@@ -68,7 +68,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.core import InputError
+from valuelab.core import InputError, Quantity
+from valuelab.core.quantities import quantity
 from valuelab.kpis import definitions as formulas
 from valuelab.kpis.events import _frame
 from valuelab.kpis.events.active_users import actives
@@ -86,28 +87,30 @@ __all__ = [
     "kpi_summary",
     "kpi_table",
     "money_unit",
+    "quantities",
 ]
 
-#: Column -> (label, unit); ``{currency}`` stands for :func:`money_unit`.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "segment": ("Segment", ""),
-    "active_users": ("Active users in the period", "users"),
-    "dau": ("Daily active users (average)", "users"),
-    "stickiness": ("Stickiness DAU/MAU", "share 0-1"),
-    "retention_rate": ("Retention rate (active again)", "share 0-1"),
-    "ttv_users": ("Users who started", "users"),
-    "ttv_reached_share": ("Reached value", "share 0-1"),
-    "ttv_median_days": ("Time to value (median)", "days"),
-    "nps": ("Net Promoter Score", "-100 to 100"),
-    "nps_answers": ("NPS answers", "answers"),
-    "revenue": ("Revenue", "{currency}"),
-    "cost": ("Cost", "{currency}"),
-    "customers": ("Paying customers", "customers"),
-    "gross_margin": ("Gross margin", "share 0-1"),
-    "margin_per_customer": ("Margin per customer", "{currency} per customer"),
-    "ltv_customers": ("Customers acquired", "customers"),
-    "ltv_to_date": ("Lifetime value to date", "{currency} per customer"),
-    "complete": ("The log covers the whole period", ""),
+#: Column -> its quantity's key in :data:`valuelab.core.quantities.QUANTITIES` (label, unit,
+#: format; money in the log's currency, see :func:`quantities`).
+COLUMNS: dict[str, str] = {
+    "segment": "segment",
+    "active_users": "active_users",
+    "dau": "dau",
+    "stickiness": "stickiness",
+    "retention_rate": "retention_rate",
+    "ttv_users": "ttv_users",
+    "ttv_reached_share": "ttv_reached_share",
+    "ttv_median_days": "ttv_median_days",
+    "nps": "nps",
+    "nps_answers": "nps_answers",
+    "revenue": "period_revenue",
+    "cost": "period_cost",
+    "customers": "customers",
+    "gross_margin": "period_gross_margin",
+    "margin_per_customer": "margin_per_customer",
+    "ltv_customers": "ltv_customers",
+    "ltv_to_date": "ltv_to_date",
+    "complete": "period_complete",
 }
 #: The six product KPIs, in the order the lesson names them.
 HEADLINE = (
@@ -149,6 +152,17 @@ def money_unit(currency: str | None) -> str:
     return currency or "currency not declared"
 
 
+def quantities(currency: str | None) -> dict[str, Quantity]:
+    """Column -> the :class:`~valuelab.core.Quantity` of :func:`kpi_table`'s columns.
+
+    Money is in ``currency`` (ISO 4217; ``None``: the log declared none), counts are counts.
+
+    >>> quantities("USD")["revenue"].title, quantities("USD")["customers"].format(12)
+    ('Revenue (USD)', '12 customers')
+    """
+    return {column: quantity(key, currency=currency) for column, key in COLUMNS.items()}
+
+
 def describe(currency: str | None) -> dict[str, str]:
     """Column -> ``"Label (unit)"`` of :func:`kpi_table`'s columns, money in ``currency``.
 
@@ -157,12 +171,7 @@ def describe(currency: str | None) -> dict[str, str]:
     >>> describe(None)["revenue"]
     'Revenue (currency not declared)'
     """
-    unit = money_unit(currency)
-    out = {}
-    for column, (label, units) in COLUMNS.items():
-        units = units.format(currency=unit)
-        out[column] = f"{label} ({units})" if units else label
-    return out
+    return {column: q.title for column, q in quantities(currency).items()}
 
 
 def kpi_source(source: Any = "", mapping: Any = "", connections: Any = None) -> Any:
@@ -507,7 +516,7 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
     Returns
     -------
     dict
-        KPI -> float (NaN when no period qualifies); units as in :data:`COLUMNS`.
+        KPI -> float (NaN when no period qualifies); units as in :func:`quantities`.
 
     Examples
     --------
@@ -531,25 +540,16 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
     return out
 
 
-_FORMATS = {
-    "dau": "{:,.1f} users",
-    "ttv_median_days": "{:.1f} days",
-    "nps": "{:+.0f}",
-    "retention_rate": "{:.0%}",
-    "ltv_to_date": "{:,.2f} {unit} per customer",
-    "margin_per_customer": "{:,.2f} {unit} per customer",
-}
-
-
 def headline_text(summary: dict[str, float], currency: str | None) -> dict[str, str]:
     """Each :func:`kpi_summary` figure as text with its unit; ``"n/a"`` where it is NaN.
 
     >>> headline_text({"nps": 12.4, "ltv_to_date": float("nan")}, "USD")
     {'nps': '+12', 'ltv_to_date': 'n/a'}
     >>> headline_text({"margin_per_customer": 1234.5}, None)["margin_per_customer"]
-    '1,234.50 currency not declared per customer'
+    '1,234.50 per customer, currency not declared'
     """
-    unit = money_unit(currency)
+    shown = quantities(currency)
     return {
-        k: "n/a" if pd.isna(v) else _FORMATS[k].format(v, unit=unit) for k, v in summary.items()
+        k: "n/a" if pd.isna(v) else shown[k].format(v, signed=k == "nps")
+        for k, v in summary.items()
     }
