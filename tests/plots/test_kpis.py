@@ -149,3 +149,13 @@ def test_segment_chart_draws_one_line_per_segment_and_incomplete_periods_apart()
     assert partial.marker.symbol == "circle-open" and list(partial.y) == [2.0]
     assert fig.data[3].name == "paid" and fig.data[3].line.color != organic.line.color
     assert fig.layout.yaxis.title.text == "Margin per customer (USD per customer)"
+
+
+def test_cohort_heatmap_marks_periods_the_log_covers_in_part():
+    index = pd.DatetimeIndex(["2024-03-01", "2024-04-01"], name="cohort_start")
+    table = pd.DataFrame([[1.0, 0.4], [1.0, np.nan]], index=index, columns=[0, 1])
+    table.attrs = {"incomplete_periods": ["2024-04-01"], "incomplete_cohorts": ["2024-04-01"]}
+    (heat,) = cohort_heatmap(table).data
+    assert list(heat.y) == ["2024-03", "2024-04 (partial)"]
+    assert heat.text[0] == ("100", "40*") or list(heat.text[0]) == ["100", "40*"]
+    assert "incomplete period" in heat.customdata[0][1] and heat.customdata[0][0] == ""
