@@ -420,4 +420,38 @@ def test_product_kpis_on_the_shipped_sample_records_its_figures_in_eur(run_noteb
     assert "<strong>All segments</strong> · 12 months (12 complete)" in page
     assert "money in <strong>EUR</strong>" in page and "currency not declared" not in page
     assert "Margin per customer, net of refunds (EUR per customer) by segment" in page
-    assert "(median over the users who started in them)" in page  # not a mean of medians  # channels side by side
+    assert (
+        "(median over the users who started in them)" in page
+    )  # not a mean of medians  # channels side by side
+
+
+def test_an_update_is_seen_only_through_a_declared_freshness_column(tmp_path):
+    """The documented rule: row count + latest value; `freshness: updated_at` catches an UPDATE."""
+    import sqlite3
+
+    from valuelab.reports.batch import _source_state
+
+    db = tmp_path / "crm.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute("create table ev (u text, t text, e text, amt real, updated_at text)")
+        con.executemany(
+            "insert into ev values (?, ?, ?, ?, ?)",
+            [
+                ("a", "2024-01-05", "buy", 10.0, "2024-02-01"),
+                ("b", "2024-01-06", "buy", 5.0, "2024-02-01"),
+            ],
+        )
+    by_time, by_update = tmp_path / "t.yaml", tmp_path / "u.yaml"
+    columns = "columns: {user: u, time: t, event: e, amount: amt}\ntable: ev\n"
+    by_time.write_text(columns)
+    by_update.write_text(columns + "freshness: updated_at\n")
+
+    def state(mapping):
+        return _source_state({"source": str(db), "mapping": str(mapping)}, {})
+
+    before = {m: state(m) for m in (by_time, by_update)}
+    with sqlite3.connect(db) as con:  # one amount corrected: same rows, same latest event time
+        con.execute("update ev set amt = 12.0, updated_at = '2024-03-01' where u = 'a'")
+    assert state(by_time) == before[by_time]  # not seen: "up to date", as the help says
+    assert state(by_update) != before[by_update]  # max(updated_at) moved: re-rendered
+    assert state(by_update)["freshness"].startswith("2024-03-01")
