@@ -631,7 +631,7 @@ def _add_batch_command(sub: argparse._SubParsersAction) -> None:
         "--out scorecards",
         "valuelab batch spotify_year --params-from years.yaml --out years --where year!=2015",
     )
-    p.epilog += "\n\n" + _BATCH_NOTES
+    p.description += "\n\n" + _BATCH_NOTES
     p.add_argument("template", help=_TEMPLATE)
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
     p.add_argument(

@@ -158,12 +158,13 @@ def cohort_retention(
     Returns
     -------
     pandas.DataFrame
-        Index ``cohort_start`` (period start dates, ``datetime64[ns]``, oldest first; select a
-        month with ``.loc["2024-03"]``); columns: periods since sign-up, ints 0, 1, 2, ...;
-        values: share 0-1 of the cohort's users active; NaN where that period is after the end
-        of the log or covered in part. ``attrs``: ``incomplete_cohorts`` (cohorts whose own
-        period the log covers in part), ``incomplete_periods`` (calendar periods covered in
-        part), ``cohort_users`` and ``provenance``.
+        Index ``cohort_start`` (period start dates, ``datetime64[ns]``, oldest first; a cohort's
+        row is ``.loc["2024-03-01"]``, ``.loc["2024-03"]`` the rows of that month); columns:
+        periods since sign-up, ints 0, 1, 2, ...; values: share 0-1 of the cohort's users
+        active; NaN where that period is after the end of the log or covered in part.
+        ``attrs``: ``incomplete_cohorts`` (cohorts whose own period the log covers in part),
+        ``incomplete_periods`` (calendar periods covered in part), ``cohort_users`` and
+        ``provenance``.
 
     Raises
     ------

@@ -527,21 +527,14 @@ def kpi_table(
     pandas.DataFrame
         Index ``period_start`` (datetime64[ns], every period of the log's span, oldest first;
         repeated per segment with ``by_segment``); the columns of :data:`COLUMNS`: ``segment``
-        (``"all"`` or its name); ``active_users`` (int); the counts ``ttv_users``,
-        ``nps_answers``, ``customers``, ``ltv_customers`` as nullable integers (``Int64``;
-        ``<NA>`` without the role they count); average users, days, shares 0-1 and NPS
-        -100..100 as floats (NaN where a rate has no denominator); ``revenue``, ``cost``,
-        ``refunds`` (the ``refund`` role's sum, negative, under the mapping's
-        ``refunds: separate``; NaN when refunds are netted in ``amount``), ``net_revenue``
-        (revenue + refunds), ``margin_per_customer`` and ``ltv_to_date`` in
-        ``attrs["currency"]`` (None: not declared); ``complete`` (bool: the log covers the
-        whole period). ``retention_rate`` is NaN in the first period and after a period the
-        log covers in part. ``attrs["money_basis"]``: ``"net"`` (refunds netted in revenue,
-        margins and LTV) or ``"gross"`` (kept apart: revenue, margins and LTV are of sales);
-        ``attrs["ttv_median_days_overall"]``: the median days to value over users (``complete``:
-        who started in whole periods; ``all``); ``attrs["provenance"]``: the source's (source,
-        mapping, time zone, as-of, currency) with the period, segment and the log's first and
-        last day.
+        (``"all"`` or its name); ``active_users`` (int); counts (``ttv_users``, ``nps_answers``,
+        ``customers``, ``ltv_customers``) ``Int64``, ``<NA>`` without their role; averages,
+        days, shares 0-1, NPS as floats; money in ``attrs["currency"]``, ``refunds`` (negative;
+        NaN unless the mapping keeps them apart) and ``net_revenue`` included; ``complete``.
+        ``retention_rate`` is NaN in the first period and after a partial one. ``attrs``:
+        ``money_basis`` (``"net"``: refunds netted in revenue, margins, LTV; ``"gross"``: kept
+        apart), ``ttv_median_days_overall`` (median over users: ``complete``, ``all``),
+        ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span).
 
     Raises
     ------
