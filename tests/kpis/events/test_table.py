@@ -141,6 +141,11 @@ def test_refunds_kept_apart_get_their_own_column_and_net_revenue(shaped, month):
     assert apart["net_revenue"].tolist() == month["revenue"].tolist() == [100.0, 80.0, 60.0]
     assert apart["margin_per_customer"].iloc[2] == 20.0  # March: sales 80 - cost 60, gross
     assert apart.attrs["money_basis"] == "gross" and month.attrs["money_basis"] == "net"
+    from valuelab.kpis.events.table import money_totals
+
+    assert money_totals(apart) == {"revenue": 80.0, "refunds": 0.0, "net_revenue": 80.0}  # Feb
+    whole = money_totals(apart, include_incomplete=True)
+    assert whole == {"revenue": 260.0, "refunds": -20.0, "net_revenue": 240.0}
     assert month["refunds"].isna().all() and month["net_revenue"].equals(month["revenue"])
     label = describe("USD", apart.attrs["money_basis"])
     assert (

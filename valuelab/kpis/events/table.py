@@ -87,6 +87,7 @@ __all__ = [
     "kpi_source",
     "kpi_summary",
     "kpi_table",
+    "money_totals",
     "money_unit",
 ]
 
@@ -587,6 +588,32 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
         float((rows["ltv_to_date"] * rows["ltv_customers"]).sum() / weight) if weight else np.nan
     )
     return out
+
+
+def money_totals(table: pd.DataFrame, include_incomplete: bool = False) -> dict[str, float]:
+    """Sales, refunds and net revenue of a :func:`kpi_table` summed over its complete periods.
+
+    Returns
+    -------
+    dict
+        ``revenue``, ``refunds`` (negative; 0.0 when the mapping nets them into revenue) and
+        ``net_revenue``, in ``table.attrs["currency"]``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "revenue": [10.0, 8.0, 3.0],
+    ...         "refunds": [-1.0, 0.0, -3.0],
+    ...         "net_revenue": [9.0, 8.0, 0.0],
+    ...         "complete": [True, True, False],
+    ...     }
+    ... )
+    >>> money_totals(t)
+    {'revenue': 18.0, 'refunds': -1.0, 'net_revenue': 17.0}
+    """
+    rows = table if include_incomplete else table[table["complete"].astype(bool)]
+    return {c: float(rows[c].sum()) for c in ("revenue", "refunds", "net_revenue")}
 
 
 _FORMATS = {
