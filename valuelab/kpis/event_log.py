@@ -31,8 +31,10 @@ Examples
 ...         "event": ["signup", "visit", "signup", "visit", "visit"],
 ...     }
 ... )
->>> cohort_retention(log).round(2).values.tolist()
+>>> cohort_retention(log, include_incomplete=True).values.tolist()  # February: 10 days
 [[1.0, 1.0]]
+>>> cohort_retention(log).attrs["incomplete_periods"]  # left out by default
+['2024-01-01', '2024-02-01']
 >>> round(float(stickiness(log).iloc[0]), 3)
 0.052
 """

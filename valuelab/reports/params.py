@@ -632,8 +632,8 @@ def resolve_paths(params: Mapping[str, Any], base: str | Path | None = None) -> 
 
     Examples
     --------
-    >>> resolve_paths({"source": "log.csv", "year": 2024}, "/data")
-    {'source': '/data/log.csv', 'year': 2024}
+    >>> resolve_paths({"source": "parts/*.parquet", "year": 2024}, "/data")
+    {'source': '/data/parts/*.parquet', 'year': 2024}
     >>> resolve_paths({"source": "warehouse"}, "/data")
     {'source': 'warehouse'}
     """
