@@ -267,6 +267,11 @@ def test_the_hidden_defaults_are_in_the_help(capsys):
         assert text.startswith(("folder of app notebooks (default: the course's apps", "lessons"))
         assert "whatever the current folder" in text and "installed with" in text
     assert "a shipped template's name (spotify_year" in helped("report")
+    batch = helped("batch")  # the up-to-date rule, said plainly, and how to catch updates
+    assert "An UPDATE that changes an amount but neither the row count nor that" in batch
+    assert "latest value is NOT seen: the report is called up to date" in batch
+    assert "freshness: updated_at" in batch and "max(updated_at)" in batch
+    assert "read from the folder you run valuelab in, not the template's" in batch
     overview = " ".join(run("--help").stdout.split())
     for name, (_, purpose) in _commands().items():
         assert f"{name} {purpose}" in overview
@@ -330,6 +335,7 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
     from valuelab.data.datasets import path
     from valuelab.reports import read_rows, run_batch
     from valuelab.scoring import accounts_frame, score_accounts, segment_portfolio
+    from valuelab.scoring import classify as scoring_classify
 
     frame = pd.read_csv(path("accounts")).rename(columns={"arr_eur": "ARR"})
     frame["updated_at"] = pd.Timestamp("2025-01-31 08:00")
@@ -364,7 +370,11 @@ def test_batch_renders_one_report_per_segment_straight_from_a_named_connection(
         assert entry["source"]["freshness"] == "2025-01-31T08:00:00"
         assert entry["source"]["rows"] == len(frame)
         assert entry["source"]["source"].startswith("@warehouse (postgresql://valuelab@")
-    assert "Data: @warehouse" in (out / "SMB.html").read_text()
+    smb = sample[sample["segment"] == "SMB"]
+    at_risk = int((scoring_classify(score_accounts(smb)) == "churn risk").sum())
+    page = (out / "SMB.html").read_text()
+    assert "Data: @warehouse" in page
+    assert f"At churn risk: {at_risk:,} accounts" in page  # a count, never 73.0
 
     rows = read_rows(segments)
     again = {"source": "warehouse", "mapping": str(mapping)}
@@ -586,3 +596,37 @@ def test_kpis_bad_input_is_one_line_exit_2_and_nothing_written(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ") and needle in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+@pytest.mark.slow
+def test_relative_paths_in_report_parameters_are_read_from_the_callers_folder(
+    orders, tmp_path, monkeypatch, capsys
+):
+    """`valuelab report product_kpis -p source orders.csv -p mapping orders.yaml` in their folder.
+
+    The kernel runs in the template's folder: the CLI resolves the paths before it starts.
+    """
+    monkeypatch.chdir(tmp_path)
+    given = ["-p", "source", "orders.csv", "-p", "mapping", "orders.yaml"]
+    args = ["report", "product_kpis", *given, "-p", "value_event", "buy", "-o", "r.html"]
+    assert main(args) == 0
+    page = (tmp_path / "r.html").read_text()
+    assert "money in <strong>USD</strong>" in page and f"data: {tmp_path / 'orders.csv'}" in page
+    missing = ["report", "product_kpis", "-p", "source", "nothere.csv", "-o", "x.html"]
+    assert main(missing) == 2
+    err = capsys.readouterr().err
+    assert f"no such file {tmp_path / 'nothere.csv'}" in err and str(tmp_path) in err
+    assert "not the template's" in err and not (tmp_path / "x.html").exists()
+
+
+def test_a_batch_resolves_relative_paths_before_any_kernel(tmp_path, monkeypatch):
+    from support import NOTEBOOKS
+
+    from valuelab.reports import run_batch
+
+    monkeypatch.chdir(tmp_path)
+    template = NOTEBOOKS / "reports" / "product_kpis.ipynb"
+    rows = [{"segment": "gold"}]
+    bad = run_batch(template, rows, "out", quiet=True, constants={"mapping": "m.yaml"})
+    assert [i.status for i in bad.items] == ["failed"]  # no kernel started
+    assert f"no such file {tmp_path / 'm.yaml'}" in bad.items[0].error

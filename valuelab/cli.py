@@ -136,12 +136,14 @@ def _report(args: argparse.Namespace) -> int:
         check_writable,
         coerce,
         fields,
+        resolve_paths,
         to_html,
         write_atomic,
     )
 
     template = find_template(args.template)
     params = coerce(fields(template), _values(args), template.name)  # before any kernel
+    params = resolve_paths(params)  # the caller's folder: the kernel runs in the template's
     out = Path(args.out)
     if out.is_dir():
         raise InputError("a folder, not a file", source=str(out), expected="an HTML file name")
@@ -601,6 +603,24 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     _add_batch_command(sub)
 
 
+_BATCH_NOTES = """\
+relative paths (-p source log.csv, -p mapping m.yaml, the same in rows) are read
+from the folder you run valuelab in, not the template's.
+
+up to date: a re-run skips a report whose template, parameters and data are
+unchanged. A data file is compared by its bytes. A database source (DuckDB,
+SQLite, PostgreSQL, a named connection) is compared by two numbers asked of it:
+its row count and the latest value of the mapping's freshness: column (else the
+latest event time). An UPDATE that changes an amount but neither the row count
+nor that latest value is NOT seen: the report is called up to date. To catch
+updates, declare a column your database sets on every write, e.g. in the
+mapping YAML
+
+  freshness: updated_at     # the batch asks max(updated_at) and count(*)
+
+or re-render with --force."""
+
+
 def _add_batch_command(sub: argparse._SubParsersAction) -> None:
     """``batch``: one report per row."""
     p = _command(
@@ -611,6 +631,7 @@ def _add_batch_command(sub: argparse._SubParsersAction) -> None:
         "--out scorecards",
         "valuelab batch spotify_year --params-from years.yaml --out years --where year!=2015",
     )
+    p.description += "\n\n" + _BATCH_NOTES
     p.add_argument("template", help=_TEMPLATE)
     p.add_argument("--params-from", required=True, help="rows.csv or rows.yaml")
     p.add_argument(

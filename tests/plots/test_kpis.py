@@ -203,3 +203,13 @@ def test_period_and_segment_charts_read_the_product_kpis_from_the_registry():
     counts = quantities(None)
     assert counts["customers"].format(12.0) == "12 customers"
     assert counts["revenue"].title == "Revenue (currency not declared)"
+
+
+def test_cohort_heatmap_marks_periods_the_log_covers_in_part():
+    index = pd.DatetimeIndex(["2024-03-01", "2024-04-01"], name="cohort_start")
+    table = pd.DataFrame([[1.0, 0.4], [1.0, np.nan]], index=index, columns=[0, 1])
+    table.attrs = {"incomplete_periods": ["2024-04-01"], "incomplete_cohorts": ["2024-04-01"]}
+    (heat,) = cohort_heatmap(table).data
+    assert list(heat.y) == ["2024-03", "2024-04 (partial)"]
+    assert heat.text[0] == ("100", "40*") or list(heat.text[0]) == ["100", "40*"]
+    assert "incomplete period" in heat.customdata[0][1] and heat.customdata[0][0] == ""

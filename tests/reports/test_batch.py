@@ -367,6 +367,7 @@ _USD_LOG = """cust_id,day,what,usd,fees,score,tier
 12,20240210,buy,30.0,10.0,,silver
 12,20240220,survey,,,9,silver
 007,20240222,buy,10.0,4.0,,gold
+007,20240225,buy,-5.0,,,gold
 007,20240301,buy,50.0,20.0,,gold
 """
 
@@ -380,7 +381,7 @@ def test_product_kpis_renders_one_report_per_segment_in_the_declared_currency(tm
     log.write_text(_USD_LOG)
     mapping.write_text(
         "user: cust_id\ntime: day\nevent: what\namount: usd\ncost: fees\nnps: score\n"
-        "segment: tier\ncurrency: USD\n"
+        "segment: tier\ncurrency: USD\nrefunds: separate\n"
     )
     template = NOTEBOOKS / "reports" / "product_kpis.ipynb"
     constants = {"source": str(log), "mapping": str(mapping), "value_event": "buy"}
@@ -391,10 +392,14 @@ def test_product_kpis_renders_one_report_per_segment_in_the_declared_currency(tm
         page = (tmp_path / "out" / f"{segment}.html").read_text()
         assert f"<strong>{segment}</strong> · {months}" in page
         assert "money in <strong>USD</strong>" in page and "EUR" not in page
-        assert "Margin per customer (USD per customer)" in page
+        assert "Margin per customer, gross: refunds kept apart (USD per customer)" in page
         assert '"circle-open"' in page  # the partial first and last months, drawn hollow
     gold = (tmp_path / "out" / "gold.html").read_text()  # February, its one complete month
-    assert "margin per customer <strong>6.00 USD per customer</strong>" in gold
+    assert "margin per customer <strong>6.00 USD per customer</strong>" in gold  # of sales
+    assert "(of sales: refunds kept apart)" in gold
+    # the refunds the mapping keeps apart are shown, not dropped: February's -5 of 10 sales
+    assert "refunds over complete months <strong>-5.00 USD</strong>" in gold
+    assert "net revenue <strong>5.00 USD</strong> of <strong>10.00 USD</strong> sales" in gold
     assert "NPS <strong>n/a</strong>" in gold  # no answer from gold in February
     index = (tmp_path / "out" / "index.html").read_text()
     assert "margin_per_customer" in index  # headline figures recorded per report
@@ -414,4 +419,39 @@ def test_product_kpis_on_the_shipped_sample_records_its_figures_in_eur(run_noteb
     page = to_html(nb)
     assert "<strong>All segments</strong> · 12 months (12 complete)" in page
     assert "money in <strong>EUR</strong>" in page and "currency not declared" not in page
-    assert "Margin per customer (EUR per customer) by segment" in page  # channels side by side
+    assert "Margin per customer, net of refunds (EUR per customer) by segment" in page
+    assert (
+        "(median over the users who started in them)" in page
+    )  # not a mean of medians  # channels side by side
+
+
+def test_an_update_is_seen_only_through_a_declared_freshness_column(tmp_path):
+    """The documented rule: row count + latest value; `freshness: updated_at` catches an UPDATE."""
+    import sqlite3
+
+    from valuelab.reports.batch import _source_state
+
+    db = tmp_path / "crm.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute("create table ev (u text, t text, e text, amt real, updated_at text)")
+        con.executemany(
+            "insert into ev values (?, ?, ?, ?, ?)",
+            [
+                ("a", "2024-01-05", "buy", 10.0, "2024-02-01"),
+                ("b", "2024-01-06", "buy", 5.0, "2024-02-01"),
+            ],
+        )
+    by_time, by_update = tmp_path / "t.yaml", tmp_path / "u.yaml"
+    columns = "columns: {user: u, time: t, event: e, amount: amt}\ntable: ev\n"
+    by_time.write_text(columns)
+    by_update.write_text(columns + "freshness: updated_at\n")
+
+    def state(mapping):
+        return _source_state({"source": str(db), "mapping": str(mapping)}, {})
+
+    before = {m: state(m) for m in (by_time, by_update)}
+    with sqlite3.connect(db) as con:  # one amount corrected: same rows, same latest event time
+        con.execute("update ev set amt = 12.0, updated_at = '2024-03-01' where u = 'a'")
+    assert state(by_time) == before[by_time]  # not seen: "up to date", as the help says
+    assert state(by_update) != before[by_update]  # max(updated_at) moved: re-rendered
+    assert state(by_update)["freshness"].startswith("2024-03-01")

@@ -495,3 +495,32 @@ def test_the_cli_refuses_a_value_that_is_not_a_choice(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and not out.exists()  # before any kernel
     assert "policy='bogus' is not one of: neutral, penalize, exclude" in err
+
+
+def test_path_parameters_resolve_against_the_callers_folder(tmp_path):
+    from valuelab.core.errors import InputError
+    from valuelab.reports.params import is_path_param, resolve_paths
+
+    (tmp_path / "log.csv").write_text("a\n1\n")
+    (tmp_path / "m.yaml").write_text("user: a\n")
+    given = {
+        "source": "log.csv",
+        "mapping": "m.yaml",
+        "inputs_source": "parts/*.parquet",  # a glob: resolved, not checked
+        "segment": "log.csv",  # not a path parameter
+        "year": 2024,
+    }
+    got = resolve_paths(given, tmp_path)
+    assert got["source"] == str(tmp_path / "log.csv") and got["mapping"] == str(tmp_path / "m.yaml")
+    assert got["inputs_source"] == str(tmp_path / "parts" / "*.parquet")
+    assert (got["segment"], got["year"]) == ("log.csv", 2024)
+    kept = {"source": "warehouse", "mapping": "", "inputs_source": "@crm"}
+    assert resolve_paths(kept, tmp_path) == kept  # named connections and empty values
+    url = {"source": "postgresql://me@db/shop?table=t"}
+    assert resolve_paths(url, tmp_path) == url
+    assert resolve_paths({"source": str(tmp_path / "log.csv")}, "/elsewhere")["source"] == str(
+        tmp_path / "log.csv"
+    )
+    with pytest.raises(InputError, match=r"no such file .*nope\.yaml.*not the template's"):
+        resolve_paths({"mapping": "nope.yaml"}, tmp_path)
+    assert is_path_param("inputs_mapping") and not is_path_param("sourcery")

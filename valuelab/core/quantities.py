@@ -319,6 +319,8 @@ QUANTITIES: dict[str, Quantity] = {
     "nps_answers": Quantity("NPS answers", "answers", "count", 0),
     "period_revenue": _money("Revenue", "EUR", 0),
     "period_cost": _money("Cost", "EUR", 0),
+    "period_refunds": _money("Refunds kept apart (negative)", "EUR", 0),
+    "period_net_revenue": _money("Net revenue (revenue + refunds)", "EUR", 0),
     "customers": Quantity("Paying customers", "customers", "count", 0),
     "period_gross_margin": Quantity("Gross margin", "share 0-1", "share", 1),
     "margin_per_customer": _money("Margin per customer", "EUR per customer", 2),

@@ -31,21 +31,25 @@ Examples
 ...         "event": ["signup", "visit", "signup", "visit", "visit"],
 ...     }
 ... )
->>> cohort_retention(log).round(2).values.tolist()
+>>> cohort_retention(log, include_incomplete=True).values.tolist()  # February: 10 days
 [[1.0, 1.0]]
+>>> cohort_retention(log).attrs["incomplete_periods"]  # left out by default
+['2024-01-01', '2024-02-01']
 >>> round(float(stickiness(log).iloc[0]), 3)
 0.052
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
-import numpy as np  # noqa: F401 (the doctests use it)
+import numpy as np
 import pandas as pd
 
 from valuelab.core import Column, InputError, validate_frame
 from valuelab.kpis.definitions import ActivityChurn
+from valuelab.kpis.events import _frame
 from valuelab.kpis.events import active_users as _actives
 from valuelab.kpis.events import cohorts as _cohorts
 from valuelab.kpis.events import value as _value
@@ -67,15 +71,42 @@ __all__ = [
     "ttv_summary",
 ]
 
-_COLUMNS = [Column("user_id"), Column("date", kind="datetime"), Column("event", kind="str")]
-_PERIODS = {"month": "M", "week": "W"}
+_COLUMNS = [Column("user_id"), Column("date"), Column("event", kind="str")]
+
+
+def _parsed_dates(dates: pd.Series, source: str) -> pd.Series:
+    """Dates that are not timestamps, read by the sources' parser (:mod:`valuelab.data.sources`).
+
+    ``yyyymmdd`` integers, text and spreadsheet serial days are read with their detected format;
+    an ambiguous or unreadable column is refused (InputError), never read as epoch nanoseconds.
+    """
+    from valuelab.data.sources import open_source
+
+    rows = pd.DataFrame({"row": np.arange(len(dates), dtype="int64"), "date": dates.to_numpy()})
+    with warnings.catch_warnings():  # Ibis 12 under pandas 3, DuckDB 1.4 (see _frame.run)
+        warnings.filterwarnings("ignore", "The 'future.infer_string' option is deprecated")
+        warnings.filterwarnings("ignore", r"fetch_arrow_table\(\) is deprecated")
+        try:
+            table = open_source(rows, user="row", time="date").table
+        except InputError as exc:
+            raise InputError(f"{source}: the dates cannot be read: {exc}") from exc
+        got = _frame.run(table.select("user", "time"))
+    order = got["user"].astype("int64").to_numpy()
+    times = np.empty(len(dates), dtype="datetime64[ns]")
+    times[order] = pd.to_datetime(got["time"]).astype("datetime64[ns]").to_numpy()
+    return pd.Series(times, index=dates.index, name="time")
 
 
 def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str) -> pd.DataFrame:
+    """The log under the role names of ``valuelab.kpis.events`` (which computes every metric).
+
+    Timestamps (naive, zoned or Arrow-backed) are kept; any other ``date`` column is parsed by
+    :func:`_parsed_dates` (integer ``yyyymmdd``, text, spreadsheet serials) or refused.
+    """
     validate_frame(events, _COLUMNS, source=source)
-    log = events[["user_id", "date", "event"]]
-    if not pd.api.types.is_datetime64_any_dtype(log["date"]):
-        log = log.assign(date=pd.to_datetime(log["date"]))
+    log = events[["user_id", "date", "event"]].rename(columns={"user_id": "user", "date": "time"})
+    if not pd.api.types.is_datetime64_any_dtype(log["time"]):
+        log = log.assign(time=_parsed_dates(log["time"], source))
     if active_events is not None:
         wanted = set(active_events)
         known = set(log["event"].unique())
@@ -89,15 +120,16 @@ def _log(events: pd.DataFrame, active_events: Iterable[str] | None, source: str)
     return log
 
 
-def _canonical(log: pd.DataFrame) -> pd.DataFrame:
-    """The log under the role names of ``valuelab.kpis.events`` (which computes every metric)."""
-    return log.rename(columns={"user_id": "user", "date": "time"})
+def _incomplete(table: pd.DataFrame) -> list[str]:
+    """ISO dates of the periods of a per-period result the log covers in part."""
+    return [d.date().isoformat() for d in table.index[~table["complete"].to_numpy(dtype=bool)]]
 
 
-def _mau(log: pd.DataFrame, active_events: Iterable[str] | None) -> pd.Series:
-    table = _actives.actives(_canonical(log), "month", active_events)
-    index = table.index.to_period("M").rename("month")
-    return pd.Series(table["actives"].to_numpy(), index=index, name="mau")
+def _series(table: pd.DataFrame, column: str, name: str) -> pd.Series:
+    """One column of a per-period result as a Series: index ``period_start``, flags in attrs."""
+    out = pd.Series(table[column].to_numpy(), index=table.index, name=name)
+    out.attrs = {**table.attrs, "incomplete_periods": _incomplete(table)}
+    return out
 
 
 def cohort_retention(
@@ -106,39 +138,56 @@ def cohort_retention(
     active_events: Iterable[str] | None = None,
     signup_event: str = "signup",
     source: str = "events",
+    include_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Share of each sign-up cohort active in each period since signing up.
 
+    Computed by :func:`valuelab.kpis.events.cohort_retention` (Croll and Yoskovitz 2013).
+
     Parameters
     ----------
-    period : {"month", "week"}
-        Cohort and activity period.
+    events : pandas.DataFrame
+        Columns ``user_id``, ``date`` (timestamps; integer ``yyyymmdd``, text or spreadsheet
+        serial dates are parsed, an unreadable or ambiguous column refused) and ``event``.
+    period : {"day", "week", "month", "quarter"}
+        Cohort and activity period (weeks Monday to Sunday).
     active_events : iterable of str, optional
         Events that count as activity (default: all).
+    include_incomplete : bool
+        Keep the shares of calendar periods the log covers in part (a last month that ends
+        mid-way); by default they are NaN, like periods after the log's end.
 
     Returns
     -------
     pandas.DataFrame
-        Rows: cohorts (periods, oldest first); columns: periods since sign-up
-        0, 1, 2, ...; values: share 0-1 of the cohort's users active; NaN
-        where that period is after the end of the log (not yet observed).
+        Index ``cohort_start`` (period start dates, ``datetime64[ns]``, oldest first; a cohort's
+        row is ``.loc["2024-03-01"]``, ``.loc["2024-03"]`` the rows of that month); columns:
+        periods since sign-up, ints 0, 1, 2, ...; values: share 0-1 of the cohort's users
+        active; NaN where that period is after the end of the log or covered in part.
+        ``attrs``: ``incomplete_cohorts`` (cohorts whose own period the log covers in part),
+        ``incomplete_periods`` (calendar periods covered in part), ``cohort_users`` and
+        ``provenance``.
+
+    Raises
+    ------
+    InputError
+        Missing columns or values, unreadable dates, an unknown period, an empty log.
     """
-    if period not in _PERIODS:
-        raise InputError(f"unknown period {period!r}", source="period", expected="month or week")
-    log = _canonical(_log(events, active_events, source))
-    table = _cohorts.cohort_retention(
-        log, period, active_events, signup_event, include_incomplete=True
-    )
-    labels = table.index.to_period(_PERIODS[period]).astype(str)
-    table = pd.DataFrame(table.to_numpy(), index=labels, columns=table.columns)
-    table.index.name, table.columns.name = "cohort", f"{period}s since sign-up"
-    return table
+    _frame.check_period(period)
+    log = _log(events, active_events, source)
+    return _cohorts.cohort_retention(log, period, active_events, signup_event, include_incomplete)
 
 
 def dau(
     events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
 ) -> pd.Series:
     """Daily active users: distinct users active each day (every day of the log's span).
+
+    Returns
+    -------
+    pandas.Series
+        Users (int) by ``period_start`` (each day, ``datetime64[ns]``); ``attrs``:
+        ``incomplete_periods`` (none for days) and ``provenance``.
 
     Examples
     --------
@@ -152,30 +201,44 @@ def dau(
     >>> dau(log).tolist()
     [2, 0, 1]
     """
-    log = _canonical(_log(events, active_events, source))
-    table = _actives.actives(log, "day", active_events)
-    return pd.Series(table["actives"].to_numpy(), index=table.index.rename("date"), name="dau")
+    table = _actives.actives(_log(events, active_events, source), "day", active_events)
+    return _series(table, "actives", "dau")
 
 
 def mau(
     events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
 ) -> pd.Series:
-    """Monthly active users: distinct users active in each calendar month."""
-    return _mau(_log(events, active_events, source), active_events)
+    """Monthly active users: distinct users active in each calendar month.
+
+    Returns
+    -------
+    pandas.Series
+        Users (int) by ``period_start`` (first day of each month, ``datetime64[ns]``);
+        ``attrs["incomplete_periods"]``: months the log covers in part (their count is of fewer
+        days), ``attrs["provenance"]``.
+    """
+    table = _actives.actives(_log(events, active_events, source), "month", active_events)
+    return _series(table, "actives", "mau")
 
 
 def stickiness(
     events: pd.DataFrame, active_events: Iterable[str] | None = None, source: str = "events"
 ) -> pd.Series:
-    """DAU/MAU per calendar month: mean daily actives / monthly actives, share 0-1.
+    """DAU/MAU per calendar month: mean daily actives / monthly actives, share 0-1 (Chen 2018).
 
     The mean is over the days of the month the log covers. 0.2 means the
-    average monthly user shows up about 6 days a month.
+    average monthly user shows up about 6 days a month. A month the log covers
+    in part (a few days) is listed in ``attrs["incomplete_periods"]``: its ratio
+    is over those days only and not comparable (one day gives 1.0); leave it out
+    of averages (:func:`shop_summary` does).
+
+    Returns
+    -------
+    pandas.Series
+        Share 0-1 by ``period_start`` (first day of each month with activity).
     """
-    log = _canonical(_log(events, active_events, source))
-    table = _actives.stickiness(log, active_events)
-    index = table.index.to_period("M").rename("date")
-    return pd.Series(table["stickiness"].to_numpy(), index=index, name="dau_mau")
+    table = _actives.stickiness(_log(events, active_events, source), active_events)
+    return _series(table, "stickiness", "dau_mau")
 
 
 def time_to_value(
@@ -194,7 +257,7 @@ def time_to_value(
     log = _log(events, [value_event], source)
     if signup_event not in set(log["event"].unique()):
         raise InputError(f"no '{signup_event}' events", source=source, column="event")
-    table = _value.time_to_value_by_user(_canonical(log), value_event, signup_event)
+    table = _value.time_to_value_by_user(log, value_event, signup_event)
     table = table.rename(columns={"start": "signup"}).rename_axis("user_id")
     return table
 
@@ -223,19 +286,32 @@ def activity_churn(
     active_events: Iterable[str] | None = None,
     population: str = "active users",
     source: str = "events",
+    include_incomplete: bool = False,
 ) -> ActivityChurn:
     """Mean share 0-1 of a month's active users who are not active the month after.
 
-    Computed over every pair of consecutive months in the log (the last month
-    has no "after" and is left out). This measures *activity*, not departure:
-    a customer who skips a month and comes back counts as churned, so the
-    result is an :class:`~valuelab.kpis.definitions.ActivityChurn`, which the
-    simple lifetime value formula (:func:`~valuelab.kpis.definitions.ltv`) refuses.
+    Computed over the pairs of consecutive calendar months the log covers whole
+    (Hsu 2015, per :func:`valuelab.kpis.events.activity_churn`): a first month
+    that starts mid-way or a last one that ends mid-way would count users who
+    were active but not yet seen as "inactive", so those pairs are left out
+    unless ``include_incomplete``. This measures *activity*, not departure: a
+    customer who skips a month and comes back counts as churned, so the result
+    is an :class:`~valuelab.kpis.definitions.ActivityChurn`, which the simple
+    lifetime value formula (:func:`~valuelab.kpis.definitions.ltv`) refuses.
 
     Parameters
     ----------
     population : str
         Who the log's users are, carried on the result (``"paying customers"``).
+    include_incomplete : bool
+        Average the pairs with a month the log covers in part too.
+
+    Raises
+    ------
+    InputError
+        Missing columns or values, unreadable dates; no pair of months to average (the log
+        covers no two whole consecutive months: pass ``include_incomplete=True`` to use the
+        partial ones).
 
     Examples
     --------
@@ -246,24 +322,35 @@ def activity_churn(
     ...         "date": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-01"]),
     ...     }
     ... )
-    >>> activity_churn(log)
+    >>> activity_churn(log, include_incomplete=True)
     ActivityChurn(value=0.5, period='month', population='active users')
     """
-    log = _canonical(_log(events, active_events, source))
+    log = _log(events, active_events, source)
+    return _churn(log, active_events, population, source, include_incomplete)
+
+
+def _churn(log, active_events, population: str, source: str, keep: bool) -> ActivityChurn:
     table = _cohorts.activity_churn(log, "month", active_events)
-    if len(table) < 2:
+    rates = table["churn_rate"]
+    if not keep:
+        rates = rates[table["complete"].to_numpy(dtype=bool)]
+    if rates.notna().sum() == 0:
         raise InputError(
-            "the log covers one month only", source=source, expected="two months or more"
+            "no pair of consecutive months to average"
+            + ("" if keep else " among the months the log covers whole"),
+            source=source,
+            column="date",
+            expected="two whole months or more"
+            + ("" if keep else " (include_incomplete=True uses the partial ones)"),
         )
-    rate = float(table["churn_rate"].mean())
-    return ActivityChurn(rate, period="month", population=population)
+    return ActivityChurn(float(rates.mean()), period="month", population=population)
 
 
 def _paying_log(log: pd.DataFrame) -> pd.DataFrame:
     """Events of paying customers from the month of their first purchase on."""
-    month = log["date"].dt.to_period("M")
-    first = month[log["event"] == "purchase"].groupby(log["user_id"], observed=True).min()
-    since = log["user_id"].map(first)
+    month = log["time"].dt.to_period("M")
+    first = month[log["event"] == "purchase"].groupby(log["user"], observed=True).min()
+    since = log["user"].map(first)
     keep = since.notna().to_numpy() & (month >= since).to_numpy()
     return log[keep]
 
@@ -312,7 +399,7 @@ def shop_summary(
     revenue, cogs = float(events["revenue"].sum()), float(events["cogs"].sum())
     out = {
         "currency": events.attrs["currency"],
-        "users": int(log["user_id"].nunique()),
+        "users": int(log["user"].nunique()),
         "visits": visits,
         "orders": orders,
         "conversion": kpis.conversion_rate(orders, visits),
@@ -324,9 +411,15 @@ def shop_summary(
         "ttv_median_days": ttv_summary(time_to_value(events, "purchase", source=source))[
             "median_days"
         ],
-        "dau_mau": float(stickiness(events, source=source).mean()),
+        "dau_mau": _complete_mean(stickiness(events, source=source)),
     }
     return out if cac is None else {**out, **_payback(events, cac, out, source)}
+
+
+def _complete_mean(series: pd.Series) -> float:
+    """Mean over the periods the log covers whole (``attrs["incomplete_periods"]`` left out)."""
+    partial = pd.DatetimeIndex(pd.to_datetime(series.attrs.get("incomplete_periods", [])))
+    return float(series[~series.index.isin(partial)].mean())
 
 
 def _payback(events: pd.DataFrame, cac: float, out: dict, source: str) -> dict:
@@ -359,8 +452,8 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
 
     revenue, cogs = float(events["revenue"].sum()), float(events["cogs"].sum())
     paying = _paying_log(log)
-    customers = int(paying["user_id"].nunique())
-    active_months = int(_mau(paying, None).sum())
+    customers = int(paying["user"].nunique())
+    active_months = int(_actives.actives(paying, "month")["actives"].sum())
     tenure = int(tenure_months(events, source).sum())
     per_month = revenue / tenure
     return {
@@ -370,7 +463,7 @@ def _per_paying_customer(log: pd.DataFrame, events: pd.DataFrame, source: str) -
         "margin_per_paying_customer_month": per_month * kpis.gross_margin(revenue, cogs),
         "active_customer_months": active_months,
         "revenue_per_active_customer_month": revenue / active_months,
-        "log_months": int(_mau(log, None).size),
+        "log_months": len(_frame.starts("month", log["time"].min(), log["time"].max())),
         "margin_per_paying_customer_log": kpis.margin_per_customer(revenue, cogs, customers),
-        "activity_churn": activity_churn(paying, population="paying customers", source=source),
+        "activity_churn": _churn(paying, None, "paying customers", source, False),
     }

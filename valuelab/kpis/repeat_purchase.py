@@ -465,7 +465,7 @@ def simple_formula_holdout_spend(
     events = pd.DataFrame({"user_id": calib[customer], "date": calib[date], "event": "purchase"})
     active = mau(events)
     arpa = float(calib[amount].sum()) / float(active.sum())
-    churn = float(activity_churn(events, source=source))
+    churn = float(activity_churn(events, source=source, include_incomplete=True))  # as stated
     months = (hold.year - cal.year) * 12 + hold.month - cal.month
     survival = sum((1 - churn) ** k for k in range(1, months + 1))
     customers = calib[customer].nunique()

@@ -197,10 +197,39 @@ def pareto_chart(
     return fig
 
 
+def _cohort_label(start: object, unit: str) -> str:
+    """A cohort's name: ``2024-03`` (month), ``2024Q1`` (quarter), the start date otherwise."""
+    if not isinstance(start, pd.Timestamp):
+        return str(start)
+    if unit == "month":
+        return start.strftime("%Y-%m")
+    if unit == "quarter":
+        return f"{start.year}Q{start.quarter}"
+    return start.strftime("%Y-%m-%d")
+
+
+def _partial_cells(table: pd.DataFrame, unit: str) -> list[list[bool]]:
+    """True where cohort + k falls in a calendar period the log covers in part (``attrs``)."""
+    partial = set(table.attrs.get("incomplete_periods", []))
+    if not partial or not isinstance(table.index, pd.DatetimeIndex):
+        return [[False] * table.shape[1] for _ in range(table.shape[0])]
+    step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7)}.get(
+        unit, pd.DateOffset(months=3 if unit == "quarter" else 1)
+    )
+    return [
+        [(start + step * int(k)).date().isoformat() in partial for k in table.columns]
+        for start in table.index
+    ]
+
+
 def cohort_heatmap(
     table: pd.DataFrame, unit: str = "month", title: str = "Retention by sign-up cohort"
 ) -> go.Figure:
     """Heatmap of a cohort retention table: cohorts by row, periods since sign-up by column (0-1).
+
+    Periods the log covers in part are drawn apart: a cohort whose own period is partial is
+    labelled "(partial)" (``attrs["incomplete_cohorts"]``), and a share kept for a partial
+    calendar period (``include_incomplete=True``) is marked with an asterisk and said so on hover.
 
     Examples
     --------
@@ -209,18 +238,37 @@ def cohort_heatmap(
     'heatmap'
     """
     pct = table.astype(float) * 100
+    partial_cohorts = set(table.attrs.get("incomplete_cohorts", []))
+    rows = [
+        _cohort_label(d, unit)
+        + (
+            " (partial)"
+            if isinstance(d, pd.Timestamp) and d.date().isoformat() in partial_cohorts
+            else ""
+        )
+        for d in pct.index
+    ]
+    cells = _partial_cells(table, unit)
+    text = [
+        ["" if pd.isna(v) else f"{v:.0f}" + ("*" if p else "") for v, p in zip(r, c, strict=True)]
+        for r, c in zip(pct.to_numpy(), cells, strict=True)
+    ]
+    note = [
+        ["; incomplete period (the log covers it in part)" if p else "" for p in c] for c in cells
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=pct.to_numpy(),
             x=[str(c) for c in pct.columns],
-            y=[str(i) for i in pct.index],
+            y=rows,
             colorscale="Blues",
             zmin=0,
             zmax=100,
-            text=pct.round(0).to_numpy(),
-            texttemplate="%{text:.0f}",
+            text=text,
+            texttemplate="%{text}",
+            customdata=note,
             colorbar={"title": "% retained"},
-            hovertemplate="cohort %{y}, " + unit + " %{x}: %{z:.1f} %<extra></extra>",
+            hovertemplate="cohort %{y}, " + unit + " %{x}: %{z:.1f} %%{customdata}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")

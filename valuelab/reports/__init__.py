@@ -49,7 +49,14 @@ from valuelab.reports.kernels import (
     fork_server,
 )
 from valuelab.reports.output import RESERVED, Manifest, check_writable, lock_folder, output_names
-from valuelab.reports.params import TYPES, coerce, fields, parse_parameters, table
+from valuelab.reports.params import (
+    TYPES,
+    coerce,
+    fields,
+    parse_parameters,
+    resolve_paths,
+    table,
+)
 from valuelab.reports.records import MIME_TYPE, drop_records, read_records, record
 
 __all__ = [
@@ -98,6 +105,7 @@ __all__ = [
     "read_rows",
     "record",
     "referenced_bundles",
+    "resolve_paths",
     "run_batch",
     "run_pool",
     "script_safe",

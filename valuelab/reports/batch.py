@@ -61,7 +61,7 @@ from valuelab.reports.engine import (
 )
 from valuelab.reports.html import error_page, referenced_bundles, to_html, write_plotly_asset
 from valuelab.reports.output import Manifest, check_writable, lock_folder, output_names
-from valuelab.reports.params import coerce, fields, refuse_passwords
+from valuelab.reports.params import coerce, fields, refuse_passwords, resolve_paths
 from valuelab.reports.records import read_records
 
 __all__ = ["BatchResult", "Item", "fingerprint", "run_batch"]
@@ -287,7 +287,7 @@ def _plan(
         item = Item(name=names[i], params=values)
         items.append(item)
         try:
-            item.params = coerce(specs, values, f"{source} row {i + 1}")
+            item.params = resolve_paths(coerce(specs, values, f"{source} row {i + 1}"))
             item.source = _source_state({**defaults, **item.params}, states)
         except InputError as err:
             item.status, item.error = "failed", str(err)

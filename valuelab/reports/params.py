@@ -590,3 +590,68 @@ def table(specs: list[dict[str, Any]]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+#: Parameter names whose text names a file (``source``, ``mapping``, ``inputs_source``, ...).
+PATH_NAMES = ("source", "mapping", "path", "file")
+
+
+def is_path_param(name: str) -> bool:
+    """Whether parameter ``name`` names a file: ``source``, ``mapping``, ``*_source``, ``*_path``…
+
+    >>> [is_path_param(n) for n in ("source", "inputs_mapping", "year", "profile")]
+    [True, True, False, False]
+    """
+    return name in PATH_NAMES or name.endswith(tuple(f"_{n}" for n in PATH_NAMES))
+
+
+def _names_a_file(name: str, value: str) -> bool:
+    """A ``source`` can be a named connection (``warehouse``, ``@warehouse``) or a URL."""
+    if "://" in value or value.startswith("@"):
+        return False
+    if name.endswith("mapping") or name.endswith(("path", "file")):
+        return True
+    return Path(value).suffix != "" or any(c in value for c in "/\\*?[")
+
+
+def resolve_paths(params: Mapping[str, Any], base: str | Path | None = None) -> dict[str, Any]:
+    """``params`` with relative file paths made absolute against ``base`` (the caller's folder).
+
+    A report kernel runs in its template's folder, so ``-p source log.csv`` given in the
+    analyst's folder must be resolved before the kernel starts. Path-like parameters
+    (:func:`is_path_param`) holding a relative path (a file name, ``dir/x.parquet``, a glob) are
+    joined to ``base`` (default: the current working directory); URLs, named connections
+    (``warehouse``, ``@warehouse``), absolute paths and empty values are kept (``~`` is
+    expanded).
+
+    Raises
+    ------
+    InputError
+        A path-like parameter naming a file that is not there (not a glob): which parameter,
+        the path looked at and the folder relative paths are read from.
+
+    Examples
+    --------
+    >>> resolve_paths({"source": "parts/*.parquet", "year": 2024}, "/data")
+    {'source': '/data/parts/*.parquet', 'year': 2024}
+    >>> resolve_paths({"source": "warehouse"}, "/data")
+    {'source': 'warehouse'}
+    """
+    base = Path(base) if base is not None else Path.cwd()
+    out = dict(params)
+    for name, value in params.items():
+        if not (isinstance(value, str) and value.strip() and is_path_param(str(name))):
+            continue
+        if not _names_a_file(str(name), value):
+            continue
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else base / path
+        if not any(c in value for c in "*?[") and not path.exists():
+            raise InputError(
+                f"parameter '{name}': no such file {path}",
+                source=str(name),
+                expected=f"a file; relative paths are read from the folder valuelab runs in "
+                f"({base}), not the template's",
+            )
+        out[name] = str(path)
+    return out

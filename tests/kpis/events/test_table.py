@@ -110,6 +110,51 @@ def test_one_segment_and_every_segment(shaped):
         kpi_table(source, "month", "silvr")
 
 
+def test_counts_are_integers_and_time_to_value_is_a_median_over_users(month):
+    for col in ("ttv_users", "nps_answers", "customers", "ltv_customers"):
+        assert month[col].dtype == "Int64", col  # 900, never 900.0
+    assert month["active_users"].dtype == "int64"
+    # February's starters: A9 (20 days); every starter: 1, 21, 20 -> median 20, not (11+20)/2
+    assert month.attrs["ttv_median_days_overall"] == {"complete": 20.0, "all": 20.0}
+    assert kpi_summary(month, include_incomplete=True)["ttv_median_days"] == 20.0
+    no_money = kpi_table(
+        open_source(
+            pd.DataFrame(
+                ROWS, columns=["cust_id", "day", "what", "usd", "fees", "score", "tier"]
+            ).drop(columns="usd"),
+            {k: v for k, v in MAPPING.items() if k != "amount"},
+        ),
+        "month",
+        **EVENTS,
+    )
+    assert no_money["customers"].isna().all() and no_money["customers"].dtype == "Int64"
+
+
+def test_refunds_kept_apart_get_their_own_column_and_net_revenue(shaped, month):
+    apart = kpi_table(open_source(shaped, {**MAPPING, "refunds": "separate"}), "month", **EVENTS)
+    log = _canonical(shaped)  # the oracle: sales and refunds by month, plain pandas
+    m = log["time"].dt.to_period("M").dt.start_time
+    sales = log["amount"].where(log["amount"] > 0, 0.0).groupby(m).sum()
+    refunds = log["amount"].where(log["amount"] < 0, 0.0).groupby(m).sum()
+    assert apart["revenue"].tolist() == sales.tolist() == [100.0, 80.0, 80.0]
+    assert apart["refunds"].tolist() == refunds.tolist() == [0.0, 0.0, -20.0]
+    assert apart["net_revenue"].tolist() == month["revenue"].tolist() == [100.0, 80.0, 60.0]
+    assert apart["margin_per_customer"].iloc[2] == 20.0  # March: sales 80 - cost 60, gross
+    assert apart.attrs["money_basis"] == "gross" and month.attrs["money_basis"] == "net"
+    from valuelab.kpis.events.table import money_totals
+
+    assert money_totals(apart) == {"revenue": 80.0, "refunds": 0.0, "net_revenue": 80.0}  # Feb
+    whole = money_totals(apart, include_incomplete=True)
+    assert whole == {"revenue": 260.0, "refunds": -20.0, "net_revenue": 240.0}
+    assert month["refunds"].isna().all() and month["net_revenue"].equals(month["revenue"])
+    label = describe("USD", apart.attrs["money_basis"])
+    assert (
+        label["ltv_to_date"]
+        == "Lifetime value to date, gross: refunds kept apart (USD per customer)"
+    )
+    assert describe("USD", "net")["margin_per_customer"].startswith("Margin per customer, net of")
+
+
 # --- a plain pandas oracle ---------------------------------------------------------------------
 
 FREQ = {"week": "W", "month": "M", "quarter": "Q"}

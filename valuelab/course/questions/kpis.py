@@ -75,12 +75,13 @@ def _q5(answer) -> bool:
 @expect(
     "kpis.q6",
     variable="march_month1",
-    hint="cohort_retention(shop_events): the 2024-03 row, column 1 (a share 0-1).",
+    hint="cohort_retention(shop_events): the row of the cohort starting 2024-03-01, column 1 "
+    "(a share 0-1; rows are cohort start dates).",
     tol=0.005,
 )
 def _q6() -> float:
     table = kpis.cohort_retention(load("shop_events"))
-    return float(table.loc["2024-03", 1])
+    return float(table.loc["2024-03-01", 1])
 
 
 @expect(

@@ -113,6 +113,9 @@ def cohort_retention(
     out.attrs["cohort_users"] = {d.date().isoformat(): int(n) for d, n in sizes.items()}
     partial = ~_frame.complete(out.index, period, covered)
     out.attrs["incomplete_cohorts"] = [d.date().isoformat() for d in out.index[partial]]
+    calendar = _frame.starts(period, covered.first, covered.last)
+    split = calendar[~_frame.complete(calendar, period, covered)]
+    out.attrs["incomplete_periods"] = [d.date().isoformat() for d in split]
     return out
 
 

@@ -24,7 +24,9 @@ log where it lives (:mod:`valuelab.kpis.events` for the activity metrics, the fo
 A CSV or JSON log is parsed once, into a temporary DuckDB table, for the dozen queries the
 table takes; for a log larger than memory use Parquet (read where it is) or a database.
 Periods the log covers in part are kept and flagged ``complete = False``; averages leave them
-out (:func:`~valuelab.kpis.events.period_mean`).
+out (:func:`~valuelab.kpis.events.period_mean`). Refunds kept apart by the mapping
+(``refunds: separate``) get their own ``refunds`` column and ``net_revenue``; revenue, margins
+and lifetime value are then of sales (gross), and ``attrs["money_basis"]`` says so.
 
 References
 ----------
@@ -55,7 +57,7 @@ Examples
 ... )
 >>> t = kpi_table(log, "month")
 >>> t[["active_users", "customers", "margin_per_customer", "ltv_to_date"]].values.tolist()
-[[2.0, 2.0, 12.5, 17.5], [1.0, 1.0, 10.0, nan]]
+[[2, 2, 12.5, 17.5], [1, 1, 10.0, nan]]
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ __all__ = [
     "kpi_source",
     "kpi_summary",
     "kpi_table",
+    "money_totals",
     "money_unit",
     "quantities",
 ]
@@ -105,6 +108,8 @@ COLUMNS: dict[str, str] = {
     "nps_answers": "nps_answers",
     "revenue": "period_revenue",
     "cost": "period_cost",
+    "refunds": "period_refunds",
+    "net_revenue": "period_net_revenue",
     "customers": "customers",
     "gross_margin": "period_gross_margin",
     "margin_per_customer": "margin_per_customer",
@@ -132,6 +137,12 @@ SHOP_LAYOUT = {
     "cost": "cogs_eur",
     "nps": "nps_score",
     "segment": "channel",
+}
+#: Money columns whose label says whether refunds are netted in them (:func:`describe`).
+_BASED = ("revenue", "gross_margin", "margin_per_customer", "ltv_to_date")
+_BASIS = {
+    "net": "net of refunds",
+    "gross": "gross: refunds kept apart",
 }
 #: Count columns -> the role without which they are not counted (NaN).
 _COUNTS = {
@@ -163,15 +174,27 @@ def quantities(currency: str | None) -> dict[str, Quantity]:
     return {column: quantity(key, currency=currency) for column, key in COLUMNS.items()}
 
 
-def describe(currency: str | None) -> dict[str, str]:
+def describe(currency: str | None, basis: str | None = None) -> dict[str, str]:
     """Column -> ``"Label (unit)"`` of :func:`kpi_table`'s columns, money in ``currency``.
+
+    Parameters
+    ----------
+    basis : {"net", "gross"}, optional
+        ``attrs["money_basis"]`` of a :func:`kpi_table`: revenue, margins and lifetime value
+        say whether refunds are netted in them ("net of refunds") or kept apart ("gross").
 
     >>> describe("USD")["ltv_to_date"]
     'Lifetime value to date (USD per customer)'
     >>> describe(None)["revenue"]
     'Revenue (currency not declared)'
+    >>> describe("USD", "gross")["margin_per_customer"]
+    'Margin per customer, gross: refunds kept apart (USD per customer)'
     """
-    return {column: q.title for column, q in quantities(currency).items()}
+    out = {}
+    for column, q in quantities(currency).items():
+        label = f"{q.label}, {_BASIS[basis]}" if basis and column in _BASED else q.label
+        out[column] = q.title.replace(q.label, label, 1)
+    return out
 
 
 def kpi_source(source: Any = "", mapping: Any = "", connections: Any = None) -> Any:
@@ -364,15 +387,22 @@ def _indexed(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def _margin_block(events: _Events, period: str) -> pd.DataFrame:
+    """Revenue, cost, refunds (kept apart: the ``refund`` role), net revenue and the margins."""
+    import ibis
+
     t = events.table
     if "amount" not in t.columns:
         return pd.DataFrame(columns=["revenue", "cost", "customers"], dtype="float64")
+    apart = "refund" in t.columns
+    refunds = t.refund.sum() if apart else ibis.literal(None, "float64")
     found = _frame.run(
         t.group_by(period_start=t.time.truncate(_frame.PERIODS[period])).aggregate(
-            customers=t.user.nunique(where=t.amount > 0), **_money(t)
+            customers=t.user.nunique(where=t.amount > 0), refunds=refunds, **_money(t)
         )
     )
     found = _indexed(found)
+    found["refunds"] = found["refunds"].astype("float64")
+    found["net_revenue"] = found["revenue"] + (found["refunds"].fillna(0.0) if apart else 0.0)
     found["gross_margin"], found["margin_per_customer"] = _margins(found, "customers")
     return found
 
@@ -419,20 +449,46 @@ def _one(events: _Events, label: str, period: str, events_of: tuple, progress) -
     out.insert(0, "segment", label)
     out = out.reindex(columns=list(COLUMNS))
     for col, role in _COUNTS.items():
-        out[col] = out[col].astype("float64")
+        out[col] = out[col].astype("Float64").round().astype("Int64")
         if role in events.table.columns:  # counted: a period without any counts 0
-            out[col] = out[col].fillna(0.0)
+            out[col] = out[col].fillna(0)
     out["complete"] = out["complete"].astype(bool)
     out.attrs = dict(first.attrs)
+    out.attrs["money_basis"] = "gross" if "refund" in events.table.columns else "net"
+    out.attrs["ttv_median_days_overall"] = _ttv_overall(events, period, events_of, out)
     return out
+
+
+def _ttv_overall(events: _Events, period: str, events_of: tuple, out: pd.DataFrame) -> dict:
+    """The median days to value over users (not a mean of per-period medians).
+
+    ``{"complete": ..., "all": ...}``: over the users who started in the periods the log covers
+    whole, and over every user; NaN where no such user reached value.
+    """
+    from valuelab.kpis.events.value import user_days_to_value
+
+    users = user_days_to_value(events.table, events_of[1], events_of[0])
+    whole = out.index[out["complete"].to_numpy(dtype=bool)].unique()
+    measures = {"all": users.days.quantile(0.5)}
+    if len(whole):
+        hi = _frame.shifted(pd.DatetimeIndex([whole.max()]), period, 1)[0]
+        inside = (users.start >= whole.min().to_pydatetime()) & (users.start < hi.to_pydatetime())
+        measures["complete"] = users.days.quantile(0.5, where=inside)
+    row = _frame.run(users.aggregate(**measures)).iloc[0]
+    return {
+        k: float(row[k]) if k in row.index and pd.notna(row[k]) else float("nan")
+        for k in ("complete", "all")
+    }
 
 
 def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -> pd.DataFrame:
     """``out`` with its provenance: the source's, the period, the segment and the currency."""
     facts = dict(out.attrs.get("provenance", {}))
     facts |= {"metric": f"product KPIs per {period}", "period": period, "segment": who}
+    kept = {k: out.attrs[k] for k in ("money_basis", "ttv_median_days_overall") if k in out.attrs}
     out.attrs = {"provenance": _frame._json_safe(facts | {"currency": currency})}
     out.attrs["currency"] = currency
+    out.attrs |= kept
     return out
 
 
@@ -443,6 +499,7 @@ def _computed(events: _Events, segment: str | None, by_segment: bool, args: tupl
     tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
     out = pd.concat(tables)
     out.attrs = dict(tables[0].attrs)
+    out.attrs.pop("ttv_median_days_overall", None)  # one population's: not the segments'
     return out
 
 
@@ -483,14 +540,14 @@ def kpi_table(
     pandas.DataFrame
         Index ``period_start`` (datetime64[ns], every period of the log's span, oldest first;
         repeated per segment with ``by_segment``); the columns of :data:`COLUMNS`: ``segment``
-        (``"all"`` or its name); ``active_users`` (int); users, days, shares 0-1 and NPS
-        -100..100 as floats (other counts as whole floats; NaN without the role they count, or
-        where a rate has no denominator); ``revenue``, ``cost``,
-        ``margin_per_customer`` and ``ltv_to_date`` in ``attrs["currency"]`` (None: not
-        declared); ``complete`` (bool: the log covers the whole period). ``retention_rate``
-        is NaN in the first period and after a period the log covers in part.
-        ``attrs["provenance"]``: the source's (source, mapping, time zone, as-of, currency)
-        with the period, segment and the log's first and last day.
+        (``"all"`` or its name); ``active_users`` (int); counts (``ttv_users``, ``nps_answers``,
+        ``customers``, ``ltv_customers``) ``Int64``, ``<NA>`` without their role; averages,
+        days, shares 0-1, NPS as floats; money in ``attrs["currency"]``, ``refunds`` (negative;
+        NaN unless the mapping keeps them apart) and ``net_revenue`` included; ``complete``.
+        ``retention_rate`` is NaN in the first period and after a partial one. ``attrs``:
+        ``money_basis`` (``"net"``: refunds netted in revenue, margins, LTV; ``"gross"``: kept
+        apart), ``ttv_median_days_overall`` (median over users: ``complete``, ``all``),
+        ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span).
 
     Raises
     ------
@@ -511,7 +568,9 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
 
     Each is the mean over the periods (:func:`~valuelab.kpis.events.period_mean`), except
     ``ltv_to_date``: the margin to date of every customer acquired in those periods per
-    customer (cohorts weighted by their customers).
+    customer (cohorts weighted by their customers); and ``ttv_median_days``: the median over
+    the users who started in those periods (``attrs["ttv_median_days_overall"]`` of a
+    :func:`kpi_table`; without it, the mean of the periods' medians).
 
     Returns
     -------
@@ -531,6 +590,9 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
     25.0
     """
     out = {c: period_mean(table, c, include_incomplete) for c in HEADLINE}
+    overall = table.attrs.get("ttv_median_days_overall")
+    if overall:  # the median over users, not a mean of the periods' medians
+        out["ttv_median_days"] = overall["all" if include_incomplete else "complete"]
     rows = table if include_incomplete else table[table["complete"].astype(bool)]
     rows = rows[rows["ltv_to_date"].notna()]
     weight = rows["ltv_customers"].sum()
@@ -538,6 +600,32 @@ def kpi_summary(table: pd.DataFrame, include_incomplete: bool = False) -> dict[s
         float((rows["ltv_to_date"] * rows["ltv_customers"]).sum() / weight) if weight else np.nan
     )
     return out
+
+
+def money_totals(table: pd.DataFrame, include_incomplete: bool = False) -> dict[str, float]:
+    """Sales, refunds and net revenue of a :func:`kpi_table` summed over its complete periods.
+
+    Returns
+    -------
+    dict
+        ``revenue``, ``refunds`` (negative; 0.0 when the mapping nets them into revenue) and
+        ``net_revenue``, in ``table.attrs["currency"]``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(
+    ...     {
+    ...         "revenue": [10.0, 8.0, 3.0],
+    ...         "refunds": [-1.0, 0.0, -3.0],
+    ...         "net_revenue": [9.0, 8.0, 0.0],
+    ...         "complete": [True, True, False],
+    ...     }
+    ... )
+    >>> money_totals(t)
+    {'revenue': 18.0, 'refunds': -1.0, 'net_revenue': 17.0}
+    """
+    rows = table if include_incomplete else table[table["complete"].astype(bool)]
+    return {c: float(rows[c].sum()) for c in ("revenue", "refunds", "net_revenue")}
 
 
 def headline_text(summary: dict[str, float], currency: str | None) -> dict[str, str]:
