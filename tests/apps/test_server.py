@@ -153,7 +153,9 @@ def fresh_server(tmp_path):
     (A plain HTTP GET of an app, as in the tests above, runs no JavaScript and so
     never releases its kernel; only the idle culler would.)
     """
-    app_server = AppServer(tmp_path / "serve.log")
+    # 50 fresh browser contexts in two minutes are 50 new visitors from one address: over the
+    # default --new-visitors-per-minute, which tests/apps/serving/test_access.py covers.
+    app_server = AppServer(tmp_path / "serve.log", extra=("--new-visitors-per-minute", "1000"))
     yield app_server.proc, app_server.url
     app_server.stop()
 
