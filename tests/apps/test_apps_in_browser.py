@@ -114,6 +114,7 @@ def test_app_renders_responds_and_shows_no_code(apps_server, page, app):
 
     before = _state(page)
     assert before["kpis"] and before["charts"]
+    opened = page.evaluate("() => location.search")
     _change_a_control(page, app, 0)
     page.wait_for_function(
         f"""() => {{
@@ -133,6 +134,23 @@ def test_app_renders_responds_and_shows_no_code(apps_server, page, app):
     assert_labels_whole(page, 1280)
     _save_as_report(page, app)
     assert page.errors == []
+    _reload_restores_the_view(page, app, opened, after)
+    # leaving the page cancels the old kernel's pending requests; nothing else may fail
+    assert [e for e in page.errors if "Canceled future" not in e] == []
+
+
+def _reload_restores_the_view(page, app: str, opened: str, shown: dict) -> None:
+    """The address follows the controls: it is the view's link, and reloading it restores it."""
+    page.wait_for_function(f"() => location.search !== {json.dumps(opened)}", timeout=10_000)
+    query = page.evaluate("() => location.search")
+    page.reload(wait_until="commit")
+    _wait_for_app(page, app)
+    assert page.evaluate("() => location.search") == query
+    for _ in range(60):  # the URL's state is applied after the first build
+        if _state(page)["kpis"] == shown["kpis"]:
+            break
+        page.wait_for_timeout(500)
+    assert _state(page)["kpis"] == shown["kpis"]
 
 
 @pytest.mark.browser

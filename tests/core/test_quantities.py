@@ -73,6 +73,11 @@ def test_values_read_with_their_unit_and_precision(key, value, text):
         ("orders", 110, 100, "+10.0 %"),
         ("orders", 5, 0, "+5 orders/month"),  # no base to divide by: its own unit
         ("revenue", 100, 100, "+0.0 %"),
+        # across zero a relative change means nothing: the change in the unit
+        ("contribution", -590, 640, "-1,230 EUR/month"),
+        ("contribution", 300, -200, "+500 EUR/month"),  # negative base
+        ("contribution", -300, -200, "-100 EUR/month"),
+        ("operating_income_eur_m", -12, 40, "-52 EUR m"),
     ],
 )
 def test_a_change_of_a_share_is_in_points_others_in_percent(key, value, base, text):

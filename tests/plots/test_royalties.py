@@ -70,6 +70,9 @@ def test_euro_flow_one_bar_per_recipient():
     assert fig.layout.xaxis.title.text == "EUR of each euro of revenue"
     assert fig.layout.yaxis.title.text == "Recipient"
     assert fig.layout.yaxis.autorange == "reversed"  # the service first, from the top
+    # values stay level and beside their bars (a narrow phone turned them sideways)
+    assert (bars.textangle, bars.textposition, bars.cliponaxis) == (0, "outside", False)
+    assert fig.layout.xaxis.range == pytest.approx((0, 0.5 * 1.35))  # room for the longest's
 
 
 def test_tier_change_groups_bars_by_rule_without_pro_rata():

@@ -58,6 +58,8 @@ def test_types_come_from_annotations_or_default_literals(typed):
     assert specs["customer_id"]["required"] and not specs["share"]["required"]
     with pytest.raises(InputError, match="no such template"):
         fields(typed.parent / "missing.ipynb")
+    with pytest.raises(InputError, match="no such template; did you mean 'spotify_year'"):
+        fields("spotify_yaer")  # a typo of a shipped template's name
 
 
 @pytest.mark.parametrize(

@@ -186,3 +186,18 @@ def test_annual_sources_list_the_reported_payout_once():
     figures = [v.figure for v in annual_sources(2024)]
     assert figures.count("Spotify royalties paid in the year, 2024") == 1
     assert len(figures) == len(set(figures)) == 12 + 2  # the figures, music revenue, the pool
+
+
+def test_check_year_names_the_parameter_the_value_and_the_valid_range():
+    from valuelab.royalties import check_year
+
+    annual = load_spotify_annual()  # 2015-2024: a year and the one before from 2016
+    assert check_year(annual, 2016) == 2016 and check_year(annual, 2024) == 2024
+    for bad in (2015, 2031):
+        with pytest.raises(InputError) as err:
+            check_year(annual, bad)
+        text = str(err.value)
+        assert f"year {bad}" in text and "from 2016 to 2024" in text
+        assert "Error" not in text and "Index" not in text  # no exception names, no pandas
+    with pytest.raises(InputError, match="period 2030"):
+        check_year(pd.DataFrame({"year": [2030]}), 2030, parameter="period")

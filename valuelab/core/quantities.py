@@ -210,7 +210,8 @@ class Quantity:
 
         Shares, percents and growth rates change in percentage points; other
         quantities in percent of ``base``, or in their own unit when ``base``
-        is 0.
+        is 0 or negative or the sign flips (a relative change across zero
+        means nothing: -0.59 from 0.64 is not "-192 %").
 
         Examples
         --------
@@ -223,7 +224,7 @@ class Quantity:
         if self.kind in _POINTS_PER_UNIT:
             shown = dataclasses.replace(QUANTITIES["change_pp"], precision=self.precision)
             return diff * _POINTS_PER_UNIT[self.kind], shown
-        if base == 0:
+        if base <= 0 or value < 0:
             return diff, self
         return diff / abs(base) * 100, QUANTITIES["change_pct"]
 
@@ -443,7 +444,8 @@ def format_change(key: str | Quantity, value: float, base: float) -> str:
     """The change of the quantity ``key`` from ``base`` to ``value`` as text.
 
     A share, a percent or a growth rate changes in percentage points; any
-    other quantity in percent of ``base`` (in its own unit when ``base`` is 0).
+    other quantity in percent of ``base``, in its own unit when ``base`` is 0
+    or negative or the change crosses zero.
 
     Examples
     --------

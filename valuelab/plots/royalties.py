@@ -120,12 +120,17 @@ def euro_flow(path: pd.DataFrame, title: str = "Where one euro goes") -> go.Figu
             orientation="h",
             marker_color=PALETTE[: len(path)],
             text=[f"{v:.3f} EUR" for v in path["eur"]],
-            textposition="auto",
+            # beside the bar, level and never clipped: on a phone a small bar's value
+            # turned sideways inside it ("0.067" on its side)
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
             hovertemplate="%{y}: %{x:.3f} EUR of each euro<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat=".2f")
+    # room right of the longest bar for its value
+    fig.update_xaxes(tickformat=".2f", range=[0, max(float(path["eur"].max()), 0.01) * 1.35])
     return finish(fig, title=title, x_title="EUR of each euro of revenue", y_title="Recipient")
 
 

@@ -118,6 +118,15 @@ class _Bad(ValueError):
     """A value that does not convert, with the reason to show."""
 
 
+def _no_template(path: Path) -> str:
+    """ "no such template", with the shipped template whose name is closest (a typo)."""
+    from valuelab.core import shipped
+
+    names = sorted(p.stem for p in shipped("reports").glob("*.ipynb"))
+    near = difflib.get_close_matches(path.stem, names, n=1)
+    return f"no such template; did you mean '{near[0]}'?" if near else "no such template"
+
+
 def fields(template: str | Path) -> list[dict[str, Any]]:
     """The typed parameters of a template: ``name``, ``type``, ``default``, ``help``, ``required``.
 
@@ -135,7 +144,7 @@ def fields(template: str | Path) -> list[dict[str, Any]]:
 
     path = Path(template)
     if not path.is_file():
-        raise InputError("no such template", source=str(path), expected="a report notebook")
+        raise InputError(_no_template(path), source=str(path), expected="a report notebook")
     try:
         nb = nbformat.read(str(path), as_version=4)
     except (OSError, ValueError, UnicodeDecodeError, AttributeError, KeyError) as err:

@@ -91,6 +91,38 @@ MUSIC_AD_SHARE_RANGE = (0.6, 1.0)
 PAYOUT_SHARE_RANGE = (0.65, 0.70)
 
 
+def check_year(df: pd.DataFrame, year: int, parameter: str = "year") -> int:
+    """``year`` when ``df`` holds it and the year before (a year compared with the last).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Yearly figures with an integer ``year`` column (``spotify_annual`` layout).
+    year : int
+        The year asked for (a report's parameter).
+    parameter : str
+        The name the asker knows the year by, for the error.
+
+    Raises
+    ------
+    InputError
+        Naming ``parameter``, the value given and the valid range (the years
+        that have a year before them), e.g. ``year 2031`` expected 2016-2024.
+
+    Examples
+    --------
+    >>> from valuelab.data import load_spotify_annual
+    >>> check_year(load_spotify_annual(), 2024)
+    2024
+    """
+    years = sorted(int(y) for y in df["year"].dropna().unique())
+    valid = [y for y in years if y - 1 in years]
+    if year not in valid:
+        expected = f"a year from {valid[0]} to {valid[-1]}" if valid else "two years of figures"
+        raise InputError(f"{parameter} {year}: no figures", column=parameter, expected=expected)
+    return int(year)
+
+
 def annual_summary(df: pd.DataFrame, metric: str, start: int, end: int) -> dict[str, float]:
     """Value of ``metric`` in ``start`` and ``end`` years and the change between.
 

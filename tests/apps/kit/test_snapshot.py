@@ -122,7 +122,7 @@ def test_one_click_hands_the_browser_the_file(monkeypatch):
         "Spotify at a glance", state, app="spotify_at_a_glance.ipynb", view=("metric",),
         controls=[metric],
     )  # fmt: skip
-    assert save.children == (save.button, save.status, save.download)
+    assert save.children == (save.button, save.status, save.download, save.address)
     assert save.download.outputs == () and save.button.description == "Save as report"
     save.button.click()  # one click: no link to follow afterwards
     today = datetime.now(UTC).date().isoformat()
@@ -164,3 +164,27 @@ def test_an_apps_report_is_light_named_and_in_words(monkeypatch, build, initial,
     text = _visible_text(save.html)
     assert raw not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text), "raw keys in the text"
     assert "Reopen" not in text
+
+
+def _address(save) -> str:
+    return save.address.outputs[-1]["data"]["text/html"]
+
+
+def test_the_address_follows_every_control_even_ones_added_later():
+    metric = w.Dropdown(options=[("MAU", "mau_m"), ("Subscribers", "premium_subs_m")])
+    box = w.VBox([w.IntSlider(value=2015, min=2015, max=2024)])
+    seen = {}
+
+    def state():
+        seen["start"] = box.children[0].value
+        return {"metric": metric.value, "start": box.children[0].value, "inputs": ""}, None, []
+
+    save = kit.SaveReport("Spotify", state, controls=[metric, box])
+    assert save.address.outputs == ()  # the address the visitor opened stays as it is
+    metric.value = "premium_subs_m"
+    script = _address(save)
+    assert '"metric": "premium_subs_m"' in script and '"start": "2015"' in script
+    assert "history.replaceState" in script and "query.delete(k)" in script  # "" removes it
+    box.children = [w.IntSlider(value=2016, min=2015, max=2024)]  # e.g. another platform
+    box.children[0].value = 2019
+    assert '"start": "2019"' in _address(save) and seen["start"] == 2019
