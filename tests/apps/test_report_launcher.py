@@ -91,7 +91,7 @@ def test_on_a_phone_the_form_is_labelled_with_a_choice_list(apps_server, phone_p
     page.goto(apps_server.app_url(APP, "report=customer_scorecard.ipynb"), wait_until="commit")
     policy = page.locator(".widget-dropdown:has(label:text-is('Missing answers')) select")
     policy.wait_for(timeout=90_000)
-    assert policy.locator("option").all_inner_texts() == ["neutral", "penalize", "exclude"]
+    assert policy.locator("option").all_inner_texts() == ["Neutral", "Penalize", "Exclude"]
     text = page.inner_text("body")
     _assert_labelled(text, ["Account", "Accounts", "Sales funnel", "Missing answers"])
     assert "The account to report (its id in the accounts file)" in text
@@ -142,9 +142,9 @@ def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
     }
     assert widgets["Account"].value == "A0011" and widgets["Weeks back"].value == 4
     assert widgets["Missing answers"].options == (
-        ("neutral", "neutral"),
-        ("penalize", "penalize"),
-        ("exclude", "exclude"),
+        ("Neutral", "neutral"),
+        ("Penalize", "penalize"),
+        ("Exclude", "exclude"),
     )
     assert widgets["Missing answers"].value == "neutral"
     assert widgets["Account"].tooltip == "The account" and widgets["Share"].tooltip == "Share"
@@ -163,9 +163,10 @@ def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
 def test_the_shipped_templates_offer_their_closed_sets_as_choices():
     app = build_app(report="portfolio_review.ipynb")
     found = {c.description: c for c in _walk(app) if isinstance(c, w.Dropdown)}
-    assert found["Segment"].options == tuple(
-        (s, s) for s in ("all", "SMB", "Mid-market", "Enterprise")
-    )
+    assert found["Segment"].options == (
+        ("All", "all"),
+        *((s, s) for s in ("SMB", "Mid-market", "Enterprise")),
+    )  # words shown, the template's values kept
     assert [v for _, v in found["Missing answers"].options] == ["neutral", "penalize", "exclude"]
     top = next(c for c in _walk(app) if getattr(c, "description", "") == "Number of accounts")
     assert isinstance(top, w.IntText) and top.value == 10

@@ -163,7 +163,7 @@ def _control(spec: dict[str, Any], sources: list[str]) -> w.Widget:
         options = [(DEFAULT_SOURCE, ""), *((name, name) for name in sources)]
         return w.Dropdown(options=options, value="", **common)
     if spec.get("choices"):
-        options = [(str(c), c) for c in spec["choices"]]
+        options = [(_choice_words(c), c) for c in spec["choices"]]
         value = default if default in spec["choices"] else spec["choices"][0]
         return w.Dropdown(options=options, value=value, **common)
     if kind == "bool":
@@ -174,6 +174,12 @@ def _control(spec: dict[str, Any], sources: list[str]) -> w.Widget:
         return w.FloatText(value=float(default or 0.0), **common)
     text = "" if default is None else str(default)
     return w.Text(value=text, **common)
+
+
+def _choice_words(choice: object) -> str:
+    """A choice as a person reads it: ``"penalize"`` -> ``"Penalize"``."""
+    words = str(choice).replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if isinstance(choice, str) else words
 
 
 def _field(spec: dict[str, Any], sources: list[str]) -> tuple[w.Widget, w.Widget]:
