@@ -469,15 +469,15 @@ def grade(
     progress : bool
         Show a progress bar on stderr.
     roster : str or Path, optional
-        The roster the copies were built from: maps a folder name back to its
-        learner id (``Bo_Li`` -> ``Bo Li``) for a notebook that lost the id its
-        copy records (metadata ``valuelab.learner_id``, read first).
+        The copies' roster: maps a folder back to its id (``Bo_Li`` -> ``Bo Li``) for a
+        notebook without the id its copy records (metadata ``valuelab.learner_id``).
 
     Returns
     -------
     Path
         ``out/grades.csv`` (learner, notebook, topic, points, max_points,
-        percent, status, error).
+        percent, status, error, note: when the exercise has more
+        questions now than the copy was handed out with).
 
     Raises
     ------
@@ -485,12 +485,7 @@ def grade(
         No sandbox available and ``sandboxed`` True; no notebooks; a learner
         id used twice.
     """
-    if sandboxed and not sandbox.available():
-        raise InputError(
-            "no sandbox to grade in: bubblewrap (bwrap) is missing or cannot start here",
-            source="valuelab course grade",
-            expected="apt-get install bubblewrap, or --no-sandbox to run submissions unconfined",
-        )
+    _require_sandbox(sandboxed)
     items = find_submissions(submissions)
     out = Path(out)
     options = {"timeout": timeout, "memory_mb": memory_mb, "sandbox": sandboxed}
@@ -501,6 +496,15 @@ def grade(
     options |= {"force": force, "progress": progress, "ids": _recorded_ids(items, ids)}
     rows, stored = _grade_all(items, Path(submissions), manifest, options)
     return _write(out, rows, {"fingerprint": fingerprint, "submissions": stored})
+
+
+def _require_sandbox(sandboxed: bool) -> None:
+    if sandboxed and not sandbox.available():
+        raise InputError(
+            "no sandbox to grade in: bubblewrap (bwrap) is missing or cannot start here",
+            source="valuelab course grade",
+            expected="apt-get install bubblewrap, or --no-sandbox to run submissions unconfined",
+        )
 
 
 def _write(out: Path, rows: list[dict[str, Any]], manifest: dict[str, Any]) -> Path:
