@@ -630,3 +630,50 @@ def test_a_batch_resolves_relative_paths_before_any_kernel(tmp_path, monkeypatch
     bad = run_batch(template, rows, "out", quiet=True, constants={"mapping": "m.yaml"})
     assert [i.status for i in bad.items] == ["failed"]  # no kernel started
     assert f"no such file {tmp_path / 'm.yaml'}" in bad.items[0].error
+
+
+#: Words a sentence does not end on: a help text ending on one was cut short.
+_DANGLING = {"a", "after", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "per"}
+_DANGLING |= {"than", "the", "to", "with", "before", "when", "is", "are", "be"}
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_no_help_text_is_cut_short_and_every_value_option_shows_its_default(name, capsys):
+    """Walk every option of every sub-command: whole sentences, and a default for each value."""
+    import argparse
+    import dataclasses
+
+    from valuelab.apps.serving.config import ServeConfig
+
+    sub, _ = _commands()[name]
+    served = {f.name: f.default for f in dataclasses.fields(ServeConfig)}
+    for action in sub._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        text = " ".join((action.help or "").split())
+        words = text.rstrip(").").split()
+        assert words and words[-1].lower() not in _DANGLING, f"{name} {action.dest}: {text!r}"
+        takes_value = action.option_strings and action.nargs != 0 and not action.required
+        if takes_value and action.type in (int, float) and action.default is None:
+            assert "(default" in text, f"{name} {action.dest}: no default in {text!r}"
+        if name == "serve" and action.dest in served and action.type in (int, float):
+            assert f"(default: {served[action.dest]})" in text, f"{action.dest}: {text!r}"
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    assert "%(" not in capsys.readouterr().out  # every %-placeholder was filled
+
+
+def test_course_build_outside_the_repository_says_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "learners.csv").write_text("learner_id\nada@example.org\n")
+    assert main(["course", "build", "--roster", "learners.csv", "--out", "handout"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "run it in the course repository or pass --exercises PATH" in err
+    assert "they are not in the wheel" in err and not (tmp_path / "handout").exists()
+    with pytest.raises(SystemExit):
+        main(["course", "--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "give this path (default: exercises)" in helped
+    assert "valuelab course build --learner-id ada@example.org --out handout/ada@example.org" in (
+        helped
+    )

@@ -206,6 +206,7 @@ def _course(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         force=args.force,
         progress=True,
+        roster=args.roster,
     )
     print(f"wrote {table} and {table.parent / 'feedback'}/")
     return 0
@@ -400,7 +401,11 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
         "valuelab datasets show spotify_annual",
         "valuelab datasets regenerate --out /tmp/datasets",
     )
-    p.add_argument("action", choices=["list", "show", "regenerate"])
+    p.add_argument(
+        "action",
+        choices=["list", "show", "regenerate"],
+        help="list the datasets, show one, or regenerate them all",
+    )
     p.add_argument("name", nargs="?", help="dataset name (for show)")
     p.add_argument("--out", default=None, help="folder for regenerate (default: the data folder)")
     p.set_defaults(func=_datasets)
@@ -412,7 +417,7 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
         "valuelab data check orders.csv --mapping orders.yaml",
         "valuelab data check 'postgresql://me@db.example.org/shop?table=orders' -m orders.yaml",
     )
-    p.add_argument("action", choices=["check"])
+    p.add_argument("action", choices=["check"], help="check: report roles, rows, dates, problems")
     p.add_argument(
         "source",
         help="CSV/Parquet/JSON file or glob, .xlsx, .duckdb/.sqlite file, "
@@ -543,7 +548,9 @@ def _add_serve_flags(p: argparse.ArgumentParser) -> None:
         help="header a trusted reverse proxy on this machine sets to the visitor's address",
     )
     p.add_argument(
-        "--cull-idle-seconds", type=int, help="idle kernels without a page are shut down after"
+        "--cull-idle-seconds",
+        type=int,
+        help="seconds after which an idle kernel without a page is shut down (default: 300)",
     )
 
 
@@ -666,8 +673,9 @@ def _add_course_command(sub: argparse._SubParsersAction) -> None:
         "course",
         "a learner's working folder, student copies per learner, grading of submissions",
         "valuelab course init my_course      # learner: lessons + exercises, keeps your changes",
-        "valuelab course build --learner-id ada@example.org --out handout",
-        "valuelab course grade submissions --out grades --timeout 120",
+        "valuelab course build --roster learners.csv --out handout   # in the course repository",
+        "valuelab course build --learner-id ada@example.org --out handout/ada@example.org",
+        "valuelab course grade submissions --out grades --roster learners.csv --timeout 120",
     )
     p.add_argument(
         "action",
@@ -682,14 +690,23 @@ def _add_course_command(sub: argparse._SubParsersAction) -> None:
         metavar="FOLDER",
         help="init: the learner's folder; grade: folder of submitted notebooks",
     )
-    p.add_argument("--exercises", default="exercises", help="exercises folder (for build)")
+    p.add_argument(
+        "--exercises",
+        default="exercises",
+        help="build: the folder with the <NN_topic>/solution.ipynb notebooks, relative to the "
+        "current folder; the solutions are not in the package, so run build in the course "
+        "repository or give this path (default: exercises)",
+    )
     p.add_argument("--learner-id", help="build one learner's copies with their own numbers")
     p.add_argument(
-        "--roster", help="build: a CSV with a learner_id column; every learner's copies in one run"
+        "--roster",
+        help="a CSV with a learner_id column; build: every learner's copies in one run; grade: "
+        "maps folder names back to learner ids (Bo_Li/ -> 'Bo Li')",
     )
     p.add_argument(
         "--out",
-        help="output folder (required; build: the copies go there, DIR/<learner>/ with --roster)",
+        help="output folder (required; build: the copies go into it as <NN_topic>.ipynb, or into "
+        "DIR/<learner folder>/ with --roster)",
     )
     p.add_argument(
         "--in-place",

@@ -462,3 +462,42 @@ def test_argv_serves_the_folder_without_sources_or_tracebacks():
     assert pattern.match("thumbnails/app.png") and not pattern.match("app.ipynb")
     assert not pattern.match("../secret.png")
     assert CULL_IDLE_SECONDS == 300 and POOL_SIZE == 1
+
+
+#: Lines a normal start, page view and stop must not log (issue 24, item 9).
+_NOISE = (
+    "create_subshell_request",
+    "Exception in message handler",
+    "ZMQError",
+    "running over TCP without encryption",
+    "DeprecationWarning",
+    "Traceback",
+)
+
+
+@pytest.mark.browser
+def test_a_start_a_page_view_and_a_stop_log_no_noise(tmp_path):
+    import asyncio
+
+    from support import Visitor, kernel_message
+
+    app_server = AppServer(tmp_path / "serve.log")
+    try:
+        visitor = Visitor(app_server.url)
+        status, kernel_id, _ = visitor.view("spotify_at_a_glance.ipynb")
+        assert status == 200 and kernel_id
+
+        async def front_end() -> None:  # what JupyterLab's kernel client sends on connecting
+            conn = await visitor.channels(kernel_id)
+            conn.write_message(kernel_message("kernel_info_request"))
+            for _ in range(2):
+                conn.write_message(kernel_message("create_subshell_request", channel="control"))
+            await asyncio.sleep(2)
+            conn.close()
+
+        asyncio.run(front_end())
+    finally:
+        app_server.stop()
+    log = app_server.log.read_text(errors="replace")
+    assert "Kernel shutdown:" in log  # it did stop its kernels
+    assert [line for line in log.splitlines() if any(n in line for n in _NOISE)] == []

@@ -8,15 +8,18 @@ re-grade after one learner resubmits grades only that notebook.
 """
 
 import csv
+import json
 import os
 import shutil
+import warnings
 
 import nbformat
 import pytest
 from support import EXERCISES, IN_CI, run_valuelab
 
 from valuelab.core import InputError
-from valuelab.course import grading, learner_variant, sandbox
+from valuelab.course import build_students, grading, learner_variant, sandbox
+from valuelab.course.roster import build_cohort
 
 STUDENT = EXERCISES / "03_kpis" / "student" / "exercise.ipynb"
 #: The cohort's per-cell limit: the looping cell costs this much; raise it on a loaded machine,
@@ -54,12 +57,12 @@ def test_layout_one_notebook_or_one_folder_per_learner(tmp_path):
 def test_the_variant_comes_from_the_learner_id_not_the_notebook(tmp_path):
     path = tmp_path / "eve.ipynb"
     path.write_text(nbformat.writes(nbformat.reads(SOLUTION.read_text(), as_version=4)))
-    nb, topic = grading._prepare(path, learner_variant("eve"))
+    nb, topic, _ = grading._prepare(path, learner_variant("eve"))
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert topic == "kpis" and params.source.startswith(f"variant = {learner_variant('eve')}  #")
     plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('check("start.q1", x)')])
     path.write_text(nbformat.writes(plain))
-    nb, topic = grading._prepare(path, 7)
+    nb, topic, _ = grading._prepare(path, 7)
     assert topic == "start" and nb.cells[0].source.startswith("variant = 7")
     path.write_text(nbformat.writes(nbformat.v4.new_notebook()))
     with pytest.raises(InputError, match="not an exercise notebook"):
@@ -113,6 +116,65 @@ def test_grading_refuses_without_a_sandbox_unless_told(tmp_path, monkeypatch):
     assert cli.stderr.startswith("error:") and "--no-sandbox" in cli.stderr
 
 
+def _old_copy() -> str:
+    """A kpis copy handed out before Q8-Q9 existed: the solution without them, 7 recorded."""
+    nb = nbformat.reads(SOLUTION.read_text(), as_version=4)
+    nb.cells = [c for c in nb.cells if not any(f"kpis.q{n}" in c.source for n in (8, 9))]
+    nb.cells = [c for c in nb.cells if "incomplete_month" not in c.source]
+    nb.metadata["valuelab"] = {"questions": [f"kpis.q{n}" for n in range(1, 8)]}
+    data = json.loads(nbformat.writes(nb))
+    for cell in data["cells"]:
+        del cell["id"]  # as some older front ends save it: nbformat warns, the grader does not
+    return json.dumps(data)
+
+
+def _bo_li_copy(folder) -> str:
+    """Bo Li's own handout copy, answered with the numbers Bo Li's copy shows, typed in."""
+    from valuelab import kpis
+    from valuelab.course import set_variant
+    from valuelab.course.material import answers
+
+    roster = folder / "learners.csv"
+    roster.write_text("learner_id\nBo Li\nada@example.org\n")
+    build_cohort(EXERCISES, roster, folder / "handout")
+    copy = folder / "handout" / "Bo_Li" / "03_kpis.ipynb"
+    scores = {}
+    for who in ("Bo Li", "Bo_Li"):
+        set_variant(learner_variant(who))
+        scores[who] = kpis.nps(answers())
+    set_variant(0)
+    assert abs(scores["Bo Li"] - scores["Bo_Li"]) > 1  # the folder's id would fail this answer
+    text = copy.read_text().replace(
+        "nps_score = ...  # your answer", f"nps_score = {scores['Bo Li']}"
+    )
+    return text.replace("vital_features = ...  # your answer", "vital_features = 6")
+
+
+def test_copies_are_graded_on_their_own_questions_and_the_learner_id_they_record(tmp_path):
+    old = tmp_path / "old.ipynb"
+    old.write_text(_old_copy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no MissingIDFieldWarning: the grader adds the ids
+        nb, topic, own = grading._prepare(old, 0)
+    assert all(cell.get("id") for cell in nb.cells)
+    assert own == [f"kpis.q{n}" for n in range(1, 8)]
+    assert grading._scope(topic, own) == (
+        "graded on the 7 questions of this copy; the exercise now has 9"
+    )
+    assert grading._scope(topic, [*own, "kpis.q8", "kpis.q9"]) == ""
+    subs = tmp_path / "subs"
+    (subs / "Bo_Li").mkdir(parents=True)
+    (subs / "Bo_Li" / "03_kpis.ipynb").write_text(_bo_li_copy(tmp_path))
+    (subs / "eve").mkdir()  # a copy of Bo Li's handed in by eve: eve's id, not Bo Li's
+    shutil.copy(subs / "Bo_Li" / "03_kpis.ipynb", subs / "eve" / "03_kpis.ipynb")
+    (subs / "Cy_Do.ipynb").write_text(STUDENT.read_text())  # no recorded id: the roster's
+    items = grading.find_submissions(subs)
+    ids = grading._recorded_ids(items, {"Cy_Do": "Cy Do"})
+    assert ids == {"Bo_Li": "Bo Li", "Cy_Do": "Cy Do"}
+    with pytest.raises(InputError, match="cannot be recorded and read back"):
+        build_students(EXERCISES, "Bo\nLi", tmp_path / "x")
+
+
 def _cohort(subs, tmp_path):
     """Honest and hostile submissions of the kpis exercise; returns the paths they attack."""
     shutil.copy(SOLUTION, subs / "perfect.ipynb")
@@ -150,17 +212,26 @@ def _cohort(subs, tmp_path):
     (subs / "looper.ipynb").write_text(
         nbformat.writes(nb).replace("vital_features = ...  # your answer", "vital_features = 6")
     )
+    (subs / "old_copy.ipynb").write_text(_old_copy())
+    (subs / "Bo_Li").mkdir()
+    (subs / "Bo_Li" / "03_kpis.ipynb").write_text(_bo_li_copy(tmp_path))
     return victim, victim.read_bytes(), outside
 
 
 @pytest.mark.slow
-def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
+def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch, capfd):
     if not sandbox.available() and not IN_CI:
         pytest.skip("bubblewrap cannot start here; `make test` installs it")
     subs = tmp_path / "submissions"
     subs.mkdir()
     victim, before, outside = _cohort(subs, tmp_path)
-    table = grading.grade(subs, tmp_path / "out", timeout=CELL_TIMEOUT)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = grading.grade(subs, tmp_path / "out", timeout=CELL_TIMEOUT)
+    assert [w for w in caught if "nbformat" in w.filename] == []
+    noise = ("MissingIDFieldWarning", "running over TCP", "Exception in message handler")
+    out, err = capfd.readouterr()
+    assert [line for line in (out + err).splitlines() if any(n in line for n in noise)] == []
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
     points = {k[0] if k[0] != "twice" else k: float(r["points"]) for k, r in rows.items()}
     assert points == {
@@ -174,6 +245,8 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
         "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
         "own_variant": 6.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
         "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
+        "old_copy": 7.0,  # handed out before Q8-Q9: graded on its 7 questions
+        "Bo Li": 2.0,  # in Bo_Li/, graded with Bo Li's numbers: Q1 (typed in) and Q7
     }, {k: r["error"] for k, r in rows.items()}
     by = {k[0]: r for k, r in rows.items()}
     assert by["broken"]["status"] == "unreadable" and by["snoop"]["error"] == ""
@@ -182,6 +255,11 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch):
     )
     assert by["partial"]["error"] == "cell 8: ZeroDivisionError: division by zero"
     assert by["perfect"]["percent"] == "100.0" and by["perfect"]["status"] == "graded"
+    assert by["old_copy"]["percent"] == "100.0" and by["old_copy"]["max_points"] == "7.0"
+    assert (
+        by["old_copy"]["note"] == "graded on the 7 questions of this copy; the exercise now has 9"
+    )
+    assert by["perfect"]["note"] == "" and by["Bo Li"]["notebook"] == "03_kpis.ipynb"
     assert victim.read_bytes() == before and not outside.exists()
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["feedback", "grades.csv", "manifest.json"]
@@ -204,6 +282,9 @@ def _assert_feedback(folder):
     twice = (folder / "twice.html").read_text()
     assert twice.count("<section>") == 2 and "Exercise 0: warm-up with a sourced dataset" in twice
     assert "expected a whole number (an int), got the text &#x27;6&#x27;" in twice
+    old = (folder / "old_copy.html").read_text()
+    assert "Graded on the 7 questions of your copy; the exercise now has 9." in old
+    assert "Feedback for Bo Li" in (folder / "Bo_Li.html").read_text()
     broken = (folder / "broken.html").read_text()
     assert "broken.ipynb could not be opened as a Jupyter notebook" in broken
     assert "JSON" not in broken and "?:" not in broken
@@ -221,7 +302,7 @@ def _assert_regrade_grades_only_what_changed(subs, out, monkeypatch):
     table = grading.grade(subs, out, timeout=CELL_TIMEOUT)
     assert [s.learner for s in graded] == ["partial"]
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
-    assert len(rows) == 10 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
+    assert len(rows) == 12 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
     assert rows[("looper", "looper.ipynb")]["points"] == "2.0"
 
 

@@ -60,14 +60,17 @@ import functools
 import hashlib
 import html
 import json
+import logging
 import os
 import re
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from jupyter_core.utils import run_sync
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
@@ -383,6 +386,16 @@ class _LocalRequestInfo(RequestInfoSocketHandler):
 _DROPPED = ("/voila/api/contents", "/voila/tree", "/login", "/logout", "/voila/api/themes")
 
 
+def _not_subshell_noise(record: logging.LogRecord) -> bool:
+    """False for the warning each page view's front end causes by asking for a subshell.
+
+    JupyterLab's kernel client asks an ipykernel 7 kernel for a subshell
+    (``create_subshell_request``); Voila's message allowlist refuses it (a page needs
+    none: it then uses the main shell) and logs a warning twice per page view.
+    """
+    return "create_subshell_request" not in str(record.msg)
+
+
 class ValueLabVoila(Voila):
     """Voila with the gallery, the working shutdown, guarded handlers and bounded kernels."""
 
@@ -411,9 +424,21 @@ class ValueLabVoila(Voila):
         super().initialize(argv)
         if token:
             self.token = token
+        self.log.addFilter(_not_subshell_noise)
         os.environ[served.SOURCES_ENV] = self.sources_json
         os.environ[served.LIMITS_ENV] = json.dumps({"max_memory_mb": self.max_memory_mb})
         os.environ[served.RUNTIME_ENV] = tempfile.mkdtemp(prefix="valuelab-serve-")
+
+    def stop(self) -> None:
+        """Kill the kernels rather than ask them to shut down: an app kernel has nothing to save.
+
+        Voila's stop sends each kernel an interrupt and then a ``shutdown_request``; an
+        ipykernel 7 kernel still answering the interrupted cell then writes its reply to
+        sockets the shutdown closed and logs "Exception in message handler … ZMQError:
+        Socket operation on non-socket".
+        """
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+        run_sync(self.kernel_manager.shutdown_all)(now=True)
 
     def init_settings(self) -> dict:
         settings = super().init_settings()

@@ -14,6 +14,11 @@ cells tagged ``hidden`` hold checks only the grader runs.
 - With ``learner_id``, the copy's ``variant`` parameter is set from the id (a
   stable hash): questions with variants (:mod:`valuelab.course.questions.kpis`) then
   show that learner's numbers, and the checks expect that learner's answers.
+- Every copy records, in its notebook metadata ``valuelab``, the learner id
+  (``learner_id``; the folder name may differ: ``Bo Li`` -> ``Bo_Li/``) and the
+  questions it was handed out with (``questions``): the grader reads both, so
+  an id round-trips whatever its folder, and a copy is graded on its own
+  questions even after the course adds some.
 - Grading lives in :mod:`valuelab.course.grading`: each submission runs in
   a sandbox and its answers are checked outside it.
 
@@ -38,10 +43,12 @@ from valuelab.reports import write_atomic
 __all__ = [
     "PLACEHOLDER",
     "build_students",
+    "copy_questions",
     "first_error",
     "learner_folder",
     "learner_variant",
     "student_notebook",
+    "valid_learner_id",
 ]
 
 #: What replaces a solution: the learner's line to fill in.
@@ -55,7 +62,36 @@ def learner_variant(learner_id: str) -> int:
     return zlib.crc32(str(learner_id).encode()) % 999_999 + 1
 
 
-def student_notebook(solution: nbformat.NotebookNode, variant: int = 0) -> nbformat.NotebookNode:
+def copy_questions(nb: nbformat.NotebookNode) -> list[str]:
+    """The question keys a notebook's ``check("topic.qN", ...)`` calls name, in order."""
+    keys = [k for c in nb.cells if c.cell_type == "code" for k, _ in _CHECK.findall(c.source)]
+    return list(dict.fromkeys(keys))
+
+
+def valid_learner_id(learner_id: str) -> str:
+    """The id, stripped; InputError when it cannot round-trip through a copy and its folder.
+
+    An id is recorded in each copy and names its folder (:func:`learner_folder`), so it
+    must be one line of printable text that gives a folder name.
+
+    Examples
+    --------
+    >>> valid_learner_id(" Bo Li ")
+    'Bo Li'
+    """
+    text = str(learner_id).strip()
+    if not text or not text.isprintable():
+        raise InputError(
+            f"learner id {learner_id!r} cannot be recorded and read back",
+            expected="one line of printable text, e.g. ada@example.org or Bo Li",
+        )
+    learner_folder(text)
+    return text
+
+
+def student_notebook(
+    solution: nbformat.NotebookNode, variant: int = 0, learner_id: str | None = None
+) -> nbformat.NotebookNode:
     """The student copy of a solution notebook (see the module docstring)."""
     nb = copy.deepcopy(solution)  # the solution stays as it is
     cells = []
@@ -83,15 +119,22 @@ def student_notebook(solution: nbformat.NotebookNode, variant: int = 0) -> nbfor
                 cell.source = cell.source.replace("\x00", lines, 1)
         cells.append(cell)
     nb.cells = cells
-    nb.metadata["valuelab"] = {"student_copy": True, "variant": int(variant)}
+    meta = {"student_copy": True, "variant": int(variant), "questions": copy_questions(nb)}
+    if learner_id is not None:
+        meta["learner_id"] = valid_learner_id(learner_id)
+    nb.metadata["valuelab"] = meta
     return nb
 
 
 def _solutions(exercises: Path) -> list[Path]:
     found = sorted(exercises.glob("*/solution.ipynb"))
     if not found:
+        where = "no such folder" if not exercises.is_dir() else "no solution notebooks"
         raise InputError(
-            "no solution notebooks", source=str(exercises), expected="*/solution.ipynb"
+            f"{where}: run it in the course repository or pass --exercises PATH (the folder "
+            "with the solution notebooks; they are not in the wheel)",
+            source=str(exercises),
+            expected="<NN_topic>/solution.ipynb below it",
         )
     return found
 
@@ -156,10 +199,11 @@ def build_students(
             source="course build",
             expected="--out DIR, or --in-place (alone) to rewrite the repository's student copies",
         )
+    learner_id = valid_learner_id(learner_id) if learner_id else None
     variant = learner_variant(learner_id) if learner_id else 0
     written = []
     for solution in _solutions(exercises):
-        nb = student_notebook(nbformat.read(str(solution), as_version=4), variant)
+        nb = student_notebook(nbformat.read(str(solution), as_version=4), variant, learner_id)
         if in_place:
             target = solution.parent / "student" / "exercise.ipynb"
         else:

@@ -109,9 +109,11 @@ def _section(row: dict[str, Any]) -> str:
     notes = "".join(f"<li>{e(n)}</li>" for n in row.get("notes", []))
     notes = f"<div class='notes'><b>What stopped</b><ul>{notes}</ul></div>" if notes else ""
     score = f" — {points:g} / {best:g} points" if row["results"] else ""
+    scope = row.get("note", "").replace("this copy", "your copy")
+    scope = f"<p class='scope'>{e(scope[:1].upper() + scope[1:])}.</p>" if scope else ""
     return (
         f"<section><h2>{e(row.get('title') or row['notebook'])}</h2>"
-        f"<p>Notebook: {e(row['notebook'])}{score}</p>{notes}<ul>{items}</ul></section>"
+        f"<p>Notebook: {e(row['notebook'])}{score}</p>{scope}{notes}<ul>{items}</ul></section>"
     )
 
 

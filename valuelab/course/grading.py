@@ -5,7 +5,10 @@
 1. **Layout.** ``SUBMISSIONS`` holds one notebook per learner named by the
    learner id (``ada.ipynb``), or one folder per learner holding their
    notebooks (``ada/03_kpis.ipynb``). The same id both ways (``ada.ipynb``
-   beside ``ada/``) is an error naming both; other files are ignored.
+   beside ``ada/``) is an error naming both; other files are ignored. The
+   learner id is the one the copy records (metadata ``valuelab.learner_id``)
+   when it names that folder (``Bo Li`` in ``Bo_Li/``), else the roster's id
+   for the folder (``roster``), else the folder name.
 2. **Run.** Each notebook runs in its own fresh process, inside bubblewrap
    (:mod:`valuelab.course.sandbox`), in an empty working folder holding only
    the notebook, with its ``variant`` parameter set from the learner id
@@ -14,12 +17,15 @@
    in a fresh kernel without it (:mod:`valuelab.course.runner`).
 3. **Check.** Only the values of the topic's answer variables come back, as
    JSON (:mod:`valuelab.course.values`); the grader runs every public and
-   hidden check on them with the learner's variant. Grading is per question:
+   hidden check on them with the learner's variant, on the questions the copy
+   was handed out with (recorded in it, or named by its ``check`` calls): a
+   copy of 7 questions is graded out of 7 after the course adds two, and its
+   row (column ``note``) and feedback say so. Grading is per question:
    a question whose answer cell raised, ran over the limit or killed its
    kernel says so (the cell, the limit, what to do), the others count.
 4. **Write.** ``grades.csv`` (one row per notebook; text cells that a
    spreadsheet would read as a formula are neutralised),
-   ``feedback/<learner>.html`` (one page for every notebook of the learner,
+   ``feedback/<learner folder>.html`` (one page for every notebook of the learner,
    titled with the exercises' names: messages and hints, never expected
    values; :mod:`valuelab.course.feedback`) and ``manifest.json`` (each
    submission's hash and result). A looping, crashing or unreadable
@@ -37,16 +43,19 @@ import io
 import json
 import re
 import tempfile
+import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbformat.warnings import MissingIDFieldWarning
 
 from valuelab.core import InputError
 from valuelab.course import sandbox, values
 from valuelab.course.checks import grade_namespace, questions, title
-from valuelab.course.copies import learner_variant
+from valuelab.course.copies import learner_folder, learner_variant
 from valuelab.course.feedback import (
     cell_label,
     dead_kernel_note,
@@ -56,12 +65,23 @@ from valuelab.course.feedback import (
 )
 from valuelab.course.feedback import page as feedback_page
 from valuelab.course.registry import set_variant
+from valuelab.course.roster import read_roster
 from valuelab.reports import write_atomic
 
 __all__ = ["COLUMNS", "MANIFEST", "Submission", "find_submissions", "grade", "safe_cell"]
 
 #: The columns of ``grades.csv``.
-COLUMNS = ["learner", "notebook", "topic", "points", "max_points", "percent", "status", "error"]
+COLUMNS = [
+    "learner",
+    "notebook",
+    "topic",
+    "points",
+    "max_points",
+    "percent",
+    "status",
+    "error",
+    "note",
+]
 #: The hash manifest of the last run, in the grades folder: a re-grade skips what is unchanged.
 MANIFEST = "manifest.json"
 #: A submitted notebook larger than this is not read.
@@ -122,15 +142,39 @@ def find_submissions(folder: str | Path) -> list[Submission]:
     return found
 
 
-def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str]:
-    """The notebook with the learner's variant, and its topic; InputError if it cannot be."""
+def _read(path: Path) -> nbformat.NotebookNode:
+    """A submitted notebook, cells given ids where they lack them (no nbformat warning)."""
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise InputError(unreadable_note(path.name, "big"), source=path.name)
     try:
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        code = [c for c in nb.cells if c.cell_type == "code"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingIDFieldWarning)  # ids added just below
+            nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        for cell in nb.cells:
+            cell.setdefault("id", uuid.uuid4().hex[:8])
+        nb.nbformat_minor = max(int(nb.get("nbformat_minor", 0)), 5)
+        return nb
     except Exception:  # any malformed file is unreadable, whatever the parser says
         raise InputError(unreadable_note(path.name, "damaged"), source=path.name) from None
+
+
+def _copy_keys(nb: nbformat.NotebookNode, keys: list[str], topic: str) -> list[str]:
+    """The questions this copy was handed out with: recorded in it, or its check calls name.
+
+    Hidden questions count when they check a variable of those questions; keys the
+    course no longer has are left out.
+    """
+    recorded = nb.metadata.get("valuelab", {}).get("questions", [])
+    named = set(keys) | {str(k) for k in recorded if isinstance(k, str)}
+    current = questions(topic)
+    public = {q.variable for q in current if q.key in named and not q.hidden}
+    return [q.key for q in current if q.key in named or (q.hidden and q.variable in public)]
+
+
+def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str, list[str]]:
+    """The notebook with the learner's variant, its topic and the questions of its copy."""
+    nb = _read(path)
+    code = [c for c in nb.cells if c.cell_type == "code"]
     keys = [k for c in code for k in _CHECK.findall(str(c.source))]
     if not keys:
         raise InputError(
@@ -138,7 +182,7 @@ def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str]:
             source=path.name,
         )
     topic = keys[0].split(".", 1)[0]
-    questions(topic)  # an unknown topic is an InputError here
+    own = _copy_keys(nb, keys, topic)  # an unknown topic is an InputError here
     line = f"variant = {int(variant)}  # set by the grader from the learner id"
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     if params and re.search(r"^variant\s*=", params[0].source, re.M):
@@ -147,7 +191,7 @@ def _prepare(path: Path, variant: int) -> tuple[nbformat.NotebookNode, str]:
         cell = nbformat.v4.new_code_cell(line)
         cell.metadata["valuelab"] = {"inserted": True}
         nb.cells.insert(0, cell)
-    return nb, topic
+    return nb, topic, own
 
 
 def _check(answers: dict[str, Any], topic: str, learner: str) -> list[dict[str, Any]]:
@@ -231,15 +275,16 @@ def _blame(
 
 def _grade_one(item: Submission, options: dict[str, Any], tmp: Path) -> dict[str, Any]:
     """One submission's row, with ``results`` (one dict per question) and ``notes``."""
-    row: dict[str, Any] = {"learner": item.learner, "notebook": item.path.name, "topic": ""}
-    row |= {"title": "", "notes": [], "results": []}
+    learner = options.get("ids", {}).get(item.learner, item.learner)
+    row: dict[str, Any] = {"learner": learner, "notebook": item.path.name, "topic": ""}
+    row |= {"title": "", "notes": [], "results": [], "note": ""}
     try:
-        nb, topic = _prepare(item.path, learner_variant(item.learner))
+        nb, topic, own = _prepare(item.path, learner_variant(learner))
     except InputError as err:
         sentence = err.problem.removesuffix(" (not an exercise notebook)")
         return {**row, "status": "unreadable", "error": sentence, "notes": [sentence]}
-    row |= {"topic": topic, "title": title(topic)}
-    names = sorted({q.variable for q in questions(topic)})
+    row |= {"topic": topic, "title": title(topic), "note": _scope(topic, own)}
+    names = sorted({q.variable for q in questions(topic) if q.key in own})
     prepared = tmp / "submission.ipynb"
     prepared.write_text(nbformat.writes(nb), encoding="utf-8")
     result = sandbox.run_submission(prepared, names, **_run_options(options))
@@ -248,7 +293,8 @@ def _grade_one(item: Submission, options: dict[str, Any], tmp: Path) -> dict[str
         return {**row, "status": "unreadable", "error": sentence, "notes": [sentence]}
     status, error, answers = _outcome(result)
     notes = _notes(nb, result, options["timeout"])
-    results = _blame(nb, _check(answers if answers is not None else {}, topic, item.learner), notes)
+    checked = _check(answers if answers is not None else {}, topic, learner)
+    results = _blame(nb, [r for r in checked if r["question"] in own], notes)
     roots = [i for i in sorted(notes) if notes[i][1]]
     row_notes = [notes[i][0] for i in roots]
     later = [_label(nb, i).split(" (", 1)[0] for i in sorted(notes) if not notes[i][1]]
@@ -261,6 +307,36 @@ def _grade_one(item: Submission, options: dict[str, Any], tmp: Path) -> dict[str
 
 
 _ASK = "Run the whole notebook yourself; if it runs, ask your instructor."
+
+
+def _scope(topic: str, own: list[str]) -> str:
+    """A sentence when the exercise's questions changed since this copy was handed out."""
+    public = [q.key for q in questions(topic) if not q.hidden]
+    mine = [k for k in own if k in public]
+    if sorted(mine) == sorted(public):
+        return ""
+    return (
+        f"graded on the {len(mine)} question{'s' * (len(mine) != 1)} of this copy; "
+        f"the exercise now has {len(public)}"
+    )
+
+
+def _recorded_ids(items: list[Submission], roster: dict[str, str]) -> dict[str, str]:
+    """Folder name -> learner id: recorded in a copy (``valuelab.learner_id``), else the roster's.
+
+    A recorded id counts only when it names the folder it was submitted in
+    (:func:`~valuelab.course.copies.learner_folder`), so a copy cannot claim another learner.
+    """
+    ids = dict(roster)
+    for item in items:
+        try:
+            meta = json.loads(item.path.read_bytes()[:MAX_NOTEBOOK_BYTES]).get("metadata", {})
+            recorded = meta.get("valuelab", {}).get("learner_id")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(recorded, str) and learner_folder(recorded) == item.learner:
+            ids[item.learner] = recorded
+    return ids
 
 
 def _short(nb: nbformat.NotebookNode, index: int, note: str) -> str:
@@ -285,7 +361,7 @@ def _score(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: row[k] for k in ("learner", "notebook", "topic")}
     out |= {"points": points, "max_points": best}
     out["percent"] = round(100 * points / best, 1) if best else 0.0
-    return out | {"status": row["status"], "error": row["error"]}
+    return out | {"status": row["status"], "error": row["error"], "note": row.get("note", "")}
 
 
 def _feedback(learner: str, rows: list[dict[str, Any]]) -> str:
@@ -311,9 +387,9 @@ def _fingerprint(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _digest(item: Submission) -> str:
+def _digest(item: Submission, learner: str) -> str:
     data = item.path.read_bytes() if item.path.is_file() else b""
-    return hashlib.sha256(item.learner.encode() + b"\0" + data).hexdigest()
+    return hashlib.sha256(learner.encode() + b"\0" + data).hexdigest()
 
 
 def _load_manifest(path: Path, fingerprint: str) -> dict[str, Any]:
@@ -348,7 +424,8 @@ def _grade_all(
     rows, stored = [], {}
     with tempfile.TemporaryDirectory(prefix="valuelab-grading-") as tmp:
         for item in _track(items, options["progress"]):
-            key, digest = item.path.relative_to(root).as_posix(), _digest(item)
+            learner = options["ids"].get(item.learner, item.learner)
+            key, digest = item.path.relative_to(root).as_posix(), _digest(item, learner)
             old = manifest.get(key)
             if not options["force"] and isinstance(old, dict) and old.get("sha256") == digest:
                 row = old["row"]
@@ -369,6 +446,7 @@ def grade(
     wall: float | None = None,
     force: bool = False,
     progress: bool = False,
+    roster: str | Path | None = None,
 ) -> Path:
     """Grade the submissions that changed; write ``grades.csv`` and ``feedback/<learner>.html``.
 
@@ -390,12 +468,16 @@ def grade(
         Grade every submission again, even those ``manifest.json`` says are unchanged.
     progress : bool
         Show a progress bar on stderr.
+    roster : str or Path, optional
+        The copies' roster: maps a folder back to its id (``Bo_Li`` -> ``Bo Li``) for a
+        notebook without the id its copy records (metadata ``valuelab.learner_id``).
 
     Returns
     -------
     Path
         ``out/grades.csv`` (learner, notebook, topic, points, max_points,
-        percent, status, error).
+        percent, status, error, note: when the exercise has more
+        questions now than the copy was handed out with).
 
     Raises
     ------
@@ -403,28 +485,33 @@ def grade(
         No sandbox available and ``sandboxed`` True; no notebooks; a learner
         id used twice.
     """
-    if sandboxed and not sandbox.available():
-        raise InputError(
-            "no sandbox to grade in: bubblewrap (bwrap) is missing or cannot start here",
-            source="valuelab course grade",
-            expected="apt-get install bubblewrap, or --no-sandbox to run submissions unconfined",
-        )
+    _require_sandbox(sandboxed)
     items = find_submissions(submissions)
     out = Path(out)
     options = {"timeout": timeout, "memory_mb": memory_mb, "sandbox": sandboxed}
     options["wall"] = wall if wall is not None else 5.0 * (timeout + 60)
     fingerprint = _fingerprint(options)
     manifest = _load_manifest(out / MANIFEST, fingerprint)
-    options |= {"force": force, "progress": progress}
+    ids = {learner_folder(i): i for i in read_roster(roster)} if roster else {}
+    options |= {"force": force, "progress": progress, "ids": _recorded_ids(items, ids)}
     rows, stored = _grade_all(items, Path(submissions), manifest, options)
     return _write(out, rows, {"fingerprint": fingerprint, "submissions": stored})
+
+
+def _require_sandbox(sandboxed: bool) -> None:
+    if sandboxed and not sandbox.available():
+        raise InputError(
+            "no sandbox to grade in: bubblewrap (bwrap) is missing or cannot start here",
+            source="valuelab course grade",
+            expected="apt-get install bubblewrap, or --no-sandbox to run submissions unconfined",
+        )
 
 
 def _write(out: Path, rows: list[dict[str, Any]], manifest: dict[str, Any]) -> Path:
     """The feedback pages, ``grades.csv`` and the manifest; returns the table's path."""
     for learner in dict.fromkeys(r["learner"] for r in rows):
         mine = [r for r in rows if r["learner"] == learner]
-        write_atomic(out / "feedback" / f"{learner}.html", _feedback(learner, mine))
+        write_atomic(out / "feedback" / f"{learner_folder(learner)}.html", _feedback(learner, mine))
     table = out / "grades.csv"
     _write_grades(table, rows)
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))

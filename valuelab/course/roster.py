@@ -6,7 +6,8 @@ columns are ignored), one learner per row, e.g. ``learner_id,name`` then
 once and writes ``DIR/<learner folder>/<NN_topic>.ipynb`` for each learner,
 with the learner's variant (:func:`~valuelab.course.copies.learner_variant`);
 the folder is :func:`~valuelab.course.copies.learner_folder` of the id
-(``ada@example.org/``), the id the grader reads back from the submissions.
+(``ada@example.org/``, ``Bo Li`` -> ``Bo_Li/``); each copy records the id itself
+(metadata ``valuelab.learner_id``), which the grader reads first.
 
 Examples
 --------
@@ -68,6 +69,15 @@ def read_roster(path: str | Path) -> list[str]:
     blank = [i + 2 for i, x in enumerate(ids) if not x]
     if blank:
         raise InputError("empty learner id", source=str(path), column=COLUMN, rows=blank)
+    bad = [i + 2 for i, x in enumerate(ids) if not x.isprintable()]
+    if bad:
+        raise InputError(
+            "a learner id that cannot be recorded and read back (a line break or control "
+            "character)",
+            source=str(path),
+            column=COLUMN,
+            rows=bad,
+        )
     folders: dict[str, int] = {}
     for i, learner in enumerate(ids):
         folder = learner_folder(learner)
@@ -115,7 +125,7 @@ def build_cohort(
         folder = Path(out) / learner_folder(learner)
         written[learner] = []
         for name, solution in solutions:
-            nb = student_notebook(solution, learner_variant(learner))
+            nb = student_notebook(solution, learner_variant(learner), learner)
             target = folder / f"{name}.ipynb"
             write_atomic(target, nbformat.writes(nb) + "\n")
             written[learner].append(target)
