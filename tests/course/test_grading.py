@@ -318,6 +318,7 @@ def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
         "'=ada",
         "start",
         "1.0",
-        "4.0",
-    )
+        "1.0",
+    )  # graded on the questions its copy names; the note tells the instructor the rest
+    assert row["note"] == "graded on the 1 question of this copy; the exercise now has 4"
     assert (tmp_path / "out" / "feedback" / "=ada.html").exists()
