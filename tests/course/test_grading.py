@@ -321,4 +321,4 @@ def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
         "1.0",
     )  # graded on the questions its copy names; the note tells the instructor the rest
     assert row["note"] == "graded on the 1 question of this copy; the exercise now has 4"
-    assert (tmp_path / "out" / "feedback" / "=ada.html").exists()
+    assert (tmp_path / "out" / "feedback" / "_ada.html").exists()  # a file-safe name
