@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -495,7 +496,10 @@ def test_a_start_a_page_view_and_a_stop_log_no_noise(tmp_path):
             await asyncio.sleep(2)
             conn.close()
 
-        asyncio.run(front_end())
+        # In a thread: the suite's Playwright (sync API) may hold this thread's event loop.
+        worker = threading.Thread(target=asyncio.run, args=(front_end(),))
+        worker.start()
+        worker.join(timeout=120)
     finally:
         app_server.stop()
     log = app_server.log.read_text(errors="replace")
