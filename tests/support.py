@@ -279,7 +279,16 @@ def replies(kind: str, count: int = 1) -> Callable[[list[dict]], bool]:
 def kernel_pids(server_pid: int) -> list[int]:
     """The kernel processes under a server process."""
     out = subprocess.run(["pgrep", "-f", "ipykernel", "-P", str(server_pid)], capture_output=True)
-    return [int(p) for p in out.stdout.split()]
+    return [int(p) for p in out.stdout.split() if not _exited(int(p))]
+
+
+def _exited(pid: int) -> bool:
+    """A process that has exited and waits to be reaped (a zombie) runs no kernel."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
 
 
 # --- app pages on a phone and a desktop -----------------------------------
