@@ -232,4 +232,8 @@ def open_located(
         con = ibis.sqlite.connect(loc.target)
     else:
         con = _postgres(loc)
-    return con, _pick_table(con, loc.table or table, loc.name)
+    try:
+        return con, _pick_table(con, loc.table or table, loc.name)
+    except Exception:
+        con.disconnect()  # an unknown table: the database file is not left open
+        raise
