@@ -143,6 +143,11 @@ def _reload_restores_the_view(page, app: str, opened: str, shown: dict) -> None:
     """The address follows the controls: it is the view's link, and reloading it restores it."""
     page.wait_for_function(f"() => location.search !== {json.dumps(opened)}", timeout=10_000)
     query = page.evaluate("() => location.search")
+    for _ in range(20):  # several controls moved: the address follows the last one a bit later
+        page.wait_for_timeout(1_000)
+        if page.evaluate("() => location.search") == query:
+            break
+        query = page.evaluate("() => location.search")
     page.reload(wait_until="commit")
     _wait_for_app(page, app)
     assert page.evaluate("() => location.search") == query
