@@ -167,3 +167,59 @@ def test_rolling_actives_on_sqlite_agree_with_pandas(log, tmp_path):
     for window in (7, 28):
         found = metrics.rolling_actives(source, window)["actives"]
         assert found.tolist() == oracle.rolling(log, window).tolist()
+
+
+def _plain(monkeypatch) -> None:
+    """Force the textbook queries (DISTINCT pairs) in place of one bit mask per user."""
+    from valuelab.kpis.events import _bits
+
+    monkeypatch.setattr(_bits, "BITS", 0)
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+def test_one_mask_per_user_counts_as_the_distinct_pairs_do(events, period, monkeypatch):
+    masked = metrics.actives(events, period, active_events=["visit", "purchase"])
+    sticky = metrics.stickiness(events)
+    _plain(monkeypatch)
+    plain = metrics.actives(events, period, active_events=["visit", "purchase"])
+    assert masked["actives"].tolist() == plain["actives"].tolist()
+    assert masked.index.equals(plain.index)
+    pd.testing.assert_frame_equal(sticky, metrics.stickiness(events))
+
+
+@pytest.mark.parametrize("days", [61, 62, 63])
+def test_daily_actives_at_the_edge_of_one_mask_agree_with_pandas(days):
+    """62 periods fit in one mask (bits 0-61), 63 do not: both sides of the edge, integer ids."""
+    rng = np.random.default_rng(days)
+    start = pd.Timestamp("2023-12-31 00:30")
+    log = pd.DataFrame(
+        {
+            "user": rng.integers(10**9, 10**9 + 40, 900),
+            "time": start + pd.to_timedelta(rng.integers(0, days * 86400 - 3600, 900), unit="s"),
+        }
+    )
+    log.loc[0, "time"], log.loc[1, "time"] = start, start + pd.Timedelta(days=days - 1, hours=1)
+    found = metrics.actives(log, "day")
+    expected = log.groupby(log["time"].dt.floor("D"))["user"].nunique()
+    assert len(found) == days
+    assert found["actives"].tolist() == expected.reindex(found.index, fill_value=0).tolist()
+    for window in (2, 30, 31, 32):  # up to 31 from the masks, 32 from the textbook query
+        rolled = metrics.rolling_actives(log.assign(event="visit"), window)["actives"]
+        assert rolled.tolist() == oracle.rolling(log, window).tolist(), window
+
+
+def test_actives_on_sqlite_take_the_textbook_query_and_agree_with_pandas(log, tmp_path):
+    """SQLite has no bit_or: the distinct (user, period) pairs are counted there."""
+    import sqlite3
+
+    from valuelab.data.sources import open_source
+
+    path = tmp_path / "log.sqlite"
+    with sqlite3.connect(path) as con:
+        log.assign(time=log["time"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_sql("events", con)
+    source = open_source(path, user="user", time="time", event="event")
+    for period in ("week", "month"):
+        found = metrics.actives(source, period)["actives"]
+        assert found.tolist() == oracle.expected("actives", period).tolist()
+    sticky = metrics.stickiness(source)["stickiness"].to_numpy()
+    np.testing.assert_allclose(sticky, oracle.expected("stickiness").to_numpy(), rtol=1e-12)

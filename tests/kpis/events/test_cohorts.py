@@ -80,3 +80,13 @@ def test_integer_dates_read_as_nanoseconds_are_refused_never_one_1970_cohort():
     assert log["time"].dt.to_period("M").astype(str).unique().tolist() == ["1970-01"]  # pandas
     with pytest.raises(InputError, match="column 'time', rows 0, 1, 2: times below a microsecond"):
         metrics.cohort_retention(log)
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+def test_churn_from_one_mask_per_user_counts_as_the_lag_and_lead_do(events, period, monkeypatch):
+    from valuelab.kpis.events import _bits
+
+    masked = metrics.activity_churn(events, period, active_events=["visit", "value"])
+    monkeypatch.setattr(_bits, "BITS", 0)  # the textbook query: distinct pairs, lag and lead
+    plain = metrics.activity_churn(events, period, active_events=["visit", "value"])
+    pd.testing.assert_frame_equal(masked, plain)

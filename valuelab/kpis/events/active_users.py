@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import InputError
-from valuelab.kpis.events import _frame
+from valuelab.kpis.events import _bits, _frame
 
 __all__ = ["actives", "rolling_actives", "stickiness"]
 
@@ -81,16 +81,26 @@ def actives(
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
+    index = _frame.starts(period, covered.first, covered.last)
+    out = pd.DataFrame(index=index)
+    out["actives"] = _calendar_counts(act, period, unit, index)
+    out["complete"] = _frame.complete(index, period, covered)
+    return _frame.result(out, provenance, covered, f"actives per {period}")
+
+
+def _calendar_counts(act: Any, period: str, unit: str, index: pd.DatetimeIndex) -> np.ndarray:
+    """Distinct users per period of ``index`` (int64, aligned with it)."""
+    # one mask per user when the span fits in one (a week or month of a year): no (user,
+    # period) pairs; more masks cost more in bit sums than they save in hashing (days)
+    if len(index) <= _bits.BITS and _bits.usable(act, len(index)):
+        base = _bits.number_of(index[0], period)
+        return _bits.counts(act, _bits.number(act.time, period) - base, len(index))
     # distinct (user, period) pairs first, then a plain count: no per-group distinct sets, so
     # the engine's ordinary hash aggregate runs in parallel and spills past its memory limit
     seen = act.select(user=act.user, period_start=act.time.truncate(unit)).distinct()
     counts = _frame.run(seen.group_by("period_start").aggregate(actives=seen.count()))
-    index = _frame.starts(period, covered.first, covered.last)
-    out = pd.DataFrame(index=index)
     found = counts.set_index(pd.DatetimeIndex(counts["period_start"]).as_unit("ns"))["actives"]
-    out["actives"] = found.reindex(index, fill_value=0).astype("int64").to_numpy()
-    out["complete"] = _frame.complete(index, period, covered)
-    return _frame.result(out, provenance, covered, f"actives per {period}")
+    return found.reindex(index, fill_value=0).astype("int64").to_numpy()
 
 
 def _window_edges(table: Any, window: int) -> Any:
@@ -142,14 +152,37 @@ def rolling_actives(
         raise InputError(f"window {window!r}", source="window", expected="whole days, 1 or more")
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
-    edges = _frame.run(_window_edges(_frame.active(table, active_events), int(window)))
+    act = _frame.active(table, active_events)
     index = _frame.starts("day", covered.first, covered.last)
+    out = pd.DataFrame({"actives": _rolling_counts(act, int(window), index)}, index=index)
+    out["complete"] = np.asarray(index - pd.Timedelta(days=window - 1) >= covered.first)
+    return _frame.result(out, provenance, covered, f"rolling {window}-day actives")
+
+
+def _rolling_counts(act: Any, window: int, index: pd.DatetimeIndex) -> np.ndarray:
+    """Users active in the ``window`` days ending on each day of ``index`` (int64)."""
+    if window <= _bits.WIDEST and _bits.usable(act, len(index)):  # masks of days per user
+        base = _bits.number_of(index[0], "day")
+        return _bits.counts(act, _bits.number(act.time, "day") - base, len(index), window)
+    edges = _frame.run(_window_edges(act, window))
     when = pd.to_datetime(edges["day"].astype("int64").to_numpy(), unit="D").as_unit("ns")
     change = edges.set_index(pd.DatetimeIndex(when))["change"]
     counts = change.reindex(index.union(change.index), fill_value=0).sort_index().cumsum()
-    out = pd.DataFrame({"actives": counts.reindex(index).astype("int64").to_numpy()}, index=index)
-    out["complete"] = np.asarray(index - pd.Timedelta(days=window - 1) >= covered.first)
-    return _frame.result(out, provenance, covered, f"rolling {window}-day actives")
+    return counts.reindex(index).astype("int64").to_numpy()
+
+
+def _user_days(act: Any) -> Any:
+    """Per month: ``user_days`` (the sum of each user's active days) and ``mau``."""
+    if _bits.usable(act, 31):  # per user and month, a mask of the days of the month
+        per_user = _bits.masks(act, act.time.day() - 1, period_start=act.time.truncate("M"))
+        days = _bits.popcount(per_user.mask, 31)
+    else:  # active days per user and month; then sums, no distinct set per month
+        seen = act.select(user=act.user, day=act.time.truncate("D")).distinct()
+        per_user = seen.group_by(period_start=seen.day.truncate("M"), user=seen.user).aggregate(
+            days=seen.count()
+        )
+        days = per_user.days
+    return per_user.group_by("period_start").aggregate(user_days=days.sum(), mau=per_user.count())
 
 
 @_frame.guarded("stickiness")
@@ -168,15 +201,7 @@ def stickiness(data: Any, active_events: Iterable[str] | None = None) -> pd.Data
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
-    days = act.select(user=act.user, day=act.time.truncate("D")).distinct()
-    per_user = days.group_by(period_start=days.day.truncate("M"), user=days.user).aggregate(
-        days=days.count()
-    )  # active days per user and month; then sums, no distinct set per month
-    months = _frame.run(
-        per_user.group_by("period_start").aggregate(
-            user_days=per_user.days.sum(), mau=per_user.count()
-        )
-    ).sort_values("period_start")
+    months = _frame.run(_user_days(act)).sort_values("period_start")
     index = pd.DatetimeIndex(months["period_start"]).as_unit("ns")
     first = index.to_series().clip(lower=covered.first)
     last = (index + pd.offsets.MonthEnd(0)).to_series().clip(upper=covered.last)

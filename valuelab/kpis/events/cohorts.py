@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.kpis.events import _frame
+from valuelab.kpis.events import _bits, _frame
 
 __all__ = ["activity_churn", "cohort_retention"]
 
@@ -136,6 +136,28 @@ def _churn_expr(table: Any, period: str, active_events) -> Any:
     )
 
 
+_CHURN = ["actives", "new", "reactivated", "inactive_next"]
+
+
+def _churn_bits(act: Any, period: str, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """:data:`_CHURN` counts per period of ``index`` from one mask of active periods per user."""
+    base = _bits.number_of(index[0], period)
+    m = _bits.masks(act, _bits.number(act.time, period) - base)
+    aggs = {}
+    for b in range(len(index)):
+        on = _bits.bit(m.mask, b) == 1
+        before = _bits.below(m.mask, b) != 0  # active in an earlier period
+        aggs[f"actives{b}"] = on.sum()
+        aggs[f"new{b}"] = (on & ~before).sum()
+        gap = on & before & (_bits.bit(m.mask, b - 1) == 0) if b else on & False
+        aggs[f"reactivated{b}"] = gap.sum()
+        aggs[f"inactive_next{b}"] = (on & (_bits.bit(m.mask, b + 1) == 0)).sum()
+    row = _frame.run(m.aggregate(**aggs)).iloc[0].fillna(0)
+    n = len(index)
+    data = {c: row[[f"{c}{b}" for b in range(n)]].to_numpy(dtype="int64") for c in _CHURN}
+    return pd.DataFrame(data, index=index)
+
+
 @_frame.guarded("activity churn")
 def activity_churn(
     data: Any, period: str = "month", active_events: Iterable[str] | None = None
@@ -157,11 +179,14 @@ def activity_churn(
     """
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
-    found = _frame.run(_churn_expr(table, period, active_events))
     index = _frame.starts(period, covered.first, covered.last)
-    found = found.set_index(pd.DatetimeIndex(found["period_start"]).as_unit("ns"))
-    cols = ["actives", "new", "reactivated", "inactive_next"]
-    out = found[cols].reindex(index).fillna(0).astype("int64")
+    act = _frame.active(table, active_events)
+    if _bits.usable(act, len(index)):
+        out = _churn_bits(act, period, index)
+    else:
+        found = _frame.run(_churn_expr(table, period, active_events))
+        found = found.set_index(pd.DatetimeIndex(found["period_start"]).as_unit("ns"))
+        out = found[_CHURN].reindex(index).fillna(0).astype("int64")
     out.insert(3, "retained", out["actives"] - out["new"] - out["reactivated"])
     out["churn_rate"] = (out["inactive_next"] / out["actives"].where(out["actives"] > 0)).astype(
         "float64"
