@@ -150,6 +150,24 @@ def test_check_numbers_names_the_problem_and_the_positions(value, kwargs, messag
     assert message in str(info.value)
 
 
+def test_check_numbers_on_a_long_array_finds_the_one_bad_value():
+    # clean arrays are passed from their extremes; any doubt runs the full checks
+    clean = np.linspace(0, 1, 100_000)
+    assert check_numbers(clean, "n", min=0, max=1, finite=True) is not None
+    assert check_numbers([np.inf, 2.0], "n", integer=True).tolist() == [np.inf, 2.0]
+    cases = [
+        (np.r_[clean, -np.inf], {"finite": True}, "n: row 100000: infinite value"),
+        (np.r_[clean, np.nan, -np.inf], {}, "n: row 100000: missing value (NaN)"),
+        (np.r_[clean, 1.5], {"min": 0, "max": 1}, "n: row 100000: 1.5 out of range"),
+        (np.r_[clean[1:], 0.0], {"positive": True}, "n: row 99999: 0 out of range"),
+        (np.r_[np.ones(9), 2.5], {"integer": True}, "n: row 9: 2.5 is not a whole number"),
+    ]
+    for value, kwargs, message in cases:
+        with pytest.raises(InputError) as info:
+            check_numbers(value, "n", **kwargs)
+        assert message in str(info.value)
+
+
 def test_kpis_and_okrs_share_the_check():
     with pytest.raises(
         InputError, match=r"orders: row 1: -1 out of range \(expected a count >= 0\)"

@@ -319,11 +319,12 @@ def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
         problem = "True/False is not a number"
         raise InputError(problem, source=where, expected=expected, **rows)
     try:
+        # a numeric Series first: np.asarray(Series) would look its text labels up (slow)
+        if isinstance(value, pd.Series) and pd.api.types.is_numeric_dtype(value.dtype):
+            return value.to_numpy(dtype=float, na_value=np.nan)
         textual = np.asarray(value).dtype.kind in "bSU"
         if isinstance(value, str | bytes | bool | np.bool_) or textual:
             raise InputError(f"{_shown(value)} is not a number", source=where, expected=expected)
-        if isinstance(value, pd.Series) and pd.api.types.is_numeric_dtype(value.dtype):
-            return value.to_numpy(dtype=float, na_value=np.nan)
         return np.asarray(value, dtype=float)
     except OverflowError:
         raise InputError(
@@ -384,6 +385,8 @@ def check_numbers(
     expected = expected or _expected_numbers(min, max, positive, integer, finite)
     arr = _as_floats(value, where, expected)
     flat = arr.ravel()
+    if _clean_floats(flat, min, max, positive, integer, finite):
+        return arr
     _refuse(flat, np.isnan(flat), "missing value (NaN)", where, expected)
     if finite:
         _refuse(flat, np.isinf(flat), "infinite value", where, expected)
@@ -399,6 +402,29 @@ def check_numbers(
         bad |= flat <= 0
     _refuse(flat, bad, "{:g} out of range", where, expected)
     return arr
+
+
+def _clean_floats(
+    flat: np.ndarray,
+    min: float | None,
+    max: float | None,
+    positive: bool,
+    integer: bool,
+    finite: bool,
+) -> bool:
+    """Whether :func:`check_numbers` has nothing to refuse, from the extremes (two passes).
+
+    NaN propagates to the minimum and maximum, so a clean verdict means no
+    NaN; otherwise the full checks run and name the rows.
+    """
+    if flat.size == 0:
+        return True
+    lo, hi = flat.min(), flat.max()
+    if lo != lo or hi != hi or (finite and (np.isinf(lo) or np.isinf(hi))):
+        return False
+    if (min is not None and lo < min) or (max is not None and hi > max) or (positive and lo <= 0):
+        return False
+    return not integer or bool((np.floor(flat) == flat).all())
 
 
 def check_number(
