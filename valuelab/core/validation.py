@@ -171,7 +171,68 @@ def _check_dates(s: pd.Series, present: pd.Series, add: _Add) -> None:
         add("not a date", mask, "dates such as 2024-01-31")
 
 
+def _clean_numbers(s: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether a numeric column passes :func:`_check_numbers`, from its extremes."""
+    if s.dtype.kind not in "iuf":  # text, objects, True/False: the full checks
+        return False
+    values = s.to_numpy(dtype="float64", na_value=np.nan)
+    values = values[~null] if null.any() else values
+    whole = col.kind != "int" or s.dtype.kind != "f"
+    return _clean_floats(values, col.min, col.max, False, not whole, True)
+
+
+def _clean_kind(s: pd.Series, present: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether the values are of ``col.kind`` (and in bounds), without a row by row look."""
+    if col.kind in ("number", "int"):
+        return _clean_numbers(s, null, col)
+    if col.kind == "str":
+        return isinstance(s.dtype, pd.StringDtype) or _inferred(present, "string")
+    if col.kind == "bool":
+        return pd.api.types.is_bool_dtype(s.dtype) or _inferred(present, "boolean")
+    if col.kind == "datetime":
+        return pd.api.types.is_datetime64_any_dtype(s.dtype)
+    return True
+
+
+def _inferred(present: pd.Series, kind: str) -> bool:
+    """Whether every value of an object column is of ``kind`` (one pass in C)."""
+    if present.dtype != object:
+        return False
+    return pd.api.types.infer_dtype(present.to_numpy(), skipna=True) in (kind, "empty")
+
+
+def _distinct(present: pd.Series) -> bool:
+    """Whether the values are all different: strictly increasing (one pass), else by hashing."""
+    values = present.array
+    if isinstance(values, pd.arrays.ArrowStringArray) and len(values) > 1:
+        import pyarrow.compute as pc
+
+        data = values.__arrow_array__()  # the Arrow protocol: the data itself, no copy
+        if pc.all(pc.less(data[:-1], data[1:])).as_py():
+            return True
+    return bool(present.is_unique)
+
+
+def _clean(s: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether :func:`_check_column` would find nothing, in a few whole-column passes.
+
+    ``False`` means "look closer": the full checks then name every problem
+    and its rows, so a clean verdict must be certain and a doubt costs only time.
+    """
+    has_null = bool(null.any())
+    if has_null and not col.nullable:
+        return False
+    present = s[~null] if has_null else s
+    if not _clean_kind(s, present, null, col):
+        return False
+    if col.choices is not None and not present.isin(col.choices).all():
+        return False
+    return not col.unique or _distinct(present)
+
+
 def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
+    if _clean(s, s.isna().to_numpy(), col):
+        return []
     problems: list[InputError] = []
 
     def add(problem: str, mask: pd.Series | None, expected: str) -> None:
