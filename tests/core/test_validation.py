@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from valuelab import kpis, okrs
+from valuelab.core import validation
 from valuelab.core.errors import InputError
 from valuelab.core.validation import (
     FALSE_WORDS,
@@ -89,6 +90,85 @@ def test_dates_and_bools():
     assert "column 'b', row 1: not true/false" in str(info.value)
 
 
+WIDE = [
+    Column("id", kind="str", unique=True),
+    Column("code", unique=True),
+    Column("amount", kind="number", min=0, max=1000),
+    Column("count", kind="int", min=0),
+    Column("answer", kind="int", nullable=True, min=0, max=10),
+    Column("flag", kind="bool"),
+    Column("word", kind="str", choices=("a", "b")),
+    Column("note", kind="str", nullable=True),
+    Column("day", kind="datetime"),
+]
+
+
+def wide(rows=2000):
+    rng = np.random.default_rng(5)
+    answers = rng.integers(0, 11, rows).astype(float)
+    answers[::7] = np.nan
+    return pd.DataFrame(
+        {
+            "id": [f"A{i:05d}" for i in range(rows)],
+            "code": rng.permutation(rows),
+            "amount": rng.uniform(0, 1000, rows),
+            "count": rng.integers(0, 50, rows).astype(float),
+            "answer": pd.array(answers, dtype="Int64"),
+            "flag": rng.random(rows) < 0.5,
+            "word": rng.choice(["a", "b"], rows),
+            "note": pd.Series(rng.choice(["x", "y"], rows), dtype=object).where(answers > 2),
+            "day": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, rows), "D"),
+        },
+        index=pd.Index([f"acct-{i}" for i in range(rows)]),
+    )
+
+
+def _set(df, column, value, row=-1):
+    df = df.copy()
+    values = df[column].astype(object).to_numpy().copy()
+    values[row] = value
+    df[column] = pd.Series(values, index=df.index).infer_objects()
+    return df
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda df: df,
+        lambda df: _set(df, "id", "A00000"),  # sorted, then a repeat
+        lambda df: df.iloc[::-1],  # unsorted, unique
+        lambda df: _set(df, "id", None),
+        lambda df: _set(df, "code", 0),
+        lambda df: _set(df, "amount", np.inf),
+        lambda df: _set(df, "amount", -0.5),
+        lambda df: _set(df, "amount", np.nan),
+        lambda df: _set(df, "amount", "many"),
+        lambda df: _set(df, "count", 2.5),
+        lambda df: _set(df, "count", True),
+        lambda df: df.assign(answer=df["answer"].astype(float).where(df["code"] != 3, 11.0)),
+        lambda df: _set(df, "flag", "yes"),
+        lambda df: _set(df, "word", "c"),
+        lambda df: _set(df, "note", 3),
+        lambda df: _set(df, "day", "someday"),
+        lambda df: df.assign(day=df["day"].astype(str)),
+    ],
+)
+def test_the_quick_verdict_agrees_with_the_full_checks(change, monkeypatch):
+    # a clean column is passed in a few whole-column passes; the full checks must agree
+    df = change(wide())
+
+    def verdict():
+        try:
+            validate_frame(df, WIDE, source="wide.csv")
+        except InputError as err:
+            return str(err)
+        return "clean"
+
+    quick = verdict()
+    monkeypatch.setattr(validation, "_clean", lambda *args: False)
+    assert quick == verdict()
+
+
 @pytest.mark.parametrize(
     ("value", "kwargs", "message"),
     [
@@ -148,6 +228,24 @@ def test_check_numbers_names_the_problem_and_the_positions(value, kwargs, messag
     with pytest.raises(InputError) as info:
         check_numbers(value, "n", **kwargs)
     assert message in str(info.value)
+
+
+def test_check_numbers_on_a_long_array_finds_the_one_bad_value():
+    # clean arrays are passed from their extremes; any doubt runs the full checks
+    clean = np.linspace(0, 1, 100_000)
+    assert check_numbers(clean, "n", min=0, max=1, finite=True) is not None
+    assert check_numbers([np.inf, 2.0], "n", integer=True).tolist() == [np.inf, 2.0]
+    cases = [
+        (np.r_[clean, -np.inf], {"finite": True}, "n: row 100000: infinite value"),
+        (np.r_[clean, np.nan, -np.inf], {}, "n: row 100000: missing value (NaN)"),
+        (np.r_[clean, 1.5], {"min": 0, "max": 1}, "n: row 100000: 1.5 out of range"),
+        (np.r_[clean[1:], 0.0], {"positive": True}, "n: row 99999: 0 out of range"),
+        (np.r_[np.ones(9), 2.5], {"integer": True}, "n: row 9: 2.5 is not a whole number"),
+    ]
+    for value, kwargs, message in cases:
+        with pytest.raises(InputError) as info:
+            check_numbers(value, "n", **kwargs)
+        assert message in str(info.value)
 
 
 def test_kpis_and_okrs_share_the_check():

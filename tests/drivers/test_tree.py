@@ -96,6 +96,32 @@ def test_vectorized_evaluation_equals_row_by_row():
         assert table.loc[label, "revenue"] == pytest.approx(one["revenue"])
 
 
+def test_a_scenario_result_shares_no_writable_memory_with_its_inputs():
+    # evaluate() passes float columns on without copying; writes on either side stay apart
+    tree = DriverTree.from_dict(
+        {"same": "x", "again": "same", "double": "x * 2", "total": "double + y"},
+        root="total",
+        inputs={"x": 0.0, "y": 1.5},
+    )
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0], "n": [1, 2, 3]})
+    given = np.array([1.0, 2.0, 3.0])
+    for result, source in ((tree.evaluate(table), None), (tree.evaluate({"x": given}), given)):
+        assert result.dtypes.eq(np.float64).all()
+        assert result["total"].tolist() == [3.5, 5.5, 7.5]
+        result.loc[0, "x"] = 100.0
+        result.loc[1, "same"] = -1.0
+        result.loc[2, "double"] = 0.0
+        result.loc[0, "y"] = 9.0
+        assert result["again"].tolist() == [1.0, 2.0, 3.0]  # a node equal to an input is a copy
+        assert result["y"].tolist() == [9.0, 1.5, 1.5]
+        assert result["total"].tolist() == [3.5, 5.5, 7.5]
+        if source is not None:
+            assert source.tolist() == [1.0, 2.0, 3.0]
+    assert table["x"].tolist() == [1.0, 2.0, 3.0]
+    table.loc[1, "x"] = 50.0
+    assert tree.evaluate(table)["double"].tolist() == [2.0, 100.0, 6.0]
+
+
 def test_elasticities_match_hand_computed_values():
     tree = DriverTree.from_dict(SIMPLE)
     el = tree.elasticities(POINT)

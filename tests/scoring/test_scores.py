@@ -147,6 +147,25 @@ def test_scoring_is_vectorized_and_equals_row_by_row():
         assert one["value_realized"].iloc[0] == pytest.approx(whole["value_realized"].iloc[i])
 
 
+def test_scoring_adds_columns_without_touching_the_accounts_and_labels_as_pandas_does():
+    accounts = _accounts(months_elapsed=[3, 0])  # A2 not started
+    before = accounts.copy()
+    scored = score_accounts(accounts)
+    pd.testing.assert_frame_equal(accounts, before)
+    scored.loc[0, "goal_current"] = -1.0
+    assert accounts.loc[0, "goal_current"] == before.loc[0, "goal_current"]
+    text = pd.Series(["x"]).dtype  # pandas' own text dtype, as np.where's labels become
+    assert scored["goal_status"].dtype == text and scored["band"].dtype == text
+    assert scored["goal_status"].tolist() == ["off track", "not started"]
+    assert scored["band"].tolist() == list(scoring.band(scored["value_realized"].to_numpy()))
+    assert scoring.band(np.array([np.nan, 70, 39.9])).tolist() == ["unknown", "green", "red"]
+    assert goal_progress(np.array([10.0, 10, 10]), [9, 7, 1], 12, 12)["status"].tolist() == [
+        "on track",
+        "at risk",
+        "off track",
+    ]
+
+
 # --- reading accounts, lesson 05 and its reports ------------------------------------------
 
 LESSON = NOTEBOOKS / "05_customer_value_scoring.ipynb"

@@ -171,7 +171,68 @@ def _check_dates(s: pd.Series, present: pd.Series, add: _Add) -> None:
         add("not a date", mask, "dates such as 2024-01-31")
 
 
+def _clean_numbers(s: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether a numeric column passes :func:`_check_numbers`, from its extremes."""
+    if s.dtype.kind not in "iuf":  # text, objects, True/False: the full checks
+        return False
+    values = s.to_numpy(dtype="float64", na_value=np.nan)
+    values = values[~null] if null.any() else values
+    whole = col.kind != "int" or s.dtype.kind != "f"
+    return _clean_floats(values, col.min, col.max, False, not whole, True)
+
+
+def _clean_kind(s: pd.Series, present: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether the values are of ``col.kind`` (and in bounds), without a row by row look."""
+    if col.kind in ("number", "int"):
+        return _clean_numbers(s, null, col)
+    if col.kind == "str":
+        return isinstance(s.dtype, pd.StringDtype) or _inferred(present, "string")
+    if col.kind == "bool":
+        return pd.api.types.is_bool_dtype(s.dtype) or _inferred(present, "boolean")
+    if col.kind == "datetime":
+        return pd.api.types.is_datetime64_any_dtype(s.dtype)
+    return True
+
+
+def _inferred(present: pd.Series, kind: str) -> bool:
+    """Whether every value of an object column is of ``kind`` (one pass in C)."""
+    if present.dtype != object:
+        return False
+    return pd.api.types.infer_dtype(present.to_numpy(), skipna=True) in (kind, "empty")
+
+
+def _distinct(present: pd.Series) -> bool:
+    """Whether the values are all different: strictly increasing (one pass), else by hashing."""
+    values = present.array
+    if isinstance(values, pd.arrays.ArrowStringArray) and len(values) > 1:
+        import pyarrow.compute as pc
+
+        data = values.__arrow_array__()  # the Arrow protocol: the data itself, no copy
+        if pc.all(pc.less(data[:-1], data[1:])).as_py():
+            return True
+    return bool(present.is_unique)
+
+
+def _clean(s: pd.Series, null: np.ndarray, col: Column) -> bool:
+    """Whether :func:`_check_column` would find nothing, in a few whole-column passes.
+
+    ``False`` means "look closer": the full checks then name every problem
+    and its rows, so a clean verdict must be certain and a doubt costs only time.
+    """
+    has_null = bool(null.any())
+    if has_null and not col.nullable:
+        return False
+    present = s[~null] if has_null else s
+    if not _clean_kind(s, present, null, col):
+        return False
+    if col.choices is not None and not present.isin(col.choices).all():
+        return False
+    return not col.unique or _distinct(present)
+
+
 def _check_column(s: pd.Series, col: Column, source: str) -> list[InputError]:
+    if _clean(s, s.isna().to_numpy(), col):
+        return []
     problems: list[InputError] = []
 
     def add(problem: str, mask: pd.Series | None, expected: str) -> None:
@@ -319,11 +380,12 @@ def _as_floats(value: object, where: str, expected: str) -> np.ndarray:
         problem = "True/False is not a number"
         raise InputError(problem, source=where, expected=expected, **rows)
     try:
+        # a numeric Series first: np.asarray(Series) would look its text labels up (slow)
+        if isinstance(value, pd.Series) and pd.api.types.is_numeric_dtype(value.dtype):
+            return value.to_numpy(dtype=float, na_value=np.nan)
         textual = np.asarray(value).dtype.kind in "bSU"
         if isinstance(value, str | bytes | bool | np.bool_) or textual:
             raise InputError(f"{_shown(value)} is not a number", source=where, expected=expected)
-        if isinstance(value, pd.Series) and pd.api.types.is_numeric_dtype(value.dtype):
-            return value.to_numpy(dtype=float, na_value=np.nan)
         return np.asarray(value, dtype=float)
     except OverflowError:
         raise InputError(
@@ -384,6 +446,8 @@ def check_numbers(
     expected = expected or _expected_numbers(min, max, positive, integer, finite)
     arr = _as_floats(value, where, expected)
     flat = arr.ravel()
+    if _clean_floats(flat, min, max, positive, integer, finite):
+        return arr
     _refuse(flat, np.isnan(flat), "missing value (NaN)", where, expected)
     if finite:
         _refuse(flat, np.isinf(flat), "infinite value", where, expected)
@@ -399,6 +463,29 @@ def check_numbers(
         bad |= flat <= 0
     _refuse(flat, bad, "{:g} out of range", where, expected)
     return arr
+
+
+def _clean_floats(
+    flat: np.ndarray,
+    min: float | None,
+    max: float | None,
+    positive: bool,
+    integer: bool,
+    finite: bool,
+) -> bool:
+    """Whether :func:`check_numbers` has nothing to refuse, from the extremes (two passes).
+
+    NaN propagates to the minimum and maximum, so a clean verdict means no
+    NaN; otherwise the full checks run and name the rows.
+    """
+    if flat.size == 0:
+        return True
+    lo, hi = flat.min(), flat.max()
+    if lo != lo or hi != hi or (finite and (np.isinf(lo) or np.isinf(hi))):
+        return False
+    if (min is not None and lo < min) or (max is not None and hi > max) or (positive and lo <= 0):
+        return False
+    return not integer or bool((np.floor(flat) == flat).all())
 
 
 def check_number(

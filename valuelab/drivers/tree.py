@@ -520,14 +520,17 @@ class DriverTree:
             Inputs come first, nodes in evaluation order (root last or near).
         """
         values, index = self._values(inputs)
+        given = {id(v) for v in values.values()}
         for name in self.order:
             values[name] = self.formulas[name].evaluate(values)
         names = [n for n in values if n not in self.formulas] + self.order
         if all(np.ndim(v) == 0 for v in values.values()):
             return pd.Series({n: np.float64(values[n]) for n in names}, name="value")
         n = max(np.size(v) for v in values.values() if np.ndim(v))
-        frame = {k: np.broadcast_to(np.asarray(values[k], dtype=float), (n,)) for k in names}
-        return pd.DataFrame(frame, index=index if index is not None else pd.RangeIndex(n))
+        table = inputs if isinstance(inputs, pd.DataFrame) else None
+        frame = _columns(values, names, n, table, set(self.order), given)
+        index = index if index is not None else pd.RangeIndex(n)
+        return pd.DataFrame(frame, index=index, copy=False)  # one block per column: no stacking
 
     def _point(self, inputs: Mapping[str, Any] | None) -> dict[str, float]:
         values, _ = self._values(inputs)
@@ -684,6 +687,40 @@ class DriverTree:
             parts[name] = now - last
             last = now
         return pd.Series(parts, name=f"change of {target}", dtype=float)
+
+
+def _columns(
+    values: dict[str, Any],
+    names: list[str],
+    n: int,
+    table: pd.DataFrame | None,
+    nodes: set[str],
+    given: set[int],
+) -> dict[str, Any]:
+    """The result's columns, each a float64 column of ``n`` rows, copied only where needed.
+
+    A float64 column of the scenario table is passed on as that column
+    (pandas' copy-on-write keeps the table and the result apart); a node's
+    freshly computed array is used as it is, once; anything else (a scalar,
+    an array the caller gave, a node that is an input or another node) is
+    copied, so the result never shares writable memory with the caller.
+    """
+    floats = {} if table is None else {str(c): c for c in table.columns}
+    out: dict[str, Any] = {}
+    used: set[int] = set()
+    for name in names:
+        value = values[name]
+        column = table[floats[name]] if name in floats else None
+        if isinstance(column, pd.Series) and column.dtype == np.float64:
+            out[name] = column
+        elif np.ndim(value) == 0:
+            out[name] = np.full(n, value, dtype=float)
+        elif name in nodes and id(value) not in given | used and value.flags.owndata:
+            out[name] = np.asarray(value, dtype=float)
+        else:
+            out[name] = np.array(value, dtype=float)
+        used.add(id(value))
+    return out
 
 
 def _input_spec(name: str, spec: Any) -> InputSpec:

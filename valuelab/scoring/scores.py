@@ -146,6 +146,25 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     >>> float(r["expected"]), float(r["projected"]), r["status"]
     (12.5, 12.0, 'off track')
     """
+    progress = _progress(target, achieved, elapsed, horizon, curve)
+    status = np.asarray(_STATUSES[:3])[_status_codes(progress["attainment"])]
+    if status.ndim == 0:
+        status = str(status)
+    return {**progress, "status": status}
+
+
+#: Goal statuses by code: :func:`_status_codes`, then "not started" (no month elapsed).
+_STATUSES = (ON_TRACK, "at risk", "off track", "not started")
+
+
+def _status_codes(attainment: np.ndarray) -> np.ndarray:
+    """0 (on track), 1 (at risk) or 2 (off track) from projected attainment (share 0-1)."""
+    hi, lo = STATUS_THRESHOLDS
+    return np.where(attainment >= hi, 0, np.where(attainment >= lo, 1, 2))
+
+
+def _progress(target, achieved, elapsed, horizon, curve) -> dict:
+    """:func:`goal_progress` without the status: expected, projected, gap and attainment."""
     target, achieved, elapsed, horizon = aligned(
         target=target, achieved=achieved, elapsed=elapsed, horizon=horizon
     )
@@ -159,19 +178,7 @@ def goal_progress(target, achieved, elapsed, horizon, curve="linear"):
     gap = target - projected
     with np.errstate(divide="ignore", invalid="ignore"):
         attainment = np.where(target != 0, projected / target, 1.0)
-    hi, lo = STATUS_THRESHOLDS
-    status = np.where(
-        attainment >= hi, ON_TRACK, np.where(attainment >= lo, "at risk", "off track")
-    )
-    if status.ndim == 0:
-        status = str(status)
-    return {
-        "expected": expected,
-        "projected": projected,
-        "gap": gap,
-        "attainment": attainment,
-        "status": status,
-    }
+    return {"expected": expected, "projected": projected, "gap": gap, "attainment": attainment}
 
 
 # --- the five scores --------------------------------------------------------------------
@@ -292,14 +299,14 @@ def validate_accounts(df: pd.DataFrame, source: str = "accounts") -> pd.DataFram
     needed = {"goal_target", "goal_baseline", "months_elapsed", "horizon_months"}
     if not isinstance(df, pd.DataFrame) or not needed <= set(df.columns):
         raise InputError(source=source, problems=problems) if len(problems) > 1 else problems[0]
-    same = df.index[np.asarray(df["goal_target"] == df["goal_baseline"], dtype=bool)]
+    same = df.index[np.asarray((df["goal_target"] == df["goal_baseline"]).array, dtype=bool)]
     if len(same):
         problems.append(
             InputError(
                 "target equals baseline", source=source, column="goal_target", rows=list(same)
             )
         )
-    late = df.index[np.asarray(df["months_elapsed"] > df["horizon_months"], dtype=bool)]
+    late = df.index[np.asarray((df["months_elapsed"] > df["horizon_months"]).array, dtype=bool)]
     if len(late):
         problems.append(
             InputError(
@@ -333,9 +340,12 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 def _combine(parts: list[tuple[np.ndarray, float]], policy: str) -> np.ndarray:
     """Weighted mean of 0-1 parts with NaN handled by ``policy`` (0-100 out)."""
+    fill = {"neutral": 0.5, "penalize": 0.0}.get(policy)
+    missing = [np.isnan(values) for values, _ in parts]
+    if fill is not None or not any(m.any() for m in missing):
+        return _filled_mean(parts, missing, fill)
     num = np.zeros(len(parts[0][0]))
     den = np.zeros(len(parts[0][0]))
-    fill = {"neutral": 0.5, "penalize": 0.0}.get(policy)
     for values, weight in parts:
         missing = np.isnan(values)
         if fill is None:
@@ -346,6 +356,24 @@ def _combine(parts: list[tuple[np.ndarray, float]], policy: str) -> np.ndarray:
             den += weight
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den * 100, np.nan)
+
+
+def _filled_mean(
+    parts: list[tuple[np.ndarray, float]], missing: list[np.ndarray], fill: float | None
+) -> np.ndarray:
+    """:func:`_combine` when every part counts in every row (the same sums, in the same order)."""
+    num, den = None, 0.0
+    for (values, weight), gaps in zip(parts, missing, strict=True):
+        term = (values if fill is None else np.where(gaps, fill, values)) * weight
+        num, den = (term if num is None else num + term), den + weight
+    if den > 0:
+        return num / den * 100
+    return np.full(len(parts[0][0]), np.nan)
+
+
+def _labels(names: tuple[str, ...], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column from codes into ``names``: pandas' own text dtype, one take, no parsing."""
+    return pd.Series(list(names)).array.take(codes)
 
 
 def _float(df: pd.DataFrame, col: str) -> np.ndarray:
@@ -360,13 +388,17 @@ def band(score) -> np.ndarray | str:
     >>> band(75.0), band(40.0), band(12.5), band(float("nan"))
     ('green', 'amber', 'red', 'unknown')
     """
-    arr = np.asarray(score, dtype=float)
-    out = np.where(
-        np.isnan(arr),
-        "unknown",
-        np.where(arr >= BANDS["green"], "green", np.where(arr >= BANDS["amber"], "amber", "red")),
-    )
+    out = np.asarray(_BAND_NAMES)[_band_codes(np.asarray(score, dtype=float))]
     return str(out) if out.ndim == 0 else out
+
+
+_BAND_NAMES = ("green", "amber", "red", "unknown")
+
+
+def _band_codes(arr: np.ndarray) -> np.ndarray:
+    """Codes into :data:`_BAND_NAMES` for scores 0-100 (NaN: unknown)."""
+    by_score = np.where(arr >= BANDS["green"], 0, np.where(arr >= BANDS["amber"], 1, 2))
+    return np.where(np.isnan(arr), 3, by_score)
 
 
 def score_accounts(
@@ -415,17 +447,17 @@ def score_accounts(
     w = _weights(weights)
     df = with_currency(df, source=source)
     validate_accounts(df, source=source)
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: adding columns leaves df as it is
     attainment = _add_goal_progress(df, out)
     _add_value_scores(df, out, attainment, policy)
     parts = [(out[k].to_numpy(dtype=float) / 100, w[k]) for k in DEFAULT_WEIGHTS]
     out["value_realized"] = _combine(parts, "exclude")  # parts already follow the policy
     factors = [
-        (np.where(np.asarray(df[col], dtype=bool), 1.0, SELF_REPORTED), w[k])
+        (np.where(np.asarray(df[col].array, dtype=bool), 1.0, SELF_REPORTED), w[k])
         for k, col in _VALIDATED.items()
     ]
     out["confidence"] = _combine(factors, "exclude") / 100
-    out["band"] = band(out["value_realized"].to_numpy())
+    out["band"] = _labels(_BAND_NAMES, _band_codes(out["value_realized"].to_numpy()))
     return out
 
 
@@ -435,12 +467,13 @@ def _add_goal_progress(df: pd.DataFrame, out: pd.DataFrame) -> np.ndarray:
     current, elapsed = _float(df, "goal_current"), _float(df, "months_elapsed")
     horizon = _float(df, "horizon_months")
     started = elapsed > 0
-    progress = goal_progress(
-        target - base, current - base, np.where(started, elapsed, 1.0), horizon
+    progress = _progress(
+        target - base, current - base, np.where(started, elapsed, 1.0), horizon, "linear"
     )
     attainment = np.where(started, np.clip(progress["attainment"], 0.0, 1.0), np.nan)
     out["goal_attainment"] = attainment
-    out["goal_status"] = np.where(started, progress["status"], "not started")
+    codes = np.where(started, _status_codes(progress["attainment"]), 3)
+    out["goal_status"] = _labels(_STATUSES, codes)
     return attainment
 
 
@@ -451,7 +484,7 @@ def _add_value_scores(
     evidence = _float(df, "outcome_evidence") / 5
     out["rbo"] = _combine([(attainment, 0.6), (evidence, 0.4)], policy)
     out["value_perceived"] = _combine([(_float(df, "intended_value_realized") / 10, 1.0)], policy)
-    open_to_buy = np.asarray(df["open_to_buy"], dtype=bool)
+    open_to_buy = np.asarray(df["open_to_buy"].array, dtype=bool)
     intent = _float(df, "expansion_intent") / 10 * np.where(open_to_buy, 1.0, 0.6)
     out["value_expansion"] = _combine([(intent, 1.0)], policy)
     mentions = _float(df, "unknown_value_mentions")
