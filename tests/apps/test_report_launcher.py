@@ -183,8 +183,8 @@ def test_the_values_of_the_form_are_checked_in_plain_words():
     with pytest.raises(InputError) as info:
         report_launcher._checked(specs, {"segment": "EU", "top": "ten"})
     assert str(info.value) == (
-        "Segment: choose one of all, SMB, Mid-market, Enterprise; "
-        "Number of accounts: expected a whole number"
+        "Segment: “EU” is not one of all, SMB, Mid-market, Enterprise; "
+        "Number of accounts: “ten” is not a whole number. Check the values and try again."
     )
 
 
