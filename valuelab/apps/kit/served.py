@@ -15,7 +15,7 @@ and passes each page request's visitor as :data:`CLIENT_ENV` (a digest of the
 visitor's signed cookie, never the cookie itself), so that a visitor's second
 report waits for the first even from another tab.
 
-Errors stay in the server log: :func:`log_error` writes the traceback to the
+Errors stay in the server log: :func:`log_error` writes one traceback to the
 kernel's original standard error (the server's log) under a short error id,
 which is all a visitor is shown.
 """
@@ -95,10 +95,32 @@ def log_error(what: str, exc: BaseException | None = None) -> str:
     lines = [f"valuelab error {error_id}: {what}"]
     if exc is not None:
         lines += _one_traceback(exc)
-    stream = sys.__stderr__ or sys.stderr
-    stream.write("\n".join(line.rstrip("\n") for line in lines) + "\n")
-    stream.flush()
+    _write_log("\n".join(line.rstrip("\n") for line in lines) + "\n")
     return error_id
+
+
+def _write_log(text: str) -> None:
+    """``text`` to the server's log, once.
+
+    In a kernel, ipykernel reads whatever is written to the process's standard
+    error (file descriptor 2) and sends it both to the original descriptor
+    (the server's log) and to the page's connection, which ``valuelab serve``
+    logs again ("wrote to stderr (not sent)"). ``sys.stderr.fileno()`` of
+    ipykernel's stream is that original descriptor, written here directly;
+    elsewhere it is the process's standard error.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        fd = None
+    if fd is None:
+        stream = sys.__stderr__ or sys.stderr
+        stream.write(text)
+        stream.flush()
+        return
+    data = text.encode("utf-8", "replace")
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def _one_traceback(exc: BaseException) -> list[str]:
