@@ -103,10 +103,8 @@ _REFUSALS_TIMEOUT = 10.0
 def _refused(client: Any) -> list[InputError]:
     """The parameters the failed cell's :class:`InputError` refused, asked of its kernel.
 
-    An empty list when the error was another one, the kernel does not answer
-    or the answer is not a list of ``(parameter, plain)`` texts.
+    An empty list when the error was another one or the kernel does not answer.
     """
-    import ast
     import time
 
     from jupyter_core.utils import ensure_async, run_sync
@@ -126,14 +124,36 @@ def _refused(client: Any) -> list[InputError]:
 
     try:
         answer = run_sync(ask)()["user_expressions"]["r"]["data"]["text/plain"]
-        found = ast.literal_eval(answer)
-    except Exception:  # no answer, or not a literal: only a generic message then
+    except Exception:  # no answer: only a generic message then
+        return []
+    return _refusals_from(answer)
+
+
+def _refusals_from(text: str) -> list[InputError]:
+    """The kernel's answer (``repr`` of :meth:`InputError.refusals`) as errors, or ``[]``.
+
+    ``[]`` unless it is a literal list of ``(parameter, plain)`` text pairs
+    (``plain`` may be ``None``): a problem without a parameter leaves nothing a
+    visitor may be told.
+
+    Examples
+    --------
+    >>> [(e.parameter, e.plain) for e in _refusals_from("[('year', 'no figures for {value}')]")]
+    [('year', 'no figures for {value}')]
+    >>> _refusals_from("[(None, 'x')]"), _refusals_from("__import__('os')")
+    ([], [])
+    """
+    import ast
+
+    try:
+        found = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return []
     pairs = found if isinstance(found, list) else [None]
     if not all(isinstance(r, tuple) and len(r) == 2 for r in pairs):
         return []
     if not all(isinstance(n, str) and isinstance(p, str | None) for n, p in pairs):
-        return []  # a problem without a parameter: nothing a visitor may be told
+        return []
     return [InputError(plain or "", parameter=name, plain=plain) for name, plain in pairs]
 
 
