@@ -7,7 +7,15 @@ import ipywidgets as w
 import pytest
 from support import NOTEBOOKS, ROOT, assert_fits_screen, find_widget, write_template
 
-from valuelab.apps.report_launcher import REPORTS, build_app, coerce, fields, render, templates
+from valuelab.apps.report_launcher import (
+    QUIET_AFTER,
+    REPORTS,
+    build_app,
+    coerce,
+    fields,
+    render,
+    templates,
+)
 from valuelab.core.errors import InputError
 
 APP = "report_launcher.ipynb"
@@ -91,6 +99,7 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
     assert_fits_screen(page, 1280, charts=False)
+    _a_refused_year_is_told_and_logged_once(page, year, apps_server)
     year.fill("2016")
     year.press("Enter")
     page.get_by_role("button", name="Run report").click()
@@ -105,6 +114,30 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert re.search(r"\b2016\b", report) and "from valuelab" not in report
     assert "Traceback" not in page.inner_text("body")
     assert (NOTEBOOKS / "apps" / APP).exists()
+
+
+def _a_refused_year_is_told_and_logged_once(page, year, server):
+    """The report's cell refuses the year: the field and the value on the page; in the
+    server's log one entry under the error id, with one traceback (the cell's)."""
+    year.fill("2031")
+    year.press("Enter")
+    page.get_by_role("button", name="Run report").click()
+    error = page.locator(".vl-error")
+    error.wait_for(timeout=120_000)
+    said = error.inner_text()
+    error_id = re.search(r"operator: ([0-9a-f]{8})\.$", said)[1]
+    assert said == (
+        "⚠️ Fiscal year: no figures for “2031”. Check the value and try again. If it keeps "
+        f"failing, give this error id to the server's operator: {error_id}."
+    )
+    page.wait_for_timeout(1000)  # the log's lines, written by the kernel, reach the file
+    server._log.flush()
+    log = server.log.read_text(errors="replace")
+    assert log.count(f"valuelab error {error_id}") == 1, server.log_tail(errors=(error_id,))
+    entry = log.split(f"valuelab error {error_id}")[1].split("[ValueLabVoila]")[0]
+    assert entry.count("Traceback (most recent call last)") == 1
+    assert "royalties.check_year(" in entry
+    page.wait_for_timeout(QUIET_AFTER * 1000)  # a click sooner is taken for one queued before
 
 
 #: A raw parameter shown as ``name (type)``, the way the form used to list them.
