@@ -20,7 +20,13 @@ Each field is labelled in a person's words from the parameter's ``# help``
 is the field "Fiscal year" with the help under it), and a parameter whose help
 declares ``one of: a, b, c`` is a dropdown of those choices. What a visitor is
 told is plain words: no file name, exception class or traceback (the error id
-names the server log's entry for the operator).
+names the server log's entry for the operator). A value refused — by the form's
+check (types, choices) or by the template's cell (an unknown account, a year
+without figures: an :class:`~valuelab.core.InputError` naming its parameter)
+— is told by the field's label and the visitor's own value, escaped and cut
+when long, never by the error's text, which may quote the data
+(:meth:`~valuelab.core.InputError.public_message`): "Account: no account
+“ZZZ9”. Check the value and try again."
 """
 
 from __future__ import annotations

@@ -500,6 +500,25 @@ def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, InputError | None]
     return None, _refused(spec, value, problem, _PLAIN[kind])
 
 
+def _given(
+    known: Mapping[str, Mapping[str, Any]], name: Any, value: Any
+) -> tuple[Any, InputError | None]:
+    """One given parameter converted, or its problem (unknown name, password, type, choice)."""
+    if name not in known:
+        close = difflib.get_close_matches(str(name), list(known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return None, InputError(
+            f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})",
+            parameter=str(name),
+            value=value,
+            plain="not a parameter of this report",
+        )
+    if has_password(value):  # the value is never quoted, not even to its giver
+        text = _REFUSED.format(name=_short(str(name)))
+        return None, InputError(text, parameter=name, plain="a URL with a password")
+    return _check(known[name], value)
+
+
 def coerce(
     specs: list[dict[str, Any]], values: Mapping[str, Any], source: str, fill: bool = False
 ) -> dict[str, Any]:
@@ -534,22 +553,7 @@ def coerce(
     out: dict[str, Any] = {}
     problems: list[InputError] = []
     for name, value in values.items():
-        if name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(
-                InputError(
-                    f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})",
-                    parameter=str(name),
-                    plain="not a parameter of this report",
-                )
-            )
-            continue
-        if has_password(value):  # the value is never quoted, not even to its giver
-            text = _REFUSED.format(name=_short(str(name)))
-            problems.append(InputError(text, parameter=name, plain="a URL with a password"))
-            continue
-        converted, problem = _check(known[name], value)
+        converted, problem = _given(known, name, value)
         if problem:
             problems.append(problem)
         else:
