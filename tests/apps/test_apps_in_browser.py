@@ -169,6 +169,9 @@ def test_app_fits_a_phone(apps_server, phone_page, app):
     page.screenshot(path=str(path), full_page=True)
     assert_fits_screen(page, 390, charts=app not in NO_CARDS)
     assert_labels_whole(page, 390)
+    assert "¶" not in page.inner_text("body")  # no heading anchor link shown (server config)
+    anchors = page.locator("a.anchor-link").evaluate_all("links => links.map(a => a.textContent)")
+    assert set(anchors) <= {""}, anchors
     if app not in NO_CARDS:
         _save_as_report(page, app)
     assert page.errors == []

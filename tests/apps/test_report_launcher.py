@@ -1,12 +1,21 @@
 """The report launcher: a form from the template's typed parameters, a report out."""
 
+import html
 import re
 
 import ipywidgets as w
 import pytest
 from support import NOTEBOOKS, ROOT, assert_fits_screen, find_widget, write_template
 
-from valuelab.apps.report_launcher import REPORTS, build_app, coerce, fields, render, templates
+from valuelab.apps.report_launcher import (
+    QUIET_AFTER,
+    REPORTS,
+    build_app,
+    coerce,
+    fields,
+    render,
+    templates,
+)
 from valuelab.core.errors import InputError
 
 APP = "report_launcher.ipynb"
@@ -43,9 +52,40 @@ def test_render_writes_stakeholder_html_without_code():
 
 
 @pytest.mark.slow
-def test_a_failing_report_is_an_input_error_naming_the_template():
-    with pytest.raises(InputError, match="spotify_year.ipynb"):
-        render(REPORTS / "spotify_year.ipynb", {"year": 1990})
+def test_a_failing_report_is_told_by_field_and_logged_once(monkeypatch, capfd, tmp_path):
+    """End to end, on a report kernel: the template's cell refuses the year; the visitor reads
+    the field and their value; the log has the full message and one traceback, the cell's."""
+    from valuelab.apps import kit, report_launcher
+    from valuelab.apps.kit import served
+
+    monkeypatch.setenv(served.RUNTIME_ENV, str(tmp_path))
+    raised = []
+
+    def recorded(template, params, **limits):
+        try:
+            return render(template, params, **limits)
+        except InputError as err:
+            raised.append(err)
+            raise
+
+    monkeypatch.setattr(report_launcher, "render", recorded)
+    app = build_app(report="spotify_year.ipynb")
+    next(c for c in _walk(app) if getattr(c, "description", "") == "Fiscal year").value = 1990
+    capfd.readouterr()
+    next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report").click()
+    shown = next(c.value for c in _walk(app) if isinstance(c, kit.ErrorPanel))
+    error_id = re.search(r"operator: ([0-9a-f]{8})\.</div>", shown)[1]
+    assert shown == (
+        '<div class="vl-error" role="alert">⚠️ Fiscal year: no figures for “1990”. Check the '
+        "value and try again. If it keeps failing, give this error id to the server&#x27;s "
+        f"operator: {error_id}.</div>"
+    )
+    assert "spotify_year.ipynb" in str(raised[0])  # what the CLI and the log say
+    log = capfd.readouterr().err
+    assert log.count(f"valuelab error {error_id}: report spotify_year.ipynb failed") == 1
+    assert log.count("Traceback (most recent call last)") == 1  # the cell's, from the kernel
+    assert "year 1990: no figures (expected a year from 2016 to 2024)" in log
+    assert "royalties.check_year(" in log  # the template's line that raised
 
 
 @pytest.mark.browser
@@ -59,6 +99,7 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
     assert_fits_screen(page, 1280, charts=False)
+    _a_refused_year_is_told_and_logged_once(page, year, apps_server)
     year.fill("2016")
     year.press("Enter")
     page.get_by_role("button", name="Run report").click()
@@ -73,6 +114,30 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert re.search(r"\b2016\b", report) and "from valuelab" not in report
     assert "Traceback" not in page.inner_text("body")
     assert (NOTEBOOKS / "apps" / APP).exists()
+
+
+def _a_refused_year_is_told_and_logged_once(page, year, server):
+    """The report's cell refuses the year: the field and the value on the page; in the
+    server's log one entry under the error id, with one traceback (the cell's)."""
+    year.fill("2031")
+    year.press("Enter")
+    page.get_by_role("button", name="Run report").click()
+    error = page.locator(".vl-error")
+    error.wait_for(timeout=120_000)
+    said = error.inner_text()
+    error_id = re.search(r"operator: ([0-9a-f]{8})\.$", said)[1]
+    assert said == (
+        "⚠️ Fiscal year: no figures for “2031”. Check the value and try again. If it keeps "
+        f"failing, give this error id to the server's operator: {error_id}."
+    )
+    page.wait_for_timeout(1000)  # the log's lines, written by the kernel, reach the file
+    server._log.flush()
+    log = server.log.read_text(errors="replace")
+    assert log.count(f"valuelab error {error_id}") == 1, server.log_tail(errors=(error_id,))
+    entry = log.split(f"valuelab error {error_id}")[1].split("[ValueLabVoila]")[0]
+    assert entry.count("Traceback (most recent call last)") == 1
+    assert "royalties.check_year(" in entry
+    page.wait_for_timeout(QUIET_AFTER * 1000)  # a click sooner is taken for one queued before
 
 
 #: A raw parameter shown as ``name (type)``, the way the form used to list them.
@@ -183,8 +248,8 @@ def test_the_values_of_the_form_are_checked_in_plain_words():
     with pytest.raises(InputError) as info:
         report_launcher._checked(specs, {"segment": "EU", "top": "ten"})
     assert str(info.value) == (
-        "Segment: choose one of all, SMB, Mid-market, Enterprise; "
-        "Number of accounts: expected a whole number"
+        "Segment: “EU” is not one of all, SMB, Mid-market, Enterprise; "
+        "Number of accounts: “ten” is not a whole number. Check the values and try again."
     )
 
 
@@ -361,3 +426,136 @@ def test_clicks_queued_during_a_report_do_not_make_more_reports(served_sources, 
     time.sleep(0.25)  # a person's next click, once the report is ready
     run.click()
     assert len(ran) == 2
+
+
+def _scorecard_refuses(account):
+    from valuelab.data import load
+    from valuelab.scoring import scorecard_state
+
+    scorecard_state(load("accounts"), account, strict=True)
+
+
+def _year_refused(year):
+    from valuelab.data import load_spotify_annual
+    from valuelab.royalties import check_year
+
+    check_year(load_spotify_annual(), year)
+
+
+def _segment_refused(segment):
+    from valuelab.kpis.events import kpi_source, kpi_table
+
+    kpi_table(kpi_source("", ""), "month", segment)
+
+
+_LONG = "Z" * 60
+#: Template, the form's values, what the template's cell does with them (None: the form's
+#: own check refuses them before any kernel), the exact message and what the data holds.
+BAD_VALUES = [
+    (
+        "customer_scorecard.ipynb",
+        {"Account": "ZZZ9"},
+        lambda v: _scorecard_refuses(v["customer_id"]),
+        "Account: no account “ZZZ9”. Check the value and try again.",
+    ),
+    (
+        "customer_scorecard.ipynb",
+        {"Account": "<script>alert(1)</script>"},
+        lambda v: _scorecard_refuses(v["customer_id"]),
+        "Account: no account “<script>alert(1)</script>”. Check the value and try again.",
+    ),
+    (
+        "customer_scorecard.ipynb",
+        {"Account": _LONG},
+        lambda v: _scorecard_refuses(v["customer_id"]),
+        f"Account: no account “{'Z' * 39}…”. Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": 2031},
+        lambda v: _year_refused(v["year"]),
+        "Fiscal year: no figures for “2031”. Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": "twenty"},  # text in the number field (a forged message)
+        None,
+        "Fiscal year: “twenty” is not a whole number. Check the value and try again.",
+    ),
+    (
+        "portfolio_review.ipynb",
+        {"Segment": "<b>EU</b>", "Number of accounts": "2.5"},
+        None,
+        "Segment: “<b>EU</b>” is not one of all, SMB, Mid-market, Enterprise; Number of "
+        "accounts: “2.5” is not a whole number. Check the values and try again.",
+    ),
+    (
+        "product_kpis.ipynb",
+        {"Segment": "nope"},
+        lambda v: _segment_refused(v["segment"]),
+        "Segment: no events in segment “nope”. Check the value and try again.",
+    ),
+    (
+        "product_kpis.ipynb",
+        {"Reporting period": "fortnight"},
+        None,
+        "Reporting period: “fortnight” is not one of day, week, month, quarter. "
+        "Check the value and try again.",
+    ),
+]
+#: What the shipped data holds and a visitor must never read (ids, years, segments, files).
+FROM_THE_DATA = ("A0002", "436", "2016", "2024", "organic", "referral", ".csv", "datasets")
+
+
+@pytest.mark.parametrize(("report", "typed", "cell", "told"), BAD_VALUES)
+def test_a_refused_value_is_told_by_field_and_value_only(
+    served_sources, monkeypatch, capfd, report, typed, cell, told
+):
+    """The form's own check (types, choices) or the template's cell (an unknown account, a
+    year without figures) refuses a value: the visitor reads the field's label and their own
+    value (escaped), never the data, a file name or an exception class; a refusal from the
+    report also gives the error id of the log's entry, which has the full message."""
+    import traceback
+
+    from traitlets import TraitError
+
+    from valuelab.apps import kit, report_launcher
+    from valuelab.reports import ReportError
+    from valuelab.reports.engine import _refusals_from
+
+    def render(template, params, **limits):  # the engine, with the template's cell in-process
+        assert cell is not None, "the form's check should have refused these values"
+        try:
+            cell(params)
+        except InputError as err:  # as the kernel answers the engine: parameters, plain words
+            failure = ReportError(template.name, "cell", "InputError", str(err))
+            failure.refused = _refusals_from(repr(err.refusals()))
+            failure.traceback = traceback.format_exc()  # the kernel's, in the engine
+            raise InputError(f"{template.name}: the report failed: {err}") from failure
+        raise AssertionError("the cell should have refused these values")
+
+    monkeypatch.setattr(report_launcher, "render", render)
+    app = build_app(report=report)
+    controls = {c.description: c for c in _walk(app) if hasattr(c, "value") and c.description}
+    for label, value in typed.items():
+        try:
+            controls[label].value = value
+        except TraitError:  # what the browser's input cannot send: a forged message
+            controls[label]._trait_values["value"] = value
+    capfd.readouterr()
+    next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report").click()
+    shown = next(c.value for c in _walk(app) if isinstance(c, kit.ErrorPanel))
+    said = re.fullmatch(r'<div class="vl-error" role="alert">⚠️ (.*)</div>', shown)[1]
+    log = capfd.readouterr().err
+    if cell is None:
+        assert said == html.escape(told) and not log  # nothing went wrong on the server
+    else:
+        error_id = re.search(r"operator: ([0-9a-f]{8})\.$", said)[1]
+        assert said == html.escape(
+            f"{told} If it keeps failing, give this error id to the server's operator: {error_id}."
+        )
+        assert log.count(f"valuelab error {error_id}: report {report} failed") == 1
+        assert log.count("Traceback (most recent call last)") == 1
+    assert "<script>" not in shown and "<b>" not in shown  # escaped
+    for data in (*FROM_THE_DATA, "InputError", "Traceback", "customer_id"):
+        assert data not in said, data

@@ -50,6 +50,7 @@ def test_argv_binds_loopback_and_culls_idle_kernels():
     argv = voila_argv(APPS, port=9000)
     assert "--Voila.ip=127.0.0.1" in argv and "--port=9000" in argv and "--no-browser" in argv
     assert "--show_tracebacks=False" in argv and "--strip_sources=True" in argv
+    assert "--VoilaExporter.markdown_renderer_class=valuelab.apps.server.PlainHeadings" in argv
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
     assert "--preheat_kernel=True" in argv and "--pool_size=1" in argv
     assert f"--VoilaKernelManager.fill_delay={FILL_DELAY_SECONDS}" in argv
@@ -59,6 +60,21 @@ def test_argv_binds_loopback_and_culls_idle_kernels():
     pattern = re.compile(deny.split("=", 1)[1])
     assert pattern.match(str(APPS.resolve() / "sub" / "private.ipynb"))
     assert not pattern.match(str(APPS.resolve() / "spotify_at_a_glance.ipynb"))
+
+
+def test_headings_have_no_anchor_link():
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    from valuelab.apps.server import PlainHeadings
+
+    class Files:  # Voila's contents manager, asked only for images
+        def file_exists(self, path):
+            return False
+
+    renderer = PlainHeadings(Files(), escape=False, anchor_link_text="¶")  # as Voila makes it
+    assert MarkdownWithMath(renderer=renderer).render("# Report launcher\ntext").strip() == (
+        "<h1>Report launcher</h1>\n<p>text</p>"
+    )
 
 
 def test_argv_uses_the_valuelab_page_with_its_assets_digests():

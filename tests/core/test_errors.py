@@ -38,3 +38,42 @@ def test_several_problems_are_listed_in_one_message():
 def test_raised_and_caught_as_value_error():
     with pytest.raises(ValueError, match="expected a number"):
         raise InputError("got 'x'", source="pool", expected="a number")
+
+
+def test_a_public_message_has_the_label_the_value_and_plain_words_only():
+    err = InputError(
+        "no account 'ZZZ9' (expected one of 436 ids such as A0002)",
+        parameter="customer_id",
+        value="ZZZ9",
+        plain="no account {value}",
+    )
+    assert err.public_message({"customer_id": "Account"}) == (
+        "Account: no account “ZZZ9”. Check the value and try again."
+    )
+    # the app's own copy of what the visitor typed wins over the value the code saw
+    assert err.public_message({"customer_id": "Account"}, {"customer_id": "zzz9 "}) == (
+        "Account: no account “zzz9”. Check the value and try again."
+    )
+    assert err.public_message() == "customer_id: no account “ZZZ9”. Check the value and try again."
+    assert err.refusals() == [("customer_id", "no account {value}")]  # no value, no message
+
+
+def test_a_public_message_cuts_long_values_and_keeps_braces_and_markup_as_text():
+    many = InputError(
+        problems=[
+            InputError("x", parameter="a", value="{0} {value} <script>"),
+            InputError("y", parameter="b", value="x" * 100, plain="{value} is too long"),
+            InputError("z", parameter="c", plain="a value is required"),
+        ]
+    )
+    assert many.public_message({"a": "A", "b": "B", "c": "C"}) == (
+        "A: “{0} {value} <script>” cannot be used; B: “" + "x" * 39 + "…” is too long; "
+        "C: a value is required. Check the values and try again."
+    )  # escaping is for the HTML it goes into (the app's error panel escapes)
+
+
+def test_no_public_message_without_the_parameter():
+    assert InputError("A0002: bad row", source="accounts.csv").public_message() is None
+    mixed = InputError(problems=[InputError("x", parameter="a"), InputError("secret row 3")])
+    assert mixed.public_message({"a": "A"}) is None
+    assert mixed.refusals() == [("a", None), (None, None)]

@@ -257,3 +257,27 @@ def test_a_kernel_whose_port_was_taken_is_started_again_on_new_ports(tmp_path, m
     assert len(taken) == 1 + engine.START_ATTEMPTS
     for sock in taken:
         sock.close()
+
+
+def test_a_refused_parameter_crosses_from_the_kernel_without_the_message(tmp_path):
+    """A cell's InputError about a parameter: its parameter and plain words (no value, no
+    message, which may quote the data) reach the caller; any other error: nothing."""
+    refuses = write_template(
+        tmp_path / "refuses.ipynb",
+        'customer_id = "A0002"  # the account',
+        "from valuelab.core import InputError\n"
+        "raise InputError(f\"no account '{customer_id}' among A0002, A0003\", "
+        "parameter='customer_id', value=customer_id, plain='no account {value}')",
+    )
+    breaks = write_template(tmp_path / "breaks.ipynb", "n = 1  # n", "raise ValueError('A0002')")
+    with KernelWorker(timeout=60) as worker:
+        with pytest.raises(ReportError) as refused:
+            worker.run(refuses, {"customer_id": "ZZZ9"})
+        with pytest.raises(ReportError) as broken:
+            worker.run(breaks, {})
+    assert [(e.parameter, e.plain, e.problem) for e in refused.value.refused] == [
+        ("customer_id", "no account {value}", "no account {value}")
+    ]  # the message (with the data's ids) stays in evalue, for the log
+    assert "A0003" in refused.value.evalue and "Traceback" in refused.value.traceback
+    assert "raise InputError" in refused.value.traceback  # the cell's own traceback
+    assert broken.value.ename == "ValueError" and broken.value.refused == []

@@ -31,6 +31,29 @@ def test_parameters_are_read_typed_and_checked_before_any_kernel(toy):
         coerce(fields(required), {}, "req.ipynb")
 
 
+def test_each_problem_names_its_parameter_and_value_in_plain_words(toy):
+    """What an app may tell the person who typed the values (the label is the app's)."""
+    choice = write_template(toy.parent / "c.ipynb", 'policy = "a"  # how; one of: a, {b}')
+    specs = fields(toy) + fields(choice)
+    given = {"nn": 1, "n": "2.5", "fail": "maybe", "label": ["x"], "policy": "c"}
+    with pytest.raises(InputError) as info:
+        coerce(specs, given, "toy.ipynb")
+    parts = [(p.parameter, p.value, p.plain) for p in info.value.problems]
+    assert parts == [
+        ("nn", 1, "not a parameter of this report"),
+        ("n", "2.5", "{value} is not a whole number"),
+        ("fail", "maybe", "{value} is not yes or no"),
+        ("label", ["x"], "{value} is not text"),
+        ("policy", "c", "{value} is not one of a, {{b}}"),
+    ]
+    labels = {"n": "Number", "fail": "Fail", "label": "Label", "policy": "How", "nn": "Nn"}
+    assert info.value.public_message(labels) == (
+        "Nn: not a parameter of this report; Number: “2.5” is not a whole number; "
+        "Fail: “maybe” is not yes or no; Label: “['x']” is not text; "
+        "How: “c” is not one of a, {b}. Check the values and try again."
+    )
+
+
 @pytest.fixture
 def typed(tmp_path):
     return write_template(

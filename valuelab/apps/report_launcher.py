@@ -20,7 +20,13 @@ Each field is labelled in a person's words from the parameter's ``# help``
 is the field "Fiscal year" with the help under it), and a parameter whose help
 declares ``one of: a, b, c`` is a dropdown of those choices. What a visitor is
 told is plain words: no file name, exception class or traceback (the error id
-names the server log's entry for the operator).
+names the server log's entry for the operator). A value refused — by the form's
+check (types, choices) or by the template's cell (an unknown account, a year
+without figures: an :class:`~valuelab.core.InputError` naming its parameter)
+— is told by the field's label and the visitor's own value, escaped and cut
+when long, never by the error's text, which may quote the data
+(:meth:`~valuelab.core.InputError.public_message`): "Account: no account
+“ZZZ9”. Check the value and try again."
 """
 
 from __future__ import annotations
@@ -134,15 +140,6 @@ def render(
     return to_html(nb)
 
 
-#: What a visitor is told a field expects, by parameter type.
-_EXPECTED = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "yes or no",
-    "str": "text",
-    "list": "a list such as ['a', 'b']",
-    "dict": "a mapping such as {'a': 1}",
-}
 #: The help under a data field: a visitor picks a source by name, never a file.
 _DATA_HELP = "Pick one of the data sources this server offers."
 #: The help under each field: under its input beside the label, under both on a phone.
@@ -243,39 +240,84 @@ def _form(template: Path, sources: dict[str, str]) -> tuple[list, dict[str, w.Wi
     return specs, {k: c for k, (c, _) in made.items()}, [box for _, box in made.values()]
 
 
-def _checked(specs: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` converted to their types; one plain message naming each field that is not."""
-    out, problems = {}, []
-    for spec in specs:
-        if spec["name"] not in params:
-            continue
-        try:
-            out.update(coerce([spec], {spec["name"]: params[spec["name"]]}, "the form"))
-        except InputError:
-            label = spec.get("label", spec["name"])
-            if spec.get("choices"):
-                listed = ", ".join(str(c) for c in spec["choices"])
-                problems.append(f"{label}: choose one of {listed}")
-            else:
-                problems.append(f"{label}: expected {_EXPECTED.get(spec['type'], 'a value')}")
-    if problems:
-        raise InputError("; ".join(problems))
-    return out
+def _labels(specs: list[dict[str, Any]]) -> dict[str, str]:
+    """Each field's label by parameter name (a mapping parameter has no field)."""
+    return {s["name"]: s.get("label", s["name"]) for s in specs if not is_mapping_parameter(s)}
 
 
-def _failed(error_id: str, err: BaseException) -> str:
-    """What a visitor is told of a report that failed (the log has the error)."""
-    ename = getattr(err.__cause__, "ename", "")
-    if ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
-        what = "The report ran past this server's time or memory limit."
+def _told(err: InputError, specs: list[dict[str, Any]], shown: dict[str, Any]) -> str | None:
+    """``err`` for the visitor: each refused field's label and *their* value, else ``None``.
+
+    ``None`` when a problem names no parameter or one without a field: only a
+    generic message is safe then (the error's own text may quote the data).
+    """
+    labels = _labels(specs)
+    parts = err.problems or [err]
+    if not parts or any(p.parameter not in labels for p in parts):
+        return None
+    return err.public_message(labels, shown)
+
+
+def _checked(
+    specs: list[dict[str, Any]], params: dict[str, Any], shown: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``params`` converted to their types; one plain message naming each field that is not.
+
+    ``shown`` holds the values as the visitor gave them (a data source by its
+    name, not its target); the message quotes those (default: ``params``).
+
+    Raises
+    ------
+    InputError
+        "Number of accounts: “ten” is not a whole number. Check the value and
+        try again." (each refused field's label and the visitor's value).
+    """
+    given = [s for s in specs if s["name"] in params]
+    try:
+        return coerce(given, {s["name"]: params[s["name"]] for s in given}, "the form")
+    except InputError as err:
+        told = _told(err, specs, shown if shown is not None else params)
+        raise InputError(told or "These values cannot be used. Check them and try again.") from None
+
+
+#: What a visitor is told after a report failed, by the kind of failure.
+_KINDS = {
+    "limit": "The report ran past this server's time or memory limit.",
+    "values": "The report could not be made with these values. Check them and run it again.",
+    "busy": "The server could not make the report just now (it may be busy): try again soon.",
+}
+
+
+def _failed(
+    error_id: str,
+    err: BaseException,
+    specs: list[dict[str, Any]] | None = None,
+    shown: dict[str, Any] | None = None,
+) -> str:
+    """What a visitor is told of a report that failed (the log has the error).
+
+    A report that refused a parameter (its cell raised an :class:`InputError`
+    naming it) names the field and the visitor's own value; any other failure
+    is told by its kind only.
+    """
+    cause = err.__cause__
+    ename = getattr(cause, "ename", "")
+    refused = getattr(cause, "refused", [])
+    told = _told(InputError(problems=refused), specs or [], shown or {}) if refused else None
+    if told:
+        what = told
+    elif ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
+        what = _KINDS["limit"]
     elif isinstance(err, InputError) and ename != "KernelStartError":
-        what = "The report could not be made with these values. Check them and run it again."
+        what = _KINDS["values"]
     else:
-        what = "The server could not make the report just now (it may be busy): try again soon."
+        what = _KINDS["busy"]
     return f"{what} If it keeps failing, give this error id to the server's operator: {error_id}."
 
 
-def _make(template: Path, params: dict[str, Any]) -> str:
+def _make(
+    template: Path, params: dict[str, Any], specs: list[dict[str, Any]], shown: dict[str, Any]
+) -> str:
     """Render one report for a visitor: one at a time; a failure logged, shown only by id."""
     started = False
     try:
@@ -285,7 +327,7 @@ def _make(template: Path, params: dict[str, Any]) -> str:
                 return render(template, params, **served.report_limits())
             except Exception as err:  # its text may quote the data: the log has it
                 error_id = served.log_error(f"report {template.name} failed", err)
-                raise InputError(_failed(error_id, err)) from None
+                raise InputError(_failed(error_id, err, specs, shown)) from None
     except InputError:
         if started:
             raise
@@ -333,8 +375,8 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
         with errors.guard():
             shown = {k: wid.value for k, wid in state["widgets"].items()}
             template = Path(folder) / picker.value
-            params = _checked(state["specs"], _chosen(state["specs"], shown, sources))
-            body = _make(template, params)
+            params = _checked(state["specs"], _chosen(state["specs"], shown, sources), shown)
+            body = _make(template, params, state["specs"], shown)
             download.value = _download_html(picker.value, shown, body)
         if time.monotonic() - started >= 1.0:  # a real render, long enough for clicks to queue
             state["quiet_until"] = time.monotonic() + QUIET_AFTER

@@ -76,6 +76,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Int, Unicode, default
 from voila.app import Voila
+from voila.exporter import VoilaMarkdownRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -104,6 +105,7 @@ __all__ = [
     "FILL_DELAY_SECONDS",
     "POOL_SIZE",
     "TOKEN_ENV",
+    "PlainHeadings",
     "ValueLabVoila",
     "app_weights",
     "apps",
@@ -136,6 +138,22 @@ CELL_ERROR_MESSAGE = "This part of the app could not be shown."
 TOKEN_ENV = "VALUELAB_SERVE_TOKEN"
 #: Files (relative to the apps folder) the server may send: images only.
 FILE_ALLOWLIST = [r"^[\w\-/]+\.(png|jpg|jpeg|gif|svg)$"]
+
+
+class PlainHeadings(VoilaMarkdownRenderer):
+    """Voila's markdown renderer without the "¶" anchor link after each heading.
+
+    nbconvert's setting for this, ``HTMLExporter.exclude_anchor_links``
+    (jupyter/nbconvert pull request #1106, 2019), is dropped by Voila 0.5's
+    own ``markdown2html``, which passes the renderer only ``anchor_link_text``
+    (and an empty text leaves an empty ``<a/>`` that swallows the page); the
+    renderer class is Voila's setting (``VoilaExporter.markdown_renderer_class``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["exclude_anchor_links"] = True
+        super().__init__(*args, **kwargs)
+
 
 #: The course's apps: the checkout's ``notebooks/apps``, else the installed copy.
 DEFAULT_APPS = shipped("apps")
@@ -547,6 +565,7 @@ def voila_argv(
         "--show_tracebacks=False",
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_MESSAGE}",
         "--strip_sources=True",
+        "--VoilaExporter.markdown_renderer_class=valuelab.apps.server.PlainHeadings",  # no "¶"
         "--theme=light",
         "--template=valuelab",
         "--VoilaConfiguration.allow_template_override=NO",

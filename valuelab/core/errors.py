@@ -12,16 +12,35 @@ Examples
 ... )
 >>> print(err)
 log.csv: column 'streams', rows 3, 7: streams (expected a whole number >= 0)
+
+An error about a value someone typed also names the parameter it came in and
+says what is wrong in plain words *without the data* (``plain``, where
+``{value}`` stands for their value), so an app can tell a visitor which field
+and which of their values was refused, and nothing else
+(:meth:`InputError.public_message`):
+
+>>> err = InputError(
+...     "no account 'ZZZ9'; did you mean 'A0019'?",
+...     parameter="customer_id",
+...     value="ZZZ9",
+...     plain="no account {value}",
+... )
+>>> err.public_message({"customer_id": "Account"})
+'Account: no account “ZZZ9”. Check the value and try again.'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["InputError", "ValueLabError", "format_rows"]
+__all__ = ["InputError", "ValueLabError", "format_rows", "public_value"]
 
 #: How many offending rows a message lists before it says "and N more".
 MAX_ROWS_SHOWN = 5
+#: How many characters of a person's value a public message quotes before it cuts it with "…".
+MAX_VALUE_SHOWN = 40
+#: ``value`` not given (``None`` is a value a person can give).
+_UNSET = object()
 
 
 class ValueLabError(Exception):
@@ -59,6 +78,15 @@ class InputError(ValueLabError, ValueError):
         What a valid value looks like.
     problems : sequence of InputError, optional
         Several problems reported at once; the message lists them all.
+    parameter : str, optional
+        The parameter (argument, report parameter, form field) the value came in.
+    value : object, optional
+        The value given for ``parameter``, as the person gave it.
+    plain : str, optional
+        What is wrong with that value in a person's words, built from the
+        code's own words only (never from the data: no ids, rows or file
+        names); ``{value}`` marks where the value is quoted, e.g.
+        ``"no account {value}"``. See :meth:`public_message`.
     """
 
     def __init__(
@@ -70,7 +98,11 @@ class InputError(ValueLabError, ValueError):
         rows: Sequence[object] | None = None,
         expected: str | None = None,
         problems: Sequence[InputError] | None = None,
+        parameter: str | None = None,
+        value: object = _UNSET,
+        plain: str | None = None,
     ) -> None:
+        self.parameter, self.value, self.plain = parameter, value, plain
         self.problem = problem
         self.source = source
         self.column = column
@@ -105,3 +137,71 @@ class InputError(ValueLabError, ValueError):
         src = where[0] + ": " if self.source and self.source != outer_source else ""
         rest = where[1:] if src else where
         return src + (", ".join(rest) + ": " if rest else "") + text
+
+    def public_message(
+        self,
+        labels: Mapping[str, str] | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> str | None:
+        """The error for a visitor: each field's label, their value and ``plain``, nothing else.
+
+        Parameters
+        ----------
+        labels : mapping, optional
+            Parameter name -> the label the visitor knows the field by (default: the name).
+        values : mapping, optional
+            Parameter name -> the value the visitor gave, quoted instead of
+            :attr:`value` (an app passes its own copy of what was typed).
+
+        Returns
+        -------
+        str or None
+            ``"Account: no account “ZZZ9”. Check the value and try again."``
+            (several problems joined by "; "); values are cut to
+            :data:`MAX_VALUE_SHOWN` characters (:func:`public_value`), not
+            escaped (escape the text where it goes into HTML). ``None`` when
+            a problem names no parameter: only a generic message is safe then.
+        """
+        parts = self.problems or [self]
+        if any(p.parameter is None for p in parts):
+            return None
+        labels, values = labels or {}, values or {}
+        said = [p._public(labels.get(p.parameter, p.parameter), values) for p in parts]
+        value_s = "value" if len(said) == 1 else "values"
+        return f"{'; '.join(said)}. Check the {value_s} and try again."
+
+    def refusals(self) -> list[tuple[str | None, str | None]]:
+        """``(parameter, plain)`` of each problem: what may cross to a visitor, and no value.
+
+        A report's kernel answers this after a cell failed, so the app that
+        asked for the report can say which field was refused (with the value
+        it sent itself) without the message, which may quote the data.
+
+        Examples
+        --------
+        >>> err = InputError("no account 'Z'", parameter="customer_id", plain="no account {value}")
+        >>> err.refusals()
+        [('customer_id', 'no account {value}')]
+        """
+        return [(p.parameter, p.plain) for p in (self.problems or [self])]
+
+    def _public(self, label: str, values: Mapping[str, object]) -> str:
+        value = values.get(self.parameter, self.value) if self.parameter else self.value
+        plain = self.plain or ("{value} cannot be used" if value is not _UNSET else "not usable")
+        quoted = public_value(value) if value is not _UNSET else "the value"
+        return f"{label}: {plain.format(value=quoted)}"
+
+
+def public_value(value: object, limit: int = MAX_VALUE_SHOWN) -> str:
+    """A person's value quoted for a message: one line, cut at ``limit`` characters.
+
+    Examples
+    --------
+    >>> public_value("ZZZ9")
+    '“ZZZ9”'
+    >>> public_value("x" * 50, limit=5)
+    '“xxxx…”'
+    """
+    text = " ".join(str(value).split())
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"“{text}”"

@@ -76,11 +76,85 @@ class _NotStarted(Exception):
 
 
 class ReportError(ValueLabError):
-    """A cell of a report failed; carries the cell's source and the error."""
+    """A cell of a report failed; carries the cell's source and the error.
+
+    ``refused`` holds, when the cell raised an :class:`InputError` about
+    parameters, one :class:`InputError` per parameter with only its
+    ``parameter`` and ``plain`` words (:meth:`InputError.refusals`, asked of
+    the kernel before it is stopped): what an app may tell the visitor who
+    gave the value, never the message, which may quote the data.
+    ``traceback`` is the failed cell's traceback as the kernel wrote it
+    (plain text; empty when no cell raised), for logs.
+    """
 
     def __init__(self, template: str, cell: str, ename: str, evalue: str) -> None:
         self.template, self.cell, self.ename, self.evalue = template, cell, ename, evalue
+        self.refused: list[InputError] = []
+        self.traceback = ""
         super().__init__(f"{template}: {ename}: {evalue}")
+
+
+#: Asked of a report's kernel after a cell failed: the refusals of its InputError (else []).
+_REFUSALS = "getattr(getattr(__import__('sys'), 'last_value', None), 'refusals', list)()"
+#: Seconds the kernel has to answer :data:`_REFUSALS`.
+_REFUSALS_TIMEOUT = 10.0
+
+
+def _refused(client: Any) -> list[InputError]:
+    """The parameters the failed cell's :class:`InputError` refused, asked of its kernel.
+
+    An empty list when the error was another one or the kernel does not answer.
+    """
+    import time
+
+    from jupyter_core.utils import ensure_async, run_sync
+
+    async def ask() -> dict[str, Any]:
+        kc = client.kc
+        msg_id = kc.execute("", silent=True, store_history=False, user_expressions={"r": _REFUSALS})
+        deadline = time.monotonic() + _REFUSALS_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(kc.shell_channel.get_msg(timeout=1))
+            except queue.Empty:
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg["content"]
+        return {}
+
+    try:
+        answer = run_sync(ask)()["user_expressions"]["r"]["data"]["text/plain"]
+    except Exception:  # no answer: only a generic message then
+        return []
+    return _refusals_from(answer)
+
+
+def _refusals_from(text: str) -> list[InputError]:
+    """The kernel's answer (``repr`` of :meth:`InputError.refusals`) as errors, or ``[]``.
+
+    ``[]`` unless it is a literal list of ``(parameter, plain)`` text pairs
+    (``plain`` may be ``None``): a problem without a parameter leaves nothing a
+    visitor may be told.
+
+    Examples
+    --------
+    >>> [(e.parameter, e.plain) for e in _refusals_from("[('year', 'no figures for {value}')]")]
+    [('year', 'no figures for {value}')]
+    >>> _refusals_from("[(None, 'x')]"), _refusals_from("__import__('os')")
+    ([], [])
+    """
+    import ast
+
+    try:
+        found = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return []
+    pairs = found if isinstance(found, list) else [None]
+    if not all(isinstance(r, tuple) and len(r) == 2 for r in pairs):
+        return []
+    if not all(isinstance(n, str) and isinstance(p, str | None) for n, p in pairs):
+        return []
+    return [InputError(plain or "", parameter=name, plain=plain) for name, plain in pairs]
 
 
 def _output_size(msg: Mapping[str, Any]) -> int:
@@ -251,7 +325,9 @@ class KernelWorker:
         if isinstance(err, DeadKernelError):
             raise self._dead(template, nb, client, err) from None
         if isinstance(err, CellExecutionError):
-            raise self._failure(template, nb, err) from None
+            failure = self._failure(template, nb, err)
+            failure.refused = _refused(client)
+            raise failure from None
         raise err
 
     def _dead(self, template: Path, nb: Any, client: Any, err: Exception) -> ReportError:
@@ -274,7 +350,9 @@ class KernelWorker:
                     ename, evalue = out["ename"], out["evalue"]
                     if "MemoryError" in ename and self.max_memory_mb:
                         evalue = f"{evalue} (the kernel's memory limit is {self.max_memory_mb} MB)"
-                    return ReportError(template.name, cell.source, ename, evalue.strip())
+                    failure = ReportError(template.name, cell.source, ename, evalue.strip())
+                    failure.traceback = _ANSI.sub("", "\n".join(out.get("traceback", [])))
+                    return failure
         name = type(err).__name__
         first = _ANSI.sub("", str(err)).strip().splitlines()
         return ReportError(template.name, "", name, first[-1] if first else name)

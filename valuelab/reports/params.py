@@ -455,15 +455,33 @@ def _convert(kind: str, items: Any, value: Any) -> Any:
     raise _Bad("")
 
 
-def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
+#: A value of each type refused, in a person's words (``{value}``: their value).
+_PLAIN = {
+    "int": "{value} is not a whole number",
+    "float": "{value} is not a number",
+    "bool": "{value} is not yes or no",
+    "str": "{value} is not text",
+    "list": "{value} is not a list such as ['a', 'b']",
+    "dict": "{value} is not a mapping such as {{'a': 1}}",
+}
+
+
+def _refused(spec: Mapping[str, Any], value: Any, problem: str, plain: str) -> InputError:
+    """One parameter's problem: the message's words, and the parameter, value and plain words."""
+    return InputError(problem, parameter=spec["name"], value=value, plain=plain)
+
+
+def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, InputError | None]:
     """The converted value, or the problem with it."""
     name, kind = spec["name"], spec["type"]
     if value is None:
         if spec.get("required"):
-            return None, f"missing required parameter '{name}' (null given)"
+            problem = f"missing required parameter '{name}' (null given)"
+            return None, _refused(spec, value, problem, "a value is required")
         if spec.get("default") is None:
             return None, None
-        return None, f"{name}=None is not a valid {kind} (null only where the default is None)"
+        problem = f"{name}=None is not a valid {kind} (null only where the default is None)"
+        return None, _refused(spec, value, problem, "a value is required")
     try:
         converted = _convert(kind, spec.get("items"), value)
     except _Bad as err:
@@ -474,9 +492,31 @@ def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
         choices = spec.get("choices")
         if choices and converted not in choices:
             listed = ", ".join(str(c) for c in choices)
-            return None, f"{name}={_short(repr(value))} is not one of: {listed}"
+            problem = f"{name}={_short(repr(value))} is not one of: {listed}"
+            braced = listed.replace("{", "{{").replace("}", "}}")  # the template's words
+            return None, _refused(spec, value, problem, "{value} is not one of " + braced)
         return converted, None
-    return None, f"{name}={_short(repr(value))} is not a valid {kind}{reason}"
+    problem = f"{name}={_short(repr(value))} is not a valid {kind}{reason}"
+    return None, _refused(spec, value, problem, _PLAIN[kind])
+
+
+def _given(
+    known: Mapping[str, Mapping[str, Any]], name: Any, value: Any
+) -> tuple[Any, InputError | None]:
+    """One given parameter converted, or its problem (unknown name, password, type, choice)."""
+    if name not in known:
+        close = difflib.get_close_matches(str(name), list(known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return None, InputError(
+            f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})",
+            parameter=str(name),
+            value=value,
+            plain="not a parameter of this report",
+        )
+    if has_password(value):  # the value is never quoted, not even to its giver
+        text = _REFUSED.format(name=_short(str(name)))
+        return None, InputError(text, parameter=name, plain="a URL with a password")
+    return _check(known[name], value)
 
 
 def coerce(
@@ -504,34 +544,32 @@ def coerce(
         Unknown names (with the valid ones and a did-you-mean), values that do
         not convert to the declared type, required parameters not given, and a
         URL with a password (never echoed: credentials do not belong in
-        parameters, which reports, manifests and logs keep).
+        parameters, which reports, manifests and logs keep). Its ``problems``
+        are one :class:`InputError` per parameter, with the ``parameter``, the
+        ``value`` given and ``plain`` words for
+        :meth:`~valuelab.core.InputError.public_message`.
     """
     known = {s["name"]: s for s in specs}
     out: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[InputError] = []
     for name, value in values.items():
-        if name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(
-                f"unknown parameter '{_short(str(name))}'{hint} (valid: {', '.join(known)})"
-            )
-            continue
-        if has_password(value):
-            problems.append(_REFUSED.format(name=_short(str(name))))
-            continue
-        converted, problem = _check(known[name], value)
+        converted, problem = _given(known, name, value)
         if problem:
             problems.append(problem)
         else:
             out[name] = converted
     for spec in specs:
         if spec.get("required") and spec["name"] not in values:
-            problems.append(f"missing required parameter '{spec['name']}'")
+            text = f"missing required parameter '{spec['name']}'"
+            problems.append(InputError(text, parameter=spec["name"], plain="a value is required"))
     if problems:
-        raise InputError(
-            "; ".join(problems), source=source, expected="the template's parameters and types"
+        err = InputError(
+            "; ".join(p.problem for p in problems),
+            source=source,
+            expected="the template's parameters and types",
         )
+        err.problems = problems  # each with its parameter, value and plain words
+        raise err
     if fill:
         out = {s["name"]: out.get(s["name"], s["default"]) for s in specs}
     return out

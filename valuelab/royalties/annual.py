@@ -119,7 +119,14 @@ def check_year(df: pd.DataFrame, year: int, parameter: str = "year") -> int:
     valid = [y for y in years if y - 1 in years]
     if year not in valid:
         expected = f"a year from {valid[0]} to {valid[-1]}" if valid else "two years of figures"
-        raise InputError(f"{parameter} {year}: no figures", column=parameter, expected=expected)
+        raise InputError(
+            f"{parameter} {year}: no figures",
+            column=parameter,
+            expected=expected,
+            parameter=parameter,
+            value=year,
+            plain="no figures for {value}",  # a visitor's words: the years are the table's
+        )
     return int(year)
 
 

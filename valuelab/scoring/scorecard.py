@@ -38,7 +38,8 @@ def scorecard_state(
         The account table (:data:`~valuelab.scoring.scores.ACCOUNT_COLUMNS`).
     account_id : str, optional
         The account to show; unknown ids fall back to the first account, or
-        with ``strict=True`` (reports) raise :class:`InputError` naming it.
+        with ``strict=True`` (reports) raise :class:`InputError` naming it
+        (its ``parameter`` is the reports' ``customer_id``).
     weights : mapping, optional
         Weights of the parts of ``value_realized`` (see
         :func:`~valuelab.scoring.scores.score_accounts`).
@@ -70,6 +71,9 @@ def scorecard_state(
                 f"no account '{account_id}'{hint}",
                 source="customer_id",
                 expected=f"one of {len(ids)} ids such as {ids.iloc[0]}",
+                parameter="customer_id",  # the reports' name for it
+                value=account_id,
+                plain="no account {value}",  # a visitor's words: nothing from the table
             )
         account_id = str(ids.iloc[0])
     row = scored[ids == account_id].iloc[0]

@@ -22,18 +22,75 @@ def test_sources_and_limits_come_from_the_server(monkeypatch):
     assert served.report_limits() == {"max_memory_mb": 1500}
 
 
-def test_an_error_goes_to_the_servers_log_under_an_id(monkeypatch):
-    log = io.StringIO()
-    monkeypatch.setattr(sys, "__stderr__", log)
+def test_an_error_goes_to_the_servers_log_under_an_id(capfd):
     try:
         raise KeyError("A0011 not in /srv/accounts.csv")
     except KeyError as err:
         error_id = served.log_error("report x failed", err)
     assert len(error_id) == 8 and int(error_id, 16) >= 0
-    text = log.getvalue()
+    text = capfd.readouterr().err
     assert text.startswith(f"valuelab error {error_id}: report x failed\n")
     assert "Traceback" in text and "KeyError: 'A0011 not in /srv/accounts.csv'" in text
     assert served.log_error("plain") != error_id
+
+
+class _KernelStderr(io.StringIO):
+    """ipykernel's ``sys.stderr``: what is written to it goes to the page's connection;
+    ``fileno()`` is the kernel's original standard error (the server's log)."""
+
+    def __init__(self, fd):
+        super().__init__()
+        self.fd = fd
+
+    def fileno(self):
+        return self.fd
+
+
+def _raised(make):
+    try:
+        make()
+    except Exception as err:
+        return err
+
+
+def test_a_failure_is_logged_once_with_one_traceback(monkeypatch):
+    """Not through the kernel's stream (``serve`` logs what reaches the page's connection
+    again), and one traceback for a chain (the first error's), the cell's for a report."""
+    import os
+
+    from valuelab.reports import ReportError
+
+    read, write = os.pipe()
+    stream = _KernelStderr(write)
+    monkeypatch.setattr(sys, "stderr", stream)
+
+    def chained():
+        try:
+            raise KeyError("A0011")
+        except KeyError as err:
+            raise InputError("the report failed") from err
+
+    first = served.log_error("app failed", _raised(chained))
+    report = ReportError("t.ipynb", "x = f()", "InputError", "no account 'A0011'")
+    report.traceback = "InputError    Traceback (most recent call last)\nCell In[2], line 1"
+
+    def failed_report():
+        raise InputError("t.ipynb: the report failed") from report
+
+    second = served.log_error("report t.ipynb failed", _raised(failed_report))
+    os.close(write)
+    with os.fdopen(read, encoding="utf-8") as log:
+        text = log.read()
+    assert stream.getvalue() == ""  # nothing sent towards the page
+    entries = text.split("valuelab error ")[1:]
+    assert [e.split(":")[0] for e in entries] == [first, second]
+    assert [e.count("Traceback (most recent call last)") for e in entries] == [1, 1]
+    assert "KeyError: 'A0011'" in entries[0] and "the report failed" not in entries[0]
+    assert entries[1] == (
+        f"{second}: report t.ipynb failed\n"
+        "ReportError: t.ipynb: InputError: no account 'A0011'\nthe cell's traceback:\n"
+        "InputError    Traceback (most recent call last)\nCell In[2], line 1\n"
+    )
 
 
 def test_one_report_at_a_time_per_visitor(monkeypatch, tmp_path):

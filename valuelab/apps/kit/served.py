@@ -15,7 +15,7 @@ and passes each page request's visitor as :data:`CLIENT_ENV` (a digest of the
 visitor's signed cookie, never the cookie itself), so that a visitor's second
 report waits for the first even from another tab.
 
-Errors stay in the server log: :func:`log_error` writes the traceback to the
+Errors stay in the server log: :func:`log_error` writes one traceback to the
 kernel's original standard error (the server's log) under a short error id,
 which is all a visitor is shown.
 """
@@ -81,19 +81,58 @@ def report_limits() -> dict[str, int]:
 
 
 def log_error(what: str, exc: BaseException | None = None) -> str:
-    """Write ``what`` (and ``exc``'s traceback) to the server's log; return its error id.
+    """Write ``what`` (and one traceback of ``exc``) to the server's log; return its error id.
 
     The id (8 hex digits) is what a visitor sees; the operator finds the
-    details in the log under ``valuelab error <id>``.
+    details in the log under ``valuelab error <id>``. One failure is one
+    traceback: the first error of ``exc``'s chain (its ``__cause__``, whose
+    own traceback is the failure's; the errors raised from it only carry it
+    to the visitor), and for a report's failed cell the kernel's traceback of
+    that cell (``traceback`` of a :class:`~valuelab.reports.ReportError`),
+    not the frames that waited for it.
     """
     error_id = secrets.token_hex(4)
     lines = [f"valuelab error {error_id}: {what}"]
     if exc is not None:
-        lines += traceback.format_exception(type(exc), exc, exc.__traceback__)
-    stream = sys.__stderr__ or sys.stderr
-    stream.write("\n".join(line.rstrip("\n") for line in lines) + "\n")
-    stream.flush()
+        lines += _one_traceback(exc)
+    _write_log("\n".join(line.rstrip("\n") for line in lines) + "\n")
     return error_id
+
+
+def _write_log(text: str) -> None:
+    """``text`` to the server's log, once.
+
+    In a kernel, ipykernel reads whatever is written to the process's standard
+    error (file descriptor 2) and sends it both to the original descriptor
+    (the server's log) and to the page's connection, which ``valuelab serve``
+    logs again ("wrote to stderr (not sent)"). ``sys.stderr.fileno()`` of
+    ipykernel's stream is that original descriptor, written here directly;
+    elsewhere it is the process's standard error.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        fd = None
+    if fd is None:
+        stream = sys.__stderr__ or sys.stderr
+        stream.write(text)
+        stream.flush()
+        return
+    data = text.encode("utf-8", "replace")
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _one_traceback(exc: BaseException) -> list[str]:
+    """The lines of the one traceback a failure is logged with (see :func:`log_error`)."""
+    first, seen = exc, {id(exc)}
+    while first.__cause__ is not None and id(first.__cause__) not in seen:
+        first = first.__cause__
+        seen.add(id(first))
+    cell = getattr(first, "traceback", "")
+    if isinstance(cell, str) and cell.strip():  # a report's cell: the kernel's traceback
+        return [f"{type(first).__name__}: {first}", "the cell's traceback:", cell]
+    return traceback.format_exception(type(first), first, first.__traceback__, chain=False)
 
 
 @contextlib.contextmanager

@@ -300,6 +300,9 @@ def _narrow(events: _Events, segment: str) -> _Events:
             source=str(events.facts.get("source", "events")),
             column="segment",
             expected="one of " + ", ".join(known[:20]),
+            parameter="segment",
+            value=segment,
+            plain="no events in segment {value}",  # a visitor's words: the segments are the data's
         )
     t = events.table
     return _Events(t.filter(t.segment == segment), events.facts | {"segment": segment})
