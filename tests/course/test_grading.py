@@ -4,7 +4,9 @@ The cohort holds the six kinds of submission of issue 24 (a right one; a partial
 wrong answer and a cell that raises; an empty one; one whose cells run over the time limit and
 kill the kernel; an unreadable file; a learner with two notebooks, one answered with the wrong
 type) and the hostile ones (a cheater, a snoop, a notebook that sets its own variant); then a
-re-grade after one learner resubmits grades only that notebook.
+re-grade after one learner resubmits grades only that notebook. Each graded notebook costs a
+fresh sandboxed Python and kernel (seconds), so one notebook serves where a kind allows: the
+two-notebook learner's second notebook is the empty one.
 """
 
 import csv
@@ -19,6 +21,7 @@ from support import EXERCISES, IN_CI, run_valuelab
 
 from valuelab.core import InputError
 from valuelab.course import build_students, grading, learner_variant, sandbox
+from valuelab.course.feedback import unreadable_note
 from valuelab.course.roster import build_cohort
 
 STUDENT = EXERCISES / "03_kpis" / "student" / "exercise.ipynb"
@@ -178,7 +181,6 @@ def test_copies_are_graded_on_their_own_questions_and_the_learner_id_they_record
 def _cohort(subs, tmp_path):
     """Honest and hostile submissions of the kpis exercise; returns the paths they attack."""
     shutil.copy(SOLUTION, subs / "perfect.ipynb")
-    shutil.copy(STUDENT, subs / "empty.ipynb")
     (subs / "partial.ipynb").write_text(  # Q1 right, Q2's cell raises, Q7 wrong
         _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "99"})
     )
@@ -199,10 +201,12 @@ def _cohort(subs, tmp_path):
         f"for target in ({str(victim)!r}, {str(outside)!r}, '/opt/valuelab/valuelab/x.py'):\n"
         "    try:\n        open(target, 'w').write('{}')\n    except OSError:\n        pass"
     )
-    (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6"}, snoop))
-    (subs / "twice").mkdir()
+    (subs / "snoop.ipynb").write_text(_fill({"vital_features": "6.0"}, snoop))  # a whole float
+    (subs / "twice").mkdir()  # one notebook answered with the wrong type, one empty (untouched)
     (subs / "twice" / "03_kpis.ipynb").write_text(_fill({"vital_features": "'6'"}))
-    shutil.copy(EXERCISES / "00_start" / "solution.ipynb", subs / "twice" / "00_start.ipynb")
+    shutil.copy(
+        EXERCISES / "00_start" / "student" / "exercise.ipynb", subs / "twice" / "00_start.ipynb"
+    )
     own = SOLUTION.read_text().replace("set_variant(variant)", "set_variant(0)")
     (subs / "own_variant.ipynb").write_text(own)
     loop = "while True:\n    pass"
@@ -236,19 +240,20 @@ def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch, capfd):
     points = {k[0] if k[0] != "twice" else k: float(r["points"]) for k, r in rows.items()}
     assert points == {
         "perfect": 9.0,
-        "empty": 0.0,
         "partial": 1.0,  # Q1 right; Q2's cell raises, Q7 wrong: the others still count
         "broken": 0.0,
         ("twice", "03_kpis.ipynb"): 0.0,  # the text '6' is not a count
-        ("twice", "00_start.ipynb"): 4.0,
+        ("twice", "00_start.ipynb"): 0.0,  # empty: graded on the warm-up's own 4 questions
         "cheater": 0.0,  # replacing the checks inside its kernel changes nothing outside
-        "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer counts
+        "snoop": 1.0,  # saw nothing, wrote nothing; its one right answer (6.0) counts
         "own_variant": 6.0,  # Q1-Q3 follow the learner id's variant, not the notebook's
         "looper": 2.0,  # the loop and the kill are left out; Q1 and Q7 still count
         "old_copy": 7.0,  # handed out before Q8-Q9: graded on its 7 questions
         "Bo Li": 2.0,  # in Bo_Li/, graded with Bo Li's numbers: Q1 (typed in) and Q7
     }, {k: r["error"] for k, r in rows.items()}
     by = {k[0]: r for k, r in rows.items()}
+    empty = rows[("twice", "00_start.ipynb")]
+    assert (empty["topic"], empty["max_points"], empty["status"]) == ("start", "4.0", "graded")
     assert by["broken"]["status"] == "unreadable" and by["snoop"]["error"] == ""
     assert by["looper"]["error"] == (
         f"cell 5 ran over the {CELL_TIMEOUT} s limit; cell 7 stopped the kernel"
@@ -296,13 +301,16 @@ def _assert_regrade_grades_only_what_changed(subs, out, monkeypatch):
     monkeypatch.setattr(
         grading, "_grade_one", lambda item, *a: graded.append(item) or real(item, *a)
     )
-    (subs / "partial.ipynb").write_text(
-        _fill({"nps_score": "kpis.nps(answers())", "ltv_eur": "1 / 0", "vital_features": "6.0"})
-    )
+    # the broken notebook handed in again, readable now but not an exercise: its new row
+    # needs no sandbox run (each costs a fresh Python and kernel), the others are kept
+    (subs / "broken.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     table = grading.grade(subs, out, timeout=CELL_TIMEOUT)
-    assert [s.learner for s in graded] == ["partial"]
+    assert [s.learner for s in graded] == ["broken"]
     rows = {(r["learner"], r["notebook"]): r for r in csv.DictReader(table.open())}
-    assert len(rows) == 12 and rows[("partial", "partial.ipynb")]["points"] == "2.0"
+    assert len(rows) == 11 and rows[("broken", "broken.ipynb")]["error"] == (
+        unreadable_note("broken.ipynb", "not_exercise")
+    )
+    assert rows[("partial", "partial.ipynb")]["points"] == "1.0"
     assert rows[("looper", "looper.ipynb")]["points"] == "2.0"
 
 
