@@ -57,8 +57,11 @@ def test_royalty_calculator_app(voila, page):
         arg=shown("monthly", deal=deal),
         timeout=30_000,
     )
-    assert page.locator("[data-kpi=needed] .vl-kpi-value").inner_text() == shown(
-        "needed", deal=deal
+    # the cards are separate widgets, updated one message at a time: wait for the second too
+    page.wait_for_function(
+        "t => document.querySelector('[data-kpi=needed] .vl-kpi-value').innerText === t",
+        arg=shown("needed", deal=deal),
+        timeout=30_000,
     )
     rate = page.locator(".widget-text:has-text('Rate per stream') input")
     rate.fill("-1")
