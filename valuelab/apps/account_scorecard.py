@@ -141,10 +141,8 @@ def _save_button(state: Any, controls: list[w.Widget]) -> kit.SaveReport:
 def build_app(account: str = "", policy: str = "neutral", weights: str = "") -> w.Widget:
     """The scorecard: account picker, CSV upload, weight sliders, cards, bars and quadrant.
 
-    ``account``, ``policy`` and ``weights`` (the changed weights,
-    ``"rbo:0.5,value_perceived:0.2"``) set the starting state, e.g. from the
-    page URL; unknown values fall back to the first account, ``neutral`` and
-    :data:`DEFAULT_WEIGHTS`.
+    ``account``, ``policy`` and ``weights`` (changed weights, ``"rbo:0.5"``) set the
+    starting state, e.g. from the page URL; unknown values fall back to defaults.
     """
     data = {"accounts": load("accounts"), "source": "the shipped sample (synthetic)"}
     picker, upload, source = _account_controls()
@@ -181,11 +179,8 @@ def build_app(account: str = "", policy: str = "neutral", weights: str = "") -> 
             refresh()
 
     def state() -> tuple:
-        params = {
-            "account": picker.value,
-            "policy": policy_box.value,
-            "weights": kit.format_drivers(sliders.values, DEFAULT_WEIGHTS),
-        }
+        weighed = kit.format_drivers(sliders.values, DEFAULT_WEIGHTS)
+        params = {"account": picker.value, "policy": policy_box.value, "weights": weighed}
         return params, view["cards"], [view["bars"].figure, view["quadrant"].figure]
 
     save = _save_button(state, [picker, policy_box, sliders])
