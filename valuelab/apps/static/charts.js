@@ -95,16 +95,20 @@
     return 13 * (lines - 1);
   }
   // A note at the right of a line (a threshold's "green >= 70") hangs beyond the plot:
-  // the narrow right margin keeps room for the longest (10 px type, about 5.5 px a letter).
-  function notesRight(notes) {
-    return notes.reduce(function (room, note) {
+  // it is wrapped short (a word a line) and the narrow right margin keeps room for its
+  // longest line (10 px type, about 5.5 px a letter).
+  function notesRight(layout) {
+    var room = 0;
+    layout.annotations = (layout.annotations || []).map(function (note) {
       var domain = /domain$/.test(note.xref || "") || note.xref === "paper";
-      if (!domain || note.x < 1 || (note.xanchor || "left") !== "left") return room;
-      var longest = Math.max.apply(null, String(note.text).split("<br>").map(function (l) {
-        return l.replace(/<[^>]*>/g, "").length;
-      }));
-      return Math.max(room, Math.ceil(5.5 * longest) + 8);
-    }, 0);
+      if (!domain || note.x < 1 || (note.xanchor || "left") !== "left" || !note.text) return note;
+      var lines = wrap(String(note.text).replace(/<br>/g, " "), 6);
+      lines.forEach(function (line) {
+        room = Math.max(room, Math.ceil(5.5 * line.replace(/<[^>]*>/g, "").length) + 8);
+      });
+      return Object.assign({}, note, {text: lines.join("<br>")});
+    });
+    return room;
   }
   function fit(fig, width) {
     var layout = Object.assign({autosize: true}, fig.layout);
@@ -131,7 +135,7 @@
       y: 0, yanchor: "bottom", yref: "container",
     });
     margin.l = Math.min(margin.l, 56);
-    margin.r = Math.max(Math.min(margin.r, 16), notesRight(layout.annotations || []));
+    margin.r = Math.min(margin.r, 16);
     margin.t = 24 + 20 * lines.length;
     margin.b = Math.max(margin.b, 60) + 22 * rows;
     layout.margin = margin;
@@ -149,6 +153,7 @@
     // a colour bar lies under the x-axis title: the title is wrapped here to the plot
     // area's width (the chart's less about 120 px of y-axis labels and title), not
     // after drawing, and each more line of it gets a line more of room
+    margin.r = Math.max(margin.r, notesRight(layout));
     var titleLines = axisTitles(layout, colorbars ? width - 120 : width);
     if (colorbars) margin.b += 18 * (titleLines - 1);
     // horizontal bars (a tornado): room for each category's wrapped name
