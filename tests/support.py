@@ -434,6 +434,44 @@ _CHART_OVERLAP_JS = """
 """
 
 
+#: The first chart's plot area (plotly's drag layer over it, ``.nsewdrag``) and chart
+#: widths, and the x-axis tick labels that run into their neighbour (``"200,000|300,000"``):
+#: level labels whose boxes meet, or aslant ones (plotly turns long names) whose parallel
+#: lines are closer than a line's height (their anchors' distance x sin of the angle).
+_FIRST_CHART_JS = r"""
+() => {
+  const gd = document.querySelector('.vl-row .js-plotly-plot');
+  const plot = gd.querySelector('.nsewdrag');
+  const over = [];
+  const number = (re, text) => { const m = re.exec(text || ''); return m ? +m[1] : 0; };
+  for (const axis of gd.querySelectorAll('.xaxislayer-above')) {
+    const ticks = [...axis.querySelectorAll('.xtick text')].map((t) => {
+      const transform = t.getAttribute('transform');
+      return {text: t.textContent, r: t.getBoundingClientRect(), h: t.getBBox().height,
+              x: number(/translate\(\s*([-\d.e]+)/, transform),
+              angle: number(/rotate\(\s*([-\d.e]+)/, transform)};
+    }).filter((t) => t.r.width > 0).sort((a, b) => a.x - b.x || a.r.left - b.r.left);
+    for (let i = 1; i < ticks.length; i++) {
+      const a = ticks[i - 1], b = ticks[i], sin = Math.abs(Math.sin(b.angle * Math.PI / 180));
+      const apart = Math.abs(b.angle) < 1 ? b.r.left >= a.r.right + 2 : (b.x - a.x) * sin >= b.h;
+      if (!apart) over.push(`${a.text}|${b.text}`);
+    }
+  }
+  return {chart: gd.getBoundingClientRect().width,
+          plot: plot ? plot.getBoundingClientRect().width : null, over};
+}
+"""
+
+
+def assert_first_chart_roomy(page: Any, width: int) -> None:
+    """Assert the first chart's plot area is at least 60 % of its width (no colour bar or
+    legend beside it squeezes it) and no two x tick labels run into each other."""
+    room = page.evaluate(_FIRST_CHART_JS)
+    if room["plot"] is not None:  # a chart with axes
+        assert room["plot"] >= 0.6 * room["chart"], f"plot area {room} at {width} px"
+    assert room["over"] == [], f"x tick labels run together at {width} px: {room['over']}"
+
+
 def assert_labels_whole(page: Any, width: int) -> None:
     """Assert no label of an app page is cut, nor any chart text on another, at ``width`` px.
 
@@ -452,7 +490,8 @@ def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, 
     ``clientWidth``) or beyond the screen's edges; each dropdown shows its
     whole choice. Under 760 px the controls stack above the body (cards and
     charts), above it they sit beside it. With ``charts``: the first chart
-    and every KPI card, scrolled to, are wholly in the viewport and uncovered.
+    and every KPI card, scrolled to, are wholly in the viewport and uncovered, and the
+    first chart's plot area is roomy (:func:`assert_first_chart_roomy`).
     """
     fit = page.evaluate(_FIT_JS)
     assert fit["width"] == width, "the page is not laid out at the screen's width"
@@ -471,4 +510,5 @@ def assert_fits_screen(page: Any, width: int, charts: bool = True) -> dict[str, 
         assert chart["width"] >= min(width - 60, 600) and chart["height"] >= 300
         seen = page.evaluate(_IN_VIEW_JS)
         assert seen["count"] >= 2 and seen["hidden"] == [], f"not in view: {seen['hidden']}"
+        assert_first_chart_roomy(page, width)
     return fit

@@ -134,28 +134,35 @@ def test_app_renders_responds_and_shows_no_code(apps_server, page, app):
     assert_labels_whole(page, 1280)
     _save_as_report(page, app)
     assert page.errors == []
-    _reload_restores_the_view(page, app, opened, after)
+    _reload_restores_the_view(page, app, opened)
     # leaving the page cancels the old kernel's pending requests; nothing else may fail
     assert [e for e in page.errors if "Canceled future" not in e] == []
 
 
-def _reload_restores_the_view(page, app: str, opened: str, shown: dict) -> None:
-    """The address follows the controls: it is the view's link, and reloading it restores it."""
+def _reload_restores_the_view(page, app: str, opened: str) -> None:
+    """The address follows the controls: it is the view's link, and reloading it restores it.
+
+    The view compared is the one on screen once the address and the cards have settled: a
+    control moved by two key presses changes the cards twice (the first change is what
+    the caller waited for), and the address follows the last one a moment later.
+    """
     page.wait_for_function(f"() => location.search !== {json.dumps(opened)}", timeout=10_000)
-    query = page.evaluate("() => location.search")
-    for _ in range(20):  # several controls moved: the address follows the last one a bit later
+    settled = (page.evaluate("() => location.search"), _state(page)["kpis"])
+    for _ in range(20):
         page.wait_for_timeout(1_000)
-        if page.evaluate("() => location.search") == query:
+        now = (page.evaluate("() => location.search"), _state(page)["kpis"])
+        if now == settled:
             break
-        query = page.evaluate("() => location.search")
+        settled = now
+    query, shown = settled
     page.reload(wait_until="commit")
     _wait_for_app(page, app)
     assert page.evaluate("() => location.search") == query
     for _ in range(60):  # the URL's state is applied after the first build
-        if _state(page)["kpis"] == shown["kpis"]:
+        if _state(page)["kpis"] == shown:
             break
         page.wait_for_timeout(500)
-    assert _state(page)["kpis"] == shown["kpis"]
+    assert _state(page)["kpis"] == shown, f"{query} does not restore the view"
 
 
 @pytest.mark.browser

@@ -54,11 +54,16 @@ def _policy_box(policy: str) -> w.Widget:
     )
 
 
-def _weight_sliders() -> kit.ParamSliders:
-    """One slider (0-1) per weighted score, labelled with the score's name."""
+def _weight_sliders(weights: str) -> kit.ParamSliders:
+    """One slider (0-1) per weighted score, labelled with the score's name.
+
+    ``weights`` (a link's changed weights, ``"rbo:0.5"``; see
+    :func:`~valuelab.apps.kit.urlstate.parse_drivers`) over :data:`DEFAULT_WEIGHTS`.
+    """
+    start = {**DEFAULT_WEIGHTS, **kit.parse_drivers(weights)}
     sliders = kit.ParamSliders(
         {key: (f"Weight: {quantity(key).label}", 0.0, 1.0, 0.05) for key in DEFAULT_WEIGHTS},
-        DEFAULT_WEIGHTS,
+        {key: min(max(start[key], 0.0), 1.0) for key in DEFAULT_WEIGHTS},
     )
     for s in sliders.sliders.values():
         s.layout = w.Layout(width="98%")
@@ -133,16 +138,16 @@ def _save_button(state: Any, controls: list[w.Widget]) -> kit.SaveReport:
     )
 
 
-def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
+def build_app(account: str = "", policy: str = "neutral", weights: str = "") -> w.Widget:
     """The scorecard: account picker, CSV upload, weight sliders, cards, bars and quadrant.
 
-    ``account`` and ``policy`` set the starting state, e.g. from the page URL;
-    unknown values fall back to the first account and ``neutral``.
+    ``account``, ``policy`` and ``weights`` (changed weights, ``"rbo:0.5"``) set the
+    starting state, e.g. from the page URL; unknown values fall back to defaults.
     """
     data = {"accounts": load("accounts"), "source": "the shipped sample (synthetic)"}
     picker, upload, source = _account_controls()
     policy_box = _policy_box(policy)
-    sliders = _weight_sliders()
+    sliders = _weight_sliders(weights)
     note = w.HTML(weights_note(sliders.values))
     sliders.observe_all(lambda _: setattr(note, "value", weights_note(sliders.values)))
     view = _view()
@@ -174,7 +179,8 @@ def build_app(account: str = "", policy: str = "neutral") -> w.Widget:
             refresh()
 
     def state() -> tuple:
-        params = {"account": picker.value, "policy": policy_box.value}
+        weighed = kit.format_drivers(sliders.values, DEFAULT_WEIGHTS)
+        params = {"account": picker.value, "policy": policy_box.value, "weights": weighed}
         return params, view["cards"], [view["bars"].figure, view["quadrant"].figure]
 
     save = _save_button(state, [picker, policy_box, sliders])

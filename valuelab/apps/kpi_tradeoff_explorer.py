@@ -95,8 +95,9 @@ def _pickers(lever: str, kpi_a: str, kpi_b: str) -> tuple[w.Widget, w.Widget, w.
         value=lever if lever in LEVERS else "discount",
         description="Lever",
     )
+    # the same KPI on both axes is a view the pickers allow: a link keeps it
     kpi_a = kpi_a if kpi_a in KPIS else "revenue"
-    kpi_b = kpi_b if kpi_b in KPIS and kpi_b != kpi_a else "contribution"
+    kpi_b = kpi_b if kpi_b in KPIS else "contribution"
     a_box = w.Dropdown(options=kpi_options, value=kpi_a, description="KPI (x)")
     b_box = w.Dropdown(options=kpi_options, value=kpi_b, description="KPI (y)")
     return lever_box, a_box, b_box

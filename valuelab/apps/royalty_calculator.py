@@ -8,6 +8,8 @@ It wires an artist's streams, deal and payout rule to
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 
 from valuelab.apps import kit
@@ -30,7 +32,7 @@ CARDS = {
     "monthly": "artist_income_month",
     "needed": "streams_needed_month",
 }
-#: The inputs a shared link sets (the others start at their defaults).
+#: The inputs a shared link sets: every control, so the address is the view on screen.
 _URL_PARAMS = (
     "monthly_streams",
     "deal",
@@ -38,6 +40,9 @@ _URL_PARAMS = (
     "target_income",
     "fan_intensity",
     "fan_payment",
+    "rate",
+    "tracks",
+    "writes_songs",
 )
 _NOTE = (
     "<small>Rate: what the recording side (label or distributor) receives from Spotify, "
@@ -70,14 +75,9 @@ def _slider(value: float, low: float, high: float, key: str) -> w.FloatSlider:
     )
 
 
-def _controls(
-    monthly_streams: int,
-    deal: str,
-    rule: str,
-    target_income: float,
-    fans: tuple[float, float],
-) -> dict[str, w.Widget]:
+def _controls(start: dict[str, Any]) -> dict[str, w.Widget]:
     """One control per argument of ``artist_income``, in page order; invalid values -> defaults."""
+    monthly_streams, deal, rule = start["monthly_streams"], start["deal"], start["rule"]
     boxes = {
         "monthly_streams": w.BoundedIntText(
             value=monthly_streams if 0 <= monthly_streams <= 10**10 else 100_000,
@@ -96,18 +96,21 @@ def _controls(
             value=rule if rule in CALCULATOR_RULES else "pro_rata",
             description="Payout rule",
         ),
-        "fan_intensity": _slider(fans[0], 0.25, 4.0, "fan_intensity"),
-        "fan_payment": _slider(fans[1], 0.05, 2.0, "fan_payment"),
+        "fan_intensity": _slider(start["fan_intensity"], 0.25, 4.0, "fan_intensity"),
+        "fan_payment": _slider(start["fan_payment"], 0.05, 2.0, "fan_payment"),
         "target_income": w.FloatText(
-            value=target_income, description=quantity("target_income").title
+            value=start["target_income"], description=quantity("target_income").title
         ),
         "rate": w.FloatText(
-            value=DEFAULT_RATE_USD, step=0.0005, description=quantity("rate_per_stream").title
+            value=start["rate"], step=0.0005, description=quantity("rate_per_stream").title
         ),
         "tracks": w.BoundedIntText(
-            value=10, min=1, max=10_000, description=quantity("tracks").label
+            value=start["tracks"] if 1 <= start["tracks"] <= 10_000 else 10,
+            min=1,
+            max=10_000,
+            description=quantity("tracks").label,
         ),
-        "writes_songs": w.Checkbox(value=False, description="Writes own songs"),
+        "writes_songs": w.Checkbox(value=start["writes_songs"], description="Writes own songs"),
     }
     for box in boxes.values():
         box.style.description_width = "initial"  # the whole label, wrapped on a phone
@@ -131,13 +134,29 @@ def build_app(
     target_income: float = 1_500.0,
     fan_intensity: float = 1.0,
     fan_payment: float = 1.0,
+    rate: float = DEFAULT_RATE_USD,
+    tracks: int = 10,
+    writes_songs: bool = False,
 ) -> w.Widget:
     """The calculator: artist, deal and rule in; income and where each euro goes out.
 
-    Invalid starting values (e.g. from the page URL) fall back to defaults.
+    Every argument is a control's starting value (e.g. from the page URL,
+    which follows every control); invalid values fall back to defaults.
     Deltas on the cards compare with pro-rata.
     """
-    boxes = _controls(monthly_streams, deal, rule, target_income, (fan_intensity, fan_payment))
+    boxes = _controls(
+        {
+            "monthly_streams": monthly_streams,
+            "deal": deal,
+            "rule": rule,
+            "target_income": target_income,
+            "fan_intensity": fan_intensity,
+            "fan_payment": fan_payment,
+            "rate": rate,
+            "tracks": tracks,
+            "writes_songs": writes_songs,
+        }
+    )
     cards = kit.KpiCards(CARDS)
     income = w.HTML(_CURRENCIES)
     errors = kit.ErrorPanel()

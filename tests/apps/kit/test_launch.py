@@ -1,8 +1,18 @@
 """Launching under Voila: built before the request, rebuilt only when the URL asks."""
 
-import ipywidgets as w
-import pytest
+import ast
+import importlib
+import inspect
+import math
+from pathlib import Path
+from urllib.parse import urlencode
 
+import ipywidgets as w
+import nbformat
+import pytest
+from support import NOTEBOOKS, find_widget
+
+from valuelab.apps import kit
 from valuelab.apps.kit import launch
 
 
@@ -44,3 +54,105 @@ def test_a_link_rebuilds_with_its_values_and_closes_the_first_build(monkeypatch)
     assert app.children[0].value == 2019 and app.children[1].value == "mau"
     assert all(widget.comm is None for widget in first), "the first build is closed"
     assert app.children[0].comm is not None
+
+
+# --- every app: its view -> the address -> the same view ------------------------------
+
+
+def _launch_call(notebook: Path) -> tuple[str, dict]:
+    """The app notebook's ``kit.launch(build_app, defaults)``: the app module and the defaults."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    source = "\n".join(c.source for c in cells if c.cell_type == "code")
+    tree = ast.parse(source)
+    module = next(
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module.startswith("valuelab.apps.")
+    )
+    call = next(
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "launch"
+    )
+    return module, ast.literal_eval(call.args[1])
+
+
+def _controls(widgets: list[w.Widget]) -> list[w.Widget]:
+    """The widgets and their descendants that hold a value a person sets (not an upload)."""
+    found = []
+    for widget in widgets:
+        if widget.has_trait("value") and not isinstance(widget, w.FileUpload):
+            found.append(widget)
+        found += _controls(list(getattr(widget, "children", ())))
+    return found
+
+
+def _awkward(widget: w.Widget) -> None:
+    """Move a control to a valid value off any "nice" grid: the last choice, a third of a
+    slider's range (0.15915494309189535 of a 0-50 % discount), a large amount of money."""
+    if isinstance(widget, w.Dropdown):
+        widget.index = len(widget.options) - 1
+    elif isinstance(widget, w.IntRangeSlider):
+        widget.value = (widget.min + 1, widget.max - 1)
+    elif isinstance(widget, w.FloatSlider):
+        widget.value = widget.min + (widget.max - widget.min) / math.pi
+    elif isinstance(widget, w.IntSlider):
+        widget.value = widget.min + (widget.max - widget.min) // 3 + 1
+    elif isinstance(widget, w.BoundedIntText):
+        widget.value = min(widget.max, 1_234_567)
+    elif isinstance(widget, w.FloatText):  # money (a target income) or a rate
+        widget.value *= 823.456789012345 if widget.value >= 100 else 1.2345678901234
+    elif isinstance(widget, w.Checkbox):
+        widget.value = not widget.value
+
+
+def _view(app: w.Widget) -> tuple[dict, list, list]:
+    """The address parameters, every control's value and every KPI card's HTML of an app."""
+    save = find_widget(app, kit.SaveReport)
+    params = save.state()[0]
+    values = [(c.description, c.value) for c in _controls(save.controls)]
+    cards = find_widget(app, kit.KpiCards)
+    return params, values, [card.value for card in cards.cards.values()]
+
+
+def _address(params: dict) -> str:
+    """The query :func:`~valuelab.apps.kit.snapshot.address_script` puts in the address bar
+    (``str`` of each value, an empty one left out; ``URLSearchParams`` encodes as ``urlencode``)."""
+    return urlencode({k: str(v) for k, v in params.items() if v is not None and str(v) != ""})
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    [p for p in sorted((NOTEBOOKS / "apps").glob("*.ipynb")) if p.stem != "report_launcher"],
+    ids=lambda p: p.stem,
+)
+def test_every_app_s_view_travels_through_its_address_exactly(notebook, monkeypatch):
+    """Awkward values (a slider off its step grid, a percentage, a large amount of money, the
+    same KPI on both axes): the app rebuilt from the address it wrote shows the same view."""
+    real, made = kit.debounced, []
+
+    def held(wait: float = 0.15):  # a burst of changes is drawn once, when the test asks
+        def decorate(fn):
+            made.append(real(3600)(fn))
+            return made[-1]
+
+        return decorate
+
+    monkeypatch.setattr(kit, "debounced", held)
+    module, defaults = _launch_call(notebook)
+    build = importlib.import_module(module).build_app
+    signature = inspect.signature(build).parameters
+    assert defaults == {key: signature[key].default for key in signature}  # the link's names
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    app = launch(build, defaults)
+    for kinds in ((w.Dropdown,), (w.Widget,)):  # a choice may replace the sliders below it
+        for control in _controls(find_widget(app, kit.SaveReport).controls):
+            if isinstance(control, kinds):
+                _awkward(control)
+    for refresh in made:
+        refresh.flush()
+    params, values, cards = _view(app)
+    assert params != defaults and all(v != "" for v in params.values())
+    monkeypatch.setenv("QUERY_STRING", _address(params))
+    again = launch(build, defaults)
+    assert _view(again) == (params, values, cards)

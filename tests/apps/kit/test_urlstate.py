@@ -47,3 +47,27 @@ def test_driver_values_travel_in_one_url_parameter():
     assert text == "mau:700,premium_share:0.42"  # only what differs from the defaults
     assert {**defaults, **kit.parse_drivers(text)} == values
     assert kit.format_drivers(defaults, defaults) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.5 / 3.141592653589793, "0.15915494309189535"),  # a slider off its step grid
+        (0.1 + 0.2, "0.30000000000000004"),  # steps of 0.1, as floats add up
+        (1_234_567.0, "1234567"),  # `:g` wrote 1.23457e+06
+        (12_345_678.91, "12345678.91"),  # large money, to the cent
+        (2.5e-07, "0.00000025"),  # never e-07 in a link
+        (-2.0, "-2"),
+    ],
+)
+def test_a_driver_value_is_written_exactly_and_reads_back_as_the_same_float(value, text):
+    assert kit.exact_number(value) == text
+    written = kit.format_drivers({"x": value}, {"x": 1.5})
+    assert written == f"x:{text}"
+    assert kit.parse_drivers(written)["x"] == value  # ==: the same float, not a near one
+
+
+def test_a_link_s_number_that_is_not_finite_is_left_out():
+    assert kit.parse_drivers("a:nan,b:inf,c:-inf,d:2") == {"d": 2.0}
+    found, problems = kit.parse_query("share=nan&n=2", {"share": 0.5, "n": 1})
+    assert found == {"n": 2} and problems == ["share='nan' is not a valid float"]

@@ -43,6 +43,7 @@ from valuelab.apps.kit.snapshot import (
 )
 from valuelab.apps.kit.urlstate import (
     RESERVED_QUERY_NAMES,
+    exact_number,
     format_drivers,
     parse_drivers,
     parse_query,
@@ -64,6 +65,7 @@ __all__ = [
     "chart_html",
     "debounced",
     "describe_controls",
+    "exact_number",
     "format_drivers",
     "launch",
     "page",

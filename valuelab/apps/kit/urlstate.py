@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
+import numpy as np
+
 from valuelab.core import parse_bool
 
 __all__ = [
     "RESERVED_QUERY_NAMES",
+    "exact_number",
     "format_drivers",
     "parse_drivers",
     "parse_query",
@@ -27,7 +31,10 @@ def _coerce(text: str, default: Any) -> Any:
     if isinstance(default, int):
         return int(text)
     if isinstance(default, float):
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(text)
+        return number
     return text
 
 
@@ -84,29 +91,57 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
 def parse_drivers(text: str) -> dict[str, float]:
     """Driver values from a URL parameter: ``"mau:700,premium_share:0.42"``.
 
-    Malformed items are skipped (a shared link must never break the app).
+    Malformed items and values that are not finite numbers are skipped (a
+    shared link must never break the app).
 
     Examples
     --------
-    >>> parse_drivers("mau:700, premium_share:0.42,bad,x:y")
+    >>> parse_drivers("mau:700, premium_share:0.42,bad,x:y,y:nan")
     {'mau': 700.0, 'premium_share': 0.42}
     """
     out = {}
     for item in str(text).split(","):
         name, _, value = item.strip().partition(":")
         try:
-            out[name] = float(value)
+            number = float(value)
         except ValueError:
             continue
+        if math.isfinite(number):
+            out[name] = number
     return out
+
+
+def exact_number(value: float) -> str:
+    """``value`` in the fewest digits that read back as the same float, never ``e+``/``e-``.
+
+    The shortest round-trip representation (Steele & White 1990, "How to print
+    floating-point numbers accurately", PLDI; as ``repr`` prints it), written
+    positionally by :func:`numpy.format_float_positional`: a link carries a
+    slider's value exactly, whatever it is (``:g`` keeps 6 significant digits,
+    so ``1234567`` came back as ``1234570``).
+
+    Examples
+    --------
+    >>> exact_number(700.0), exact_number(0.1 + 0.2), exact_number(1234567.0)
+    ('700', '0.30000000000000004', '1234567')
+    >>> exact_number(2.5e-07)
+    '0.00000025'
+    """
+    return np.format_float_positional(float(value), unique=True, trim="-")
 
 
 def format_drivers(values: Mapping[str, float], defaults: Mapping[str, float]) -> str:
     """The inverse of :func:`parse_drivers`, for the values that differ from ``defaults``.
 
+    Each value is written exactly (:func:`exact_number`):
+    ``parse_drivers(format_drivers(v, d))`` holds every changed value of ``v``
+    as the same float.
+
     Examples
     --------
     >>> format_drivers({"mau": 700.0, "arpu": 4.69}, {"mau": 638.5, "arpu": 4.69})
     'mau:700'
+    >>> format_drivers({"traffic": 1234567.0}, {})
+    'traffic:1234567'
     """
-    return ",".join(f"{k}:{v:g}" for k, v in values.items() if v != defaults.get(k))
+    return ",".join(f"{k}:{exact_number(v)}" for k, v in values.items() if v != defaults.get(k))

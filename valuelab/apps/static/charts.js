@@ -44,6 +44,7 @@
     return (data || []).filter(function (t) { return t.showlegend !== false && t.name; }).length;
   }
   function axisTitles(layout, width) {
+    var most = 1;  // the most lines an x-axis title wraps to
     Object.keys(layout).forEach(function (key) {
       var axis = layout[key], title = axis && axis.title;
       var text = title && (typeof title === "string" ? title : title.text);
@@ -52,7 +53,62 @@
       var shaped = typeof title === "string" ? {text: title} : Object.assign({}, title);
       shaped.text = lines.join("<br>");
       layout[key] = Object.assign({}, axis, {title: shaped});
+      most = Math.max(most, lines.length);
     });
+    return most;
+  }
+  // A colour bar beside a narrow plot takes a third of its width: on a phone it lies
+  // flat at the chart's foot, above the legend (``below`` px), its title above it.
+  var COLORBAR_HEIGHT = 76;
+  function hasColorbar(t) {
+    return Boolean(t.marker && t.marker.colorbar && t.marker.showscale !== false);
+  }
+  function colorbarsBelow(data, below, layout) {
+    // placed in the plot's (paper) units: 0 is the plot area's foot, 1 its top
+    var plot = layout.height - layout.margin.t - layout.margin.b, count = 0;
+    return (data || []).map(function (t) {
+      if (!hasColorbar(t)) return t;
+      var title = t.marker.colorbar.title;
+      var bar = Object.assign({}, t.marker.colorbar, {
+        orientation: "h", x: 0, xanchor: "left", xref: "paper", len: 1, lenmode: "fraction",
+        y: (below + 8 + COLORBAR_HEIGHT * count++ - layout.margin.b) / plot, yanchor: "bottom",
+        yref: "paper", thickness: 12,
+        title: Object.assign({}, typeof title === "string" ? {text: title} : title, {side: "top"}),
+      });
+      return Object.assign({}, t, {marker: Object.assign({}, t.marker, {colorbar: bar})});
+    });
+  }
+  // Category names on x (a scorecard's scores) each wrapped to their share of the plot's
+  // width, level, in 9 px type: plotly would turn them aslant, and their ends would push the plot
+  // narrower. Returns the px the wrapped lines add under the axis.
+  function categoryTicks(layout, names, room) {
+    var size = Math.max(6, Math.floor(room / names.length / 5.5)), lines = 1;
+    var text = names.map(function (name) {
+      var parts = wrap(String(name).replace(/<br>/g, " "), size);
+      lines = Math.max(lines, parts.length);
+      return parts.join("<br>");
+    });
+    layout.xaxis = Object.assign({}, layout.xaxis, {
+      tickmode: "array", tickvals: names, ticktext: text, tickangle: 0,
+      tickfont: Object.assign({}, (layout.xaxis || {}).tickfont, {size: 9}),
+    });
+    return 13 * (lines - 1);
+  }
+  // A note at the right of a line (a threshold's "green >= 70") hangs beyond the plot:
+  // it is wrapped short (a word a line) and the narrow right margin keeps room for its
+  // longest line (10 px type, about 5.5 px a letter).
+  function notesRight(layout) {
+    var room = 0;
+    layout.annotations = (layout.annotations || []).map(function (note) {
+      var domain = /domain$/.test(note.xref || "") || note.xref === "paper";
+      if (!domain || note.x < 1 || (note.xanchor || "left") !== "left" || !note.text) return note;
+      var lines = wrap(String(note.text).replace(/<br>/g, " "), 6);
+      lines.forEach(function (line) {
+        room = Math.max(room, Math.ceil(5.5 * line.replace(/<[^>]*>/g, "").length) + 8);
+      });
+      return Object.assign({}, note, {text: lines.join("<br>")});
+    });
+    return room;
   }
   function fit(fig, width) {
     var layout = Object.assign({autosize: true}, fig.layout);
@@ -83,16 +139,23 @@
     margin.t = 24 + 20 * lines.length;
     margin.b = Math.max(margin.b, 60) + 22 * rows;
     layout.margin = margin;
-    // the plot area keeps its height: the wrapped title and legend rows are added to it
+    var colorbars = (fig.data || []).filter(hasColorbar).length;
+    margin.b += COLORBAR_HEIGHT * colorbars;
+    // the plot area keeps its height: the wrapped title, legend rows and colour bar are added
     layout.height = Math.max(layout.height || 450, MIN_HEIGHT) + Math.max(0, margin.t - 70)
-      + 22 * rows;
+      + 22 * rows + COLORBAR_HEIGHT * colorbars;
     layout.annotations = (layout.annotations || []).map(function (note) {
       var words = note.text ? wrap(note.text.replace(/<br>/g, " "), Math.floor(width / 6)) : [];
       var font = Object.assign({}, note.font, {size: Math.min((note.font || {}).size || 12, 10)});
       if (note.yref === "paper" && note.y < 0) margin.b += 13 * Math.max(0, words.length - 1);
       return Object.assign({}, note, words.length ? {text: words.join("<br>"), font: font} : {});
     });
-    axisTitles(layout, width);
+    // a colour bar lies under the x-axis title: the title is wrapped here to the plot
+    // area's width (the chart's less about 120 px of y-axis labels and title), not
+    // after drawing, and each more line of it gets a line more of room
+    margin.r = Math.max(margin.r, notesRight(layout));
+    var titleLines = axisTitles(layout, colorbars ? width - 120 : width);
+    if (colorbars) margin.b += 18 * (titleLines - 1);
     // horizontal bars (a tornado): room for each category's wrapped name
     var bars = (fig.data || []).filter(function (t) { return t.orientation === "h"; });
     if (bars.length && Array.isArray(bars[0].y)) {
@@ -101,13 +164,43 @@
     var first = (fig.data || [])[0] || {};
     // plotly sends numeric arrays as typed data ({dtype, bdata}) or as lists
     var numeric = first.x && (first.x.bdata !== undefined || typeof first.x[0] === "number");
+    if (!numeric && Array.isArray(first.x) && typeof first.x[0] === "string") {
+      margin.b += categoryTicks(layout, first.x, width - margin.l - margin.r);
+    }
     if (numeric) {
       // numbers on x (years): fewer ticks, so their labels need not turn on end
       layout.xaxis = Object.assign({}, layout.xaxis, {
         tickmode: "auto", nticks: Math.floor(width / 70), tickangle: 0,
       });
     }
-    return {layout: layout, config: {displayModeBar: false}};
+    var data = colorbars ? colorbarsBelow(fig.data, 22 * rows, layout) : fig.data;
+    return {layout: layout, config: {displayModeBar: false}, data: data};
+  }
+  // Tick labels of a number axis side by side (an x axis): when two run into each other
+  // on a narrow plot ("200,000300,000"), the axis asks for one tick fewer, until they
+  // stand apart (plotly's automatic ticks are "at most nticks", on round steps).
+  function tickOverlap(gd, id) {
+    var boxes = Array.prototype.map.call(
+      gd.querySelectorAll(".xaxislayer-above ." + id + "tick text"),
+      function (t) { return t.getBoundingClientRect(); }
+    ).filter(function (r) { return r.width > 0; })
+      .sort(function (a, b) { return a.left - b.left; });
+    for (var i = 1; i < boxes.length; i++) if (boxes[i].left < boxes[i - 1].right + 4) return true;
+    return false;
+  }
+  function fitTicks(gd, tries) {
+    var update = {}, full = gd._fullLayout || {};
+    Object.keys(full).forEach(function (key) {
+      var axis = full[key];
+      if (!/^xaxis\d*$/.test(key) || !axis || axis.type !== "linear") return;
+      if (axis.tickmode !== "auto" || !tickOverlap(gd, axis._id)) return;
+      var shown = gd.querySelectorAll(".xaxislayer-above ." + axis._id + "tick text").length;
+      update[key + ".nticks"] = Math.max(2, shown - 1);
+    });
+    if (!Object.keys(update).length || (tries || 0) >= 4) return gd;
+    return window.Plotly.relayout(gd, update).then(function () {
+      return fitTicks(gd, (tries || 0) + 1);
+    });
   }
   // An x-axis title is centred on the plot area, which long category names on
   // the y axis (a tornado's inputs) make narrower than the chart: once drawn, a
@@ -175,14 +268,15 @@
         if (!host.isConnected) { if (++frames < 600) requestAnimationFrame(plot); return; }
         var shaped = fit(fig, host.clientWidth);
         var config = Object.assign({displaylogo: false, responsive: true}, shaped.config);
-        window.Plotly.newPlot(host, fig.data, shaped.layout, config)
-          .then(fitAxisTitles).then(function () { return spreadBoxes(host); });
+        window.Plotly.newPlot(host, shaped.data || fig.data, shaped.layout, config)
+          .then(fitTicks).then(fitAxisTitles).then(function () { return spreadBoxes(host); });
       })();
     }, function (err) {
       host.textContent = "This chart could not be drawn (" + err.message + ").";
     });
   }
-  window.valuelabCharts = {draw: draw, fit: fit, fitAxisTitles: fitAxisTitles, load: load,
+  window.valuelabCharts = {draw: draw, fit: fit, fitAxisTitles: fitAxisTitles, fitTicks: fitTicks,
+                           load: load,
                            spreadBoxes: spreadBoxes, urls: urls};
   window.addEventListener("load", function () { load("basic"); });
 })();
