@@ -46,7 +46,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from valuelab.core.errors import InputError
 
@@ -59,6 +61,7 @@ __all__ = [
     "format_change",
     "format_value",
     "in_words",
+    "labelled",
     "named_quantity",
     "quantity",
 ]
@@ -395,6 +398,78 @@ def named_quantity(
     found = _CURRENCY.match(unit)
     kind, currency = ("money", found.group(1)) if found else ("number", None)
     return Quantity(name, unit, kind, _precision(typical), currency=currency)
+
+
+#: A key's unit suffix -> the unit it names (``"diff_pct"`` -> ``"Diff (%)"``).
+_SUFFIXES = {
+    "_pct": "%",
+    "_pp": "pp",
+    "_eur": "EUR",
+    "_eur_m": "EUR m",
+    "_eur_bn": "EUR bn",
+    "_usd": "USD",
+    "_usd_bn": "USD bn",
+    "_days": "days",
+    "_months": "months",
+}
+
+
+def _heading(key: Any, known: Mapping[str, Quantity | str]) -> Any:
+    """The heading of a frame's column or row ``key``: its quantity's title, else words."""
+    if not isinstance(key, str):
+        return key
+    if key in known:
+        return quantity(known[key]).title
+    if key in QUANTITIES:
+        return QUANTITIES[key].title
+    if not _KEY.fullmatch(key):
+        return key
+    for suffix, unit in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return f"{_words(key[: -len(suffix)])} ({unit})"
+    return _words(key)
+
+
+def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None) -> Any:
+    """A copy of a result ``frame`` to show a person: keys in its headings become words.
+
+    Every column, row label and axis name that is a key becomes its quantity's
+    :attr:`~Quantity.title` (label and the unit the values are stored in): the
+    quantity named for it in ``quantities``, else in ``frame.attrs["quantities"]``
+    (a result's own column -> key map, e.g. the KPI table's), else the
+    registered one; any other ``snake_case`` key is written in words, a unit
+    suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values are untouched.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        A result whose headings are keys.
+    quantities : mapping of str to Quantity or str, optional
+        Key -> its quantity (or registry key), for keys whose unit is not the
+        registered one: a driver tree's nodes (:meth:`DriverTree.quantities`).
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        The same values under human headings; keys stay in code, words in what is shown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = labelled(pd.DataFrame({"aov": [57.5], "delta_pct": [2.0]}, index=["shop"]))
+    >>> list(shown.columns)
+    ['Average order value (EUR)', 'Delta (%)']
+    """
+    known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
+    head = lambda key: _heading(key, known)  # noqa: E731
+    out = frame.rename(index=head)
+    out.index = out.index.set_names([head(n) for n in out.index.names])
+    if hasattr(out, "columns"):
+        out = out.rename(columns=head)
+        out.columns = out.columns.set_names([head(n) for n in out.columns.names])
+    else:
+        out.name = head(out.name)
+    return out
 
 
 def quantity(key: str | Quantity, currency: str | None = _REGISTERED) -> Quantity:
