@@ -309,8 +309,11 @@ QUANTITIES: dict[str, Quantity] = {
     "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
     # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
     "arr": _money("ARR", "EUR/year", 0),
-    # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS; its
-    # money in the event log's currency, EUR in the shipped sample)
+    # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS maps each
+    # column to its key here; its money in the event log's currency, EUR in the shipped sample).
+    # Its money columns are keyed "period_*": "revenue" and "gross_margin" above are the shop
+    # funnel's (EUR/month; gross profit in EUR), while the table's are per period of any length
+    # and its gross margin a share 0-1 - same column names, other quantities.
     "segment": Quantity("Segment"),
     "active_users": Quantity("Active users in the period", "users", "count", 0),
     "dau": Quantity("Daily active users (average)", "users", "count", 1),
@@ -414,14 +417,12 @@ _SUFFIXES = {
 }
 
 
-def _heading(key: Any, known: Mapping[str, Quantity | str]) -> Any:
+def _heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
     """The heading of a frame's column or row ``key``: its quantity's title, else words."""
     if not isinstance(key, str):
         return key
-    if key in known:
-        return quantity(known[key]).title
-    if key in QUANTITIES:
-        return QUANTITIES[key].title
+    if key in known or key in QUANTITIES:
+        return quantity(known.get(key, key), currency).title
     if not _KEY.fullmatch(key):
         return key
     for suffix, unit in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
@@ -437,8 +438,9 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     :attr:`~Quantity.title` (label and the unit the values are stored in): the
     quantity named for it in ``quantities``, else in ``frame.attrs["quantities"]``
     (a result's own column -> key map, e.g. the KPI table's), else the
-    registered one; any other ``snake_case`` key is written in words, a unit
-    suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values are untouched.
+    registered one; money in ``frame.attrs["currency"]`` when the result carries
+    one (an analyst's data). Any other ``snake_case`` key is written in words, a
+    unit suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values are untouched.
 
     Parameters
     ----------
@@ -461,8 +463,10 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     ['Average order value (EUR)', 'Delta (%)']
     """
     known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
-    head = lambda key: _heading(key, known)  # noqa: E731
-    out = frame.rename(index=head)
+    currency = frame.attrs.get("currency", _REGISTERED)
+    head = lambda key: _heading(key, known, currency)  # noqa: E731
+    worded = frame.index.nlevels > 1 or frame.index.inferred_type in ("string", "mixed")
+    out = frame.rename(index=head) if worded else frame.copy()  # dates keep their frequency
     out.index = out.index.set_names([head(n) for n in out.index.names])
     if hasattr(out, "columns"):
         out = out.rename(columns=head)
