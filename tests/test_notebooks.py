@@ -1,12 +1,17 @@
 """Every notebook follows the kit's conventions and runs headless with its defaults."""
 
 import ast
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
 from support import ROOT, all_notebooks
+
+from valuelab.core.quantities import QUANTITIES
 
 NOTEBOOKS = all_notebooks()
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
@@ -119,3 +124,102 @@ def test_make_test_checks_lessons_and_student_copies_with_nbval():
     assert found == expected
     guide = (ROOT / "exercises" / "README.md").read_text()
     assert "pytest --nbval-lax notebooks/NN_topic.ipynb" in guide
+
+
+# --- what a learner reads: words, not keys (issue 24, item 3) ------------------------------------
+
+#: A key in snake_case (``listening_hours``, ``delta_pct``).
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: What may show a key: a code span or block, a link's address, a file name or path, and in a
+#: Python repr (text/plain) a quoted literal the learner types.
+CODE = re.compile(
+    r"```.*?```|`[^`\n]*`|<code>.*?</code>|\]\([^)]*\)|https?://\S+|[\w./-]+\.(?:csv|ya?ml|json"
+    r"|parquet|ipynb|xlsx|duckdb|py)\b|/[\w./-]+",
+    re.S,
+)
+QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if kind(p) in ("lesson", "exercise")]
+
+
+class _Headings(HTMLParser):
+    """The text of a displayed table's headings (columns, index and their names)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "th":
+            self._open = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = self._open and tag != "th"
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.headings[-1] += data
+
+
+def shown_text(nb) -> Iterator[tuple[int, str, str]]:
+    """(cell, where, text) of everything a learner reads in an executed notebook.
+
+    Markdown cells and outputs, printed text, plain-text results and the headings of displayed
+    tables; code (cells' source, code spans, addresses, file names) is left out.
+    """
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            yield i, "markdown cell", CODE.sub(" ", cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.output_type == "stream" and out.name == "stdout":
+                yield i, "printed", CODE.sub(" ", out.text)
+            elif "text/markdown" in data:
+                yield i, "markdown", CODE.sub(" ", data["text/markdown"])
+            elif "text/html" in data:
+                parser = _Headings()
+                parser.feed(data["text/html"])
+                yield from ((i, "table heading", h.strip()) for h in parser.headings)
+            elif set(data) == {"text/plain"}:
+                yield i, "result", QUOTED.sub(" ", CODE.sub(" ", data["text/plain"]))
+
+
+def raw_keys(where: str, text: str) -> set[str]:
+    """The keys in ``text``: snake_case anywhere, a registered key as a whole table heading."""
+    found = set(SNAKE.findall(text))
+    if where == "table heading" and text in QUANTITIES:
+        found.add(text)
+    return found
+
+
+def test_raw_keys_are_found_where_a_learner_reads_them():
+    md = nbformat.v4.new_output("display_data", data={"text/markdown": "**listening_hours** is"})
+    table = "<table><tr><th>delta_pct</th><th>revenue</th><th>Revenue (EUR)</th></tr></table>"
+    html = nbformat.v4.new_output("display_data", data={"text/html": table})
+    ok = "use `what_if(changes=...)`, see [x](https://sec.gov/a_b) or datasets/shop_events.csv"
+    fine = nbformat.v4.new_output("stream", name="stdout", text=ok)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[md, html, fine])])
+    found = {(where, key) for _, where, text in shown_text(nb) for key in raw_keys(where, text)}
+    expected = {("markdown", "listening_hours")}
+    assert found == expected | {("table heading", "delta_pct"), ("table heading", "revenue")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", LEARNER_NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in LEARNER_NOTEBOOKS]
+)
+def test_learners_read_words_not_keys(path: Path, run_notebook):
+    """Lessons and exercises show human names with units; keys stay in code and code spans.
+
+    Reuses the session's executed notebooks (``run_notebook``): nothing runs twice.
+    """
+    nb, _ = run_notebook(path)
+    found = [
+        f"cell {i}, {where}: {', '.join(sorted(keys))} in {text.strip()[:80]!r}"
+        for i, where, text in shown_text(nb)
+        if (keys := raw_keys(where, text))
+    ]
+    assert not found, (
+        "keys shown to a learner (use quantity(key).label or labelled(frame)):\n" + "\n".join(found)
+    )

@@ -201,3 +201,36 @@ def test_money_is_shown_in_the_datas_currency():
         common_currency("EUR", "USD")
     with pytest.raises(InputError, match="USD and currency not declared"):
         common_currency("USD", None)
+
+
+def test_labelled_heads_a_result_with_names_and_units_and_keeps_its_values():
+    import pandas as pd
+
+    from valuelab.core import labelled
+
+    frame = pd.DataFrame(
+        {"aov": [57.5, 60.0], "delta_pct": [2.0, -1.0], "conversion": [0.02, 0.03], "n": [1, 2]},
+        index=pd.Index(["premium_share", "x"], name="input"),
+    )
+    frame.columns.name = "measure_name"
+    shown = labelled(frame)
+    assert list(shown.columns) == [
+        "Average order value (EUR)",  # registered: label and unit
+        "Delta (%)",  # a unit suffix read as its unit
+        "Conversion rate (share 0-1)",  # the unit values are stored in
+        "n",  # not a key: as it is
+    ]
+    assert list(shown.index) == ["Premium share", "x"] and shown.columns.name == "Measure name"
+    assert shown.index.name == "input" and (shown.to_numpy() == frame.to_numpy()).all()
+    assert list(frame.columns) == ["aov", "delta_pct", "conversion", "n"]  # a copy
+    # a tree node in its own unit, named by the caller; a result's own map and currency
+    tree_revenue = Quantity("Revenue", "EUR m/month", "money", 1, currency="EUR")
+    assert labelled(frame[["aov"]], {"aov": tree_revenue}).columns[0] == "Revenue (EUR m/month)"
+    own = frame[["aov"]].copy()
+    own.attrs = {"quantities": {"aov": "margin_per_order"}, "currency": "USD"}
+    assert labelled(own).columns[0] == "Contribution per order (USD)"
+    series = pd.Series([0.5], index=["rbo"], name="value_realized")
+    assert labelled(series).name == "Value Realized (/100)"
+    assert list(labelled(series).index) == ["Realized Business Outcome (/100)"]
+    dates = pd.DataFrame({"dau": [1.0]}, index=pd.date_range("2024-01-01", periods=1, freq="MS"))
+    assert labelled(dates).index.freq == dates.index.freq  # dates are not renamed

@@ -90,7 +90,7 @@ def test_check_all_shows_one_table_with_a_mark_for_unanswered(capsys):
     assert table["points"].sum() == 1
     lines = repr(summary).splitlines()
     assert lines[0] == "start: 1/4 passed" and len(lines) == 5
-    assert lines[2].split() == ["⬜", "start.q2", "premium_share_2024", "no", "answer", "yet"]
+    assert lines[2].split() == ["⬜", "start.q2", "`premium_share_2024`", "no", "answer", "yet"]
     with pytest.raises(InputError, match="no answer variables"):
         check.all({"x": 1})
 

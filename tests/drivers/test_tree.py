@@ -225,15 +225,21 @@ def test_lesson_numbers_are_the_package_numbers(run_notebook):
     assert r.monthly_gain == pytest.approx(6.385 * (4.69 - 0.397) * (1 - 0.6667 - 0.0323))
     assert r.payback_month == 19  # ceil(150 / 8.25)
     sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
-    assert sources["mau"] == ("638.5 million users", "derived")  # mean of 602 and 675
-    assert sources["premium_arpu"] == ("4.69 EUR/month", "reported")
-    assert sources["hours_per_user"] == ("25 hours/month", "estimated")
-    assert sources["payout_share"] == ("0.6667 share 0-1", "estimated")  # of music, not total
-    assert sources["North Star: listening_hours"] == ("15,962.5 million hours/month", "estimated")
-    assert sources["operating_income"][1] == "estimated"
-    assert sources["operating_income"][0] == f"{values['operating_income']:,.1f} EUR m/month"
-    assert sources["Model vs reported: revenue"] == ("1.43 %", "derived")
-    assert sources["Model vs reported: ad_revenue"] == ("-0.05 %", "derived")
+    assert sources["Monthly active users"] == (
+        "638.5 million users",
+        "derived",
+    )  # mean of 602 and 675
+    assert sources["Premium ARPU"] == ("4.69 EUR/month", "reported")
+    assert sources["Hours per listener"] == ("25 hours/month", "estimated")
+    assert sources["Payout share"] == ("0.6667 share 0-1", "estimated")  # of music, not total
+    assert sources["North Star: Time spent listening"] == (
+        "15,962.5 million hours/month",
+        "estimated",
+    )
+    assert sources["Operating income"][1] == "estimated"
+    assert sources["Operating income"][0] == f"{values['operating_income']:,.1f} EUR m/month"
+    assert sources["Model vs reported: Revenue"] == ("1.43 %", "derived")
+    assert sources["Model vs reported: Ad revenue"] == ("-0.05 %", "derived")
     assert sources["NPV of the initiative over 24 months"] == (f"{r.npv:,.1f} EUR m", "estimated")
 
 

@@ -132,9 +132,9 @@ def test_lead_sentence_names_each_score_by_its_verdict():
     )
     text = lead_sentence(churn, expansion)
     assert text == (
-        "For churn, against health_score (the best usual metric): RBO, Value Expansion and "
+        "For churn, against health score (the best usual metric): RBO, Value Expansion and "
         "Value Realized lead it (the difference's interval lies above zero); Value Unknown "
-        "shows no clear difference. For expansion, against health_score (the best usual "
+        "shows no clear difference. For expansion, against health score (the best usual "
         "metric): Value Realized leads it (the difference's interval lies above zero); RBO and "
         "Value Unknown show no clear difference; Value Expansion trails it."
     )

@@ -46,7 +46,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from valuelab.core.errors import InputError
 
@@ -59,6 +61,7 @@ __all__ = [
     "format_change",
     "format_value",
     "in_words",
+    "labelled",
     "named_quantity",
     "quantity",
 ]
@@ -306,8 +309,11 @@ QUANTITIES: dict[str, Quantity] = {
     "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
     # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
     "arr": _money("ARR", "EUR/year", 0),
-    # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS; its
-    # money in the event log's currency, EUR in the shipped sample)
+    # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS maps each
+    # column to its key here; its money in the event log's currency, EUR in the shipped sample).
+    # Its money columns are keyed "period_*": "revenue" and "gross_margin" above are the shop
+    # funnel's (EUR/month; gross profit in EUR), while the table's are per period of any length
+    # and its gross margin a share 0-1 - same column names, other quantities.
     "segment": Quantity("Segment"),
     "active_users": Quantity("Active users in the period", "users", "count", 0),
     "dau": Quantity("Daily active users (average)", "users", "count", 1),
@@ -395,6 +401,79 @@ def named_quantity(
     found = _CURRENCY.match(unit)
     kind, currency = ("money", found.group(1)) if found else ("number", None)
     return Quantity(name, unit, kind, _precision(typical), currency=currency)
+
+
+#: A key's unit suffix -> the unit it names (``"diff_pct"`` -> ``"Diff (%)"``).
+_SUFFIXES = {
+    "_pct": "%",
+    "_pp": "pp",
+    "_eur": "EUR",
+    "_eur_m": "EUR m",
+    "_eur_bn": "EUR bn",
+    "_usd": "USD",
+    "_usd_bn": "USD bn",
+    "_days": "days",
+    "_months": "months",
+}
+
+
+def _heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
+    """The heading of a frame's column or row ``key``: its quantity's title, else words."""
+    if not isinstance(key, str):
+        return key
+    if key in known or key in QUANTITIES:
+        return quantity(known.get(key, key), currency).title
+    if not _KEY.fullmatch(key):
+        return key
+    for suffix, unit in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return f"{_words(key[: -len(suffix)])} ({unit})"
+    return _words(key)
+
+
+def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None) -> Any:
+    """A copy of a result ``frame`` to show a person: keys in its headings become words.
+
+    Every column, row label and axis name that is a key becomes its quantity's
+    :attr:`~Quantity.title` (label and the unit the values are stored in): the
+    quantity named for it in ``quantities``, else in ``frame.attrs["quantities"]``
+    (a result's own column -> key map, e.g. the KPI table's), else the
+    registered one; money in ``frame.attrs["currency"]`` when the result carries
+    one (an analyst's data). Any other ``snake_case`` key is written in words, a
+    unit suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values are untouched.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        A result whose headings are keys.
+    quantities : mapping of str to Quantity or str, optional
+        Key -> its quantity (or registry key), for keys whose unit is not the
+        registered one: a driver tree's nodes (:meth:`DriverTree.quantities`).
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        The same values under human headings; keys stay in code, words in what is shown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = labelled(pd.DataFrame({"aov": [57.5], "delta_pct": [2.0]}, index=["shop"]))
+    >>> list(shown.columns)
+    ['Average order value (EUR)', 'Delta (%)']
+    """
+    known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
+    currency = frame.attrs.get("currency", _REGISTERED)
+    head = lambda key: _heading(key, known, currency)  # noqa: E731
+    worded = frame.index.nlevels > 1 or frame.index.inferred_type in ("string", "mixed")
+    out = frame.rename(index=head) if worded else frame.copy()  # dates keep their frequency
+    out.index = out.index.set_names([head(n) for n in out.index.names])
+    if hasattr(out, "columns"):
+        out = out.rename(columns=head)
+        out.columns = out.columns.set_names([head(n) for n in out.columns.names])
+    else:
+        out.name = head(out.name)
+    return out
 
 
 def quantity(key: str | Quantity, currency: str | None = _REGISTERED) -> Quantity:

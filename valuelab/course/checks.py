@@ -237,9 +237,10 @@ class Summary:
         t = self.table
         lines = [f"{self.topic}: {int(t['passed'].sum())}/{len(t)} passed"]
         qw = max((len(q) for q in t["question"]), default=0)
-        vw = max((len(v) for v in t["variable"]), default=0)
+        vw = max((len(v) + 2 for v in t["variable"]), default=0)
         for r in t.itertuples():
-            lines.append(f"  {r.mark} {r.question:<{qw}}  {r.variable:<{vw}}  {r.status}")
+            name = f"`{r.variable}`"  # the notebook's variable: code, so a code span
+            lines.append(f"  {r.mark} {r.question:<{qw}}  {name:<{vw}}  {r.status}")
         return "\n".join(lines)
 
 

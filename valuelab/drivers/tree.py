@@ -370,13 +370,18 @@ class DriverTree:
         """Declared inputs' default values."""
         return {n: s.value for n, s in self.inputs.items() if not np.isnan(s.value)}
 
-    def input_sources(self, source: str) -> list[SourcedValue]:
+    def input_sources(
+        self, source: str, labels: Mapping[str, str] | None = None
+    ) -> list[SourcedValue]:
         """Each input's default value with its kind, for a lesson's sources table.
 
         Parameters
         ----------
         source : str
             Where the tree comes from (the template's file), named in each row.
+        labels : mapping of str to str, optional
+            Input -> the name a person reads (e.g. from :meth:`quantities`); an
+            input left out is named by its key.
 
         Returns
         -------
@@ -392,9 +397,10 @@ class DriverTree:
         ...     {"revenue": "users * arpu"},
         ...     inputs={"users": {"value": 10, "kind": "reported"}, "arpu": 5},
         ... )
-        >>> [(v.figure, v.kind) for v in tree.input_sources("t.yaml")]
-        [('users', 'reported'), ('arpu', 'estimated')]
+        >>> [(v.figure, v.kind) for v in tree.input_sources("t.yaml", {"arpu": "ARPU"})]
+        [('users', 'reported'), ('ARPU', 'estimated')]
         """
+        labels = dict(labels or {})
         rows = []
         for name, spec in self.inputs.items():
             if spec.value != spec.value:
@@ -404,7 +410,15 @@ class DriverTree:
             digits = f"{spec.value:.10g}".partition(".")[2]
             precision = len(digits) if "e" not in digits else 4
             rows.append(
-                SourcedValue(name, spec.value, spec.unit, spec.kind, cited, basis, precision)
+                SourcedValue(
+                    labels.get(name, name),
+                    spec.value,
+                    spec.unit,
+                    spec.kind,
+                    cited,
+                    basis,
+                    precision,
+                )
             )
         return rows
 

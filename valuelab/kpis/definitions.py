@@ -307,7 +307,7 @@ def ltv(arpa: Any, gross_margin: Any, churn_rate: Any) -> Any:
             "periods are not departures, so ARPA x margin / churn would understate lifetime value",
             source="churn_rate",
             expected="a contractual churn rate (cancellations / subscribers); for an event "
-            "log use valuelab.kpis.survival (subscriptions) or valuelab.kpis.repeat_purchase "
+            "log use `valuelab.kpis.survival` (subscriptions) or `valuelab.kpis.repeat_purchase` "
             "(BG/NBD, repeat purchases)",
         )
     arpa, gross_margin, churn_rate = aligned(

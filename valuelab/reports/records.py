@@ -1,9 +1,10 @@
 """Reports: headline figures recorded by a notebook and read back after it runs.
 
 A notebook calls ``record("royalty_pool_eur_m", pool)``; the value is stored in
-the cell's output under a valuelab MIME type (and shown as ``name = value``),
-so tests, batch indexes and apps can read the figures of an executed notebook
-with :func:`read_records`.
+the cell's output under a valuelab MIME type, so tests, batch indexes and apps
+can read the figures of an executed notebook with :func:`read_records`. The
+record shows a person nothing (an empty ``text/plain``): its name is a key for
+code, and the notebook states the figure in words beside it.
 
 Examples
 --------
@@ -46,9 +47,7 @@ def _plain(value: Any) -> Any:
 
 
 def _bundle(name: str, value: Any) -> dict[str, Any]:
-    value = _plain(value)
-    shown = f"{value:,.6g}" if isinstance(value, float) else str(value)
-    return {MIME_TYPE: {"name": name, "value": value}, "text/plain": f"{name} = {shown}"}
+    return {MIME_TYPE: {"name": name, "value": _plain(value)}, "text/plain": ""}
 
 
 def record(name: str, value: Any) -> None:

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import InputError
+from valuelab.core.quantities import QUANTITIES
 from valuelab.scoring.indicators import (
     INDICATORS,
     _check_terms,
@@ -287,6 +288,8 @@ def _verdicts(test: pd.DataFrame, outcome: str) -> str:
         if names:
             parts.append(f"{_join(names)} {words.format(s='s' if len(names) == 1 else '')}")
     best = test["best_usual"].iloc[0]
+    if best in QUANTITIES:  # a registered metric is named in words: "health score"
+        best = QUANTITIES[best].label[0].lower() + QUANTITIES[best].label[1:]
     return f"for {outcome}, against {best} (the best usual metric): " + "; ".join(parts)
 
 

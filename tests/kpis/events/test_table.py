@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from valuelab.core.errors import InputError
+from valuelab.core.quantities import QUANTITIES, labelled
 from valuelab.data.sources import open_source
 from valuelab.kpis.events import kpi_source, kpi_summary, kpi_table
 from valuelab.kpis.events.table import COLUMNS, describe
@@ -269,3 +270,31 @@ def test_bad_input_is_named():
     own = pd.DataFrame({"cust_id": ["a"], "day": [20240101], "what": ["visit"]})
     with pytest.raises(InputError, match="did you mean 'cust_id'"):
         kpi_source(own, {"user": "cust", "time": "day", "event": "what"})
+
+
+def test_each_column_is_headed_by_its_own_quantity_from_one_map(month):
+    """COLUMNS is the one map from a column to its quantity; labelled() reads it from attrs."""
+    assert list(month.columns) == list(COLUMNS) and month.attrs["quantities"] == COLUMNS
+    assert set(COLUMNS.values()) <= set(QUANTITIES)
+    shown = labelled(month)
+    assert list(shown.columns) == [describe("USD")[c] for c in COLUMNS]  # one source, two uses
+    heads = dict(zip(COLUMNS, shown.columns, strict=True))
+    assert heads["revenue"] == "Revenue (USD)"  # per period, in the log's currency
+    assert heads["gross_margin"] == "Gross margin (share 0-1)"
+    assert heads["margin_per_customer"] == "Margin per customer (USD per customer)"
+    assert heads["complete"] == "The log covers the whole period"
+    assert shown.index.name == "Period start"
+    pd.testing.assert_frame_equal(
+        shown.set_axis(month.columns, axis=1).rename_axis("period_start"), month
+    )
+    # why "period_*": the registry's keys of the same names are the shop funnel's quantities
+    assert QUANTITIES["revenue"].unit == "EUR/month" and QUANTITIES["gross_margin"].kind == "money"
+    assert QUANTITIES[COLUMNS["gross_margin"]].kind == "share"
+    assert {c for c, k in COLUMNS.items() if c != k} == {
+        "revenue",
+        "cost",
+        "refunds",
+        "net_revenue",
+        "gross_margin",
+        "complete",
+    }

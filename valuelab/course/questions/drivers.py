@@ -58,8 +58,8 @@ def _q1(answer) -> bool:
 @question(
     "drivers.q2",
     variable="shop_tree",
-    hint="DriverTree.from_dict with one formula per sentence; profit is the root. Input names: "
-    "visitors, conversion, aov, gross_margin, fixed_costs.",
+    hint="`DriverTree.from_dict` with one formula per sentence; profit is the root. Input names: "
+    "`visitors`, `conversion`, `aov`, `gross_margin`, `fixed_costs`.",
 )
 def _q2(answer) -> bool:
     if not isinstance(answer, DriverTree):
@@ -77,7 +77,7 @@ def _q2(answer) -> bool:
 @expect(
     "drivers.q3",
     variable="elasticity_project_value",
-    hint="tree.elasticities() of the marketplace template's tree, at its default inputs.",
+    hint="`tree.elasticities()` of the marketplace template's tree, at its default inputs.",
     tol=0.005,
 )
 def _q3() -> float:
@@ -98,7 +98,7 @@ def best_initiative() -> str:
 @question(
     "drivers.q4",
     variable="best",
-    hint="roi(tree, change=..., cost=..., months=24, discount_rate=0.08) for each initiative; "
+    hint="`roi(tree, change=..., cost=..., months=24, discount_rate=0.08)` for each initiative; "
     "compare the NPVs.",
     kind="text",
 )
@@ -120,7 +120,7 @@ def _q5(answer) -> bool:
 @expect(
     "drivers.q6",
     variable="arpu_uplift_eur_m_year",
-    hint="tree.what_if(changes={'premium_arpu': 0.5}) on the Spotify template; the root is "
+    hint="`tree.what_if(changes={'premium_arpu': 0.5})` on the Spotify template; the root is "
     "per month, the answer per year.",
     tol=0.5,
 )

@@ -32,7 +32,7 @@ def _q1() -> float:
 @expect(
     "kpis.q2",
     variable="ltv_eur",
-    hint="Simple LTV = ARPA x gross margin / monthly (contractual) churn, from ltv_inputs().",
+    hint="Simple LTV = ARPA x gross margin / monthly (contractual) churn, from `ltv_inputs()`.",
     tol=0.5,
 )
 def _q2() -> float:
@@ -54,7 +54,7 @@ def _q3() -> float:
 @expect(
     "kpis.q4",
     variable="conversion_change_pct",
-    hint="In the default funnel, what_if a 15 % discount: the conversion row's delta_pct.",
+    hint="In the default funnel, `what_if` a 15 % discount: the conversion row's `delta_pct`.",
     tol=0.05,
 )
 def _q4() -> float:
@@ -65,7 +65,7 @@ def _q4() -> float:
 @question(
     "kpis.q5",
     variable="worse_kpis",
-    hint="conflicts(funnel(), change={'discount': 0.15}): the index, as a list or set.",
+    hint="`conflicts(funnel(), change={'discount': 0.15})`: the index, as a list or set.",
 )
 def _q5(answer) -> bool:
     expected = set(kpis.conflicts(kpis.funnel(), change={"discount": 0.15}).index)
@@ -75,7 +75,7 @@ def _q5(answer) -> bool:
 @expect(
     "kpis.q6",
     variable="march_month1",
-    hint="cohort_retention(shop_events): the row of the cohort starting 2024-03-01, column 1 "
+    hint="`cohort_retention(shop_events)`: the row of the cohort starting 2024-03-01, column 1 "
     "(a share 0-1; rows are cohort start dates).",
     tol=0.005,
 )
@@ -87,7 +87,7 @@ def _q6() -> float:
 @expect(
     "kpis.q7",
     variable="vital_features",
-    hint="pareto_features(purchase_reasons), then pareto_summary: how many features (a count).",
+    hint="`pareto_features(purchase_reasons)`, then `pareto_summary`: how many features (a count).",
     kind="integer",
 )
 def _q7() -> int:
@@ -109,7 +109,8 @@ def _studio() -> Any:
     "kpis.q8",
     variable="incomplete_month",
     hint="Map Member, Date, Type and Fee to user, time, event and amount (currency GBP); "
-    "source.check() lists the incomplete periods, and per-month results have a 'complete' column.",
+    "`source.check()` lists the incomplete periods, and per-month results have a "
+    "`complete` column.",
     kind="text",
 )
 def _q8() -> str:
@@ -122,7 +123,7 @@ def _q8() -> str:
 @expect(
     "kpis.q9",
     variable="october_month2",
-    hint="kpis.events.cohort_retention(source, signup_event='join'): the 2024-10-01 row, "
+    hint="`kpis.events.cohort_retention(source, signup_event='join')`: the 2024-10-01 row, "
     "column 2 (a share 0-1).",
     tol=0.005,
 )

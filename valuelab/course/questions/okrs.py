@@ -20,7 +20,7 @@ def _team() -> dict:
 @expect(
     "okrs.q1",
     variable="churn_grade",
-    hint="grade(baseline, target, current): the share of the way from 6.0 % toward 4.5 % "
+    hint="`grade(baseline, target, current)`: the share of the way from 6.0 % toward 4.5 % "
     "covered at 5.7 %.",
     tol=0.005,
 )
@@ -68,7 +68,8 @@ def _q4(answer) -> bool:
 @question(
     "okrs.q5",
     variable="unaligned_work",
-    hint="alignment(BACKLOG): the initiatives that pass none of the four tests (a list of names).",
+    hint="`alignment(BACKLOG)`: the initiatives that pass none of the four tests "
+    "(a list of names).",
 )
 def _q5(answer) -> bool:
     flagged = okrs.alignment(BACKLOG)
@@ -79,7 +80,7 @@ def _q5(answer) -> bool:
 @expect(
     "okrs.q6",
     variable="team_grade",
-    hint="roll_up(key_results(team)) on the shipped file; read the '(team)' row.",
+    hint="`roll_up(key_results(team))` on the shipped file; read the '(team)' row.",
     tol=0.005,
 )
 def _q6() -> float:
@@ -90,7 +91,7 @@ def _q6() -> float:
 @question(
     "okrs.q7",
     variable="top_by_ice",
-    hint="rank(initiatives, by='ice'): the name in first place (ICE's impact and confidence "
+    hint="`rank(initiatives, by='ice')`: the name in first place (ICE's impact and confidence "
     "come from the RICE columns through the kit's mapping).",
     kind="text",
 )
@@ -102,7 +103,7 @@ def _q7(answer) -> bool:
 @question(
     "okrs.q8",
     variable="verdicts",
-    hint="verdict(type, grade): a committed key result is expected to reach 1.0, an "
+    hint="`verdict(type, grade)`: a committed key result is expected to reach 1.0, an "
     "aspirational one 0.6-0.7. A tuple (committed at 0.8, aspirational at 0.65).",
 )
 def _q8(answer) -> bool:

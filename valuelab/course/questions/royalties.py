@@ -42,8 +42,9 @@ def _q2() -> float:
 @expect(
     "royalties.q3",
     variable="pool_2024_eur_bn",
-    hint="pool_estimate(spotify_annual) with its defaults, the 2024 row's pool_eur_bn: two-thirds "
-    "of music revenue (Premium + 80 % of ad revenue), not of total revenue.",
+    hint="`pool_estimate(spotify_annual)` with its defaults, the 2024 row's "
+    "`pool_eur_bn`: two-thirds of music revenue (Premium + 80 % of ad revenue), "
+    "not of total revenue.",
     tol=0.005,
 )
 def _q3() -> float:
@@ -54,7 +55,7 @@ def _q3() -> float:
 @expect(
     "royalties.q4",
     variable="artist_cents",
-    hint="euro_path() with the default shares: the artist's row, in cents.",
+    hint="`euro_path()` with the default shares: the artist's row, in cents.",
     tol=0.05,
 )
 def _q4() -> float:
@@ -65,7 +66,7 @@ def _q4() -> float:
 @expect(
     "royalties.q5",
     variable="streams_for_1000",
-    hint="streams_needed() with the recording-side rate 0.003 and the artist's royalty on the "
+    hint="`streams_needed()` with the recording-side rate 0.003 and the artist's royalty on the "
     "label's receipts (the rate already excludes the publishing side).",
     kind="integer",
 )
@@ -76,8 +77,8 @@ def _q5() -> int:
 @expect(
     "royalties.q6",
     variable="top10_change_pct",
-    hint="compare() then by_tier() on the shipped listening log; the pool is two-thirds of "
-    "log_revenue(). Read the user_centric row of the top 10 (percent).",
+    hint="`compare()` then `by_tier()` on the shipped listening log; the pool is two-thirds of "
+    "`log_revenue()`. Read the `user_centric` row of the top 10 (percent).",
     tol=0.05,
 )
 def _q6() -> float:
@@ -89,8 +90,8 @@ def _q6() -> float:
 @expect(
     "royalties.q7",
     variable="y_free_user_centric",
-    hint="Give u2 tier 'free'; the pool is royalty_pool(log_revenue(...)); user-centric pays each "
-    "listener's own payment times the payout share to what they played.",
+    hint="Give u2 tier 'free'; the pool is `royalty_pool(log_revenue(...))`; user-centric pays "
+    "each listener's own payment times the payout share to what they played.",
     tol=0.005,
 )
 def _q7() -> float:

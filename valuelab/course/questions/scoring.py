@@ -14,7 +14,7 @@ TITLE = "Exercise 5: customer value scoring"
 @expect(
     "scoring.q1",
     variable="projected",
-    hint="goal_progress(target=50, achieved=3, elapsed=3, horizon=12): the projected growth (%).",
+    hint="`goal_progress(target=50, achieved=3, elapsed=3, horizon=12)`: the projected growth (%).",
     tol=0.05,
 )
 def _q1() -> float:
@@ -44,7 +44,7 @@ def _q3() -> float:
 @expect(
     "scoring.q4",
     variable="a0006_equal",
-    hint="score_accounts(accounts, weights=EQUAL): the value_realized of A0006.",
+    hint="`score_accounts(accounts, weights=EQUAL)`: the `value_realized` of A0006.",
     tol=0.05,
 )
 def _q4() -> float:
@@ -55,7 +55,7 @@ def _q4() -> float:
 @expect(
     "scoring.q5",
     variable="enterprise_arr_at_risk",
-    hint="segment_portfolio(scored, by='segment'): the churn-risk row of Enterprise, arr.",
+    hint="`segment_portfolio(scored, by='segment')`: the churn-risk row of Enterprise, `arr`.",
     tol=0.5,
 )
 def _q5() -> float:
@@ -66,7 +66,7 @@ def _q5() -> float:
 @question(
     "scoring.q6",
     variable="best_usual",
-    hint="evaluate_indicators on accounts_history (churned, 2 quarters): among the kind "
+    hint="`evaluate_indicators` on `accounts_history` (churned, 2 quarters): among the kind "
     "'usual metric', the indicator with the highest AUC.",
     kind="text",
 )
@@ -78,7 +78,7 @@ def _q6(answer) -> bool:
 @question(
     "scoring.q7",
     variable="behind",
-    hint="funnel_actuals(**QUARTER), then inputs_behind(outcome_tree(), ...): the first input.",
+    hint="`funnel_actuals(**QUARTER)`, then `inputs_behind(outcome_tree(), ...)`: the first input.",
     kind="text",
 )
 def _q7(answer) -> bool:

@@ -17,7 +17,7 @@ def _year(year: int):
 @expect(
     "start.q1",
     variable="revenue_2024",
-    hint="Load 'spotify_annual' and read total_revenue_eur_m for 2024 (EUR millions).",
+    hint="Load `'spotify_annual'` and read `total_revenue_eur_m` for 2024 (EUR millions).",
     tol=0.5,
 )
 def _q1() -> float:
@@ -48,7 +48,7 @@ def _q3() -> float:
 @expect(
     "start.q4",
     variable="first_profitable_year",
-    hint="The first year whose operating_income_eur_m is above zero.",
+    hint="The first year whose `operating_income_eur_m` is above zero.",
     kind="integer",
 )
 def _q4() -> int:

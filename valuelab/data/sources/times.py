@@ -225,7 +225,7 @@ nanoseconds since 1970?
         source=source,
         column=column,
         rows=list(values.index[fine][:3]),
-        expected="the column as written (integers yyyymmdd or text; date_format: in the "
+        expected="the column as written (integers yyyymmdd or text; `date_format:` in the "
         "mapping), or times rounded to microseconds",
     )
 

@@ -94,7 +94,11 @@ __all__ = [
 ]
 
 #: Column -> its quantity's key in :data:`valuelab.core.quantities.QUANTITIES` (label, unit,
-#: format; money in the log's currency, see :func:`quantities`).
+#: format; money in the log's currency, see :func:`quantities`): the one place a column meets
+#: its label. :func:`kpi_table` puts it in ``attrs["quantities"]``, so
+#: :func:`valuelab.core.quantities.labelled` heads each column by it. Where the registry's key of
+#: the same name is another quantity (``revenue``: the shop funnel's EUR/month; ``gross_margin``:
+#: its gross profit in EUR), the table's is keyed ``period_*``.
 COLUMNS: dict[str, str] = {
     "segment": "segment",
     "active_users": "active_users",
@@ -491,6 +495,7 @@ def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -
     kept = {k: out.attrs[k] for k in ("money_basis", "ttv_median_days_overall") if k in out.attrs}
     out.attrs = {"provenance": _frame._json_safe(facts | {"currency": currency})}
     out.attrs["currency"] = currency
+    out.attrs["quantities"] = dict(COLUMNS)  # each column's quantity, for labelled()
     out.attrs |= kept
     return out
 
@@ -550,7 +555,8 @@ def kpi_table(
         ``retention_rate`` is NaN in the first period and after a partial one. ``attrs``:
         ``money_basis`` (``"net"``: refunds netted in revenue, margins, LTV; ``"gross"``: kept
         apart), ``ttv_median_days_overall`` (median over users: ``complete``, ``all``),
-        ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span).
+        ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span),
+        ``quantities`` (:data:`COLUMNS`: ``labelled(table)`` shows it with labels and units).
 
     Raises
     ------
