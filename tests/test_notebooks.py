@@ -116,7 +116,7 @@ def test_make_test_checks_lessons_and_student_copies_with_nbval():
 
     makefile = (ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert "$(MAKE) --no-print-directory nbval" in test_recipe
+    assert re.search(r"\$\(MAKE\) --no-print-directory .*\bnbval\b", test_recipe)
     (patterns,) = re.findall(r"^NBVAL_NOTEBOOKS \?= (.+)$", makefile, re.M)
     assert "--nbval-lax $(NBVAL_NOTEBOOKS)" in makefile.replace("-p no:cacheprovider -q ", "")
     found = {Path(p) for pattern in patterns.split() for p in glob.glob(str(ROOT / pattern))}

@@ -90,3 +90,58 @@ def test_churn_from_one_mask_per_user_counts_as_the_lag_and_lead_do(events, peri
     monkeypatch.setattr(_bits, "BITS", 0)  # the textbook query: distinct pairs, lag and lead
     plain = metrics.activity_churn(events, period, active_events=["visit", "value"])
     pd.testing.assert_frame_equal(masked, plain)
+
+
+@pytest.mark.parametrize("backend", ["dataframe", "parquet", "postgres"])
+def test_churn_over_more_weeks_than_one_mask_holds(backend, tmp_path, request):
+    """70 weeks: more than the 62 periods of one mask; the textbook query counts them."""
+    import ibis
+
+    weeks = pd.date_range("2024-01-01 10:00", periods=70, freq="7D")
+    log = pd.DataFrame(
+        {"user": ["a"] * 70 + ["b"] * 35, "time": [*weeks, *weeks[::2]], "event": "visit"}
+    )
+    if backend == "postgres":  # a table of its own: the module's log stays as it is
+        data = request.getfixturevalue("postgres_db").upload("churn_70_weeks", log)
+    elif backend == "parquet":
+        log.to_parquet(tmp_path / "log.parquet")
+        data = ibis.duckdb.connect().read_parquet(tmp_path / "log.parquet")
+    else:
+        data = log
+    table = metrics.activity_churn(data, "week")
+    even = [i % 2 == 0 for i in range(70)]
+    assert table["actives"].tolist() == [2 if e else 1 for e in even]
+    assert table["inactive_next"].tolist() == [1 if e else 0 for e in even[:-1]] + [1]
+    assert table["reactivated"].tolist() == [0, 0] + [1 if e else 0 for e in even[2:]]
+    assert table["new"].tolist() == [2] + [0] * 69
+
+
+def test_no_active_event_means_no_activity_not_an_engine_error():
+    log = _by_hand()
+    shares = metrics.cohort_retention(log, "month", active_events=[])
+    assert (shares.fillna(0).to_numpy() == 0).all()
+    assert metrics.actives(log, "month", active_events=[])["actives"].tolist() == [0, 0, 0, 0]
+
+
+def test_a_dataframe_without_some_ids_is_refused_as_open_source_refuses_it():
+    from valuelab.core import InputError
+
+    log = _by_hand()
+    log.loc[[1, 4], "user"] = None
+    with pytest.raises(InputError, match=r"ids missing on 2 of 9 rows") as err:
+        metrics.actives(log, "day")
+    assert err.value.column == "user" and err.value.rows == [1, 4]
+
+
+def test_an_engine_error_from_duckdb_reaches_the_caller_as_an_input_error():
+    import duckdb
+
+    from valuelab.core import InputError
+    from valuelab.kpis.events import _frame
+
+    @_frame.guarded("a metric")
+    def failing(data):
+        raise duckdb.OutOfRangeException("Overflow in left shift")
+
+    with pytest.raises(InputError, match="a metric could not be computed by duckdb"):
+        failing(_by_hand())

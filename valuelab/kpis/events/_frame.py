@@ -105,6 +105,20 @@ def _arrow_ids(s: pd.Series) -> Any:
     return pa.array(s.astype("string"), pa.string(), from_pandas=True)
 
 
+def _check_ids(s: pd.Series, source: str) -> None:
+    """InputError when some rows have no user id, as :func:`valuelab.data.open_source` says."""
+    missing = s.isna()
+    if missing.any():
+        rows = missing.to_numpy().nonzero()[0]
+        raise InputError(
+            f"ids missing on {len(rows)} of {len(s)} rows",
+            source=source,
+            column="user",
+            rows=[int(r) for r in rows[:5]],
+            expected="an id on every row (drop or fill the rows without one first)",
+        )
+
+
 def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
     import pyarrow as pa
 
@@ -116,6 +130,8 @@ def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
                 raise problem  # Arrow keeps microseconds: never truncate them silently
             columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
         elif role in ("user", "event"):
+            if role == "user":
+                _check_ids(s, source)
             columns[role] = _arrow_ids(s)
         else:
             columns[role] = pa.array(pd.to_numeric(s).astype("float64"), from_pandas=True)
@@ -167,7 +183,7 @@ def events_table(data: Any, roles: tuple[str, ...], source: str = "events") -> t
 
 
 #: Modules whose exceptions are the engine's, not valuelab's: turned into an InputError.
-_ENGINES = ("ibis", "duckdb", "sqlite3", "psycopg", "pyarrow", "sqlglot")
+_ENGINES = ("ibis", "duckdb", "_duckdb", "sqlite3", "psycopg", "pyarrow", "sqlglot")
 
 
 def guarded(metric: str) -> Any:
@@ -209,7 +225,15 @@ def active(table: Any, active_events: Iterable[str] | None) -> Any:
     """The events that count as activity (all when ``active_events`` is None)."""
     if active_events is None:
         return table
-    return table.filter(table.event.isin(sorted(set(active_events))))
+    return table.filter(counts_as_active(table, active_events))
+
+
+def counts_as_active(table: Any, active_events: Iterable[str]) -> Any:
+    """Ibis boolean: the row's event is one of ``active_events`` (none of an empty list)."""
+    names = sorted(set(active_events))
+    if not names:  # an empty IN list is not valid SQL
+        return table.event.isnull() & table.event.notnull()
+    return table.event.isin(names)
 
 
 @functools.cache
@@ -242,6 +266,12 @@ def span(table: Any) -> Span:
     first, last = row["first"].iloc[0], row["last"].iloc[0]
     if pd.isna(first):
         raise InputError("the log has no events", column="time", expected="one event or more")
+    if not pd.Timestamp.min <= pd.Timestamp(first) <= pd.Timestamp(last) <= pd.Timestamp.max:
+        raise InputError(
+            f"times from {first} to {last}",
+            column="time",
+            expected="times pandas can hold (1677-09-22 to 2262-04-11); a year typed wrong?",
+        )
     return Span(pd.Timestamp(first).floor("D"), pd.Timestamp(last).floor("D"))
 
 

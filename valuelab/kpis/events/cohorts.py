@@ -40,7 +40,7 @@ def _cohort_counts(table: Any, period: str, active_events, signup_event: str) ->
     unit = _frame.check_period(period)
     flags = {"signup": (table.event == signup_event).any()}
     if active_events is not None:
-        flags["act"] = table.event.isin(sorted(set(active_events))).any()
+        flags["act"] = _frame.counts_as_active(table, active_events).any()
     pairs = table.group_by(user=table.user, period=table.time.truncate(unit)).aggregate(**flags)
     starts = pairs.group_by("user").aggregate(
         start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min())
@@ -181,7 +181,7 @@ def activity_churn(
     covered = _frame.span(table)
     index = _frame.starts(period, covered.first, covered.last)
     act = _frame.active(table, active_events)
-    if _bits.usable(act, len(index)):
+    if len(index) <= _bits.BITS and _bits.usable(act, len(index)):  # one mask per user
         out = _churn_bits(act, period, index)
     else:
         found = _frame.run(_churn_expr(table, period, active_events))
