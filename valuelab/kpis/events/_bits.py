@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from valuelab.kpis.events import _frame
+
 #: Periods one BIGINT mask holds (bits 0-61: never the sign bit, never an overflowing shift).
 BITS = 62
 #: Masks per user at most (744 periods: two years of days); a longer span takes the textbook query.
@@ -41,18 +43,8 @@ def usable(table: Any, periods: int) -> bool:
     return name in _ENGINES
 
 
-def number(time: Any, period: str) -> Any:
-    """An Ibis integer numbering ``time``'s calendar periods consecutively (weeks from Monday)."""
-    if period == "month":
-        return time.year() * 12 + time.month()
-    if period == "quarter":
-        return time.year() * 4 + time.quarter()
-    days = time.epoch_seconds() // 86400
-    return (days + 3) // 7 if period == "week" else days  # 1970-01-01 was a Thursday
-
-
 def number_of(day: pd.Timestamp, period: str) -> int:
-    """:func:`number` of the period holding ``day``, computed in Python."""
+    """``_frame.period_number`` of the period holding ``day``, computed in Python."""
     if period == "month":
         return day.year * 12 + day.month
     if period == "quarter":
@@ -136,8 +128,6 @@ def counts(table: Any, position: Any, periods: int, window: int = 1) -> Any:
     Returns a numpy int64 array of length ``periods``, computed by the table's engine.
     """
     import numpy as np
-
-    from valuelab.kpis.events import _frame
 
     m, _ = block_masks(table, position, periods)
     row = _frame.run(position_counts(m, periods, window)).iloc[0]

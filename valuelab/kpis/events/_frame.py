@@ -282,7 +282,7 @@ def period_number(time: Any, period: str) -> Any:
     if period == "quarter":
         return time.year() * 4 + time.quarter()
     days = time.epoch_seconds() // 86400
-    return days // 7 if period == "week" else days
+    return (days + 3) // 7 if period == "week" else days  # weeks from Monday (1970-01-01: Thu)
 
 
 def starts(period: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:

@@ -94,7 +94,7 @@ def _calendar_counts(act: Any, period: str, unit: str, index: pd.DatetimeIndex) 
     # period) pairs; more masks cost more in bit sums than they save in hashing (days)
     if len(index) <= _bits.BITS and _bits.usable(act, len(index)):
         base = _bits.number_of(index[0], period)
-        return _bits.counts(act, _bits.number(act.time, period) - base, len(index))
+        return _bits.counts(act, _frame.period_number(act.time, period) - base, len(index))
     # distinct (user, period) pairs first, then a plain count: no per-group distinct sets, so
     # the engine's ordinary hash aggregate runs in parallel and spills past its memory limit
     seen = act.select(user=act.user, period_start=act.time.truncate(unit)).distinct()
@@ -163,7 +163,7 @@ def _rolling_counts(act: Any, window: int, index: pd.DatetimeIndex) -> np.ndarra
     """Users active in the ``window`` days ending on each day of ``index`` (int64)."""
     if window <= _bits.WIDEST and _bits.usable(act, len(index)):  # masks of days per user
         base = _bits.number_of(index[0], "day")
-        return _bits.counts(act, _bits.number(act.time, "day") - base, len(index), window)
+        return _bits.counts(act, _frame.period_number(act.time, "day") - base, len(index), window)
     edges = _frame.run(_window_edges(act, window))
     when = pd.to_datetime(edges["day"].astype("int64").to_numpy(), unit="D").as_unit("ns")
     change = edges.set_index(pd.DatetimeIndex(when))["change"]

@@ -142,7 +142,7 @@ _CHURN = ["actives", "new", "reactivated", "inactive_next"]
 def _churn_bits(act: Any, period: str, index: pd.DatetimeIndex) -> pd.DataFrame:
     """:data:`_CHURN` counts per period of ``index`` from one mask of active periods per user."""
     base = _bits.number_of(index[0], period)
-    m = _bits.masks(act, _bits.number(act.time, period) - base)
+    m = _bits.masks(act, _frame.period_number(act.time, period) - base)
     aggs = {}
     for b in range(len(index)):
         on = _bits.bit(m.mask, b) == 1
