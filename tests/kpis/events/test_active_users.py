@@ -223,3 +223,16 @@ def test_actives_on_sqlite_take_the_textbook_query_and_agree_with_pandas(log, tm
         assert found.tolist() == oracle.expected("actives", period).tolist()
     sticky = metrics.stickiness(source)["stickiness"].to_numpy()
     np.testing.assert_allclose(sticky, oracle.expected("stickiness").to_numpy(), rtol=1e-12)
+
+
+def test_categorical_ids_count_as_their_text_and_come_back_as_ids(log):
+    """A DataFrame's categorical ids are grouped by their codes; ids that come back are ids."""
+    coded = log.assign(user=log["user"].astype("category"))
+    for period in ("day", "month"):
+        found = metrics.actives(coded, period)["actives"].tolist()
+        assert found == metrics.actives(log, period)["actives"].tolist()
+    sticky = metrics.stickiness(coded)["stickiness"].to_numpy()
+    np.testing.assert_allclose(sticky, metrics.stickiness(log)["stickiness"].to_numpy())
+    by_user = metrics.time_to_value_by_user(coded, "value")
+    assert by_user.index.equals(metrics.time_to_value_by_user(log, "value").index)
+    assert by_user.index[0].endswith("@example.org")

@@ -119,7 +119,9 @@ def _check_ids(s: pd.Series, source: str) -> None:
         )
 
 
-def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
+def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str, ids: bool) -> Any:
+    """The ``roles`` of ``frame`` as an Arrow table; categorical user ids as their integer
+    codes unless ``ids`` (the metric returns the ids): the engine groups integers, not text."""
     import pyarrow as pa
 
     columns = {}
@@ -129,13 +131,17 @@ def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str) -> Any:
             if (problem := nanosecond_times(s, role, source)) is not None:
                 raise problem  # Arrow keeps microseconds: never truncate them silently
             columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
+        elif role == "user" and not ids and isinstance(s.dtype, pd.CategoricalDtype):
+            _check_ids(s, source)  # the codes stand for the ids: equal codes, equal ids
+            columns[role] = pa.array(s.cat.codes.to_numpy())
         elif role in ("user", "event"):
             if role == "user":
                 _check_ids(s, source)
             columns[role] = _arrow_ids(s)
         else:
             columns[role] = pa.array(pd.to_numeric(s).astype("float64"), from_pandas=True)
-    return pa.table(columns)
+    table = pa.table(columns)  # in batches of row groups, so that DuckDB scans them in parallel
+    return pa.Table.from_batches(table.to_batches(max_chunksize=122_880), table.schema)
 
 
 def _check_roles(columns: Iterable[str], roles: tuple[str, ...], source: str) -> None:
@@ -154,8 +160,13 @@ def _check_roles(columns: Iterable[str], roles: tuple[str, ...], source: str) ->
         raise InputError(source=source, problems=problems)
 
 
-def events_table(data: Any, roles: tuple[str, ...], source: str = "events") -> tuple[Any, dict]:
-    """(Ibis table of the ``roles`` columns, provenance) from a Source, table or DataFrame."""
+def events_table(
+    data: Any, roles: tuple[str, ...], source: str = "events", ids: bool = False
+) -> tuple[Any, dict]:
+    """(Ibis table of the ``roles`` columns, provenance) from a Source, table or DataFrame.
+
+    ``ids``: the metric returns user ids (else a DataFrame's categorical ids may be codes).
+    """
     import ibis
 
     if hasattr(data, "table") and hasattr(data, "provenance"):
@@ -164,7 +175,7 @@ def events_table(data: Any, roles: tuple[str, ...], source: str = "events") -> t
         table, provenance = data, {"source": f"Ibis table ({source})"}
     elif isinstance(data, pd.DataFrame):
         _check_roles(data.columns, roles, source)
-        table = ibis.memtable(_arrow(data, roles, source))
+        table = ibis.memtable(_arrow(data, roles, source, ids))
         provenance = {"source": f"pandas DataFrame ({source})"}
     else:
         raise InputError(

@@ -55,7 +55,7 @@ def time_to_value_by_user(
         yet) and ``days`` (calendar days, float; NaN: not reached yet). One row per user: for a
         large log, prefer the per-cohort ``time_to_value``.
     """
-    table, provenance = _frame.events_table(data, ("user", "time", "event"))
+    table, provenance = _frame.events_table(data, ("user", "time", "event"), ids=True)
     covered = _frame.span(table)
     found = _frame.run(user_days_to_value(table, value_event, start_event))
     out = found.set_index("user").sort_index()[["start", "first_value", "days"]]
