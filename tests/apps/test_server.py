@@ -3,7 +3,6 @@
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -164,28 +163,16 @@ def server(tmp_path_factory):
     app_server.stop()
 
 
-#: Copies of one app that the leak test's server serves. Voila keeps one preheated kernel per app
-#: (POOL_SIZE) and a tab waits for its app's pool: tabs of one app queue behind each other's
-#: refill (FILL_DELAY_SECONDS, then a kernel's start), tabs of as many copies get theirs at once.
-_COPIES = 5
-
-
 @pytest.fixture
 def fresh_server(tmp_path):
-    """A server no other test has touched, of :data:`_COPIES` copies of one gallery app.
+    """A server no other test has touched: the leak test counts its kernels and memory.
 
-    The leak test counts its kernels and memory. (A plain HTTP GET of an app, as in
-    the tests above, runs no JavaScript and so never releases its kernel; only the
-    idle culler would.)
+    (A plain HTTP GET of an app, as in the tests above, runs no JavaScript and so
+    never releases its kernel; only the idle culler would.)
     """
-    folder = tmp_path / "apps"
-    folder.mkdir()
-    for copy in range(_COPIES):
-        shutil.copy(APPS / "spotify_at_a_glance.ipynb", folder / f"spotify_{copy}.ipynb")
-    # 55 fresh browser contexts in a minute or two are 55 new visitors from one address: over
-    # the default --new-visitors-per-minute, which tests/apps/serving/test_access.py covers.
-    extra = ("--new-visitors-per-minute", "1000")
-    app_server = AppServer(tmp_path / "serve.log", apps=folder, extra=extra)
+    # 50 fresh browser contexts in two minutes are 50 new visitors from one address: over the
+    # default --new-visitors-per-minute, which tests/apps/serving/test_access.py covers.
+    app_server = AppServer(tmp_path / "serve.log", extra=("--new-visitors-per-minute", "1000"))
     yield app_server.proc, app_server.url
     app_server.stop()
 
@@ -324,43 +311,34 @@ def test_cross_origin_shutdown_is_refused(server):
     assert info.value.code == 403
 
 
-def _view_and_close(browser, urls: list[str]) -> None:
-    """One tab per URL, each a new visitor, open at once; each closed by hand once it shows."""
-    contexts = [browser.new_context() for _ in urls]
-    pages = [c.new_page() for c in contexts]
-    for page, url in zip(pages, urls, strict=True):
-        page.goto(url, wait_until="commit")
-    for page in pages:  # a KPI is drawn from the widget state the page fetched from its kernel
-        page.locator(".vl-kpi").first.wait_for(timeout=180_000)
-    for page in pages:
-        page.close(run_before_unload=True)  # a tab closed by hand: unload handlers run
-    for page in pages:  # close(run_before_unload=True) does not wait for the unload
-        if not page.is_closed():
-            page.wait_for_event("close", timeout=30_000)
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_fifty_page_views_leave_no_kernel_behind(fresh_server, browser):
     proc, url = fresh_server
-    urls = [f"{url}voila/render/spotify_{copy}.ipynb" for copy in range(_COPIES)]
-    pool = _COPIES  # one preheated kernel per app stays ready
+    app_url = url + "voila/render/spotify_at_a_glance.ipynb"
+    pool = len(apps(APPS))  # one preheated kernel per app stays ready
     deadline = time.monotonic() + 120
     while len(_tree(proc.pid)) < 1 + pool and time.monotonic() < deadline:
         time.sleep(0.5)
-    _view_and_close(browser, urls)  # a warm-up round
-    # the baseline: the pool's kernels warmed up and refilled once
-    deadline = time.monotonic() + 120
-    while len(_tree(proc.pid)) != 1 + pool and time.monotonic() < deadline:
-        time.sleep(0.5)
-    idle = _settled_rss_mb(proc.pid)
-    views = 0
-    while views < 50:  # a tab of every copy at once: the preheated kernels serve them together
-        _view_and_close(browser, urls)
-        views += len(urls)
-    assert views == 50
+    idle = None
+    for views in range(26):  # a warm-up pair, then 50 page views, 2 tabs at a time (2 cores)
+        if views == 1:  # the baseline: the pool's kernels warmed up and refilled once
+            while len(_tree(proc.pid)) != 1 + pool and time.monotonic() < deadline + 60:
+                time.sleep(0.5)
+            idle = _settled_rss_mb(proc.pid)
+        contexts = [browser.new_context() for _ in range(2)]
+        pages = [c.new_page() for c in contexts]
+        for page in pages:
+            page.goto(app_url, wait_until="commit")
+        for page in pages:
+            page.locator(".vl-kpi").first.wait_for(timeout=90_000)
+            page.close(run_before_unload=True)  # a tab closed by hand: unload handlers run
+        for page in pages:  # close(run_before_unload=True) does not wait for the unload
+            if not page.is_closed():
+                page.wait_for_event("close", timeout=30_000)
+        for context in contexts:
+            context.close()
+    assert idle is not None
     deadline = time.monotonic() + 60
     while len(_tree(proc.pid)) > 1 + pool and time.monotonic() < deadline:
         time.sleep(0.5)
