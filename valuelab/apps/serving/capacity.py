@@ -91,8 +91,11 @@ class Capacity:
             del self.owners[kernel_id]
         pools = getattr(km, "_pools", {})
         starting = sum(1 for pool in pools.values() for task in pool if not task.done())
+        # a kernel whose process runs but which is not listed until it is ready (jupyter_client
+        # lists a kernel once started): one a page began and then left, or a pool's taken one
+        pending = len(set(getattr(km, "_pending_kernels", {})) - alive)
         extra = sum(self.weights.get(nb, 1) - 1 for _, nb in self.owners.values())
-        return len(alive) + starting + extra + self.reserved
+        return len(alive) + starting + pending + extra + self.reserved
 
     def claim(self, kernel_id: str) -> None:
         """Give ``kernel_id`` to the visitor of the page view being served (:data:`VIEW`)."""
