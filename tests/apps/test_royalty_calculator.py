@@ -44,7 +44,7 @@ def test_royalty_calculator_app(voila, page):
         return format_value(CARDS[key], artist_income(**kwargs)[key])
 
     server = voila(APP)
-    page.goto(server.url, wait_until="domcontentloaded")
+    page.goto(server.url, wait_until="domcontentloaded", timeout=120_000)  # plain Voila runs first
     value = page.locator("[data-kpi=monthly] .vl-kpi-value")
     value.wait_for(timeout=90_000)
     assert value.inner_text() == shown("monthly")
