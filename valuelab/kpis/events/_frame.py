@@ -131,12 +131,13 @@ def _arrow(frame: pd.DataFrame, roles: Iterable[str], source: str, ids: bool) ->
             if (problem := nanosecond_times(s, role, source)) is not None:
                 raise problem  # Arrow keeps microseconds: never truncate them silently
             columns[role] = pa.array(_frame_time(s, source).astype("datetime64[us]"))
-        elif role == "user" and not ids and isinstance(s.dtype, pd.CategoricalDtype):
-            _check_ids(s, source)  # the codes stand for the ids: equal codes, equal ids
-            columns[role] = pa.array(s.cat.codes.to_numpy())
-        elif role in ("user", "event"):
-            if role == "user":
-                _check_ids(s, source)
+        elif role == "user":
+            _check_ids(s, source)
+            if not ids and isinstance(s.dtype, pd.CategoricalDtype):  # equal codes, equal ids
+                columns[role] = pa.array(s.cat.codes.to_numpy())
+            else:
+                columns[role] = _arrow_ids(s)
+        elif role == "event":
             columns[role] = _arrow_ids(s)
         else:
             columns[role] = pa.array(pd.to_numeric(s).astype("float64"), from_pandas=True)
