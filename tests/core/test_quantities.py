@@ -268,7 +268,7 @@ def test_formatted_shows_each_column_in_its_quantitys_format():
         "Orders (orders/month)",
         "Accounts at churn risk (% of accounts)",
         "Lift ratio",
-        "Complete",
+        "complete",  # not a key: as it is (labelled)
     ]
     assert shown.index.name == "Account" and list(shown.index) == ["A1", "A2", "A3"]
     assert shown.loc["A1"].tolist() == ["1,234,568", "2.47", "4,938", "18.8", "26.2", "yes"]

@@ -407,9 +407,9 @@ def test_a_stakeholder_reads_words_formatted_numbers_and_no_anchor_links(name, s
         assert not SCIENTIFIC.search(label), f"{name}: {label!r}"
 
 
-def _row(cells: list[str], first: str) -> list[str]:
-    """The cells of the table row that starts with ``first`` (up to the next 8)."""
-    return cells[cells.index(first) : cells.index(first) + 9]
+def _row(cells: list[str], first: str, n: int) -> list[str]:
+    """The ``n`` cells of the table row that starts with ``first``."""
+    return cells[cells.index(first) : cells.index(first) + n]
 
 
 @pytest.mark.slow
@@ -419,10 +419,13 @@ def test_report_tables_show_each_column_in_its_quantitys_format(shipped_reports)
     assert "ARR (EUR/year)" in cells and "Accounts at churn risk (% of accounts)" in cells
     assert "Value Realized, mean (/100)" in cells and "Area of impact" in cells
     # competition: 48 accounts, ARR 2,904,500.0, Value Realized 59.3 on average, 18.8 % at risk
-    assert _row(cells, "competition")[:3] == ["competition", "48", "2,904,500"]
-    assert _row(cells, "competition")[-1] == "18.8"
+    accounts = datasets.load("accounts")  # the plain pandas oracle of the count and the sum
+    area = accounts[accounts["impact_area"] == "competition"]
+    assert (len(area), area["arr_eur"].sum()) == (48, 2_904_500.0)
+    competition = ["competition", "48", "2,904,500", "59.3", "71.0", "62.3", "18.8"]
+    assert _row(cells, "competition", 7) == competition  # Value Realized, RBO, Perceived: means
     # the largest ARR at churn risk: A0231, Enterprise, 275,400 EUR, Value Realized 46.9
-    assert _row(cells, "A0231")[:6] == [
+    assert _row(cells, "A0231", 6) == [
         "A0231",
         "Enterprise",
         "275,400",
@@ -432,13 +435,16 @@ def test_report_tables_show_each_column_in_its_quantitys_format(shipped_reports)
     ]
     cells = _Shown(shipped_reports["customer_scorecard"][1]).cells
     # A0004's funnel: 5 deals won of 20 proposals for 89,500 EUR, a 17,900 EUR deal (plan 25,000)
-    assert _row(cells, "Win rate (%)")[:4] == ["Win rate (%)", "30.0", "25.0", "83"]
-    assert _row(cells, "Deal size (EUR)")[:4] == ["Deal size (EUR)", "25,000", "17,900", "72"]
+    funnel = datasets.load("account_inputs").set_index("account_id").loc["A0004"]
+    assert funnel["new_revenue_eur"] / funnel["deals_won"] == 17_900.0
+    assert funnel["deals_won"] / funnel["proposals"] == 0.25  # 83 % of the plan's 0.3
+    assert _row(cells, "Win rate (%)", 4) == ["Win rate (%)", "30.0", "25.0", "83"]
+    assert _row(cells, "Deal size (EUR)", 4) == ["Deal size (EUR)", "25,000", "17,900", "72"]
     assert "Meetings booked (meetings/quarter)" in cells and "Input metric" in cells
     cells = _Shown(shipped_reports["product_kpis"][1]).cells
     assert "Stickiness DAU/MAU (%)" in cells and "Period start" in cells
     assert "Gross margin, net of refunds (%)" in cells
-    january = _row(cells, "2024-01-01")
+    january = _row(cells, "2024-01-01", 6)
     assert january[1:4] == ["all", "313", "26.2"]  # segment, active users, DAU 26.194
     assert january[4:6] == ["8.4", "–"]  # stickiness 0.084 in %; no retention in the first month
     assert shipped_reports["product_kpis"][1].count("<td>yes</td>") >= 12  # complete months
