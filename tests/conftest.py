@@ -66,7 +66,7 @@ def _close_notebook_kernel() -> Iterator[None]:
 _EXECUTED: dict[tuple[str, str], tuple[nbformat.NotebookNode, dict[str, Any]]] = {}
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # module fixtures may use it (tests/reports/test_html.py)
 def run_notebook(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[..., tuple[nbformat.NotebookNode, dict[str, Any]]]:

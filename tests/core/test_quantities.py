@@ -234,3 +234,73 @@ def test_labelled_heads_a_result_with_names_and_units_and_keeps_its_values():
     assert list(labelled(series).index) == ["Realized Business Outcome (/100)"]
     dates = pd.DataFrame({"dau": [1.0]}, index=pd.date_range("2024-01-01", periods=1, freq="MS"))
     assert labelled(dates).index.freq == dates.index.freq  # dates are not renamed
+
+
+def test_a_number_reads_in_the_unit_of_the_display_title_without_it():
+    assert quantity("conversion").number(0.0247) == "2.47"  # a share in %: "Conversion rate (%)"
+    assert quantity("revenue").number(1.2e12) == "1,200,000,000,000"  # never 1.2e+12
+    assert quantity("change_pp").number(1.25) == "+1.2" and quantity("orders").number(None) == "–"
+    assert quantity("aov").number(57.5, signed=True) == "+57.50"
+    assert format_value("conversion", 0.0247) == "2.47 %"  # format: the number and its unit
+
+
+def test_formatted_shows_each_column_in_its_quantitys_format():
+    import pandas as pd
+
+    from valuelab.core import formatted
+
+    frame = pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3"],
+            "arr": [1_234_567.891, 2.5e9, None],  # money, precision 0, in the frame's currency
+            "conversion": [0.02471, 0.5, float("nan")],  # a share, shown in %
+            "orders": pd.array([4938, None, 12], dtype="Int64"),  # a count
+            "at_risk_pct": [18.75, 0.0, 100.0],  # a percent, one decimal
+            "lift_ratio": [26.19444, 1234.5, 0.5],  # no quantity: three significant digits
+            "complete": [True, False, True],
+        }
+    ).set_index("account_id")
+    frame.attrs["currency"] = "USD"
+    shown = formatted(frame)
+    assert list(shown.columns) == [
+        "ARR (USD/year)",
+        "Conversion rate (%)",
+        "Orders (orders/month)",
+        "Accounts at churn risk (% of accounts)",
+        "Lift ratio",
+        "complete",  # not a key: as it is (labelled)
+    ]
+    assert shown.index.name == "Account" and list(shown.index) == ["A1", "A2", "A3"]
+    assert shown.loc["A1"].tolist() == ["1,234,568", "2.47", "4,938", "18.8", "26.2", "yes"]
+    assert shown.loc["A2"].tolist() == ["2,500,000,000", "50.00", "–", "0.0", "1,234.5", "no"]
+    assert shown.loc["A3"].tolist() == ["–", "–", "12", "100.0", "0.5", "yes"]
+    assert frame.loc["A1", "arr"] == 1_234_567.891  # the result itself is untouched
+    # the median (26.19) gives one decimal to the whole column, as pandas' 3-significant rule
+    assert pd.DataFrame({"x": [0.5]}).pipe(formatted)["x"].tolist() == ["0.50"]
+
+
+def test_formatted_takes_units_by_row_for_a_table_of_inputs():
+    import pandas as pd
+
+    from valuelab.core import formatted
+
+    behind = pd.DataFrame(
+        {"plan": [0.3, 25_000.0], "actual": [0.25, 17_900.0], "attainment": [0.8333, 0.716]},
+        index=pd.Index(["win_rate", "deal_size"], name="input"),
+    )
+    units = {
+        "win_rate": Quantity("Win rate", "share 0-1", "share", 1),
+        "deal_size": Quantity("Deal size", "EUR", "money", 0, currency="EUR"),
+        "attainment": Quantity("Attainment", "share 0-1", "share", 0),
+        "input": Quantity("Input metric"),
+    }
+    shown = formatted(behind, units, by_row=("plan", "actual"))
+    assert shown.index.name == "Input metric"
+    assert list(shown.index) == ["Win rate (%)", "Deal size (EUR)"]  # each row's unit
+    assert list(shown.columns) == ["plan", "actual", "Attainment (%)"]
+    assert shown.to_numpy().tolist() == [["30.0", "25.0", "83"], ["25,000", "17,900", "72"]]
+    series = formatted(pd.Series([0.5, None], name="confidence"))
+    assert series.columns.tolist() == ["Confidence (%)"] and series.iloc[:, 0].tolist() == [
+        "50",
+        "–",
+    ]

@@ -15,6 +15,7 @@ import pytest
 from support import NOTEBOOKS, write_template
 
 from valuelab.core.errors import InputError
+from valuelab.core.quantities import QUANTITIES
 from valuelab.data import datasets
 from valuelab.reports import html as html_module
 from valuelab.reports import read_records
@@ -296,3 +297,154 @@ def test_widgets_and_tqdm_bars_draw_offline_in_a_report(tmp_path, browser):
     assert "3/3" in " ".join(page.locator(".widget-html-content").all_inner_texts())
     assert [u for u in requests if not u.startswith("file:")] == [] and errors == []
     context.close()
+
+
+def test_headings_carry_no_anchor_link():
+    """nbconvert adds a "¶" link after each heading unless ``exclude_anchor_links`` is set."""
+    nb = _notebook_with({"text/markdown": "## A heading a template *displays*"})
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Where value is held back"))
+    page = to_html(nb)
+    assert "¶" not in page and 'class="anchor-link"' not in page
+    assert "<h1>Charts</h1>" in page and "<h2>Where value is held back</h2>" in page
+    assert "<h2>A heading a template <em>displays</em></h2>" in page
+
+
+# --- every shipped template, as a stakeholder reads it ------------------------------------
+
+#: Each shipped template is rendered once, with its defaults (the executions test_notebooks
+#: makes, shared through run_notebook's session cache) or, for the scorecard, the sample
+#: account with a sales funnel (its table of input metrics shown).
+REPORT_PARAMS = {"customer_scorecard": {"customer_id": "A0004"}}
+SHIPPED = sorted((NOTEBOOKS / "reports").glob("*.ipynb"))
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+MISSING = {"nan", "<na>", "nat", "none", "null", "inf", "-inf"}
+
+
+class _Shown(HTMLParser):
+    """What a stakeholder reads on a page: text outside scripts, styles and code; table cells."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.cells: list[str] = []
+        self._skip = 0
+        self._cell: str | None = None
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._skip += tag in ("script", "style", "code", "title")
+        if tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style", "code", "title")
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+            if self._cell is not None:
+                self._cell += data
+
+
+def _chart_texts(nb: nbformat.NotebookNode) -> list[str]:
+    """The titles, axis titles and trace names of every chart in an executed notebook."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            fig = out.get("data", {}).get(PLOTLY_MIME)
+            if fig is None:
+                continue
+            layout = fig.get("layout", {})
+            axes = [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))]
+            titles = [layout.get("title"), *(a.get("title") for a in axes)]
+            found += [t.get("text", "") if isinstance(t, dict) else t or "" for t in titles]
+            found += [trace.get("name") or "" for trace in fig.get("data", [])]
+    return found
+
+
+@pytest.fixture(scope="module")
+def shipped_reports(run_notebook) -> dict[str, tuple[nbformat.NotebookNode, str]]:
+    """Template name -> (executed notebook, stakeholder HTML), each rendered once."""
+    out = {}
+    for path in SHIPPED:
+        nb, _ = run_notebook(path, **REPORT_PARAMS.get(path.stem, {}))
+        out[path.stem] = nb, to_html(nb)
+    return out
+
+
+def test_the_rendered_templates_are_the_shipped_ones_with_sample_parameters():
+    import yaml
+
+    samples = yaml.safe_load((NOTEBOOKS / "reports" / "samples.yaml").read_text())
+    assert {p.name for p in SHIPPED} == set(samples) and len(SHIPPED) >= 4
+    for name, params in REPORT_PARAMS.items():
+        assert params in samples[f"{name}.ipynb"], f"{name}: render one of its samples"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [p.stem for p in SHIPPED])
+def test_a_stakeholder_reads_words_formatted_numbers_and_no_anchor_links(name, shipped_reports):
+    """No "¶", no key, no NaN, no e+ and no needless decimals on any shipped report."""
+    nb, page = shipped_reports[name]
+    shown = _Shown(page)
+    text = " ".join(shown.text)
+    assert "¶" not in page and 'class="anchor-link"' not in page
+    keys = {k for k in SNAKE.findall(text) if k in QUANTITIES} | {
+        cell for cell in shown.cells if SNAKE.fullmatch(cell)
+    }
+    assert not keys, f"{name}: keys shown to a stakeholder: {sorted(keys)}"
+    raw = [c for c in shown.cells if c.lower() in MISSING]
+    assert not raw and not re.search(r"\bNaN\b", text), f"{name}: missing values shown as {raw}"
+    assert not SCIENTIFIC.search(text), f"{name}: {SCIENTIFIC.search(text)[0]!r} in the text"
+    decimals = [c for c in shown.cells if re.search(r"\d\.\d{3,}", c)]
+    assert not decimals, f"{name}: needless decimals in the tables: {decimals[:5]}"
+    for label in _chart_texts(nb):
+        assert not {k for k in SNAKE.findall(label) if k in QUANTITIES}, f"{name}: {label!r}"
+        assert not SCIENTIFIC.search(label), f"{name}: {label!r}"
+
+
+def _row(cells: list[str], first: str, n: int) -> list[str]:
+    """The ``n`` cells of the table row that starts with ``first``."""
+    return cells[cells.index(first) : cells.index(first) + n]
+
+
+@pytest.mark.slow
+def test_report_tables_show_each_column_in_its_quantitys_format(shipped_reports):
+    """Numbers from the shipped data (hand-checked against the frames' values)."""
+    cells = _Shown(shipped_reports["portfolio_review"][1]).cells
+    assert "ARR (EUR/year)" in cells and "Accounts at churn risk (% of accounts)" in cells
+    assert "Value Realized, mean (/100)" in cells and "Area of impact" in cells
+    # competition: 48 accounts, ARR 2,904,500.0, Value Realized 59.3 on average, 18.8 % at risk
+    accounts = datasets.load("accounts")  # the plain pandas oracle of the count and the sum
+    area = accounts[accounts["impact_area"] == "competition"]
+    assert (len(area), area["arr_eur"].sum()) == (48, 2_904_500.0)
+    competition = ["competition", "48", "2,904,500", "59.3", "71.0", "62.3", "18.8"]
+    assert _row(cells, "competition", 7) == competition  # Value Realized, RBO, Perceived: means
+    # the largest ARR at churn risk: A0231, Enterprise, 275,400 EUR, Value Realized 46.9
+    assert _row(cells, "A0231", 6) == [
+        "A0231",
+        "Enterprise",
+        "275,400",
+        "47",
+        "off track",
+        "amber",
+    ]
+    cells = _Shown(shipped_reports["customer_scorecard"][1]).cells
+    # A0004's funnel: 5 deals won of 20 proposals for 89,500 EUR, a 17,900 EUR deal (plan 25,000)
+    funnel = datasets.load("account_inputs").set_index("account_id").loc["A0004"]
+    assert funnel["new_revenue_eur"] / funnel["deals_won"] == 17_900.0
+    assert funnel["deals_won"] / funnel["proposals"] == 0.25  # 83 % of the plan's 0.3
+    assert _row(cells, "Win rate (%)", 4) == ["Win rate (%)", "30.0", "25.0", "83"]
+    assert _row(cells, "Deal size (EUR)", 4) == ["Deal size (EUR)", "25,000", "17,900", "72"]
+    assert "Meetings booked (meetings/quarter)" in cells and "Input metric" in cells
+    cells = _Shown(shipped_reports["product_kpis"][1]).cells
+    assert "Stickiness DAU/MAU (%)" in cells and "Period start" in cells
+    assert "Gross margin, net of refunds (%)" in cells
+    january = _row(cells, "2024-01-01", 6)
+    assert january[1:4] == ["all", "313", "26.2"]  # segment, active users, DAU 26.194
+    assert january[4:6] == ["8.4", "–"]  # stickiness 0.084 in %; no retention in the first month
+    assert shipped_reports["product_kpis"][1].count("<td>yes</td>") >= 12  # complete months

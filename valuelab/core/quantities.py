@@ -17,7 +17,9 @@ values are stored and shown:
   percentage points;
 - ``points``: a change in percentage points (``"+1.5 pp"``).
 
-:func:`format_value` and :func:`format_change` turn numbers into that text.
+:func:`format_value` and :func:`format_change` turn numbers into that text;
+:func:`labelled` heads a result frame with names and units, and :func:`formatted`
+also writes every value in its column's format (a table a person reads).
 
 Examples
 --------
@@ -60,6 +62,7 @@ __all__ = [
     "common_currency",
     "format_change",
     "format_value",
+    "formatted",
     "in_words",
     "labelled",
     "named_quantity",
@@ -194,18 +197,33 @@ class Quantity:
         """The same quantity under another label (``"Revenue in 2024"``)."""
         return dataclasses.replace(self, label=label)
 
-    def format(self, value: float | None, signed: bool = False) -> str:
-        """``value`` as text with its unit; ``"–"`` for None or NaN."""
+    def number(self, value: float | None, signed: bool = False) -> str:
+        """``value`` as a number in the unit of :attr:`display_title`, without the unit.
+
+        For a table whose heading carries the unit: a share in percent, every
+        kind with its precision and thousands separators, never ``e+``; ``"–"``
+        for None or NaN.
+
+        Examples
+        --------
+        >>> quantity("conversion").number(0.0247), quantity("revenue").number(266_666.67)
+        ('2.47', '266,667')
+        """
         if value is None or value != value:
             return "–"
         sign = "+" if signed or self.kind in ("growth", "points") else ""
-        if self.kind == "share":
-            return f"{value * 100:{sign},.{self.precision}f} %"
-        if self.kind == "growth":
-            return f"{value:{sign},.{self.precision}f} %"
+        shown = value * 100 if self.kind == "share" else value
+        return f"{shown:{sign},.{self.precision}f}"
+
+    def format(self, value: float | None, signed: bool = False) -> str:
+        """``value`` as text with its unit; ``"–"`` for None or NaN."""
+        text = self.number(value, signed)
+        if text == "–":
+            return text
+        if self.kind in ("share", "growth"):
+            return f"{text} %"
         if self.kind == "points":
-            return f"{value:{sign},.{self.precision}f} pp"
-        text = f"{value:{sign},.{self.precision}f}"
+            return f"{text} pp"
         return f"{text} {self.unit}" if self.unit else text
 
     def change(self, value: float, base: float) -> tuple[float, Quantity]:
@@ -309,6 +327,14 @@ QUANTITIES: dict[str, Quantity] = {
     "fan_payment": Quantity("Fans' payment", "x the average listener", "number", 2),
     # an account's money (lesson 05; in the accounts' declared currency, EUR in the sample)
     "arr": _money("ARR", "EUR/year", 0),
+    # an account's and a portfolio's words and counts (lesson 05's portfolio and reports)
+    "account_id": Quantity("Account"),
+    "band": Quantity("Band"),
+    "goal_status": Quantity("Goal status"),
+    "impact_area": Quantity("Area of impact"),
+    "accounts": Quantity("Accounts", "accounts", "count", 0),
+    "arr_pct": Quantity("Share of the ARR", "% of ARR", "percent", 1),
+    "at_risk_pct": Quantity("Accounts at churn risk", "% of accounts", "percent", 1),
     # the product KPI table's columns per period (valuelab.kpis.events.table.COLUMNS maps each
     # column to its key here; its money in the event log's currency, EUR in the shipped sample).
     # Its money columns are keyed "period_*": "revenue" and "gross_margin" above are the shop
@@ -464,7 +490,11 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     """
     known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
     currency = frame.attrs.get("currency", _REGISTERED)
-    head = lambda key: _heading(key, known, currency)  # noqa: E731
+    return _relabel(frame, lambda key: _heading(key, known, currency))
+
+
+def _relabel(frame: Any, head: Any) -> Any:
+    """A copy of ``frame`` whose column, row and axis names went through ``head``."""
     worded = frame.index.nlevels > 1 or frame.index.inferred_type in ("string", "mixed")
     out = frame.rename(index=head) if worded else frame.copy()  # dates keep their frequency
     out.index = out.index.set_names([head(n) for n in out.index.names])
@@ -474,6 +504,96 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     else:
         out.name = head(out.name)
     return out
+
+
+def _known(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
+    """The quantity named for ``key`` (in ``known``, else registered); None for any other key."""
+    if isinstance(key, str) and (key in known or key in QUANTITIES):
+        return quantity(known.get(key, key), currency)
+    return None
+
+
+def _display_heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
+    """A heading whose unit is the one :meth:`Quantity.number` shows (a share in %)."""
+    found = _known(key, known, currency)
+    return found.display_title if found is not None else _heading(key, known, currency)
+
+
+def _number_format(key: Any, values: Any) -> Quantity | None:
+    """How to show a numeric column no quantity is named for: three significant digits."""
+    if values.dtype.kind not in "iuf":
+        return None
+    if values.dtype.kind in "iu":
+        return Quantity("Number", precision=0)
+    present = values.abs().dropna()
+    return Quantity("Number", precision=_precision(float(present.median()) if len(present) else 0))
+
+
+_INTS = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+
+
+def _cell(value: Any, shown: Quantity | None) -> str:
+    """One table cell as text: a number by ``shown``, a truth as yes/no, missing as "–"."""
+    import pandas as pd
+
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return "–"
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
+    if shown is None and (isinstance(value, int) or str(getattr(value, "dtype", "")) in _INTS):
+        return f"{value:,}"
+    if isinstance(value, int | float) or hasattr(value, "dtype"):
+        return (shown or Quantity("Number", precision=_precision(float(value)))).number(value)
+    return str(value)
+
+
+def formatted(
+    frame: Any, quantities: Mapping[str, Quantity | str] | None = None, by_row: Any = ()
+) -> Any:
+    """A result ``frame`` as a table for a person: words for keys, every value as text.
+
+    The headings are :func:`labelled`'s, with the unit the values are shown in
+    (a share in %: :attr:`Quantity.display_title`); each cell is its column's
+    quantity's :meth:`Quantity.number` (counts whole, money with its
+    precision in ``frame.attrs["currency"]``, shares in percent), a column no
+    quantity is named for with about three significant digits; a truth reads
+    yes/no, a missing value "–". Text is kept as it is (pandas escapes it in HTML).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        A result whose headings are keys.
+    quantities : mapping of str to Quantity or str, optional
+        Key -> its quantity (or registry key), as for :func:`labelled`.
+    by_row : sequence of str
+        Columns whose rows differ in unit (a tree's inputs: plan and actual):
+        each cell takes its row's quantity, whose unit is in the row's heading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text only, for display; compute on ``frame``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = formatted(pd.DataFrame({"conversion": [0.0247, None], "orders": [4938.3, 12]}))
+    >>> shown.to_dict("list")
+    {'Conversion rate (%)': ['2.47', '–'], 'Orders (orders/month)': ['4,938', '12']}
+    """
+    table = frame if hasattr(frame, "columns") else frame.to_frame()
+    known = {**table.attrs.get("quantities", {}), **(quantities or {})}
+    currency = table.attrs.get("currency", _REGISTERED)
+    out = table.astype(object)
+    rows = [_known(key, known, currency) for key in table.index]
+    for i, key in enumerate(table.columns):
+        values = table.iloc[:, i]
+        column = _known(key, known, currency) or _number_format(key, values)
+        shown = rows if key in by_row else [column] * len(values)
+        out.iloc[:, i] = [_cell(v, q or column) for v, q in zip(values, shown, strict=True)]
+    return _relabel(out, lambda key: _display_heading(key, known, currency))
 
 
 def quantity(key: str | Quantity, currency: str | None = _REGISTERED) -> Quantity:

@@ -282,7 +282,8 @@ def to_html(
     A page carries plotly.js only when it has charts, and then the smallest
     bundle that draws them (:func:`chart_bundle`); and the widget manager only
     when it holds widgets (ipywidgets, tqdm bars), drawn offline from their
-    saved state.
+    saved state. Headings carry no "¶" anchor link (nbconvert's
+    ``exclude_anchor_links``): a stakeholder reads a page, not a notebook.
 
     Parameters
     ----------
@@ -301,7 +302,9 @@ def to_html(
     script = _head_scripts(nb, assets)
     nb = _plotly_outputs(nb)
     exporter = HTMLExporter(
-        template_name="valuelab_report", extra_template_basedirs=[str(_TEMPLATES)]
+        template_name="valuelab_report",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_anchor_links=True,  # no "¶" after each heading (nbconvert's markdown2html)
     )
     exporter.register_filter("script_safe", script_safe)
     if not show_code:

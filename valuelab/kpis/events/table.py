@@ -167,15 +167,22 @@ def money_unit(currency: str | None) -> str:
     return currency or "currency not declared"
 
 
-def quantities(currency: str | None) -> dict[str, Quantity]:
+def quantities(currency: str | None, basis: str | None = None) -> dict[str, Quantity]:
     """Column -> the :class:`~valuelab.core.Quantity` of :func:`kpi_table`'s columns.
 
-    Money is in ``currency`` (ISO 4217; ``None``: the log declared none), counts are counts.
+    Money is in ``currency`` (ISO 4217; ``None``: the log declared none), counts are counts;
+    with a ``basis`` (see :func:`describe`) revenue, margins and lifetime value say it.
 
     >>> quantities("USD")["revenue"].title, quantities("USD")["customers"].format(12)
     ('Revenue (USD)', '12 customers')
+    >>> quantities("EUR", "net")["gross_margin"].display_title
+    'Gross margin, net of refunds (%)'
     """
-    return {column: quantity(key, currency=currency) for column, key in COLUMNS.items()}
+    out = {column: quantity(key, currency=currency) for column, key in COLUMNS.items()}
+    if basis:
+        for column in _BASED:
+            out[column] = out[column].relabel(f"{out[column].label}, {_BASIS[basis]}")
+    return out
 
 
 def describe(currency: str | None, basis: str | None = None) -> dict[str, str]:
@@ -194,11 +201,7 @@ def describe(currency: str | None, basis: str | None = None) -> dict[str, str]:
     >>> describe("USD", "gross")["margin_per_customer"]
     'Margin per customer, gross: refunds kept apart (USD per customer)'
     """
-    out = {}
-    for column, q in quantities(currency).items():
-        label = f"{q.label}, {_BASIS[basis]}" if basis and column in _BASED else q.label
-        out[column] = q.title.replace(q.label, label, 1)
-    return out
+    return {column: q.title for column, q in quantities(currency, basis).items()}
 
 
 def kpi_source(source: Any = "", mapping: Any = "", connections: Any = None) -> Any:
