@@ -226,7 +226,7 @@ def test_titles_of_the_shipped_templates():
 def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
     write_template(
         tmp_path / "b_account.ipynb",
-        'customer_id = "A0011"  # the account\nweeks = 4  # weeks back\nshare = 0.5\n'
+        'customer_id = "A0011"  # account: the account\nweeks = 4  # weeks back\nshare = 0.5\n'
         "detail = False  # show every row\n"
         'policy = "neutral"  # missing answers: how they score; one of: neutral, penalize, exclude',
     )
@@ -317,7 +317,8 @@ def served_sources(monkeypatch, tmp_path):
     monkeypatch.setenv(served.CLIENT_ENV, "00112233445566aa")
     write_template(
         tmp_path / "scorecard.ipynb",
-        'customer_id = "A0002"  # the account\naccounts_file = ""  # accounts CSV (empty: sample)',
+        'customer_id = "A0002"  # account: the account\n'
+        'accounts_file = ""  # accounts CSV (empty: sample)',
     )
     return tmp_path
 

@@ -462,7 +462,8 @@ def test_a_url_with_a_password_is_refused_without_echoing_it():
             "How they score",
             ["a", "b"],
         ),
-        ("segment (one of: all, SMB)", "Segment", "", ["all", "SMB"]),
+        ("policy (one of: all, SMB)", "Policy", "", ["all", "SMB"]),
+        ("segment (one of: all, SMB)", "Policy mode", "Segment", ["all", "SMB"]),
         ("", "Policy mode", "", None),
     ],
 )

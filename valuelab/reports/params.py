@@ -74,8 +74,9 @@ Examples
 ...     for p in parse_parameters('label = "a=b"  # (default=a=b)', "t")
 ... ]
 [('label', 'a=b', '(default=a=b)')]
->>> [(p["label"], p["choices"]) for p in parse_parameters('p = "a"  # policy; one of: a, b', "t")]
-[('Policy', ['a', 'b'])]
+>>> cell = 'mode = "a"  # policy mode; one of: a, b'
+>>> [(p["label"], p["choices"]) for p in parse_parameters(cell, "t")]
+[('Policy mode', ['a', 'b'])]
 """
 
 from __future__ import annotations
