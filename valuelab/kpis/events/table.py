@@ -601,8 +601,7 @@ def kpi_table(
     InputError
         Unknown period, a log without the user, time or event role, an unknown segment (with
         a did-you-mean), no segment role for ``segment`` or ``by_segment``, an empty log, a
-        ``start_event`` or ``value_event`` the log never records (``parameter`` names which;
-        the message lists the log's event names, its ``plain`` words do not).
+        ``start_event`` or ``value_event`` the log lacks (``parameter`` names it; no names).
     """
     _frame.check_period(period)
     events, currency = _events(data)
