@@ -547,6 +547,7 @@ def test_kpis_shows_its_steps_when_asked_and_takes_a_period_and_segment(orders, 
     log, mapping = orders
     out = tmp_path / "gold.csv"
     args = ["kpis", str(log), "-m", str(mapping), "--period", "week", "--segment", "gold"]
+    args += ["--value-event", "buy"]  # the log has no "purchase" (the default): refused
     assert main([*args, "-o", str(out), "--progress"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "opening the source…" and err[-1] == "computing gold: lifetime value (6/6)…"
@@ -554,6 +555,16 @@ def test_kpis_shows_its_steps_when_asked_and_takes_a_period_and_segment(orders, 
     table = pd.read_csv(out, index_col=0)
     assert table.index[0] == "2024-01-15" and set(table["segment"]) == {"gold"}  # Monday weeks
     assert table["revenue"].sum() == 150.0
+
+
+def test_kpis_refuses_an_event_the_log_never_records_listing_its_events(orders, tmp_path, capsys):
+    log, mapping = orders
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(log), "-m", str(mapping), "-o", str(out)]) == 2  # no "purchase"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and not out.exists()
+    assert "value_event: no events named 'purchase' in the source" in err
+    assert "(expected one of buy, signup, survey)" in err  # the analyst may read the log's names
 
 
 @pytest.mark.parametrize(

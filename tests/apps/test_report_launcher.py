@@ -53,8 +53,9 @@ def test_render_writes_stakeholder_html_without_code():
 
 @pytest.mark.slow
 def test_a_failing_report_is_told_by_field_and_logged_once(monkeypatch, capfd, tmp_path):
-    """End to end, on a report kernel: the template's cell refuses the year; the visitor reads
-    the field and their value; the log has the full message and one traceback, the cell's."""
+    """End to end, on a report kernel: the package function the template calls refuses the
+    start event (the log has no such event); the visitor reads the field and their value, not
+    the log's event names; the log has the full message and one traceback, the cell's."""
     from valuelab.apps import kit, report_launcher
     from valuelab.apps.kit import served
 
@@ -69,23 +70,31 @@ def test_a_failing_report_is_told_by_field_and_logged_once(monkeypatch, capfd, t
             raise
 
     monkeypatch.setattr(report_launcher, "render", recorded)
-    app = build_app(report="spotify_year.ipynb")
-    next(c for c in _walk(app) if getattr(c, "description", "") == "Fiscal year").value = 1990
+    app = build_app(report="product_kpis.ipynb")
+    next(
+        c for c in _walk(app) if getattr(c, "description", "") == "Start event"
+    ).value = "no such event"
     capfd.readouterr()
     next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report").click()
     shown = next(c.value for c in _walk(app) if isinstance(c, kit.ErrorPanel))
     error_id = re.search(r"operator: ([0-9a-f]{8})\.</div>", shown)[1]
     assert shown == (
-        '<div class="vl-error" role="alert">⚠️ Fiscal year: no figures for “1990”. Check the '
-        "value and try again. If it keeps failing, give this error id to the server&#x27;s "
-        f"operator: {error_id}.</div>"
+        '<div class="vl-error" role="alert">⚠️ Start event: no events named “no such event” in '
+        "the source. Check the value and try again. If it keeps failing, give this error id to "
+        f"the server&#x27;s operator: {error_id}.</div>"
     )
-    assert "spotify_year.ipynb" in str(raised[0])  # what the CLI and the log say
+    assert not any(c.value.startswith('<p class="vl-ready"') for c in _walk(app) if _html(c))
+    assert "product_kpis.ipynb" in str(raised[0])  # what the CLI and the log say
     log = capfd.readouterr().err
-    assert log.count(f"valuelab error {error_id}: report spotify_year.ipynb failed") == 1
+    assert log.count(f"valuelab error {error_id}: report product_kpis.ipynb failed") == 1
     assert log.count("Traceback (most recent call last)") == 1  # the cell's, from the kernel
-    assert "year 1990: no figures (expected a year from 2016 to 2024)" in log
-    assert "royalties.check_year(" in log  # the template's line that raised
+    assert "start_event: no events named 'no such event' in the source" in log
+    assert "(expected one of nps, purchase, signup, visit)" in log  # the operator's, not shown
+    assert "kpi_table(" in log  # the template's line that raised
+
+
+def _html(widget):
+    return isinstance(widget, w.HTML)
 
 
 @pytest.mark.browser
@@ -95,16 +104,20 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     year.wait_for(timeout=90_000)
     assert year.input_value() == "2024"
     _assert_labelled(page.inner_text("body"), ["Fiscal year", "Yearly figures"])
-    assert "Fiscal year to report (2016-2024)" in page.inner_text(".vl-field")
+    assert "Fiscal year to report; from 2016 to 2024" in page.inner_text(".vl-field")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher.png"))
     assert_fits_screen(page, 1280, charts=False)
-    _a_refused_year_is_told_and_logged_once(page, year, apps_server)
+    _typed_years_are_refused_as_typed(page, year)
     year.fill("2016")
     year.press("Enter")
     page.get_by_role("button", name="Run report").click()
     link = page.locator("a.vl-download")
     link.wait_for(timeout=120_000)
+    ready = page.locator(".vl-ready")
+    assert ready.inner_text() == "Report ready."  # a mark drawn in CSS, no emoji
+    mark = ready.evaluate("e => getComputedStyle(e, '::before').borderRightWidth")
+    assert mark == "3px"
     with page.expect_download() as info:
         link.click()
     path = tmp_path / info.value.suggested_filename
@@ -116,19 +129,43 @@ def test_launcher_runs_a_report_and_offers_the_download(apps_server, page, tmp_p
     assert (NOTEBOOKS / "apps" / APP).exists()
 
 
-def _a_refused_year_is_told_and_logged_once(page, year, server):
-    """The report's cell refuses the year: the field and the value on the page; in the
-    server's log one entry under the error id, with one traceback (the cell's)."""
-    year.fill("2031")
-    year.press("Enter")
+#: What a visitor typed in the year field, and what they are told: their own text, as typed.
+_RANGE = "is out of range (expected a whole number from 2016 to 2024)."
+TYPED_YEARS = [
+    ("2016.5", "Fiscal year: “2016.5” is not a whole number."),
+    ("99999999999999999999999", f"Fiscal year: “99999999999999999999999” {_RANGE}"),
+    ("-1e3", f"Fiscal year: “-1e3” {_RANGE}"),
+    ("2031", f"Fiscal year: “2031” {_RANGE}"),
+    ("", "Fiscal year is required."),  # never the value the box held before
+]
+
+
+def _typed_years_are_refused_as_typed(page, year):
+    """The form refuses what the CLI refuses, quoting the text typed (never the number the
+    browser made of it) and stating the template's declared range; no kernel starts."""
+    for typed, told in TYPED_YEARS:
+        year.fill(typed)
+        year.press("Tab")
+        page.get_by_role("button", name="Run report").click()
+        page.wait_for_function(
+            "said => document.querySelector('.vl-error')?.innerText === said",
+            arg=f"⚠️ {told} Check the value and try again.",
+        )  # the form's own check: no error id, nothing for the operator's log
+
+
+def _a_refused_value_is_told_and_logged_once(page, field, typed, told, server, line):
+    """The report's cell refuses a value: the field and the value on the page; in the server's
+    log one entry under the error id, with one traceback (the cell's)."""
+    field.fill(typed)
+    field.press("Tab")
     page.get_by_role("button", name="Run report").click()
     error = page.locator(".vl-error")
     error.wait_for(timeout=120_000)
     said = error.inner_text()
     error_id = re.search(r"operator: ([0-9a-f]{8})\.$", said)[1]
     assert said == (
-        "⚠️ Fiscal year: no figures for “2031”. Check the value and try again. If it keeps "
-        f"failing, give this error id to the server's operator: {error_id}."
+        f"⚠️ {told} Check the value and try again. If it keeps failing, give this error id to "
+        f"the server's operator: {error_id}."
     )
     page.wait_for_timeout(1000)  # the log's lines, written by the kernel, reach the file
     server._log.flush()
@@ -136,7 +173,7 @@ def _a_refused_year_is_told_and_logged_once(page, year, server):
     assert log.count(f"valuelab error {error_id}") == 1, server.log_tail(errors=(error_id,))
     entry = log.split(f"valuelab error {error_id}")[1].split("[ValueLabVoila]")[0]
     assert entry.count("Traceback (most recent call last)") == 1
-    assert "royalties.check_year(" in entry
+    assert line in entry
     page.wait_for_timeout(QUIET_AFTER * 1000)  # a click sooner is taken for one queued before
 
 
@@ -164,6 +201,11 @@ def test_on_a_phone_the_form_is_labelled_with_a_choice_list(apps_server, phone_p
     assert_fits_screen(page, 390, charts=False)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report_launcher_390.png"), full_page=True)
+    account = page.locator(".widget-inline-hbox:has(label:text-is('Account')) input")
+    told = "Account: no account “ZZZ9”."
+    _a_refused_value_is_told_and_logged_once(
+        page, account, "ZZZ9", told, apps_server, "scorecard_state("
+    )
 
 
 @pytest.mark.slow
@@ -184,7 +226,7 @@ def test_titles_of_the_shipped_templates():
 def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
     write_template(
         tmp_path / "b_account.ipynb",
-        'customer_id = "A0011"  # the account\nweeks = 4  # weeks back\nshare = 0.5\n'
+        'customer_id = "A0011"  # account: the account\nweeks = 4  # weeks back\nshare = 0.5\n'
         "detail = False  # show every row\n"
         'policy = "neutral"  # missing answers: how they score; one of: neutral, penalize, exclude',
     )
@@ -200,12 +242,13 @@ def test_the_form_is_generated_from_the_parameters_cell(tmp_path):
     widgets = {box.children[0].description: box.children[0] for box in form.children}
     assert {k: type(c).__name__ for k, c in widgets.items()} == {
         "Account": "Text",
-        "Weeks back": "IntText",
-        "Share": "FloatText",
+        "Weeks back": "Text",  # numbers as typed: the form's check reads the visitor's text
+        "Share": "Text",
         "Show every row": "Checkbox",
         "Missing answers": "Dropdown",
     }
-    assert widgets["Account"].value == "A0011" and widgets["Weeks back"].value == 4
+    assert widgets["Account"].value == "A0011" and widgets["Weeks back"].value == "4"
+    assert widgets["Share"].value == "0.5"
     assert widgets["Missing answers"].options == (
         ("Neutral", "neutral"),
         ("Penalize", "penalize"),
@@ -234,7 +277,7 @@ def test_the_shipped_templates_offer_their_closed_sets_as_choices():
     )  # words shown, the template's values kept
     assert [v for _, v in found["Missing answers"].options] == ["neutral", "penalize", "exclude"]
     top = next(c for c in _walk(app) if getattr(c, "description", "") == "Number of accounts")
-    assert isinstance(top, w.IntText) and top.value == 10
+    assert isinstance(top, w.Text) and top.value == "10"
 
 
 def test_the_values_of_the_form_are_checked_in_plain_words():
@@ -274,7 +317,8 @@ def served_sources(monkeypatch, tmp_path):
     monkeypatch.setenv(served.CLIENT_ENV, "00112233445566aa")
     write_template(
         tmp_path / "scorecard.ipynb",
-        'customer_id = "A0002"  # the account\naccounts_file = ""  # accounts CSV (empty: sample)',
+        'customer_id = "A0002"  # account: the account\n'
+        'accounts_file = ""  # accounts CSV (empty: sample)',
     )
     return tmp_path
 
@@ -435,11 +479,10 @@ def _scorecard_refuses(account):
     scorecard_state(load("accounts"), account, strict=True)
 
 
-def _year_refused(year):
-    from valuelab.data import load_spotify_annual
-    from valuelab.royalties import check_year
+def _events_refused(start_event, value_event):
+    from valuelab.kpis.events import kpi_source, kpi_table
 
-    check_year(load_spotify_annual(), year)
+    kpi_table(kpi_source("", ""), "month", start_event=start_event, value_event=value_event)
 
 
 def _segment_refused(segment):
@@ -472,9 +515,69 @@ BAD_VALUES = [
     ),
     (
         "spotify_year.ipynb",
-        {"Fiscal year": 2031},
-        lambda v: _year_refused(v["year"]),
-        "Fiscal year: no figures for “2031”. Check the value and try again.",
+        {"Fiscal year": "2031"},
+        None,  # the template declares its range: refused before any kernel, the range stated
+        "Fiscal year: “2031” is out of range (expected a whole number from 2016 to 2024). "
+        "Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": "99999999999999999999999"},
+        None,
+        "Fiscal year: “99999999999999999999999” is out of range (expected a whole number from "
+        "2016 to 2024). Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": "-1e3"},
+        None,
+        "Fiscal year: “-1e3” is out of range (expected a whole number from 2016 to 2024). "
+        "Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": "2016.5"},
+        None,
+        "Fiscal year: “2016.5” is not a whole number. Check the value and try again.",
+    ),
+    (
+        "spotify_year.ipynb",
+        {"Fiscal year": ""},
+        None,
+        "Fiscal year is required. Check the value and try again.",
+    ),
+    (
+        "customer_scorecard.ipynb",
+        {"Account": " "},
+        None,
+        "Account is required. Check the value and try again.",
+    ),
+    (
+        "portfolio_review.ipynb",
+        {"Number of accounts": "-5"},
+        None,
+        "Number of accounts: “-5” is out of range (expected a whole number, at least 1). "
+        "Check the value and try again.",
+    ),
+    (
+        "portfolio_review.ipynb",
+        {"Number of accounts": "0"},
+        None,
+        "Number of accounts: “0” is out of range (expected a whole number, at least 1). "
+        "Check the value and try again.",
+    ),
+    (
+        "product_kpis.ipynb",
+        {"Start event": "no such event"},
+        lambda v: _events_refused(v["start_event"], v["value_event"]),
+        "Start event: no events named “no such event” in the source. Check the value and try "
+        "again.",
+    ),
+    (
+        "product_kpis.ipynb",
+        {"Value event": "<b>visit</b>"},
+        lambda v: _events_refused(v["start_event"], v["value_event"]),
+        "Value event: no events named “<b>visit</b>” in the source. Check the value and try again.",
     ),
     (
         "spotify_year.ipynb",
@@ -503,8 +606,21 @@ BAD_VALUES = [
         "Check the value and try again.",
     ),
 ]
-#: What the shipped data holds and a visitor must never read (ids, years, segments, files).
-FROM_THE_DATA = ("A0002", "436", "2016", "2024", "organic", "referral", ".csv", "datasets")
+#: What the shipped data holds and a visitor must never read (ids, years, segments, event
+#: names, files); the years the template declares as its range are the template's, not data.
+FROM_THE_DATA = (
+    "A0002",
+    "436",
+    "2016",
+    "2024",
+    "organic",
+    "referral",
+    "purchase",
+    "signup",
+    ".csv",
+    "datasets",
+)
+DECLARED = "from 2016 to 2024"
 
 
 @pytest.mark.parametrize(("report", "typed", "cell", "told"), BAD_VALUES)
@@ -557,5 +673,40 @@ def test_a_refused_value_is_told_by_field_and_value_only(
         assert log.count(f"valuelab error {error_id}: report {report} failed") == 1
         assert log.count("Traceback (most recent call last)") == 1
     assert "<script>" not in shown and "<b>" not in shown  # escaped
-    for data in (*FROM_THE_DATA, "InputError", "Traceback", "customer_id"):
-        assert data not in said, data
+    rest = said.replace(DECLARED, "")  # the template's declared range is no data
+    for value in typed.values():  # nor is what the visitor typed
+        rest = rest.replace(html.escape(str(value)), "")
+    for data in (*FROM_THE_DATA, "InputError", "Traceback", "customer_id", "start_event"):
+        assert data not in rest, data
+
+
+def test_the_download_is_named_with_letters_digits_hyphens_and_underscores_only(
+    served_sources, monkeypatch
+):
+    from valuelab.apps import report_launcher
+
+    monkeypatch.setattr(report_launcher, "render", lambda t, p, **kw: "ok")
+    app = build_app(report="product_kpis.ipynb")
+    value = next(c for c in _walk(app) if getattr(c, "description", "") == "Value event")
+    value.value = '<i>y</i>"/../x'
+    next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report").click()
+    link = next(c.value for c in _walk(app) if _html(c) and "vl-download" in c.value)
+    name = re.search(r'download="([^"]*)"', link)[1]
+    assert name == "product_kpis_month_signup_i_y_i_x.html"
+    assert link.endswith(f">⬇ Download {name}</a>")
+
+
+def test_the_status_lines_use_no_emoji(served_sources, monkeypatch):
+    """An emoji is an empty box where no emoji font is installed (Debian's Chromium)."""
+    from valuelab.apps import report_launcher
+
+    made = []
+    monkeypatch.setattr(report_launcher, "render", lambda t, p, **kw: made.append(p) or "ok")
+    app = build_app(folder=served_sources)
+    run = next(c for c in _walk(app) if isinstance(c, w.Button) and c.description == "Run report")
+    run.click()
+    status = [c.value for c in _walk(app) if _html(c) and "Report ready" in c.value]
+    assert status == ['<p class="vl-ready">Report ready.</p>'] and made
+    assert "::before" in report_launcher._CSS and "vl-ready" in report_launcher._CSS
+    emoji = re.compile("[\u2300-\u23ff\u2600-\u27bf\U0001f000-\U0001faff]")
+    assert not emoji.search(report_launcher._MAKING + report_launcher._READY)

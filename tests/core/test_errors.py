@@ -77,3 +77,15 @@ def test_no_public_message_without_the_parameter():
     mixed = InputError(problems=[InputError("x", parameter="a"), InputError("secret row 3")])
     assert mixed.public_message({"a": "A"}) is None
     assert mixed.refusals() == [("a", None), (None, None)]
+
+
+def test_words_with_the_label_place_it_themselves():
+    err = InputError(
+        problems=[
+            InputError("year is empty", parameter="year", value="", plain="{label} is required"),
+            InputError("top=-5", parameter="top", value="-5", plain="{value} is below 1"),
+        ]
+    )
+    assert err.public_message({"year": "Fiscal year", "top": "Top"}) == (
+        "Fiscal year is required; Top: “-5” is below 1. Check the values and try again."
+    )

@@ -1,6 +1,7 @@
 """A batch's output folder: writable check, lock, file names, manifest."""
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -14,8 +15,10 @@ from valuelab.reports.output import (
     RESERVED,
     Manifest,
     check_writable,
+    file_stem,
     lock_folder,
     output_names,
+    report_file_name,
 )
 
 
@@ -43,6 +46,34 @@ def test_long_or_odd_values_give_short_portable_names():
     assert names[0] != names[1] and names[0].startswith("x" * 60)
     assert names[2:] == ["env.html", "report.html"]  # no path, never hidden; nothing left
     assert output_names([{"id": long_a}], "id") == names[:1]  # the same value, the same name
+
+
+@pytest.mark.parametrize(
+    ("text", "stem"),
+    [
+        ("signup_<i>y</i>", "signup_i_y_i"),  # markup: never in a file name
+        ('<script>alert("x")</script>', "script_alert_x_script"),
+        ("../../etc/passwd", "etc_passwd"),  # a path: one name, no folders
+        ("C:\\Users\\me", "C_Users_me"),
+        ("acme.co 2024", "acme_co_2024"),  # no dots: no second suffix, never hidden
+        ("Mid-market", "Mid-market"),
+        ("ü €", "report"),  # nothing left
+        ("-5", "5"),  # never starts with "-" (an option to a shell command)
+    ],
+)
+def test_a_file_stem_keeps_letters_digits_hyphens_and_underscores_only(text, stem):
+    assert file_stem(text) == stem
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", file_stem(text))
+
+
+def test_a_report_is_named_after_its_template_and_values():
+    values = {"segment": "", "source": "", "period": "month", "e": "signup", "v": "<i>y</i>"}
+    assert report_file_name("product_kpis.ipynb", values) == "product_kpis_month_signup_i_y_i.html"
+    assert report_file_name("portfolio_review", ["all", "neutral", -5]) == (
+        "portfolio_review_all_neutral_-5.html"
+    )
+    long = report_file_name("t.ipynb", {"x": "y" * 300})
+    assert len(long) <= MAX_STEM + len(".html") and long.startswith("t_yyy")
 
 
 def test_patterns_take_plain_column_fields_only():

@@ -421,12 +421,22 @@ def test_a_url_with_a_password_is_refused_without_echoing_it():
             "Fiscal year to report (2016-2024)",
             None,
         ),
-        (
+        (  # one word that is not the name's: the name in words (declare "account: ...")
             "the account to report (its id in the accounts file)",
+            "Policy mode",
+            "The account to report (its id in the accounts file)",
+            None,
+        ),
+        (
+            "account: the account to report (its id in the accounts file)",
             "Account",
             "The account to report (its id in the accounts file)",
             None,
         ),
+        ("the mode to use", "Mode", "The mode to use", None),  # a word of the name
+        ("... to their first event", "Policy mode", "... to their first event", None),
+        ("time to value runs from x", "Policy mode", "Time to value runs from x", None),
+        ("2024 or later", "Policy mode", "2024 or later", None),
         (
             "accounts: file or connection (empty: sample)",
             "Accounts",
@@ -452,7 +462,8 @@ def test_a_url_with_a_password_is_refused_without_echoing_it():
             "How they score",
             ["a", "b"],
         ),
-        ("segment (one of: all, SMB)", "Segment", "", ["all", "SMB"]),
+        ("policy (one of: all, SMB)", "Policy", "", ["all", "SMB"]),
+        ("segment (one of: all, SMB)", "Policy mode", "Segment", ["all", "SMB"]),
         ("", "Policy mode", "", None),
     ],
 )
@@ -549,3 +560,158 @@ def test_path_parameters_resolve_against_the_callers_folder(tmp_path):
     with pytest.raises(InputError, match=r"no such file .*nope\.yaml.*not the template's"):
         resolve_paths({"mapping": "nope.yaml"}, tmp_path)
     assert is_path_param("inputs_mapping") and not is_path_param("sourcery")
+
+
+# --- labels of the shipped templates, bounds, empty text ----------------------------------------
+
+#: Every shipped template's fields as the launcher labels them (mapping parameters have none).
+SHIPPED_LABELS = {
+    "customer_scorecard.ipynb": {
+        "customer_id": "Account",
+        "source": "Accounts",
+        "inputs_source": "Sales funnel",
+        "policy": "Missing answers",
+    },
+    "portfolio_review.ipynb": {
+        "segment": "Segment",
+        "source": "Accounts",
+        "policy": "Missing answers",
+        "top": "Number of accounts",
+    },
+    "product_kpis.ipynb": {
+        "segment": "Segment",
+        "source": "Events",
+        "period": "Reporting period",
+        "start_event": "Start event",
+        "value_event": "Value event",
+    },
+    "spotify_year.ipynb": {"year": "Fiscal year", "source": "Yearly figures"},
+}
+
+
+def test_every_shipped_template_labels_its_fields_in_sensible_words():
+    """Labels are words (no "...", digits or snake_case); a lone word is the parameter's own
+    or declared ("account: ..."), never the start of a sentence ("Time" for start_event)."""
+    from support import NOTEBOOKS
+
+    from valuelab.reports.params import _NAMED
+
+    found = {}
+    for template in sorted((NOTEBOOKS / "reports").glob("*.ipynb")):
+        specs = [s for s in fields(template) if not s["name"].endswith("mapping")]
+        found[template.name] = {s["name"]: s["label"] for s in specs}
+        for s in specs:
+            words = s["label"].split()
+            assert all(w.replace("-", "").isalpha() for w in words), (template.name, s)
+            declared = _NAMED.match(" ".join(s["help"].split())) is not None
+            own = words[0].lower() in s["name"].split("_")
+            assert len(words) >= 2 or own or declared, (template.name, s["name"], s["label"])
+    assert found == SHIPPED_LABELS
+
+
+def test_bounds_are_declared_in_the_help_and_every_value_outside_is_refused():
+    specs = parse_parameters(
+        "year = 2024  # fiscal year to report; from 2016 to 2024\n"
+        "top = 10  # number of accounts to list first (the largest ARR); at least 1\n"
+        "share = 0.5  # share kept (at most 1.0)\n"
+        "n = 3  # no bound from 2016 to 2024 here? words only",
+        "t.ipynb",
+    )
+    assert [(s["minimum"], s["maximum"]) for s in specs] == [
+        (2016, 2024),
+        (1, None),
+        (None, 1.0),
+        (None, None),
+    ]
+    assert [s["label"] for s in specs[:3]] == ["Fiscal year", "Number of accounts", "Share kept"]
+    ok = {"year": "2016", "top": "1", "share": "1", "n": "-7"}
+    assert coerce(specs, ok, "t") == {"year": 2016, "top": 1, "share": 1.0, "n": -7}
+    with pytest.raises(InputError) as info:
+        coerce(specs, {"year": "2015", "top": "-5", "share": "1.5"}, "t.ipynb")
+    assert str(info.value) == (
+        "t.ipynb: year='2015' is out of range (expected a whole number from 2016 to 2024); "
+        "top='-5' is out of range (expected a whole number, at least 1); "
+        "share='1.5' is out of range (expected a number, at most 1.0) "
+        "(expected the template's parameters and types)"
+    )
+    labels = {"year": "Fiscal year", "top": "Number of accounts", "share": "Share kept"}
+    typed = {"year": "99999999999999999999999", "top": "0", "share": "1e3"}
+    with pytest.raises(InputError) as info:
+        coerce(specs, typed, "t.ipynb")
+    assert info.value.public_message(labels, typed) == (
+        "Fiscal year: “99999999999999999999999” is out of range (expected a whole number from "
+        "2016 to 2024); Number of accounts: “0” is out of range (expected a whole number, at "
+        "least 1); Share kept: “1e3” is out of range (expected a number, at most 1.0). Check "
+        "the values and try again."
+    )  # the visitor's own text, never the number it became
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ('who = "a"  # name; at least 1', "'who' is a str: bounds are for int or float"),
+        ("top = 0  # count; at least 1", "the default of 'top' is outside its bounds"),
+        ("y = 5  # from 9 to 1", "the bounds of 'y' are the wrong way round"),
+        ("top = 3  # at least 1.5", "a bound of 'top' is not a valid int"),
+    ],
+)
+def test_bounds_the_template_gets_wrong_are_named_with_the_line(cell, problem):
+    with pytest.raises(InputError, match=f"parameters cell line 1: {problem}"):
+        parse_parameters(cell, "t.ipynb")
+
+
+def test_the_shipped_year_range_is_the_years_the_shipped_table_can_compare():
+    """spotify_year declares 2016-2024: the years with figures and a year before them."""
+    from support import NOTEBOOKS
+
+    from valuelab.data import load_spotify_annual
+
+    (year,) = [s for s in fields(NOTEBOOKS / "reports/spotify_year.ipynb") if s["name"] == "year"]
+    years = set(load_spotify_annual()["year"].dropna().astype(int))
+    comparable = sorted(y for y in years if y - 1 in years)
+    assert (year["minimum"], year["maximum"]) == (comparable[0], comparable[-1]) == (2016, 2024)
+
+
+def test_empty_text_is_a_value_only_where_the_default_is_empty_text():
+    """An emptied form field or CSV cell is never a silent default or a stale value."""
+    specs = parse_parameters(
+        'year = 2024  # fiscal year\ncustomer_id = "A0002"  # account: its id\n'
+        'segment = ""  # segment; empty: all\nwho = None  # required\n'
+        "n: int | None = None  # optional\nregion: str | None = None  # optional",
+        "t.ipynb",
+    )
+    assert coerce(specs, {"segment": " ", "who": "W", "n": "", "region": ""}, "t") == {
+        "segment": " ",
+        "who": "W",
+        "n": None,
+        "region": "",
+    }
+    typed = {"year": "", "customer_id": "  ", "who": ""}
+    with pytest.raises(InputError) as info:
+        coerce(specs, typed, "t.ipynb")
+    assert str(info.value) == (
+        "t.ipynb: parameter 'year' is empty (leave it out for its default 2024); "
+        "parameter 'customer_id' is empty (leave it out for its default 'A0002'); "
+        "missing required parameter 'who' (empty given) "
+        "(expected the template's parameters and types)"
+    )
+    labels = {"year": "Fiscal year", "customer_id": "Account", "who": "Who"}
+    assert info.value.public_message(labels, typed) == (
+        "Fiscal year is required; Account is required; Who is required. "
+        "Check the values and try again."
+    )
+
+
+def test_the_cli_refuses_what_the_launcher_refuses_before_any_kernel(tmp_path, capsys):
+    from valuelab.cli import main
+
+    out = tmp_path / "r.html"
+    for args, said in [
+        (["spotify_year", "-p", "year", "2016.5"], "year='2016.5' is not a valid int"),
+        (["spotify_year", "-p", "year", "2015"], "(expected a whole number from 2016 to 2024)"),
+        (["portfolio_review", "-p", "top", "-5"], "top='-5' is out of range"),
+        (["customer_scorecard", "-p", "customer_id", ""], "parameter 'customer_id' is empty"),
+    ]:
+        assert main(["report", *args, "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err and not out.exists(), err

@@ -3,7 +3,11 @@
 The form is generated from the template's ``parameters`` cell (the names,
 inferred types, defaults and ``# help`` comments that
 ``papermill.inspect_notebook`` reads), so a new template needs no app code.
-Values are checked and coerced before any kernel starts; the report is
+Values are checked and coerced before any kernel starts, by the rule the CLI
+uses (:func:`valuelab.reports.coerce`: types, choices, declared bounds, an
+emptied field is "required"); a number is typed in a text box, so the check
+reads (and a refusal quotes) the visitor's own text, never the number a
+browser made of it (``2016.5`` cut to 2016, 23 digits rounded). The report is
 executed headless by the report engine (a fresh kernel, with the server's
 memory and time limits) and offered as a standalone HTML download (no code
 cells, interactive charts that work offline).
@@ -21,12 +25,13 @@ is the field "Fiscal year" with the help under it), and a parameter whose help
 declares ``one of: a, b, c`` is a dropdown of those choices. What a visitor is
 told is plain words: no file name, exception class or traceback (the error id
 names the server log's entry for the operator). A value refused — by the form's
-check (types, choices) or by the template's cell (an unknown account, a year
-without figures: an :class:`~valuelab.core.InputError` naming its parameter)
+check (types, choices, bounds) or by the template's cell (an unknown account,
+an event the data lacks: an :class:`~valuelab.core.InputError` naming its parameter)
 — is told by the field's label and the visitor's own value, escaped and cut
 when long, never by the error's text, which may quote the data
 (:meth:`~valuelab.core.InputError.public_message`): "Account: no account
-“ZZZ9”. Check the value and try again."
+“ZZZ9”. Check the value and try again." A download is named by
+:func:`valuelab.reports.report_file_name` (letters, digits, ``-``, ``_``).
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ import ipywidgets as w
 from valuelab.apps import kit
 from valuelab.apps.kit import served
 from valuelab.core import InputError, shipped
-from valuelab.reports import coerce, fields
+from valuelab.reports import coerce, fields, report_file_name
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -148,7 +153,14 @@ _CSS = f"""<style>
 .vl-field-help {{font-size: 12px; color: #555; line-height: 1.3; overflow-wrap: anywhere;
                  margin: 0 0 2px calc(var(--jp-widgets-inline-label-width) + 8px);}}
 @media (max-width: {kit.NARROW_PX}px) {{.vl-field-help {{margin-left: 2px;}}}}
+.vl-ready::before {{content: ""; display: inline-block; width: 5px; height: 11px;
+                    margin: 0 9px 2px 3px; border: solid #1a7f37; border-width: 0 3px 3px 0;
+                    transform: rotate(45deg);}}
 </style>"""
+#: The status lines: plain text and a mark drawn in CSS (an emoji is an empty box without an
+#: emoji font, as in Debian's Chromium).
+_MAKING = '<p class="vl-making">Making the report…</p>'
+_READY = '<p class="vl-ready">Report ready.</p>'
 
 
 def _control(spec: dict[str, Any], sources: list[str]) -> w.Widget:
@@ -165,10 +177,10 @@ def _control(spec: dict[str, Any], sources: list[str]) -> w.Widget:
         return w.Dropdown(options=options, value=value, **common)
     if kind == "bool":
         return w.Checkbox(value=bool(default), **common)
-    if kind == "int":
-        return w.IntText(value=int(default or 0), **common)
-    if kind == "float":
-        return w.FloatText(value=float(default or 0.0), **common)
+    # numbers too are text boxes: what the visitor typed reaches the form's check as typed
+    # ("2016.5", "-1e3", "", 23 digits), never as the browser's number (IntText truncates,
+    # rounds to a double and keeps the last value of an emptied box), so the one rule of
+    # valuelab.reports.coerce refuses what the CLI refuses and quotes the visitor's own text
     text = "" if default is None else str(default)
     return w.Text(value=text, **common)
 
@@ -192,9 +204,12 @@ def _field(spec: dict[str, Any], sources: list[str]) -> tuple[w.Widget, w.Widget
 
 
 def _download_html(template: str, params: dict[str, Any], body: str) -> str:
-    """A download link for a rendered report, named after the template and its parameters."""
-    slug = "_".join(str(v) for v in params.values() if str(v) != "")
-    name = f"{Path(template).stem}_{slug}.html".replace(" ", "_")
+    """A download link for a rendered report, named after the template and its parameters.
+
+    The name is :func:`valuelab.reports.report_file_name`'s (letters, digits, ``-``, ``_``):
+    markup or a path in a value never reaches it.
+    """
+    name = report_file_name(template, params)
     data = base64.b64encode(body.encode("utf-8")).decode("ascii")
     return (
         f'<a class="vl-download" download="{html.escape(name)}" '
@@ -371,7 +386,7 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             return  # a click queued while the last report was made (the button was disabled)
         run.disabled, started = True, time.monotonic()
         download.value = ""
-        status.value = "<p>⏳ Rendering the report…</p>"
+        status.value = _MAKING
         with errors.guard():
             shown = {k: wid.value for k, wid in state["widgets"].items()}
             template = Path(folder) / picker.value
@@ -380,7 +395,7 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             download.value = _download_html(picker.value, shown, body)
         if time.monotonic() - started >= 1.0:  # a real render, long enough for clicks to queue
             state["quiet_until"] = time.monotonic() + QUIET_AFTER
-        status.value = "" if errors.message else "<p>✅ Report ready.</p>"
+        status.value = "" if errors.message else _READY
         run.disabled = False
 
     picker.observe(show_form, names="value")

@@ -86,7 +86,9 @@ class InputError(ValueLabError, ValueError):
         What is wrong with that value in a person's words, built from the
         code's own words only (never from the data: no ids, rows or file
         names); ``{value}`` marks where the value is quoted, e.g.
-        ``"no account {value}"``. See :meth:`public_message`.
+        ``"no account {value}"``; words with ``{label}`` place the field's
+        label themselves (``"{label} is required"``), others follow it after
+        a colon. See :meth:`public_message`.
     """
 
     def __init__(
@@ -189,6 +191,8 @@ class InputError(ValueLabError, ValueError):
         value = values.get(self.parameter, self.value) if self.parameter else self.value
         plain = self.plain or ("{value} cannot be used" if value is not _UNSET else "not usable")
         quoted = public_value(value) if value is not _UNSET else "the value"
+        if "{label}" in plain:  # the words place the label themselves: "{label} is required"
+            return plain.format(label=label, value=quoted)
         return f"{label}: {plain.format(value=quoted)}"
 
 

@@ -27,6 +27,7 @@ from valuelab.reports import (
     KernelWorker,
     ReportError,
     chart_bundle,
+    report_file_name,
     run_pool,
     to_html,
     write_atomic,
@@ -177,10 +178,8 @@ def _pages(src: Path, out: Path) -> list[Page]:
     if reports.is_dir():
         for template, params in _samples(reports):
             title, question = notebook_title(template)
-            name = template.stem + (f"_{_slug(params)}" if params else "")
-            pages.append(
-                Page("report", template, out / "reports" / f"{name}.html", title, question, params)
-            )
+            name = report_file_name(template, params)  # the launcher's and the batch's rule
+            pages.append(Page("report", template, out / "reports" / name, title, question, params))
     return pages
 
 

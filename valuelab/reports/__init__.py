@@ -48,7 +48,15 @@ from valuelab.reports.kernels import (
     fork_kernel_manager,
     fork_server,
 )
-from valuelab.reports.output import RESERVED, Manifest, check_writable, lock_folder, output_names
+from valuelab.reports.output import (
+    RESERVED,
+    Manifest,
+    check_writable,
+    file_stem,
+    lock_folder,
+    output_names,
+    report_file_name,
+)
 from valuelab.reports.params import (
     TYPES,
     coerce,
@@ -90,6 +98,7 @@ __all__ = [
     "error_page",
     "escape_markdown",
     "fields",
+    "file_stem",
     "fingerprint",
     "fork_kernel_manager",
     "fork_server",
@@ -105,6 +114,7 @@ __all__ = [
     "read_rows",
     "record",
     "referenced_bundles",
+    "report_file_name",
     "resolve_paths",
     "run_batch",
     "run_pool",

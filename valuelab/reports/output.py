@@ -39,7 +39,15 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.reports.engine import write_atomic
 
-__all__ = ["RESERVED", "Manifest", "check_writable", "lock_folder", "output_names"]
+__all__ = [
+    "RESERVED",
+    "Manifest",
+    "check_writable",
+    "file_stem",
+    "lock_folder",
+    "output_names",
+    "report_file_name",
+]
 
 #: Names a report file never takes: the batch's own files (compared without case).
 RESERVED = frozenset({"index", "manifest", "assets"})
@@ -151,13 +159,46 @@ def lock_folder(folder: str | Path) -> Iterator[Path]:
         os.close(fd)  # closing releases the lock
 
 
-def _slug(text: str) -> str:
-    """A portable file name stem: letters, digits, ``_ . -``; short; never hidden."""
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-") or "report"
+def file_stem(text: object) -> str:
+    """A safe file name stem from any text: ASCII letters, digits, ``-`` and ``_`` only.
+
+    Every other run of characters (markup, paths, dots, spaces, accents)
+    becomes one ``_`` (as does a run of ``_``); the stem never starts or ends
+    with ``_`` or ``-``, is ``report`` when nothing is left, and is at most
+    :data:`MAX_STEM` characters (a long text keeps its start and a hash of
+    the whole, so two long texts stay apart). The one rule for every name valuelab writes or
+    offers for download (:func:`output_names`, :func:`report_file_name`).
+
+    Examples
+    --------
+    >>> file_stem("signup_<i>y</i>")
+    'signup_i_y_i'
+    >>> file_stem("../.env"), file_stem("ü €"), file_stem("acme.co 2024")
+    ('env', 'report', 'acme_co_2024')
+    """
+    text = str(text)
+    slug = re.sub(r"_{2,}", "_", re.sub(r"[^A-Za-z0-9_-]+", "_", text)).strip("_-") or "report"
     if len(slug) > MAX_STEM:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        slug = f"{slug[: MAX_STEM - 11].rstrip('._-')}-{digest}"
+        slug = f"{slug[: MAX_STEM - 11].rstrip('_-')}-{digest}"
     return slug
+
+
+def report_file_name(template: str | Path, values: Mapping[str, Any] | Sequence[Any] = ()) -> str:
+    """The file name of one report: the template's name and the values it was made with.
+
+    Empty values are left out; the whole is one :func:`file_stem` plus ``.html``.
+
+    Examples
+    --------
+    >>> report_file_name("product_kpis.ipynb", {"period": "month", "segment": "", "e": "<i>y</i>"})
+    'product_kpis_month_i_y_i.html'
+    >>> report_file_name("spotify_year.ipynb", [2016])
+    'spotify_year_2016.html'
+    """
+    given = values.values() if isinstance(values, Mapping) else values
+    words = [Path(template).stem, *(str(v) for v in given if str(v).strip())]
+    return file_stem("_".join(words)) + ".html"
 
 
 def _pattern_fields(pattern: str, columns: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -209,9 +250,9 @@ def output_names(rows: Sequence[Mapping[str, Any]], name: str | None = None) -> 
         ``{column}`` fields such as ``"{customer_id}-{year}"`` (no attributes,
         indexes, conversions or format specs); default: the row's values joined.
 
-    Names keep letters, digits and ``_ . -`` (other runs of characters become
-    ``_``), are at most :data:`MAX_STEM` characters before ``.html`` (a long
-    value keeps its start and a hash of the whole), never start with a dot,
+    Names are :func:`file_stem` s (letters, digits, ``_`` and ``-``; other
+    runs of characters become ``_``; at most :data:`MAX_STEM` characters
+    before ``.html``, a long value keeping its start and a hash of the whole)
     and never equal one of :data:`RESERVED`. A name already taken, ignoring
     case, gets ``-2``, ``-3``, ... — names that rows spell out themselves are
     taken first, so rows ``A, A, A-2`` give ``A``, ``A-3``, ``A-2``.
@@ -222,7 +263,7 @@ def output_names(rows: Sequence[Mapping[str, Any]], name: str | None = None) -> 
         A ``name`` that is no column, or a pattern with anything but plain
         column fields.
     """
-    bases = [_slug(_base(row, name, i)) for i, row in enumerate(rows)]
+    bases = [file_stem(_base(row, name, i)) for i, row in enumerate(rows)]
     taken = set(RESERVED)
     first: dict[str, int] = {}
     for i, base in enumerate(bases):  # each distinct spelled-out name goes to its first row

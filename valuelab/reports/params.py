@@ -39,13 +39,28 @@ report launcher shows; :func:`describe`):
   ``float`` or ``str`` parameter takes, converted to its type; the default
   must be one of them, and :func:`coerce` refuses any other value, naming
   the choices;
-- a label: the words before a colon (``# Accounts: file or connection``),
-  else the help's first phrase, up to a bracket, a comma or a linking word
-  (to, for, per, in, from, with, by, at, on, as), without a leading article:
-  ``# fiscal year to report (2016-2024)`` is labelled "Fiscal year"; a
-  parameter without help is labelled by its name (``top_n``: "Top n");
+- bounds: a help ending in ``from LOW to HIGH``, ``at least LOW`` or ``at
+  most HIGH`` (``top = 10  # accounts to list; at least 1``) declares the
+  range an ``int`` or ``float`` parameter takes; the default must be in it,
+  and :func:`coerce` refuses any value outside it, stating the range;
+- a label: the words before a colon (``# Accounts: file or connection``:
+  declared, taken as written), else the help's first phrase, up to a
+  bracket, a comma or a linking word (to, for, per, in, from, with, by, at,
+  on, as), without a leading article: ``# fiscal year to report`` is
+  labelled "Fiscal year". That phrase is trusted only when it reads as a
+  noun phrase: words only, and two or more of them or a word of the
+  parameter's name; otherwise (``start_event  # time to value runs from
+  ...`` would be "Time"; ``# ... to their first event`` would be "...")
+  the label is the parameter's name in words ("Start event"), as for a
+  parameter without help (``top_n``: "Top n");
 - a description: the rest of the help, without the choices (empty when the
   label is all the help says).
+
+Text that is empty (or blanks) is a value only for a ``str`` parameter whose
+default is empty itself (``segment = ""  # empty: all``) or ``None`` and
+optional; anywhere else it counts as not given, and is refused as missing
+("Fiscal year is required"): an emptied form field or CSV cell never becomes
+a silent default or a stale value.
 
 Examples
 --------
@@ -59,8 +74,9 @@ Examples
 ...     for p in parse_parameters('label = "a=b"  # (default=a=b)', "t")
 ... ]
 [('label', 'a=b', '(default=a=b)')]
->>> [(p["label"], p["choices"]) for p in parse_parameters('p = "a"  # policy; one of: a, b', "t")]
-[('Policy', ['a', 'b'])]
+>>> cell = 'mode = "a"  # policy mode; one of: a, b'
+>>> [(p["label"], p["choices"]) for p in parse_parameters(cell, "t")]
+[('Policy mode', ['a', 'b'])]
 """
 
 from __future__ import annotations
@@ -112,6 +128,15 @@ _PHRASE_END = re.compile(r"\s*[(,;]|\s+(?:to|for|per|in|from|with|by|at|on|as)\b
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 #: A label written out: a few words, then a colon (``Accounts: a file or a connection``).
 _NAMED = re.compile(r"^(?P<label>[^:()]{1,40}?):\s+(?P<rest>.*)$")
+#: A phrase that reads as a label: words only (letters, hyphens, apostrophes), no digits or dots.
+_WORDS = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*(?:\s+[^\W\d_]+(?:['’-][^\W\d_]+)*)*$")
+_NUMBER = r"[-+]?[0-9]+(?:\.[0-9]+)?"
+#: Declared bounds at the end of a help: ``from 2016 to 2024``, ``at least 1``, ``at most 9``.
+_BOUNDS = re.compile(
+    rf"\b(?:from\s+(?P<lo>{_NUMBER})\s+to\s+(?P<hi>{_NUMBER})|at\s+least\s+(?P<min>{_NUMBER})"
+    rf"|at\s+most\s+(?P<max>{_NUMBER}))\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
 
 
 class _Bad(ValueError):
@@ -265,6 +290,7 @@ def _spec(stmt: ast.stmt, comments: dict[int, str], where: str) -> dict[str, Any
     }
     spec.update(describe(name, help_))
     spec["choices"] = _choices(spec, where, stmt.lineno)
+    spec["minimum"], spec["maximum"] = _bounds(spec, where, stmt.lineno)
     return spec
 
 
@@ -293,9 +319,23 @@ def describe(name: str, help_: str) -> dict[str, Any]:
         label, text = named["label"], named["rest"]
     else:
         label = _ARTICLE.sub("", _PHRASE_END.split(text, maxsplit=1)[0].strip())
+        label = label if _reads_as_label(label, name) else ""
     label = label.strip() or name.replace("_", " ").strip()
     text = "" if text.strip().lower() == label.lower() else text  # the label says it all
     return {"label": _capital(label), "description": _capital(text), "choices": choices}
+
+
+def _reads_as_label(phrase: str, name: str) -> bool:
+    """Whether a help's first phrase can label parameter ``name`` (see the module docstring).
+
+    Words only, and two or more words or one of the name's own (``year`` for
+    ``year``); a lone other word ("Time" for ``start_event``) is likely the
+    start of a sentence, not what the parameter is.
+    """
+    if not _WORDS.match(phrase):
+        return False
+    words = phrase.lower().split()
+    return len(words) >= 2 or words[0] in name.lower().split("_")
 
 
 def _capital(text: str) -> str:
@@ -318,6 +358,41 @@ def _choices(spec: Mapping[str, Any], where: str, line: int) -> list[Any] | None
     if spec["default"] is not None and spec["default"] not in choices:
         raise _cell_error(where, line, f"the default of '{name}' is not one of its choices")
     return choices
+
+
+def _bounds(spec: Mapping[str, Any], where: str, line: int) -> tuple[Any, Any]:
+    """The declared ``(minimum, maximum)`` of a number (``None`` where not declared)."""
+    text = _ONE_OF.sub("", " ".join(spec["help"].split())).strip()
+    found = _BOUNDS.search(text)
+    if not found:
+        return None, None
+    name, kind = spec["name"], spec["type"]
+    if kind not in ("int", "float"):
+        raise _cell_error(where, line, f"'{name}' is a {kind}: bounds are for int or float")
+    low, high = found["lo"] or found["min"], found["hi"] or found["max"]
+    try:
+        low, high = (None if b is None else _scalar(kind, b) for b in (low, high))
+    except _Bad:
+        raise _cell_error(where, line, f"a bound of '{name}' is not a valid {kind}") from None
+    if low is not None and high is not None and low > high:
+        raise _cell_error(where, line, f"the bounds of '{name}' are the wrong way round")
+    default = spec["default"]
+    if default is not None and _outside(default, low, high):
+        raise _cell_error(where, line, f"the default of '{name}' is outside its bounds")
+    return low, high
+
+
+def _outside(value: Any, low: Any, high: Any) -> bool:
+    return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _range_words(spec: Mapping[str, Any]) -> str:
+    """``a whole number from 2016 to 2024``, ``a number, at least 0.5``."""
+    low, high = spec.get("minimum"), spec.get("maximum")
+    noun = "a whole number" if spec["type"] == "int" else "a number"
+    if low is not None and high is not None:
+        return f"{noun} from {low} to {high}"
+    return f"{noun}, at least {low}" if low is not None else f"{noun}, at most {high}"
 
 
 def _common(values: Any) -> str | None:
@@ -471,17 +546,37 @@ def _refused(spec: Mapping[str, Any], value: Any, problem: str, plain: str) -> I
     return InputError(problem, parameter=spec["name"], value=value, plain=plain)
 
 
+#: What a visitor is told of a parameter not given (``{label}``: the field's label).
+_REQUIRED = "{label} is required"
+
+
+def _empty(spec: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` is empty text where empty text is no value (see the module docstring)."""
+    if not (isinstance(value, str) and not value.strip()):
+        return False
+    default = spec.get("default")
+    return spec["type"] != "str" or spec.get("required") or bool(default and str(default).strip())
+
+
 def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, InputError | None]:
     """The converted value, or the problem with it."""
     name, kind = spec["name"], spec["type"]
-    if value is None:
+    optional = spec.get("default") is None and not spec.get("required")
+    if optional and _empty(spec, value):
+        return None, None  # no text for an optional value: None, its default
+    if value is None or _empty(spec, value):
         if spec.get("required"):
-            problem = f"missing required parameter '{name}' (null given)"
-            return None, _refused(spec, value, problem, "a value is required")
+            given = "null" if value is None else "empty"
+            problem = f"missing required parameter '{name}' ({given} given)"
+            return None, _refused(spec, value, problem, _REQUIRED)
+        if value is not None:  # emptied: not a silent default
+            default = spec["default"]
+            problem = f"parameter '{name}' is empty (leave it out for its default {default!r})"
+            return None, _refused(spec, value, problem, _REQUIRED)
         if spec.get("default") is None:
             return None, None
         problem = f"{name}=None is not a valid {kind} (null only where the default is None)"
-        return None, _refused(spec, value, problem, "a value is required")
+        return None, _refused(spec, value, problem, _REQUIRED)
     try:
         converted = _convert(kind, spec.get("items"), value)
     except _Bad as err:
@@ -489,15 +584,24 @@ def _check(spec: Mapping[str, Any], value: Any) -> tuple[Any, InputError | None]
     except (TypeError, ValueError, OverflowError):
         reason = ""
     else:
-        choices = spec.get("choices")
-        if choices and converted not in choices:
-            listed = ", ".join(str(c) for c in choices)
-            problem = f"{name}={_short(repr(value))} is not one of: {listed}"
-            braced = listed.replace("{", "{{").replace("}", "}}")  # the template's words
-            return None, _refused(spec, value, problem, "{value} is not one of " + braced)
-        return converted, None
+        return converted, _out_of_bounds(spec, value, converted)
     problem = f"{name}={_short(repr(value))} is not a valid {kind}{reason}"
     return None, _refused(spec, value, problem, _PLAIN[kind])
+
+
+def _out_of_bounds(spec: Mapping[str, Any], value: Any, converted: Any) -> InputError | None:
+    """The problem of a converted value that is not one of the choices or outside the bounds."""
+    name, choices = spec["name"], spec.get("choices")
+    if choices and converted not in choices:
+        listed = ", ".join(str(c) for c in choices)
+        problem = f"{name}={_short(repr(value))} is not one of: {listed}"
+        braced = listed.replace("{", "{{").replace("}", "}}")  # the template's words
+        return _refused(spec, value, problem, "{value} is not one of " + braced)
+    if _outside(converted, spec.get("minimum"), spec.get("maximum")):
+        expected = _range_words(spec)
+        problem = f"{name}={_short(repr(value))} is out of range (expected {expected})"
+        return _refused(spec, value, problem, "{value} is out of range (expected " + expected + ")")
+    return None
 
 
 def _given(
@@ -561,7 +665,7 @@ def coerce(
     for spec in specs:
         if spec.get("required") and spec["name"] not in values:
             text = f"missing required parameter '{spec['name']}'"
-            problems.append(InputError(text, parameter=spec["name"], plain="a value is required"))
+            problems.append(InputError(text, parameter=spec["name"], plain=_REQUIRED))
     if problems:
         err = InputError(
             "; ".join(p.problem for p in problems),

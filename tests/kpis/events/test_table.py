@@ -298,3 +298,25 @@ def test_each_column_is_headed_by_its_own_quantity_from_one_map(month):
         "gross_margin",
         "complete",
     }
+
+
+def test_an_event_the_log_never_records_is_refused_naming_the_parameter(shaped):
+    """Time to value from or to an event the log does not have would be n/a in every period:
+    refused, with the log's event names for the analyst and none in the visitor's words."""
+    source = open_source(shaped, MAPPING)
+    with pytest.raises(InputError) as info:
+        kpi_table(source, "month", start_event="sigup", value_event="buy")
+    err = info.value
+    assert "start_event: no events named 'sigup' in the source; did you mean 'signup'?" in str(err)
+    assert "(expected one of buy, signup, survey, visit)" in str(err)
+    assert err.refusals() == [("start_event", "no events named {value} in the source")]
+    said = err.public_message({"start_event": "Start event"})
+    assert said.startswith("Start event: no events named “sigup” in the source. Check the value")
+    with pytest.raises(InputError) as info:
+        kpi_table(source, "month", "gold", start_event="no such event", value_event="purchase")
+    assert [p for p, _ in info.value.refusals()] == ["start_event", "value_event"]
+    for name in ("buy", "signup", "survey", "visit"):  # the data's names: not a visitor's
+        assert name not in info.value.public_message()
+    # an event the whole log has but a segment lacks is no error: gold has no "visit"
+    gold = kpi_table(source, "month", "gold", start_event="visit", value_event="buy")
+    assert gold["ttv_median_days"].isna().all()

@@ -315,6 +315,41 @@ def _narrow(events: _Events, segment: str) -> _Events:
     return _Events(t.filter(t.segment == segment), events.facts | {"segment": segment})
 
 
+def _check_events(events: _Events, start_event: str, value_event: str) -> None:
+    """Refuse a start or value event the log never records (time to value would be n/a).
+
+    The message names the log's own event names (for an analyst); its ``plain`` words do not
+    (for a web visitor: the names are the data's).
+    """
+    import difflib
+
+    t = events.table
+    wanted = [start_event, value_event]
+    seen = set(_frame.run(t.filter(t.event.isin(wanted)).select("event").distinct())["event"])
+    named = {"start_event": start_event, "value_event": value_event}
+    missing = [(p, e) for p, e in named.items() if e not in seen]
+    if not missing:
+        return
+    found = _frame.run(t.filter(t.event.notnull()).select("event").distinct().limit(1000))
+    known = sorted(found["event"].astype(str))
+    source, problems = str(events.facts.get("source", "events")), []
+    for parameter, name in missing:
+        near = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        problems.append(
+            InputError(
+                f"{parameter}: no events named '{name}' in the source{hint}",
+                source=source,
+                column="event",
+                expected="one of " + ", ".join(known[:20]) + (", ..." if len(known) > 20 else ""),
+                parameter=parameter,
+                value=name,
+                plain="no events named {value} in the source",  # a visitor's words: no names
+            )
+        )
+    raise problems[0] if len(problems) == 1 else InputError(source=source, problems=problems)
+
+
 def _active_block(events: _Events, period: str) -> pd.DataFrame:
     per = actives(events, period)
     daily = actives(events, "day")["actives"]
@@ -506,8 +541,11 @@ def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -
 def _computed(events: _Events, segment: str | None, by_segment: bool, args: tuple) -> pd.DataFrame:
     if not by_segment:
         chosen = _narrow(events, segment) if segment else events
+        _check_events(events, *args[1])  # in the whole log: a segment may lack them
         return _one(chosen, segment or "all", *args)
-    tables = [_one(_narrow(events, s), s, *args) for s in segments(events)]
+    names = segments(events)
+    _check_events(events, *args[1])
+    tables = [_one(_narrow(events, s), s, *args) for s in names]
     out = pd.concat(tables)
     out.attrs = dict(tables[0].attrs)
     out.attrs.pop("ttv_median_days_overall", None)  # one population's: not the segments'
@@ -565,7 +603,8 @@ def kpi_table(
     ------
     InputError
         Unknown period, a log without the user, time or event role, an unknown segment (with
-        a did-you-mean), no segment role for ``segment`` or ``by_segment``, an empty log.
+        a did-you-mean), no segment role for ``segment`` or ``by_segment``, an empty log, a
+        ``start_event`` or ``value_event`` the log lacks (``parameter`` names it; no names).
     """
     _frame.check_period(period)
     events, currency = _events(data)
