@@ -137,7 +137,8 @@ def _add_nodes(
         name=label,
         text=text,
         textposition="bottom center",
-        textfont={"size": 11},
+        # a halo in the background's colour: an edge passing under a label does not cut it
+        textfont={"size": 11, "shadow": "auto"},
         marker={
             "size": 16,
             "color": _GROUP_COLORS[label],
@@ -194,7 +195,16 @@ def tornado(
             hovertemplate="%{y} = %{customdata}<br>"
             + f"{target.label}: {target.hover('x')}<extra></extra>",
         )
-    fig.add_vline(x=base, line_color="#333", annotation_text=f"base {target.format(base)}")
+    fig.add_vline(x=base, line_color="#333")
+    # the base named in the legend, not on the plot where it would lie on a bar
+    fig.add_scatter(
+        x=[base],
+        y=[fig.data[0].y[0]] if names else [None],
+        mode="lines",
+        line={"color": "#333"},
+        name=f"base {target.format(base)}",
+        hoverinfo="skip",
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=target.d3_format)
     fig.update_layout(barmode="overlay", hovermode="closest")
