@@ -408,7 +408,8 @@ _CUT_LABELS_JS = """
 #: boxes intersecting by more than 2 px each way overlap. Also caught: a straight
 #: line drawn on the chart (a threshold, a base line: plotly shapes) running through
 #: a text without an opaque ground, and a text without one on another trace's marker
-#: (a label hidden among a quadrant's dots).
+#: (a label hidden among a quadrant's dots) or a note without one on a bar (a tornado's
+#: base value).
 _CHART_OVERLAP_JS = """
 () => {
   const found = [];
@@ -459,6 +460,10 @@ _CHART_OVERLAP_JS = """
           found.push(`${b.kind} "${b.text}" on a marker`);
           break;
         }
+    const bars = [...gd.querySelectorAll('.barlayer .trace .point path')];
+    for (const b of words.filter((w) => w.kind === 'annotation'))
+      if (bars.some((bar) => meet(bar.getBoundingClientRect(), b.r, 2)))
+        found.push(`annotation "${b.text}" on a bar`);
   }
   return found;
 }

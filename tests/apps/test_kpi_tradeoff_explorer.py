@@ -87,7 +87,7 @@ def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, pag
         "lever": "discount",
     }
     picked = page.locator("select").nth(2).evaluate("s => s.options[s.selectedIndex].text")
-    assert picked == quantity("aov").display_title  # what the y picker shows
+    assert picked.replace("\xa0", " ") == quantity("aov").display_title  # the y picker's
     assert page.errors == []
 
 
