@@ -403,31 +403,67 @@ _CUT_LABELS_JS = """
 
 
 #: Texts inside each chart that overlap one another: the title, the legend (as
-#: one box), annotations and, in a chart without axes (a driver tree), its
-#: points' text labels. Two boxes intersecting by more than 2 px each way
-#: overlap; a text over the plot's lines is not checked (only text on text).
+#: one box), annotations, points' text labels (a driver tree's boxes), bars' value
+#: labels and the tick labels of the y axes (a tornado's wrapped input names). Two
+#: boxes intersecting by more than 2 px each way overlap. Also caught: a straight
+#: line drawn on the chart (a threshold, a base line: plotly shapes) running through
+#: a text without an opaque ground, and a text without one on another trace's marker
+#: (a label hidden among a quadrant's dots) or a note without one on a bar (a tornado's
+#: base value).
 _CHART_OVERLAP_JS = """
 () => {
   const found = [];
   const text = (el) => (el.textContent || '').trim().slice(0, 40);
+  const opaque = (el) => {  // an annotation's ground (bgcolor), as plotly draws it
+    const bg = el.closest('.annotation') && el.closest('.annotation').querySelector('.bg');
+    return Boolean(bg) && parseFloat(bg.style.fillOpacity || '0') >= 0.5;
+  };
   for (const gd of document.querySelectorAll('.vl-row .js-plotly-plot')) {
     const boxes = [];
     const add = (kind, el) => {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) boxes.push({kind, text: text(el), r});
+      if (r.width > 0 && r.height > 0 && text(el))
+        boxes.push({kind, text: text(el), r, el, trace: el.closest('.trace')});
     };
     gd.querySelectorAll('.gtitle').forEach((el) => add('title', el));
-    gd.querySelectorAll('.legend .bg').forEach((el) => add('legend', el));
+    gd.querySelectorAll('.legend .bg').forEach((el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) boxes.push({kind: 'legend', text: '', r, el});
+    });
     gd.querySelectorAll('.annotation-text-g').forEach((el) => add('annotation', el));
     gd.querySelectorAll('.scatterlayer .textpoint').forEach((el) => add('point text', el));
+    gd.querySelectorAll('.barlayer .bartext').forEach((el) => add('bar text', el));
+    gd.querySelectorAll('.yaxislayer-above text').forEach((el) => add('y tick', el));
+    const meet = (a, b, gap) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > gap
+      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > gap;
     for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r, b = boxes[j].r;
-        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-        if (dx > 2 && dy > 2)
+      for (let j = i + 1; j < boxes.length; j++)
+        if (boxes[i].el !== boxes[j].el && meet(boxes[i].r, boxes[j].r, 2))
           found.push(`${boxes[i].kind} "${boxes[i].text}" x ${boxes[j].kind} "${boxes[j].text}"`);
+    const words = boxes.filter((b) => b.kind !== 'legend' && b.kind !== 'title' && !opaque(b.el));
+    const along = (a0, a1, b0, b1) => Math.min(a1, b1) - Math.max(a0, b0) > 2;
+    for (const line of gd.querySelectorAll('.shapelayer path')) {
+      const l = line.getBoundingClientRect();
+      if (l.width > 3 && l.height > 3) continue;  // an area, not a line
+      for (const b of words) {
+        const r = b.r, level = l.height <= 3;  // level: through its height, along its width
+        const across = level
+          ? l.top > r.top + 2 && l.top < r.bottom - 2 && along(l.left, l.right, r.left, r.right)
+          : l.left > r.left + 2 && l.left < r.right - 2 && along(l.top, l.bottom, r.top, r.bottom);
+        if (across) found.push(`line x ${b.kind} "${b.text}"`);
       }
+    }
+    const points = [...gd.querySelectorAll('.scatterlayer .trace .point')];
+    for (const b of words.filter((w) => w.kind === 'annotation' || w.kind === 'point text'))
+      for (const p of points)
+        if (p.closest('.trace') !== b.trace && meet(p.getBoundingClientRect(), b.r, 2)) {
+          found.push(`${b.kind} "${b.text}" on a marker`);
+          break;
+        }
+    const bars = [...gd.querySelectorAll('.barlayer .trace .point path')];
+    for (const b of words.filter((w) => w.kind === 'annotation'))
+      if (bars.some((bar) => meet(bar.getBoundingClientRect(), b.r, 2)))
+        found.push(`annotation "${b.text}" on a bar`);
   }
   return found;
 }

@@ -550,7 +550,9 @@ def _add_serve_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--cull-idle-seconds",
         type=int,
-        help="seconds after which an idle kernel without a page is shut down (default: 300)",
+        help="seconds a kernel with no page connected (a tab closed without its beacon, a "
+        "phone's discarded tab) is kept before it is shut down; a connected page keeps its "
+        "kernel (default: 60)",
     )
 
 

@@ -199,17 +199,28 @@ def test_a_wrapped_title_and_legend_stay_apart_and_overlapping_texts_are_caught(
     fig.update_layout(title="Moving the discount: revenue against contribution, and orders")
     fig.add_annotation(x=1.5, y=1, text="a note here", showarrow=False)
     fig.add_annotation(x=1.5, y=1, text="another note", showarrow=False)
+    # a threshold through a bar's value, and a note among the dots without a ground
+    bars = go.Figure(go.Bar(x=["a", "b"], y=[65, 30], text=["65", "30"], textposition="outside"))
+    bars.add_scatter(x=["b"], y=[85], mode="markers", marker_size=40)
+    bars.add_hline(y=67.5)
+    bars.add_annotation(x="b", y=85, text="hidden", showarrow=False)
+    bars.add_annotation(x="b", y=67.5, text="grounded", showarrow=False, bgcolor="white")
+    bars.update_yaxes(range=[0, 100])
     page.evaluate(
-        "fig => { const d = document.createElement('div'); d.id = 'vl-probe';"
-        " document.querySelector('.vl-row').appendChild(d);"
-        " window.valuelabCharts.draw(d, fig, 'basic'); }",
-        json.loads(fig.to_json()),
+        "figs => figs.forEach((fig, i) => { const d = document.createElement('div');"
+        " d.id = 'vl-probe' + (i || ''); document.querySelector('.vl-row').appendChild(d);"
+        " window.valuelabCharts.draw(d, fig, 'basic'); })",
+        [json.loads(fig.to_json()), json.loads(bars.to_json())],
     )
     page.locator("#vl-probe .main-svg").first.wait_for(timeout=30_000)
+    page.locator("#vl-probe1 .main-svg").first.wait_for(timeout=30_000)
     page.wait_for_timeout(300)
-    # two lines of title, three of legend: apart; the two notes on one spot: caught
+    # two lines of title, three of legend: apart; the two notes on one spot, the line through
+    # "65" and the note on a dot: caught
     assert page.evaluate(_CHART_OVERLAP_JS) == [
-        'annotation "a note here" x annotation "another note"'
+        'annotation "a note here" x annotation "another note"',
+        'line x bar text "65"',
+        'annotation "hidden" on a marker',
     ]
     title, legend = page.evaluate(
         "() => ['.gtitle', '.legend'].map(s => document.querySelector('#vl-probe ' + s)"

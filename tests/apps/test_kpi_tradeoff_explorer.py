@@ -47,7 +47,7 @@ def test_explorer_builds_from_a_link_and_a_slider_moves_the_cards():
 
 @pytest.mark.browser
 def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, page):
-    from valuelab.core import format_value
+    from valuelab.core import format_value, quantity
 
     def shown(key, **inputs):
         return format_value(key, float(funnel(**inputs).evaluate()[key]))
@@ -71,4 +71,41 @@ def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, pag
     )
     body = page.inner_text("body")
     assert "Traceback" not in body and "import" not in body and "build_app" not in body
+    # a hand-edited link: the address becomes the state the controls show
+    page.goto(
+        server.url + "?inputs=discount%3A5%2Ctraffic%3A-100%2Cbogus%3A1&kpi_a=orders&kpi_b=orders",
+        wait_until="commit",
+    )
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('kpi_b') === 'aov'", timeout=90_000
+    )
+    query = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert query == {
+        "inputs": "discount:0.5,traffic:50000",
+        "kpi_a": "orders",
+        "kpi_b": "aov",
+        "lever": "discount",
+    }
+    picked = page.locator("select").nth(2).evaluate("s => s.options[s.selectedIndex].text")
+    assert picked.replace("\xa0", " ") == quantity("aov").display_title  # the y picker's
     assert page.errors == []
+
+
+def test_the_y_picker_offers_the_other_kpis_and_a_link_naming_one_twice_shows_the_next():
+    from valuelab.apps import kit
+    from valuelab.apps.kpi_tradeoff_explorer import build_app, other_kpi
+    from valuelab.kpis import KPIS
+
+    assert other_kpi("orders", "orders") == "aov" and other_kpi("orders", "revenue") == "revenue"
+    keys = list(KPIS)
+    assert other_kpi(keys[-1], keys[-1]) == keys[0]  # wraps round
+    app = build_app(kpi_a="orders", kpi_b="orders")
+    save = find_widget(app, kit.SaveReport)
+    _, a_box, b_box = save.controls[:3]
+    assert (a_box.value, b_box.value) == ("orders", "aov")
+    assert "orders" not in b_box._options_values and len(b_box.options) == len(KPIS) - 1
+    a_box.value = "aov"  # x takes y's KPI: y moves to the next, and never offers x's
+    assert b_box.value == "revenue" and "aov" not in b_box._options_values
+    a_box.value = "conversion"  # y's KPI is free again: it stays
+    assert b_box.value == "revenue" and "aov" in b_box._options_values
+    assert save.state()[0]["kpi_b"] == "revenue"

@@ -7,8 +7,9 @@ descriptions, HTML, dropdown choices, slider readouts as their format writes
 them, KPI cards) and every plotly figure (title, axis titles, tick and hover
 formats, trace names, texts, hover templates, annotations, colour bars).
 
-It fails on a raw key (``basket_size``), a number in scientific notation
-(``1.200e+4``) or a format that writes one (``.4g``), an axis without its unit,
+It fails on a raw key (``basket_size``), ``nan`` (a missing number printed), a
+number in scientific notation (``1.200e+4``) or a format that writes one
+(``.4g``), an axis without its unit,
 a KPI card without its unit or currency, the change of a percentage not in
 percentage points, and an axis whose numbers reach the thousands without a
 tick format (plotly's own writes 55.5k). The browser half (no label cut at
@@ -34,6 +35,8 @@ APPS = sorted(p.stem for p in (NOTEBOOKS / "apps").glob("*.ipynb"))
 MAX_OPTIONS, FEW = 20, 3
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+#: A missing number written by Python or JavaScript (``f"{nan:.0f}"``, ``String(NaN)``).
+NOT_A_NUMBER = re.compile(r"\bnan\b", re.IGNORECASE)
 #: A d3 format in a hover template or an axis: ``%{y:,.4g}``, ``.3g``, ``~s``.
 D3_SPEC = re.compile(r"%\{[^}:]+:([^}]*)\}")
 #: Axis titles that need no unit: the thing counted is the axis itself.
@@ -128,6 +131,8 @@ def text_problems(where: str, text: str) -> list[str]:
         problems.append(f"{where}: raw key {SNAKE.search(words).group()!r} in {text!r}")
     if SCIENTIFIC.search(words):
         problems.append(f"{where}: scientific notation in {text!r}")
+    if NOT_A_NUMBER.search(words):
+        problems.append(f"{where}: 'nan' in {text!r}")
     for fmt in D3_SPEC.findall(text):
         if fmt and fmt[-1] in "egs":
             problems.append(f"{where}: format {fmt!r} can write 1.2e+4 or 55.5k")
@@ -235,6 +240,20 @@ def test_every_view_of_every_app_reads_in_words_with_units(name, instant):
         box.value = start
     assert tried >= len(dropdowns)
     assert not problems, "\n".join(sorted(problems))
+
+
+def test_a_score_left_out_reads_as_a_dash_on_the_card_and_the_bar(instant):
+    """Account A0011 under "Leave out" has no Value Perceived: "–" on both, never "nan"."""
+    from valuelab.apps import account_scorecard, kit
+
+    app = account_scorecard.build_app(account="A0011", policy="exclude")
+    cards = next(b for b in _widgets(app) if isinstance(b, kit.KpiCards))
+    assert '<div class="vl-kpi-value">–</div>' in cards.cards["value_perceived"].value
+    bars = next(b for b in _widgets(app) if isinstance(b, kit.FigureBox)).figure
+    labels = dict(zip(bars.data[0].x, bars.data[0].text, strict=True))
+    assert labels["Value Perceived"] == "–" and bars.data[0].y[1] != bars.data[0].y[1]
+    assert app_problems(app) == []
+    assert text_problems("bar text", "nan") and text_problems("card", "NaN EUR")
 
 
 def test_the_walk_catches_what_the_issue_reported():

@@ -478,7 +478,7 @@ def test_argv_serves_the_folder_without_sources_or_tracebacks():
     pattern = re.compile(allow[0].split("=", 1)[1])
     assert pattern.match("thumbnails/app.png") and not pattern.match("app.ipynb")
     assert not pattern.match("../secret.png")
-    assert CULL_IDLE_SECONDS == 300 and POOL_SIZE == 1
+    assert CULL_IDLE_SECONDS == 60 and POOL_SIZE == 1  # a tab gone without its beacon: 1 min
 
 
 #: Lines a normal start, page view and stop must not log (issue 24, item 9).

@@ -58,8 +58,9 @@ def test_tree_graph_draws_layers_edges_and_the_kinds_of_node(tree):
 def test_tornado_bars_start_at_the_base_and_biggest_come_first(tree):
     sens = tree.sensitivity(swing=0.1)
     fig = tornado(sens, unit="EUR/month")
-    low, high = fig.data
-    assert [low.name, high.name] == ["input -10%", "input +10%"]
+    low, high, base = fig.data
+    assert [low.name, high.name, base.name] == ["input -10%", "input +10%", "base 20.00 EUR/month"]
+    assert base.mode == "lines" and list(base.x) == [20.0]  # the base line's legend entry
     assert list(low.y) == list(sens["input"]) == ["arpu", "users", "costs"]
     # arpu 2.25 or 2.75: profit 17.5 or 22.5 around the base of 20
     assert low.base == 20.0 and low.x[0] == pytest.approx(-2.5)
@@ -75,7 +76,7 @@ def test_tornado_bars_start_at_the_base_and_biggest_come_first(tree):
     assert shown.layout.xaxis.title.text == "Profit (EUR/month)"
     assert shown.layout.xaxis.tickformat == ",.1f"
     assert "Profit: %{x:,.1f} EUR/month" in shown.data[0].hovertemplate
-    assert shown.layout.annotations[0].text == "base 20.0 EUR/month"
+    assert shown.data[2].name == "base 20.0 EUR/month" and not shown.layout.annotations
 
 
 def test_what_if_waterfall_from_before_through_each_change_to_after(tree):

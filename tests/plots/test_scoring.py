@@ -35,14 +35,18 @@ def test_score_quadrant_one_trace_per_band_sized_by_arr():
     assert green.marker.color == PALETTE[2] and red.marker.color == PALETTE[3]
     # marker size 8 + 22 x sqrt(ARR / largest ARR): 30 for A, 19 for a quarter of it
     assert list(green.marker.size) == pytest.approx([30.0, 19.0])
-    assert ring.x == (20.0,) and ring.text == ("B",)
+    assert ring.x == (20.0,) and ring.mode == "markers"
     assert "ARR %{customdata[1]:,.0f} USD/year" in green.hovertemplate
     assert [a.text for a in fig.layout.annotations] == [
         "advocates",
         "tell them: value not perceived",
         "at risk of disillusion",
         "churn risk",
+        "B",  # the ringed account's name, on a white label over the dots, pointing in
     ]
+    named = fig.layout.annotations[-1]
+    assert (named.x, named.y, named.ax, named.ay) == (20.0, 10.0, 34, -30)  # up and right
+    assert all(a.bgcolor for a in fig.layout.annotations)
     assert fig.layout.title.text == "Perceived vs realized value"
     # one unit text for scores: the registry's, as the scorecard's cards show it ("72 /100")
     assert fig.layout.xaxis.title.text == "Value Perceived (/100)"
@@ -81,6 +85,18 @@ def test_account_scores_bars_coloured_by_band():
     labels = {a.text: a for a in fig.layout.annotations}
     assert set(labels) == {"green ≥ 70", "amber ≥ 40"}
     assert all(a.xanchor == "left" and a.x >= 1 for a in labels.values())
+    # values at the bars' foot (outside only a bar too short to hold one): never on a band line
+    assert (bars.textposition, bars.insidetextanchor) == ("auto", "start")
+    assert list(bars.text) == ["75", "40", "40", "0", "70"]
+
+
+def test_a_missing_score_is_a_grey_dash_never_nan():
+    row = pd.Series(
+        {"account_id": "A", "rbo": 75.0, "value_perceived": float("nan"), "value_expansion": 50.0}
+        | {"value_unknown": 10.0, "value_realized": 75.0}
+    )
+    (bars,) = account_scores(row).data
+    assert bars.text[1] == "–" and bars.marker.color[1] == "#999"
 
 
 def test_goal_trajectory_projects_the_pace_so_far():

@@ -18,7 +18,7 @@ from valuelab.core import InputError, quantity
 from valuelab.kpis import FUNNEL_DEFAULTS, KPIS, frontier, funnel, tradeoff
 from valuelab.plots import frontier_chart, tradeoff_chart
 
-__all__ = ["CARDS", "LEVERS", "SLIDERS", "build_app", "explorer_state"]
+__all__ = ["CARDS", "LEVERS", "SLIDERS", "build_app", "explorer_state", "other_kpi"]
 
 #: Funnel input -> (min, max, step) of its slider (label and unit: its quantity).
 SLIDERS: dict[str, tuple[float, float, float]] = {
@@ -87,19 +87,46 @@ def explorer_state(
     }
 
 
+def other_kpi(kpi_a: str, kpi_b: str) -> str:
+    """The y KPI beside ``kpi_a`` on x: ``kpi_b``, or the KPI after ``kpi_a`` when they are one.
+
+    The same KPI on both axes draws a line of points on a diagonal, with ticks
+    that repeat and a title "Orders vs Orders": the y picker offers the other
+    KPIs only, and a link naming one KPI twice shows the next one.
+
+    Examples
+    --------
+    >>> other_kpi("revenue", "orders"), other_kpi("orders", "orders")
+    ('orders', 'aov')
+    """
+    keys = list(KPIS)
+    if kpi_b in keys and kpi_b != kpi_a:
+        return kpi_b
+    return keys[(keys.index(kpi_a) + 1) % len(keys)] if kpi_a in keys else keys[0]
+
+
+def _kpi_options(exclude: str = "") -> list[tuple[str, str]]:
+    return [(quantity(key).display_title, key) for key in KPIS if key != exclude]
+
+
 def _pickers(lever: str, kpi_a: str, kpi_b: str) -> tuple[w.Widget, w.Widget, w.Widget]:
-    """The lever and the two KPI dropdowns, at valid starting values."""
-    kpi_options = [(quantity(key).display_title, key) for key in KPIS]
+    """The lever and the two KPI dropdowns, at valid starting values (two different KPIs)."""
     lever_box = w.Dropdown(
         options=[(quantity(k).display_title, k) for k in LEVERS],
         value=lever if lever in LEVERS else "discount",
         description="Lever",
     )
-    # the same KPI on both axes is a view the pickers allow: a link keeps it
     kpi_a = kpi_a if kpi_a in KPIS else "revenue"
-    kpi_b = kpi_b if kpi_b in KPIS else "contribution"
-    a_box = w.Dropdown(options=kpi_options, value=kpi_a, description="KPI (x)")
-    b_box = w.Dropdown(options=kpi_options, value=kpi_b, description="KPI (y)")
+    kpi_b = other_kpi(kpi_a, kpi_b if kpi_b in KPIS else "contribution")
+    a_box = w.Dropdown(options=_kpi_options(), value=kpi_a, description="KPI (x)")
+    b_box = w.Dropdown(options=_kpi_options(kpi_a), value=kpi_b, description="KPI (y)")
+
+    def keep_apart(change: dict) -> None:
+        keep = other_kpi(change["new"], b_box.value)
+        b_box.options = _kpi_options(change["new"])
+        b_box.value = keep
+
+    a_box.observe(keep_apart, names="value")
     return lever_box, a_box, b_box
 
 
@@ -154,7 +181,8 @@ def build_app(
 
     ``lever``, ``kpi_a``, ``kpi_b`` and ``inputs`` (changed funnel inputs,
     ``"discount:0.1,traffic:300000"``) set the starting state, e.g. from the
-    page URL; invalid values fall back to the defaults.
+    page URL; invalid values fall back to the defaults, and ``kpi_b`` equal
+    to ``kpi_a`` to the next KPI (:func:`other_kpi`).
     """
     lever_box, a_box, b_box = _pickers(lever, kpi_a, kpi_b)
     sliders = _sliders(inputs)

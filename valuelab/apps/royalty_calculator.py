@@ -24,7 +24,15 @@ from valuelab.royalties import (
     euro_path,
 )
 
-__all__ = ["CARDS", "build_app"]
+__all__ = ["CARDS", "DEAL_KEYS", "build_app", "deal_key"]
+
+#: A stable key per deal of :data:`~valuelab.royalties.moneyflow.DEALS` (whose keys are the
+#: texts shown): what the page's address carries (``deal=self_released``).
+DEAL_KEYS = {
+    "major": "major label (CMA 2021 average)",
+    "independent": "independent 50/50 (assumption)",
+    "self_released": "self-released (assumption)",
+}
 
 #: KPI cards: result of :func:`~valuelab.royalties.calculator.artist_income` -> quantity.
 CARDS = {
@@ -62,9 +70,24 @@ _CURRENCIES = (
 )
 
 
-def _slider(value: float, low: float, high: float, key: str) -> w.FloatSlider:
+def deal_key(deal: str) -> str:
+    """The key of a deal given by its key or by its shown text (links written before the keys).
+
+    Unknown deals fall back to ``"major"``.
+
+    Examples
+    --------
+    >>> deal_key("self_released"), deal_key("self-released (assumption)"), deal_key("x")
+    ('self_released', 'self_released', 'major')
+    """
+    if deal in DEAL_KEYS:
+        return deal
+    return next((key for key, text in DEAL_KEYS.items() if text == deal), "major")
+
+
+def _slider(value: float, low: float, high: float, key: str) -> kit.SteppedSlider:
     """A slider of multiples of the average (x); a value out of range starts at 1."""
-    return w.FloatSlider(
+    return kit.SteppedSlider(
         value=value if low <= value <= high else 1.0,
         min=low,
         max=high,
@@ -87,8 +110,8 @@ def _controls(start: dict[str, Any]) -> dict[str, w.Widget]:
             description=quantity("monthly_streams").title,
         ),
         "deal": w.Dropdown(
-            options=list(DEALS),
-            value=deal if deal in DEALS else next(iter(DEALS)),
+            options=[(text, key) for key, text in DEAL_KEYS.items()],
+            value=deal_key(deal),
             description="Deal",
         ),
         "rule": w.Dropdown(
@@ -120,6 +143,7 @@ def _controls(start: dict[str, Any]) -> dict[str, w.Widget]:
 def _show(boxes: dict[str, w.Widget], cards: kit.KpiCards, chart: kit.FigureBox) -> None:
     """The artist's income under the chosen rule (vs pro-rata) and where each euro goes."""
     inputs = {key: box.value for key, box in boxes.items()}
+    inputs["deal"] = DEAL_KEYS[inputs["deal"]]
     now = artist_income(**inputs)
     base = artist_income(**{**inputs, "rule": "pro_rata"}) if inputs["rule"] != "pro_rata" else None
     cards.update(now, baseline=base)
@@ -129,7 +153,7 @@ def _show(boxes: dict[str, w.Widget], cards: kit.KpiCards, chart: kit.FigureBox)
 
 def build_app(
     monthly_streams: int = 100_000,
-    deal: str = "major label (CMA 2021 average)",
+    deal: str = "major",
     rule: str = "pro_rata",
     target_income: float = 1_500.0,
     fan_intensity: float = 1.0,
@@ -142,6 +166,7 @@ def build_app(
 
     Every argument is a control's starting value (e.g. from the page URL,
     which follows every control); invalid values fall back to defaults.
+    ``deal`` is a key of :data:`DEAL_KEYS` (or, as in older links, its text).
     Deltas on the cards compare with pro-rata.
     """
     boxes = _controls(

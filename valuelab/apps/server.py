@@ -15,10 +15,11 @@ What it changes from a plain ``voila notebooks/apps``:
   behind. Here the shutdown endpoint accepts the beacon when it comes from a
   page of this server (``Origin``/``Sec-Fetch-Site`` checked instead of the
   token; any other origin is refused).
-- **Idle kernels are culled** as a safety net (a crashed browser sends no
-  beacon): a kernel with no open connection and idle for
-  :data:`CULL_IDLE_SECONDS` is shut down; the check runs every
-  :data:`CULL_INTERVAL_SECONDS`.
+- **Kernels without a page are culled** as a safety net (a crashed browser, or a
+  phone that discards a background tab, sends no beacon): a kernel with no open
+  connection and idle for :data:`CULL_IDLE_SECONDS` (60) is shut down; the check
+  runs every :data:`CULL_INTERVAL_SECONDS` (10). A page still connected keeps its
+  kernel however long its viewer idles (``cull_connected=False``).
 - **Preheated kernels**: each app keeps :data:`POOL_SIZE` kernel started with
   its imports done, so a page opens in about half the time of a cold Voila
   start (``benchmarks/bench_apps.py``). Parameters from the page URL still
@@ -93,7 +94,7 @@ from valuelab.apps.serving.access import (
     is_loopback,
 )
 from valuelab.apps.serving.capacity import VIEW, Capacity, busy_page
-from valuelab.apps.serving.config import ServeConfig
+from valuelab.apps.serving.config import CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS, ServeConfig
 from valuelab.core import InputError, shipped
 from valuelab.course import notebook_title
 from valuelab.reports import plotly_bundles
@@ -118,10 +119,6 @@ __all__ = [
     "voila_argv",
 ]
 
-#: Seconds a kernel with no open connection may stay idle before it is culled.
-CULL_IDLE_SECONDS = 300
-#: Seconds between two culling checks.
-CULL_INTERVAL_SECONDS = 60
 #: Preheated kernels kept ready per app (0 = start a kernel per page view).
 POOL_SIZE = 1
 #: Seconds before a used preheated kernel is replaced: starting one (imports,

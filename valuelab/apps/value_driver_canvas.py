@@ -124,7 +124,7 @@ def _show(
 
 def _swing_box(swing: float) -> w.Widget:
     shown = quantity("tornado_swing")
-    return w.FloatSlider(
+    return kit.SteppedSlider(
         value=swing if 0 < swing < 1 else 0.1,
         min=0.05,
         max=0.5,

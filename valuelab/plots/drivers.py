@@ -137,7 +137,8 @@ def _add_nodes(
         name=label,
         text=text,
         textposition="bottom center",
-        textfont={"size": 11},
+        # a halo in the background's colour: an edge passing under a label does not cut it
+        textfont={"size": 11, "shadow": "auto"},
         marker={
             "size": 16,
             "color": _GROUP_COLORS[label],
@@ -194,7 +195,7 @@ def tornado(
             hovertemplate="%{y} = %{customdata}<br>"
             + f"{target.label}: {target.hover('x')}<extra></extra>",
         )
-    fig.add_vline(x=base, line_color="#333", annotation_text=f"base {target.format(base)}")
+    _base_line(fig, base, f"base {target.format(base)}")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=target.d3_format)
     fig.update_layout(barmode="overlay", hovermode="closest")
@@ -205,6 +206,15 @@ def tornado(
         title=title or f"What moves {_wrap(target.label, 28)} most",
         x_title=x_title,
         y_title="Input",
+    )
+
+
+def _base_line(fig: go.Figure, base: float, name: str) -> None:
+    """The tornado's base line, named in the legend (on the plot, the name would lie on a bar)."""
+    fig.add_vline(x=base, line_color="#333")
+    first = fig.data[0].y[0] if len(fig.data[0].y) else None
+    fig.add_scatter(
+        x=[base], y=[first], mode="lines", line={"color": "#333"}, name=name, hoverinfo="skip"
     )
 
 

@@ -44,24 +44,43 @@ def score_quadrant(
     """
     fig = go.Figure()
     _add_band_dots(fig, scored)
+    _add_quadrants(fig)
     if highlight is not None and (scored["account_id"] == highlight).any():
         row = scored[scored["account_id"] == highlight].iloc[0]
-        fig.add_scatter(
-            x=[row["value_perceived"]],
-            y=[row["rbo"]],
-            mode="markers+text",
-            name=str(highlight),
-            text=[str(highlight)],
-            textposition="top center",
-            marker={"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000"}},
-        )
-    _add_quadrants(fig)
+        _ring(fig, str(highlight), float(row["value_perceived"]), float(row["rbo"]))
     return finish(
         fig,
         title=title or "Perceived vs realized value",
         x_title=QUANTITIES["value_perceived"].title,
         y_title=QUANTITIES["rbo"].title,
     )
+
+
+def _ring(fig: go.Figure, name: str, x: float, y: float) -> None:
+    """A ring round one account and its name on a white label over the dots.
+
+    The label points in from the account's corner of the chart, so it never
+    lies on a quadrant's name at the edge; a missing score draws neither.
+    """
+    fig.add_scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        name=name,
+        marker={"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000"}},
+    )
+    if x == x and y == y:
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=name,
+            ax=-34 if x > 50 else 34,
+            ay=30 if y > 50 else -30,
+            bgcolor="rgba(255,255,255,0.9)",
+            bordercolor="#000",
+            font={"size": 12, "color": "#000"},
+            arrowcolor="#000",
+        )
 
 
 def _add_band_dots(fig: go.Figure, scored: pd.DataFrame) -> None:
@@ -94,7 +113,14 @@ def _add_quadrants(fig: go.Figure) -> None:
         (75, 3, "at risk of disillusion"),
         (25, 3, "churn risk"),
     ]:
-        fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"color": "#666", "size": 12})
+        fig.add_annotation(  # on a white ground: readable over the dots
+            x=x,
+            y=y,
+            text=text,
+            showarrow=False,
+            font={"color": "#444", "size": 12},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     fig.add_hline(y=50, line_color="#bbb")
     fig.add_vline(x=50, line_color="#bbb")
     fig.update_xaxes(range=[-3, 103])
@@ -122,21 +148,16 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
     """
     keys = list(_LABELS)
     values = [float(row[k]) for k in keys]
-    colors = [
-        _BAND_COLORS["green"]
-        if v >= BANDS["green"]
-        else _BAND_COLORS["amber"]
-        if v >= BANDS["amber"]
-        else _BAND_COLORS["red"]
-        for v in values
-    ]
     fig = go.Figure(
         go.Bar(
             x=[_LABELS[k] for k in keys],
             y=values,
-            marker_color=colors,
-            text=[f"{v:.0f}" for v in values],
-            textposition="outside",
+            marker_color=[_band_color(v) for v in values],
+            # a score without answers (the "exclude" policy) reads as the card does: "–"
+            text=["–" if v != v else f"{v:.0f}" for v in values],
+            # at the bar's foot: a band's line (40, 70) never runs through a value
+            textposition="auto",
+            insidetextanchor="start",
             hovertemplate=f"%{{x}}: {QUANTITIES['score'].hover('y')}<extra></extra>",
         )
     )
@@ -158,6 +179,15 @@ def account_scores(row: pd.Series, title: str | None = None) -> go.Figure:
     )
     fig.update_layout(margin_r=80)
     return fig
+
+
+def _band_color(score: float) -> str:
+    """The colour of a score's band; grey for a missing score (NaN)."""
+    if score != score:
+        return _BAND_COLORS["unknown"]
+    if score >= BANDS["green"]:
+        return _BAND_COLORS["green"]
+    return _BAND_COLORS["amber"] if score >= BANDS["amber"] else _BAND_COLORS["red"]
 
 
 def goal_trajectory(row: pd.Series, title: str | None = None) -> go.Figure:

@@ -3,7 +3,9 @@
 import ast
 import importlib
 import inspect
+import json
 import math
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -115,6 +117,13 @@ def _view(app: w.Widget) -> tuple[dict, list, list]:
     return params, values, [card.value for card in cards.cards.values()]
 
 
+def _written(app: w.Widget) -> dict:
+    """What the app's address script (:meth:`kit.SaveReport.follow`) puts in the address bar."""
+    outputs = find_widget(app, kit.SaveReport).address.outputs
+    script = outputs[-1]["data"]["text/html"]
+    return json.loads(re.search(r"var values = (\{.*?\}), query", script).group(1))
+
+
 def _address(params: dict) -> str:
     """The query :func:`~valuelab.apps.kit.snapshot.address_script` puts in the address bar
     (``str`` of each value, an empty one left out; ``URLSearchParams`` encodes as ``urlencode``)."""
@@ -128,7 +137,8 @@ def _address(params: dict) -> str:
 )
 def test_every_app_s_view_travels_through_its_address_exactly(notebook, monkeypatch):
     """Awkward values (a slider off its step grid, a percentage, a large amount of money, the
-    same KPI on both axes): the app rebuilt from the address it wrote shows the same view."""
+    last choice of each picker): the app rebuilt from the address it wrote shows the same
+    view, and writes that same address again on launch."""
     real, made = kit.debounced, []
 
     def held(wait: float = 0.15):  # a burst of changes is drawn once, when the test asks
@@ -153,6 +163,45 @@ def test_every_app_s_view_travels_through_its_address_exactly(notebook, monkeypa
         refresh.flush()
     params, values, cards = _view(app)
     assert params != defaults and all(v != "" for v in params.values())
+    assert _written(app) == {k: str(v) for k, v in params.items()}
     monkeypatch.setenv("QUERY_STRING", _address(params))
     again = launch(build, defaults)
     assert _view(again) == (params, values, cards)
+    assert _written(again) == _written(app)
+
+
+def test_a_link_with_invalid_values_is_rewritten_to_the_state_the_app_uses(monkeypatch):
+    """Hand-edited values the app clamps or ignores, a KPI named twice and float noise from a
+    browser's slider: on launch the address becomes the link of what the controls show."""
+    from valuelab.apps.kpi_tradeoff_explorer import build_app
+
+    monkeypatch.setenv(
+        "QUERY_STRING",
+        "inputs=discount%3A5%2Ctraffic%3A-100%2Cbogus%3A1%2Clist_price%3A43.00000000000001"
+        "&kpi_a=orders&kpi_b=orders&lever=nope",
+    )
+    app = launch(
+        build_app, {"lever": "discount", "kpi_a": "revenue", "kpi_b": "contribution", "inputs": ""}
+    )
+    sliders = find_widget(app, kit.ParamSliders).values
+    assert (sliders["discount"], sliders["traffic"], sliders["list_price"]) == (0.5, 50_000, 43)
+    assert _written(app) == {
+        "lever": "discount",
+        "kpi_a": "orders",
+        "kpi_b": "aov",  # the KPI after orders: never one KPI on both axes
+        "inputs": "discount:0.5,list_price:43,traffic:50000",
+    }
+
+
+def test_a_royalty_link_carries_the_deal_s_key_and_reads_its_old_text(monkeypatch):
+    from valuelab.apps.royalty_calculator import DEAL_KEYS, build_app
+    from valuelab.royalties import DEALS
+
+    assert set(DEAL_KEYS.values()) == set(DEALS)  # one key per deal, each deal keyed
+    monkeypatch.setenv(
+        "QUERY_STRING", "deal=self-released+%28assumption%29&fan_payment=1.1500000000000001"
+    )
+    defaults = {k: p.default for k, p in inspect.signature(build_app).parameters.items()}
+    app = launch(build_app, defaults)
+    written = _written(app)
+    assert written["deal"] == "self_released" and written["fan_payment"] == "1.15"

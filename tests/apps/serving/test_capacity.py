@@ -350,3 +350,31 @@ def test_a_hundred_views_from_ten_clients_stay_under_the_caps(guarded_server):
         f"{admitted} of 100 views admitted in {load_seconds:.1f} s; at most {most} kernels, "
         f"{peak_mb:.0f} MB; reopened after {reopened}"
     )
+
+
+def test_a_page_gone_without_its_beacon_loses_its_kernel_after_the_grace(guarded_server):
+    """A phone discarding a background tab closes its websocket and sends no beacon: the
+    kernel is culled once it has had no page for the grace (3 s here, checked every 1 s),
+    while a page still connected keeps its kernel however long it idles."""
+    visitor = Visitor(guarded_server.url, guarded_server.token)
+    _, kept, _ = visitor.view("hello.ipynb")
+    _, gone, _ = visitor.view("errors.ipynb")
+
+    async def session():
+        staying = await visitor.channels(kept, session="staying")
+        leaving = await visitor.channels(gone, session="leaving")
+        await read_messages(leaving, 0.5)
+        leaving.close()  # the tab is discarded: no beacon
+        await asyncio.sleep(3 + 1 + 3)  # the grace, a culling interval and a margin
+        staying.write_message(kernel_message("kernel_info_request"))
+        answer = await read_messages(staying, 5, until=replies("kernel_info_reply"))
+        staying.close()
+        return answer
+
+    answer = asyncio.run(session())
+    assert [m["header"]["msg_type"] for m in answer].count("kernel_info_reply") == 1
+    log = _log_until(guarded_server, f"({gone}) with")
+    assert re.search(rf"Culling '\w+' kernel '\w+' \({gone}\) with 0 connections", log)
+    assert f"({kept}) with" not in log, "a connected page keeps its kernel"
+    assert visitor.shutdown(gone) == 404  # already gone
+    assert visitor.shutdown(kept) in (204, 404)  # closed now (or culled since its page left)

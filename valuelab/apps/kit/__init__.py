@@ -5,7 +5,8 @@ and composes these pieces, so that every app looks and behaves the same:
 
 - :mod:`~valuelab.apps.kit.layout` — :func:`page` (title, purpose, a column of
   controls and a body), :class:`KpiCards` (labels, units and formats from
-  :data:`valuelab.core.quantities.QUANTITIES`), :class:`ParamSliders` and the
+  :data:`valuelab.core.quantities.QUANTITIES`), :class:`ParamSliders` (of
+  :class:`SteppedSlider`: values rounded to the step, no float noise) and the
   :class:`ErrorPanel` (a friendly message instead of a traceback);
 - :mod:`~valuelab.apps.kit.debounce` — :func:`debounced` coalesces a burst of
   widget events (a dragged slider, a held arrow key) into one recomputation;
@@ -33,7 +34,16 @@ Examples
 from valuelab.apps.kit.debounce import debounced
 from valuelab.apps.kit.figures import BASIC_TRACES, CHARTS_ENV, FigureBox, chart_html
 from valuelab.apps.kit.launch import launch
-from valuelab.apps.kit.layout import CSS, NARROW_PX, ErrorPanel, KpiCards, ParamSliders, page
+from valuelab.apps.kit.layout import (
+    CSS,
+    NARROW_PX,
+    ErrorPanel,
+    KpiCards,
+    ParamSliders,
+    SteppedSlider,
+    page,
+    step_decimals,
+)
 from valuelab.apps.kit.snapshot import (
     PUBLIC_URL_ENV,
     SaveReport,
@@ -62,6 +72,7 @@ __all__ = [
     "KpiCards",
     "ParamSliders",
     "SaveReport",
+    "SteppedSlider",
     "chart_html",
     "debounced",
     "describe_controls",
@@ -73,5 +84,6 @@ __all__ = [
     "parse_query",
     "report_name",
     "snapshot_html",
+    "step_decimals",
     "url_params",
 ]

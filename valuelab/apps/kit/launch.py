@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from valuelab.apps.kit.snapshot import SaveReport
 from valuelab.apps.kit.urlstate import url_params
 
 __all__ = ["launch"]
@@ -20,6 +21,9 @@ def launch(build: Callable[..., w.Widget], defaults: Mapping[str, Any]) -> w.Wid
     nothing at request time); then the page URL is read
     (:func:`url_params`) and, only when it asks for another state, the app is
     rebuilt with those values (the first build's widgets are closed).
+    Last, the page's address is made the link of the state the app actually
+    uses (:meth:`SaveReport.follow`): a hand-edited value the app clamped or
+    refused (``traffic:-100``, an unknown name) does not stay in the address.
 
     Parameters
     ----------
@@ -41,10 +45,19 @@ def launch(build: Callable[..., w.Widget], defaults: Mapping[str, Any]) -> w.Wid
     before = set(_instances)
     app = build(**defaults)
     params = url_params(defaults)
-    if params == dict(defaults):
-        return app
-    for key in set(_instances) - before:
-        widget = _instances.get(key)
-        if widget is not None:
-            widget.close()
-    return build(**params)
+    if params != dict(defaults):
+        for key in set(_instances) - before:
+            widget = _instances.get(key)
+            if widget is not None:
+                widget.close()
+        app = build(**params)
+    for save in _saves(app):
+        save.follow()
+    return app
+
+
+def _saves(widget: w.Widget) -> list[SaveReport]:
+    """The :class:`SaveReport` widgets in ``widget``'s tree (each app has one)."""
+    if isinstance(widget, SaveReport):
+        return [widget]
+    return [found for child in getattr(widget, "children", ()) for found in _saves(child)]

@@ -5,13 +5,24 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import ipywidgets as w
+from traitlets import validate
 
 from valuelab.core import Quantity, ValueLabError, quantity
 
-__all__ = ["CSS", "NARROW_PX", "ErrorPanel", "KpiCards", "ParamSliders", "page"]
+__all__ = [
+    "CSS",
+    "NARROW_PX",
+    "ErrorPanel",
+    "KpiCards",
+    "ParamSliders",
+    "SteppedSlider",
+    "page",
+    "step_decimals",
+]
 
 #: Width (CSS px) under which an app's controls stack above its cards and charts.
 NARROW_PX = 760
@@ -191,6 +202,48 @@ class ErrorPanel(w.HTML):
             self.clear()
 
 
+def step_decimals(step: float) -> int:
+    """Decimal places of a slider's ``step``, read as a person wrote it (12 significant digits).
+
+    Examples
+    --------
+    >>> step_decimals(0.05), step_decimals(5000.0), step_decimals(0.1 + 0.2), step_decimals(1.2e-5)
+    (2, 0, 1, 6)
+    """
+    exponent = Decimal(format(abs(float(step)), ".12g")).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+class SteppedSlider(w.FloatSlider):
+    """A ``FloatSlider`` whose value carries no float noise.
+
+    A browser's slider computes ``min + n * step`` in binary floating point and
+    sends ``43.00000000000001`` or ``1.1500000000000001``: such a value, within
+    a billionth of a step's decimal places, is held rounded to them (``43``,
+    ``1.15``), so the page's address and the app's numbers show what the slider
+    shows and a link restores exactly the same value. A value set off the grid
+    (a template's default of 0.3908 on a slider of step 0.002) is kept, to 12
+    significant digits.
+
+    Examples
+    --------
+    >>> SteppedSlider(value=1.1500000000000001, min=0.05, max=2.0, step=0.05).value
+    1.15
+    >>> SteppedSlider(value=215000.00000000003, min=5e4, max=5e5, step=5000.0).value
+    215000.0
+    >>> SteppedSlider(value=0.3908, min=0.2, max=0.6, step=0.002).value
+    0.3908
+    """
+
+    @validate("value")
+    def _validate_value(self, proposal: dict) -> float:
+        value = float(super()._validate_value(proposal))
+        stepped = round(value, step_decimals(self.step))
+        if abs(stepped - value) <= 1e-9 * max(1.0, abs(value)):
+            return stepped
+        return float(format(value, ".12g"))
+
+
 class ParamSliders(w.VBox):
     """Sliders bound to a model's parameters, read and set as one dict.
 
@@ -198,7 +251,7 @@ class ParamSliders(w.VBox):
     ----------
     specs : mapping
         ``name -> (label, min, max, step)``; ints everywhere make an
-        ``IntSlider``, otherwise a ``FloatSlider``. The label should carry the
+        ``IntSlider``, otherwise a :class:`SteppedSlider`. The label should carry the
         unit, e.g. ``"Discount (%)"``.
     values : mapping, optional
         Starting values (default: each slider's minimum).
@@ -225,7 +278,7 @@ class ParamSliders(w.VBox):
         values = dict(values or {})
         for name, (label, lo, hi, step) in specs.items():
             integral = all(isinstance(x, int) for x in (lo, hi, step))
-            kind = w.IntSlider if integral else w.FloatSlider
+            kind = w.IntSlider if integral else SteppedSlider
             start = values.get(name, lo)
             self.sliders[name] = kind(
                 value=start,

@@ -25,7 +25,14 @@ from typing import Any
 
 from valuelab.core import InputError, shipped
 
-__all__ = ["MAX_KERNELS", "ServeConfig", "load_config", "parse_source"]
+__all__ = [
+    "CULL_IDLE_SECONDS",
+    "CULL_INTERVAL_SECONDS",
+    "MAX_KERNELS",
+    "ServeConfig",
+    "load_config",
+    "parse_source",
+]
 
 #: Kernels the server may run at once, preheated and report kernels included.
 MAX_KERNELS = 24
@@ -37,6 +44,13 @@ MAX_MEMORY_MB = 8192
 MESSAGES_PER_SECOND = 30
 #: New visitors (signed cookies) one address may make a minute (bursts of as many).
 NEW_VISITORS_PER_MINUTE = 30
+#: Seconds of grace a kernel with no page connected gets before it is shut down: the
+#: page's own websocket closed without the tab-close beacon (a phone discarding a tab in
+#: the background, a crashed browser, a lost connection). A page connected keeps its
+#: kernel however long it idles (``cull_connected=False``).
+CULL_IDLE_SECONDS = 60
+#: Seconds between two looks for such kernels.
+CULL_INTERVAL_SECONDS = 10
 _NAME = re.compile(r"^\w[\w .,&()+-]{0,59}$")
 
 
@@ -57,8 +71,8 @@ class ServeConfig:
     messages_per_second: int = MESSAGES_PER_SECOND
     new_visitors_per_minute: int = NEW_VISITORS_PER_MINUTE
     client_header: str = ""
-    cull_idle_seconds: int = 300
-    cull_interval_seconds: int = 60
+    cull_idle_seconds: int = CULL_IDLE_SECONDS
+    cull_interval_seconds: int = CULL_INTERVAL_SECONDS
     sources: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def check(self) -> ServeConfig:

@@ -156,10 +156,12 @@
     margin.r = Math.max(margin.r, notesRight(layout));
     var titleLines = axisTitles(layout, colorbars ? width - 120 : width);
     if (colorbars) margin.b += 18 * (titleLines - 1);
-    // horizontal bars (a tornado): room for each category's wrapped name
+    // horizontal bars (a tornado): room for each category's wrapped name (three lines of
+    // 12 px type beside a two-line neighbour need 56 px a row), below the axis title's lines
     var bars = (fig.data || []).filter(function (t) { return t.orientation === "h"; });
     if (bars.length && Array.isArray(bars[0].y)) {
-      layout.height = Math.max(layout.height, margin.t + margin.b + 48 * bars[0].y.length);
+      layout.height = Math.max(
+        layout.height, margin.t + margin.b + 18 * (titleLines - 1) + 56 * bars[0].y.length);
     }
     var first = (fig.data || [])[0] || {};
     // plotly sends numeric arrays as typed data ({dtype, bdata}) or as lists
