@@ -39,7 +39,7 @@ def test_a_check_cell_shows_only_the_message_and_prints_nothing(capsys):
 
 def test_type_problems_are_explained():
     assert repr(check("start.q3", "8.08")) == (
-        "❌ start.q3: expected a number, got the text '8.08' (write it without quotes)."
+        "❌ start.q3: expected a number, got the text '8.08' (write 8.08, without quotes)."
     )
     assert repr(check("start.q4", "2021")) == (
         "❌ start.q4: expected a whole number, got the text '2021' (write 2021, without quotes)."
@@ -99,9 +99,10 @@ def test_a_wrong_type_is_named_for_every_kind():
         for q in questions(topic):
             if q.hidden or q.kind == "text":
                 continue
-            said = repr(check(q.key, {"revenue": 1}))
+            wrong = ["revenue"] if q.kind == "dict" else {"revenue": 1}
+            said = repr(check(q.key, wrong))
             assert f"expected {q.rule.split(';')[0]}" in said or q.kind in ("number", "integer")
-            assert "got a dict of 1 items" in said or q.kind == "dict", (q.key, said)
+            assert f"got {'a list' if q.kind == 'dict' else 'a dict'} of 1 items" in said, said
     assert repr(check("kpis.q5", "revenue")).endswith(
         "got the text 'revenue': put it in a list, ['revenue', ...]."
     )
@@ -134,7 +135,7 @@ def test_kpis_q5_takes_the_keys_or_the_names_in_words_in_any_order():
     ]
     assert check("kpis.q5", WORSE, quiet=True) and check("kpis.q5", set(WORSE[::-1]), quiet=True)
     assert check("kpis.q5", words, quiet=True)
-    assert check("kpis.q5", ["Average order value (EUR)", *words[:1], *WORSE[2:]], quiet=True)
+    assert check("kpis.q5", ["Average order value (EUR)", *WORSE[1:]], quiet=True)  # a title
     # the trap: gross_margin is the Gross profit in EUR, so "Gross margin" twice misses it
     assert not check(
         "kpis.q5", [w.replace("Gross profit", "Gross margin") for w in words], quiet=True

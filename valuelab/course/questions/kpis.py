@@ -81,12 +81,17 @@ def _q5(answer) -> bool:
 
 
 def _kpi_key(name: str, keys: list[str]) -> str:
-    """Which of ``keys`` a learner's name for a KPI stands for: its key, label or title."""
-    said = " ".join(name.replace("_", " ").lower().split())
+    """Which of ``keys`` a learner's name for a KPI stands for: its key, label or title.
+
+    Words are read as words: "gross margin" is the Gross margin (``gross_margin_pct``),
+    not the key ``gross_margin`` (the Gross profit) written with a space.
+    """
+    said = " ".join(name.lower().split())
+    if said in keys:
+        return said
     for key in keys:
         q = QUANTITIES.get(key)
-        words = (q.label.lower(), q.title.lower()) if q else ()
-        if said in (key.replace("_", " "), *words):
+        if q is not None and said in (q.label.lower(), q.title.lower()):
             return key
     return name
 
