@@ -501,9 +501,6 @@ def labelled(
     >>> shown = labelled(pd.DataFrame({"aov": [57.5], "delta_pct": [2.0]}, index=["shop"]))
     >>> list(shown.columns)
     ['Average order value (EUR)', 'Delta (%)']
-    >>> labelled(pd.DataFrame({"rule": ["pro_rata"]}), values={"rule": {"pro_rata": "Pro-rata"}})
-           Rule
-    0  Pro-rata
     """
     known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
     frame = _word_values(frame, {**frame.attrs.get("values", {}), **(values or {})})
@@ -518,6 +515,12 @@ def labelled(
         out.columns = out.columns.set_names([title(n) for n in out.columns.names])
     else:
         out.name = title(out.name)
+    return _whole(out)
+
+
+def _whole(out: Any) -> Any:
+    """A frame as a :class:`~valuelab.core.display.WholeFrame` (its attrs kept); a Series as is."""
+    if not hasattr(out, "columns"):
         return out
     from valuelab.core.display import WholeFrame  # pandas: loaded with the frame, not before
 
