@@ -141,32 +141,62 @@ QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if kind(p) in ("lesson", "exercise")]
 
 
-class _Headings(HTMLParser):
-    """The text of a displayed table's headings (columns, index and their names)."""
+#: Table columns that cite where a figure comes from (a function, a dataset, a formula of its
+#: columns): names a reader looks up, as in a bibliography, so they may be code; and a column
+#: headed "In code" (the key a learner types, e.g. a payout rule's).
+CITATIONS = {"source", "basis", "Source", "Basis", "In code"}
+#: A key of a dict shown as a result (``{'paid_eur': 14.07}``): a reader sees it, not code.
+DICT_KEY = re.compile(r"['\"](\w+)['\"]\s*:")
+
+
+class _Table(HTMLParser):
+    """A displayed table: its headings (columns, index, their names) and its cells by column."""
 
     def __init__(self) -> None:
         super().__init__()
         self.headings: list[str] = []
-        self._open = False
+        self.cells: list[tuple[str, str]] = []  # (column heading, text)
+        self._columns: list[str] | None = None
+        self._row: list[tuple[str, str]] = []
+        self._open = ""
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "th":
-            self._open = True
-            self.headings.append("")
+        if tag in ("th", "td"):
+            self._open = tag
+            self._row.append((tag, ""))
+        elif tag == "tr":
+            self._row = []
 
     def handle_endtag(self, tag: str) -> None:
-        self._open = self._open and tag != "th"
+        if tag in ("th", "td"):
+            self._open = ""
+        elif tag == "tr":
+            self._end_row()
+
+    def _end_row(self) -> None:
+        if all(t == "th" for t, _ in self._row):  # a heading row
+            self.headings += [text for _, text in self._row]
+            self._columns = self._columns or [text.strip() for _, text in self._row]
+            return
+        for j, (tag, text) in enumerate(self._row):
+            if tag == "td":
+                column = self._columns[j] if self._columns and j < len(self._columns) else ""
+                self.cells.append((column, text))
+            else:
+                self.headings.append(text)  # the row's index
 
     def handle_data(self, data: str) -> None:
         if self._open:
-            self.headings[-1] += data
+            tag, text = self._row[-1]
+            self._row[-1] = (tag, text + data)
 
 
 def shown_text(nb) -> Iterator[tuple[int, str, str]]:
     """(cell, where, text) of everything a learner reads in an executed notebook.
 
-    Markdown cells and outputs, printed text, plain-text results and the headings of displayed
-    tables; code (cells' source, code spans, addresses, file names) is left out.
+    Markdown cells and outputs, printed text, plain-text results (with the keys of a shown
+    dict), the headings and cells of displayed tables; code (cells' source, code spans,
+    addresses, file names, a table's source and basis columns) is left out.
     """
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
@@ -178,11 +208,16 @@ def shown_text(nb) -> Iterator[tuple[int, str, str]]:
             elif "text/markdown" in data:
                 yield i, "markdown", CODE.sub(" ", data["text/markdown"])
             elif "text/html" in data:
-                parser = _Headings()
-                parser.feed(data["text/html"])
-                yield from ((i, "table heading", h.strip()) for h in parser.headings)
+                table = _Table()
+                table.feed(data["text/html"])
+                yield from ((i, "table heading", h.strip()) for h in table.headings)
+                for column, text in table.cells:
+                    if column not in CITATIONS:
+                        yield i, f"table cell ({column})", CODE.sub(" ", text)
             elif set(data) == {"text/plain"}:
-                yield i, "result", QUOTED.sub(" ", CODE.sub(" ", data["text/plain"]))
+                plain = data["text/plain"]
+                yield i, "result", QUOTED.sub(" ", CODE.sub(" ", plain))
+                yield i, "dict key", " ".join(DICT_KEY.findall(plain))
 
 
 def raw_keys(where: str, text: str) -> set[str]:
@@ -195,14 +230,23 @@ def raw_keys(where: str, text: str) -> set[str]:
 
 def test_raw_keys_are_found_where_a_learner_reads_them():
     md = nbformat.v4.new_output("display_data", data={"text/markdown": "**listening_hours** is"})
-    table = "<table><tr><th>delta_pct</th><th>revenue</th><th>Revenue (EUR)</th></tr></table>"
+    table = (
+        "<table><thead><tr><th></th><th>delta_pct</th><th>revenue</th><th>Rule</th>"
+        "<th>source</th></tr></thead><tbody><tr><th>0</th><td>1.5</td><td>2</td>"
+        "<td>pro_rata</td><td>by_tier() on listening_log</td></tr></tbody></table>"
+    )
     html = nbformat.v4.new_output("display_data", data={"text/html": table})
     ok = "use `what_if(changes=...)`, see [x](https://sec.gov/a_b) or datasets/shop_events.csv"
     fine = nbformat.v4.new_output("stream", name="stdout", text=ok)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[md, html, fine])])
+    shown = "{'accounts': 3.0,\n 'paid_eur': 14.07}"
+    result = nbformat.v4.new_output("execute_result", data={"text/plain": shown})
+    typed = nbformat.v4.new_output("execute_result", data={"text/plain": "['shop_events']"})
+    outputs = [md, html, fine, result, typed]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=outputs)])
     found = {(where, key) for _, where, text in shown_text(nb) for key in raw_keys(where, text)}
-    expected = {("markdown", "listening_hours")}
-    assert found == expected | {("table heading", "delta_pct"), ("table heading", "revenue")}
+    expected = {("markdown", "listening_hours"), ("table cell (Rule)", "pro_rata")}
+    expected |= {("table heading", "delta_pct"), ("table heading", "revenue")}
+    assert found == expected | {("dict key", "paid_eur")}, "a dataset name to type is code"
 
 
 @pytest.mark.slow
@@ -212,14 +256,47 @@ def test_raw_keys_are_found_where_a_learner_reads_them():
 def test_learners_read_words_not_keys(path: Path, run_notebook):
     """Lessons and exercises show human names with units; keys stay in code and code spans.
 
+    In an exercise a shown dict is the input the learner indexes in code
+    (``ltv_inputs()["arpa"]``), so its keys are code there; a lesson's dict is read.
     Reuses the session's executed notebooks (``run_notebook``): nothing runs twice.
     """
     nb, _ = run_notebook(path)
+    code_dicts = kind(path) == "exercise"
     found = [
         f"cell {i}, {where}: {', '.join(sorted(keys))} in {text.strip()[:80]!r}"
         for i, where, text in shown_text(nb)
-        if (keys := raw_keys(where, text))
+        if (keys := raw_keys(where, text)) and not (code_dicts and where == "dict key")
     ]
     assert not found, (
         "keys shown to a learner (use quantity(key).label or labelled(frame)):\n" + "\n".join(found)
     )
+
+
+#: What pandas leaves when it cuts a table: a cell ending "..." (or "…"), a row of "...", the
+#: "74 rows × 5 columns" note under a shortened table.
+CUT = re.compile(r"…|\.\.\.\s*</t[dh]>|\d+ rows × \d+ columns")
+
+
+def test_a_cut_table_is_found():
+    cut = "<table><tr><td>Spotify Technology S.A., Form 20-F...</td></tr></table>"
+    assert CUT.search(cut) and CUT.search("<p>74 rows × 5 columns</p>")
+    assert not CUT.search(cut.replace("...", ", 2024"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", LEARNER_NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in LEARNER_NOTEBOOKS]
+)
+def test_learners_read_tables_whole(path: Path, run_notebook):
+    """No table a learner reads is cut with "…" or thinned to its head and tail (issue 24).
+
+    Reuses the session's executed notebooks (``run_notebook``): nothing runs twice.
+    """
+    nb, _ = run_notebook(path)
+    cut = [
+        f"cell {i}: {found.group(0)!r}"
+        for i, cell in enumerate(nb.cells)
+        for out in cell.get("outputs", [])
+        if (found := CUT.search(out.get("data", {}).get("text/html", "")))
+    ]
+    assert not cut, "tables cut (show them with sources_table or labelled):\n" + "\n".join(cut)

@@ -221,7 +221,7 @@ def test_labelled_heads_a_result_with_names_and_units_and_keeps_its_values():
         "n",  # not a key: as it is
     ]
     assert list(shown.index) == ["Premium share", "x"] and shown.columns.name == "Measure name"
-    assert shown.index.name == "input" and (shown.to_numpy() == frame.to_numpy()).all()
+    assert shown.index.name == "Input" and (shown.to_numpy() == frame.to_numpy()).all()
     assert list(frame.columns) == ["aov", "delta_pct", "conversion", "n"]  # a copy
     # a tree node in its own unit, named by the caller; a result's own map and currency
     tree_revenue = Quantity("Revenue", "EUR m/month", "money", 1, currency="EUR")
@@ -268,7 +268,7 @@ def test_formatted_shows_each_column_in_its_quantitys_format():
         "Orders (orders/month)",
         "Accounts at churn risk (% of accounts)",
         "Lift ratio",
-        "complete",  # not a key: as it is (labelled)
+        "Complete",  # not a key: a capital, as labelled does
     ]
     assert shown.index.name == "Account" and list(shown.index) == ["A1", "A2", "A3"]
     assert shown.loc["A1"].tolist() == ["1,234,568", "2.47", "4,938", "18.8", "26.2", "yes"]
@@ -297,10 +297,34 @@ def test_formatted_takes_units_by_row_for_a_table_of_inputs():
     shown = formatted(behind, units, by_row=("plan", "actual"))
     assert shown.index.name == "Input metric"
     assert list(shown.index) == ["Win rate (%)", "Deal size (EUR)"]  # each row's unit
-    assert list(shown.columns) == ["plan", "actual", "Attainment (%)"]
+    assert list(shown.columns) == ["Plan", "Actual", "Attainment (%)"]
     assert shown.to_numpy().tolist() == [["30.0", "25.0", "83"], ["25,000", "17,900", "72"]]
     series = formatted(pd.Series([0.5, None], name="confidence"))
     assert series.columns.tolist() == ["Confidence (%)"] and series.iloc[:, 0].tolist() == [
         "50",
         "–",
     ]
+
+
+def test_labelled_writes_keys_in_cells_as_words_and_headings_alike():
+    import pandas as pd
+
+    from valuelab.core import labelled
+
+    frame = pd.DataFrame(
+        {
+            "rule": ["pro_rata", "user_centric", "other"],
+            "aligned_with": ["moves_vision, helps_okr", "", "helps_okr"],
+            "tier": ["top 10", "long tail", "top 10"],
+            "change_pct": [1.5, -2.0, 0.0],
+        }
+    )
+    frame.attrs["values"] = {"rule": {"pro_rata": "Pro-rata", "user_centric": "User-centric"}}
+    words = {"moves_vision": "moves the vision", "helps_okr": "helps an OKR"}
+    shown = labelled(frame, {"tier": "Popularity"}, values={"aligned_with": words})
+    assert list(shown.columns) == ["Rule", "Aligned with", "Popularity", "Change (%)"]
+    assert shown["Rule"].tolist() == ["Pro-rata", "User-centric", "other"]  # unknown: as it is
+    assert shown["Aligned with"].tolist() == ["moves the vision, helps an OKR", "", "helps an OKR"]
+    assert shown["Change (%)"].tolist() == [1.5, -2.0, 0.0] and frame["rule"][0] == "pro_rata"
+    series = pd.Series(["pro_rata"], name="rule")
+    assert labelled(series, values={"rule": {"pro_rata": "Pro-rata"}}).tolist() == ["Pro-rata"]

@@ -1,5 +1,6 @@
 import re
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +11,14 @@ from valuelab.course import check, questions, topics
 from valuelab.course.checks import CheckError
 
 SOLUTIONS = sorted(EXERCISES.glob("*/solution.ipynb"))
+TOPIC_OF = {
+    "00_start": "start",
+    "01_value_drivers": "drivers",
+    "02_royalties": "royalties",
+    "03_kpis": "kpis",
+    "04_okrs": "okrs",
+    "05_scoring": "scoring",
+}
 
 
 def test_check_pass_and_fail_messages():
@@ -30,18 +39,110 @@ def test_a_check_cell_shows_only_the_message_and_prints_nothing(capsys):
 
 def test_type_problems_are_explained():
     assert repr(check("start.q3", "8.08")) == (
-        "❌ start.q3: expected a number, got the text '8.08' (write it without quotes)."
+        "❌ start.q3: expected a number, got the text '8.08' (write 8.08, without quotes)."
     )
-    assert repr(check("start.q4", "2021")).startswith(
-        "❌ start.q4: expected a whole number (an int), got the text '2021'"
+    assert repr(check("start.q4", "2021")) == (
+        "❌ start.q4: expected a whole number, got the text '2021' (write 2021, without quotes)."
     )
-    assert repr(check("start.q4", 2021.9)) == (
-        "❌ start.q4: expected a whole number (an int), got 2021.9."
-    )
+    assert repr(check("start.q4", 2021.9)) == "❌ start.q4: expected a whole number, got 2021.9."
     assert "got True (a yes/no value)" in repr(check("start.q2", True))
     assert "got a list of 1 items" in repr(check("start.q2", [0.88]))
     assert "got a Series of 2 values" in repr(check("start.q1", pd.Series([1, 2])))
     assert "expected a text (str), got 3" in repr(check("drivers.q4", 3))
+
+
+def test_a_number_written_as_text_gets_advice_that_is_valid_python():
+    # "write it without quotes" would give 15,673: a tuple in Python
+    assert repr(check("start.q1", "15,673")) == (
+        "❌ start.q1: expected a number, got the text '15,673' (write 15673, without quotes)."
+    )
+    assert "(write 8.08, without quotes)" in repr(check("start.q3", " 8.08 "))
+    assert repr(check("start.q3", "8.1-fold")) == (
+        "❌ start.q3: expected a number, got the text '8.1-fold'."
+    )
+
+
+def test_a_whole_year_written_with_a_decimal_point_is_accepted_as_the_rule_says():
+    assert repr(check("start.q4", 2021.0)) == "✅ start.q4: correct."
+    assert "12.0 both count" in questions("start")[3].rule
+
+
+def test_a_percentage_for_a_share_and_a_share_for_a_percentage_are_named():
+    # 13,819 / 15,673 = 0.8817: 88.17 is the same answer as a percentage
+    said = repr(check("start.q2", 88.17))
+    assert said.startswith(
+        "❌ start.q2: not yet: this looks like a percentage; the answer is a share 0-1"
+    )
+    assert "percentage" not in repr(check("start.q2", 45)), "45 % is not 0.8817 either"
+    # top 10 under user-centric: +20.58 %; 0.2058 is that change as a share
+    assert "this looks like a share; the answer is in percent" in repr(
+        check("royalties.q6", 0.2058)
+    )
+    assert check("royalties.q6", 20.6, quiet=True)
+
+
+def test_every_question_states_what_it_accepts_in_its_question_and_its_hint():
+    for solution in SOLUTIONS:
+        cells = nbformat.read(solution, as_version=4).cells
+        text = " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+        topic = TOPIC_OF[solution.parent.name]
+        for q in questions(topic):
+            if q.hidden:
+                continue
+            assert q.rule, f"{q.key} says nothing of what it accepts"
+            assert f"*Accepted: {q.rule}.*" in text, f"{q.key}: its question does not say it"
+            assert f"(Accepted: {q.rule}.)" in repr(check(q.key, ...)), q.key
+
+
+def test_a_wrong_type_is_named_for_every_kind():
+    for topic in topics():
+        for q in questions(topic):
+            if q.hidden or q.kind == "text":
+                continue
+            wrong = ["revenue"] if q.kind == "dict" else {"revenue": 1}
+            said = repr(check(q.key, wrong))
+            assert f"expected {q.rule.split(';')[0]}" in said or q.kind in ("number", "integer")
+            assert f"got {'a list' if q.kind == 'dict' else 'a dict'} of 1 items" in said, said
+    assert repr(check("kpis.q5", "revenue")).endswith(
+        "got the text 'revenue': put it in a list, ['revenue', ...]."
+    )
+    assert "got 3" in repr(check("drivers.q2", 3)) and "a DriverTree" in repr(
+        check("drivers.q2", 3)
+    )
+    assert "got a tuple of 3 items" in repr(check("okrs.q4", (6, 192, 1)))
+    assert "got a list holding 1, not a text" in repr(check("okrs.q5", [1]))
+
+
+#: The six KPIs a 15 % discount makes worse in the default funnel (conflicts' index).
+WORSE = [
+    "aov",
+    "gross_margin",
+    "gross_margin_pct",
+    "contribution",
+    "contribution_margin_pct",
+    "margin_per_order",
+]
+
+
+def test_kpis_q5_takes_the_keys_or_the_names_in_words_in_any_order():
+    words = [
+        "Contribution per order",
+        "average order value",
+        "Gross profit",
+        "Gross margin",
+        "Contribution",
+        "Contribution margin",
+    ]
+    assert check("kpis.q5", WORSE, quiet=True) and check("kpis.q5", set(WORSE[::-1]), quiet=True)
+    assert check("kpis.q5", words, quiet=True)
+    assert check("kpis.q5", ["Average order value (EUR)", *WORSE[1:]], quiet=True)  # a title
+    # the trap: gross_margin is the Gross profit in EUR, so "Gross margin" twice misses it
+    assert not check(
+        "kpis.q5", [w.replace("Gross profit", "Gross margin") for w in words], quiet=True
+    )
+    assert not check("kpis.q5", WORSE[:-1], quiet=True)
+    assert not check("kpis.q5", [*WORSE, "revenue"], quiet=True)
+    assert "`gross_margin` is the Gross profit" in repr(check("kpis.q5", ["revenue"]))
 
 
 def test_a_one_element_series_or_array_counts_as_its_value():

@@ -286,7 +286,7 @@ def _assert_feedback(folder):
     )
     twice = (folder / "twice.html").read_text()
     assert twice.count("<section>") == 2 and "Exercise 0: warm-up with a sourced dataset" in twice
-    assert "expected a whole number (an int), got the text &#x27;6&#x27;" in twice
+    assert "expected a whole number, got the text &#x27;6&#x27;" in twice
     old = (folder / "old_copy.html").read_text()
     assert "Graded on the 7 questions of your copy; the exercise now has 9." in old
     assert "Feedback for Bo Li" in (folder / "Bo_Li.html").read_text()

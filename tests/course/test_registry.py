@@ -41,10 +41,12 @@ def test_question_registers_its_check_and_returns_it_unchanged(monkeypatch):
     def verify(answer):
         return answer == 42
 
-    decorated = question("demo.q1", variable="answer", hint="six times seven", points=2)(verify)
+    decorated = question(
+        "demo.q1", variable="answer", hint="six times seven", points=2, kind="integer"
+    )(verify)
     assert decorated is verify
     q = registry._REGISTRY["demo.q1"]
-    assert q == Question("demo.q1", "answer", verify, "six times seven", 2.0, False)
+    assert q == Question("demo.q1", "answer", verify, "six times seven", 2.0, False, "integer")
     assert q.topic == "demo" and q.verify(42) and not q.verify(41)
     with pytest.raises(dataclasses.FrozenInstanceError):
         q.points = 5

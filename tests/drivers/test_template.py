@@ -192,6 +192,23 @@ def test_check_against_reported_by_hand():
     assert no_checks.empty and "diff_pct" in no_checks.columns
 
 
+def test_check_table_and_driver_table_read_in_words():
+    from valuelab.core import labelled
+
+    template = ValueDriverTemplate.from_dict(_stand())
+    shown = labelled(template.check_against_reported())
+    assert list(shown.columns) == ["Figure", "Model", "Reported", "Diff (%)", "Unit", "Source"]
+    assert shown.loc[0, "Figure"] == template.quantities()["revenue"].label == "Revenue"
+    drivers = template.driver_table()
+    assert drivers.columns.tolist() == ["actor", "name", "metric", "unit", "link", "owner"]
+    assert drivers["actor"].tolist() == ["Kids", "Buyers"]  # actor names, not ids
+    assert drivers.loc[0, ["name", "metric", "link"]].tolist() == [
+        "Price",
+        "EUR per cup",
+        "revenue",
+    ]
+
+
 def test_actors_drivers_and_gaps_of_a_small_template():
     template = ValueDriverTemplate.from_dict(_stand())
     assert template.actor("buyers").receives == ("cups",)

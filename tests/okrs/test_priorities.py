@@ -43,6 +43,19 @@ def test_alignment_flags_initiatives_that_pass_none_of_the_four_tests():
         okrs.alignment(pd.DataFrame({"name": ["x"], "moves_vision": [True]}))
 
 
+def test_labelled_alignment_names_the_tests_in_words():
+    from valuelab.core import labelled
+
+    table = okrs.alignment(pd.DataFrame(okrs.load(SAMPLE)["initiatives"]))
+    shown = labelled(table[["name", "aligned_with", "unaligned"]]).set_index("Name")
+    assert shown.loc["One-page checkout", "Aligned with"] == ", ".join(
+        okrs.ALIGNMENT_LABELS[t] for t in okrs.ALIGNMENT_TESTS
+    )
+    assert shown.loc["Dark mode for the account page", "Aligned with"] == ""
+    assert set(okrs.ALIGNMENT_LABELS) == set(okrs.ALIGNMENT_TESTS)
+    assert table.loc[0, "aligned_with"].startswith("moves_vision"), "the result keeps its keys"
+
+
 def test_rank_puts_unaligned_work_last_whatever_its_score():
     doc = okrs.load(SAMPLE)
     ranked = okrs.rank(pd.DataFrame(doc["initiatives"]))

@@ -8,6 +8,7 @@ import pytest
 from support import NOTEBOOKS
 
 from valuelab import royalties as r
+from valuelab.core import labelled
 from valuelab.core.errors import InputError
 from valuelab.data import datasets
 from valuelab.data.synthetic import listening_log
@@ -171,6 +172,11 @@ def test_stream_farm_gets_its_own_subscriptions_times_the_share():
     share = world.loc[world["artist_id"] == "FARM", "streams"].sum() / world["streams"].sum()
     assert got["pro_rata_eur"] == pytest.approx(share * world_pool, abs=0.01)
     assert got["pro_rata_eur"] > 10 * got["user_centric_eur"]
+    shown = r.farm_table(got)
+    assert shown.loc["What the farm's accounts pay", "Value"] == 14.07
+    assert shown.loc["Farm's payout, User-centric", "Value"] == 9.38
+    assert shown.loc["Farm accounts (they play only the farm)", "Unit"] == "accounts"
+    assert len(shown) == len(got) and not any("_" in f for f in shown.index)
 
 
 def test_largest_remainder_rounding():
@@ -331,6 +337,11 @@ def test_compare_and_by_tier(two_listeners, log):
         assert group["artists"].sum() == log["artist_id"].nunique()
     top10 = tiers[(tiers["rule"] == "user_centric") & (tiers["tier"] == "top 10")]
     assert top10["artists"].item() == 10
+    shown = labelled(tiers)  # the rules in words, as rule_table labels them
+    assert set(shown["Rule"]) == set(r.rule_table().loc[list(r.RULES), "label"])
+    assert (
+        shown.loc[top10.index[0], "Rule"] == "User-centric" and tiers["rule"].iloc[0] == "pro_rata"
+    )
     custom = r.compare(two_listeners, 20, rules={"half": lambda s, p: r.blend(s, p, 0.5)})
     assert custom["payout_eur"].tolist() == [14.0, 6.0]
 

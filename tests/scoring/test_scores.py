@@ -220,7 +220,7 @@ def test_lesson_numbers(run_notebook):
     assert sources["Churn AUC, Value Realized"][0] == (
         f"0.85 ({vr['auc_low']:.2f}-{vr['auc_high']:.2f})"
     )
-    assert sources["Churn AUC, health_score"] == ("0.56", "derived")
+    assert sources["Churn AUC, Health score"] == ("0.56", "derived")
     assert sources["Validated minus self-reported churn AUC"][0].startswith("+0.015 (-0.0")
     # the numbers the lesson states are in its sources table
     assert sources["Accounts at churn risk"] == ("73 accounts", "derived")
@@ -228,15 +228,16 @@ def test_lesson_numbers(run_notebook):
     assert sources["Whitespace (expansion) accounts"] == ("84 accounts", "derived")
     bands = " / ".join(str(rec["bands"][b]) for b in ["green", "amber", "red", "unknown"])
     assert sources["Bands green / amber / red / unknown"] == (f"{bands} accounts", "derived")
-    assert sources["Churn AUC, Value Realized minus health_score"][0] == (
+    assert sources["Churn AUC, Value Realized minus Health score"][0] == (
         f"{vr['auc'] - rec['churn_test']['health_score']['auc']:+.2f} "
         f"({vr['vs_low']:+.2f} to {vr['vs_high']:+.2f})"
     )
-    assert sources["Churn AUC, Value Realized minus health_score"][0].startswith("+0.29 (+0.2")
+    assert sources["Churn AUC, Value Realized minus Health score"][0].startswith("+0.29 (+0.2")
     ev = rec["expand_test"]["value_realized"]
     eb = ev["best_usual"]
     assert sources["Expansion AUC, Value Realized"] == (f"{ev['auc']:.2f}", "derived")
-    assert sources[f"Expansion AUC, {eb}"] == (
+    assert eb == "nps_answer"  # shown by its label, not its key
+    assert sources["Expansion AUC, Likelihood to recommend (NPS answer)"] == (
         f"{rec['expand_test'][eb]['auc']:.2f}",
         "derived",
     )

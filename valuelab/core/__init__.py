@@ -16,6 +16,7 @@ from valuelab.core.errors import InputError, ValueLabError, format_rows
 #: Public name -> the module of :mod:`valuelab.core` that defines it, imported on first use.
 _LAZY = {
     "integer_codes": "codes",
+    "WholeFrame": "display",
     "FIGURE_KINDS": "provenance",
     "SourcedValue": "provenance",
     "sources_table": "provenance",
@@ -48,6 +49,7 @@ __all__ = [
     "Quantity",
     "SourcedValue",
     "ValueLabError",
+    "WholeFrame",
     "aligned",
     "check_number",
     "check_numbers",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from valuelab.core.display import WholeFrame
 from valuelab.core.errors import InputError
 
 __all__ = ["FIGURE_KINDS", "SourcedValue", "sources_table"]
@@ -112,10 +113,11 @@ def sources_table(values: Iterable[SourcedValue]) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
+    WholeFrame
         One row per figure, columns ``figure``, ``value`` (text with unit),
         ``kind``, ``source`` and ``basis`` (formula or assumption; ``""`` for
-        reported figures), in the order given.
+        reported figures), in the order given; a DataFrame a notebook shows
+        whole (no cell cut with "…", no row left out).
     """
     rows = [
         {
@@ -127,4 +129,4 @@ def sources_table(values: Iterable[SourcedValue]) -> pd.DataFrame:
         }
         for v in values
     ]
-    return pd.DataFrame(rows, columns=["figure", "value", "kind", "source", "basis"])
+    return WholeFrame(rows, columns=["figure", "value", "kind", "source", "basis"])

@@ -447,6 +447,8 @@ def _heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None
     """The heading of a frame's column or row ``key``: its quantity's title, else words."""
     if not isinstance(key, str):
         return key
+    if isinstance(known.get(key), str) and known[key] not in QUANTITIES:
+        return known[key]  # a heading in words, e.g. {"node": "Figure"}
     if key in known or key in QUANTITIES:
         return quantity(known.get(key, key), currency).title
     if not _KEY.fullmatch(key):
@@ -457,7 +459,37 @@ def _heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None
     return _words(key)
 
 
-def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None) -> Any:
+def _capital(heading: Any) -> Any:
+    """A one-word lower-case heading with a capital ("tier" -> "Tier"), so it reads as the rest."""
+    if isinstance(heading, str) and len(heading) > 1 and heading.isalpha() and heading.islower():
+        return heading.capitalize()
+    return heading
+
+
+def _worded(value: Any, words: Mapping[str, str]) -> Any:
+    """A cell's key (or comma-separated keys) in words; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    if value in words:
+        return words[value]
+    parts = value.split(", ")
+    return ", ".join(words.get(p, p) for p in parts) if len(parts) > 1 else value
+
+
+def _word_values(frame: Any, values: Mapping[str, Mapping[str, str]]) -> Any:
+    """``frame`` with the keys in the named columns (or a Series' own values) in words."""
+    if not hasattr(frame, "columns"):
+        words = values.get(frame.name, {}) if frame.name is not None else {}
+        return frame.map(lambda v: _worded(v, words)) if words else frame
+    cols = {c: w for c, w in values.items() if c in frame.columns}
+    return frame.assign(**{c: frame[c].map(lambda v, w=w: _worded(v, w)) for c, w in cols.items()})
+
+
+def labelled(
+    frame: Any,
+    quantities: Mapping[str, Quantity | str] | None = None,
+    values: Mapping[str, Mapping[str, str]] | None = None,
+) -> Any:
     """A copy of a result ``frame`` to show a person: keys in its headings become words.
 
     Every column, row label and axis name that is a key becomes its quantity's
@@ -465,8 +497,12 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     quantity named for it in ``quantities``, else in ``frame.attrs["quantities"]``
     (a result's own column -> key map, e.g. the KPI table's), else the
     registered one; money in ``frame.attrs["currency"]`` when the result carries
-    one (an analyst's data). Any other ``snake_case`` key is written in words, a
-    unit suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values are untouched.
+    one (an analyst's data); a plain text that is no registry key is the heading
+    itself (``{"node": "Figure"}``). Any other ``snake_case`` key is written in
+    words, a unit suffix as its unit (``"delta_pct"`` -> ``"Delta (%)"``). Values
+    are untouched, except keys in a column named in ``values`` (or in
+    ``frame.attrs["values"]``, where a result names its own, e.g. payout rules),
+    which become their words; a cell listing keys ("a, b") lists their words.
 
     Parameters
     ----------
@@ -475,11 +511,15 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     quantities : mapping of str to Quantity or str, optional
         Key -> its quantity (or registry key), for keys whose unit is not the
         registered one: a driver tree's nodes (:meth:`DriverTree.quantities`).
+    values : mapping of str to mapping, optional
+        Column -> {key: words} for columns whose cells hold keys, e.g.
+        ``{"rule": {"pro_rata": "Pro-rata"}}``.
 
     Returns
     -------
-    pandas.DataFrame or pandas.Series
+    WholeFrame or pandas.Series
         The same values under human headings; keys stay in code, words in what is shown.
+        A frame is a :class:`~valuelab.core.display.WholeFrame`: shown whole, no cell cut.
 
     Examples
     --------
@@ -489,21 +529,34 @@ def labelled(frame: Any, quantities: Mapping[str, Quantity | str] | None = None)
     ['Average order value (EUR)', 'Delta (%)']
     """
     known = {**frame.attrs.get("quantities", {}), **(quantities or {})}
+    frame = _word_values(frame, {**frame.attrs.get("values", {}), **(values or {})})
     currency = frame.attrs.get("currency", _REGISTERED)
     return _relabel(frame, lambda key: _heading(key, known, currency))
 
 
 def _relabel(frame: Any, head: Any) -> Any:
-    """A copy of ``frame`` whose column, row and axis names went through ``head``."""
+    """A copy of ``frame`` whose column, row and axis names went through ``head``, shown whole."""
+    title = lambda key: _capital(head(key))  # noqa: E731 - a heading starts with a capital
     worded = frame.index.nlevels > 1 or frame.index.inferred_type in ("string", "mixed")
     out = frame.rename(index=head) if worded else frame.copy()  # dates keep their frequency
-    out.index = out.index.set_names([head(n) for n in out.index.names])
+    out.index = out.index.set_names([title(n) for n in out.index.names])
     if hasattr(out, "columns"):
-        out = out.rename(columns=head)
-        out.columns = out.columns.set_names([head(n) for n in out.columns.names])
+        out = out.rename(columns=title)
+        out.columns = out.columns.set_names([title(n) for n in out.columns.names])
     else:
-        out.name = head(out.name)
-    return out
+        out.name = title(out.name)
+    return _whole(out)
+
+
+def _whole(out: Any) -> Any:
+    """A frame as a :class:`~valuelab.core.display.WholeFrame` (its attrs kept); a Series as is."""
+    if not hasattr(out, "columns"):
+        return out
+    from valuelab.core.display import WholeFrame  # pandas: loaded with the frame, not before
+
+    whole = WholeFrame(out)
+    whole.attrs.update(out.attrs)
+    return whole
 
 
 def _known(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:

@@ -15,7 +15,7 @@ Examples
 >>> check("start.q1", 15673)
 ✅ start.q1: correct.
 >>> check("start.q3", "8.08")
-❌ start.q3: expected a number, got the text '8.08' (write it without quotes).
+❌ start.q3: expected a number, got the text '8.08' (write 8.08, without quotes).
 >>> check("start.q1", 1, quiet=True)
 False
 """
@@ -35,7 +35,7 @@ import pandas as pd
 
 import valuelab.course.questions as _questions_pkg
 from valuelab.core import InputError
-from valuelab.course.registry import _REGISTRY, Question
+from valuelab.course.registry import _REGISTRY, ACCEPTS, Question
 
 __all__ = [
     "CheckError",
@@ -133,10 +133,47 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _as_number(text: str) -> str:
+    """How to write a text that holds a number as Python: "15,673" -> "15673", else ""."""
+    bare = "".join(text.split()).replace(",", "").replace("_", "")
+    try:
+        number = float(bare)
+    except ValueError:
+        return ""
+    return f"{int(number)}" if number.is_integer() and "." not in bare else bare
+
+
+def _typed_collection(q: Question, value: Any) -> str:
+    """Why ``value`` is not the collection the question asks for ("" when it is)."""
+    want = q.accepts or ACCEPTS[q.kind]
+    if q.kind == "names":
+        if isinstance(value, pd.Series | pd.Index | np.ndarray):
+            value = list(value)
+        if isinstance(value, str):
+            return f"expected {want}, got {_describe(value)}: put it in a list, ['{value}', ...]"
+        if not isinstance(value, list | tuple | set):
+            return f"expected {want}, got {_describe(value)}"
+        odd = [v for v in value if not isinstance(v, str)]
+        return f"expected {want}, got a list holding {_describe(odd[0])}, not a text" if odd else ""
+    if q.kind == "dict":
+        return "" if isinstance(value, dict) else f"expected {want}, got {_describe(value)}"
+    if q.kind == "tree":
+        return (
+            ""
+            if type(value).__name__ == "DriverTree"
+            else f"expected {want}, got {_describe(value)}"
+        )
+    if not isinstance(value, tuple | list) or len(value) != 2:  # a pair
+        return f"expected {want}, got {_describe(value)}"
+    return ""
+
+
 def _typed(q: Question, answer: Any) -> tuple[Any, str]:
     """The answer as the question's kind, or a sentence saying why it is not one."""
     if q.kind not in ("number", "integer", "text"):
-        return answer, ""
+        if q.kind == "names" and isinstance(answer, pd.Series | pd.Index | np.ndarray):
+            answer = list(answer)
+        return answer, _typed_collection(q, answer)
     value = _unwrap(answer)
     if q.kind == "text":
         return (
@@ -144,9 +181,11 @@ def _typed(q: Question, answer: Any) -> tuple[Any, str]:
             if isinstance(value, str)
             else (value, f"expected a text (str), got {_describe(value)}")
         )
-    want = "a number" if q.kind == "number" else "a whole number (an int)"
+    want = "a number" if q.kind == "number" else "a whole number"
     if isinstance(value, str):
-        return value, f"expected {want}, got {_describe(value)} (write it without quotes)"
+        written = _as_number(value)
+        advice = f" (write {written}, without quotes)" if written else ""
+        return value, f"expected {want}, got {_describe(value)}{advice}"
     if isinstance(value, pd.Series | pd.DataFrame | np.ndarray | list | tuple | set):
         return value, f"expected {want}, got {_describe(value)}: pick the one value you mean"
     if not _is_number(value):
@@ -178,6 +217,21 @@ def _advice(q: Question) -> str:
     return f"Hint: {q.hint}" + (f" (Accepted: {q.rule}.)" if q.rule else "")
 
 
+def _scale(q: Question, answer: Any) -> str:
+    """A percentage given for a share (45 for 0.45), or a share for a percentage: in words."""
+    value = _unwrap(answer)
+    if q.kind != "number" or not _is_number(value) or not math.isfinite(value) or value == 0:
+        return ""
+    try:
+        if 1 < abs(value) <= 100 and q.verify(value / 100):
+            return "this looks like a percentage; the answer is a share 0-1 (45 % is 0.45). "
+        if abs(value) <= 1 and q.verify(value * 100):
+            return "this looks like a share; the answer is in percent (0.45 is 45). "
+    except Exception:  # an odd answer is just a wrong one
+        return ""
+    return ""
+
+
 def _message(q: Question, answer: Any, ok: bool, problem: str) -> str:
     """The one-line verdict, without the mark."""
     if ok:
@@ -186,7 +240,8 @@ def _message(q: Question, answer: Any, ok: bool, problem: str) -> str:
         return f"no answer yet. {_advice(q)}"
     if problem:
         return f"{problem}."
-    return f"not yet. {_advice(q)}"
+    scale = _scale(q, answer)
+    return f"not yet: {scale}{_advice(q)}" if scale else f"not yet. {_advice(q)}"
 
 
 def _mark(ok: bool, answer: Any) -> str:
@@ -305,7 +360,7 @@ class _Checker:
                 continue
             answer = namespace.get(q.variable)
             ok, problem = _run(q, answer)
-            status = _message(q, answer, ok, problem).split(".", 1)[0] if not problem else problem
+            status = problem or _message(q, answer, ok, problem).split(".", 1)[0].split(":")[0]
             rows.append(
                 {
                     "question": q.key,

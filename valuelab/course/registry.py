@@ -25,9 +25,19 @@ __all__ = [
     "within",
 ]
 
-#: What a question's answer is: a number (with a tolerance), a whole number, a text, or
-#: anything else its own check reads (a tree, a dict, a tuple...).
-KINDS = ("number", "integer", "text", "other")
+#: What a question's answer is: a number (with a tolerance), a whole number, a text, a list
+#: of names (order-free), a dict, a driver tree, or a pair (a tuple of two values).
+KINDS = ("number", "integer", "text", "names", "dict", "tree", "pair")
+
+#: What each kind accepts, in words (a question may say more with ``accepts``).
+ACCEPTS = {
+    "integer": "a whole number (12 and 12.0 both count)",
+    "text": "a text (str)",
+    "names": "a list of names, in any order",
+    "dict": "a dict",
+    "tree": "a DriverTree",
+    "pair": "a pair (a, b): a tuple of two values",
+}
 
 _REGISTRY: dict[str, Question] = {}
 _VARIANT = {"seed": 0}
@@ -87,6 +97,9 @@ class Question:
     tol : float, optional
         For numbers: the largest accepted distance from the expected value, in the
         answer's unit (half a unit of the last digit the lesson prints).
+    accepts : str
+        What is accepted, in words, when the kind's own words (:data:`ACCEPTS`) say too
+        little, e.g. "a dict {statement: label}".
     """
 
     key: str
@@ -95,8 +108,9 @@ class Question:
     hint: str
     points: float = 1.0
     hidden: bool = False
-    kind: str = "other"
+    kind: str = "number"
     tol: float | None = None
+    accepts: str = ""
 
     @property
     def topic(self) -> str:
@@ -112,16 +126,16 @@ class Question:
         >>> Question("a.q1", "x", bool, "h", kind="number", tol=0.05).rule
         'a number; answers within ±0.05 pass, so 1 decimal is enough'
         >>> Question("a.q2", "x", bool, "h", kind="integer").rule
-        'a whole number (an int)'
+        'a whole number (12 and 12.0 both count)'
+        >>> Question("a.q3", "x", bool, "h", kind="pair", tol=0.005).rule
+        'a pair (a, b): a tuple of two values; each within ±0.005 passes, so 2 decimals are enough'
         """
-        if self.kind == "integer":
-            return "a whole number (an int)"
-        if self.kind == "text":
-            return "a text (str)"
+        words = self.accepts or ACCEPTS.get(self.kind, "")
         if not self.tol:
-            return ""
-        lead = "a number; answers" if self.kind == "number" else "numbers"
-        return f"{lead} within ±{self.tol:g} pass, so {_enough(self.tol)}"
+            return words
+        if self.kind == "number":
+            return f"a number; answers within ±{self.tol:g} pass, so {_enough(self.tol)}"
+        return f"{words}; each within ±{self.tol:g} passes, so {_enough(self.tol)}"
 
 
 def _enough(tol: float) -> str:
@@ -150,19 +164,20 @@ def question(
     hint: str,
     points: float = 1.0,
     hidden: bool = False,
-    kind: str = "other",
+    kind: str,
     tol: float | None = None,
+    accepts: str = "",
 ) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     """Register ``verify`` as the check of question ``key`` (a decorator).
 
-    ``kind`` and ``tol`` are described in :class:`Question`; a check whose answer is
-    a tuple of numbers reads its own ``tol`` (see :func:`within`).
+    ``kind``, ``tol`` and ``accepts`` are described in :class:`Question`; a check whose
+    answer is a pair of numbers reads its own ``tol`` (see :func:`within`).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
 
     def register(verify: Callable[[Any], bool]) -> Callable[[Any], bool]:
-        _REGISTRY[key] = Question(key, variable, verify, hint, points, hidden, kind, tol)
+        _REGISTRY[key] = Question(key, variable, verify, hint, points, hidden, kind, tol, accepts)
         return verify
 
     return register

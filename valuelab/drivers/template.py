@@ -452,7 +452,9 @@ class ValueDriverTemplate:
         pandas.DataFrame
             ``node``, ``model`` (node x times), ``reported``, ``diff_pct``
             (percent, model vs reported), ``unit``, ``source``; empty when the
-            template lists no checks.
+            template lists no checks. Its ``attrs`` name the ``node`` column
+            "Figure" and hold each node's name, so
+            :func:`~valuelab.core.labelled` shows it in words.
         """
         cols = ["node", "model", "reported", "diff_pct", "unit", "source"]
         if not self.checks or self.tree is None:
@@ -468,7 +470,32 @@ class ValueDriverTemplate:
             }
         )
         table["diff_pct"] = (table["model"] / table["reported"] - 1) * 100
-        return table[cols]
+        table = table[cols]
+        table.attrs = {
+            "quantities": {"node": "Figure"},
+            "values": {"node": {k: q.label for k, q in self.quantities().items()}},
+        }
+        return table
+
+    def driver_table(self) -> pd.DataFrame:
+        """The value drivers as a person reads them: one row each, its actor by name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``actor`` (the actor's name), ``name``, ``metric``, ``unit``, ``link``
+            (what it moves: revenue, nsm or both) and ``owner``.
+
+        Examples
+        --------
+        >>> t = ValueDriverTemplate.load("spotify_value_drivers.yaml")
+        >>> t.driver_table().loc[0, ["actor", "name"]].tolist()
+        ['Free listeners', 'Monthly active users']
+        """
+        names = {a.id: a.name for a in self.actors}
+        cols = ["actor", "name", "metric", "unit", "link", "owner"]
+        rows = [{**{c: getattr(d, c) for c in cols}, "actor": names[d.actor]} for d in self.drivers]
+        return pd.DataFrame(rows, columns=cols)
 
     def gaps(self) -> list[str]:
         """What a reviewer would flag: actors with no value driver or with no flow in or out.

@@ -16,6 +16,7 @@ from valuelab.okrs.key_results import (
     verdict,
 )
 from valuelab.okrs.priorities import (
+    ALIGNMENT_LABELS,
     ALIGNMENT_TESTS,
     ICE_IMPACT,
     IMPACT_SCALE,
@@ -27,6 +28,7 @@ from valuelab.okrs.priorities import (
 )
 
 __all__ = [
+    "ALIGNMENT_LABELS",
     "ALIGNMENT_TESTS",
     "DEFAULT_KR_TYPE",
     "EXPECTED_GRADE",

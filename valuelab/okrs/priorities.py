@@ -57,6 +57,7 @@ import pandas as pd
 from valuelab.core import InputError, aligned, check_numbers, parse_bool, shaped_like
 
 __all__ = [
+    "ALIGNMENT_LABELS",
     "ALIGNMENT_TESTS",
     "ICE_IMPACT",
     "IMPACT_SCALE",
@@ -73,6 +74,13 @@ IMPACT_SCALE = {3.0: "massive", 2.0: "high", 1.0: "medium", 0.5: "low", 0.25: "m
 ICE_IMPACT = {3.0: 10, 2.0: 8, 1.0: 6, 0.5: 4, 0.25: 2}
 #: The four things an initiative must do (Value Rebels); doing none is "unaligned" (the kit's flag).
 ALIGNMENT_TESTS = ("moves_vision", "improves_experience", "improves_kpis", "helps_okr")
+#: Each alignment test in words, as a person reads it (``labelled`` shows ``aligned_with`` so).
+ALIGNMENT_LABELS = {
+    "moves_vision": "moves toward the vision",
+    "improves_experience": "improves the customer experience",
+    "improves_kpis": "improves the team's KPIs",
+    "helps_okr": "helps reach an OKR",
+}
 
 
 def ice_confidence(confidence: Any) -> Any:
@@ -208,7 +216,9 @@ def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
     module's References); flagging one that does none is the kit's rule.
 
     Adds ``aligned_with`` (the tests it passes, comma-separated) and
-    ``unaligned`` (True when it passes none of :data:`ALIGNMENT_TESTS`).
+    ``unaligned`` (True when it passes none of :data:`ALIGNMENT_TESTS`);
+    ``attrs["values"]`` holds :data:`ALIGNMENT_LABELS`, so
+    :func:`~valuelab.core.labelled` shows the tests in words.
 
     Raises
     ------
@@ -245,6 +255,7 @@ def alignment(initiatives: pd.DataFrame) -> pd.DataFrame:
         lambda row: ", ".join(c for c in ALIGNMENT_TESTS if row[c]), axis=1
     )
     out["unaligned"] = ~flags.any(axis=1)
+    out.attrs["values"] = {"aligned_with": dict(ALIGNMENT_LABELS)}
     return out
 
 

@@ -75,7 +75,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuelab.core import Column, InputError, check_number, integer_codes, validate_frame
+from valuelab.core import (
+    Column,
+    InputError,
+    WholeFrame,
+    check_number,
+    integer_codes,
+    validate_frame,
+)
 from valuelab.royalties.listeners import LISTENER_TIERS, listener_payments, row_payments
 from valuelab.royalties.moneyflow import royalty_pool
 from valuelab.royalties.rules import PAYOUT_RULES
@@ -92,6 +99,7 @@ __all__ = [
     "by_tier",
     "compare",
     "farm_effect",
+    "farm_table",
     "largest_remainder",
     "log_revenue",
     "pro_rata",
@@ -760,6 +768,41 @@ def farm_effect(
     return out
 
 
+#: :func:`farm_effect`'s keys in words (a rule's payout is named after the rule's label).
+_FARM_WORDS = {
+    "accounts": ("Farm accounts (they play only the farm)", "accounts"),
+    "paid_eur": ("What the farm's accounts pay", "EUR a month"),
+    "own_share_eur": ("Their payment times the payout share", "EUR a month"),
+    "pool_eur": ("Royalty pool of the log", "EUR a month"),
+}
+
+
+def farm_table(farm: Mapping[str, float]) -> pd.DataFrame:
+    """A :func:`farm_effect` result to show a person: one row per figure, in words.
+
+    Returns
+    -------
+    WholeFrame
+        Indexed by ``Figure`` (words; a rule's payout as "Farm's payout, <rule label>"),
+        columns ``Value`` (rounded to cents) and ``Unit``.
+
+    Examples
+    --------
+    >>> farm_table({"accounts": 3.0, "paid_eur": 14.07, "pro_rata_eur": 902.671}).loc[
+    ...     "Farm's payout, Pro-rata (Spotify today)", "Value"
+    ... ]
+    np.float64(902.67)
+    """
+    rows = []
+    for key, value in farm.items():
+        rule = PAYOUT_RULES.get(key.removesuffix("_eur"))
+        figure, unit = _FARM_WORDS.get(key, (f"Farm's payout, {rule.label}" if rule else key, ""))
+        rows.append(
+            {"Figure": figure, "Value": round(float(value), 2), "Unit": unit or "EUR a month"}
+        )
+    return WholeFrame(rows).set_index("Figure")
+
+
 def _threshold(
     streams: pd.DataFrame, pool: float, min_streams: int = 1000, level: str = "track"
 ) -> pd.Series:
@@ -893,7 +936,8 @@ def by_tier(table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per rule and tier: ``rule``, ``tier``, ``artists``,
         ``streams``, ``payout_eur``, ``pro_rata_eur``, ``change_eur`` and
-        ``change_pct`` (percent).
+        ``change_pct`` (percent); ``attrs["values"]`` holds each rule's label, so
+        :func:`~valuelab.core.labelled` shows the rules in words.
 
     Examples
     --------
@@ -918,4 +962,5 @@ def by_tier(table: pd.DataFrame) -> pd.DataFrame:
     out["change_eur"] = (out["payout_eur"] - out["pro_rata_eur"]).round(2)
     out["change_pct"] = (out["payout_eur"] / out["pro_rata_eur"] - 1) * 100
     out["tier"] = out["tier"].astype(str)
+    out.attrs["values"] = {"rule": {k: r.label for k, r in PAYOUT_RULES.items()}}  # labelled()
     return out

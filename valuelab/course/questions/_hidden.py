@@ -26,6 +26,7 @@ _HIDDEN_POINT = {
     variable="shop_tree",
     hint="Your tree must follow the description for any inputs, not just the examples.",
     hidden=True,
+    kind="tree",
 )
 def _h1(answer) -> bool:
     got = float(answer.evaluate(_HIDDEN_POINT)[answer.root])

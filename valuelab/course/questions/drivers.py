@@ -48,6 +48,9 @@ def _normal(text: Any) -> str:
     variable="labels",
     hint="A driver is a measurable input per actor; the NSM is the one measure of value "
     "delivered; a feature request is something to build; a value proposition is a promise.",
+    kind="dict",
+    accepts="a dict {statement: label}, each label one of: driver, nsm, feature request, "
+    "value proposition",
 )
 def _q1(answer) -> bool:
     if not isinstance(answer, dict):
@@ -60,6 +63,8 @@ def _q1(answer) -> bool:
     variable="shop_tree",
     hint="`DriverTree.from_dict` with one formula per sentence; profit is the root. Input names: "
     "`visitors`, `conversion`, `aov`, `gross_margin`, `fixed_costs`.",
+    kind="tree",
+    accepts="a DriverTree (from `DriverTree.from_dict`) whose root is the profit",
 )
 def _q2(answer) -> bool:
     if not isinstance(answer, DriverTree):

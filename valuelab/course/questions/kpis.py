@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from valuelab import kpis
+from valuelab.core.quantities import QUANTITIES
 from valuelab.course.material import answers, ltv_inputs
 from valuelab.course.registry import expect, question
 from valuelab.data import load
@@ -65,11 +66,34 @@ def _q4() -> float:
 @question(
     "kpis.q5",
     variable="worse_kpis",
-    hint="`conflicts(funnel(), change={'discount': 0.15})`: the index, as a list or set.",
+    hint="`conflicts(funnel(), change={'discount': 0.15})`: its index, as a list. Careful with "
+    "the margins: `gross_margin` is the Gross profit (EUR), `gross_margin_pct` the Gross "
+    "margin (%).",
+    kind="names",
+    accepts="a list of the KPIs' keys (e.g. 'aov') or their names in words (e.g. 'Average "
+    "order value'), in any order",
 )
 def _q5(answer) -> bool:
-    expected = set(kpis.conflicts(kpis.funnel(), change={"discount": 0.15}).index)
-    return isinstance(answer, list | tuple | set) and set(answer) == expected
+    funnel = kpis.funnel()
+    expected = set(kpis.conflicts(funnel, change={"discount": 0.15}).index)
+    shown = list(funnel.what_if(changes={"discount": 0.15}).index)  # every KPI of the funnel
+    return {_kpi_key(name, shown) for name in answer} == expected
+
+
+def _kpi_key(name: str, keys: list[str]) -> str:
+    """Which of ``keys`` a learner's name for a KPI stands for: its key, label or title.
+
+    Words are read as words: "gross margin" is the Gross margin (``gross_margin_pct``),
+    not the key ``gross_margin`` (the Gross profit) written with a space.
+    """
+    said = " ".join(name.lower().split())
+    if said in keys:
+        return said
+    for key in keys:
+        q = QUANTITIES.get(key)
+        if q is not None and said in (q.label.lower(), q.title.lower()):
+            return key
+    return name
 
 
 @expect(

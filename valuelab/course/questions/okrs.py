@@ -56,6 +56,8 @@ _ICE_TOL = 0.005
     "okrs.q4",
     variable="ice_scores",
     hint="A tuple (mean, product) of impact 8, confidence 6, ease 4.",
+    kind="pair",
+    accepts="a pair (mean, product) of numbers",
     tol=_ICE_TOL,
 )
 def _q4(answer) -> bool:
@@ -70,6 +72,8 @@ def _q4(answer) -> bool:
     variable="unaligned_work",
     hint="`alignment(BACKLOG)`: the initiatives that pass none of the four tests "
     "(a list of names).",
+    kind="names",
+    accepts="a list of the initiatives' names, as the table writes them, in any order",
 )
 def _q5(answer) -> bool:
     flagged = okrs.alignment(BACKLOG)
@@ -105,6 +109,8 @@ def _q7(answer) -> bool:
     variable="verdicts",
     hint="`verdict(type, grade)`: a committed key result is expected to reach 1.0, an "
     "aspirational one 0.6-0.7. A tuple (committed at 0.8, aspirational at 0.65).",
+    kind="pair",
+    accepts="a pair (committed, aspirational) of the texts `verdict` returns",
 )
 def _q8(answer) -> bool:
     expected = (okrs.verdict("committed", 0.8), okrs.verdict("aspirational", 0.65))
