@@ -176,7 +176,7 @@ def _plain(monkeypatch) -> None:
     monkeypatch.setattr(_bits, "BITS", 0)
 
 
-@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter"])
 def test_one_mask_per_user_counts_as_the_distinct_pairs_do(events, period, monkeypatch):
     masked = metrics.actives(events, period, active_events=["visit", "purchase"])
     sticky = metrics.stickiness(events)
@@ -187,9 +187,10 @@ def test_one_mask_per_user_counts_as_the_distinct_pairs_do(events, period, monke
     pd.testing.assert_frame_equal(sticky, metrics.stickiness(events))
 
 
-@pytest.mark.parametrize("days", [61, 62, 63])
+@pytest.mark.parametrize("days", [61, 62, 63, 124, 125, 400, 745])
 def test_daily_actives_at_the_edge_of_one_mask_agree_with_pandas(days):
-    """62 periods fit in one mask (bits 0-61), 63 do not: both sides of the edge, integer ids."""
+    """62 periods fit in one mask (bits 0-61), 63 take two blocks, 400 take seven (a mask per
+    user and block), 745 take the textbook query: both sides of each edge, integer ids."""
     rng = np.random.default_rng(days)
     start = pd.Timestamp("2023-12-31 00:30")
     log = pd.DataFrame(
@@ -236,3 +237,13 @@ def test_categorical_ids_count_as_their_text_and_come_back_as_ids(log):
     by_user = metrics.time_to_value_by_user(coded, "value")
     assert by_user.index.equals(metrics.time_to_value_by_user(log, "value").index)
     assert by_user.index[0].endswith("@example.org")
+
+
+def test_bit_sums_count_each_bit_over_the_values_as_numpy_does():
+    from valuelab.kpis.events import _bits
+
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 1 << 62, 10_001, dtype=np.int64)
+    values[:3] = [0, 1, (1 << 62) - 1]
+    expected = [int(((values >> b) & 1).sum()) for b in range(64)]
+    assert _bits._bit_sums(values).tolist() == expected

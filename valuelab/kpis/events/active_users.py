@@ -90,11 +90,13 @@ def actives(
 
 def _calendar_counts(act: Any, period: str, unit: str, index: pd.DatetimeIndex) -> np.ndarray:
     """Distinct users per period of ``index`` (int64, aligned with it)."""
-    # one mask per user when the span fits in one (a week or month of a year): no (user,
-    # period) pairs; more masks cost more in bit sums than they save in hashing (days)
-    if len(index) <= _bits.BITS and _bits.usable(act, len(index)):
+    # one mask per user and block of 62 periods (a year of weeks or months: one; of days: six):
+    # a hash of users, not of (user, period) pairs; more than one block only in process
+    periods = len(index)
+    if _bits.usable(act, periods) and (periods <= _bits.BITS or _bits.local(act)):
         base = _bits.number_of(index[0], period)
-        return _bits.counts(act, _frame.period_number(act.time, period) - base, len(index))
+        position = _frame.period_number(act.time, period) - base
+        return _bits.calendar_counts(act, position, periods)
     # distinct (user, period) pairs first, then a plain count: no per-group distinct sets, so
     # the engine's ordinary hash aggregate runs in parallel and spills past its memory limit
     seen = act.select(user=act.user, period_start=act.time.truncate(unit)).distinct()
