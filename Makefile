@@ -9,7 +9,7 @@ PORT   ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= --durations=25
 
-.PHONY: help setup setup-test build demo serve test test-fast nbval lint format chromium bubblewrap postgresql bench thumbnails page widgets regenerate clean
+.PHONY: help setup setup-test build demo serve test test-fast test-slow nbval lint format chromium bubblewrap postgresql bench thumbnails page widgets regenerate clean
 
 help:
 	@echo "make demo    - install into $(VENV), build the course and sample reports into build/, serve the apps"
@@ -92,17 +92,21 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The browser and slow tests (servers, kernels, sandboxes; some time them) run alone first; then
-# the fast tests and the notebooks' standard check share the two cores, each printing its own
-# report when done. Every part runs even when an earlier one failed; any failure fails the target.
+# The browser tests and the timed ones (caps, time limits, signals, memory limits) run alone
+# first; then the fast tests, the other slow ones (notebooks, batches, the wheel) and the
+# notebooks' standard check share the two cores, each printing its own report when done. Every
+# part runs even when an earlier one failed; any failure fails the target.
 test: setup-test chromium bubblewrap postgresql lint
-	@$(BIN)/python -m pytest -m "browser or slow" $(PYTEST_ARGS); slow=$$?; \
-	$(MAKE) --no-print-directory -j2 --output-sync=target -k test-fast nbval; rest=$$?; \
-	echo "browser and slow tests: exit $$slow; fast tests and nbval: exit $$rest"; \
-	test $$slow -eq 0 -a $$rest -eq 0
+	@$(BIN)/python -m pytest -m "browser or timed" $(PYTEST_ARGS); alone=$$?; \
+	$(MAKE) --no-print-directory -j3 --output-sync=target -k test-fast test-slow nbval; rest=$$?; \
+	echo "browser and timed tests: exit $$alone; fast, slow and nbval: exit $$rest"; \
+	test $$alone -eq 0 -a $$rest -eq 0
 
 test-fast: setup-test
-	$(BIN)/python -m pytest -m "not browser and not slow" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not slow and not timed" -p no:cacheprovider $(PYTEST_ARGS)
+
+test-slow: setup-test
+	$(BIN)/python -m pytest -m "slow and not browser and not timed" -p no:cacheprovider $(PYTEST_ARGS)
 
 # Instructors' standard check (exercises/README.md, "Adding a lesson"): every cell of the lessons
 # and of the learners' copies runs without an error; outputs are not compared. The suite's own

@@ -144,6 +144,7 @@ def test_unexpected_errors_are_one_line_too(monkeypatch, capsys, error, line):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_ctrl_c_while_a_kernel_runs_exits_130_in_one_line(tmp_path):
     import signal
     import time

@@ -223,6 +223,7 @@ def _cohort(subs, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_a_cohort_of_every_kind_gets_honest_rows(tmp_path, monkeypatch, capfd):
     if not sandbox.available() and not IN_CI:
         pytest.skip("bubblewrap cannot start here; `make test` installs it")
@@ -315,6 +316,7 @@ def _assert_regrade_grades_only_what_changed(subs, out, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
     source = 'from valuelab import check\nrevenue_2024 = 15673\ncheck("start.q1", revenue_2024)'
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])

@@ -22,6 +22,7 @@ def test_an_unreadable_notebook_is_reported_as_json(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_the_kernel_has_a_memory_limit(tmp_path):
     nb = nbformat.v4.new_notebook()
     sources = ["x = bytearray(3 * 2**30)", "y = 'still here'"]

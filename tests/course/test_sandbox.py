@@ -41,6 +41,7 @@ def test_the_sandbox_shares_nothing_and_hides_the_checks(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_a_submission_sees_no_network_no_checks_and_no_host_files(tmp_path):
     _need_bwrap()
     probe = (

@@ -65,6 +65,7 @@ def test_batch_cli_exit_codes_and_unknown_columns(toy, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_batch_runs_on_a_dask_local_cluster(toy, tmp_path):
     rows = [{"n": 2}, {"n": 3, "fail": "true"}, {"n": 4}]
     result = run_batch(toy, rows, tmp_path / "dask", workers=2, dask="local", quiet=True)
@@ -240,6 +241,7 @@ HELD = (
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_ctrl_c_mid_batch_then_a_rerun_renders_only_what_is_missing(tmp_path):
     import signal
     import subprocess

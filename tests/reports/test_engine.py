@@ -215,6 +215,7 @@ def test_write_atomic_replaces_the_file_and_leaves_no_part_file(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_a_kernel_that_exits_is_not_blamed_on_memory_alone(tmp_path):
     template = write_template(
         tmp_path / "exits.ipynb", "n = 1  # a number", "import os\nos._exit(3)"

@@ -302,6 +302,7 @@ def _over_the_cap(samples: list, cap: int, server) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_a_hundred_views_from_ten_clients_stay_under_the_caps(guarded_server):
     """100 page views, no beacon, no websocket: kernels and memory bounded, then every app opens."""
     caps, server = guarded_server.caps, guarded_server
