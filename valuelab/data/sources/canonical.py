@@ -42,15 +42,20 @@ class Canonical:
 
 
 def missing_column(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
-    """The error for a column the source lacks, with a did-you-mean among ``real``."""
+    """The error for a column the source lacks, with a did-you-mean among ``real``.
+
+    Its ``role`` attribute names the role whose column is missing.
+    """
     near = difflib.get_close_matches(column, real, n=1, cutoff=0.5)
     hint = f"; did you mean '{near[0]}'?" if near else ""
     problem = f"no column '{column}' for role '{role}'" if mapped else f"no column for '{role}'"
-    return InputError(
+    err = InputError(
         problem + hint,
         source=where,
         expected=f"a mapping {role}: COLUMN, COLUMN one of " + ", ".join(real[:30]),
     )
+    err.role = role  # which role lacks its column (a caller may drop the optional ones)
+    return err
 
 
 def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str, str]:
