@@ -64,9 +64,8 @@ def test_csv_is_plain_and_its_csvw_sidecar_says_where_it_came_from(table, tmp_pa
 
 
 def test_csv_times_of_day_are_written_whole_and_declared_datetime(tmp_path):
-    t = pd.DataFrame(
-        {"at": pd.to_datetime(["2024-01-01 08:30", None]), "day": pd.to_datetime(["2024-01-02"] * 2)}
-    )
+    at, day = pd.to_datetime(["2024-01-01 08:30", None]), pd.to_datetime(["2024-01-02"] * 2)
+    t = pd.DataFrame({"at": at, "day": day})
     out = tmp_path / "t.csv"
     write_table(t, out)
     assert out.read_text().splitlines() == [

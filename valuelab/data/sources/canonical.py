@@ -46,7 +46,8 @@ def missing_column(role: str, column: str, real: list[str], where: str, mapped: 
 
     Its ``role`` attribute names the role whose column is missing.
     """
-    near = difflib.get_close_matches(column, real, n=1, cutoff=0.5)
+    lower = {c.lower(): c for c in reversed(real)}  # case aside: CustId is near cust_id
+    near = [lower[n] for n in difflib.get_close_matches(column.lower(), list(lower), 1, 0.5)]
     hint = f"; did you mean '{near[0]}'?" if near else ""
     problem = f"no column '{column}' for role '{role}'" if mapped else f"no column for '{role}'"
     err = InputError(
@@ -200,7 +201,7 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
     return examples(table, condition, columns, _EXAMPLES)
 
 
-def _row_problems(table, exprs, bad, roles, counts, mapping, where, hint=""):  # noqa: PLR0913
+def _row_problems(table, exprs, bad, roles, counts, mapping, where, hint=""):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
     what = "ids missing" if key == "user" else f"{key} missing"

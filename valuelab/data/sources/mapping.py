@@ -20,7 +20,7 @@ file or from keyword arguments::
     table: orders                    # a database table (or sheet: for an Excel file)
     kind: events                     # or accounts, account_inputs, spotify_annual
     freshness: loaded_at             # a column whose latest value says how fresh the data is
-    decimal: ","                     # a CSV file writing 12,50 for 12.50 (its fields then split by ;)
+    decimal: ","                     # a CSV file writing 12,50 for 12.50 (fields split by ;)
 
 ``cost`` is the cost of serving an event's ``amount`` (cost of goods, fees), in the
 same currency; ``nps`` is a Net Promoter Score answer, a whole number 0-10.
