@@ -252,6 +252,21 @@ def _other_sheets(err: InputError, sheets: list[str], name: str) -> InputError:
     return InputError(source=name, problems=[*(err.problems or [err]), note])
 
 
+def _opened(source: Any, mapping: Mapping, connections: Any, wrong: InputError | None) -> tuple:
+    """(backend, raw, name, kind, canonical); the mapping's problems raised with the source's."""
+    try:
+        backend, raw, name, kind, sheets = _raw(source, mapping, connections)
+        canonical = _canonical(raw, mapping, name, sheets)
+    except InputError as err:
+        if wrong is None:
+            raise
+        both = [*wrong.problems, *(err.problems or [err])]  # the mapping's and the source's
+        raise InputError(source=err.source or wrong.source, problems=both) from None
+    if wrong is not None:
+        raise wrong
+    return backend, raw, name, kind, canonical
+
+
 def open_source(
     source: Any,
     mapping: Mapping | str | Path | dict | None = None,
@@ -292,16 +307,7 @@ def open_source(
         wrong password, a password inside a URL.
     """
     mapping, wrong = read_mapping_problems(mapping, **mapping_kwargs)
-    try:
-        backend, raw, name, kind, sheets = _raw(source, mapping, connections)
-        canonical = _canonical(raw, mapping, name, sheets)
-    except InputError as err:
-        if wrong is None:
-            raise
-        both = [*wrong.problems, *(err.problems or [err])]  # the mapping's and the source's
-        raise InputError(source=err.source or wrong.source, problems=both) from None
-    if wrong is not None:
-        raise wrong
+    backend, raw, name, kind, canonical = _opened(source, mapping, connections, wrong)
     mapping = dataclasses.replace(mapping, currency=canonical.currency)
     opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     return Source(

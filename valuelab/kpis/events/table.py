@@ -573,6 +573,7 @@ def _one(events: _Events, label: str, period: str, events_of: tuple, progress) -
     out["complete"] = out["complete"].astype(bool)
     out.attrs = dict(first.attrs)
     out.attrs["money_basis"] = "gross" if "refund" in events.table.columns else "net"
+    out.attrs["notes"] = empty_kpis(events.table.columns)  # KPIs empty for lack of a role
     out.attrs["ttv_median_days_overall"] = _ttv_overall(events, period, events_of, out)
     return out
 
@@ -671,8 +672,7 @@ def kpi_table(
         ``money_basis`` (``"net"``: refunds netted in revenue, margins, LTV; ``"gross"``: kept
         apart), ``ttv_median_days_overall`` (median over users: ``complete``, ``all``),
         ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span),
-        ``quantities`` (:data:`COLUMNS`: ``labelled(table)`` shows it with labels and units),
-        ``notes`` (:func:`empty_kpis`: the headline KPIs empty for lack of a role, and why).
+        ``quantities`` (:data:`COLUMNS`, for ``labelled(table)``), ``notes`` (:func:`empty_kpis`).
 
     Raises
     ------
@@ -686,7 +686,6 @@ def kpi_table(
     args = (period, (start_event, value_event), progress)
     with _parsed_once(events) as events:
         out = _computed(events, segment, by_segment, args)
-    out.attrs["notes"] = empty_kpis(events.table.columns)
     return _described(out, period, "by segment" if by_segment else (segment or "all"), currency)
 
 
