@@ -182,7 +182,7 @@ def date_format_hint(values: list[str], used: str, declared: bool) -> str:
 
     Examples
     --------
-    >>> date_format_hint(["17/01/24", "31/01/24"], "%Y-%m-%d", False)
+    >>> date_format_hint(["17/01/24", "17/02/30"], "%Y-%m-%d", False)
     'declare date_format: "%d/%m/%y" in the mapping'
     >>> date_format_hint(["2024-01-31"], "%Y-%m-%d", False)
     ''
