@@ -689,3 +689,120 @@ def test_course_build_outside_the_repository_says_what_to_do(tmp_path, monkeypat
     assert "valuelab course build --learner-id ada@example.org --out handout/ada@example.org" in (
         helped
     )
+
+
+def _error(capsys) -> str:
+    """The one `error:` line a failed command printed (asserted to be one line)."""
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    return err
+
+
+def test_a_mapping_typo_and_misnamed_columns_are_reported_together(orders, tmp_path, capsys):
+    log, _ = orders
+    mapping = tmp_path / "typo.yaml"
+    mapping.write_text("curency: USD\nuser: CustId\ntime: dya\nevent: what\n")
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 2
+    err = _error(capsys)
+    assert "3 problems" in err
+    assert "unknown key 'curency'; did you mean 'currency'?" in err
+    assert "no column 'CustId' for role 'user'; did you mean 'cust_id'?" in err
+    assert "no column 'dya' for role 'time'; did you mean 'day'?" in err
+
+
+def test_a_wrong_excel_sheet_lists_the_workbooks_sheets(tmp_path, capsys):
+    import pandas as pd
+
+    book = tmp_path / "log.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"u": ["a"], "t": ["2024-01-05"]}).to_excel(writer, sheet_name="Events")
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="Notes")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("sheet: Events1\nuser: u\ntime: t\n")
+    assert main(["data", "check", str(book), "--mapping", str(mapping)]) == 2
+    err = _error(capsys)
+    assert "the workbook has no sheet 'Events1'; did you mean 'Events'?" in err
+    assert "(expected sheet: one of 'Events', 'Notes' in the mapping)" in err
+    assert "column" not in err
+
+
+def test_two_digit_year_times_suggest_a_date_format(orders, tmp_path, capsys):
+    log, mapping = orders
+    log.write_text("cust_id,day\n007,17/01/24\n12,31/01/24\n", encoding="utf-8")
+    mapping.write_text("user: cust_id\ntime: day\n")
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 2
+    err = _error(capsys)
+    assert "column 'day': unparseable times on 2 of 2 rows (e.g. row 1: cust_id='007'" in err
+    assert 'declare date_format: "%d/%m/%y"' in err
+    mapping.write_text('user: cust_id\ntime: day\ndate_format: "%d/%m/%y"\n')
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 0
+    assert "2024-01-17 00:00:00 to 2024-01-31 00:00:00" in capsys.readouterr().out
+
+
+def test_decimal_commas_are_named_with_rows_and_read_once_declared(tmp_path, capsys):
+    log, mapping = tmp_path / "eu.csv", tmp_path / "eu.yaml"
+    log.write_text("Cust;Day;PriceUSD\n7;2024-01-05;12,50\n7;2024-01-31;3\n9;2024-02-01;1.234,5\n")
+    mapping.write_text("user: Cust\ntime: Day\namount: PriceUSD\ncurrency: USD\n")
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 2
+    err = _error(capsys)
+    assert "column 'PriceUSD': text, not numbers, on 2 of 3 rows" in err
+    assert "row 1: PriceUSD='12,50'; row 3: PriceUSD='1.234,5'" in err
+    assert 'they look like decimal commas: declare decimal: "," in the mapping' in err
+    log.write_text("Cust;Day;PriceUSD\n7;2024-01-05;12,50\n7;2024-01-31;3\n9;2024-02-01;4,25\n")
+    mapping.write_text(mapping.read_text() + 'decimal: ","\n')
+    assert main(["data", "check", str(log), "--mapping", str(mapping)]) == 0
+    assert "rows: 3" in capsys.readouterr().out
+    from valuelab.data.sources import open_source
+
+    assert open_source(log, mapping).to_pandas()["amount"].tolist() == [12.5, 3.0, 4.25]
+
+
+def test_kpis_without_a_mapping_lists_only_the_required_roles_as_missing(tmp_path, capsys):
+    import pandas as pd
+
+    log = tmp_path / "log.parquet"
+    pd.DataFrame({"CustomerNo": ["1"], "Day": [20240105], "Action": ["buy"]}).to_parquet(log)
+    assert main(["kpis", str(log), "-o", str(tmp_path / "x.csv")]) == 2
+    err = _error(capsys)
+    assert "4 problems" in err  # user, time, event and a note: not 7 roles
+    for column in ("user_id", "date", "event"):
+        assert f"no column '{column}' for role" in err
+    assert "no column 'cogs_eur'" not in err and "no column 'channel'" not in err
+    assert "optional columns revenue_eur (amount), cogs_eur (cost)" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_an_unknown_connection_names_the_connections_file_given(tmp_path, capsys):
+    conns = tmp_path / "conns.yaml"
+    conns.write_text("warehouse: {url: 'postgresql://me@127.0.0.1:9/shop', table: events}\n")
+    args = ["kpis", "@warehous", "--connections", str(conns), "-o", str(tmp_path / "x.csv")]
+    assert main(args) == 2
+    err = _error(capsys)
+    assert "did you mean 'warehouse'?" in err and f"a connection named in {conns}" in err
+    assert ".config/valuelab" not in err
+
+
+def test_kpis_left_empty_by_a_missing_role_are_noted_once(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "user_id,date,event,revenue_eur,channel\n"
+        "a,2024-01-01,signup,,paid\na,2024-01-02,purchase,30.0,paid\n"
+        "b,2024-01-03,purchase,10.0,seo\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "k.csv"
+    assert main(["kpis", str(log), "-o", str(out), "--by-segment"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "note: margin per customer and lifetime value to date are empty: no cost role "
+        "(cost: COLUMN in the mapping)",
+        "note: NPS is empty: no nps role (nps: COLUMN in the mapping)",
+    ]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("user: user_id\ntime: date\nevent: event\namount: revenue_eur\n")
+    assert main(["data", "check", str(log), "-m", str(mapping)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[1].strip() for line in lines if line.startswith("note:")] == [
+        "margin per customer and lifetime value to date are empty",
+        "NPS is empty",
+    ]

@@ -56,6 +56,11 @@ def _data(args: argparse.Namespace) -> int:
 
     source = open_source(args.source, args.mapping, connections=args.connections)
     print(source.check().to_text())
+    if source.mapping.kind == "events":  # what the product KPI table (valuelab kpis) lacks
+        from valuelab.kpis.events.table import empty_kpis
+
+        for note in empty_kpis(source.roles):
+            print(f"note: {note}")
     return 0
 
 
@@ -86,6 +91,8 @@ def _kpis(args: argparse.Namespace) -> int:
     )
     for path in write_table(table, out, columns=kpi.describe(source.currency)):
         print(f"wrote {path}")
+    for note in table.attrs.get("notes", []):  # KPIs left empty for lack of a role: said once
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

@@ -54,13 +54,28 @@ def test_csv_is_plain_and_its_csvw_sidecar_says_where_it_came_from(table, tmp_pa
     columns = meta["tableSchema"]["columns"]
     assert [c["name"] for c in columns] == ["period_start", *table.columns]
     assert [c["datatype"] for c in columns] == [
-        "datetime",
+        "date",  # the CSV holds 2024-01-01: CSVW's date, not datetime
         "string",
         "integer",
         "double",
         "boolean",
     ]
     assert columns[3]["dc:description"] == "Revenue (USD)"
+
+
+def test_csv_times_of_day_are_written_whole_and_declared_datetime(tmp_path):
+    at, day = pd.to_datetime(["2024-01-01 08:30", None]), pd.to_datetime(["2024-01-02"] * 2)
+    t = pd.DataFrame({"at": at, "day": day})
+    out = tmp_path / "t.csv"
+    write_table(t, out)
+    assert out.read_text().splitlines() == [
+        ",at,day",
+        "0,2024-01-01T08:30:00,2024-01-02",
+        "1,,2024-01-02",
+    ]
+    meta = json.loads((tmp_path / "t.csv-metadata.json").read_text())
+    kinds = [c["datatype"] for c in meta["tableSchema"]["columns"]]
+    assert kinds == ["integer", "datetime", "date"]
 
 
 def test_parquet_keeps_the_provenance_in_its_metadata(table, tmp_path):
@@ -70,7 +85,11 @@ def test_parquet_keeps_the_provenance_in_its_metadata(table, tmp_path):
     assert write_table(table, out) == [out]
     back = pd.read_parquet(out)
     assert back.attrs["provenance"] == FACTS
+    assert "currency" not in back.attrs  # none in memory: none made up
     _same(back, table)
+    table.attrs["currency"] = "USD"
+    write_table(table, out)
+    assert pd.read_parquet(out).attrs["currency"] == "USD"  # at the top, as in memory
     raw = pq.read_schema(out).metadata[b"PANDAS_ATTRS"]  # any Parquet reader sees the JSON
     assert json.loads(raw)["provenance"]["timezone"] == "Europe/Madrid"
 

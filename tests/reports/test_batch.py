@@ -1,6 +1,7 @@
 """Batches of reports: isolated failures, resuming, the index, Dask, --where filters."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -457,3 +458,25 @@ def test_an_update_is_seen_only_through_a_declared_freshness_column(tmp_path):
     assert state(by_time) == before[by_time]  # not seen: "up to date", as the help says
     assert state(by_update) != before[by_update]  # max(updated_at) moved: re-rendered
     assert state(by_update)["freshness"].startswith("2024-03-01")
+
+
+@pytest.mark.slow
+def test_portfolio_review_index_says_currency_not_declared_as_its_page_does(tmp_path):
+    """No currency declared: the index's currency column says so (not blank), as the page."""
+    from support import NOTEBOOKS
+
+    from valuelab.data.datasets import load
+
+    accounts = load("accounts").rename(columns={"arr_eur": "ARR"})
+    accounts.to_csv(tmp_path / "crm.csv", index=False)
+    (tmp_path / "crm.yaml").write_text("kind: accounts\ncolumns: {arr: ARR}\n")
+    template = NOTEBOOKS / "reports" / "portfolio_review.ipynb"
+    constants = {"source": str(tmp_path / "crm.csv"), "mapping": str(tmp_path / "crm.yaml")}
+    result = run_batch(template, [{"segment": "all"}], tmp_path / "out", constants=constants)
+    assert not result.failed
+    page = (tmp_path / "out" / "all.html").read_text()
+    assert "currency not declared" in page and "EUR" not in page
+    index = (tmp_path / "out" / "index.html").read_text()
+    heads = re.findall(r"<th>(.*?)</th>", index)
+    cells = re.findall(r"<td>(.*?)</td>", index.split("</tr>")[1])
+    assert cells[heads.index("currency")] == "currency not declared"

@@ -51,7 +51,7 @@ __all__ = ["FORMATS", "export_format", "write_table"]
 
 #: File suffix -> format written.
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "excel"}
-_CSVW_TYPES = {"b": "boolean", "i": "integer", "u": "integer", "f": "double", "M": "datetime"}
+_CSVW_TYPES = {"b": "boolean", "i": "integer", "u": "integer", "f": "double"}
 
 
 def export_format(path: str | Path) -> str:
@@ -89,12 +89,54 @@ def _flat(facts: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
     return rows
 
 
+def _dates_only(values: Any) -> bool:
+    """Whether a datetime column (or index) holds midnights only: dates."""
+    times = pd.DatetimeIndex(values)
+    present = times[times.notna()]
+    return bool((present == present.normalize()).all())
+
+
+def _csvw_type(values: Any) -> str:
+    """The CSVW datatype of a column as :func:`write_table` writes it (:func:`_csv_text`).
+
+    >>> _csvw_type(pd.Series(pd.to_datetime(["2024-01-01", "2024-02-01"])))
+    'date'
+    >>> _csvw_type(pd.Series(pd.to_datetime(["2024-01-01 08:30"])))
+    'datetime'
+    >>> _csvw_type(pd.Series([1.5])), _csvw_type(pd.Index([1, 2]))
+    ('double', 'integer')
+    """
+    if values.dtype.kind == "M":
+        return "date" if _dates_only(values) else "datetime"
+    return _CSVW_TYPES.get(values.dtype.kind, "string")
+
+
+def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its times as the text the CSV holds: ``2024-01-01`` for a column (or the
+    index) of dates, ISO 8601 ``2024-01-01T08:30:00`` (with its offset, if any) otherwise."""
+
+    def text(values: Any) -> Any:
+        times = pd.DatetimeIndex(values)
+        if _dates_only(times):
+            return times.strftime("%Y-%m-%d").to_numpy()
+        return [None if pd.isna(t) else t.isoformat() for t in times]
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "M":
+            out[column] = text(out[column])
+    if frame.index.dtype.kind == "M":
+        out.index = pd.Index(text(frame.index), name=frame.index.name)
+    return out
+
+
 def _csvw(frame: pd.DataFrame, name: str, facts: dict, described: Mapping[str, str]) -> dict:
     """The CSVW metadata document of ``frame`` written as the CSV ``name``."""
     columns = []
-    for column, dtype in [(frame.index.name or "index", frame.index.dtype), *frame.dtypes.items()]:
+    values = [(frame.index.name or "index", frame.index), *frame.items()]
+    for column, data in values:
         spec = {"name": str(column), "titles": str(column)}
-        spec["datatype"] = _CSVW_TYPES.get(dtype.kind, "string")
+        spec["datatype"] = _csvw_type(data)
         if described.get(str(column)):
             spec["dc:description"] = described[str(column)]
         columns.append(spec)
@@ -179,6 +221,8 @@ def write_table(
     if kind == "parquet":
         out = frame.copy()
         out.attrs = {"provenance": facts}
+        if "currency" in frame.attrs:  # the money's currency, where Source.to_pandas puts it
+            out.attrs["currency"] = frame.attrs["currency"]
         writers = {path: lambda tmp: out.to_parquet(tmp, engine="pyarrow")}
     elif kind == "excel":
         writers = {path: lambda tmp: _excel(frame, tmp, facts, described)}
@@ -186,7 +230,7 @@ def write_table(
         meta = json.dumps(_csvw(frame, path.name, facts, described), indent=1, default=str)
         sidecar = path.with_name(path.name + "-metadata.json")
         writers = {
-            path: lambda tmp: frame.to_csv(tmp, date_format="%Y-%m-%d"),
+            path: lambda tmp: _csv_text(frame).to_csv(tmp),
             sidecar: lambda tmp: tmp.write_text(meta + "\n", encoding="utf-8"),
         }
     try:

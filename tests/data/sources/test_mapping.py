@@ -76,3 +76,17 @@ def test_a_kind_names_the_roles_and_a_file_of_another_kind_is_refused(tmp_path):
     path.write_text("kind: events\nuser: customer\n")
     with pytest.raises(InputError, match="is for a table of kind 'events', this needs kind 'acc"):
         read_mapping(path, kind="accounts")
+
+
+def test_the_usable_part_of_a_wrong_mapping_and_its_problems():
+    from valuelab.data.sources.mapping import read_mapping_problems
+
+    m, err = read_mapping_problems({"curency": "USD", "user": "CustId", "timezone": "Mars/Base"})
+    assert m.columns == {"user": "CustId"} and m.timezone is None and m.currency is None
+    assert [p.problem for p in err.problems] == [
+        "unknown key 'curency'; did you mean 'currency'?",
+        "unknown time zone 'Mars/Base'",
+    ]
+    assert read_mapping_problems({"decimal": ","}) == (read_mapping(None, decimal=","), None)
+    with pytest.raises(InputError, match="unknown decimal mark ';'"):
+        read_mapping(None, decimal=";")

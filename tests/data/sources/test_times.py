@@ -88,3 +88,23 @@ def test_times_below_a_microsecond_are_refused_naming_column_and_rows():
         is None
     )
     assert nanosecond_times(pd.Series([20250101]), "t", "x") is None  # integers: read by format
+
+
+def test_a_format_to_declare_is_suggested_only_when_no_sampled_time_reads():
+    from valuelab.data.sources.times import date_format_hint
+
+    two_digit = ["17/01/24", "31/01/24"]  # 31 is no month; as %y/%m/%d, 2031-01-24
+    assert date_format_hint(two_digit, "%Y-%m-%d", False) == (
+        'declare date_format: "%d/%m/%y" (or "%y/%m/%d") in the mapping'
+    )
+    assert date_format_hint(["17/01/24", "17/02/30"], "%Y-%m-%d", False) == (  # no 30 Feb
+        'declare date_format: "%d/%m/%y" in the mapping'
+    )
+    assert date_format_hint(["05/01/24"], "%Y-%m-%d", False) == (
+        'declare date_format: "%d/%m/%y" (or "%m/%d/%y", "%y/%m/%d") in the mapping'
+    )
+    assert date_format_hint(["2024-01-05", "17/01/24"], "%Y-%m-%d", False) == ""  # odd rows
+    assert date_format_hint(["soon"], "%Y-%m-%d", False).startswith("declare date_format: a ")
+    assert date_format_hint(two_digit, "%d/%m/%Y", True) == (
+        "times written as the declared date_format: '%d/%m/%Y' reads"
+    )

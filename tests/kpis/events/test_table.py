@@ -322,3 +322,40 @@ def test_an_event_the_log_never_records_is_refused_naming_the_parameter(shaped):
     # an event the whole log has but a segment lacks is no error: gold has no "visit"
     gold = kpi_table(source, "month", "gold", start_event="visit", value_event="buy")
     assert gold["ttv_median_days"].isna().all()
+
+
+def test_kpis_a_missing_role_leaves_empty_are_named_in_the_tables_notes(shaped, month):
+    from valuelab.kpis.events.table import empty_kpis
+
+    assert month.attrs["notes"] == []  # every role mapped
+    no_cost = {k: v for k, v in MAPPING.items() if k not in ("cost", "nps")}
+    t = kpi_table(open_source(shaped, no_cost), "month", **EVENTS)
+    assert t["margin_per_customer"].isna().all() and t["ltv_to_date"].isna().all()
+    assert t["nps"].isna().all() and t["revenue"].tolist() == [100.0, 80.0, 60.0]
+    assert t.attrs["notes"] == [
+        "margin per customer and lifetime value to date are empty: no cost role "
+        "(cost: COLUMN in the mapping)",
+        "NPS is empty: no nps role (nps: COLUMN in the mapping)",
+    ]
+    # no amount: the same two KPIs, named once (not again for cost)
+    assert empty_kpis(["user", "time", "event", "nps"]) == [
+        "margin per customer and lifetime value to date are empty: no amount role "
+        "(amount: COLUMN in the mapping)"
+    ]
+
+
+def test_kpi_source_without_a_mapping_reads_the_layouts_optional_columns_when_there(tmp_path):
+    log = tmp_path / "log.parquet"
+    pd.DataFrame(
+        {"user_id": ["a", "a"], "date": ["2024-01-01", "2024-01-02"], "event": ["signup", "x"]}
+    ).to_parquet(log)
+    src = kpi_source(str(log))
+    assert sorted(src.roles) == ["event", "time", "user"]  # no amount, cost, nps, segment
+    pd.DataFrame({"user_id": ["a"], "when": ["2024-01-01"]}).to_parquet(log)
+    with pytest.raises(InputError) as err:
+        kpi_source(str(log))
+    assert [p.problem.split(";")[0] for p in err.value.problems] == [
+        "no column 'date' for role 'time'",
+        "no column 'event' for role 'event'",
+        "without a mapping the source is read in the shipped sample's layout",
+    ]

@@ -16,6 +16,7 @@ keys missing on some rows, unreadable times, refused refunds, an empty table
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,15 +42,21 @@ class Canonical:
 
 
 def missing_column(role: str, column: str, real: list[str], where: str, mapped: bool) -> InputError:
-    """The error for a column the source lacks, with a did-you-mean among ``real``."""
-    near = difflib.get_close_matches(column, real, n=1, cutoff=0.5)
+    """The error for a column the source lacks, with a did-you-mean among ``real``.
+
+    Its ``role`` attribute names the role whose column is missing.
+    """
+    lower = {c.lower(): c for c in reversed(real)}  # case aside: CustId is near cust_id
+    near = [lower[n] for n in difflib.get_close_matches(column.lower(), list(lower), 1, 0.5)]
     hint = f"; did you mean '{near[0]}'?" if near else ""
     problem = f"no column '{column}' for role '{role}'" if mapped else f"no column for '{role}'"
-    return InputError(
+    err = InputError(
         problem + hint,
         source=where,
         expected=f"a mapping {role}: COLUMN, COLUMN one of " + ", ".join(real[:30]),
     )
+    err.role = role  # which role lacks its column (a caller may drop the optional ones)
+    return err
 
 
 def resolve_roles(columns: list[str], mapping: Mapping, where: str) -> dict[str, str]:
@@ -115,19 +122,54 @@ def _typed(col: Any, kind: str, role: str, where: str) -> Any:
     return col.cast(kind)
 
 
+#: A number written with a decimal comma: ``12,50``, ``-3,5``, ``1.234,50``.
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(\.?\d{3})*,\d+\s*$")
+
+
+def _text_for_numbers(col: Any, kind: str) -> bool:
+    """Whether a number role's column holds text (a CSV reader found no numbers in it)."""
+    return kind in ("float64", "int64") and col.type().is_string()
+
+
+def _numbers_in_text(table: Any, column: str, kind: str, where: str) -> Any:
+    """A text column read as numbers when every value is one (or blank); else an InputError.
+
+    The error counts the rows that are no number, shows example rows, and when they look
+    like decimal commas (``12,50``) says how to declare them (``decimal: ","``).
+    """
+    col = table[column]
+    number = col.strip().nullif("").try_cast(kind)
+    wrong = col.notnull() & (col.strip() != "") & number.isnull()
+    row = table.aggregate(n=table.count(), bad=wrong.sum()).to_pyarrow().to_pylist()[0]
+    if not row["bad"]:
+        return number  # blanks only, or numbers the reader kept as text
+    shown = examples(table, wrong, [column], _EXAMPLES)
+    values = table.filter(wrong).select(v=col).limit(20).to_pyarrow()["v"].to_pylist()
+    comma = values and all(_DECIMAL_COMMA.match(v) for v in values)
+    hint = '; they look like decimal commas: declare decimal: "," in the mapping' if comma else ""
+    raise InputError(
+        f"text, not numbers, on {row['bad']} of {row['n']} rows (e.g. " + "; ".join(shown) + ")",
+        source=where,
+        column=column,
+        expected=("whole numbers" if kind == "int64" else "numbers") + hint,
+    )
+
+
 def _columns(table: Any, roles: dict[str, str], mapping: Mapping, where: str) -> tuple:
-    """(role -> expression, time format, bad-time flag, problems)."""
-    exprs, problems, how, bad = {}, [], "", None
+    """(role -> expression, time format, bad-time flag, date-format hint, problems)."""
+    exprs, problems, how, bad, hint = {}, [], "", None, ""
     for role, column in roles.items():
         try:
             if role == "time":
                 found = time_column(table, column, mapping, table_backend(table), where)
-                exprs[role], bad, how = found.expr, found.bad, found.how
+                exprs[role], bad, how, hint = found.expr, found.bad, found.how, found.hint
+            elif _text_for_numbers(table[column], mapping.roles[role]):
+                exprs[role] = _numbers_in_text(table, column, mapping.roles[role], where)
             else:
                 exprs[role] = _typed(table[column], mapping.roles[role], column, where)
         except InputError as err:
             problems.append(err)
-    return exprs, how, bad, problems
+    return exprs, how, bad, hint, problems
 
 
 def table_backend(table: Any) -> str:
@@ -159,7 +201,7 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
     return examples(table, condition, columns, _EXAMPLES)
 
 
-def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
+def _row_problems(table, exprs, bad, roles, counts, mapping, where, hint=""):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
     what = "ids missing" if key == "user" else f"{key} missing"
@@ -187,7 +229,8 @@ def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, 
                     f"{what} on {counts[key]} of {counts['rows']} rows (e.g. {examples})",
                     source=where,
                     column=column,
-                    expected=f"{expected} on every row",
+                    expected=f"{expected} on every row"
+                    + (f"; {hint}" if key == "bad_time" and hint else ""),
                 )
             )
     return problems
@@ -232,7 +275,7 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     roles = resolve_roles(list(table.columns), mapping, where)
     if mapping.duplicates == "drop":  # whole source rows: events differing anywhere stay
         table = table.distinct()
-    exprs, how, bad, problems = _columns(table, roles, mapping, where)
+    exprs, how, bad, hint, problems = _columns(table, roles, mapping, where)
     try:
         currency = declared_currency(mapping, roles, where)
     except InputError as err:
@@ -244,7 +287,7 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     counts = _counts(table, exprs, bad, roles, mapping)
     if counts["rows"] == 0:
         raise InputError("the table is empty", source=where, expected="at least one row")
-    problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
+    problems = _row_problems(table, exprs, bad, roles, counts, mapping, where, hint)
     if problems:
         raise InputError(source=where, problems=problems)
     return Canonical(_finish(table, exprs, mapping), roles, how, counts, currency)

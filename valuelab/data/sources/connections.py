@@ -217,7 +217,14 @@ def _named(name: str, entry: dict, table: str | None) -> Locator:
     return Locator(loc.kind, loc.target, shown, loc.table, loc.params, loc.password)
 
 
-def _no_file(source: str, names: list[str]) -> InputError:
+def _connections_named(connections: str | Path | dict | None) -> str:
+    """Where the connection names came from, for a message."""
+    if isinstance(connections, dict):
+        return "the connections given"
+    return str(connections) if connections else str(connections_file())
+
+
+def _no_file(source: str, names: list[str], connections: str | Path | dict | None) -> InputError:
     folder = Path(source).parent
     real = [p.name for p in folder.iterdir()] if folder.is_dir() else []
     near = difflib.get_close_matches(Path(source).name, real, n=1)
@@ -227,7 +234,7 @@ def _no_file(source: str, names: list[str]) -> InputError:
         f"no such file or named connection{hint}",
         source=source,
         expected="a CSV, Parquet, JSON, Excel, DuckDB or SQLite file, a glob, a database URL, "
-        f"or a connection named in {connections_file()}",
+        f"or a connection named in {_connections_named(connections)}",
     )
 
 
@@ -285,4 +292,4 @@ def locate(
     named = load_connections(connections)
     if text.lstrip("@") in named:
         return _named(text.lstrip("@"), named[text.lstrip("@")], table)
-    raise _no_file(text, list(named))
+    raise _no_file(text, list(named), connections)

@@ -20,6 +20,7 @@ file or from keyword arguments::
     table: orders                    # a database table (or sheet: for an Excel file)
     kind: events                     # or accounts, account_inputs, spotify_annual
     freshness: loaded_at             # a column whose latest value says how fresh the data is
+    decimal: ","                     # a CSV file writing 12,50 for 12.50 (fields split by ;)
 
 ``cost`` is the cost of serving an event's ``amount`` (cost of goods, fees), in the
 same currency; ``nps`` is a Net Promoter Score answer, a whole number 0-10.
@@ -50,7 +51,7 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.data.sources.kinds import ROLES, table_kind
 
-__all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping"]
+__all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping", "read_mapping_problems"]
 
 #: Named date formats besides strftime patterns.
 DATE_FORMATS = ("yyyymmdd", "excel-serial", "epoch-s", "epoch-ms")
@@ -67,6 +68,7 @@ _SETTINGS = (
     "sheet",
     "kind",
     "freshness",
+    "decimal",
 )
 
 
@@ -101,6 +103,9 @@ class Mapping:
     freshness : str, optional
         A source column whose latest value is the data's freshness (a load
         time, an ``updated_at``); default: the latest event time of an event log.
+    decimal : {".", ","}, optional
+        The decimal mark of a CSV file's numbers (``","``: ``12,50`` is 12.5, as
+        DuckDB's CSV reader takes ``decimal_separator``); CSV sources only.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -114,6 +119,7 @@ class Mapping:
     sheet: str | int | None = None
     kind: str = "events"
     freshness: str | None = None
+    decimal: str | None = None
 
     @property
     def roles(self) -> dict[str, str]:
@@ -232,6 +238,15 @@ def _settings_problems(settings: dict[str, Any], source: str) -> list[InputError
                 expected="a strftime pattern such as %d/%m/%Y, or " + ", ".join(DATE_FORMATS),
             )
         )
+    if settings.get("decimal") not in (None, ".", ","):
+        problems.append(
+            InputError(
+                f"unknown decimal mark '{settings['decimal']}'",
+                source=source,
+                column="decimal",
+                expected='decimal: "," or "."',
+            )
+        )
     currency = settings.get("currency")
     if currency is not None and not (len(str(currency)) == 3 and str(currency).isalpha()):
         problems.append(
@@ -268,6 +283,31 @@ def read_mapping(mapping: Mapping | str | Path | dict | None = None, **kwargs: A
         Every problem at once: an unknown key (with a did-you-mean), an unknown
         time zone, policy or date format, a malformed currency code.
     """
+    found, problem = read_mapping_problems(mapping, **kwargs)
+    if problem is not None:
+        raise problem
+    return found
+
+
+def read_mapping_problems(
+    mapping: Mapping | str | Path | dict | None = None, **kwargs: Any
+) -> tuple[Mapping, InputError | None]:
+    """:func:`read_mapping` that returns its problems instead of raising them.
+
+    The mapping is made of the keys that are right (an unknown key or a setting
+    with a wrong value left out), so the source can still be checked against it
+    and every problem, the mapping's and the source's, reported at once.
+
+    Returns
+    -------
+    (Mapping, InputError or None)
+        The usable part of the mapping, and one error listing the mapping's problems.
+
+    Raises
+    ------
+    InputError
+        A file that cannot be read or is not YAML, or an unknown or conflicting ``kind``.
+    """
     if isinstance(mapping, Mapping):
         base = {**mapping.to_dict(), "columns": dict(mapping.columns)}
         source = "mapping"
@@ -291,17 +331,23 @@ def read_mapping(mapping: Mapping | str | Path | dict | None = None, **kwargs: A
                 expected="no currency: for kind spotify_annual",
             )
         )
-    if problems:
-        raise InputError(source=source, problems=problems)
+    for problem in problems:  # a wrong setting is left out: the rest is still checked
+        settings.pop(str(problem.column), None)
+    problem = InputError(source=source, problems=problems) if problems else None
+    return Mapping(columns=columns, **_normalised(settings, kind)), problem
+
+
+def _normalised(settings: dict[str, Any], kind: str) -> dict[str, Any]:
+    """Settings as the Mapping holds them: codes upper-cased, names as text, defaults set."""
     if settings.get("currency") is not None:
         settings["currency"] = str(settings["currency"]).upper()
-    for key in ("timezone", "reporting_timezone", "date_format", "table", "freshness"):
+    for key in ("timezone", "reporting_timezone", "date_format", "table", "freshness", "decimal"):
         if settings.get(key) is not None:
             settings[key] = str(settings[key])
     settings.setdefault("reporting_timezone", "UTC")
     settings["reporting_timezone"] = settings["reporting_timezone"] or "UTC"
     settings["kind"] = kind
-    return Mapping(columns=columns, **settings)
+    return settings
 
 
 def _kind(base: dict[str, Any], kwargs: dict[str, Any], source: str) -> str:

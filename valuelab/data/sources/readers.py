@@ -45,28 +45,34 @@ def _pick_table(con: Any, table: str | None, name: str) -> Any:
     )
 
 
-def _read_file(con: Any, loc: Locator, text: list[str], times: list[str]) -> Any:
+def _read_file(con: Any, loc: Locator, text: list[str], times: list[str], decimal: Any) -> Any:
     """A file as a DuckDB view; identifiers, and times DuckDB would sniff itself, as text.
 
     DuckDB's CSV and JSON readers guess date formats on their own (``03/02/2024``
     read day first, offsets applied to some rows and not others); valuelab reads
     those columns as text and parses them by its own rules (declared format,
     ambiguity refused, mixed zones refused) in :mod:`~valuelab.data.sources.times`.
+    A ``decimal`` of ``","`` is DuckDB's ``decimal_separator`` for a CSV file.
     """
     import duckdb
 
-    readers = {"csv": con.read_csv, "parquet": con.read_parquet, "json": con.read_json}
+    csv = {"decimal_separator": ","} if decimal == "," else {}
+    readers = {
+        "csv": lambda target, **kw: con.read_csv(target, **csv, **kw),
+        "parquet": con.read_parquet,
+        "json": con.read_json,
+    }
     try:
         table = readers[loc.kind](loc.target)
         if loc.kind in ("csv", "json"):
-            table = _as_text(con, loc, table, text, times)
+            table = _as_text(readers, loc, table, text, times)
     except (duckdb.Error, OSError) as err:
         first = str(err).splitlines()[0][:300]
         raise InputError(f"cannot read it: {first}", source=loc.name) from None
     return table
 
 
-def _as_text(con: Any, loc: Locator, table: Any, text: list[str], times: list[str]) -> Any:
+def _as_text(readers: dict, loc: Locator, table: Any, text: list[str], times: list[str]) -> Any:
     """Re-read ``table`` with ``text`` columns and sniffed date/time ``times`` columns as text."""
     schema = table.schema()
     sniffed = [c for c in times if c in schema and (schema[c].is_temporal())]
@@ -74,11 +80,11 @@ def _as_text(con: Any, loc: Locator, table: Any, text: list[str], times: list[st
     if not wanted:
         return table
     if loc.kind == "csv":
-        return con.read_csv(loc.target, types=dict.fromkeys(wanted, "string"))
+        return readers["csv"](loc.target, types=dict.fromkeys(wanted, "string"))
     from ibis.backends.sql.datatypes import DuckDBType
 
     columns = {c: "VARCHAR" if c in wanted else DuckDBType.to_string(t) for c, t in schema.items()}
-    return con.read_json(loc.target, columns=columns)
+    return readers["json"](loc.target, columns=columns)
 
 
 def open_frame(frame: Any, name: str = "DataFrame", times: Any = ()) -> tuple[Any, Any]:
@@ -188,16 +194,45 @@ def _excel(loc: Locator, sheet: str | int | None, times: Any = ()) -> tuple[Any,
     import pandas as pd
 
     try:
-        frame = pd.read_excel(loc.target, sheet_name=sheet if sheet is not None else 0)
-    except ValueError as err:  # an unknown sheet name
-        raise InputError(f"{err}", source=loc.name, column="sheet") from None
+        with pd.ExcelFile(loc.target) as book:
+            names = [str(n) for n in book.sheet_names]
+            wanted = sheet if sheet is not None else 0
+            if _sheet_missing(wanted, names):
+                raise _no_sheet(wanted, names, loc.name)
+            frame = pd.read_excel(book, sheet_name=wanted)
+    except ValueError as err:  # not a workbook pandas can read
+        raise InputError(f"cannot read it as a workbook ({err})", source=loc.name) from None
     except OSError as err:
         raise InputError(f"cannot read it ({err.strerror})", source=loc.name) from None
     return open_frame(frame, loc.name, times)
 
 
+def _sheet_missing(sheet: str | int, names: list[str]) -> bool:
+    """Whether the workbook lacks ``sheet`` (a name, or a 0-based position)."""
+    if isinstance(sheet, int):
+        return not 0 <= sheet < len(names)
+    return str(sheet) not in names
+
+
+def _no_sheet(sheet: str | int, names: list[str], name: str) -> InputError:
+    """The error for a sheet the workbook lacks: its sheets, with a did-you-mean."""
+    near = difflib.get_close_matches(str(sheet), names, n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    return InputError(
+        f"the workbook has no sheet '{sheet}'{hint}",
+        source=name,
+        expected="sheet: one of " + ", ".join(f"'{n}'" for n in names) + " in the mapping",
+    )
+
+
 def open_located(
-    loc: Locator, *, table: str | None, sheet: Any, text: list[str], times: list[str] = ()
+    loc: Locator,
+    *,
+    table: str | None,
+    sheet: Any,
+    text: list[str],
+    times: list[str] = (),
+    decimal: str | None = None,
 ) -> tuple:
     """(ibis backend, raw ibis table) for a located source.
 
@@ -212,18 +247,27 @@ def open_located(
     times : list of str
         Time columns: read as text from a CSV or JSON file when DuckDB would
         otherwise parse them by its own guess (valuelab parses them instead).
+    decimal : {".", ","}, optional
+        The decimal mark of a CSV file's numbers (the mapping's ``decimal``).
 
     Raises
     ------
     InputError
         An unreadable file, an unreachable database, a wrong password, an
-        unknown table (with a did-you-mean among the real ones).
+        unknown table (with a did-you-mean among the real ones), a ``decimal``
+        declared for a source that is not a CSV file.
     """
     import ibis
 
+    if decimal not in (None, ".") and loc.kind != "csv":
+        raise InputError(
+            f"decimal: '{decimal}' is read for CSV files only, this is {loc.kind}",
+            source=loc.name,
+            expected="no decimal: in the mapping (other sources hold numbers as numbers)",
+        )
     if loc.kind in ("csv", "parquet", "json"):
         con = duckdb_backend()
-        return con, _read_file(con, loc, text, list(times))
+        return con, _read_file(con, loc, text, list(times), decimal)
     if loc.kind == "excel":
         return _excel(loc, sheet if sheet is not None else loc.table, times)
     if loc.kind == "duckdb":

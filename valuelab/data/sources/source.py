@@ -27,7 +27,7 @@ from valuelab.core import InputError
 from valuelab.data.sources.canonical import canonical_table
 from valuelab.data.sources.connections import locate
 from valuelab.data.sources.kinds import table_kind
-from valuelab.data.sources.mapping import Mapping, read_mapping
+from valuelab.data.sources.mapping import Mapping, read_mapping, read_mapping_problems
 from valuelab.data.sources.readers import duckdb_backend, open_frame, open_located
 
 __all__ = ["Source", "concat_frames", "freshness", "open_source"]
@@ -211,7 +211,12 @@ def _raw(source: Any, mapping: Mapping, connections: Any) -> tuple:
     text = [mapping.column(r) for r in kind.text_roles()]
     times = [mapping.column("time")] if "time" in kind.roles else []
     backend, table = open_located(
-        loc, table=mapping.table, sheet=mapping.sheet, text=text, times=times
+        loc,
+        table=mapping.table,
+        sheet=mapping.sheet,
+        text=text,
+        times=times,
+        decimal=mapping.decimal,
     )
     if loc.kind == "excel" and mapping.sheet is None and loc.table is None:
         return backend, table, loc.name, loc.kind, _sheet_names(loc.target)
@@ -245,6 +250,21 @@ def _other_sheets(err: InputError, sheets: list[str], name: str) -> InputError:
         expected="sheet: NAME in the mapping (or sheet=NAME) for the sheet holding the data",
     )
     return InputError(source=name, problems=[*(err.problems or [err]), note])
+
+
+def _opened(source: Any, mapping: Mapping, connections: Any, wrong: InputError | None) -> tuple:
+    """(backend, raw, name, kind, canonical); the mapping's problems raised with the source's."""
+    try:
+        backend, raw, name, kind, sheets = _raw(source, mapping, connections)
+        canonical = _canonical(raw, mapping, name, sheets)
+    except InputError as err:
+        if wrong is None:
+            raise
+        both = [*wrong.problems, *(err.problems or [err])]  # the mapping's and the source's
+        raise InputError(source=err.source or wrong.source, problems=both) from None
+    if wrong is not None:
+        raise wrong
+    return backend, raw, name, kind, canonical
 
 
 def open_source(
@@ -286,9 +306,8 @@ def open_source(
         some rows, refused refunds, an empty table, an unreachable database, a
         wrong password, a password inside a URL.
     """
-    mapping = read_mapping(mapping, **mapping_kwargs)
-    backend, raw, name, kind, sheets = _raw(source, mapping, connections)
-    canonical = _canonical(raw, mapping, name, sheets)
+    mapping, wrong = read_mapping_problems(mapping, **mapping_kwargs)
+    backend, raw, name, kind, canonical = _opened(source, mapping, connections, wrong)
     mapping = dataclasses.replace(mapping, currency=canonical.currency)
     opened = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     return Source(

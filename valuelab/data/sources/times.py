@@ -25,6 +25,7 @@ from valuelab.core import InputError
 
 __all__ = [
     "TimeColumn",
+    "date_format_hint",
     "detect_number_format",
     "detect_text_format",
     "examples",
@@ -63,6 +64,19 @@ TEXT_FORMATS = (
     "%d %b %Y",
     "%b %d, %Y",
 )
+#: Formats never guessed (a two-digit year reads three ways: 17/01/24), only suggested.
+SUGGESTED_FORMATS = (
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%y/%m/%d",
+    "%d.%m.%y",
+    "%d-%m-%y",
+    "%y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%y %H:%M",
+    "%m/%d/%y %H:%M",
+)
 _NUMBER_RANGES = (
     ("yyyymmdd", 19000101, 21001231),
     ("excel-serial", 1, 99999.999999),
@@ -79,6 +93,7 @@ class TimeColumn:
     expr: Any
     bad: Any
     how: str
+    hint: str = ""
 
 
 def _swap(fmt: str) -> str:
@@ -158,6 +173,31 @@ def detect_text_format(values: list[str], column: str, source: str, strict: bool
         column=column,
         expected="dates in one format (declare date_format: a strftime pattern)",
     )
+
+
+def date_format_hint(values: list[str], used: str, declared: bool) -> str:
+    """What to declare when the format ``used`` reads none of the sampled ``values``.
+
+    "" when it reads them all, or (detected, not ``declared``) some of them.
+
+    Examples
+    --------
+    >>> date_format_hint(["17/01/24", "17/02/30"], "%Y-%m-%d", False)
+    'declare date_format: "%d/%m/%y" in the mapping'
+    >>> date_format_hint(["2024-01-31"], "%Y-%m-%d", False)
+    ''
+    """
+    present = [v.strip() for v in values if v and v.strip()]
+    unread = [v for v in present if not _parses(v, used)]
+    if not unread or (len(unread) < len(present) and not declared):
+        return ""  # all read, or most: those rows are the odd ones, not the format
+    if declared:
+        return f"times written as the declared date_format: {used!r} reads"
+    fits = [f for f in SUGGESTED_FORMATS + TEXT_FORMATS if all(_parses(v, f) for v in unread)]
+    if not fits:
+        return 'declare date_format: a strftime pattern such as "%d/%m/%Y" in the mapping'
+    others = " (or " + ", ".join(f'"{f}"' for f in fits[1:3]) + ")" if fits[1:] else ""
+    return f'declare date_format: "{fits[0]}"{others} in the mapping'
 
 
 def detect_number_format(low: float, high: float, column: str, source: str) -> str:
@@ -390,14 +430,14 @@ def _mixed_zones(table: Any, column: str, where: str) -> None:
         )
 
 
-def _text_format(table: Any, column: str, declared: str | None, where: str) -> str:
+def _text_format(table: Any, column: str, declared: str | None, where: str) -> tuple[str, str]:
+    """(the format text times are read with, what to declare when it misses some)."""
     _mixed_zones(table, column, where)
-    if declared:
-        return declared
     col = table[column]
     sample = table.filter(col.notnull()).select(v=col).distinct().limit(_SAMPLE)
     values = [v for v in sample.to_pyarrow()["v"].to_pylist() if v is not None]
-    return detect_text_format(values, column, where, strict=False)
+    used = declared or detect_text_format(values, column, where, strict=False)
+    return used, date_format_hint(values, used, bool(declared))
 
 
 def time_column(table: Any, column: str, mapping: Any, backend: str, where: str) -> TimeColumn:
@@ -429,6 +469,7 @@ def time_column(table: Any, column: str, mapping: Any, backend: str, where: str)
     """
     col, dtype = table[column], table[column].type()
     zones = {"source_zone": mapping.source_timezone, "reporting": mapping.reporting_timezone}
+    hint = ""
     if dtype.is_timestamp() or dtype.is_date():
         aware = dtype.is_timestamp() and dtype.timezone is not None
         expr = col if dtype.is_timestamp() else col.cast("timestamp")
@@ -437,7 +478,7 @@ def time_column(table: Any, column: str, mapping: Any, backend: str, where: str)
         how = _number_format(table, column, mapping.date_format, where)
         expr, aware = _from_number(col, how, backend)
     elif dtype.is_string():
-        how = _text_format(table, column, mapping.date_format, where)
+        how, hint = _text_format(table, column, mapping.date_format, where)
         aware = "%z" in how
         expr = _parse_text(col, how, backend, aware=aware)
     else:
@@ -445,4 +486,4 @@ def time_column(table: Any, column: str, mapping: Any, backend: str, where: str)
             f"holds {dtype}, not times", source=where, column=column, expected="dates or times"
         )
     expr = _on_clock(expr, aware=aware, name=backend, **zones)
-    return TimeColumn(expr=expr, bad=col.notnull() & expr.isnull(), how=how)
+    return TimeColumn(expr=expr, bad=col.notnull() & expr.isnull(), how=how, hint=hint)

@@ -82,8 +82,10 @@ from valuelab.kpis.events.value import time_to_value
 __all__ = [
     "COLUMNS",
     "HEADLINE",
+    "NEEDS",
     "STEPS",
     "describe",
+    "empty_kpis",
     "headline_text",
     "kpi_source",
     "kpi_summary",
@@ -155,6 +157,19 @@ _COUNTS = {
     "customers": "amount",
     "ltv_customers": "amount",
 }
+#: The roles the table needs (the others' KPIs are empty without them).
+_REQUIRED = ("user", "time", "event")
+#: Optional role -> the headline KPIs (:data:`HEADLINE`) that are empty without it.
+NEEDS = {
+    "amount": ("margin_per_customer", "ltv_to_date"),
+    "cost": ("margin_per_customer", "ltv_to_date"),
+    "nps": ("nps",),
+}
+_SHORT = {
+    "margin_per_customer": "margin per customer",
+    "ltv_to_date": "lifetime value to date",
+    "nps": "NPS",
+}
 _FREQ = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
 
 
@@ -225,8 +240,66 @@ def kpi_source(source: Any = "", mapping: Any = "", connections: Any = None) -> 
     where = source if isinstance(source, pd.DataFrame) or source else path("shop_events")
     if isinstance(mapping, dict | str) and not mapping:
         sample = {} if isinstance(source, pd.DataFrame) or source else {"currency": "EUR"}
-        return open_source(where, None, connections=connections, **SHOP_LAYOUT, **sample)
+        try:
+            return open_source(where, None, connections=connections, **SHOP_LAYOUT, **sample)
+        except InputError as err:
+            layout = _found_layout(err)
+            if layout == SHOP_LAYOUT:
+                raise
+        try:  # without the optional columns the source lacks: their KPIs are empty
+            return open_source(where, None, connections=connections, **layout, **sample)
+        except InputError as err:
+            raise _layout_error(err, SHOP_LAYOUT.keys() - layout.keys()) from None
     return open_source(where, mapping, connections=connections)
+
+
+def _found_layout(err: InputError) -> dict[str, str]:
+    """:data:`SHOP_LAYOUT` without the optional roles ``err`` found no column for."""
+    missing = {getattr(p, "role", None) for p in err.problems or [err]}
+    return {r: c for r, c in SHOP_LAYOUT.items() if r in _REQUIRED or r not in missing}
+
+
+def _layout_error(err: InputError, optional: Any) -> InputError:
+    """``err`` (the required roles' columns missing) and a note on the shipped layout."""
+    absent = ", ".join(f"{SHOP_LAYOUT[r]} ({r})" for r in SHOP_LAYOUT if r in optional)
+    note = InputError(
+        "without a mapping the source is read in the shipped sample's layout"
+        + (f"; its optional columns {absent} are not there either" if absent else ""),
+        expected="a mapping naming the source's own columns (--mapping M.yaml): user:, time:, "
+        "event: and, for their KPIs, amount:, cost:, nps:, segment:",
+    )
+    return InputError(source=err.source, problems=[*(err.problems or [err]), note])
+
+
+def empty_kpis(roles: Any) -> list[str]:
+    """Sentences naming the headline KPIs a log's missing optional roles leave empty (n/a).
+
+    Parameters
+    ----------
+    roles : iterable of str
+        The roles the log has (a Source's ``roles``, a canonical table's columns).
+
+    Returns
+    -------
+    list of str
+        One sentence per missing role that empties a KPI not already named; ``[]`` when none.
+
+    Examples
+    --------
+    >>> empty_kpis(["user", "time", "event", "amount"])
+    ['margin per customer and lifetime value to date are empty: no cost role (cost: COLUMN \
+in the mapping)', 'NPS is empty: no nps role (nps: COLUMN in the mapping)']
+    """
+    have, said, out = set(roles), set(), []
+    for role, kpis in NEEDS.items():
+        left = [k for k in kpis if k not in said]
+        if role in have or not left:
+            continue
+        said.update(left)
+        names = " and ".join(_SHORT[k] for k in left)
+        verb = "are" if len(left) > 1 else "is"
+        out.append(f"{names} {verb} empty: no {role} role ({role}: COLUMN in the mapping)")
+    return out
 
 
 @dataclass(frozen=True)
@@ -500,6 +573,7 @@ def _one(events: _Events, label: str, period: str, events_of: tuple, progress) -
     out["complete"] = out["complete"].astype(bool)
     out.attrs = dict(first.attrs)
     out.attrs["money_basis"] = "gross" if "refund" in events.table.columns else "net"
+    out.attrs["notes"] = empty_kpis(events.table.columns)  # KPIs empty for lack of a role
     out.attrs["ttv_median_days_overall"] = _ttv_overall(events, period, events_of, out)
     return out
 
@@ -530,7 +604,8 @@ def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -
     """``out`` with its provenance: the source's, the period, the segment and the currency."""
     facts = dict(out.attrs.get("provenance", {}))
     facts |= {"metric": f"product KPIs per {period}", "period": period, "segment": who}
-    kept = {k: out.attrs[k] for k in ("money_basis", "ttv_median_days_overall") if k in out.attrs}
+    names = ("money_basis", "ttv_median_days_overall", "notes")
+    kept = {k: out.attrs[k] for k in names if k in out.attrs}
     out.attrs = {"provenance": _frame._json_safe(facts | {"currency": currency})}
     out.attrs["currency"] = currency
     out.attrs["quantities"] = dict(COLUMNS)  # each column's quantity, for labelled()
@@ -597,7 +672,7 @@ def kpi_table(
         ``money_basis`` (``"net"``: refunds netted in revenue, margins, LTV; ``"gross"``: kept
         apart), ``ttv_median_days_overall`` (median over users: ``complete``, ``all``),
         ``provenance`` (source, mapping, time zone, as-of, currency, period, segment, span),
-        ``quantities`` (:data:`COLUMNS`: ``labelled(table)`` shows it with labels and units).
+        ``quantities`` (:data:`COLUMNS`, for ``labelled(table)``), ``notes`` (:func:`empty_kpis`).
 
     Raises
     ------
