@@ -359,3 +359,15 @@ def test_kpi_source_without_a_mapping_reads_the_layouts_optional_columns_when_th
         "no column 'event' for role 'event'",
         "without a mapping the source is read in the shipped sample's layout",
     ]
+
+
+def test_the_same_table_from_sqlite_which_has_no_quantiles(shaped, month, tmp_path):
+    """SQLite has no median: the per-user days come back and pandas takes their medians."""
+    import sqlite3
+
+    path = tmp_path / "log.sqlite"
+    with sqlite3.connect(path) as con:
+        shaped.to_sql("events", con, index=False)
+    lite = kpi_table(open_source(path, MAPPING), "month", **EVENTS)
+    pd.testing.assert_frame_equal(lite, month, check_freq=False)
+    assert lite.attrs["ttv_median_days_overall"] == month.attrs["ttv_median_days_overall"]

@@ -586,18 +586,36 @@ def _ttv_overall(events: _Events, period: str, events_of: tuple, out: pd.DataFra
     """
     from valuelab.kpis.events.value import user_days_to_value
 
+    from ibis.common.exceptions import OperationNotDefinedError, UnsupportedOperationError
+
     users = user_days_to_value(events.table, events_of[1], events_of[0])
     whole = out.index[out["complete"].to_numpy(dtype=bool)].unique()
     measures = {"all": users.days.quantile(0.5)}
+    inside = None
     if len(whole):
         hi = _frame.shifted(pd.DatetimeIndex([whole.max()]), period, 1)[0]
         inside = (users.start >= whole.min().to_pydatetime()) & (users.start < hi.to_pydatetime())
         measures["complete"] = users.days.quantile(0.5, where=inside)
-    row = _frame.run(users.aggregate(**measures)).iloc[0]
+    try:
+        row = _frame.run(users.aggregate(**measures)).iloc[0]
+    except (OperationNotDefinedError, UnsupportedOperationError):  # SQLite: no quantiles
+        row = _medians_here(users, inside)
     return {
         k: float(row[k]) if k in row.index and pd.notna(row[k]) else float("nan")
         for k in ("complete", "all")
     }
+
+
+def _medians_here(users: Any, inside: Any) -> pd.Series:
+    """The medians of :func:`_ttv_overall` in pandas, over the per-user days (one row per user),
+    for a backend without quantiles; linear interpolation, as the databases' ``quantile_cont``."""
+    each = _frame.run(
+        users.select(days=users.days, inside=inside if inside is not None else False)
+    )
+    found = {"all": each["days"].median()}
+    if inside is not None:
+        found["complete"] = each.loc[each["inside"].astype(bool), "days"].median()
+    return pd.Series(found, dtype="float64")
 
 
 def _described(out: pd.DataFrame, period: str, who: str, currency: str | None) -> pd.DataFrame:
