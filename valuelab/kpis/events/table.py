@@ -584,9 +584,9 @@ def _ttv_overall(events: _Events, period: str, events_of: tuple, out: pd.DataFra
     ``{"complete": ..., "all": ...}``: over the users who started in the periods the log covers
     whole, and over every user; NaN where no such user reached value.
     """
-    from valuelab.kpis.events.value import user_days_to_value
-
     from ibis.common.exceptions import OperationNotDefinedError, UnsupportedOperationError
+
+    from valuelab.kpis.events.value import user_days_to_value
 
     users = user_days_to_value(events.table, events_of[1], events_of[0])
     whole = out.index[out["complete"].to_numpy(dtype=bool)].unique()
@@ -609,9 +609,7 @@ def _ttv_overall(events: _Events, period: str, events_of: tuple, out: pd.DataFra
 def _medians_here(users: Any, inside: Any) -> pd.Series:
     """The medians of :func:`_ttv_overall` in pandas, over the per-user days (one row per user),
     for a backend without quantiles; linear interpolation, as the databases' ``quantile_cont``."""
-    each = _frame.run(
-        users.select(days=users.days, inside=inside if inside is not None else False)
-    )
+    each = _frame.run(users.select(days=users.days, inside=inside if inside is not None else False))
     found = {"all": each["days"].median()}
     if inside is not None:
         found["complete"] = each.loc[each["inside"].astype(bool), "days"].median()
