@@ -121,7 +121,7 @@ def _written(app: w.Widget) -> dict:
     """What the app's address script (:meth:`kit.SaveReport.follow`) puts in the address bar."""
     outputs = find_widget(app, kit.SaveReport).address.outputs
     script = outputs[-1]["data"]["text/html"]
-    return json.loads(re.search(r"var values = (\{.*?\}), query", script).group(1))
+    return json.loads(re.search(r"var values = (\{.*?\}), kept", script).group(1))
 
 
 def _address(params: dict) -> str:

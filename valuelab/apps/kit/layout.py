@@ -40,6 +40,8 @@ CSS = f"""
 .vl-kpi-value {{font-size: 22px; font-weight: 600; line-height: 1.3; overflow-wrap: break-word;}}
 .vl-kpi-delta {{font-size: 12px; line-height: 1.3;}}
 .vl-up {{color: #1b7f3b;}} .vl-down {{color: #b3261e;}} .vl-flat {{color: #555;}}
+.vl-link-note {{border-left: 4px solid #b26a00; background: #fff4e0; padding: 6px 12px;
+                 margin: 4px 0; overflow-wrap: anywhere;}}
 .vl-error {{border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
            color: #5f2120; line-height: 1.4; overflow-wrap: anywhere;}}
 .vl-row {{display: flex; flex-flow: row nowrap; align-items: flex-start; gap: 16px;
