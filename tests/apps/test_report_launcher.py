@@ -704,3 +704,56 @@ def test_the_status_lines_use_no_emoji(served_sources, monkeypatch):
     assert "::before" in report_launcher._CSS and "vl-ready" in report_launcher._CSS
     emoji = re.compile("[\u2300-\u23ff\u2600-\u27bf\U0001f000-\U0001faff]")
     assert not emoji.search(report_launcher._MAKING + report_launcher._READY)
+
+
+def test_the_address_carries_the_report_and_its_fields_and_reopens_them_unrun(monkeypatch):
+    """Reloading the launcher's address shows the same report with the same values, filled
+    in and not run; another report's fields and unknown names leave the address."""
+    import json
+    import sys
+
+    from valuelab.apps import kit, report_launcher
+
+    launch_module = sys.modules["valuelab.apps.kit.launch"]
+    monkeypatch.setattr(report_launcher, "render", lambda *a, **k: pytest.fail("ran by itself"))
+    monkeypatch.setenv(
+        "QUERY_STRING",
+        "report=customer_scorecard.ipynb&customer_id=A0011&policy=penalize&w_rbo=5&theme=dark",
+    )
+    app = kit.launch(build_app, {"report": ""}, rest="values")
+    controls = {c.description: c for c in _walk(app) if getattr(c, "description", "")}
+    assert controls["Report"].value == "customer_scorecard.ipynb"
+    assert (controls["Account"].value, controls["Missing answers"].value) == ("A0011", "penalize")
+    (bar,) = launch_module._bars(app)
+
+    def written():
+        script = bar.outputs[-1]["data"]["text/html"]
+        return json.loads(re.search(r"var values = (\{.*?\}), kept", script)[1])
+
+    assert written() == {
+        "report": "customer_scorecard.ipynb",
+        "customer_id": "A0011",
+        "source": "",  # "" leaves the address: the template's own data
+        "inputs_source": "",
+        "policy": "penalize",
+    }
+    controls["Missing answers"].value = "exclude"
+    assert written()["policy"] == "exclude"
+    controls["Report"].value = "spotify_year.ipynb"  # its own fields, from their defaults
+    assert written() == {"report": "spotify_year.ipynb", "year": "2024", "source": ""}
+    assert not any("vl-link-notes" in c._dom_classes for c in app.children)
+
+
+def test_a_link_s_value_a_field_cannot_take_is_told_and_left_out(monkeypatch):
+    from valuelab.apps import kit
+
+    monkeypatch.setenv("QUERY_STRING", "report=customer_scorecard.ipynb&policy=sometimes")
+    app = kit.launch(build_app, {"report": ""}, rest="values")
+    assert next(
+        c for c in _walk(app) if getattr(c, "description", "") == "Missing answers"
+    ).value == ("neutral")
+    (note,) = [c.value for c in app.children if "vl-link-notes" in c._dom_classes]
+    assert note == (
+        '<div class="vl-link-note" role="status">The link&#x27;s policy “sometimes” cannot be '
+        "used; showing Neutral.</div>"
+    )

@@ -158,7 +158,9 @@ def link_notes(
             lines.append(f"The link's {_words(key)} “{_text(value)}” is not a setting here.")
             continue
         instead = shown.get(str(now), _text(now))
-        lines.append(f"The link's {_words(key)} “{_text(value)}” cannot be used; showing {instead}.")
+        lines.append(
+            f"The link's {_words(key)} “{_text(value)}” cannot be used; showing {instead}."
+        )
     if not lines:
         return ""
     return f'<div class="vl-link-note" role="status">{html.escape(" ".join(lines))}</div>'

@@ -13,9 +13,7 @@ from valuelab.apps.kit.urlstate import page_query, parse_query, url_params
 __all__ = ["launch"]
 
 
-def launch(
-    build: Callable[..., w.Widget], defaults: Mapping[str, Any], rest: str = ""
-) -> w.Widget:
+def launch(build: Callable[..., w.Widget], defaults: Mapping[str, Any], rest: str = "") -> w.Widget:
     """Build an app for Voila: ready before the request, in the state the URL asks.
 
     With preheated kernels the app is built with ``defaults`` before any page
