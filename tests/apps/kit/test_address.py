@@ -37,7 +37,7 @@ def test_the_address_bar_follows_controls_and_their_later_children():
     pick = w.Dropdown(options=["a", "b"], value="a")
     form = w.VBox()
     bar = AddressBar(
-        lambda: {"pick": pick.value} | {"n": c.value for c in form.children}, [pick, form]
+        lambda: {"pick": pick.value, "n": [c.value for c in form.children]}, [pick, form]
     )
     assert bar.outputs == ()  # the address opened stays until something changes
     pick.value = "b"
