@@ -44,7 +44,7 @@ def test_the_address_bar_follows_controls_and_their_later_children():
     assert '"pick": "b"' in bar.outputs[0]["data"]["text/html"]
     form.children = [w.IntText(value=3)]
     form.children[0].value = 7
-    assert '"n": "7"' in bar.outputs[0]["data"]["text/html"]
+    assert '"n": "[7]"' in bar.outputs[0]["data"]["text/html"]
 
 
 def test_a_value_the_view_does_not_use_is_told_in_plain_escaped_words():
