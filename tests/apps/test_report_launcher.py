@@ -757,3 +757,26 @@ def test_a_link_s_value_a_field_cannot_take_is_told_and_left_out(monkeypatch):
         '<div class="vl-link-note" role="status">The link&#x27;s policy “sometimes” cannot be '
         "used; showing Neutral.</div>"
     )
+
+
+@pytest.mark.browser
+def test_the_launcher_s_address_follows_its_form_and_reloads_it(apps_server, page):
+    query = "report=customer_scorecard.ipynb&customer_id=A0011&policy=penalize&w_rbo=5"
+    page.goto(apps_server.app_url(APP, query), wait_until="commit")
+    account = page.locator(".widget-inline-hbox:has(label:text-is('Account')) input")
+    account.wait_for(timeout=90_000)
+    assert account.input_value() == "A0011"
+    page.wait_for_function("() => !location.search.includes('w_rbo')", timeout=30_000)
+    assert "customer_id=A0011" in page.url and "policy=penalize" in page.url
+    account.fill("A0002")
+    account.press("Tab")
+    page.wait_for_function("() => location.search.includes('customer_id=A0002')", timeout=30_000)
+    page.reload(wait_until="commit")
+    account = page.locator(".widget-inline-hbox:has(label:text-is('Account')) input")
+    account.wait_for(timeout=90_000)
+    policy = page.locator(".widget-dropdown:has(label:text-is('Missing answers')) select")
+    assert account.input_value() == "A0002"
+    assert policy.evaluate("s => s.options[s.selectedIndex].text") == "Penalize"
+    page.wait_for_timeout(1000)
+    assert page.locator("a.vl-download, .vl-making, .vl-ready").count() == 0  # never run by itself
+    assert page.locator(".vl-link-note").count() == 0
