@@ -103,8 +103,7 @@ _MARKERS_JS = """
     return r.top >= area.top - 0.5 && r.bottom <= area.bottom + 0.5
       && r.left >= area.left - 0.5 && r.right <= area.right + 0.5;
   });
-  const ticks = [...gd.querySelectorAll('.yaxislayer-above .ytick text, .overaxes-above .y2tick text, .yaxislayer-above .y2tick text')]
-    .map(t => t.textContent);
+  const ticks = [...gd.querySelectorAll('.yaxislayer-above .ytick text')].map(t => t.textContent);
   return {inside, ticks, points: gd.querySelectorAll('.scatterlayer .point').length};
 })
 """

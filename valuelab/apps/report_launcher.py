@@ -385,6 +385,24 @@ def _link(picker: w.Dropdown, widgets: Mapping[str, w.Widget]) -> dict[str, Any]
     return {"report": picker.value, **{k: "" if v is None else v for k, v in shown.items()}}
 
 
+def _picker(folder: str | Path, report: str) -> w.Dropdown:
+    """The report dropdown, at ``report`` when the folder has it (else the first).
+
+    Raises
+    ------
+    InputError
+        When ``folder`` holds no template.
+    """
+    choices = templates(folder)
+    if not choices:
+        raise InputError("no report templates", source=str(folder), expected="*.ipynb files")
+    return w.Dropdown(
+        options=[(title, name) for name, title in choices.items()],
+        value=report if report in choices else next(iter(choices)),
+        description="Report",
+    )
+
+
 def build_app(
     report: str = "", folder: str | Path = REPORTS, values: Mapping[str, str] | None = None
 ) -> w.Widget:
@@ -396,14 +414,7 @@ def build_app(
     page's address follows the report and the fields, so reloading it or
     sharing it opens the same form, filled in; a report is made only on Run.
     """
-    choices = templates(folder)
-    if not choices:
-        raise InputError("no report templates", source=str(folder), expected="*.ipynb files")
-    picker = w.Dropdown(
-        options=[(title, name) for name, title in choices.items()],
-        value=report if report in choices else next(iter(choices)),
-        description="Report",
-    )
+    picker = _picker(folder, report)
     form = w.VBox()
     run = w.Button(description="Run report", button_style="primary", icon="play")
     status = w.HTML()
