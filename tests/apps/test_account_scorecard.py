@@ -1,5 +1,7 @@
 """The account scorecard app: its state, a built app, and an upload in a browser."""
 
+import re
+
 import pytest
 from support import NOTEBOOKS, find_widget
 
@@ -42,6 +44,10 @@ def test_the_scorecard_says_when_its_weights_are_normalised():
     sliders.set({"rbo": 0.55})  # 0.55 + 0.3 + 0.15 + 0.15 = 1.15
     assert "The weights add to 1.15; Value Realized uses them normalised" in note.value
     assert "Realized Business Outcome 48 %, Value Perceived 26 %" in note.value  # 0.55 / 1.15
+    # 0.7 / 1.3 = 53.8 %, 23.1 %, 11.5 %, 11.5 %: rounded one by one 54 + 23 + 12 + 12 = 101
+    sliders.set({"rbo": 0.7})
+    shown = [int(p) for p in re.findall(r"(\d+) %", note.value)]
+    assert shown == [54, 23, 12, 11] and sum(shown) == 100  # the largest remainders get the 1s
     policy = next(b for b in _boxes(app) if getattr(b, "description", "") == "Missing answers")
     assert policy.value == "exclude" and policy.label == "Leave out"
 

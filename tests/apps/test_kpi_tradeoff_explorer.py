@@ -88,7 +88,44 @@ def test_explorer_in_the_browser_follows_the_link_and_the_kpi_pickers(voila, pag
     }
     picked = page.locator("select").nth(2).evaluate("s => s.options[s.selectedIndex].text")
     assert picked.replace("\xa0", " ") == quantity("aov").display_title  # the y picker's
+    note = page.locator(".vl-link-note").inner_text()  # what the link could not set, in words
+    assert note.startswith("The link's discount “5” cannot be used; showing 0.5.")
+    _a_constant_kpi_is_flat_and_every_marker_inside(page, server)
     assert page.errors == []
+
+
+#: Per chart: its y tick labels and whether every marker lies inside the plot area.
+_MARKERS_JS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const area = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const inside = [...gd.querySelectorAll('.scatterlayer .point')].every(p => {
+    const r = p.getBoundingClientRect();
+    return r.top >= area.top - 0.5 && r.bottom <= area.bottom + 0.5
+      && r.left >= area.left - 0.5 && r.right <= area.right + 0.5;
+  });
+  const ticks = [...gd.querySelectorAll('.yaxislayer-above .ytick text')].map(t => t.textContent);
+  return {inside, ticks, points: gd.querySelectorAll('.scatterlayer .point').length};
+})
+"""
+
+
+def _a_constant_kpi_is_flat_and_every_marker_inside(page, server):
+    """Gross margin along the basket size (51.1 % throughout): one row of points with the
+    star inside the plot, a flat line, y ticks that read apart."""
+    page.goto(
+        server.url + "?lever=basket_size&kpi_a=revenue&kpi_b=gross_margin_pct"
+        "&inputs=list_price%3A45",
+        wait_until="commit",
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].filter("
+        "gd => gd.querySelectorAll('.scatterlayer .point').length).length >= 1",
+        timeout=90_000,
+    )
+    page.wait_for_timeout(1000)
+    frontier, *_ = page.evaluate(_MARKERS_JS)
+    assert frontier["points"] > 1 and frontier["inside"], frontier
+    assert len(set(frontier["ticks"])) == len(frontier["ticks"]) > 1, frontier["ticks"]
 
 
 def test_the_y_picker_offers_the_other_kpis_and_a_link_naming_one_twice_shows_the_next():

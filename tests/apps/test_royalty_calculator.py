@@ -132,3 +132,39 @@ def test_the_built_app_shows_the_income_of_its_starting_values():
     assert set(cards.values) == set(CARDS)
     assert cards.values["monthly"] == pytest.approx(expected["monthly"])
     assert cards.values["needed"] == expected["needed"]
+
+
+@pytest.mark.parametrize(
+    ("initial", "deltas"),
+    [
+        ({}, ["&nbsp;"] * 3),  # pro-rata itself: nothing to compare with
+        ({"rule": "user_centric"}, ["same as pro-rata"] * 3),  # average fans: no change
+        # fans streaming twice the average: half the income per stream and a month, twice the
+        # streams needed (user-centric: rate / fan intensity)
+        (
+            {"rule": "user_centric", "fan_intensity": 2.0},
+            ["-50.0 % vs pro-rata", "-50.0 % vs pro-rata", "+100.0 % vs pro-rata"],
+        ),
+    ],
+)
+def test_the_saved_report_shows_the_cards_as_the_app_does(monkeypatch, initial, deltas):
+    import re
+    import time
+
+    from valuelab.apps import kit
+    from valuelab.apps.royalty_calculator import build_app
+
+    monkeypatch.delenv(kit.PUBLIC_URL_ENV, raising=False)
+    app = build_app(**initial)
+    cards = find_widget(app, kit.KpiCards)
+    for _ in range(100):  # the first draw is debounced
+        if all(c.value for c in cards.cards.values()):
+            break
+        time.sleep(0.05)
+    shown = [c.value for c in cards.cards.values()]
+    delta = re.compile(r'<div class="vl-kpi-delta [a-z-]+">(.*?)</div>')
+    assert [delta.search(card)[1] for card in shown] == deltas
+    save = find_widget(app, kit.SaveReport)
+    save.button.click()
+    assert delta.findall(save.html) == deltas  # what the app shows, no "+0.0 % vs baseline"
+    assert all(card in save.html for card in shown)

@@ -213,3 +213,38 @@ def test_cohort_heatmap_marks_periods_the_log_covers_in_part():
     assert list(heat.y) == ["2024-03", "2024-04 (partial)"]
     assert heat.text[0] == ("100", "40*") or list(heat.text[0]) == ["100", "40*"]
     assert "incomplete period" in heat.customdata[0][1] and heat.customdata[0][0] == ""
+
+
+def test_a_kpi_the_lever_does_not_move_is_a_flat_line_on_a_padded_axis():
+    """Gross margin along the basket size: 51.1 % at every point, up to float noise."""
+    sweep = tradeoff(funnel(list_price=45.0), "basket_size", np.linspace(1.0, 4.0, 31))
+    margin = sweep["gross_margin_pct"]
+    # the pandas oracle: (price - unit cost) / price, the same at every basket size
+    expected = (45.0 - 22.0) / 45.0 * 100
+    assert margin.to_numpy() == pytest.approx(expected, rel=1e-12)
+    fig = tradeoff_chart(sweep, "revenue", "gross_margin_pct")
+    line = fig.data[1]
+    assert len(set(line.y)) == 1 and line.y[0] == pytest.approx(51.111111, abs=1e-6)
+    # one value +- 5 %: ticks 49, 50, ... read apart, not "51.1" three times
+    assert fig.layout.yaxis2.range == pytest.approx((expected * 0.95, expected * 1.05))
+    assert fig.layout.yaxis.range is None  # revenue moves: plotly's own range
+    points, line, star = frontier_chart(
+        sweep,
+        frontier(sweep, "revenue", "gross_margin_pct"),
+        "revenue",
+        "gross_margin_pct",
+        current=funnel(list_price=45.0).evaluate(),
+    ).data
+    assert len(set(points.y)) == 1  # one row of points, not two a noise apart
+    assert points.cliponaxis is False and star.cliponaxis is False
+    chart = frontier_chart(sweep, sweep.head(1), "revenue", "gross_margin_pct")
+    low, high = chart.layout.yaxis.range
+    assert low < float(star.y[0]) < high and chart.layout.xaxis.range is None
+
+
+def test_a_kpi_that_moves_a_little_keeps_its_values():
+    """Only float noise is flattened: a 0.01 % change is a real one."""
+    sweep = tradeoff(funnel(), "basket_size", [1.0, 2.0])
+    sweep["gross_margin_pct"] = [50.0, 50.005]
+    fig = tradeoff_chart(sweep, "revenue", "gross_margin_pct")
+    assert list(fig.data[1].y) == [50.0, 50.005] and fig.layout.yaxis2.range is None

@@ -184,7 +184,7 @@ def test_largest_remainder_rounding():
     assert r.pro_rata(log, 1).tolist() == [0.34, 0.33, 0.33]
     assert r.largest_remainder(np.array([2.0, 1.0, 1.0]), 5).tolist() == [3, 1, 1]
     assert r.largest_remainder(np.array([0.0]), 0).tolist() == [0]
-    with pytest.raises(InputError, match="nothing to pay out"):
+    with pytest.raises(InputError, match="nothing to split"):
         r.largest_remainder(np.array([0.0, 0.0]), 5)
 
 

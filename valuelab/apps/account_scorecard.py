@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from valuelab.apps import kit
-from valuelab.core import quantity
+from valuelab.core import quantity, whole_percents
 from valuelab.data import load
 from valuelab.plots import account_scores, score_quadrant
 from valuelab.scoring import (
@@ -74,6 +74,9 @@ def _weight_sliders(weights: str) -> kit.ParamSliders:
 def weights_note(weights: dict[str, float]) -> str:
     """What the weights do: their sum and, when it is not 1, the normalised shares used.
 
+    The shares are whole percents that add to 100 (largest remainder,
+    :func:`~valuelab.core.rounding.whole_percents`).
+
     Examples
     --------
     >>> weights_note({"rbo": 0.4, "value_perceived": 0.3})
@@ -86,8 +89,9 @@ def weights_note(weights: dict[str, float]) -> str:
         return "<small>The weights add to 1.</small>"
     if total <= 0:
         return "<small>Give at least one weight above 0.</small>"
+    percents = whole_percents(list(weights.values()))  # shown shares add to 100 %
     shares = ", ".join(
-        f"{html.escape(quantity(k).label)} {v / total * 100:.0f} %" for k, v in weights.items()
+        f"{html.escape(quantity(k).label)} {p} %" for k, p in zip(weights, percents, strict=True)
     )
     return (
         f"<small>The weights add to {total:.2f}; Value Realized uses them normalised to add "

@@ -39,6 +39,7 @@ from __future__ import annotations
 import base64
 import html
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ import ipywidgets as w
 
 from valuelab.apps import kit
 from valuelab.apps.kit import served
-from valuelab.core import InputError, shipped
+from valuelab.core import InputError, parse_bool, shipped
 from valuelab.reports import coerce, fields, report_file_name
 
 __all__ = [
@@ -312,16 +313,17 @@ def _failed(
     """What a visitor is told of a report that failed (the log has the error).
 
     A report that refused a parameter (its cell raised an :class:`InputError`
-    naming it) names the field and the visitor's own value; any other failure
-    is told by its kind only.
+    naming it) names the field and the visitor's own value, and only that (a
+    mistyped value is the visitor's to fix); any other failure is told by its
+    kind and the error id of the log's entry.
     """
     cause = err.__cause__
     ename = getattr(cause, "ename", "")
     refused = getattr(cause, "refused", [])
     told = _told(InputError(problems=refused), specs or [], shown or {}) if refused else None
-    if told:
-        what = told
-    elif ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
+    if told:  # the visitor's own value, refused: theirs to fix, nothing for the operator
+        return told
+    if ename in ("TimeoutError", "DeadKernelError", "OutputLimitError"):
         what = _KINDS["limit"]
     elif isinstance(err, InputError) and ename != "KernelStartError":
         what = _KINDS["values"]
@@ -352,19 +354,67 @@ def _make(
         ) from None
 
 
-def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
-    """The launcher: template dropdown, a generated form, Run, download link.
+def _fill(widgets: Mapping[str, w.Widget], values: Mapping[str, str]) -> None:
+    """Set the form's fields from a link's text; a value a field cannot take is left out.
 
-    ``report`` is the template file name to start with (URL ``?report=...``).
+    A text box takes the text as it is (the form's check reads it at Run), a
+    dropdown one of its own values, a checkbox a true or false word.
+    """
+    for name, text in values.items():
+        field = widgets.get(name)
+        if isinstance(field, w.Text):
+            field.value = str(text)
+        elif isinstance(field, w.Checkbox):
+            try:
+                field.value = parse_bool(text)
+            except ValueError:
+                continue
+        elif isinstance(field, w.Dropdown):
+            match = [v for v in _option_values(field) if str(v) == str(text)]
+            if match:
+                field.value = match[0]
+
+
+def _option_values(dropdown: w.Dropdown) -> list[Any]:
+    return [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
+
+
+def _link(picker: w.Dropdown, widgets: Mapping[str, w.Widget]) -> dict[str, Any]:
+    """The address of the view: the report and each field's value (an empty one left out)."""
+    shown = {k: wid.value for k, wid in widgets.items()}
+    return {"report": picker.value, **{k: "" if v is None else v for k, v in shown.items()}}
+
+
+def _picker(folder: str | Path, report: str) -> w.Dropdown:
+    """The report dropdown, at ``report`` when the folder has it (else the first).
+
+    Raises
+    ------
+    InputError
+        When ``folder`` holds no template.
     """
     choices = templates(folder)
     if not choices:
         raise InputError("no report templates", source=str(folder), expected="*.ipynb files")
-    picker = w.Dropdown(
+    return w.Dropdown(
         options=[(title, name) for name, title in choices.items()],
         value=report if report in choices else next(iter(choices)),
         description="Report",
     )
+
+
+def build_app(
+    report: str = "", folder: str | Path = REPORTS, values: Mapping[str, str] | None = None
+) -> w.Widget:
+    """The launcher: template dropdown, a generated form, Run, download link.
+
+    ``report`` is the template file name to start with (URL ``?report=...``)
+    and ``values`` its fields' values as a link gives them (the URL's other
+    parameters, ``?report=customer_scorecard.ipynb&customer_id=A0002``). The
+    page's address follows the report and the fields, so reloading it or
+    sharing it opens the same form, filled in; a report is made only on Run.
+    """
+    picker = _picker(folder, report)
     form = w.VBox()
     run = w.Button(description="Run report", button_style="primary", icon="play")
     status = w.HTML()
@@ -380,6 +430,8 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
             form.children = []
             specs, state["widgets"], form.children = _form(Path(folder) / picker.value, sources)
             state["specs"] = specs
+            if picker.value == report:  # the link's report: its values (once)
+                _fill(state["widgets"], values or {})
 
     def on_run(_: object) -> None:
         if time.monotonic() < state.get("quiet_until", 0.0):
@@ -401,9 +453,11 @@ def build_app(report: str = "", folder: str | Path = REPORTS) -> w.Widget:
     picker.observe(show_form, names="value")
     run.on_click(on_run)
     show_form()
+    report = ""  # a report picked later starts from its defaults
+    address = kit.AddressBar(lambda: _link(picker, state["widgets"]), [picker, form])
     return kit.page(
         "Report launcher",
         "Pick a report, fill in its parameters, run it and download the HTML.",
-        [w.HTML(_CSS, layout=w.Layout(display="none")), picker, form, run],
+        [w.HTML(_CSS, layout=w.Layout(display="none")), picker, form, run, address],
         [errors, status, download],
     )

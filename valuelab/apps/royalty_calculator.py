@@ -146,7 +146,7 @@ def _show(boxes: dict[str, w.Widget], cards: kit.KpiCards, chart: kit.FigureBox)
     inputs["deal"] = DEAL_KEYS[inputs["deal"]]
     now = artist_income(**inputs)
     base = artist_income(**{**inputs, "rule": "pro_rata"}) if inputs["rule"] != "pro_rata" else None
-    cards.update(now, baseline=base)
+    cards.update(now, baseline=base, versus="pro-rata")
     path = euro_path(artist_royalty_rate=DEALS[inputs["deal"]])
     chart.show(euro_flow(path, title="Where each euro of Spotify's revenue goes (EUR)"))
 

@@ -1,5 +1,5 @@
 """The ground every wing stands on: errors, input checks, codes, quantities, provenance,
-where the course files are.
+rounding parts of a whole, where the course files are.
 
 :mod:`~valuelab.core.errors` is plain Python and loads at once; the other
 modules need numpy or pandas, so their names load on first use (PEP 562) and
@@ -32,6 +32,8 @@ _LAZY = {
     "course_root": "paths",
     "find_template": "paths",
     "shipped": "paths",
+    "largest_remainder": "rounding",
+    "whole_percents": "rounding",
     "Column": "validation",
     "aligned": "validation",
     "check_number": "validation",
@@ -63,12 +65,14 @@ __all__ = [
     "in_words",
     "integer_codes",
     "labelled",
+    "largest_remainder",
     "parse_bool",
     "quantity",
     "shaped_like",
     "shipped",
     "sources_table",
     "validate_frame",
+    "whole_percents",
 ]
 
 

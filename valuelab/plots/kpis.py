@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -46,6 +47,38 @@ def _axis(fig: go.Figure, q: Quantity, axis: str, **kwargs: object) -> None:
     update(title_text=q.display_title, tickformat=q.d3_format, **kwargs)
 
 
+def _steady(values: pd.Series) -> pd.Series:
+    """``values``, or their mean at every point when they differ by float noise only.
+
+    A KPI the lever does not move (the gross margin along the basket size)
+    comes out of the arithmetic as 51.111...11 and 51.111...12: drawn as is,
+    plotly zooms onto the noise (a zig-zag line, one tick label repeated).
+    """
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    if v.empty or v.isna().any() or not np.isclose(v.min(), v.max(), rtol=1e-9, atol=1e-12):
+        return values
+    return pd.Series(float(v.mean()), index=v.index, name=v.name)
+
+
+def _padded(values: pd.Series) -> list[float] | None:
+    """An axis range around a constant ``values`` (5 % of it either side, else 1), else None.
+
+    Plotly's own range for one value is a sliver around it, which repeats one
+    tick label and cuts markers at the plot's edge.
+    """
+    v = _steady(values)
+    if v is values or v.empty:
+        return None
+    c = float(v.iloc[0])
+    pad = abs(c) * 0.05 or 1.0
+    return [c - pad, c + pad]
+
+
+def _steadied(sweep: pd.DataFrame, *keys: str) -> pd.DataFrame:
+    """``sweep`` with each KPI in ``keys`` that stays constant over it made exactly constant."""
+    return sweep.assign(**{k: _steady(sweep[k]) for k in dict.fromkeys(keys)})
+
+
 def tradeoff_chart(
     sweep: pd.DataFrame, kpi_a: str, kpi_b: str, title: str | None = None
 ) -> go.Figure:
@@ -64,6 +97,7 @@ def tradeoff_chart(
     from :data:`~valuelab.core.quantities.QUANTITIES`.
     """
     lever = str(sweep["lever"].iloc[0])
+    sweep = _steadied(sweep, kpi_a, kpi_b)
     x, a, b = _shown(lever), _shown(kpi_a), _shown(kpi_b)
     shared = a.unit == b.unit and a.kind == b.kind
     fig = make_subplots(specs=[[{"secondary_y": not shared}]])
@@ -86,6 +120,9 @@ def tradeoff_chart(
         fig.update_yaxes(
             title_text=b.display_title, tickformat=b.d3_format, secondary_y=True, showgrid=False
         )
+        for key, second in ((kpi_a, False), (kpi_b, True)):
+            if (span := _padded(sweep[key])) is not None:
+                fig.update_yaxes(range=span, secondary_y=second)
     return fig
 
 
@@ -108,6 +145,8 @@ def frontier_chart(
     ['all points', 'Pareto frontier']
     """
     fig = go.Figure()
+    sweep = _steadied(sweep, kpi_a, kpi_b)
+    efficient = _steadied(efficient, kpi_a, kpi_b)
     a, b = _swept_points(fig, sweep, kpi_a, kpi_b)
     fig.add_scatter(
         x=efficient[kpi_a],
@@ -128,10 +167,11 @@ def frontier_chart(
                 "color": PALETTE[1],
                 "line": {"width": 1, "color": "#333"},
             },
+            cliponaxis=False,
         )
     finish(fig, title=title or "Trade-off frontier")
-    _axis(fig, a, "x")
-    _axis(fig, b, "y")
+    _axis(fig, a, "x", range=_padded(sweep[kpi_a]))
+    _axis(fig, b, "y", range=_padded(sweep[kpi_b]))
     return fig
 
 
@@ -146,6 +186,7 @@ def _swept_points(
         y=sweep[kpi_b],
         mode="markers",
         name="all points",
+        cliponaxis=False,
         marker={
             "color": sweep[lever],
             "colorscale": "Viridis",

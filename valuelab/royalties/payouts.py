@@ -15,7 +15,7 @@ holders. How the pool is split depends on the *payout rule*:
 
 Every rule returns a Series of EUR amounts indexed by ``artist_id`` that sums
 *exactly* to the pool: amounts are rounded to cents with the largest-remainder
-method (:func:`largest_remainder`): every artist first gets its exact amount
+method (:func:`~valuelab.core.rounding.largest_remainder`): every artist first gets its exact amount
 rounded down to a cent, then the cents left over go, one each, to the artists
 with the largest rounded-off fractions (ties go to the first artist in
 ``artist_id`` order). The sum in cents therefore equals the pool in cents.
@@ -81,6 +81,7 @@ from valuelab.core import (
     WholeFrame,
     check_number,
     integer_codes,
+    largest_remainder,
     validate_frame,
 )
 from valuelab.royalties.listeners import LISTENER_TIERS, listener_payments, row_payments
@@ -295,49 +296,6 @@ def _prepare(streams: pd.DataFrame | _Log, source: str = "streams") -> _Log:
 def _pool_cents(pool: float) -> int:
     check_number(pool, "pool", min=0)
     return round(float(pool) * 100)
-
-
-def largest_remainder(weights: np.ndarray, total_cents: int) -> np.ndarray:
-    """Split ``total_cents`` in proportion to ``weights``, in whole cents, exactly.
-
-    Each part gets its exact amount rounded down; the cents left over go one
-    each to the parts with the largest fractions (ties: the earlier part).
-
-    Parameters
-    ----------
-    weights : numpy.ndarray
-        Non-negative weights (any scale), not all zero unless ``total_cents`` is 0.
-    total_cents : int
-        The amount to split, in cents.
-
-    Returns
-    -------
-    numpy.ndarray
-        Integer cents, summing to ``total_cents``.
-
-    Examples
-    --------
-    >>> largest_remainder(np.array([1.0, 1.0, 1.0]), 100).tolist()
-    [34, 33, 33]
-    """
-    w = np.asarray(weights, dtype=float)
-    s = w.sum()
-    if s <= 0:
-        if total_cents:
-            raise InputError(
-                "nothing to pay out to",
-                source="largest_remainder",
-                column="weights",
-                expected="at least one positive weight (a stream)",
-            )
-        return np.zeros(len(w), dtype=np.int64)
-    exact = w / s * total_cents
-    cents = np.floor(exact).astype(np.int64)
-    left = int(total_cents - cents.sum())
-    if left > 0:
-        order = np.argsort(-(exact - cents), kind="stable")[:left]
-        cents[order] += 1
-    return cents
 
 
 def _payout(weights: np.ndarray, pool: float, log: _Log) -> pd.Series:

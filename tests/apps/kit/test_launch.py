@@ -121,7 +121,7 @@ def _written(app: w.Widget) -> dict:
     """What the app's address script (:meth:`kit.SaveReport.follow`) puts in the address bar."""
     outputs = find_widget(app, kit.SaveReport).address.outputs
     script = outputs[-1]["data"]["text/html"]
-    return json.loads(re.search(r"var values = (\{.*?\}), query", script).group(1))
+    return json.loads(re.search(r"var values = (\{.*?\}), kept", script).group(1))
 
 
 def _address(params: dict) -> str:
@@ -205,3 +205,57 @@ def test_a_royalty_link_carries_the_deal_s_key_and_reads_its_old_text(monkeypatc
     app = launch(build_app, defaults)
     written = _written(app)
     assert written["deal"] == "self_released" and written["fan_payment"] == "1.15"
+
+
+def _notes(app: w.Widget) -> str:
+    return "".join(c.value for c in app.children if "vl-link-notes" in c._dom_classes)
+
+
+@pytest.mark.parametrize(
+    ("notebook", "query", "told", "written"),
+    [
+        (
+            "account_scorecard",
+            "account=ZZZ9&w_rbo=5",
+            "The link&#x27;s account “ZZZ9” cannot be used; showing A0002.",
+            {"account": "A0002", "policy": "neutral", "weights": ""},
+        ),
+        (
+            "spotify_at_a_glance",
+            "metric=bogus&start=2030&end=1999",
+            "The link&#x27;s metric “bogus” cannot be used; showing Total revenue. The link&#x27;s "
+            "start “2030” cannot be used; showing 2015. The link&#x27;s end “1999” cannot be "
+            "used; showing 2024.",
+            {"metric": "total_revenue_eur_m", "start": "2015", "end": "2024"},
+        ),
+        (
+            "royalty_calculator",
+            "monthly_streams=-5&rule=xyz",
+            "The link&#x27;s monthly streams “-5” cannot be used; showing 100000. The link&#x27;s "
+            "rule “xyz” cannot be used; showing Pro-rata (Spotify today).",
+            None,
+        ),
+    ],
+)
+def test_a_stale_link_s_value_is_told_in_one_line_and_unknown_names_leave_the_address(
+    notebook, query, told, written, monkeypatch
+):
+    module, defaults = _launch_call(NOTEBOOKS / "apps" / f"{notebook}.ipynb")
+    monkeypatch.setenv("QUERY_STRING", query)
+    app = launch(importlib.import_module(module).build_app, defaults)
+    assert _notes(app) == f'<div class="vl-link-note" role="status">{told}</div>'
+    assert "w_rbo" not in _written(app)  # the script drops every other name (test_address)
+    if written:
+        assert _written(app) == written
+
+
+def test_a_link_the_app_uses_as_given_adds_no_note(monkeypatch):
+    from valuelab.apps.kpi_tradeoff_explorer import build_app
+
+    monkeypatch.setenv(
+        "QUERY_STRING", "lever=basket_size&kpi_b=gross_margin_pct&inputs=list_price%3A45"
+    )
+    app = launch(
+        build_app, {"lever": "discount", "kpi_a": "revenue", "kpi_b": "contribution", "inputs": ""}
+    )
+    assert _notes(app) == "" and len(app.children) == 3

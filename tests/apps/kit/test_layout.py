@@ -21,9 +21,12 @@ def test_kpi_cards_show_value_unit_and_delta_direction():
     assert 'data-kpi="arr"' in arr and "90,000 EUR" in arr
     assert "vl-down" in arr and "-10.0 % vs baseline" in arr
     churn = cards.cards["churn"].value
-    assert "5.0 %" in churn and "vl-flat" in churn and "+0.0 pp vs baseline" in churn
+    assert "5.0 %" in churn and "vl-flat" in churn and "same as baseline" in churn  # no "+0.0"
     cards.update({"churn": 0.06}, baseline={"churn": 0.05})
     assert "+1.0 pp vs baseline" in cards.cards["churn"].value  # a share changes in points
+    noisy = kit.KpiCards({"churn": Quantity("Churn", "share 0-1", "share", 1)})
+    noisy.update({"churn": 0.1 + 0.2}, baseline={"churn": 0.3}, versus="pro-rata")
+    assert "same as pro-rata" in noisy.cards["churn"].value  # float noise is no change
     cards.update({"arr": 1.0}, labels={"arr": "ARR in 2025"})
     assert "ARR in 2025" in cards.cards["arr"].value
     assert cards.values == {"arr": 1.0, "churn": 0.06}
@@ -37,7 +40,7 @@ def test_kpi_cards_take_registry_keys_and_swap_a_cards_quantity():
     cards.update({"value": 263.0}, specs={"value": "premium_subs_m"}, labels={"value": "Subs"})
     assert "Subs" in cards.cards["value"].value and "263 million" in cards.cards["value"].value
     cards.update({"value": 0.0}, baseline={"value": 0.0})
-    assert "+0 million vs baseline" in cards.cards["value"].value
+    assert "same as baseline" in cards.cards["value"].value
 
 
 def test_error_panel_shows_the_input_error_message_not_a_traceback():

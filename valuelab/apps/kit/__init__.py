@@ -15,6 +15,9 @@ and composes these pieces, so that every app looks and behaves the same:
 - :mod:`~valuelab.apps.kit.snapshot` — :class:`SaveReport`: one click
   downloads the current view (its settings, cards and interactive charts) as
   a standalone HTML file named after the app, the view and the date;
+- :mod:`~valuelab.apps.kit.address` — :class:`AddressBar` keeps the page's
+  address the link of the view on screen; :func:`link_notes` tells, in plain
+  words, each value of a link the view could not use;
 - :mod:`~valuelab.apps.kit.urlstate` — :func:`url_params`: the app's starting
   state from the page URL (``?customer_id=C042``), so a view is a link;
 - :mod:`~valuelab.apps.kit.launch` — :func:`launch` builds the app before the
@@ -31,6 +34,7 @@ Examples
 'Average order value (EUR)'
 """
 
+from valuelab.apps.kit.address import AddressBar, link_notes
 from valuelab.apps.kit.debounce import debounced
 from valuelab.apps.kit.figures import BASIC_TRACES, CHARTS_ENV, FigureBox, chart_html
 from valuelab.apps.kit.launch import launch
@@ -55,6 +59,7 @@ from valuelab.apps.kit.urlstate import (
     RESERVED_QUERY_NAMES,
     exact_number,
     format_drivers,
+    page_query,
     parse_drivers,
     parse_query,
     url_params,
@@ -67,6 +72,7 @@ __all__ = [
     "NARROW_PX",
     "PUBLIC_URL_ENV",
     "RESERVED_QUERY_NAMES",
+    "AddressBar",
     "ErrorPanel",
     "FigureBox",
     "KpiCards",
@@ -79,7 +85,9 @@ __all__ = [
     "exact_number",
     "format_drivers",
     "launch",
+    "link_notes",
     "page",
+    "page_query",
     "parse_drivers",
     "parse_query",
     "report_name",

@@ -40,6 +40,8 @@ CSS = f"""
 .vl-kpi-value {{font-size: 22px; font-weight: 600; line-height: 1.3; overflow-wrap: break-word;}}
 .vl-kpi-delta {{font-size: 12px; line-height: 1.3;}}
 .vl-up {{color: #1b7f3b;}} .vl-down {{color: #b3261e;}} .vl-flat {{color: #555;}}
+.vl-link-note {{border-left: 4px solid #b26a00; background: #fff4e0; padding: 6px 12px;
+                 margin: 4px 0; overflow-wrap: anywhere;}}
 .vl-error {{border-left: 4px solid #b3261e; background: #fdecea; padding: 8px 12px;
            color: #5f2120; line-height: 1.4; overflow-wrap: anywhere;}}
 .vl-row {{display: flex; flex-flow: row nowrap; align-items: flex-start; gap: 16px;
@@ -118,11 +120,14 @@ class KpiCards(w.HBox):
         baseline: Mapping[str, float] | None = None,
         labels: Mapping[str, str] | None = None,
         specs: Mapping[str, Quantity | str] | None = None,
+        versus: str = "baseline",
     ) -> None:
         """Show ``values`` (and their change vs ``baseline``, when given).
 
         ``specs`` replaces the quantity of a card (a card whose metric the
-        user picks); ``labels`` replaces card labels (e.g. "Revenue in 2021").
+        user picks); ``labels`` replaces card labels (e.g. "Revenue in 2021");
+        ``versus`` names the baseline in the change ("+5.0 % vs pro-rata"). No
+        change (up to float noise) reads "same as <versus>", never "+0.0 %".
         """
         for key, spec in (specs or {}).items():
             self.specs[key] = quantity(spec)
@@ -134,7 +139,7 @@ class KpiCards(w.HBox):
             base = None if baseline is None else baseline.get(key)
             css, delta = "vl-flat", "&nbsp;"
             if value is not None and base is not None:
-                css, text = _delta(spec, float(value), float(base))
+                css, text = _delta(spec, float(value), float(base), versus)
                 delta = html.escape(text)
             card.value = (
                 f'<div class="vl-kpi" data-kpi="{html.escape(key)}">'
@@ -146,11 +151,12 @@ class KpiCards(w.HBox):
                 self.values[key] = float(value)
 
 
-def _delta(spec: Quantity, value: float, base: float) -> tuple[str, str]:
-    """CSS class and text of a card's change vs its baseline."""
+def _delta(spec: Quantity, value: float, base: float, versus: str = "baseline") -> tuple[str, str]:
+    """CSS class and text of a card's change vs its baseline (``versus`` names it)."""
     diff = value - base
-    css = "vl-flat" if abs(diff) < 1e-12 else ("vl-up" if diff > 0 else "vl-down")
-    return css, f"{spec.format_change(value, base)} vs baseline"
+    if abs(diff) <= 1e-9 * max(abs(value), abs(base), 1e-3):
+        return "vl-flat", f"same as {versus}"
+    return ("vl-up" if diff > 0 else "vl-down"), f"{spec.format_change(value, base)} vs {versus}"
 
 
 class ErrorPanel(w.HTML):

@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from valuelab.apps.kit.address import AddressBar, address_script
 from valuelab.apps.kit.layout import CSS, KpiCards
 from valuelab.core import QUANTITIES
 
@@ -247,31 +248,6 @@ def _download_script(name: str, page: str) -> str:
 }})();</script>"""
 
 
-def address_script(params: Mapping[str, Any]) -> str:
-    """A script that makes the address bar show ``params`` (``history.replaceState``).
-
-    The page's other query parameters (Voila's ``template``, ``theme``) are
-    kept; an empty value removes its parameter. No page load, no history entry:
-    the address is the shared link of the view on screen.
-
-    Examples
-    --------
-    >>> "replaceState" in address_script({"metric": "mau_m", "start": 2018})
-    True
-    """
-    values = {str(k): ("" if v is None else str(v)) for k, v in params.items()}
-    return f"""<script>(function () {{
-  var values = {json.dumps(values)}, query = new URLSearchParams(window.location.search);
-  Object.keys(values).forEach(function (k) {{
-    if (values[k] === "") query.delete(k); else query.set(k, values[k]);
-  }});
-  var text = query.toString();
-  var address = window.location.pathname + (text ? "?" + text : "") + window.location.hash;
-  if (address !== window.location.pathname + window.location.search + window.location.hash)
-    window.history.replaceState(window.history.state, "", address);
-}})();</script>"""
-
-
 class SaveReport(w.VBox):
     """A "Save as report" button: one click downloads the current view as an HTML file.
 
@@ -312,12 +288,10 @@ class SaveReport(w.VBox):
             description="Save as report", icon="download", tooltip="Download this view as HTML"
         )
         self.status = w.HTML()
-        self.download, self.address = w.Output(), w.Output()
+        self.download = w.Output()
+        self.address = AddressBar(lambda: self.state()[0], self.controls)
         self.html, self.name = "", ""
         self.button.on_click(lambda _: self.save())
-        self._watched: set[int] = set()
-        for widget in self.controls:
-            self._watch(widget)
         super().__init__([self.button, self.status, self.download, self.address])
         self.add_class("vl-save")
 
@@ -330,29 +304,14 @@ class SaveReport(w.VBox):
             return ""
         return f"{public.rstrip('/')}/voila/render/{self.app}?{urlencode(dict(params))}"
 
-    def _watch(self, widget: w.Widget) -> None:
-        """Follow ``widget``'s value and those of its children, also children added later."""
-        if id(widget) in self._watched:
-            return
-        self._watched.add(id(widget))
-        if widget.has_trait("value"):
-            widget.observe(lambda _: self.follow(), names="value")
-        if widget.has_trait("children"):
-            widget.observe(lambda c: [self._watch(x) for x in c["new"]], names="children")
-            for child in widget.children:
-                self._watch(child)
-
     def follow(self) -> str:
         """Make the page's address the link of the current view; return the script.
 
-        Called on every change of a control, so the address bar is always the
-        shared link of what is on screen (reloading it restores the view).
+        Called on every change of a control (:class:`AddressBar`), so the
+        address bar is always the shared link of what is on screen (reloading
+        it restores the view).
         """
-        script = address_script(self.state()[0])
-        self.address.outputs = (
-            {"output_type": "display_data", "data": {"text/html": script}, "metadata": {}},
-        )
-        return script
+        return self.address.follow()
 
     def save(self) -> str:
         """Render the report now and start its download; return the HTML."""

@@ -16,6 +16,7 @@ __all__ = [
     "RESERVED_QUERY_NAMES",
     "exact_number",
     "format_drivers",
+    "page_query",
     "parse_drivers",
     "parse_query",
     "url_params",
@@ -86,6 +87,20 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
         wait_for_request()
     found, _ = parse_query(os.environ.get("QUERY_STRING", ""), defaults)
     return {**dict(defaults), **found}
+
+
+def page_query() -> dict[str, str]:
+    """The page URL's parameters as given (the last value of each), Voila's own left out.
+
+    Outside Voila (no ``QUERY_STRING``) there are none.
+
+    Examples
+    --------
+    >>> page_query()
+    {}
+    """
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
+    return {k: v[-1] for k, v in query.items() if k not in RESERVED_QUERY_NAMES}
 
 
 def parse_drivers(text: str) -> dict[str, float]:
