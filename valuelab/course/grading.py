@@ -497,7 +497,11 @@ def _track(items: list[Submission], progress: bool) -> Any:
 def _grade_all(
     items: list[Submission], root: Path, manifest: dict[str, Any], options: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows for every submission: unchanged ones from the manifest, the others graded now."""
+    """Rows for every submission: unchanged ones from the manifest, the others graded now.
+
+    The rows come back one per learner and exercise (:func:`one_per_exercise`); the
+    manifest keeps every submission's row.
+    """
     rows, stored = [], {}
     with tempfile.TemporaryDirectory(prefix="valuelab-grading-") as tmp:
         for item in _track(items, options["progress"]):
@@ -510,7 +514,7 @@ def _grade_all(
                 row = json.loads(json.dumps(_grade_one(item, options, Path(tmp)), default=_native))
             rows.append(row)
             stored[key] = {"sha256": digest, "row": row}
-    return rows, stored
+    return one_per_exercise(items, rows), stored
 
 
 def grade(
@@ -572,7 +576,6 @@ def grade(
     ids = {learner_folder(i): i for i in read_roster(roster)} if roster else {}
     options |= {"force": force, "progress": progress, "ids": _recorded_ids(items, ids)}
     rows, stored = _grade_all(items, Path(submissions), manifest, options)
-    rows = one_per_exercise(items, rows)
     return _write(out, rows, {"fingerprint": fingerprint, "submissions": stored})
 
 
