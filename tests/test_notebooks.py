@@ -141,12 +141,33 @@ QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if kind(p) in ("lesson", "exercise")]
 
 
-#: Table columns that cite where a figure comes from (a function, a dataset, a formula of its
-#: columns): names a reader looks up, as in a bibliography, so they may be code; and a column
-#: headed "In code" (the key a learner types, e.g. a payout rule's).
-CITATIONS = {"source", "basis", "Source", "Basis", "In code"}
+#: Table columns whose cells are the code a learner types (a payout rule's key, a question's key
+#: in a ``check.all`` summary): left as code.
+IN_CODE = {"In code", "question"}
 #: A key of a dict shown as a result (``{'paid_eur': 14.07}``): a reader sees it, not code.
 DICT_KEY = re.compile(r"['\"](\w+)['\"]\s*:")
+#: In a table cell only a code span or an address is code; a source or basis names a published
+#: source or says the formula in words, never a file, a dataset key or a function.
+CELL_CODE = re.compile(r"`[^`\n]*`|<code>.*?</code>|https?://\S+", re.S)
+#: A file name (``spotify_value_drivers.yaml``).
+FILE = re.compile(r"\b[\w-]+\.(?:csv|ya?ml|json|parquet|ipynb|xlsx|duckdb|py)\b")
+#: A dotted code name (``kpis.frontier``, ``valuelab.royalties.moneyflow``): parts of two or more
+#: characters, so "e.g." and "S.A." are words.
+DOTTED = re.compile(r"\b[a-z][a-z0-9_]+(?:\.[A-Za-z_][A-Za-z0-9_]+)+\b")
+#: A web site named as a source (``whatmatters.com``): a publisher's name, not code.
+SITE = re.compile(r"\.(?:com|org|net|io|ru|de|uk|gov|edu|co)$")
+#: A constant's name (``FUNNEL_DEFAULTS``).
+CONSTANT = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+#: A number of a thousand or more with decimals and no thousands separator (``15896.39``,
+#: ``15673.0``): a registered quantity shows ``15,896``.
+UNSEPARATED = re.compile(r"(?<![\w.,])\d{4,}\.\d+\b")
+#: Units of the registered quantities: a column headed "Revenue (EUR)" holds a registered quantity.
+UNITS = {q.unit for q in QUANTITIES.values() if q.unit} | {"%"}
+#: Headings of registered quantities, as :func:`labelled` and :func:`formatted` write them.
+TITLES = {t for q in QUANTITIES.values() for t in (q.label, q.title, q.display_title)}
+#: A share shown as stored (``0.3908 share 0-1``): a registered share shows ``39.1 %``. The unit
+#: alone ("share 0-1" in a Unit column) is words.
+RAW_SHARE = re.compile(r"(?<![\w.,])\d*\.\d+\s*share\b")
 
 
 class _Table(HTMLParser):
@@ -196,7 +217,7 @@ def shown_text(nb) -> Iterator[tuple[int, str, str]]:
 
     Markdown cells and outputs, printed text, plain-text results (with the keys of a shown
     dict), the headings and cells of displayed tables; code (cells' source, code spans,
-    addresses, file names, a table's source and basis columns) is left out.
+    addresses, file names; in a table cell only code spans and addresses) is left out.
     """
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
@@ -212,8 +233,8 @@ def shown_text(nb) -> Iterator[tuple[int, str, str]]:
                 table.feed(data["text/html"])
                 yield from ((i, "table heading", h.strip()) for h in table.headings)
                 for column, text in table.cells:
-                    if column not in CITATIONS:
-                        yield i, f"table cell ({column})", CODE.sub(" ", text)
+                    if column not in IN_CODE:
+                        yield i, f"table cell ({column})", CELL_CODE.sub(" ", text)
             elif set(data) == {"text/plain"}:
                 plain = data["text/plain"]
                 yield i, "result", QUOTED.sub(" ", CODE.sub(" ", plain))
@@ -221,11 +242,36 @@ def shown_text(nb) -> Iterator[tuple[int, str, str]]:
 
 
 def raw_keys(where: str, text: str) -> set[str]:
-    """The keys in ``text``: snake_case anywhere, a registered key as a whole table heading."""
+    """The keys in ``text``: snake_case anywhere, a registered key as a whole table heading.
+
+    In a table cell also a file name, a dotted code name or a constant, and a number as
+    stored rather than as its quantity shows it (``15896.39``, ``0.3908 share 0-1``).
+    """
     found = set(SNAKE.findall(text))
     if where == "table heading" and text in QUANTITIES:
         found.add(text)
+    if where.startswith("table cell"):
+        for pattern in (FILE, DOTTED, CONSTANT, RAW_SHARE):
+            found |= {m for m in pattern.findall(text) if not SITE.search(m)}
+        if registered(where.removeprefix("table cell (").removesuffix(")")):
+            found |= set(UNSEPARATED.findall(text))
     return found
+
+
+def registered(heading: str) -> bool:
+    """Whether a column holds a registered quantity: its heading is one, or names its unit.
+
+    The sources tables' ``value`` column (a figure with its unit) counts too.
+
+    Examples
+    --------
+    >>> registered("Revenue (EUR)"), registered("ARR (EUR/year)"), registered("value")
+    (True, True, True)
+    >>> registered("Before"), registered("RICE")
+    (False, False)
+    """
+    unit = re.fullmatch(r".*\(([^()]*)\)", heading)
+    return heading in TITLES or heading == "value" or bool(unit and unit.group(1) in UNITS)
 
 
 def test_raw_keys_are_found_where_a_learner_reads_them():
@@ -246,7 +292,54 @@ def test_raw_keys_are_found_where_a_learner_reads_them():
     found = {(where, key) for _, where, text in shown_text(nb) for key in raw_keys(where, text)}
     expected = {("markdown", "listening_hours"), ("table cell (Rule)", "pro_rata")}
     expected |= {("table heading", "delta_pct"), ("table heading", "revenue")}
+    expected |= {("table cell (source)", "by_tier"), ("table cell (source)", "listening_log")}
     assert found == expected | {("dict key", "paid_eur")}, "a dataset name to type is code"
+
+
+def _cells(*rows: tuple[str, str]) -> set[tuple[str, str]]:
+    """The keys :func:`raw_keys` finds in a table of (column, cell) rows."""
+    heads = "".join(f"<th>{c}</th>" for c, _ in rows)
+    cells = "".join(f"<td>{t}</td>" for _, t in rows)
+    table = f"<table><thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
+    out = nbformat.v4.new_output("display_data", data={"text/html": table})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[out])])
+    return {(where, key) for _, where, text in shown_text(nb) for key in raw_keys(where, text)}
+
+
+def test_code_names_files_and_stored_numbers_in_table_cells_are_found():
+    found = _cells(
+        ("Model (EUR m)", "15896.39"),
+        ("Total revenue (EUR m)", "15673.0"),
+        ("Before", "15962.500"),  # no registered quantity: a plain number may show as it is
+        ("value", "0.3908 share 0-1"),
+        ("source", "spotify_value_drivers.yaml: MAU"),
+        ("basis", "kpis.frontier"),
+        ("Source", "the kit's shop funnel (kpis.FUNNEL_DEFAULTS)"),
+        ("In code", "pro_rata"),
+    )
+    assert {key for _, key in found} == {
+        "15896.39",
+        "15673.0",
+        "0.3908 share",
+        "spotify_value_drivers.yaml",
+        "spotify_value_drivers",
+        "kpis.frontier",
+        "kpis.FUNNEL_DEFAULTS",
+        "FUNNEL_DEFAULTS",
+    }
+    legitimate = _cells(
+        ("Model", "15,896"),
+        ("value", "39.1 %"),
+        ("value", "0.0035 USD per stream"),
+        ("Year", "2024"),
+        ("Unit", "share 0-1"),
+        ("source", "Spotify Technology S.A., Form 20-F for 2024 (2025), p. 54, e.g. revenue"),
+        ("source", "Google's OKR playbook (whatmatters.com); marketcap.ru"),
+        ("source", "Fader & Hardie (2005), https://brucehardie.com/datasets/cdnow_sample.csv"),
+        ("basis", "(1 - discount)^elasticity; use `kpis.frontier(funnel())`"),
+        ("basis", "premium subscribers 249.5 m / MAU 638.5 m, 0.8 x 0.233 + 0.2 x 0.5"),
+    )
+    assert legitimate == set()
 
 
 @pytest.mark.slow

@@ -10,6 +10,10 @@ def test_text_joins_the_value_its_precision_and_unit():
     )
     assert SourcedValue("r", 0.2431, "", "derived", "CDNOW", "fit", precision=3).text == "0.243"
     assert SourcedValue("band", "0.6-0.7", "", "reported", "re:Work").text == "0.6-0.7"
+    # a share reads in percent, as the apps show it (0.3908 -> 39.1 %), at most one decimal
+    shares = [(0.3908, 4), (0.6667, 4), (0.25, 2), (0.8, 1)]
+    texts = [SourcedValue("s", v, "share 0-1", "derived", "S", "a / b", p).text for v, p in shares]
+    assert texts == ["39.1 %", "66.7 %", "25 %", "80 %"]
 
 
 def test_table_keeps_order_and_kinds():

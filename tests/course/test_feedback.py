@@ -65,3 +65,15 @@ def test_what_learners_control_is_escaped():
     rows = [_row("<img src=x onerror=alert(1)>.ipynb", "", [], ["<script>x</script>"])]
     page = feedback.page("<b>", rows)
     assert "<img" not in page and "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_page_of_unreadable_files_says_not_graded_and_is_titled_with_the_exercise():
+    damaged = feedback.unreadable_note("00_start.ipynb", "damaged")
+    row = _row("00_start.ipynb", "Exercise 0: warm-up", [], [damaged])
+    page = feedback.page("cy", [row])
+    assert "<title>Feedback for cy: Exercise 0: warm-up</title>" in page
+    assert "<p>Not graded. ✅" in page and "Notebook: 00_start.ipynb — not graded" in page
+    assert "0 of 0" not in page and "0 / 0" not in page
+    graded = _row("03_kpis.ipynb", "Exercise 3: KPIs", [_result("kpis.q1", True, points=2.0)])
+    both = feedback.page("cy", [row, graded])
+    assert "2 of 2 points over 1 notebook. 1 notebook not graded." in both

@@ -332,3 +332,62 @@ def test_no_sandbox_still_runs_each_submission_in_a_fresh_process(tmp_path):
     )  # graded on the questions its copy names; the note tells the instructor the rest
     assert row["note"] == "graded on the 1 question of this copy; the exercise now has 4"
     assert (tmp_path / "out" / "feedback" / "_ada.html").exists()  # a file-safe name
+
+
+def test_exercise_file_names_map_to_their_topics():
+    files = grading.exercise_files()
+    assert files["00_start.ipynb"] == "start" and files["01_value_drivers.ipynb"] == "drivers"
+    assert files["03_kpis.ipynb"] == "kpis" and len(files) == 6
+
+
+def test_an_unreadable_file_named_like_an_exercise_is_titled_with_it(tmp_path):
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "cy" / "00_start.ipynb").write_text('{\n "cells": [')
+    row = grading._grade_one(
+        grading.Submission("cy", tmp_path / "cy" / "00_start.ipynb"), {}, tmp_path
+    )
+    assert (row["status"], row["topic"]) == ("unreadable", "start")
+    assert row["title"] == "Exercise 0: warm-up with a sourced dataset"
+
+
+def _graded_row(learner, notebook, points, note=""):
+    result = {"question": "start.q1", "hidden": False, "passed": points > 0, "answered": True}
+    result |= {"points": points, "max_points": 4.0, "message": "correct"}
+    row = {"learner": learner, "notebook": notebook, "topic": "start", "note": note}
+    row |= {"title": "Exercise 0: warm-up with a sourced dataset", "notes": []}
+    return row | {"status": "graded", "error": "", "results": [result]}
+
+
+def test_two_copies_of_one_exercise_count_once(tmp_path, monkeypatch):
+    """dee hands in 00_start.ipynb and a newer 00_start_v2.ipynb: the exercise's own name counts."""
+    subs = tmp_path / "subs"
+    (subs / "dee").mkdir(parents=True)
+    for name in ("00_start.ipynb", "00_start_v2.ipynb", "03_kpis.ipynb"):
+        (subs / "dee" / name).write_text("{}")
+    os.utime(subs / "dee" / "00_start.ipynb", (1e9, 1e9))  # the older one
+    scores = {"00_start.ipynb": 2.0, "00_start_v2.ipynb": 3.0, "03_kpis.ipynb": 1.0}
+
+    def fake(item, options, tmp):
+        row = _graded_row(item.learner, item.path.name, scores[item.path.name])
+        if item.path.name == "03_kpis.ipynb":
+            row |= {"topic": "kpis", "title": "Exercise 3: KPIs and their trade-offs"}
+        return row
+
+    monkeypatch.setattr(grading, "_grade_one", fake)
+    table = grading.grade(subs, tmp_path / "out", sandboxed=False)
+    rows = list(csv.DictReader(table.open()))
+    assert [(r["notebook"], r["points"]) for r in rows] == [
+        ("00_start.ipynb", "2.0"),
+        ("03_kpis.ipynb", "1.0"),
+    ]
+    assert rows[0]["note"].startswith("not counted: 00_start_v2.ipynb, another copy")
+    page = (tmp_path / "out" / "feedback" / "dee.html").read_text()
+    assert "3 of 8 points over 2 notebooks" in page and page.count("<section>") == 2
+    assert "Not counted: 00_start_v2.ipynb, another copy" in page
+    assert page.count("Exercise 0: warm-up") == 2  # once in the title, once as a heading
+    # without a copy named like the exercise, the latest one counts
+    (subs / "dee" / "00_start.ipynb").rename(subs / "dee" / "00_start_old.ipynb")
+    scores["00_start_old.ipynb"] = 2.0
+    table = grading.grade(subs, tmp_path / "out2", sandboxed=False)
+    kept = [r["notebook"] for r in csv.DictReader(table.open())]
+    assert kept == ["00_start_v2.ipynb", "03_kpis.ipynb"]

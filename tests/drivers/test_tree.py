@@ -231,7 +231,7 @@ def test_lesson_numbers_are_the_package_numbers(run_notebook):
     )  # mean of 602 and 675
     assert sources["Premium ARPU"] == ("4.69 EUR/month", "reported")
     assert sources["Hours per listener"] == ("25 hours/month", "estimated")
-    assert sources["Payout share"] == ("0.6667 share 0-1", "estimated")  # of music, not total
+    assert sources["Payout share"] == ("66.7 %", "estimated")  # of music, not total
     assert sources["North Star: Time spent listening"] == (
         "15,962.5 million hours/month",
         "estimated",
@@ -285,19 +285,27 @@ def test_inputs_carry_their_kind_into_the_sources_table():
         inputs={
             "users": {"value": 10, "unit": "million", "kind": "reported", "description": "X"},
             "arpu": {"value": 4.5, "unit": "EUR/month"},
+            "share": {
+                "value": 0.3908,
+                "unit": "share 0-1",
+                "kind": "derived",
+                "description": "a/b",
+            },
         },
     )
-    rows = {v.figure: v for v in tree.input_sources("t.yaml")}
+    rows = {v.figure: v for v in tree.input_sources("Spotify 20-F 2024")}
     assert (rows["users"].kind, rows["users"].text, rows["users"].source) == (
         "reported",
         "10 million",
-        "t.yaml: X",
+        "Spotify 20-F 2024",  # the description is the basis column's, not repeated here
     )
+    assert rows["users"].basis == "X"
     assert (rows["arpu"].kind, rows["arpu"].text, rows["arpu"].basis) == (
         "estimated",
         "4.5 EUR/month",
-        "an assumption of t.yaml",
+        "an assumption of Spotify 20-F 2024",
     )
+    assert (rows["share"].text, rows["share"].basis) == ("39.1 %", "a/b")  # as the apps show it
     assert tree.to_dict()["inputs"]["users"]["kind"] == "reported"
     assert "kind" not in tree.to_dict()["inputs"]["arpu"]  # the default is not written
     with pytest.raises(InputError, match="kind 'guessed'"):

@@ -121,8 +121,9 @@ def test_annual_sources_are_sourced_values():
     assert "Q4 2024 Update" in mau.source
     margin = by_label["Spotify gross margin, 2024"]
     # a formula on an estimated gross profit (secondary 20-F extract): estimated, formula kept
-    assert margin.kind == "estimated" and margin.basis.startswith("gross_profit_eur_m / total")
-    assert "estimated input(s): gross_profit_eur_m" in margin.basis
+    assert margin.kind == "estimated"
+    assert margin.basis.startswith("Gross profit / Total revenue * 100")  # keys as their labels
+    assert "estimated input(s): Gross profit" in margin.basis
     payout = by_label["Spotify royalties paid in the year, 2024"]
     assert (payout.value, payout.unit, payout.kind) == (10.0, "USD bn", "reported")
     assert annual_value(2023, "ad_mau_m").value == 379

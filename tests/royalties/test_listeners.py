@@ -31,7 +31,7 @@ def test_the_price_table_is_sourced():
         ("low", "premium"): "estimated",
         ("low", "free"): "estimated",
     }
-    # the same kind and source as spotify_annual's 2024 premium_arpu_eur_month
+    # the same kind and source as the 2024 Premium ARPU of the annual figures
     assert "obriedan" in r.PRICES[("world", "premium")].source
     assert "Q4 2024 Update" in r.PRICES[("world", "free")].source  # EUR 1,854 m = 4 quarters
     assert "20-F" not in r.PRICES[("world", "free")].source

@@ -208,7 +208,7 @@ def test_lesson_numbers(run_notebook):
     sources = {figure: (value, kind) for figure, value, kind in rec["sources"]}
     assert sources["Principle 11's example: revenue growth targeted"] == ("50 % a year", "reported")
     assert sources["Confidence of a self-reported score"] == (
-        f"{scoring.SELF_REPORTED:.1f} share 0-1",
+        f"{scoring.SELF_REPORTED * 100:.0f} %",  # a share reads in percent, as the apps show it
         "estimated",
     )
     assert sources["Example: expected by month 3"] == ("12.5 %", "derived")

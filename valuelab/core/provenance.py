@@ -58,9 +58,12 @@ class SourcedValue:
         See the module docstring.
     source : str
         The published source: author or organisation, title, year, page or URL.
-        For a figure computed by the kit from a dataset, the dataset and the function.
+        For a figure computed by the kit from a dataset, the dataset in words
+        ("the kit's synthetic shop event log"): a reader's text, never a file
+        name, a dataset key or a function name.
     basis : str, optional
-        The formula (``derived``) or the assumption (``estimated``); required for those kinds.
+        The formula (``derived``) or the assumption (``estimated``), in words; required
+        for those kinds.
     precision : int, optional
         Decimals shown by :attr:`text` for a number (default 0).
 
@@ -96,12 +99,24 @@ class SourcedValue:
 
     @property
     def text(self) -> str:
-        """The value with its unit, as a reader sees it."""
+        """The value with its unit, as a reader sees it: a share 0-1 in percent.
+
+        A share (unit ``"share 0-1"``) reads as the apps show it, in percent
+        with two decimals fewer than its ``precision`` (at most one).
+
+        Examples
+        --------
+        >>> SourcedValue("Conversion", 0.3908, "share 0-1", "derived", "s", "a / b", 4).text
+        '39.1 %'
+        >>> SourcedValue("Revenue", 15896.39, "EUR m", "derived", "s", "a + b").text
+        '15,896 EUR m'
+        """
         if isinstance(self.value, str):
-            number = self.value
-        else:
-            number = f"{self.value:,.{self.precision}f}"
-        return f"{number} {self.unit}".strip()
+            return f"{self.value} {self.unit}".strip()
+        if self.unit.startswith("share"):
+            decimals = min(1, max(0, self.precision - 2))
+            return f"{self.value * 100:,.{decimals}f} %"
+        return f"{self.value:,.{self.precision}f} {self.unit}".strip()
 
 
 def sources_table(values: Iterable[SourcedValue]) -> pd.DataFrame:

@@ -560,10 +560,16 @@ def _whole(out: Any) -> Any:
 
 
 def _known(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
-    """The quantity named for ``key`` (in ``known``, else registered); None for any other key."""
-    if isinstance(key, str) and (key in known or key in QUANTITIES):
-        return quantity(known.get(key, key), currency)
-    return None
+    """The quantity named for ``key`` (in ``known``, else registered); None for any other key.
+
+    A heading in words (``{"node": "Figure"}``, no registry key) names no quantity.
+    """
+    if not isinstance(key, str) or not (key in known or key in QUANTITIES):
+        return None
+    named = known.get(key, key)
+    if isinstance(named, str) and named not in QUANTITIES:
+        return None
+    return quantity(named, currency)
 
 
 def _display_heading(key: Any, known: Mapping[str, Quantity | str], currency: str | None) -> Any:
@@ -612,7 +618,9 @@ def formatted(
     quantity's :meth:`Quantity.number` (counts whole, money with its
     precision in ``frame.attrs["currency"]``, shares in percent), a column no
     quantity is named for with about three significant digits; a truth reads
-    yes/no, a missing value "–". Text is kept as it is (pandas escapes it in HTML).
+    yes/no, a missing value "–". Text is kept as it is (pandas escapes it in HTML),
+    except keys in the columns ``frame.attrs["values"]`` names, which become their
+    words as in :func:`labelled`.
 
     Parameters
     ----------
@@ -637,6 +645,7 @@ def formatted(
     {'Conversion rate (%)': ['2.47', '–'], 'Orders (orders/month)': ['4,938', '12']}
     """
     table = frame if hasattr(frame, "columns") else frame.to_frame()
+    table = _word_values(table, table.attrs.get("values", {}))
     known = {**table.attrs.get("quantities", {}), **(quantities or {})}
     currency = table.attrs.get("currency", _REGISTERED)
     out = table.astype(object)

@@ -214,7 +214,7 @@ def _run(q: Question, answer: Any) -> tuple[bool, str]:
 
 def _advice(q: Question) -> str:
     """The hint and what is accepted."""
-    return f"Hint: {q.hint}" + (f" (Accepted: {q.rule}.)" if q.rule else "")
+    return f"Hint: {q.hint}" + (f" Accepted: {q.rule}." if q.rule else "")
 
 
 def _scale(q: Question, answer: Any) -> str:

@@ -108,7 +108,7 @@ def _section(row: dict[str, Any]) -> str:
     best = sum(r["max_points"] for r in row["results"])
     notes = "".join(f"<li>{e(n)}</li>" for n in row.get("notes", []))
     notes = f"<div class='notes'><b>What stopped</b><ul>{notes}</ul></div>" if notes else ""
-    score = f" — {points:g} / {best:g} points" if row["results"] else ""
+    score = f" — {points:g} / {best:g} points" if row["results"] else " — not graded"
     scope = row.get("note", "").replace("this copy", "your copy")
     scope = f"<p class='scope'>{e(scope[:1].upper() + scope[1:])}.</p>" if scope else ""
     return (
@@ -117,19 +117,29 @@ def _section(row: dict[str, Any]) -> str:
     )
 
 
+def _summary(rows: list[dict[str, Any]]) -> str:
+    """The page's score line: "4 of 8 points over 2 notebooks.", "Not graded." or both."""
+    graded = [row for row in rows if row["results"]]
+    points = sum(r["points"] for row in graded for r in row["results"])
+    best = sum(r["max_points"] for row in graded for r in row["results"])
+    plural = "s" * (len(graded) != 1)
+    text = f"{points:g} of {best:g} points over {len(graded)} notebook{plural}." if graded else ""
+    missing = len(rows) - len(graded)
+    if missing and graded:
+        text += f" {missing} notebook{'s' * (missing != 1)} not graded."
+    return text or "Not graded."
+
+
 def page(learner: str, rows: list[dict[str, Any]]) -> str:
     """One learner's page: a section per notebook (see the module docstring)."""
     e = html.escape
-    points = sum(r["points"] for row in rows for r in row["results"])
-    best = sum(r["max_points"] for row in rows for r in row["results"])
-    names = ", ".join(str(row.get("title") or row["notebook"]) for row in rows)
+    names = ", ".join(dict.fromkeys(str(row.get("title") or row["notebook"]) for row in rows))
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Feedback for {e(learner)}: {e(names)}</title><style>"
         "body{font-family:system-ui,sans-serif;margin:2em;max-width:800px}li{margin:.4em 0}"
         ".notes{background:#fff4e5;border-left:4px solid #e08a00;padding:.2em 1em}"
         f"</style></head><body><h1>Feedback for {e(learner)}</h1>"
-        f"<p>{points:g} of {best:g} points over {len(rows)} notebook{'s' * (len(rows) != 1)}."
-        " ✅ correct, ❌ not yet, ⬜ no answer.</p>"
+        f"<p>{_summary(rows)} ✅ correct, ❌ not yet, ⬜ no answer.</p>"
         f"{''.join(_section(r) for r in rows)}</body></html>"
     )

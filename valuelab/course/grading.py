@@ -23,7 +23,8 @@
    row (column ``note``) and feedback say so. Grading is per question:
    a question whose answer cell raised, ran over the limit or killed its
    kernel says so (the cell, the limit, what to do), the others count.
-4. **Write.** ``grades.csv`` (one row per notebook; text cells that a
+4. **Write.** ``grades.csv`` (one row per notebook, one notebook per learner and
+   exercise: :func:`one_per_exercise`; text cells that a
    spreadsheet would read as a formula are neutralised),
    ``feedback/<learner folder>.html`` (one page for every notebook of the learner,
    titled with the exercises' names: messages and hints, never expected
@@ -52,9 +53,9 @@ from typing import Any
 import nbformat
 from nbformat.warnings import MissingIDFieldWarning
 
-from valuelab.core import InputError
+from valuelab.core import InputError, shipped
 from valuelab.course import sandbox, values
-from valuelab.course.checks import grade_namespace, questions, title
+from valuelab.course.checks import grade_namespace, questions, title, topics
 from valuelab.course.copies import learner_folder, learner_variant
 from valuelab.course.feedback import (
     cell_label,
@@ -68,7 +69,16 @@ from valuelab.course.registry import set_variant
 from valuelab.course.roster import read_roster
 from valuelab.reports import write_atomic
 
-__all__ = ["COLUMNS", "MANIFEST", "Submission", "find_submissions", "grade", "safe_cell"]
+__all__ = [
+    "COLUMNS",
+    "MANIFEST",
+    "Submission",
+    "exercise_files",
+    "find_submissions",
+    "grade",
+    "one_per_exercise",
+    "safe_cell",
+]
 
 #: The columns of ``grades.csv``.
 COLUMNS = [
@@ -282,6 +292,8 @@ def _grade_one(item: Submission, options: dict[str, Any], tmp: Path) -> dict[str
         nb, topic, own = _prepare(item.path, learner_variant(learner))
     except InputError as err:
         sentence = err.problem.removesuffix(" (not an exercise notebook)")
+        named = exercise_files().get(item.path.name, "")  # titled as the exercise it names
+        row |= {"topic": named, "title": title(named) if named else ""}
         return {**row, "status": "unreadable", "error": sentence, "notes": [sentence]}
     row |= {"topic": topic, "title": title(topic), "note": _scope(topic, own)}
     names = sorted({q.variable for q in questions(topic) if q.key in own})
@@ -319,6 +331,71 @@ def _scope(topic: str, own: list[str]) -> str:
         f"graded on the {len(mine)} question{'s' * (len(mine) != 1)} of this copy; "
         f"the exercise now has {len(public)}"
     )
+
+
+def exercise_files() -> dict[str, str]:
+    """The file name each exercise is handed out as, to its topic: ``03_kpis.ipynb`` -> ``kpis``.
+
+    The copies are named after their folders in ``exercises/``
+    (:func:`~valuelab.course.copies.build_students`); a folder's number is the
+    number in its exercise's title ("Exercise 3: ...").
+
+    Examples
+    --------
+    >>> exercise_files()["03_kpis.ipynb"]
+    'kpis'
+    """
+    by_number = {}
+    for topic in topics():
+        found = re.match(r"Exercise (\d+):", title(topic))
+        if found:
+            by_number[int(found.group(1))] = topic
+    folder = shipped("exercises")
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    numbered = [(n, re.match(r"(\d+)_", n)) for n in names]
+    return {
+        f"{n}.ipynb": by_number[int(m.group(1))]
+        for n, m in numbered
+        if m and int(m.group(1)) in by_number
+    }
+
+
+def _rank(item: Submission, row: dict[str, Any], own_names: dict[str, str]) -> tuple:
+    """Which copy of an exercise counts: readable, then named like the exercise, then latest."""
+    modified = item.path.stat().st_mtime if item.path.is_file() else 0.0
+    named = own_names.get(item.path.name) == row["topic"]
+    return (row["status"] != "unreadable", named, modified, item.path.name)
+
+
+def one_per_exercise(items: list[Submission], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per learner and exercise: the copy that counts, noting the copies left out.
+
+    A learner who hands in two copies of one exercise (``00_start.ipynb`` and
+    ``00_start_v2.ipynb``) is graded on one: a readable one before an unreadable
+    one, then the one with the exercise's own file name (:func:`exercise_files`),
+    then the most recently modified. Its ``note`` names the others. Rows without
+    a known exercise (an unreadable ``ada.ipynb``) are all kept.
+    """
+    own_names = exercise_files()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        if row.get("topic"):
+            groups.setdefault((row["learner"], row["topic"]), []).append(index)
+    dropped: set[int] = set()
+    kept = [dict(r) for r in rows]
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        ranked = sorted(indices, key=lambda i: _rank(items[i], rows[i], own_names))
+        best, others = ranked[-1], sorted(ranked[:-1], key=lambda i: items[i].path.name)
+        dropped |= set(others)
+        names = ", ".join(items[i].path.name for i in others)
+        left = (
+            f"not counted: {names}, another copy of this exercise (one copy counts: "
+            "the one with the exercise's own file name, else the latest)"
+        )
+        kept[best]["note"] = "; ".join(n for n in (kept[best].get("note", ""), left) if n)
+    return [row for index, row in enumerate(kept) if index not in dropped]
 
 
 def _recorded_ids(items: list[Submission], roster: dict[str, str]) -> dict[str, str]:
@@ -420,7 +497,11 @@ def _track(items: list[Submission], progress: bool) -> Any:
 def _grade_all(
     items: list[Submission], root: Path, manifest: dict[str, Any], options: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows for every submission: unchanged ones from the manifest, the others graded now."""
+    """Rows for every submission: unchanged ones from the manifest, the others graded now.
+
+    The rows come back one per learner and exercise (:func:`one_per_exercise`); the
+    manifest keeps every submission's row.
+    """
     rows, stored = [], {}
     with tempfile.TemporaryDirectory(prefix="valuelab-grading-") as tmp:
         for item in _track(items, options["progress"]):
@@ -433,7 +514,7 @@ def _grade_all(
                 row = json.loads(json.dumps(_grade_one(item, options, Path(tmp)), default=_native))
             rows.append(row)
             stored[key] = {"sha256": digest, "row": row}
-    return rows, stored
+    return one_per_exercise(items, rows), stored
 
 
 def grade(

@@ -31,7 +31,7 @@ KINDS = ("number", "integer", "text", "names", "dict", "tree", "pair")
 
 #: What each kind accepts, in words (a question may say more with ``accepts``).
 ACCEPTS = {
-    "integer": "a whole number (12 and 12.0 both count)",
+    "integer": "a whole number; 12 and 12.0 both count",
     "text": "a text (str)",
     "names": "a list of names, in any order",
     "dict": "a dict",
@@ -126,7 +126,7 @@ class Question:
         >>> Question("a.q1", "x", bool, "h", kind="number", tol=0.05).rule
         'a number; answers within ±0.05 pass, so 1 decimal is enough'
         >>> Question("a.q2", "x", bool, "h", kind="integer").rule
-        'a whole number (12 and 12.0 both count)'
+        'a whole number; 12 and 12.0 both count'
         >>> Question("a.q3", "x", bool, "h", kind="pair", tol=0.005).rule
         'a pair (a, b): a tuple of two values; each within ±0.005 passes, so 2 decimals are enough'
         """
@@ -192,6 +192,7 @@ def expect(
     kind: str = "number",
     points: float = 1.0,
     hidden: bool = False,
+    accepts: str = "",
 ) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
     """Register a question whose decorated function returns the expected value.
 
@@ -216,9 +217,8 @@ def expect(
                 return within(answer, float(expected()), tol)
             return answer == expected()
 
-        question(
-            key, variable=variable, hint=hint, points=points, hidden=hidden, kind=kind, tol=tol
-        )(verify)
+        options = {"points": points, "hidden": hidden, "kind": kind, "tol": tol}
+        question(key, variable=variable, hint=hint, accepts=accepts, **options)(verify)
         return expected
 
     return register

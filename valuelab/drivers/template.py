@@ -10,6 +10,7 @@ carries the money/value flows between actors and a driver tree
 YAML layout (see ``datasets/spotify_value_drivers.yaml``)::
 
     platform: ...
+    source: ...   # the published source of the figures, in words (optional)
     north_star: {name: ..., metric: ..., definition: ...}
     revenue_model: ...
     actors:        [{id, name, role, receives: [...], gives: [...]}, ...]
@@ -294,6 +295,9 @@ class ValueDriverTemplate:
     tree: DriverTree | None = None
     description: str = ""
     checks: list[dict[str, Any]] = field(default_factory=list)
+    #: The published source of its figures, in words, for a sources table
+    #: (:meth:`~valuelab.drivers.tree.DriverTree.input_sources`): never a file name.
+    source: str = ""
 
     @classmethod
     def from_dict(cls, doc: Any, source: str = "template") -> ValueDriverTemplate:
@@ -331,6 +335,7 @@ class ValueDriverTemplate:
             tree=tree,
             description=str(doc.get("description", "")),
             checks=checks,
+            source=str(doc.get("source") or f"the {doc['platform']} template"),
         )
 
     @classmethod
@@ -374,6 +379,8 @@ class ValueDriverTemplate:
             doc["tree"] = self.tree.to_dict()
         if self.checks:
             doc["checks"] = [dict(c) for c in self.checks]
+        if self.source:
+            doc["source"] = self.source
         return doc
 
     def to_yaml(self, path: str | Path | None = None) -> str:

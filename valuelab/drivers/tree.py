@@ -378,7 +378,9 @@ class DriverTree:
         Parameters
         ----------
         source : str
-            Where the tree comes from (the template's file), named in each row.
+            The published source of the inputs, in words (a template's
+            :attr:`~valuelab.drivers.ValueDriverTemplate.source`), named in
+            each row; each input's description is its basis, not repeated here.
         labels : mapping of str to str, optional
             Input -> the name a person reads (e.g. from :meth:`quantities`); an
             input left out is named by its key.
@@ -397,7 +399,7 @@ class DriverTree:
         ...     {"revenue": "users * arpu"},
         ...     inputs={"users": {"value": 10, "kind": "reported"}, "arpu": 5},
         ... )
-        >>> [(v.figure, v.kind) for v in tree.input_sources("t.yaml", {"arpu": "ARPU"})]
+        >>> [(v.figure, v.kind) for v in tree.input_sources("a textbook", {"arpu": "ARPU"})]
         [('users', 'reported'), ('ARPU', 'estimated')]
         """
         labels = dict(labels or {})
@@ -406,7 +408,6 @@ class DriverTree:
             if spec.value != spec.value:
                 continue
             basis = spec.description or f"an assumption of {source}"
-            cited = f"{source}: {spec.description}" if spec.description else source
             digits = f"{spec.value:.10g}".partition(".")[2]
             precision = len(digits) if "e" not in digits else 4
             rows.append(
@@ -415,7 +416,7 @@ class DriverTree:
                     spec.value,
                     spec.unit,
                     spec.kind,
-                    cited,
+                    source,
                     basis,
                     precision,
                 )

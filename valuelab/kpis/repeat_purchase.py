@@ -508,7 +508,7 @@ def repeat_purchase_sources(fit: RepeatPurchaseFit | None = None) -> list[Source
     if fit is None:
         return rows
     how = "MAP with flat priors (pymc-marketing) on the calibration period"
-    data = "CDNOW sample (Fader & Hardie), valuelab.kpis.fit_repeat_purchases"
+    data = "CDNOW sample (Fader & Hardie), fitted by the kit"
     for k, v in fit.bgnbd.items():
         rows.append(SourcedValue(f"BG/NBD {k}, our fit", float(v), "", "estimated", data, how, 3))
     for k, v in (fit.gamma_gamma if fit.gamma_gamma is not None else {}).items():

@@ -50,7 +50,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from valuelab.core import FIGURE_KINDS, InputError, SourcedValue, check_number, quantity
+from valuelab.core import (
+    FIGURE_KINDS,
+    InputError,
+    SourcedValue,
+    check_number,
+    in_words,
+    quantity,
+)
 from valuelab.data import datasets
 from valuelab.drivers.formula import Formula
 from valuelab.royalties.moneyflow import DEFAULT_PAYOUT_SHARE
@@ -375,9 +382,10 @@ def annual_value(year: int, column: str) -> SourcedValue:
 
 def _sourced(row: pd.Series) -> SourcedValue:
     label, unit, precision = _figure(row["column"], int(row["year"]))
-    basis = row["basis"]
+    basis = in_words(row["basis"])  # the dataset's columns as their labels: words to read
     if row["formula"]:  # derived, or estimated from a formula with a secondary input
-        basis = f"{row['formula']} ({basis})" if basis else row["formula"]
+        formula = in_words(row["formula"])
+        basis = f"{formula} ({basis})" if basis else formula
     return SourcedValue(
         label, float(row["value"]), unit, row["kind"], row["source"], basis, precision
     )
@@ -483,7 +491,7 @@ def pool_estimate(
 
 _POOL_SOURCE = (
     "Spotify, Loud & Clear (2021-2025): the payout share of music revenue; "
-    "revenue from spotify_annual (see its sources)"
+    "revenue from Spotify's annual figures (see their sources)"
 )
 
 

@@ -93,7 +93,7 @@ PRICES: dict[tuple[str, str], SourcedValue] = {
         "estimated",
         _ARPU,
         "secondary transcription, Spotify's own document for this figure not retrieved: "
-        "a 20-F extract citing p.43 (as spotify_annual's 2024 premium_arpu_eur_month)",
+        "a 20-F extract citing p.43 (the 2024 Premium ARPU of the annual figures)",
         precision=2,
     ),
     ("world", "free"): SourcedValue(

@@ -56,7 +56,7 @@ PAID_BY_MID_2015 = SourcedValue(
     precision=0,
 )
 
-_KIT_LOG = "the kit's synthetic listening_log (valuelab.data.synthetic.listening_log)"
+_KIT_LOG = "the kit's synthetic listening log"
 _DIMA = "Digital Media Association (DiMA), 'Who gets paid and how much', 2021 US data"
 _CMA = (
     "UK Competition and Markets Authority, 'Music and streaming market study: final report', 2022"
@@ -123,7 +123,10 @@ def _tiers(log, pool: float, rule: str) -> list[SourcedValue]:
     tiers = by_tier(compare(log, pool, rules=["pro_rata", rule]))
     change = tiers.set_index(["rule", "tier"])["change_pct"]
     label = payout_rule(rule).label
-    basis = f"compare() and by_tier() on the log; pool = log revenue x payout share; rule {rule}"
+    basis = (
+        "each artist's payout under both rules, by popularity tier; pool = log revenue x "
+        f"payout share; rule: {label}"
+    )
     return [
         SourcedValue(
             f"Top-10 artists' payout change, {label} vs pro-rata",
@@ -173,7 +176,7 @@ def _threshold(log, pool: float, min_track_streams: int) -> list[SourcedValue]:
             "%",
             "derived",
             _KIT_LOG,
-            "threshold_effect(): streams of tracks under the minimum / all streams",
+            "streams of tracks under the minimum / all streams",
             precision=2,
         ),
     ]
@@ -183,7 +186,7 @@ def _farm(payout_share: float, bots: int, log_rows: int) -> list[SourcedValue]:
     farm = datasets.generate("listening_log", n_rows=log_rows, stream_farm=bots)
     got = farm_effect(farm, payout_share)
     premium = float(PRICES["world", "premium"].value)
-    kit = f"{_KIT_LOG} with stream_farm={bots}"
+    kit = f"{_KIT_LOG} with a farm of {bots} bot accounts"
     return [
         SourcedValue(
             "Stream farm under user-centric (payment-weighted)",
@@ -285,7 +288,7 @@ def lifetime_sources(
         "EUR bn",
         "estimated",
         "Spotify, Loud & Clear (2021-2025): the payout share of music revenue; revenue from "
-        "spotify_annual (see its sources)",
+        "Spotify's annual figures (see their sources)",
         f"sum of the yearly pools: {payout_share:.1%} of Premium revenue + "
         f"{music_ad_share:.0%} of ad-supported revenue (the kit's assumption)",
         1,

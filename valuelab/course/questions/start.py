@@ -48,8 +48,9 @@ def _q3() -> float:
 @expect(
     "start.q4",
     variable="first_profitable_year",
-    hint="The first year whose `operating_income_eur_m` is above zero.",
+    hint="The first year in which operating income is above zero.",
     kind="integer",
+    accepts="a year, e.g. 2021",
 )
 def _q4() -> int:
     df = load_spotify_annual()
