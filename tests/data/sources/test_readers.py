@@ -84,3 +84,25 @@ def test_unreachable_and_refused_postgres_say_so():
         'FATAL:  password authentication failed for user "x"'
     )
     assert "PGPASSWORD" in _postgres_problem("fe_sendauth: no password supplied")
+
+
+def test_a_parquet_glob_mixing_zoned_and_naive_times_is_refused_naming_the_files(tmp_path):
+    """Naive times beside zoned ones would be read as UTC (01:18:33 Berlin shown as 02:18:33)."""
+    wall = pd.to_datetime(["2024-03-05 01:18:33", "2024-03-06 10:00:00"])
+    for name, times in [
+        ("a", wall.tz_localize("Europe/Berlin")),
+        ("b", wall.tz_localize("Europe/Berlin")),
+        ("c", wall),  # the same rows as naive Berlin wall clock
+    ]:
+        pd.DataFrame({"u": ["x", "y"], "t": times}).to_parquet(tmp_path / f"{name}.parquet")
+    glob = str(tmp_path / "*.parquet")
+    with pytest.raises(InputError) as err:
+        open_located(locate(glob), table=None, sheet=None, text=[], times=["t"])
+    message = str(err.value)
+    assert "column 't': mixed time zones: 2 of 3 files hold times with a zone" in message
+    assert "(a.parquet, b.parquet) and 1 without (c.parquet)" in message
+    _, table = open_located(
+        locate(str(tmp_path / "[ab].parquet")), table=None, sheet=None, text=[], times=["t"]
+    )  # every file zoned: read as instants
+    expected = wall.tz_localize("Europe/Berlin").tz_convert("UTC").tolist() * 2
+    assert sorted(table.execute()["t"].tolist()) == sorted(expected)

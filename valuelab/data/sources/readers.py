@@ -11,6 +11,7 @@ imported here, inside the functions, so ``import valuelab.data`` stays light.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError
@@ -57,6 +58,8 @@ def _read_file(con: Any, loc: Locator, text: list[str], times: list[str]) -> Any
 
     readers = {"csv": con.read_csv, "parquet": con.read_parquet, "json": con.read_json}
     try:
+        if loc.kind == "parquet":
+            _parquet_zones(con, loc, times)
         table = readers[loc.kind](loc.target)
         if loc.kind in ("csv", "json"):
             table = _as_text(con, loc, table, text, times)
@@ -64,6 +67,46 @@ def _read_file(con: Any, loc: Locator, text: list[str], times: list[str]) -> Any
         first = str(err).splitlines()[0][:300]
         raise InputError(f"cannot read it: {first}", source=loc.name) from None
     return table
+
+
+def _parquet_zones(con: Any, loc: Locator, times: list[str]) -> None:
+    """Refuse Parquet files (of a glob) whose time column has a zone in some and none in others.
+
+    DuckDB reads such a glob as one column, taking the naive times for UTC (a
+    Berlin wall clock 01:18 becomes 02:18 Berlin): the same silent shift the
+    CSV reader refuses as "mixed time zones". Only the files' footers are read.
+    """
+    for column in times:
+        found = con.con.execute(
+            "select file_name, duckdb_type from parquet_schema(?) where name = ?",
+            [loc.target, column],
+        ).fetchall()
+        temporal = [(f, t) for f, t in found if t.startswith(("TIMESTAMP", "DATE"))]
+        aware = [f for f, t in temporal if t.endswith("WITH TIME ZONE")]
+        naive = [f for f, t in temporal if not t.endswith("WITH TIME ZONE")]
+        if aware and naive:
+            raise mixed_files_error(aware, naive, column, loc.name)
+
+
+def mixed_files_error(aware: list[str], naive: list[str], column: str, name: str) -> InputError:
+    """The "mixed time zones" error for files of one source: the files of each kind."""
+
+    import os
+
+    base = os.path.commonpath([str(Path(f).parent) for f in [*aware, *naive]])
+
+    def shown(files: list[str]) -> str:
+        more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+        return ", ".join(os.path.relpath(f, base) for f in files[:3]) + more
+
+    return InputError(
+        f"mixed time zones: {len(aware)} of {len(aware) + len(naive)} files hold times with a "
+        f"zone ({shown(aware)}) and {len(naive)} without ({shown(naive)})",
+        source=name,
+        column=column,
+        expected="every file's times with a zone, or none (their zone then declared as "
+        "timezone: in the mapping)",
+    )
 
 
 def _as_text(con: Any, loc: Locator, table: Any, text: list[str], times: list[str]) -> Any:
