@@ -23,13 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.kpis.events import _bits, _frame
+from valuelab.kpis.events import _bits, _frame, _names
+from valuelab.kpis.events.active_users import check_active
 
 __all__ = ["activity_churn", "cohort_retention"]
 
 
 def _cohort_counts(table: Any, period: str, active_events, signup_event: str) -> Any:
-    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size.
+    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size
+    (and, in ``signed``, how many of its users have a sign-up event).
 
     One scan of the log: its distinct (user, period) pairs, each knowing whether it holds a
     sign-up and an activity event; cohorts and activity both come from those (far fewer) rows,
@@ -43,15 +45,21 @@ def _cohort_counts(table: Any, period: str, active_events, signup_event: str) ->
         flags["act"] = _frame.counts_as_active(table, active_events).any()
     pairs = table.group_by(user=table.user, period=table.time.truncate(unit)).aggregate(**flags)
     starts = pairs.group_by("user").aggregate(
-        start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min())
+        start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min()),
+        signed=pairs.signup.any(),
     )
-    sizes = starts.group_by(cohort_start=starts.start).aggregate(users=starts.count())
+    sizes = starts.group_by(cohort_start=starts.start).aggregate(
+        users=starts.count(), signed=starts.signed.sum().cast("int64")
+    )
     seen = pairs.filter(pairs.act) if active_events is not None else pairs
     joined = seen.join(starts, "user")
     k = _frame.period_number(joined.period, period) - _frame.period_number(joined.start, period)
     found = joined.select(cohort_start=joined.start, k=k).filter(lambda t: t.k >= 0)
-    found = found.group_by("cohort_start", "k").aggregate(users=found.count())
-    return found.union(sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users"))
+    found = found.group_by("cohort_start", "k").aggregate(
+        users=found.count(), signed=ibis.literal(0, "int64")
+    )
+    size = sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users", signed="signed")
+    return found.union(size)
 
 
 def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool) -> pd.DataFrame:
@@ -63,6 +71,17 @@ def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool
             ok &= _frame.complete(when, period, covered) | (when < covered.first)
         table[k] = table[k].where(np.asarray(ok))
     return table
+
+
+def _check_names(table: Any, signed: int, pairs: pd.DataFrame, names: tuple, where) -> None:
+    """Refuse a sign-up or activity event the log never records (users all from first events,
+    or no activity): only when the counts already say so, no extra query otherwise."""
+    signup_event, active_events = names
+    named = {} if signed else {"signup_event": signup_event}
+    if active_events is not None and pairs.empty:
+        named["active_events"] = list(active_events)
+    if named:
+        _names.check_events(table, named, _names.source_name(where))
 
 
 @_frame.guarded("cohort retention")
@@ -103,6 +122,9 @@ def cohort_retention(
     is_size = found["k"] == -1
     sizes = found[is_size].set_index("cohort_start")["users"].sort_index()
     pairs = found[~is_size]
+    _check_names(
+        table, found[is_size]["signed"].sum(), pairs, (signup_event, active_events), provenance
+    )
     counts = pairs.pivot_table(index="cohort_start", columns="k", values="users", aggfunc="sum")
     width = len(_frame.starts(period, sizes.index.min(), covered.last))
     counts = counts.reindex(index=sizes.index, columns=range(width)).fillna(0)
@@ -191,6 +213,7 @@ def activity_churn(
     out["churn_rate"] = (out["inactive_next"] / out["actives"].where(out["actives"] > 0)).astype(
         "float64"
     )
+    check_active(table, active_events, bool(out["actives"].any()), provenance)
     out.loc[index[-1], "churn_rate"] = np.nan
     whole = _frame.complete(index, period, covered)
     out["complete"] = whole & np.append(whole[1:], False)
