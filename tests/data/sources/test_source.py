@@ -273,3 +273,18 @@ def test_a_parquet_glob_of_zoned_and_naive_files_is_refused_as_a_csv_glob_is(tmp
     mapping.write_text("columns:\n  user: u\n  time: t\ntimezone: Europe/Berlin\n")
     assert main(["data", "check", str(tmp_path / "*.parquet"), "--mapping", str(mapping)]) == 2
     assert "(a.parquet) and 1 without (c.parquet)" in capsys.readouterr().err
+
+
+def test_a_sheet_of_date_and_text_cells_exits_2_on_the_cli(tmp_path, capsys):
+    import datetime as dt
+
+    from valuelab.cli import main
+
+    frame = pd.DataFrame({"u": ["a", "b"], "t": [dt.datetime(2024, 3, 5), "5 March"]})
+    frame.to_excel(tmp_path / "mixed.xlsx", index=False)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  user: u\n  time: t\n")
+    assert main(["data", "check", str(tmp_path / "mixed.xlsx"), "--mapping", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "column 't': 1 of 2 values are text or numbers, not dates (e.g. row 2: '5 March')" in err
+    assert "unexpected" not in err

@@ -87,6 +87,10 @@ def test_missing_roles_are_named_with_a_suggestion():
         metrics.actives(_by_hand(), "year")
     with pytest.raises(InputError, match="dtype int64 is not a time"):
         metrics.actives(_by_hand().assign(time=20240103))
+    mixed = _by_hand().astype({"time": object})
+    mixed.loc[2, "time"] = "04/01/2024"  # a sheet's text cell among date cells
+    with pytest.raises(InputError, match=r"column 'time': 1 of 5 values .*row 2: '04/01/2024'"):
+        metrics.actives(mixed)
 
 
 # --- lesson 03, section 7: an analyst's own log --------------------------------------------

@@ -89,6 +89,11 @@ def _frame_time(s: pd.Series, source: str) -> pd.Series:
         if aware.any():
             return pd.to_datetime(s, utc=True).dt.tz_localize(None)
         return pd.to_datetime(s)
+    if s.dtype == object:  # dates and text in one column (a sheet's date and text cells)
+        from valuelab.data.sources.readers import mixed_types_error
+
+        if (problem := mixed_types_error(s, "time", source)) is not None:
+            raise problem
     raise InputError(
         f"dtype {s.dtype} is not a time",
         source=source,
