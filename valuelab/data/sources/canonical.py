@@ -116,13 +116,13 @@ def _typed(col: Any, kind: str, role: str, where: str) -> Any:
 
 
 def _columns(table: Any, roles: dict[str, str], mapping: Mapping, where: str) -> tuple:
-    """(role -> expression, time format, bad-time flag, problems)."""
+    """(role -> expression, time format, the TimeColumn (or None), problems)."""
     exprs, problems, how, bad = {}, [], "", None
     for role, column in roles.items():
         try:
             if role == "time":
-                found = time_column(table, column, mapping, table_backend(table), where)
-                exprs[role], bad, how = found.expr, found.bad, found.how
+                bad = time_column(table, column, mapping, table_backend(table), where)
+                exprs[role], how = bad.expr, bad.how
             else:
                 exprs[role] = _typed(table[column], mapping.roles[role], column, where)
         except InputError as err:
@@ -138,12 +138,19 @@ def table_backend(table: Any) -> str:
         return "duckdb"
 
 
-def _counts(table: Any, exprs: dict, bad: Any, roles: dict, mapping: Mapping) -> dict:
-    """One aggregate query: rows, missing keys, unreadable and missing times, negatives."""
+def _counts(table: Any, exprs: dict, time: Any, roles: dict, mapping: Mapping) -> dict:
+    """One aggregate query: rows, missing keys, unreadable and missing times, times in a
+    clock change, negatives."""
     key = table_kind(mapping.kind).key
     measures = {"rows": table.count(), f"missing_{key}": table[roles[key]].isnull().sum()}
     if "time" in roles:
-        measures |= {"bad_time": bad.sum(), "missing_time": table[roles["time"]].isnull().sum()}
+        measures |= {
+            "bad_time": time.bad.sum(),
+            "missing_time": table[roles["time"]].isnull().sum(),
+        }
+        for flag in ("gap", "fold"):
+            if getattr(time, flag) is not None:
+                measures[f"dst_{flag}"] = getattr(time, flag).sum()
     if "amount" in exprs:
         measures["negative_amount"] = (exprs["amount"] < 0).sum()
     result = table.aggregate(**measures).to_pyarrow().to_pylist()[0]
@@ -159,14 +166,38 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
     return examples(table, condition, columns, _EXAMPLES)
 
 
-def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, mapping, where):
+def _dst_checks(time: Any, column: str, mapping: Mapping) -> list[tuple]:
+    """Checks for naive times a clock change skipped or repeated (``dst: refuse``)."""
+    if mapping.dst != "refuse":
+        return []
+    zone = mapping.source_timezone
+    how = _DST_HOW
+    return [
+        (f"dst_{flag}", getattr(time, flag), column, f"{what} in {zone}", how)
+        for flag, what in (
+            ("gap", "times that never happened (clocks went forward)"),
+            ("fold", "times that happened twice (clocks went back)"),
+        )
+        if getattr(time, flag) is not None
+    ]
+
+
+#: How to read times in a clock change: the ``dst`` policies of a mapping.
+_DST_HOW = (
+    "dst: earlier (a repeated time's first occurrence; a skipped time moved forward by the gap) "
+    "or dst: later (the second occurrence; moved back) in the mapping"
+)
+
+
+def _row_problems(table: Any, exprs: dict, time: Any, roles: dict, counts: dict, mapping, where):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
     what = "ids missing" if key == "user" else f"{key} missing"
     checks = [(f"missing_{key}", table[roles[key]].isnull(), roles[key], what, "an id")]
     if "time" in roles:
+        checks += _dst_checks(time, roles["time"], mapping)
         checks += [
-            ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
+            ("bad_time", time.bad, roles["time"], "unparseable times", "times in one format"),
             (
                 "missing_time",
                 table[roles["time"]].isnull(),
@@ -187,7 +218,7 @@ def _row_problems(table: Any, exprs: dict, bad: Any, roles: dict, counts: dict, 
                     f"{what} on {counts[key]} of {counts['rows']} rows (e.g. {examples})",
                     source=where,
                     column=column,
-                    expected=f"{expected} on every row",
+                    expected=expected if key.startswith("dst_") else f"{expected} on every row",
                 )
             )
     return problems
@@ -232,7 +263,7 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     roles = resolve_roles(list(table.columns), mapping, where)
     if mapping.duplicates == "drop":  # whole source rows: events differing anywhere stay
         table = table.distinct()
-    exprs, how, bad, problems = _columns(table, roles, mapping, where)
+    exprs, how, time, problems = _columns(table, roles, mapping, where)
     try:
         currency = declared_currency(mapping, roles, where)
     except InputError as err:
@@ -241,10 +272,10 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
         raise InputError("the table is empty", source=where, expected="at least one row")
     if problems:
         raise InputError(source=where, problems=problems)
-    counts = _counts(table, exprs, bad, roles, mapping)
+    counts = _counts(table, exprs, time, roles, mapping)
     if counts["rows"] == 0:
         raise InputError("the table is empty", source=where, expected="at least one row")
-    problems = _row_problems(table, exprs, bad, roles, counts, mapping, where)
+    problems = _row_problems(table, exprs, time, roles, counts, mapping, where)
     if problems:
         raise InputError(source=where, problems=problems)
     return Canonical(_finish(table, exprs, mapping), roles, how, counts, currency)
