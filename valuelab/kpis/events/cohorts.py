@@ -29,7 +29,7 @@ from valuelab.kpis.events.active_users import check_active
 __all__ = ["activity_churn", "cohort_retention"]
 
 
-def _cohort_counts(table: Any, period: str, active_events, signup_event: str) -> Any:
+def _cohort_counts(table: Any, period: str, active_events, signup_event: str | None) -> Any:
     """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size
     (and, in ``signed``, how many of its users have a sign-up event).
 
@@ -40,7 +40,8 @@ def _cohort_counts(table: Any, period: str, active_events, signup_event: str) ->
     import ibis
 
     unit = _frame.check_period(period)
-    flags = {"signup": (table.event == signup_event).any()}
+    none = table.event.isnull() & table.event.notnull()  # no sign-up event: first events
+    flags = {"signup": (table.event == signup_event if signup_event is not None else none).any()}
     if active_events is not None:
         flags["act"] = _frame.counts_as_active(table, active_events).any()
     pairs = table.group_by(user=table.user, period=table.time.truncate(unit)).aggregate(**flags)
@@ -77,7 +78,7 @@ def _check_names(table: Any, signed: int, pairs: pd.DataFrame, names: tuple, whe
     """Refuse a sign-up or activity event the log never records (users all from first events,
     or no activity): only when the counts already say so, no extra query otherwise."""
     signup_event, active_events = names
-    named = {} if signed else {"signup_event": signup_event}
+    named = {} if signed or signup_event is None else {"signup_event": signup_event}
     if active_events is not None and pairs.empty:
         named["active_events"] = list(active_events)
     if named:
@@ -89,7 +90,7 @@ def cohort_retention(
     data: Any,
     period: str = "month",
     active_events: Iterable[str] | None = None,
-    signup_event: str = "signup",
+    signup_event: str | None = "signup",
     include_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Share of each sign-up cohort active in each period since its start.
@@ -102,11 +103,19 @@ def cohort_retention(
         Cohort and activity period (weeks Monday to Sunday).
     active_events : iterable of str, optional
         Events that count as activity (default: every event).
-    signup_event : str
-        The event that starts a user's life (users without one start at their first event).
+    signup_event : str or None
+        The event that starts a user's life (users without one start at their first event);
+        ``None``: every user starts at their first event (a log without sign-ups).
     include_incomplete : bool
         Keep the shares of calendar periods the log covers in part (its last, partial month);
         by default they are NaN, like periods after the log's end.
+
+    Raises
+    ------
+    InputError
+        Unknown period, missing role columns, an empty log, a ``signup_event`` or
+        ``active_events`` the log never records (checked when no user has the sign-up or
+        nobody is active; the message lists the log's event names, with a did-you-mean).
 
     Returns
     -------
@@ -132,6 +141,11 @@ def cohort_retention(
     shares.columns = pd.Index(range(width), dtype="int64")
     out = _observed(shares, period, covered, include_incomplete)
     out = _frame.result(out, provenance, covered, f"cohort retention per {period}", "cohort_start")
+    return _with_attrs(out, sizes, period, covered)
+
+
+def _with_attrs(out: pd.DataFrame, sizes: pd.Series, period: str, covered) -> pd.DataFrame:
+    """``out`` with ``cohort_users``, ``incomplete_cohorts`` and ``incomplete_periods``."""
     out.attrs["cohort_users"] = {d.date().isoformat(): int(n) for d, n in sizes.items()}
     partial = ~_frame.complete(out.index, period, covered)
     out.attrs["incomplete_cohorts"] = [d.date().isoformat() for d in out.index[partial]]
