@@ -75,7 +75,7 @@ def test_event_log_errors():
     with pytest.raises(InputError, match="missing column date"):
         kpis.mau(_log().drop(columns="date"))
     with pytest.raises(InputError, match="none of \\['value'\\] in the log"):
-        kpis.time_to_value(_log())
+        kpis.time_to_value(_log(), value_event="value")
     with pytest.raises(InputError, match="unknown period"):
         kpis.cohort_retention(_log(), period="year")
 

@@ -243,7 +243,7 @@ def stickiness(
 
 def time_to_value(
     events: pd.DataFrame,
-    value_event: str = "value",
+    value_event: str = "purchase",
     signup_event: str = "signup",
     source: str = "events",
 ) -> pd.DataFrame:

@@ -84,3 +84,57 @@ def test_unreachable_and_refused_postgres_say_so():
         'FATAL:  password authentication failed for user "x"'
     )
     assert "PGPASSWORD" in _postgres_problem("fe_sendauth: no password supplied")
+
+
+def test_a_parquet_glob_mixing_zoned_and_naive_times_is_refused_naming_the_files(tmp_path):
+    """Naive times beside zoned ones would be read as UTC (01:18:33 Berlin shown as 02:18:33)."""
+    wall = pd.to_datetime(["2024-03-05 01:18:33", "2024-03-06 10:00:00"])
+    for name, times in [
+        ("a", wall.tz_localize("Europe/Berlin")),
+        ("b", wall.tz_localize("Europe/Berlin")),
+        ("c", wall),  # the same rows as naive Berlin wall clock
+    ]:
+        pd.DataFrame({"u": ["x", "y"], "t": times}).to_parquet(tmp_path / f"{name}.parquet")
+    glob = str(tmp_path / "*.parquet")
+    with pytest.raises(InputError) as err:
+        open_located(locate(glob), table=None, sheet=None, text=[], times=["t"])
+    message = str(err.value)
+    assert "column 't': mixed time zones: 2 of 3 files hold times with a zone" in message
+    assert "(a.parquet, b.parquet) and 1 without (c.parquet)" in message
+    _, table = open_located(
+        locate(str(tmp_path / "[ab].parquet")), table=None, sheet=None, text=[], times=["t"]
+    )  # every file zoned: read as instants
+    expected = wall.tz_localize("Europe/Berlin").tz_convert("UTC").tolist() * 2
+    assert sorted(table.execute()["t"].tolist()) == sorted(expected)
+
+
+def test_a_time_column_of_dates_and_text_names_the_text_rows(tmp_path):
+    """An Excel column with date cells and text cells; an object column of a DataFrame."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["user", "day"])
+    for row in [("a", dt.datetime(2024, 3, 5, 10)), ("b", "05/03/2024"), ("c", "yesterday")]:
+        sheet.append(row)
+    book.save(tmp_path / "mixed.xlsx")
+    with pytest.raises(InputError) as err:
+        open_located(
+            locate(tmp_path / "mixed.xlsx"), table=None, sheet=None, text=[], times=["day"]
+        )
+    assert str(err.value).endswith(
+        "mixed.xlsx: column 'day': 2 of 3 values are text or numbers, not dates (e.g. row 2: "
+        "'05/03/2024'; row 3: 'yesterday'); the other 1 are dates (expected every value a date "
+        "or time (cells formatted as dates in a sheet), or every value text in one format "
+        "(declare date_format: in the mapping))"
+    )
+    frame = pd.DataFrame({"t": pd.Series([dt.datetime(2024, 3, 5), "2024-03-06"], dtype=object)})
+    with pytest.raises(
+        InputError, match=r"column 't': 1 of 2 values .* \(e.g. row 1: '2024-03-06'"
+    ):
+        open_frame(frame, times=["t"])
+    ids = pd.DataFrame({"u": pd.Series(["a", 5], dtype=object)})
+    with pytest.raises(InputError, match="column 'u': values of several types in one column"):
+        open_frame(ids)

@@ -258,3 +258,33 @@ def test_an_excel_workbook_read_at_its_first_sheet_names_the_others(tmp_path):
     assert "read the first sheet 'readme'; the workbook also has 'events'" in text
     assert "sheet: NAME in the mapping" in text
     assert open_source(path, user="cust", time="ts", sheet="events").table.count().execute() == 1
+
+
+def test_a_parquet_glob_of_zoned_and_naive_files_is_refused_as_a_csv_glob_is(tmp_path, capsys):
+    wall = pd.to_datetime(["2024-03-05 01:18:33"])
+    aware = pd.DataFrame({"u": ["x"], "t": wall.tz_localize("Europe/Berlin")})
+    aware.to_parquet(tmp_path / "a.parquet")
+    aware.assign(t=wall).to_parquet(tmp_path / "c.parquet")
+    with pytest.raises(InputError, match="mixed time zones: 1 of 2 files"):
+        open_source(str(tmp_path / "*.parquet"), user="u", time="t", timezone="Europe/Berlin")
+    from valuelab.cli import main
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  user: u\n  time: t\ntimezone: Europe/Berlin\n")
+    assert main(["data", "check", str(tmp_path / "*.parquet"), "--mapping", str(mapping)]) == 2
+    assert "(a.parquet) and 1 without (c.parquet)" in capsys.readouterr().err
+
+
+def test_a_sheet_of_date_and_text_cells_exits_2_on_the_cli(tmp_path, capsys):
+    import datetime as dt
+
+    from valuelab.cli import main
+
+    frame = pd.DataFrame({"u": ["a", "b"], "t": [dt.datetime(2024, 3, 5), "5 March"]})
+    frame.to_excel(tmp_path / "mixed.xlsx", index=False)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  user: u\n  time: t\n")
+    assert main(["data", "check", str(tmp_path / "mixed.xlsx"), "--mapping", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "column 't': 1 of 2 values are text or numbers, not dates (e.g. row 2: '5 March')" in err
+    assert "unexpected" not in err

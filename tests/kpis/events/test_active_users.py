@@ -87,6 +87,10 @@ def test_missing_roles_are_named_with_a_suggestion():
         metrics.actives(_by_hand(), "year")
     with pytest.raises(InputError, match="dtype int64 is not a time"):
         metrics.actives(_by_hand().assign(time=20240103))
+    mixed = _by_hand().astype({"time": object})
+    mixed.loc[2, "time"] = "04/01/2024"  # a sheet's text cell among date cells
+    with pytest.raises(InputError, match=r"column 'time': 1 of 5 values .*row 2: '04/01/2024'"):
+        metrics.actives(mixed)
 
 
 # --- lesson 03, section 7: an analyst's own log --------------------------------------------
@@ -247,3 +251,19 @@ def test_bit_sums_count_each_bit_over_the_values_as_numpy_does():
     values[:3] = [0, 1, (1 << 62) - 1]
     expected = [int(((values >> b) & 1).sum()) for b in range(64)]
     assert _bits._bit_sums(values).tolist() == expected
+
+
+def test_active_events_the_log_lacks_are_refused_not_counted_as_zero():
+    log = _by_hand()
+    for metric in (
+        lambda: metrics.actives(log, "month", active_events=["vist"]),
+        lambda: metrics.rolling_actives(log, 7, active_events=["vist"]),
+        lambda: metrics.stickiness(log, active_events=["vist"]),
+    ):
+        with pytest.raises(InputError, match="active_events: no events named 'vist'") as err:
+            metric()
+        assert "did you mean 'visit'?" in str(err.value)
+        assert "one of signup, visit" in str(err.value) and err.value.value == "vist"
+    with pytest.raises(InputError, match="2 problems: .*'logon'.*'vist'"):  # every unknown name
+        metrics.actives(log, "month", active_events=["vist", "logon"])
+    assert metrics.actives(log, "month", active_events=[])["actives"].sum() == 0  # asked for

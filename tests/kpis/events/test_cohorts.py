@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from valuelab.core.errors import InputError
 from valuelab.kpis import events as metrics
 
 
@@ -145,3 +146,23 @@ def test_an_engine_error_from_duckdb_reaches_the_caller_as_an_input_error():
 
     with pytest.raises(InputError, match="a metric could not be computed by duckdb"):
         failing(_by_hand())
+
+
+def test_event_names_the_log_lacks_are_refused():
+    """A sign-up event the log lacks no longer falls back to first events for everyone."""
+    log = _by_hand()
+    with pytest.raises(InputError, match="signup_event: no events named 'sign_up'") as err:
+        metrics.cohort_retention(log, signup_event="sign_up")
+    assert "did you mean 'signup'?" in str(err.value)
+    no_signups = log[log["event"] != "signup"]  # cohorts by first event, said so
+    by_first = metrics.cohort_retention(no_signups, signup_event=None, include_incomplete=True)
+    first = no_signups.groupby("user")["time"].min().dt.to_period("M").value_counts()
+    assert by_first.attrs["cohort_users"] == {
+        str(p.start_time.date()): int(n) for p, n in sorted(first.items())
+    }
+    with pytest.raises(InputError, match="signup_event: no events named 'signup'"):
+        metrics.cohort_retention(no_signups)
+    with pytest.raises(InputError, match="active_events: no events named 'vist'"):
+        metrics.cohort_retention(log, active_events=["vist"])
+    with pytest.raises(InputError, match="active_events: no events named 'vist'"):
+        metrics.activity_churn(log, active_events=["vist"])

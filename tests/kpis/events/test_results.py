@@ -3,6 +3,7 @@
 import sqlite3
 
 import event_oracle as oracle
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,6 +111,27 @@ def test_one_calendar_for_a_dataframe_and_its_source(log):
     assert (
         metrics.actives(local, "month")["actives"].tolist() == oracle.actives(log, "month").tolist()
     )
+
+
+def test_arrow_backed_zoned_times_give_the_numpy_columns_numbers(log, tmp_path):
+    """read_parquet(dtype_backend="pyarrow") of zoned times: as the numpy zoned column, no crash."""
+    aware = log.assign(time=log["time"].dt.tz_localize("America/Sao_Paulo"))  # no DST in 2024
+    aware.to_parquet(tmp_path / "aware.parquet")
+    arrow = pd.read_parquet(tmp_path / "aware.parquet", dtype_backend="pyarrow")
+    assert str(arrow["time"].dtype) == "timestamp[us, tz=America/Sao_Paulo][pyarrow]"
+    on_utc = log.assign(time=aware["time"].dt.tz_convert("UTC").dt.tz_localize(None))
+    expected = oracle.actives(on_utc, "month")
+    assert expected.tolist() != oracle.actives(log, "month").tolist()  # the zones differ here
+    for frame in (aware, arrow):
+        assert metrics.actives(frame, "month")["actives"].tolist() == expected.tolist()
+    retention = oracle.cohort_retention(on_utc, "month", False)
+    for frame in (aware, arrow):
+        found = metrics.cohort_retention(frame, "month")
+        assert found.index.equals(retention.index.astype("datetime64[ns]"))
+        np.testing.assert_allclose(found.to_numpy(), retention.to_numpy(), rtol=1e-12)
+    kpis = [metrics.kpi_table(frame)[["active_users", "ttv_users"]] for frame in (aware, arrow)]
+    pd.testing.assert_frame_equal(kpis[0], kpis[1])
+    assert kpis[1]["active_users"].tolist() == expected.tolist()
 
 
 def test_aware_and_naive_times_mixed_are_refused(log):

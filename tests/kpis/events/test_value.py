@@ -3,7 +3,9 @@
 import event_oracle as oracle
 import numpy as np
 import pandas as pd
+import pytest
 
+from valuelab.core.errors import InputError
 from valuelab.kpis import events as metrics
 
 
@@ -101,3 +103,37 @@ def test_an_engine_error_is_an_input_error_naming_source_and_metric(log, tmp_pat
         r"sqlite \(OperationNotDefinedError: Quantile\)",
     ):
         metrics.repeat_purchase(source)
+
+
+def test_event_names_the_log_lacks_are_refused_not_counted_as_zero(events):
+    """A typo or a default the log does not use: one InputError naming the log's events."""
+    with pytest.raises(InputError, match="value_event: no events named 'valeu'") as err:
+        metrics.time_to_value(events, value_event="valeu")
+    assert "did you mean 'value'?" in str(err.value)
+    assert "one of purchase, signup, value, visit" in str(err.value)
+    assert err.value.parameter == "value_event"
+    with pytest.raises(InputError, match="start_event: no events named 'sign_up'.*'signup'"):
+        metrics.time_to_value_by_user(events, value_event="value", start_event="sign_up")
+    with pytest.raises(InputError, match="purchase_event: no events named 'Purchase'"):
+        metrics.repeat_purchase(events, purchase_event="Purchase")
+
+
+def test_a_real_zero_is_not_refused():
+    """Value events the log has, but only from users without a sign-up: 0 reached, no error."""
+    log = _by_hand()
+    log = log[~((log["user"] != "d") & (log["event"] == "purchase"))]
+    table = metrics.time_to_value(log, value_event="purchase")
+    assert table["reached"].tolist() == [0, 0] and table["users"].tolist() == [2, 1]
+    assert metrics.time_to_value_by_user(log)["first_value"].isna().all()  # default: purchase
+
+
+def test_one_default_value_event_everywhere():
+    """time_to_value's default value event is kpi_table's, the CLI's and the reports': purchase."""
+    import inspect
+
+    from valuelab.kpis.events import kpi_table
+
+    for fn in (metrics.time_to_value, metrics.time_to_value_by_user, kpi_table):
+        assert inspect.signature(fn).parameters["value_event"].default == "purchase"
+    table = metrics.time_to_value(_by_hand())
+    assert table.loc["2024-01-01", "reached"] == 2

@@ -156,20 +156,20 @@ def _numbers_in_text(table: Any, column: str, kind: str, where: str) -> Any:
 
 
 def _columns(table: Any, roles: dict[str, str], mapping: Mapping, where: str) -> tuple:
-    """(role -> expression, time format, bad-time flag, date-format hint, problems)."""
-    exprs, problems, how, bad, hint = {}, [], "", None, ""
+    """(role -> expression, time format, the TimeColumn (or None), problems)."""
+    exprs, problems, how, bad = {}, [], "", None
     for role, column in roles.items():
         try:
             if role == "time":
-                found = time_column(table, column, mapping, table_backend(table), where)
-                exprs[role], bad, how, hint = found.expr, found.bad, found.how, found.hint
+                bad = time_column(table, column, mapping, table_backend(table), where)
+                exprs[role], how = bad.expr, bad.how
             elif _text_for_numbers(table[column], mapping.roles[role]):
                 exprs[role] = _numbers_in_text(table, column, mapping.roles[role], where)
             else:
                 exprs[role] = _typed(table[column], mapping.roles[role], column, where)
         except InputError as err:
             problems.append(err)
-    return exprs, how, bad, hint, problems
+    return exprs, how, bad, problems
 
 
 def table_backend(table: Any) -> str:
@@ -180,12 +180,19 @@ def table_backend(table: Any) -> str:
         return "duckdb"
 
 
-def _counts(table: Any, exprs: dict, bad: Any, roles: dict, mapping: Mapping) -> dict:
-    """One aggregate query: rows, missing keys, unreadable and missing times, negatives."""
+def _counts(table: Any, exprs: dict, time: Any, roles: dict, mapping: Mapping) -> dict:
+    """One aggregate query: rows, missing keys, unreadable and missing times, times in a
+    clock change, negatives."""
     key = table_kind(mapping.kind).key
     measures = {"rows": table.count(), f"missing_{key}": table[roles[key]].isnull().sum()}
     if "time" in roles:
-        measures |= {"bad_time": bad.sum(), "missing_time": table[roles["time"]].isnull().sum()}
+        measures |= {
+            "bad_time": time.bad.sum(),
+            "missing_time": table[roles["time"]].isnull().sum(),
+        }
+        for flag in ("gap", "fold"):
+            if getattr(time, flag) is not None:
+                measures[f"dst_{flag}"] = getattr(time, flag).sum()
     if "amount" in exprs:
         measures["negative_amount"] = (exprs["amount"] < 0).sum()
     result = table.aggregate(**measures).to_pyarrow().to_pylist()[0]
@@ -201,14 +208,38 @@ def _examples(table: Any, condition: Any, columns: list[str]) -> list[str]:
     return examples(table, condition, columns, _EXAMPLES)
 
 
-def _row_problems(table, exprs, bad, roles, counts, mapping, where, hint=""):
+def _dst_checks(time: Any, column: str, mapping: Mapping) -> list[tuple]:
+    """Checks for naive times a clock change skipped or repeated (``dst: refuse``)."""
+    if mapping.dst != "refuse":
+        return []
+    zone = mapping.source_timezone
+    how = _DST_HOW
+    return [
+        (f"dst_{flag}", getattr(time, flag), column, f"{what} in {zone}", how)
+        for flag, what in (
+            ("gap", "times that never happened (clocks went forward)"),
+            ("fold", "times that happened twice (clocks went back)"),
+        )
+        if getattr(time, flag) is not None
+    ]
+
+
+#: How to read times in a clock change: the ``dst`` policies of a mapping.
+_DST_HOW = (
+    "dst: earlier (a repeated time's first occurrence; a skipped time moved forward by the gap) "
+    "or dst: later (the second occurrence; moved back) in the mapping"
+)
+
+
+def _row_problems(table: Any, exprs: dict, time: Any, roles: dict, counts: dict, mapping, where):
     problems, key = [], table_kind(mapping.kind).key
     shown = [roles[r] for r in (key, "time", "amount") if r in roles]
     what = "ids missing" if key == "user" else f"{key} missing"
     checks = [(f"missing_{key}", table[roles[key]].isnull(), roles[key], what, "an id")]
     if "time" in roles:
+        checks += _dst_checks(time, roles["time"], mapping)
         checks += [
-            ("bad_time", bad, roles["time"], "unparseable times", "times in one format"),
+            ("bad_time", time.bad, roles["time"], "unparseable times", "times in one format"),
             (
                 "missing_time",
                 table[roles["time"]].isnull(),
@@ -229,11 +260,18 @@ def _row_problems(table, exprs, bad, roles, counts, mapping, where, hint=""):
                     f"{what} on {counts[key]} of {counts['rows']} rows (e.g. {examples})",
                     source=where,
                     column=column,
-                    expected=f"{expected} on every row"
-                    + (f"; {hint}" if key == "bad_time" and hint else ""),
+                    expected=_expected(key, expected, time),
                 )
             )
     return problems
+
+
+def _expected(key: str, expected: str, time: Any) -> str:
+    """What a row problem expects: on every row, with a date format to declare for bad times."""
+    if key.startswith("dst_"):
+        return expected
+    hint = getattr(time, "hint", "") if key == "bad_time" else ""
+    return f"{expected} on every row" + (f"; {hint}" if hint else "")
 
 
 def _finish(table: Any, exprs: dict, mapping: Mapping) -> Any:
@@ -275,7 +313,7 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
     roles = resolve_roles(list(table.columns), mapping, where)
     if mapping.duplicates == "drop":  # whole source rows: events differing anywhere stay
         table = table.distinct()
-    exprs, how, bad, hint, problems = _columns(table, roles, mapping, where)
+    exprs, how, time, problems = _columns(table, roles, mapping, where)
     try:
         currency = declared_currency(mapping, roles, where)
     except InputError as err:
@@ -284,10 +322,10 @@ def canonical_table(table: Any, mapping: Mapping, where: str) -> Canonical:
         raise InputError("the table is empty", source=where, expected="at least one row")
     if problems:
         raise InputError(source=where, problems=problems)
-    counts = _counts(table, exprs, bad, roles, mapping)
+    counts = _counts(table, exprs, time, roles, mapping)
     if counts["rows"] == 0:
         raise InputError("the table is empty", source=where, expected="at least one row")
-    problems = _row_problems(table, exprs, bad, roles, counts, mapping, where, hint)
+    problems = _row_problems(table, exprs, time, roles, counts, mapping, where)
     if problems:
         raise InputError(source=where, problems=problems)
     return Canonical(_finish(table, exprs, mapping), roles, how, counts, currency)

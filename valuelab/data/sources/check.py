@@ -140,6 +140,13 @@ def _notes(source: Any, first: Any = None, last: Any = None) -> list[str]:
         policy = source.mapping.refunds
         kept = "netted in amount" if policy == "net" else "kept apart in refund"
         notes.append(f"{counts['negative_amount']} negative amounts (refunds): {kept}")
+    changed = counts.get("dst_gap", 0) + counts.get("dst_fold", 0)
+    if changed and source.mapping.dst != "refuse":
+        notes.append(
+            f"{changed} times in a clock change of {source.mapping.source_timezone} "
+            f"({counts.get('dst_gap', 0)} skipped, {counts.get('dst_fold', 0)} repeated) "
+            f"read as dst: {source.mapping.dst}"
+        )
     if source.mapping.duplicates == "keep":
         notes += _duplicates(source, counts.get("rows"))
     return notes

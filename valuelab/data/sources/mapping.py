@@ -17,6 +17,8 @@ file or from keyword arguments::
     date_format: yyyymmdd            # or a strftime pattern, excel-serial, epoch-s, epoch-ms
     duplicates: keep                 # or drop (exact duplicate events)
     refunds: net                     # or separate, refuse
+    dst: refuse                      # or earlier, later: naive times a clock change
+                                     # skipped or repeated in `timezone`
     table: orders                    # a database table (or sheet: for an Excel file)
     kind: events                     # or accounts, account_inputs, spotify_annual
     freshness: loaded_at             # a column whose latest value says how fresh the data is
@@ -49,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError
+from valuelab.data.sources.dst import POLICIES as DST_POLICIES
 from valuelab.data.sources.kinds import ROLES, table_kind
 
 __all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping", "read_mapping_problems"]
@@ -56,7 +59,11 @@ __all__ = ["DATE_FORMATS", "ROLES", "Mapping", "read_mapping", "read_mapping_pro
 #: Named date formats besides strftime patterns.
 DATE_FORMATS = ("yyyymmdd", "excel-serial", "epoch-s", "epoch-ms")
 
-_POLICIES = {"duplicates": ("keep", "drop"), "refunds": ("net", "separate", "refuse")}
+_POLICIES = {
+    "duplicates": ("keep", "drop"),
+    "refunds": ("net", "separate", "refuse"),
+    "dst": DST_POLICIES,
+}
 _SETTINGS = (
     "currency",
     "timezone",
@@ -64,6 +71,7 @@ _SETTINGS = (
     "date_format",
     "duplicates",
     "refunds",
+    "dst",
     "table",
     "sheet",
     "kind",
@@ -96,6 +104,13 @@ class Mapping:
         Negative amounts: netted (kept in ``amount``), kept apart in a
         ``refund`` column (negative as in the source, 0 on sales; ``amount``
         then holds sales only, 0 on refunds), or refused.
+    dst : {"refuse", "earlier", "later"}
+        Naive times a clock change skipped (02:30 on the day clocks go forward)
+        or repeated (02:30 on the day they go back) in ``timezone``: refused
+        with the rows (default), or read as PEP 495's ``fold=0`` (``earlier``:
+        the first occurrence; a skipped time moved forward by the gap, as
+        RFC 5545 reads it) or ``fold=1`` (``later``); see
+        :mod:`~valuelab.data.sources.dst`.
     table, sheet : str, optional
         The database table or Excel sheet to read.
     kind : str
@@ -115,6 +130,7 @@ class Mapping:
     date_format: str | None = None
     duplicates: str = "keep"
     refunds: str = "net"
+    dst: str = "refuse"
     table: str | None = None
     sheet: str | int | None = None
     kind: str = "events"

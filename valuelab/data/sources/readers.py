@@ -11,12 +11,20 @@ imported here, inside the functions, so ``import valuelab.data`` stays light.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
 from valuelab.core import InputError
 from valuelab.data.sources.connections import Locator
 
-__all__ = ["duckdb_backend", "mixed_zones_error", "open_frame", "open_located"]
+__all__ = [
+    "duckdb_backend",
+    "mixed_files_error",
+    "mixed_types_error",
+    "mixed_zones_error",
+    "open_frame",
+    "open_located",
+]
 
 
 def duckdb_backend(path: str = ":memory:", read_only: bool = False) -> Any:
@@ -63,6 +71,8 @@ def _read_file(con: Any, loc: Locator, text: list[str], times: list[str], decima
         "json": con.read_json,
     }
     try:
+        if loc.kind == "parquet":
+            _parquet_zones(con, loc, times)
         table = readers[loc.kind](loc.target)
         if loc.kind in ("csv", "json"):
             table = _as_text(readers, loc, table, text, times)
@@ -70,6 +80,46 @@ def _read_file(con: Any, loc: Locator, text: list[str], times: list[str], decima
         first = str(err).splitlines()[0][:300]
         raise InputError(f"cannot read it: {first}", source=loc.name) from None
     return table
+
+
+def _parquet_zones(con: Any, loc: Locator, times: list[str]) -> None:
+    """Refuse Parquet files (of a glob) whose time column has a zone in some and none in others.
+
+    DuckDB reads such a glob as one column, taking the naive times for UTC (a
+    Berlin wall clock 01:18 becomes 02:18 Berlin): the same silent shift the
+    CSV reader refuses as "mixed time zones". Only the files' footers are read.
+    """
+    for column in times:
+        found = con.con.execute(
+            "select file_name, duckdb_type from parquet_schema(?) where name = ?",
+            [loc.target, column],
+        ).fetchall()
+        temporal = [(f, t) for f, t in found if t.startswith(("TIMESTAMP", "DATE"))]
+        aware = [f for f, t in temporal if t.endswith("WITH TIME ZONE")]
+        naive = [f for f, t in temporal if not t.endswith("WITH TIME ZONE")]
+        if aware and naive:
+            raise mixed_files_error(aware, naive, column, loc.name)
+
+
+def mixed_files_error(aware: list[str], naive: list[str], column: str, name: str) -> InputError:
+    """The "mixed time zones" error for files of one source: the files of each kind."""
+
+    import os
+
+    base = os.path.commonpath([str(Path(f).parent) for f in [*aware, *naive]])
+
+    def shown(files: list[str]) -> str:
+        more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+        return ", ".join(os.path.relpath(f, base) for f in files[:3]) + more
+
+    return InputError(
+        f"mixed time zones: {len(aware)} of {len(aware) + len(naive)} files hold times with a "
+        f"zone ({shown(aware)}) and {len(naive)} without ({shown(naive)})",
+        source=name,
+        column=column,
+        expected="every file's times with a zone, or none (their zone then declared as "
+        "timezone: in the mapping)",
+    )
 
 
 def _as_text(readers: dict, loc: Locator, table: Any, text: list[str], times: list[str]) -> Any:
@@ -87,12 +137,25 @@ def _as_text(readers: dict, loc: Locator, table: Any, text: list[str], times: li
     return readers["json"](loc.target, columns=columns)
 
 
-def open_frame(frame: Any, name: str = "DataFrame", times: Any = ()) -> tuple[Any, Any]:
+def open_frame(
+    frame: Any, name: str = "DataFrame", times: Any = (), first_row: int | None = None
+) -> tuple[Any, Any]:
     """A pandas DataFrame as (DuckDB backend, ibis table), scanned in place via Arrow.
 
     Categorical columns become their categories' type; Arrow-backed columns
     pass through; object columns of datetimes with offsets in several zones
     become UTC instants.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    name : str
+        The source's display name, for messages.
+    times : sequence of str
+        The time columns (checked for mixed zones and for text among datetimes).
+    first_row : int, optional
+        The number messages give the first row (1: a sheet's first data row);
+        default: rows are named by the frame's index labels.
 
     Raises
     ------
@@ -100,25 +163,85 @@ def open_frame(frame: Any, name: str = "DataFrame", times: Any = ()) -> tuple[An
         A time column with parts below a microsecond (integer dates read as
         nanoseconds since 1970, :func:`~valuelab.data.sources.times.nanosecond_times`);
         a ``times`` column whose datetimes carry a zone on some rows and none on
-        others ("mixed time zones", with counts and example rows).
+        others ("mixed time zones", with counts and example rows); a ``times``
+        column holding datetimes and text (an Excel sheet's date and text cells),
+        naming the text rows; any other column Arrow cannot read as one type.
     """
-    import ibis
     import pandas as pd
 
     from valuelab.data.sources.times import nanosecond_times
 
     frame = frame.copy(deep=False)
     for column in frame.columns:
-        values = frame[column]
-        if (problem := nanosecond_times(values, str(column), name)) is not None:
+        values, where = frame[column], str(column)
+        if (problem := nanosecond_times(values, where, name)) is not None:
             raise problem
         if isinstance(values.dtype, pd.CategoricalDtype):
             frame[column] = values.astype(values.cat.categories.dtype)
-        elif values.dtype == object and _zoned_datetimes(values, str(column) in times, name):
+        elif values.dtype == object and where in times:
+            if (problem := mixed_types_error(values, where, name, first_row)) is not None:
+                raise problem
+        if values.dtype == object and _zoned_datetimes(values, where in times, name):
             frame[column] = pd.to_datetime(values, utc=True)
     frame.columns = [str(c) for c in frame.columns]
+    return _frame_view(frame, name)
+
+
+def _frame_view(frame: Any, name: str) -> tuple[Any, Any]:
+    """(DuckDB backend, view of ``frame``); a column Arrow cannot convert is an InputError."""
+    import ibis
+    import pyarrow as pa
+
     con = duckdb_backend()
-    return con, con.create_view(_view_name(name), ibis.memtable(frame), overwrite=True)
+    try:  # Arrow converts the frame when the view is made
+        return con, con.create_view(_view_name(name), ibis.memtable(frame), overwrite=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid) as err:
+        bad = next((c for c in frame.columns if not _arrow_reads(frame[c])), None)
+        first = (str(err).splitlines() or [""])[0][:200]
+        raise InputError(
+            f"values of several types in one column ({first})",
+            source=name,
+            column=bad,
+            expected="one type per column: text, numbers, or dates and times",
+        ) from None
+
+
+def _arrow_reads(values: Any) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array(values, from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return False
+    return True
+
+
+def mixed_types_error(
+    values: Any, column: str, name: str, first_row: int | None = None
+) -> InputError | None:
+    """The problem with a time column of datetimes and text (or numbers), or None.
+
+    An Excel column with some cells formatted as dates and some typed as text
+    reads as such a column. Example rows are the ones that are not times.
+    """
+    import datetime as dt
+
+    present = values.dropna()
+    is_time = present.map(lambda v: isinstance(v, dt.date))
+    if not is_time.any() or is_time.all():
+        return None
+    others = present[~is_time]
+    labels = [i + first_row for i in range(len(values))] if first_row is not None else None
+    where = dict(zip(values.index, labels, strict=True)) if labels else {}
+    shown = "; ".join(f"row {where.get(i, i)}: {v!r}" for i, v in others.head(3).items())
+    return InputError(
+        f"{len(others)} of {len(present)} values are text or numbers, not dates (e.g. {shown}); "
+        f"the other {int(is_time.sum())} are dates",
+        source=name,
+        column=column,
+        expected="every value a date or time (cells formatted as dates in a sheet), or every "
+        "value text in one format (declare date_format: in the mapping)",
+    )
 
 
 def _view_name(name: str) -> str:
@@ -204,7 +327,7 @@ def _excel(loc: Locator, sheet: str | int | None, times: Any = ()) -> tuple[Any,
         raise InputError(f"cannot read it as a workbook ({err})", source=loc.name) from None
     except OSError as err:
         raise InputError(f"cannot read it ({err.strerror})", source=loc.name) from None
-    return open_frame(frame, loc.name, times)
+    return open_frame(frame, loc.name, times, first_row=1)
 
 
 def _sheet_missing(sheet: str | int, names: list[str]) -> bool:

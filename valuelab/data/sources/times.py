@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from valuelab.core import InputError
+from valuelab.data.sources.dst import localized
 
 __all__ = [
     "TimeColumn",
@@ -88,12 +89,18 @@ _SAMPLE = 500
 
 @dataclass(frozen=True)
 class TimeColumn:
-    """The canonical time expression, the rows it could not read, and how it was read."""
+    """The canonical time expression, the rows it could not read, and how it was read.
+
+    ``gap`` and ``fold`` flag naive times a clock change skipped or repeated in the source
+    zone (:mod:`~valuelab.data.sources.dst`); ``None`` when no change falls in the data.
+    """
 
     expr: Any
     bad: Any
     how: str
     hint: str = ""
+    gap: Any = None
+    fold: Any = None
 
 
 def _swap(fmt: str) -> str:
@@ -450,7 +457,8 @@ def time_column(table: Any, column: str, mapping: Any, backend: str, where: str)
     column : str
         The column holding the event times.
     mapping : Mapping
-        Its ``date_format``, ``source_timezone`` and ``reporting_timezone``.
+        Its ``date_format``, ``source_timezone``, ``reporting_timezone`` and ``dst``
+        (naive times a clock change skipped or repeated: flagged, or resolved).
     backend : str
         The ibis backend's name (``duckdb``, ``postgres``, ``sqlite``).
     where : str
@@ -485,5 +493,11 @@ def time_column(table: Any, column: str, mapping: Any, backend: str, where: str)
         raise InputError(
             f"holds {dtype}, not times", source=where, column=column, expected="dates or times"
         )
-    expr = _on_clock(expr, aware=aware, name=backend, **zones)
-    return TimeColumn(expr=expr, bad=col.notnull() & expr.isnull(), how=how, hint=hint)
+    if aware or backend == "sqlite" or zones["source_zone"] == zones["reporting"]:
+        expr = _on_clock(expr, aware=aware, name=backend, **zones)
+        return TimeColumn(expr=expr, bad=col.notnull() & expr.isnull(), how=how, hint=hint)
+    f, zone = _udfs(), zones["source_zone"]
+    found = localized(table, expr, zone, mapping.dst, lambda wall: f["localize"](zone, wall))
+    expr = f["wall_clock"](zones["reporting"], found.instant)
+    bad = col.notnull() & expr.isnull()
+    return TimeColumn(expr=expr, bad=bad, how=how, hint=hint, gap=found.gap, fold=found.fold)

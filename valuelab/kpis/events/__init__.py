@@ -9,7 +9,10 @@ One calendar: periods start at the reporting time zone's midnight, that zone bei
 mapping's ``reporting_timezone`` (UTC when it names none). A DataFrame passed directly is read as
 ``open_source(df)`` reads it: times with a zone on UTC's clock, naive times as they are. Engine
 errors (Ibis, DuckDB, SQLite, PostgreSQL) reach the caller as one ``InputError`` naming the source
-and the metric; a backend without quantiles or interval arithmetic (SQLite) computes per-user days
+and the metric. An event name a metric is given (``signup_event``, ``value_event``,
+``purchase_event``, ``active_events``) that the log never records is refused with the log's
+event names and a did-you-mean, checked when the result shows it matched nothing (no extra query
+otherwise); a backend without quantiles or interval arithmetic (SQLite) computes per-user days
 and whole day numbers, and pandas finishes the small result.
 """
 

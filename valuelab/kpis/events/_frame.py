@@ -58,6 +58,13 @@ def check_period(period: str) -> str:
     return PERIODS[period]
 
 
+def _numpy_time_dtype(dtype: pd.ArrowDtype) -> Any:
+    """The numpy-backed pandas dtype of an Arrow timestamp or date: its zone kept."""
+    arrow = dtype.pyarrow_dtype
+    zone = getattr(arrow, "tz", None)
+    return pd.DatetimeTZDtype(arrow.unit, zone) if zone is not None else dtype.numpy_dtype
+
+
 def _frame_time(s: pd.Series, source: str) -> pd.Series:
     """A DataFrame's ``time`` as naive datetime64 on the reporting zone's clock.
 
@@ -66,8 +73,8 @@ def _frame_time(s: pd.Series, source: str) -> pd.Series:
     clock and naive times are taken as already on it. To report on another zone, open the
     DataFrame with ``open_source(df, reporting_timezone="Europe/Berlin")``.
     """
-    if isinstance(s.dtype, pd.ArrowDtype):
-        s = s.astype(s.dtype.numpy_dtype) if s.dtype.kind == "M" else s
+    if isinstance(s.dtype, pd.ArrowDtype) and s.dtype.kind == "M":
+        s = s.astype(_numpy_time_dtype(s.dtype))
     if pd.api.types.is_datetime64_any_dtype(s):
         if getattr(s.dt, "tz", None) is not None:
             return s.dt.tz_convert(REPORTING_ZONE).dt.tz_localize(None)
@@ -82,6 +89,11 @@ def _frame_time(s: pd.Series, source: str) -> pd.Series:
         if aware.any():
             return pd.to_datetime(s, utc=True).dt.tz_localize(None)
         return pd.to_datetime(s)
+    if s.dtype == object:  # dates and text in one column (a sheet's date and text cells)
+        from valuelab.data.sources.readers import mixed_types_error
+
+        if (problem := mixed_types_error(s, "time", source)) is not None:
+            raise problem
     raise InputError(
         f"dtype {s.dtype} is not a time",
         source=source,

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import InputError
-from valuelab.kpis.events import _bits, _frame
+from valuelab.kpis.events import _bits, _frame, _names
 
 __all__ = ["actives", "rolling_actives", "stickiness"]
 
@@ -49,6 +49,16 @@ _ROLES = ("user", "time", "event")
 
 def _roles(active_events: Iterable[str] | None) -> tuple[str, ...]:
     return _ROLES if active_events is not None else ("user", "time")
+
+
+def check_active(table: Any, active_events: Iterable[str] | None, any_active: bool, where) -> None:
+    """Refuse ``active_events`` the log never records when nobody was active (a typo?).
+
+    Only when the result is empty of actives: the normal path runs no extra query.
+    """
+    if active_events is not None and not any_active:
+        names = list(active_events)
+        _names.check_events(table, {"active_events": names}, _names.source_name(where))
 
 
 @_frame.guarded("actives")
@@ -75,7 +85,8 @@ def actives(
     Raises
     ------
     InputError
-        Unknown period, missing role columns or an empty log.
+        Unknown period, missing role columns, an empty log, or ``active_events`` the log
+        never records (checked when nobody is active; with the log's event names).
     """
     unit = _frame.check_period(period)
     table, provenance = _frame.events_table(data, _roles(active_events))
@@ -84,6 +95,7 @@ def actives(
     index = _frame.starts(period, covered.first, covered.last)
     out = pd.DataFrame(index=index)
     out["actives"] = _calendar_counts(act, period, unit, index)
+    check_active(table, active_events, bool(out["actives"].any()), provenance)
     out["complete"] = _frame.complete(index, period, covered)
     return _frame.result(out, provenance, covered, f"actives per {period}")
 
@@ -157,6 +169,7 @@ def rolling_actives(
     act = _frame.active(table, active_events)
     index = _frame.starts("day", covered.first, covered.last)
     out = pd.DataFrame({"actives": _rolling_counts(act, int(window), index)}, index=index)
+    check_active(table, active_events, bool(out["actives"].any()), provenance)
     out["complete"] = np.asarray(index - pd.Timedelta(days=window - 1) >= covered.first)
     return _frame.result(out, provenance, covered, f"rolling {window}-day actives")
 
@@ -204,6 +217,7 @@ def stickiness(data: Any, active_events: Iterable[str] | None = None) -> pd.Data
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
     months = _frame.run(_user_days(act)).sort_values("period_start")
+    check_active(table, active_events, not months.empty, provenance)
     index = pd.DatetimeIndex(months["period_start"]).as_unit("ns")
     first = index.to_series().clip(lower=covered.first)
     last = (index + pd.offsets.MonthEnd(0)).to_series().clip(upper=covered.last)

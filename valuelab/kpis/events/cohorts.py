@@ -23,13 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.kpis.events import _bits, _frame
+from valuelab.kpis.events import _bits, _frame, _names
+from valuelab.kpis.events.active_users import check_active
 
 __all__ = ["activity_churn", "cohort_retention"]
 
 
-def _cohort_counts(table: Any, period: str, active_events, signup_event: str) -> Any:
-    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size.
+def _cohort_counts(table: Any, period: str, active_events, signup_event: str | None) -> Any:
+    """Users per cohort and periods since its start ``k``; ``k = -1``: the cohort's size
+    (and, in ``signed``, how many of its users have a sign-up event).
 
     One scan of the log: its distinct (user, period) pairs, each knowing whether it holds a
     sign-up and an activity event; cohorts and activity both come from those (far fewer) rows,
@@ -38,20 +40,27 @@ def _cohort_counts(table: Any, period: str, active_events, signup_event: str) ->
     import ibis
 
     unit = _frame.check_period(period)
-    flags = {"signup": (table.event == signup_event).any()}
+    none = table.event.isnull() & table.event.notnull()  # no sign-up event: first events
+    flags = {"signup": (table.event == signup_event if signup_event is not None else none).any()}
     if active_events is not None:
         flags["act"] = _frame.counts_as_active(table, active_events).any()
     pairs = table.group_by(user=table.user, period=table.time.truncate(unit)).aggregate(**flags)
     starts = pairs.group_by("user").aggregate(
-        start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min())
+        start=pairs.period.min(where=pairs.signup).coalesce(pairs.period.min()),
+        signed=pairs.signup.any(),
     )
-    sizes = starts.group_by(cohort_start=starts.start).aggregate(users=starts.count())
+    sizes = starts.group_by(cohort_start=starts.start).aggregate(
+        users=starts.count(), signed=starts.signed.sum().cast("int64")
+    )
     seen = pairs.filter(pairs.act) if active_events is not None else pairs
     joined = seen.join(starts, "user")
     k = _frame.period_number(joined.period, period) - _frame.period_number(joined.start, period)
     found = joined.select(cohort_start=joined.start, k=k).filter(lambda t: t.k >= 0)
-    found = found.group_by("cohort_start", "k").aggregate(users=found.count())
-    return found.union(sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users"))
+    found = found.group_by("cohort_start", "k").aggregate(
+        users=found.count(), signed=ibis.literal(0, "int64")
+    )
+    size = sizes.select("cohort_start", k=ibis.literal(-1, "int64"), users="users", signed="signed")
+    return found.union(size)
 
 
 def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool) -> pd.DataFrame:
@@ -65,12 +74,23 @@ def _observed(table: pd.DataFrame, period: str, covered: _frame.Span, keep: bool
     return table
 
 
+def _check_names(table: Any, signed: int, pairs: pd.DataFrame, names: tuple, where) -> None:
+    """Refuse a sign-up or activity event the log never records (users all from first events,
+    or no activity): only when the counts already say so, no extra query otherwise."""
+    signup_event, active_events = names
+    named = {} if signed or signup_event is None else {"signup_event": signup_event}
+    if active_events is not None and pairs.empty:
+        named["active_events"] = list(active_events)
+    if named:
+        _names.check_events(table, named, _names.source_name(where))
+
+
 @_frame.guarded("cohort retention")
 def cohort_retention(
     data: Any,
     period: str = "month",
     active_events: Iterable[str] | None = None,
-    signup_event: str = "signup",
+    signup_event: str | None = "signup",
     include_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Share of each sign-up cohort active in each period since its start.
@@ -83,11 +103,19 @@ def cohort_retention(
         Cohort and activity period (weeks Monday to Sunday).
     active_events : iterable of str, optional
         Events that count as activity (default: every event).
-    signup_event : str
-        The event that starts a user's life (users without one start at their first event).
+    signup_event : str or None
+        The event that starts a user's life (users without one start at their first event);
+        ``None``: every user starts at their first event (a log without sign-ups).
     include_incomplete : bool
         Keep the shares of calendar periods the log covers in part (its last, partial month);
         by default they are NaN, like periods after the log's end.
+
+    Raises
+    ------
+    InputError
+        Unknown period, missing role columns, an empty log, a ``signup_event`` or
+        ``active_events`` the log never records (checked when no user has the sign-up or
+        nobody is active; the message lists the log's event names, with a did-you-mean).
 
     Returns
     -------
@@ -103,6 +131,9 @@ def cohort_retention(
     is_size = found["k"] == -1
     sizes = found[is_size].set_index("cohort_start")["users"].sort_index()
     pairs = found[~is_size]
+    _check_names(
+        table, found[is_size]["signed"].sum(), pairs, (signup_event, active_events), provenance
+    )
     counts = pairs.pivot_table(index="cohort_start", columns="k", values="users", aggfunc="sum")
     width = len(_frame.starts(period, sizes.index.min(), covered.last))
     counts = counts.reindex(index=sizes.index, columns=range(width)).fillna(0)
@@ -110,6 +141,11 @@ def cohort_retention(
     shares.columns = pd.Index(range(width), dtype="int64")
     out = _observed(shares, period, covered, include_incomplete)
     out = _frame.result(out, provenance, covered, f"cohort retention per {period}", "cohort_start")
+    return _with_attrs(out, sizes, period, covered)
+
+
+def _with_attrs(out: pd.DataFrame, sizes: pd.Series, period: str, covered) -> pd.DataFrame:
+    """``out`` with ``cohort_users``, ``incomplete_cohorts`` and ``incomplete_periods``."""
     out.attrs["cohort_users"] = {d.date().isoformat(): int(n) for d, n in sizes.items()}
     partial = ~_frame.complete(out.index, period, covered)
     out.attrs["incomplete_cohorts"] = [d.date().isoformat() for d in out.index[partial]]
@@ -191,6 +227,7 @@ def activity_churn(
     out["churn_rate"] = (out["inactive_next"] / out["actives"].where(out["actives"] > 0)).astype(
         "float64"
     )
+    check_active(table, active_events, bool(out["actives"].any()), provenance)
     out.loc[index[-1], "churn_rate"] = np.nan
     whole = _frame.complete(index, period, covered)
     out["complete"] = whole & np.append(whole[1:], False)

@@ -73,11 +73,11 @@ import pandas as pd
 from valuelab.core import InputError, Quantity
 from valuelab.core.quantities import quantity
 from valuelab.kpis import definitions as formulas
-from valuelab.kpis.events import _frame
+from valuelab.kpis.events import _frame, _names
 from valuelab.kpis.events.active_users import actives
 from valuelab.kpis.events.cohorts import activity_churn
 from valuelab.kpis.events.summary import period_mean
-from valuelab.kpis.events.value import time_to_value
+from valuelab.kpis.events.value import cohort_time_to_value
 
 __all__ = [
     "COLUMNS",
@@ -389,38 +389,9 @@ def _narrow(events: _Events, segment: str) -> _Events:
 
 
 def _check_events(events: _Events, start_event: str, value_event: str) -> None:
-    """Refuse a start or value event the log never records (time to value would be n/a).
-
-    The message names the log's own event names (for an analyst); its ``plain`` words do not
-    (for a web visitor: the names are the data's).
-    """
-    import difflib
-
-    t = events.table
-    wanted = [start_event, value_event]
-    seen = set(_frame.run(t.filter(t.event.isin(wanted)).select("event").distinct())["event"])
+    """Refuse a start or value event the log never records (time to value would be n/a)."""
     named = {"start_event": start_event, "value_event": value_event}
-    missing = [(p, e) for p, e in named.items() if e not in seen]
-    if not missing:
-        return
-    found = _frame.run(t.filter(t.event.notnull()).select("event").distinct().limit(1000))
-    known = sorted(found["event"].astype(str))
-    source, problems = str(events.facts.get("source", "events")), []
-    for parameter, name in missing:
-        near = difflib.get_close_matches(str(name), known, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        problems.append(
-            InputError(
-                f"{parameter}: no events named '{name}' in the source{hint}",
-                source=source,
-                column="event",
-                expected="one of " + ", ".join(known[:20]) + (", ..." if len(known) > 20 else ""),
-                parameter=parameter,
-                value=name,
-                plain="no events named {value} in the source",  # a visitor's words: no names
-            )
-        )
-    raise problems[0] if len(problems) == 1 else InputError(source=source, problems=problems)
+    _names.check_events(events.table, named, _names.source_name(events.facts))
 
 
 def _active_block(events: _Events, period: str) -> pd.DataFrame:
@@ -448,7 +419,7 @@ def _retention_block(events: _Events, period: str) -> pd.DataFrame:
 
 
 def _ttv_block(events: _Events, period: str, start_event: str, value_event: str) -> pd.DataFrame:
-    ttv = time_to_value(events, value_event, start_event, period)
+    ttv = cohort_time_to_value(events, value_event, start_event, period)  # names checked
     return pd.DataFrame(
         {
             "ttv_users": ttv["users"],

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuelab.kpis.events import _frame
+from valuelab.kpis.events import _frame, _names
 
 __all__ = ["repeat_purchase", "time_to_value", "time_to_value_by_user"]
 
@@ -44,7 +44,7 @@ def user_days_to_value(table: Any, value_event: str, start_event: str) -> Any:
 
 @_frame.guarded("time to value by user")
 def time_to_value_by_user(
-    data: Any, value_event: str = "value", start_event: str = "signup"
+    data: Any, value_event: str = "purchase", start_event: str = "signup"
 ) -> pd.DataFrame:
     """Per user with a start event: when they started, first reached value and the days between.
 
@@ -58,6 +58,9 @@ def time_to_value_by_user(
     table, provenance = _frame.events_table(data, ("user", "time", "event"), ids=True)
     covered = _frame.span(table)
     found = _frame.run(user_days_to_value(table, value_event, start_event))
+    if found["first_value"].isna().all():  # nobody reached value: a name the log lacks?
+        named = {"value_event": value_event, "start_event": start_event}
+        _names.check_events(table, named, _names.source_name(provenance))
     out = found.set_index("user").sort_index()[["start", "first_value", "days"]]
     out = out.astype(
         {"days": "float64", "start": "datetime64[ns]", "first_value": "datetime64[ns]"}
@@ -94,7 +97,7 @@ def _cohort_days(users: Any, unit: str) -> pd.DataFrame:
 
 @_frame.guarded("time to value")
 def time_to_value(
-    data: Any, value_event: str = "value", start_event: str = "signup", period: str = "month"
+    data: Any, value_event: str = "purchase", start_event: str = "signup", period: str = "month"
 ) -> pd.DataFrame:
     """Days from the start event to the first value event, per start cohort.
 
@@ -116,7 +119,27 @@ def time_to_value(
         reached value, int), ``reached_share`` (0-1), ``median_days``, ``p75_days``,
         ``p90_days`` (calendar days among users who reached value; linear interpolation),
         ``complete`` (the log covers the cohort's period whole).
+
+    Raises
+    ------
+    InputError
+        Unknown period, missing role columns, an empty log, or a ``value_event`` or
+        ``start_event`` the log never records (checked when nobody reached value; the
+        message lists the log's event names, with a did-you-mean).
     """
+    out = cohort_time_to_value(data, value_event, start_event, period)
+    if not out["reached"].sum():  # nobody reached value: a name the log lacks?
+        table, provenance = _frame.events_table(data, ("user", "time", "event"))
+        named = {"value_event": value_event, "start_event": start_event}
+        _names.check_events(table, named, _names.source_name(provenance))
+    return out
+
+
+@_frame.guarded("time to value")
+def cohort_time_to_value(
+    data: Any, value_event: str, start_event: str, period: str = "month"
+) -> pd.DataFrame:
+    """:func:`time_to_value` without checking the event names (a segment may lack them)."""
     unit = _frame.check_period(period)
     table, provenance = _frame.events_table(data, ("user", "time", "event"))
     covered = _frame.span(table)
@@ -156,6 +179,9 @@ def repeat_purchase(
             customers=per_user.count(), repeat_customers=(per_user.purchases >= 2).sum()
         )
     )
+    if found.empty:  # no purchase at all: a name the log lacks?
+        named = {"purchase_event": purchase_event}
+        _names.check_events(table, named, _names.source_name(provenance))
     index = _frame.starts(period, covered.first, covered.last)
     found = found.set_index(pd.DatetimeIndex(found["period_start"]).as_unit("ns"))
     out = found[["customers", "repeat_customers"]].reindex(index).fillna(0).astype("int64")
