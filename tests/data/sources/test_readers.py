@@ -138,3 +138,26 @@ def test_a_time_column_of_dates_and_text_names_the_text_rows(tmp_path):
     ids = pd.DataFrame({"u": pd.Series(["a", 5], dtype=object)})
     with pytest.raises(InputError, match="column 'u': values of several types in one column"):
         open_frame(ids)
+
+
+def test_ids_typed_as_numbers_and_text_in_one_column_read_as_text():
+    """A sheet's id column with 1001 (a number cell) and "A12" (a text cell): one id each."""
+    from valuelab.data.sources import open_source
+    from valuelab.kpis import events
+
+    frame = pd.DataFrame(
+        {
+            "customer": [1001, "A12", 1001.0, None, "A12"],
+            "when": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02", "2024-01-03"]
+            ),
+            "what": ["visit"] * 5,
+        }
+    )
+    with pytest.raises(InputError, match="ids missing on 1 of 5 rows"):
+        open_source(frame, user="customer", time="when", event="what")
+    kept = frame.dropna(subset=["customer"])
+    source = open_source(kept, user="customer", time="when", event="what")
+    assert sorted(source.table.select("user").execute()["user"].unique()) == ["1001", "A12"]
+    daily = events.actives(source, "day")
+    assert daily["actives"].tolist() == [2, 1, 1]  # 1001 and 1001.0 are one customer

@@ -144,7 +144,8 @@ def open_frame(
 
     Categorical columns become their categories' type; Arrow-backed columns
     pass through; object columns of datetimes with offsets in several zones
-    become UTC instants.
+    become UTC instants; an object column of numbers and text (ids typed in a
+    sheet: 1001 and "A12") becomes text ("1001", "A12").
 
     Parameters
     ----------
@@ -183,8 +184,25 @@ def open_frame(
                 raise problem
         if values.dtype == object and _zoned_datetimes(values, where in times, name):
             frame[column] = pd.to_datetime(values, utc=True)
+        elif values.dtype == object and where not in times and _numbers_and_text(values):
+            frame[column] = values.map(_written, na_action="ignore")
     frame.columns = [str(c) for c in frame.columns]
     return _frame_view(frame, name)
+
+
+def _numbers_and_text(values: Any) -> bool:
+    """Whether an object column holds numbers on some rows and text on others only (ids typed
+    in a sheet: 1001 and "A12"), which Arrow cannot read as one type."""
+    kinds = {type(v) for v in values.dropna().head(100_000)}
+    numbers = {k for k in kinds if issubclass(k, int | float) and not issubclass(k, bool)}
+    return bool(numbers) and str in kinds and kinds <= numbers | {str}
+
+
+def _written(value: Any) -> str:
+    """A value as its text: a whole float as a whole number (1001.0 -> "1001")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _frame_view(frame: Any, name: str) -> tuple[Any, Any]:
