@@ -135,9 +135,11 @@ def test_a_time_column_of_dates_and_text_names_the_text_rows(tmp_path):
         InputError, match=r"column 't': 1 of 2 values .* \(e.g. row 1: '2024-03-06'"
     ):
         open_frame(frame, times=["t"])
-    ids = pd.DataFrame({"u": pd.Series(["a", 5], dtype=object)})
+    ids = pd.DataFrame({"u": pd.Series(["a", 5], dtype=object)})  # numbers and text: text
+    assert open_frame(ids)[1].execute()["u"].tolist() == ["a", "5"]
+    other = pd.DataFrame({"u": pd.Series(["a", [1, 2]], dtype=object)})  # text and a list
     with pytest.raises(InputError, match="column 'u': values of several types in one column"):
-        open_frame(ids)
+        open_frame(other)
 
 
 def test_ids_typed_as_numbers_and_text_in_one_column_read_as_text():
