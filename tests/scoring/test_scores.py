@@ -320,7 +320,7 @@ def test_scorecard_and_portfolio_reports(tmp_path):
     assert "ARR (USD/year)" in review_page  # the chart's axis and the table's column
     # no currency declared: said so, never EUR
     bare_page = to_html(bare)
-    assert read_records(bare)["currency"] is None
+    assert read_records(bare)["currency"] == "currency not declared"  # as the batch index says
     assert "currency not declared" in bare_page and "EUR" not in bare_page
 
 
