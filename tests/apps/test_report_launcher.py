@@ -780,3 +780,9 @@ def test_the_launcher_s_address_follows_its_form_and_reloads_it(apps_server, pag
     page.wait_for_timeout(1000)
     assert page.locator("a.vl-download, .vl-making, .vl-ready").count() == 0  # never run by itself
     assert page.locator(".vl-link-note").count() == 0
+    report = page.locator(".widget-dropdown:has(label:text-is('Report')) select")
+    report.select_option(label="Portfolio review")  # a report picked alone is in the address too
+    page.wait_for_function(
+        "() => location.search.includes('report=portfolio_review')", timeout=30_000
+    )
+    assert "customer_id" not in page.url
