@@ -34,15 +34,17 @@ _EPOCH = pd.Timestamp("1970-01-01")
 
 def usable(table: Any, periods: int) -> bool:
     """Whether ``table``'s engine has ``bit_or`` and ``periods`` fit in :data:`BLOCKS` masks."""
+    return 0 < periods <= BITS * BLOCKS and _engine(table) in _ENGINES
+
+
+def _engine(table: Any) -> str:
+    """The name of ``table``'s engine; a DataFrame's in-memory table runs in DuckDB."""
     from ibis.common.exceptions import IbisError
 
-    if not 0 < periods <= BITS * BLOCKS:
-        return False
     try:
-        name = table._find_backend(use_default=False).name
+        return table._find_backend(use_default=False).name
     except IbisError:  # a DataFrame's in-memory table: the in-process DuckDB
-        return True
-    return name in _ENGINES
+        return "duckdb"
 
 
 def number_of(day: pd.Timestamp, period: str) -> int:
@@ -166,12 +168,7 @@ def _bit_sums(values: Any) -> Any:
 
 def local(table: Any) -> bool:
     """Whether ``table`` is computed in this process (DuckDB, or a DataFrame through it)."""
-    from ibis.common.exceptions import IbisError
-
-    try:
-        return table._find_backend(use_default=False).name == "duckdb"
-    except IbisError:
-        return True
+    return _engine(table) == "duckdb"
 
 
 def bit(mask: Any, position: int) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from valuelab.core import InputError
 from valuelab.kpis.events import _frame
 
-__all__ = ["check_events", "source_name"]
+__all__ = ["check_active", "check_events", "source_name"]
 
 #: Event names listed in a message (a log may hold thousands).
 _SHOWN = 20
@@ -88,3 +88,13 @@ def check_events(table: Any, named: dict[str, str | Iterable[str] | None], sourc
             )
         )
     raise problems[0] if len(problems) == 1 else InputError(source=source, problems=problems)
+
+
+def check_active(table: Any, active_events: Iterable[str] | None, any_active: bool, where) -> None:
+    """Refuse ``active_events`` the log never records when nobody was active (a typo?).
+
+    Only when the result is empty of actives: the normal path runs no extra query.
+    """
+    if active_events is not None and not any_active:
+        names = list(active_events)
+        check_events(table, {"active_events": names}, source_name(where))

@@ -51,16 +51,6 @@ def _roles(active_events: Iterable[str] | None) -> tuple[str, ...]:
     return _ROLES if active_events is not None else ("user", "time")
 
 
-def check_active(table: Any, active_events: Iterable[str] | None, any_active: bool, where) -> None:
-    """Refuse ``active_events`` the log never records when nobody was active (a typo?).
-
-    Only when the result is empty of actives: the normal path runs no extra query.
-    """
-    if active_events is not None and not any_active:
-        names = list(active_events)
-        _names.check_events(table, {"active_events": names}, _names.source_name(where))
-
-
 @_frame.guarded("actives")
 def actives(
     data: Any, period: str = "day", active_events: Iterable[str] | None = None
@@ -95,7 +85,7 @@ def actives(
     index = _frame.starts(period, covered.first, covered.last)
     out = pd.DataFrame(index=index)
     out["actives"] = _calendar_counts(act, period, unit, index)
-    check_active(table, active_events, bool(out["actives"].any()), provenance)
+    _names.check_active(table, active_events, bool(out["actives"].any()), provenance)
     out["complete"] = _frame.complete(index, period, covered)
     return _frame.result(out, provenance, covered, f"actives per {period}")
 
@@ -169,7 +159,7 @@ def rolling_actives(
     act = _frame.active(table, active_events)
     index = _frame.starts("day", covered.first, covered.last)
     out = pd.DataFrame({"actives": _rolling_counts(act, int(window), index)}, index=index)
-    check_active(table, active_events, bool(out["actives"].any()), provenance)
+    _names.check_active(table, active_events, bool(out["actives"].any()), provenance)
     out["complete"] = np.asarray(index - pd.Timedelta(days=window - 1) >= covered.first)
     return _frame.result(out, provenance, covered, f"rolling {window}-day actives")
 
@@ -217,7 +207,7 @@ def stickiness(data: Any, active_events: Iterable[str] | None = None) -> pd.Data
     covered = _frame.span(table)
     act = _frame.active(table, active_events)
     months = _frame.run(_user_days(act)).sort_values("period_start")
-    check_active(table, active_events, not months.empty, provenance)
+    _names.check_active(table, active_events, not months.empty, provenance)
     index = pd.DatetimeIndex(months["period_start"]).as_unit("ns")
     first = index.to_series().clip(lower=covered.first)
     last = (index + pd.offsets.MonthEnd(0)).to_series().clip(upper=covered.last)

@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from valuelab.kpis.events import _bits, _frame, _names
-from valuelab.kpis.events.active_users import check_active
 
 __all__ = ["activity_churn", "cohort_retention"]
 
@@ -227,7 +226,7 @@ def activity_churn(
     out["churn_rate"] = (out["inactive_next"] / out["actives"].where(out["actives"] > 0)).astype(
         "float64"
     )
-    check_active(table, active_events, bool(out["actives"].any()), provenance)
+    _names.check_active(table, active_events, bool(out["actives"].any()), provenance)
     out.loc[index[-1], "churn_rate"] = np.nan
     whole = _frame.complete(index, period, covered)
     out["complete"] = whole & np.append(whole[1:], False)
