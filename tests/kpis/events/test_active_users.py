@@ -251,6 +251,13 @@ def test_bit_sums_count_each_bit_over_the_values_as_numpy_does():
     values[:3] = [0, 1, (1 << 62) - 1]
     expected = [int(((values >> b) & 1).sum()) for b in range(64)]
     assert _bits._bit_sums(values).tolist() == expected
+    groups = rng.integers(0, 6, len(values))
+    groups[:2] = [5, 5]  # block 5 holds the all-zero and the single-bit values
+    by_group = _bits._bit_sums(values, groups)
+    assert by_group.shape == (6, 64)
+    for g in range(6):
+        mine = values[groups == g]
+        assert by_group[g].tolist() == [int(((mine >> b) & 1).sum()) for b in range(64)]
 
 
 def test_active_events_the_log_lacks_are_refused_not_counted_as_zero():

@@ -9,8 +9,9 @@ DuckDB spends 1.4-1.7 CPU s on WAU and MAU this way against 2.6-3.1 s for the pa
 on rolling 28-day actives against 6.8 s for the pairs and their next-day window. Bit positions
 0-61 of a BIGINT are used, so no shift reaches the sign bit in any engine; PostgreSQL and DuckDB
 have ``bit_or``. Another engine (SQLite), or a longer span, takes the textbook query; so
-does a calendar count over more than one mask (DAU over a year) outside this process, whose
-bit sums are counted here (:func:`calendar_counts`).
+does a calendar count over more than one block (DAU over a year) outside this process: in
+process, one mask per user and block comes back and its bits are summed here
+(:func:`calendar_counts`).
 """
 
 from __future__ import annotations
@@ -76,18 +77,23 @@ def block_masks(table: Any, position: Any, periods: int) -> tuple[Any, int]:
     ``62 j`` to ``62 j + 61`` of ``position`` (an Ibis integer on ``table``, 0 to ``periods - 1``).
     A mask is NULL where the user has no position in its block.
     """
-    import ibis
-
-    one = ibis.literal(1).cast("int64")
-    kept = table.filter(table.time.notnull())
-    rows = kept.select(user=kept.user, p=position.cast("int32"))
-    shift = one << (rows.p % BITS)  # always 0-61, however the engine orders the filter
+    rows = _shifted(table, position)
     k = -(-periods // BITS)
     if k == 1:
-        return rows.group_by("user").aggregate(m0=shift.bit_or()), 1
-    where = {j: (rows.p >= BITS * j) & (rows.p < BITS * (j + 1)) for j in range(k)}
-    aggs = {f"m{j}": shift.bit_or(where=where[j]) for j in range(k)}
+        return rows.group_by("user").aggregate(m0=rows.s.bit_or()), 1
+    aggs = {f"m{j}": rows.s.bit_or(where=rows.b == j) for j in range(k)}
     return rows.group_by("user").aggregate(**aggs), k
+
+
+def _shifted(table: Any, position: Any) -> Any:
+    """``table``'s timed events as ``user``, ``s`` (the bit of ``position`` within its block of
+    62: always 0-61, however the engine orders the filter) and ``b`` (the block's number)."""
+    import ibis
+
+    kept = table.filter(table.time.notnull())
+    p = position.cast("int32")
+    one = ibis.literal(1).cast("int64")
+    return kept.select(user=kept.user, s=one << (p % BITS), b=p // BITS)
 
 
 def _dilated(masks: Any, width: int) -> Any:
@@ -141,29 +147,47 @@ def counts(table: Any, position: Any, periods: int, window: int = 1) -> Any:
 def calendar_counts(table: Any, position: Any, periods: int) -> Any:
     """Users active at each position (0 to ``periods - 1``): a numpy int64 array.
 
-    Up to 62 positions, :func:`counts` (one mask per user, bit sums by the engine). Over more
-    (DAU over a year: 366 days in 6 masks), the engine still builds every user's masks, one
-    row per user, and the 62 bit sums per mask are counted here from byte histograms: 366 sums
-    over every user in SQL cost more than the (user, day) pairs they replace. Only for an
-    in-process engine (:func:`local`): the masks are a few bytes per user, never the events.
+    In process (:func:`local`), the engine groups by user (and, past 62 positions, by block:
+    DAU over a year is 366 days in 6 blocks of 62) with one ``bit_or``, and the 62 bit sums
+    per block are counted here from byte histograms: one mask per user and block comes back,
+    never the events. A user's blocks are counted apart, so no row needs all of them; 366 sums
+    over every user in SQL cost more than the (user, day) pairs they replace. On the 10 M-event
+    log DuckDB spends 2.1-2.6 CPU s on a year of days this way, 2.3-3.2 s on six filtered masks
+    per user and 3.1-3.9 s on the pairs; on a year of weeks, 2.2-2.5 s against 2.6-2.9 s with
+    the 53 bit sums in SQL (four runs each, interleaved). A database server (up to 62
+    positions) sums the bits itself (:func:`counts`).
     """
     import numpy as np
 
-    if periods <= BITS:
+    if not local(table):
         return counts(table, position, periods)
-    m, k = block_masks(table, position, periods)
-    masks = _frame.run(m.select(**{f"m{j}": m[f"m{j}"].fill_null(0) for j in range(k)}))
-    sums = [_bit_sums(masks[f"m{j}"].to_numpy(dtype="int64"))[:BITS] for j in range(k)]
-    return np.concatenate(sums)[:periods]
+    rows = _shifted(table, position)
+    blocks = ("b",) if periods > BITS else ()
+    grouped = rows.group_by("user", *blocks).aggregate(m=rows.s.bit_or())
+    found = _frame.run(grouped.select("m", *blocks))
+    groups = found["b"].to_numpy(dtype="int64") if blocks else None
+    sums = np.reshape(_bit_sums(found["m"].to_numpy(dtype="int64"), groups), (-1, 64))
+    return sums[:, :BITS].reshape(-1)[:periods]
 
 
-def _bit_sums(values: Any) -> Any:
-    """How many of ``values`` (int64) have each of bits 0-63 set: one histogram per byte."""
+def _bit_sums(values: Any, groups: Any = None) -> Any:
+    """How many of ``values`` (int64) have each of bits 0-63 set: one histogram per byte.
+
+    With ``groups`` (non-negative integers, one per value), one row of 64 sums per group
+    number from 0 to the largest (a 2-D array); without, the 64 sums over every value.
+    """
     import numpy as np
 
     lut = (np.arange(256)[:, None] >> np.arange(8)) & 1  # byte value -> its 8 bits, lowest first
     little = np.ascontiguousarray(values, dtype="<i8").view(np.uint8).reshape(-1, 8)
-    return np.concatenate([np.bincount(little[:, j], minlength=256) @ lut for j in range(8)])
+    g = np.zeros(len(little), dtype="int64") if groups is None else np.asarray(groups, "int64")
+    n = int(g.max()) + 1 if len(g) else 1
+    per_byte = [
+        np.bincount(g * 256 + little[:, j], minlength=n * 256).reshape(n, 256) @ lut
+        for j in range(8)
+    ]
+    sums = np.concatenate(per_byte, axis=1)
+    return sums[0] if groups is None else sums
 
 
 def local(table: Any) -> bool:
