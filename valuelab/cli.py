@@ -134,6 +134,9 @@ def _values(args: argparse.Namespace) -> dict:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from valuelab.core.no_iri import import_jsonschema
+
+    import_jsonschema()  # before nbformat loads it
     import nbformat
 
     from valuelab.core import find_template
@@ -327,6 +330,7 @@ def _quiet_start() -> list[str]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import valuelab.core.no_iri  # noqa: F401  # before Voila's server loads jsonschema
     from valuelab.apps import server as serve
     from valuelab.apps.serving import is_loopback, load_config, visitor_token
 

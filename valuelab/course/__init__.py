@@ -1,6 +1,7 @@
 """The course kit: answer checks, questions, student copies, grading, the course site and the
 learner's working folder."""
 
+import valuelab.core.no_iri  # noqa: F401  # first: before nbformat loads jsonschema
 from valuelab.course.checks import CheckError, check, grade_namespace, questions, topics
 from valuelab.course.copies import (
     PLACEHOLDER,

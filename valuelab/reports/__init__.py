@@ -4,6 +4,7 @@ Parameters and their input files, the output folder, the kernel engine, HTML
 export, batches, and the figures a notebook records.
 """
 
+import valuelab.core.no_iri  # noqa: F401  # first: before nbformat loads jsonschema
 from valuelab.reports.batch import BatchResult, Item, fingerprint, run_batch
 from valuelab.reports.engine import (
     MAX_MEMORY_MB,

@@ -82,11 +82,24 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
     if reserved:
         raise ValueError(f"URL parameter names reserved by Voila: {', '.join(sorted(reserved))}")
     if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voila only
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        _voila_wait_for_request()
     found, _ = parse_query(os.environ.get("QUERY_STRING", ""), defaults)
     return {**dict(defaults), **found}
+
+
+def _voila_wait_for_request() -> None:
+    """``voila.utils.wait_for_request``, loaded without jsonschema's slow ``iri`` checker.
+
+    ``voila.utils`` imports jupyter_server and, through it, jsonschema: 2 CPU s per kernel,
+    i.e. per page view, without :mod:`valuelab.core.no_iri` (5.3-6.4 s of a kernel's
+    7.0-8.6 s before the app is shown, down to 2.0-2.4 s with it).
+    """
+    from valuelab.core.no_iri import import_jsonschema
+
+    import_jsonschema()  # before voila.utils loads it
+    from voila.utils import wait_for_request
+
+    wait_for_request()
 
 
 def page_query() -> dict[str, str]:
