@@ -16,6 +16,7 @@ process, one mask per user and block comes back and its bits are summed here
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
@@ -205,6 +206,24 @@ def below(mask: Any, position: int) -> Any:
     return mask & ((1 << position) - 1)
 
 
-def popcount(mask: Any, width: int) -> Any:
-    """The number of bits set among the ``width`` lowest of ``mask``."""
+def popcount(mask: Any, width: int, table: Any = None) -> Any:
+    """The number of bits set among the ``width`` lowest of ``mask`` (an Ibis integer).
+
+    Where ``table`` runs in process (:func:`local`), DuckDB's own ``bit_count``; elsewhere a
+    sum of single bits (PostgreSQL's ``bit_count`` takes bit strings, not integers).
+    """
+    if table is not None and local(table):
+        return _bit_count()(below(mask, width))
     return sum((bit(mask, b) for b in range(1, width)), bit(mask, 0))
+
+
+@functools.cache
+def _bit_count() -> Any:
+    """DuckDB's ``bit_count`` (set bits of an integer) as an Ibis function."""
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="bit_count", signature=(("int64",), "int64"))
+    def bit_count(value):  # type: ignore[no-untyped-def]
+        """Set bits of ``value``."""
+
+    return bit_count
