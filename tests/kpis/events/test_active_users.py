@@ -274,3 +274,15 @@ def test_active_events_the_log_lacks_are_refused_not_counted_as_zero():
     with pytest.raises(InputError, match="2 problems: .*'logon'.*'vist'"):  # every unknown name
         metrics.actives(log, "month", active_events=["vist", "logon"])
     assert metrics.actives(log, "month", active_events=[])["actives"].sum() == 0  # asked for
+
+
+def test_daily_actives_count_zero_in_blocks_where_nobody_is_active():
+    """Over 62 days, a block of 62 days without an active event comes back as no rows."""
+    days = pd.date_range("2024-01-01", periods=200, freq="D")
+    log = pd.DataFrame({"user": ["a", "b"] * 100, "time": days, "event": "visit"})
+    log.loc[:9, "event"] = "purchase"  # purchases on the first ten days only
+    found = metrics.actives(log, "day", active_events=["purchase"])
+    assert len(found) == 200 and found["actives"].tolist() == [1] * 10 + [0] * 190
+    late = log.assign(event=np.where(np.arange(200) >= 190, "purchase", "visit"))
+    found = metrics.actives(late, "day", active_events=["purchase"])
+    assert found["actives"].tolist() == [0] * 190 + [1] * 10  # blocks 0-2 empty

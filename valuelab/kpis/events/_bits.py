@@ -167,22 +167,24 @@ def calendar_counts(table: Any, position: Any, periods: int) -> Any:
     grouped = rows.group_by("user", *blocks).aggregate(m=rows.s.bit_or())
     found = _frame.run(grouped.select("m", *blocks))
     groups = found["b"].to_numpy(dtype="int64") if blocks else None
-    sums = np.reshape(_bit_sums(found["m"].to_numpy(dtype="int64"), groups), (-1, 64))
+    k = -(-periods // BITS)  # blocks nobody is active in come back as no rows: zeros here
+    sums = np.reshape(_bit_sums(found["m"].to_numpy(dtype="int64"), groups, k), (-1, 64))
     return sums[:, :BITS].reshape(-1)[:periods]
 
 
-def _bit_sums(values: Any, groups: Any = None) -> Any:
+def _bit_sums(values: Any, groups: Any = None, count: int = 1) -> Any:
     """How many of ``values`` (int64) have each of bits 0-63 set: one histogram per byte.
 
     With ``groups`` (non-negative integers, one per value), one row of 64 sums per group
-    number from 0 to the largest (a 2-D array); without, the 64 sums over every value.
+    number from 0 to ``count - 1`` or the largest (a 2-D array); without, the 64 sums over
+    every value.
     """
     import numpy as np
 
     lut = (np.arange(256)[:, None] >> np.arange(8)) & 1  # byte value -> its 8 bits, lowest first
     little = np.ascontiguousarray(values, dtype="<i8").view(np.uint8).reshape(-1, 8)
     g = np.zeros(len(little), dtype="int64") if groups is None else np.asarray(groups, "int64")
-    n = int(g.max()) + 1 if len(g) else 1
+    n = max(int(g.max()) + 1 if len(g) else 1, count)
     per_byte = [
         np.bincount(g * 256 + little[:, j], minlength=n * 256).reshape(n, 256) @ lut
         for j in range(8)
