@@ -92,7 +92,7 @@ def _voila_wait_for_request() -> None:
 
     ``voila.utils`` imports jupyter_server and, through it, jsonschema: 2 CPU s per kernel,
     i.e. per page view, without :mod:`valuelab.core.no_iri` (5.3-6.4 s of a kernel's
-    7.0-8.6 s before the app is shown, down to 2.0-2.4 s with it).
+    7.0-8.6 s before the app is shown, down to 2.0-2.8 s with it).
     """
     from valuelab.core.no_iri import import_jsonschema
 

@@ -3,8 +3,9 @@
 Counting distinct users per period the textbook way (``DISTINCT user, period`` and a count, or
 ``count(DISTINCT user)``) makes the engine hash every (user, period) pair: millions of entries
 for a year of weeks. One ``GROUP BY user`` with ``bit_or(1 << period number)`` keeps one integer
-per user per 62 periods instead, and the counts per period are sums of single bits over those
-users: the same numbers, with one small hash table. On a 10 M-event log with 500,000 string ids,
+per user per 62 periods instead (a year of days: one per user and block of 62 days, or six per
+user), and the counts per period are sums of single bits over those users: the same numbers,
+with a smaller hash table. On a 10 M-event log with 500,000 string ids,
 DuckDB spends 1.4-1.7 CPU s on WAU and MAU this way against 2.6-3.1 s for the pairs, and 3.7 s
 on rolling 28-day actives against 6.8 s for the pairs and their next-day window. Bit positions
 0-61 of a BIGINT are used, so no shift reaches the sign bit in any engine; PostgreSQL and DuckDB
