@@ -286,3 +286,4 @@ def test_daily_actives_count_zero_in_blocks_where_nobody_is_active():
     late = log.assign(event=np.where(np.arange(200) >= 190, "purchase", "visit"))
     found = metrics.actives(late, "day", active_events=["purchase"])
     assert found["actives"].tolist() == [0] * 190 + [1] * 10  # blocks 0-2 empty
+    assert metrics.actives(log, "day", active_events=[])["actives"].tolist() == [0] * 200
