@@ -88,7 +88,7 @@ def url_params(defaults: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _voila_wait_for_request() -> None:
-    """``voila.utils.wait_for_request``, loaded without jsonschema's slow ``iri`` checker.
+    """``voila.utils.wait_for_request``, loaded with jsonschema's slow ``iri`` checks deferred.
 
     ``voila.utils`` imports jupyter_server and, through it, jsonschema: 2 CPU s per kernel,
     i.e. per page view, without :mod:`valuelab.core.no_iri` (5.3-6.4 s of a kernel's
