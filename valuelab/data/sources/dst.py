@@ -108,14 +108,18 @@ def clock_changes(zone: str, first: _dt.datetime, last: _dt.datetime) -> list[Cl
     return found
 
 
-def _within(wall: Any, changes: list[ClockChange], kind: str) -> Any:
-    """Ibis boolean: ``wall`` falls in one of the ``kind`` windows (None: there are none)."""
+def _inside(wall: Any, change: ClockChange) -> Any:
+    """Ibis boolean: ``wall`` falls in ``change``'s window ``[start, end)``."""
     import ibis
 
+    return (wall >= ibis.literal(change.start)) & (wall < ibis.literal(change.end))
+
+
+def _within(wall: Any, changes: list[ClockChange], kind: str) -> Any:
+    """Ibis boolean: ``wall`` falls in one of the ``kind`` windows (None: there are none)."""
     flag = None
     for c in (c for c in changes if c.kind == kind):
-        inside = (wall >= ibis.literal(c.start)) & (wall < ibis.literal(c.end))
-        flag = inside if flag is None else flag | inside
+        flag = _inside(wall, c) if flag is None else flag | _inside(wall, c)
     return flag
 
 
@@ -162,13 +166,7 @@ def localized(table: Any, wall: Any, zone: str, policy: str, localize: Any) -> L
     gap, fold = _within(wall, changes, "gap"), _within(wall, changes, "fold")
     if policy == "refuse" or not changes:
         return Localized(localize(wall), gap, fold)
-    branches = [
-        (
-            (wall >= ibis.literal(c.start)) & (wall < ibis.literal(c.end)),
-            _resolved(wall, c, policy, localize),
-        )
-        for c in changes
-    ]
+    branches = [(_inside(wall, c), _resolved(wall, c, policy, localize)) for c in changes]
     return Localized(ibis.cases(*branches, else_=localize(wall)), gap, fold)
 
 
