@@ -37,17 +37,7 @@ _EPOCH = pd.Timestamp("1970-01-01")
 
 def usable(table: Any, periods: int) -> bool:
     """Whether ``table``'s engine has ``bit_or`` and ``periods`` fit in :data:`BLOCKS` masks."""
-    return 0 < periods <= BITS * BLOCKS and _engine(table) in _ENGINES
-
-
-def _engine(table: Any) -> str:
-    """The name of ``table``'s engine; a DataFrame's in-memory table runs in DuckDB."""
-    from ibis.common.exceptions import IbisError
-
-    try:
-        return table._find_backend(use_default=False).name
-    except IbisError:  # a DataFrame's in-memory table: the in-process DuckDB
-        return "duckdb"
+    return 0 < periods <= BITS * BLOCKS and _frame.engine(table) in _ENGINES
 
 
 def number_of(day: pd.Timestamp, period: str) -> int:
@@ -95,7 +85,7 @@ def _shifted(table: Any, position: Any) -> Any:
     kept = table.filter(table.time.notnull())
     p = position.cast("int32")
     one = ibis.literal(1).cast("int64")
-    return kept.select(user=kept.user, s=one << (p % BITS), b=p // BITS)
+    return kept.select(user=kept.user, s=one << (p % BITS), b=(p // BITS).cast("int16"))
 
 
 def _dilated(masks: Any, width: int) -> Any:
@@ -166,10 +156,10 @@ def calendar_counts(table: Any, position: Any, periods: int) -> Any:
     rows = _shifted(table, position)
     blocks = ("b",) if periods > BITS else ()
     grouped = rows.group_by("user", *blocks).aggregate(m=rows.s.bit_or())
-    found = _frame.run(grouped.select("m", *blocks))
-    groups = found["b"].to_numpy(dtype="int64") if blocks else None
+    found = _frame.run(grouped.select("m", *blocks), arrow=True)
+    groups = found["b"].to_numpy().astype("int64") if blocks else None
     k = -(-periods // BITS)  # blocks nobody is active in come back as no rows: zeros here
-    sums = np.reshape(_bit_sums(found["m"].to_numpy(dtype="int64"), groups, k), (-1, 64))
+    sums = np.reshape(_bit_sums(found["m"].to_numpy(), groups, k), (-1, 64))
     return sums[:, :BITS].reshape(-1)[:periods]
 
 
@@ -196,7 +186,7 @@ def _bit_sums(values: Any, groups: Any = None, count: int = 1) -> Any:
 
 def local(table: Any) -> bool:
     """Whether ``table`` is computed in this process (DuckDB, or a DataFrame through it)."""
-    return _engine(table) == "duckdb"
+    return _frame.engine(table) == "duckdb"
 
 
 def bit(mask: Any, position: int) -> Any:

@@ -115,7 +115,7 @@ def _window_edges(table: Any, window: int) -> Any:
     """
     import ibis
 
-    days = table.select(user=table.user, day=table.time.epoch_seconds() // 86400).distinct()
+    days = table.select(user=table.user, day=_frame.day_number(table.time)).distinct()
     after = days.day.lead().over(ibis.window(group_by=days.user, order_by=days.day))
     end = days.day + window
     spans = days.select(

@@ -34,11 +34,7 @@ def user_days_to_value(table: Any, value_event: str, start_event: str) -> Any:
         first_value=table.time.min(where=table.event == value_event),
     )
     firsts = firsts.filter(firsts.start.notnull())
-    day = 86400
-    days = (
-        firsts.first_value.truncate("D").epoch_seconds() // day
-        - firsts.start.truncate("D").epoch_seconds() // day
-    )
+    days = _frame.day_number(firsts.first_value) - _frame.day_number(firsts.start)
     return firsts.mutate(days=days)
 
 
