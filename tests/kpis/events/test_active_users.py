@@ -287,3 +287,30 @@ def test_daily_actives_count_zero_in_blocks_where_nobody_is_active():
     found = metrics.actives(late, "day", active_events=["purchase"])
     assert found["actives"].tolist() == [0] * 190 + [1] * 10  # blocks 0-2 empty
     assert metrics.actives(log, "day", active_events=[])["actives"].tolist() == [0] * 200
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_day_numbers_count_calendar_days_from_1970_on_each_engine(engine, tmp_path):
+    """Days since 1970-01-01 of each time's date, before the epoch and over a leap day too."""
+    import ibis
+
+    from valuelab.kpis.events import _frame
+
+    times = pd.to_datetime(
+        ["1969-12-31 23:59:59", "1970-01-01 00:00:00", "2024-02-29 23:59:59", "2024-03-01 00:00:01"]
+    )
+    frame = pd.DataFrame({"i": range(len(times)), "time": times})
+    if engine == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "t.sqlite") as db:
+            frame.assign(time=times.strftime("%Y-%m-%d %H:%M:%S")).to_sql("t", db, index=False)
+        table = ibis.sqlite.connect(tmp_path / "t.sqlite").table("t")
+        table = table.mutate(time=table.time.cast("timestamp"))
+    else:
+        frame.to_parquet(tmp_path / "t.parquet")
+        table = ibis.duckdb.connect().read_parquet(tmp_path / "t.parquet")
+    assert _frame.engine(table.time) == engine
+    found = table.select("i", d=_frame.day_number(table.time)).order_by("i").to_pandas()["d"]
+    assert found.tolist() == (times.normalize() - pd.Timestamp("1970-01-01")).days.tolist()
+    assert found.tolist() == [-1, 0, 19782, 19783]
