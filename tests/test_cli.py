@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -107,6 +108,11 @@ def test_a_manifest_that_is_not_utf8_is_one_warning_line(toy, tmp_path):
     rows.write_text("n\nx\n")  # fails before a kernel
     done = run("batch", str(toy), "--params-from", str(rows), "--out", str(out), "--name", "n")
     assert done.returncode == 1 and "0 rendered, 0 up to date, 1 failed" in done.stdout
+    failed = [line for line in done.stderr.splitlines() if line.startswith("failed: ")]
+    assert failed == [
+        "failed: x.html: "
+        + json.loads((out / "manifest.json").read_text())["x.html"]["error"].splitlines()[0]
+    ]
     warnings = [line for line in done.stderr.splitlines() if "manifest.json" in line]
     assert warnings == [
         f"warning: {out / 'manifest.json'}: not UTF-8 text; ignored, every report is rendered again"

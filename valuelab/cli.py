@@ -195,6 +195,12 @@ def _batch(args: argparse.Namespace) -> int:
         source=str(args.params_from),
         constants=dict(args.param or []),
     )
+    for item in result.items:  # why each failed, beside its error page
+        if item.status == "failed":
+            print(
+                f"failed: {item.name}: {item.error.splitlines()[0] if item.error else ''}",
+                file=sys.stderr,
+            )
     print(result.summary())
     return 1 if result.failed else 0
 

@@ -158,6 +158,10 @@ def test_freshness_of_a_database_is_its_declared_column_or_latest_time_and_rows(
     csv = tmp_path / "log.csv"
     csv.write_text("user,time\nu1,2024-01-05\n")
     assert freshness(str(csv)) is None  # a file: its bytes tell
+    # a mapping's typo: a file's report names it with the columns; a database's batch item here
+    assert freshness(str(csv), {"curency": "EUR", "user": "usr"}) is None
+    with pytest.raises(InputError, match="unknown key 'curency'"):
+        freshness(str(db), {"table": "log", "curency": "EUR"})
 
 
 # --- Issue 20 review: files in shapes valuelab did not make -------------------------------------

@@ -28,6 +28,14 @@ def test_integer_dates_are_yyyymmdd_never_nanoseconds():
         _times([1706659200000000000, 1706745600000000000])
 
 
+def test_numbers_no_format_reads_name_the_rows_with_the_lowest_and_highest():
+    match = (
+        r"numbers from 2024013 to 20240631 are no date .* \(row 2: t=2024013; row 3: t=20240631\)"
+    )
+    with pytest.raises(InputError, match=match):
+        _times([20240101, 2024013, 20240631])
+
+
 def test_spreadsheet_serials_and_epochs():
     # 45322 is 2024-01-31 in Excel's 1900 date system; .25 of a day is 06:00
     assert _times([45322.25])[1] == ["2024-01-31 06:00:00"]
@@ -50,6 +58,16 @@ def test_text_formats_detected_declared_or_refused():
         _times(["03/04/2024", "05/06/2024", "soon"])
     with pytest.raises(InputError, match="mixed time zones"):
         _times(["2024-01-31 10:00+01:00", "2024-01-31 10:00"])
+    with pytest.raises(InputError, match=r"1 of 2 times carry a UTC offset.*row 3: t='2024-02-01'"):
+        _times(["2024-01-31 10:00+01:00", "yesterday", "2024-02-01"])
+
+
+def test_unreadable_values_among_zoned_times_are_unparseable_not_mixed_zones():
+    """'yesterday', 'n/a' or '31/02/2024' carry no time without an offset: counted as
+    unreadable rows (by the source's check), never reported as a second kind of zone."""
+    zoned = ["2024-01-31T10:00:00+01:00", "yesterday", "31/02/2024", "n/a"]
+    how, times = _times(zoned, reporting_timezone="UTC")
+    assert how.endswith("%z") and times == ["2024-01-31 09:00:00", None, None, None]
 
 
 def test_instants_in_two_zones_land_on_the_reporting_clock():

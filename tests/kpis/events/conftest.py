@@ -13,8 +13,9 @@ import pytest
 BACKENDS = ["dataframe", "parquet", "duckdb", "postgres"]
 
 
-def on_backend(backend: str, log: pd.DataFrame, folder, request) -> object:
-    """``log`` as that backend's input: the DataFrame, or an Ibis table over a file."""
+def on_backend(backend: str, log: pd.DataFrame, folder, request, name: str = "") -> object:
+    """``log`` as that backend's input: the DataFrame, or an Ibis table over a file (PostgreSQL:
+    the table ``name``, by default one per test module)."""
     import ibis
 
     if backend == "dataframe":
@@ -32,7 +33,7 @@ def on_backend(backend: str, log: pd.DataFrame, folder, request) -> object:
             db.execute("CREATE TABLE events AS SELECT * FROM log")
         return ibis.duckdb.connect(path).table("events")
     if backend == "postgres":  # computed inside the server
-        table = "events_" + request.module.__name__.rsplit(".", 1)[-1]  # one table per module
+        table = name or "events_" + request.module.__name__.rsplit(".", 1)[-1]  # per module
         return request.getfixturevalue("postgres_db").upload(table, log)
     raise ValueError(backend)
 
@@ -48,3 +49,11 @@ def log() -> pd.DataFrame:
 def events(request, log, tmp_path_factory):
     """The shaped log on each backend in turn."""
     return on_backend(request.param, log, tmp_path_factory.mktemp(request.param), request)
+
+
+@pytest.fixture
+def put_on(request, tmp_path):
+    """``put_on(backend, log)``: ``log`` as that backend's input (:func:`on_backend`); on
+    PostgreSQL a table of the test's own, so the module's shared log stays as it is."""
+    name = "t_" + request.node.name.lower().translate(str.maketrans("[]-", "___"))[-50:]
+    return lambda backend, log: on_backend(backend, log, tmp_path, request, name)

@@ -93,6 +93,20 @@ def test_missing_roles_are_named_with_a_suggestion():
         metrics.actives(mixed)
 
 
+@pytest.mark.parametrize("backend", ["parquet", "duckdb", "postgres"])
+def test_an_ibis_table_with_rows_without_an_id_is_refused_not_counted_as_a_user(backend, put_on):
+    """Without the check, the engine groups the NULL ids as one more user (DAU 2, not 1)."""
+    log = _by_hand().assign(user=["a", None, "b", None, "b"])
+    table = put_on(backend, log)
+    for metric in (metrics.actives, metrics.stickiness, metrics.cohort_retention):
+        with pytest.raises(
+            InputError, match=r"column 'user': ids missing on 2 of 5 rows \(e\.g\. "
+        ):
+            metric(table)
+    found = metrics.actives(table.filter(table.user.notnull()), "day")
+    assert found["actives"].tolist()[:2] == [1, 1]  # 3 and 4 January: a, then b
+
+
 # --- lesson 03, section 7: an analyst's own log --------------------------------------------
 
 
@@ -289,8 +303,8 @@ def test_daily_actives_count_zero_in_blocks_where_nobody_is_active():
     assert metrics.actives(log, "day", active_events=[])["actives"].tolist() == [0] * 200
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
-def test_day_numbers_count_calendar_days_from_1970_on_each_engine(engine, tmp_path):
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite", "postgres", "dataframe"])
+def test_day_numbers_count_calendar_days_from_1970_on_each_engine(engine, tmp_path, put_on):
     """Days since 1970-01-01 of each time's date, before the epoch and over a leap day too."""
     import ibis
 
@@ -307,10 +321,51 @@ def test_day_numbers_count_calendar_days_from_1970_on_each_engine(engine, tmp_pa
             frame.assign(time=times.strftime("%Y-%m-%d %H:%M:%S")).to_sql("t", db, index=False)
         table = ibis.sqlite.connect(tmp_path / "t.sqlite").table("t")
         table = table.mutate(time=table.time.cast("timestamp"))
-    else:
+    elif engine == "duckdb":
         frame.to_parquet(tmp_path / "t.parquet")
         table = ibis.duckdb.connect().read_parquet(tmp_path / "t.parquet")
-    assert _frame.engine(table.time) == engine
+    elif engine == "postgres":
+        table = put_on("postgres", frame)
+    else:  # a DataFrame's in-memory table: the in-process DuckDB
+        table = ibis.memtable(frame)
+    assert _frame.engine(table.time) == ("duckdb" if engine == "dataframe" else engine)
+    if engine == "dataframe":
+        found = _frame.run(table.select("i", d=_frame.day_number(table.time)).order_by("i"))["d"]
+        assert found.tolist() == [-1, 0, 19782, 19783]
+        return
     found = table.select("i", d=_frame.day_number(table.time)).order_by("i").to_pandas()["d"]
     assert found.tolist() == (times.normalize() - pd.Timestamp("1970-01-01")).days.tolist()
     assert found.tolist() == [-1, 0, 19782, 19783]
+
+
+@pytest.mark.parametrize("window", [2, 40])  # 40: past the masks' widest, the edges query
+def test_rows_without_a_time_are_active_on_no_day_in_rolling_actives(window, tmp_path):
+    import ibis
+
+    log = _by_hand()
+    gaps = pd.concat([log, log.head(2).assign(time=pd.NaT)], ignore_index=True)
+    gaps.to_parquet(tmp_path / "gaps.parquet")
+    expected = metrics.rolling_actives(log, window)["actives"].tolist()
+    assert metrics.rolling_actives(gaps, window)["actives"].tolist() == expected
+    table = ibis.duckdb.connect().read_parquet(tmp_path / "gaps.parquet")
+    assert metrics.rolling_actives(table, window)["actives"].tolist() == expected
+    assert expected[:7] == [1, 2, 2, 2, 2, 2, 2] if window == 40 else expected[:3] == [1, 2, 1]
+
+
+def test_an_ibis_table_with_zoned_times_is_refused_until_put_on_a_reporting_clock():
+    import ibis
+
+    from valuelab.data.sources import open_source
+
+    con = ibis.duckdb.connect()
+    con.raw_sql(
+        "CREATE TABLE ev AS SELECT 'a' AS \"user\", "
+        "TIMESTAMPTZ '2024-01-01 23:30:00+00' AS time, 'visit' AS event"
+    )
+    with pytest.raises(
+        InputError, match=r"column 'time': times in the time zone UTC .*open_source"
+    ):
+        metrics.actives(con.table("ev"), "day")
+    found = metrics.actives(open_source(con.table("ev"), reporting_timezone="Europe/Berlin"))
+    assert found.index.tolist() == [pd.Timestamp("2024-01-02")]  # 00:30 in Berlin
+    assert found["actives"].tolist() == [1]

@@ -382,7 +382,12 @@ def freshness(
     InputError
         An unreachable database, a wrong password, an unknown table or column.
     """
-    mapping = read_mapping(mapping)
+    try:
+        mapping = read_mapping(mapping)
+    except InputError:  # a file's report names the mapping's problems with its columns'
+        if locate(source, connections=connections).kind not in DATABASES:
+            return None
+        raise
     loc = locate(source, table=mapping.table, connections=connections)
     if loc.kind not in DATABASES:
         return None

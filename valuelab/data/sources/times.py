@@ -207,8 +207,11 @@ def date_format_hint(values: list[str], used: str, declared: bool) -> str:
     return f'declare date_format: "{fits[0]}"{others} in the mapping'
 
 
-def detect_number_format(low: float, high: float, column: str, source: str) -> str:
-    """The numeric date format a column's range names, or an InputError.
+def detect_number_format(
+    low: float, high: float, column: str, source: str, rows: list[str] | None = None
+) -> str:
+    """The numeric date format a column's range names, or an InputError (naming ``rows``,
+    the rows that hold the lowest and highest numbers, when given).
 
     Examples
     --------
@@ -220,8 +223,9 @@ def detect_number_format(low: float, high: float, column: str, source: str) -> s
     for name, start, stop in _NUMBER_RANGES:
         if start <= low and high <= stop:
             return name
+    shown = f" ({'; '.join(rows)})" if rows else ""
     raise InputError(
-        f"numbers from {low:g} to {high:g} are no date format valuelab can tell",
+        f"numbers from {low:.15g} to {high:.15g} are no date format valuelab can tell{shown}",
         source=source,
         column=column,
         expected="date_format: yyyymmdd, excel-serial, epoch-s or epoch-ms in the mapping "
@@ -388,11 +392,17 @@ def _number_format(table: Any, column: str, declared: str | None, where: str) ->
     low, high = stats["low"][0].as_py(), stats["high"][0].as_py()
     if low is None:
         return "yyyymmdd"  # all missing: reported as missing times
-    return detect_number_format(float(low), float(high), column, where)
+    if any(a <= low and high <= b for _, a, b in _NUMBER_RANGES):
+        return detect_number_format(float(low), float(high), column, where)
+    col = table[column]
+    rows = examples(table, (col == low) | (col == high), [column], 2)
+    return detect_number_format(float(low), float(high), column, where, rows)
 
 
 #: A time of day followed by a UTC offset (``... 10:00+01:00``, ``...T10:00:00Z``).
 _OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$"
+#: A time of day with no offset after it, or an ISO date alone.
+_NO_OFFSET = r"(\d:\d\d(:\d\d(\.\d+)?)?|^\s*\d{4}-\d\d-\d\d)\s*$"
 
 
 def examples(table: Any, condition: Any, columns: list[str], n: int = 3) -> list[str]:
@@ -413,17 +423,20 @@ def examples(table: Any, condition: Any, columns: list[str], n: int = 3) -> list
 
 
 def _mixed_zones(table: Any, column: str, where: str) -> None:
-    """Refuse a text column whose times carry an offset on some rows and not on others."""
+    """Refuse a text column whose times carry an offset on some rows and not on others.
+
+    A time without an offset ends in a time of day or is an ISO date; other values
+    ("yesterday", "31/02/2024") are left to be reported as unparseable dates.
+    """
     col = table[column]
     present = col.notnull() & (col.strip() != "")
     zoned = present & col.re_search(_OFFSET)
-    row = table.aggregate(n=present.sum(), zoned=zoned.sum()).to_pyarrow().to_pylist()[0]
-    n, k = int(row["n"] or 0), int(row["zoned"] or 0)
-    if 0 < k < n:
-        with_, without = (
-            examples(table, zoned, [column], 2),
-            examples(table, present & ~zoned, [column], 2),
-        )
+    naive = present & ~zoned & col.re_search(_NO_OFFSET)
+    row = table.aggregate(naive=naive.sum(), zoned=zoned.sum()).to_pyarrow().to_pylist()[0]
+    k, m = int(row["zoned"] or 0), int(row["naive"] or 0)
+    n = k + m
+    if k and m:
+        with_, without = examples(table, zoned, [column], 2), examples(table, naive, [column], 2)
         raise InputError(
             f"mixed time zones: {k} of {n} times carry a UTC offset (e.g. "
             + "; ".join(with_)

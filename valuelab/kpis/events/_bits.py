@@ -144,11 +144,12 @@ def calendar_counts(table: Any, position: Any, periods: int) -> Any:
     per block are counted here from byte histograms: one mask per user and block comes back,
     never the events. A user's blocks are counted apart, so no row needs all of them; 366 sums
     over every user in SQL cost more than the (user, day) pairs they replace. On the 10 M-event
-    log DuckDB spends 1.8-2.1 CPU s on a year of days this way (day numbers as date differences,
-    blocks as SMALLINT; 2.1-2.5 s with day numbers from epoch seconds as a double) against
-    2.3 s on six masks per user and 3.1-3.9 s on the pairs; on a year of weeks, 2.2-2.5 s
-    against 2.6-2.9 s with the 53 bit sums in SQL (minimum to median of 4-8 runs, interleaved).
-    A database server (up to 62 positions) sums the bits itself (:func:`counts`).
+    log DuckDB spent 1.8-2.1 CPU s on a year of days this way, against 2.3 s for six filtered
+    masks per user (minimum and median of 6-8 interleaved runs, 1 December, with day numbers
+    as date differences; with day numbers from epoch seconds this way took 2.1-2.5 s, and the
+    (user, day) pairs 3.1-3.9 s). On a year of weeks, 2.2-2.5 s against 2.6-2.9 s with the 53
+    bit sums in SQL (four interleaved runs). A database server (up to 62 positions) sums the
+    bits itself (:func:`counts`).
     """
     import numpy as np
 

@@ -115,7 +115,8 @@ def _window_edges(table: Any, window: int) -> Any:
     """
     import ibis
 
-    days = table.select(user=table.user, day=_frame.day_number(table.time)).distinct()
+    timed = table.filter(table.time.notnull())  # a row without a time is active on no day
+    days = timed.select(user=timed.user, day=_frame.day_number(timed.time)).distinct()
     after = days.day.lead().over(ibis.window(group_by=days.user, order_by=days.day))
     end = days.day + window
     spans = days.select(
