@@ -105,6 +105,8 @@ def activity_churn(log: pd.DataFrame, period: str) -> pd.DataFrame:
     )
     out["churn_rate"] = out["inactive_next"] / out["actives"].replace(0, np.nan)
     out.iloc[-1, out.columns.get_loc("churn_rate")] = np.nan
+    out["inactive_next"] = out["inactive_next"].astype("Int64")
+    out.iloc[-1, out.columns.get_loc("inactive_next")] = pd.NA  # no next period seen yet
     return out
 
 

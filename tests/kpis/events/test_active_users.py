@@ -21,6 +21,13 @@ def _by_hand() -> pd.DataFrame:
     return log.assign(time=pd.to_datetime(log["time"]))
 
 
+def test_a_dataframe_s_result_names_the_clock_it_was_counted_on():
+    zoned = _by_hand().assign(time=lambda d: d["time"].dt.tz_localize("Europe/Berlin"))
+    found = metrics.actives(zoned, "day")
+    assert found.attrs["provenance"]["timezone"] == "UTC"  # zoned times on UTC's clock
+    assert found.index[0] == pd.Timestamp("2024-01-03") and found["actives"].iloc[0] == 1
+
+
 def test_actives_by_hand():
     daily = metrics.actives(_by_hand(), "day")
     assert daily.index.name == "period_start" and str(daily.index.dtype) == "datetime64[ns]"

@@ -47,7 +47,7 @@ def test_activity_churn_by_hand():
     assert table["new"].tolist() == [2, 1, 0, 0]
     assert table["reactivated"].tolist() == [0, 0, 0, 1]
     assert table["retained"].tolist() == [0, 1, 2, 0]
-    assert table["inactive_next"].tolist() == [1, 0, 2, 1]
+    assert table["inactive_next"].tolist() == [1, 0, 2, pd.NA]  # April: no May seen yet
     assert table["churn_rate"].tolist()[:3] == [0.5, 0.0, 1.0]
     assert np.isnan(table["churn_rate"].iloc[-1])
     assert table["complete"].tolist() == [False, True, False, False]  # Feb and March whole
@@ -112,7 +112,7 @@ def test_churn_over_more_weeks_than_one_mask_holds(backend, tmp_path, request):
     table = metrics.activity_churn(data, "week")
     even = [i % 2 == 0 for i in range(70)]
     assert table["actives"].tolist() == [2 if e else 1 for e in even]
-    assert table["inactive_next"].tolist() == [1 if e else 0 for e in even[:-1]] + [1]
+    assert table["inactive_next"].tolist() == [1 if e else 0 for e in even[:-1]] + [pd.NA]
     assert table["reactivated"].tolist() == [0, 0] + [1 if e else 0 for e in even[2:]]
     assert table["new"].tolist() == [2] + [0] * 69
 

@@ -209,7 +209,7 @@ def events_table(
     elif isinstance(data, pd.DataFrame):
         _check_roles(data.columns, roles, source)
         table = ibis.memtable(_arrow(data, roles, source, ids))
-        provenance = {"source": f"pandas DataFrame ({source})"}
+        provenance = {"source": f"pandas DataFrame ({source})", "timezone": REPORTING_ZONE}
     else:
         raise InputError(
             f"cannot read events from a {type(data).__name__}",

@@ -207,10 +207,11 @@ def activity_churn(
     pandas.DataFrame
         Index ``period_start`` (every period of the log's span); columns ``actives``, ``new``
         (first active period), ``reactivated`` (active again after one or more inactive periods),
-        ``retained`` (active the period before too), ``inactive_next`` (active, not the next
-        period), all users (int); ``churn_rate`` (inactive_next / actives, share 0-1, NaN in
-        the last period: no next period yet); ``complete`` (this and the next period are
-        covered whole, so the rate can be averaged).
+        ``retained`` (active the period before too), all users (int); ``inactive_next``
+        (active, not the next period; users, nullable ``Int64``, ``<NA>`` in the last period:
+        no next period yet); ``churn_rate`` (inactive_next / actives, share 0-1, NaN in the
+        last period); ``complete`` (this and the next period are covered whole, so the rate
+        can be averaged).
     """
     table, provenance = _frame.events_table(data, _roles(active_events))
     covered = _frame.span(table)
@@ -228,6 +229,7 @@ def activity_churn(
     )
     _names.check_active(table, active_events, bool(out["actives"].any()), provenance)
     out.loc[index[-1], "churn_rate"] = np.nan
+    out["inactive_next"] = out["inactive_next"].astype("Int64").mask(out.index == index[-1])
     whole = _frame.complete(index, period, covered)
     out["complete"] = whole & np.append(whole[1:], False)
     return _frame.result(out, provenance, covered, f"activity churn per {period}")
