@@ -223,7 +223,7 @@ def test_data_check_prints_the_report_or_one_error_line(tmp_path, capsys):
     assert "rows: 3" in out and "2024-01-05 00:00:00 to 2024-02-15 00:00:00" in out
     assert "times read as yyyymmdd" in out and "currency: USD" in out
     assert "incomplete periods: first month 2024-01 starts on 2024-01-05; last month" in out
-    assert "problem: 1 negative amounts (refunds): netted in amount" in out
+    assert "note: 1 negative amounts (refunds): netted in amount" in out
     mapping.write_text("user: cutsomer\ntime: paid\n")
     assert main(["data", "check", str(log), "-m", str(mapping)]) == 2
     err = capsys.readouterr().err
@@ -540,10 +540,9 @@ def test_kpis_writes_the_table_in_the_suffix_format_with_its_provenance(
         import json
 
         facts = json.loads((tmp_path / "kpis.csv-metadata.json").read_text())["notes"][0]
-        assert (
-            "Margin per customer (USD per customer)"
-            in (tmp_path / out.name).with_name("kpis.csv-metadata.json").read_text()
-        )
+        sidecar = (tmp_path / out.name).with_name("kpis.csv-metadata.json").read_text()
+        assert "Margin per customer, net of refunds (USD per customer)" in sidecar
+        assert "Revenue, net of refunds (USD)" in sidecar  # as the report labels it
     assert facts["source"] == str(log) and facts["currency"] == "USD"
     assert facts["timezone"] == "Europe/Madrid" and facts["as_of"]
 
@@ -809,6 +808,7 @@ def test_kpis_left_empty_by_a_missing_role_are_noted_once(tmp_path, capsys):
     assert main(["data", "check", str(log), "-m", str(mapping)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[1].strip() for line in lines if line.startswith("note:")] == [
+        "amounts carry no declared currency (currency",  # the check's own notes first
         "margin per customer and lifetime value to date are empty",
         "NPS is empty",
     ]

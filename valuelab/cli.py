@@ -89,7 +89,8 @@ def _kpis(args: argparse.Namespace) -> int:
         value_event=args.value_event,
         progress=progress if shown else None,
     )
-    for path in write_table(table, out, columns=kpi.describe(source.currency)):
+    labels = kpi.describe(source.currency, table.attrs.get("money_basis"))  # net or gross
+    for path in write_table(table, out, columns=labels):
         print(f"wrote {path}")
     for note in table.attrs.get("notes", []):  # KPIs left empty for lack of a role: said once
         print(f"note: {note}", file=sys.stderr)
@@ -430,11 +431,13 @@ def _add_kit_commands(sub: argparse._SubParsersAction) -> None:
     p = _command(
         sub,
         "data",
-        "check the analyst's own data: roles, rows, dates, problems",
+        "check the analyst's own data: roles, rows, dates, notes; every problem (exit 2)",
         "valuelab data check orders.csv --mapping orders.yaml",
         "valuelab data check 'postgresql://me@db.example.org/shop?table=orders' -m orders.yaml",
     )
-    p.add_argument("action", choices=["check"], help="check: report roles, rows, dates, problems")
+    p.add_argument(
+        "action", choices=["check"], help="check: report roles, rows, dates, notes, problems"
+    )
     p.add_argument(
         "source",
         help="CSV/Parquet/JSON file or glob, .xlsx, .duckdb/.sqlite file, "

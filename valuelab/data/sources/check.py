@@ -42,7 +42,8 @@ class CheckReport:
     incomplete : list of str
         Months the log does not cover whole.
     problems : list of str
-        What to know before using it (duplicates, refunds, undeclared currency).
+        What to know before using it (duplicates, refunds, undeclared currency), printed
+        as ``note:`` lines; a source that cannot be used raises InputError instead.
     kind : str
         The mapping's kind: ``events`` or a shipped table's layout.
     freshness : str, optional
@@ -70,7 +71,7 @@ class CheckReport:
             lines = [f"source: {self.source}", f"kind: {self.kind}", f"roles: {roles}"]
             lines += [f"rows: {self.rows:,}", f"freshness: {self.freshness or 'not declared'}"]
             lines += [f"currency: {self.currency or 'not declared'}"]
-            return "\n".join(lines + [f"problem: {p}" for p in self.problems])
+            return "\n".join(lines + [f"note: {p}" for p in self.problems])
         lines = [
             f"source: {self.source}",
             f"roles: {roles}",
@@ -79,7 +80,7 @@ class CheckReport:
             f"currency: {self.currency or 'not declared'}",
             "incomplete periods: " + ("; ".join(self.incomplete) or "none"),
         ]
-        lines += [f"problem: {p}" for p in self.problems] or ["problems: none"]
+        lines += [f"note: {p}" for p in self.problems] or ["notes: none"]
         return "\n".join(lines)
 
 

@@ -384,7 +384,7 @@ def freshness(
     """
     try:
         mapping = read_mapping(mapping)
-    except InputError:  # a file's report names the mapping's problems with its columns'
+    except InputError:  # a file: its report names the mapping's and the columns' problems
         if locate(source, connections=connections).kind not in DATABASES:
             return None
         raise
