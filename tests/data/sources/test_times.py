@@ -34,6 +34,10 @@ def test_numbers_no_format_reads_name_the_rows_with_the_lowest_and_highest():
     )
     with pytest.raises(InputError, match=match):
         _times([20240101, 2024013, 20240631])
+    with pytest.raises(InputError, match=r"\(row 2: t=2024013; row 4: t=20240301\)"):
+        _times([20240101, 2024013, 2024013, 20240301])  # the lowest twice: still the highest
+    with pytest.raises(InputError, match="numbers from 1704067200000000 to 1704153600000000 "):
+        _times([1704067200000000, 1704153600000000])  # microseconds, in plain digits
 
 
 def test_spreadsheet_serials_and_epochs():
@@ -126,3 +130,18 @@ def test_a_format_to_declare_is_suggested_only_when_no_sampled_time_reads():
     assert date_format_hint(two_digit, "%d/%m/%Y", True) == (
         "times written as the declared date_format: '%d/%m/%Y' reads"
     )
+
+
+def test_iso_times_ending_in_z_are_utc_in_files_and_dataframes(tmp_path):
+    """ISO 8601's "Z": Python's %z reads it, DuckDB's strptime does not (+00:00 then)."""
+    from valuelab.data.sources import open_source
+
+    text = ["2024-01-31T23:30:00Z", "2024-02-01T01:30:00Z"]
+    want = ["2024-02-01 00:30:00", "2024-02-01 02:30:00"]
+    oracle = pd.to_datetime(text, utc=True, format="ISO8601").tz_convert("Europe/Berlin")
+    assert [str(t) for t in oracle.tz_localize(None)] == want
+    frame = pd.DataFrame({"u": ["a", "b"], "t": text})
+    frame.to_csv(tmp_path / "z.csv", index=False)
+    for source in (str(tmp_path / "z.csv"), frame):
+        opened = open_source(source, user="u", time="t", reporting_timezone="Europe/Berlin")
+        assert [str(t) for t in opened.table.execute()["time"]] == want, source

@@ -225,12 +225,20 @@ def detect_number_format(
             return name
     shown = f" ({'; '.join(rows)})" if rows else ""
     raise InputError(
-        f"numbers from {low:.15g} to {high:.15g} are no date format valuelab can tell{shown}",
+        f"numbers from {_plain(low)} to {_plain(high)} are no date format valuelab can tell"
+        + shown,
         source=source,
         column=column,
         expected="date_format: yyyymmdd, excel-serial, epoch-s or epoch-ms in the mapping "
         "(numbers are never read as nanoseconds since 1970)",
     )
+
+
+def _plain(number: float) -> str:
+    """``number`` in plain digits (``1704067200000000``, not ``1.7040672e+15``)."""
+    if isinstance(number, int) or float(number).is_integer():
+        return str(int(number))
+    return f"{number:.15g}"
 
 
 def nanosecond_times(values: Any, column: str, source: str) -> InputError | None:
@@ -371,6 +379,8 @@ def _from_number(col: Any, fmt: str, name: str) -> tuple[Any, bool]:
 
 
 def _parse_text(text: Any, fmt: str, name: str, *, aware: bool) -> Any:
+    if aware and name != "sqlite":  # ISO 8601's "Z" (UTC): Python's %z reads it, DuckDB's not
+        text = text.re_replace(r"\s*[Zz]\s*$", "+00:00")
     if name == "duckdb":
         return _udfs()["try_strptime_zoned" if aware else "try_strptime"](text, fmt)
     if name == "sqlite":  # strftime() reads ISO 8601 text (offsets to UTC), NULL otherwise
@@ -393,10 +403,10 @@ def _number_format(table: Any, column: str, declared: str | None, where: str) ->
     if low is None:
         return "yyyymmdd"  # all missing: reported as missing times
     if any(a <= low and high <= b for _, a, b in _NUMBER_RANGES):
-        return detect_number_format(float(low), float(high), column, where)
-    col = table[column]
-    rows = examples(table, (col == low) | (col == high), [column], 2)
-    return detect_number_format(float(low), float(high), column, where, rows)
+        return detect_number_format(low, high, column, where)
+    col = table[column]  # a row of the lowest number and one of the highest
+    rows = examples(table, col == low, [column], 1) + examples(table, col == high, [column], 1)
+    return detect_number_format(low, high, column, where, rows)
 
 
 #: A time of day followed by a UTC offset (``... 10:00+01:00``, ``...T10:00:00Z``).
