@@ -416,7 +416,8 @@ _NO_OFFSET = r"(\d:\d\d(:\d\d(\.\d+)?)?|^\s*\d{4}-\d\d-\d\d)\s*$"
 
 
 def examples(table: Any, condition: Any, columns: list[str], n: int = 3) -> list[str]:
-    """Up to ``n`` rows where ``condition`` holds: ``row 7: col='value', ...``.
+    """Up to ``n`` rows where ``condition`` holds: ``row 7: col='value', ...`` (text quoted;
+    numbers and times as written: ``row 3: time=2024-01-31 10:00:00``).
 
     Rows are numbered from 1 in the order the backend scans the source (a
     file's data rows in order; a database table's order is its own).
@@ -427,7 +428,8 @@ def examples(table: Any, condition: Any, columns: list[str], n: int = 3) -> list
     picked = numbered.filter(condition).order_by("_valuelab_row").limit(n)
     rows = picked.select("_valuelab_row", *columns).to_pyarrow().to_pylist()
     return [
-        f"row {row.pop('_valuelab_row')}: " + ", ".join(f"{k}={v!r}" for k, v in row.items())
+        f"row {row.pop('_valuelab_row')}: "
+        + ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in row.items())
         for row in rows
     ]
 

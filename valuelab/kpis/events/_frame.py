@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from valuelab.core import InputError
-from valuelab.data.sources.times import nanosecond_times
+from valuelab.data.sources.times import examples, nanosecond_times
 
 #: The reporting zone of a DataFrame passed directly (open_source's default: one calendar).
 REPORTING_ZONE = "UTC"
@@ -139,12 +139,10 @@ def _check_table_ids(table: Any, source: str) -> None:
     missing = int(run(lacking.aggregate(n=lacking.count()))["n"].iloc[0])
     if missing:
         total = int(run(table.aggregate(n=table.count()))["n"].iloc[0])
-        shown = run(lacking.select(*[c for c in ("time", "event") if c in table.columns]).limit(3))
-        examples = "; ".join(
-            ", ".join(f"{k}={v}" for k, v in r.items()) for r in shown.to_dict("records")
-        )
+        shown = [c for c in ("time", "event") if c in table.columns]
+        rows = "; ".join(examples(table, table.user.isnull(), shown))
         raise InputError(
-            f"ids missing on {missing} of {total} rows (e.g. {examples})",
+            f"ids missing on {missing} of {total} rows (e.g. {rows})",
             source=source,
             column="user",
             expected="an id on every row (drop or fill the rows without one first)",
